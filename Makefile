@@ -1,0 +1,32 @@
+# Two entry points: `make demo` (the main job, on the embedded SQLite default)
+# and `make test` (the whole test suite, SQLite and PostgreSQL, real tj3 and bpy).
+# Both bootstrap .venv themselves with nothing but python3 (>= 3.11).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-stamp: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,blender]'
+	touch $@ $(VENV)/.run-stamp
+
+demo: $(VENV)/.run-stamp
+	$(BIN)/stalker demo
+
+test: $(VENV)/.dev-stamp
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-stamp
+	$(BIN)/ruff check stalker_core hosts plugins tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,49 @@
+"""stalker_core: production asset management for animation and VFX studios.
+
+Importing this package is cheap: model classes, the database layer and the
+schedulers are loaded on first attribute access (PEP 562), so DCC start-up
+pays only for what it uses. ``from stalker_core import Task`` works as usual.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_LAZY: dict[str, str] = {
+    **{
+        name: "stalker_core.models"
+        for name in (
+            "Asset AuthenticationLog Budget BudgetEntry Client Daily Department Entity "
+            "EntityGroup File FilenameTemplate Good Group ImageFormat Invoice Link Note Page "
+            "Payment Permission PriceList Project Repository Review Role Scene Sequence Shot "
+            "SimpleEntity Status StatusList Structure Studio Tag Task TaskDependency Ticket "
+            "TicketLog TimeLog Type User Vacation Version WorkingHours"
+        ).split()
+    },
+    "TaskJugglerScheduler": "stalker_core.scheduling",
+    "NativeScheduler": "stalker_core.scheduling",
+    "hookimpl": "stalker_core.plugins",
+    "db": "stalker_core.db",
+    "exceptions": "stalker_core.exceptions",
+    "defaults": "stalker_core.config",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'stalker_core' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

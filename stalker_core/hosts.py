@@ -1,0 +1,104 @@
+"""The host protocol: what a DCC adapter must offer the core workflows.
+
+A *host* is the application the artist works in (Blender, Maya, Nuke, or the
+standalone host that treats work files as plain files on disk). The core never
+imports a DCC; it talks to one through an object implementing :class:`Host`,
+returned by the ``stalker_host_get`` firstresult hook.
+
+Paths are absolute :class:`pathlib.Path` objects. Scene metadata is a flat
+``dict[str, str]`` the host stores inside the scene file (the pipeline records
+which version a scene is with the ``"stalker_version_id"`` key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+#: Scene-metadata key under which the workflows record the Version id.
+VERSION_ID_KEY = "stalker_version_id"
+
+
+@dataclass(frozen=True)
+class Container:
+    """A reference loaded in a scene.
+
+    :param name: the host's handle for the reference (node, library, ...).
+    :param path: the absolute path of the referenced file.
+    :param version_id: the Version the file belongs to, when known.
+    :param locked: a locked reference is left alone by "update to latest".
+    """
+
+    name: str
+    path: Path
+    version_id: int | None = None
+    locked: bool = False
+
+
+@runtime_checkable
+class Host(Protocol):
+    """What every host adapter implements. Keep it small; extras go through hooks."""
+
+    #: Short lower-case name, e.g. ``"blender"``; stored in ``Version.created_with``.
+    name: str
+    #: Extensions this host saves work files with, first is the default (``(".blend",)``).
+    workfile_extensions: tuple[str, ...]
+
+    def current_file(self) -> Path | None:
+        """Return the path of the open work file, or ``None`` for an unsaved scene."""
+        ...
+
+    def has_unsaved_changes(self) -> bool | None:
+        """Return ``True``/``False``, or ``None`` when the host cannot tell."""
+        ...
+
+    def save_file(self, path: Path) -> None:
+        """Save the current scene to ``path`` (which does not exist yet)."""
+        ...
+
+    def open_file(self, path: Path) -> None:
+        """Open ``path``, discarding the current scene (the caller has checked)."""
+        ...
+
+    def new_file(self) -> None:
+        """Start a new empty scene, discarding the current one."""
+        ...
+
+    def get_frame_range(self) -> tuple[int, int] | None:
+        """Return ``(first, last)`` or ``None`` when the host has no timeline."""
+        ...
+
+    def set_frame_range(self, first: int, last: int) -> None:
+        """Set the scene's frame range."""
+        ...
+
+    def get_fps(self) -> float | None:
+        """Return frames per second, or ``None`` when the host has no timeline."""
+        ...
+
+    def get_scene_metadata(self) -> dict[str, str]:
+        """Return pipeline metadata stored in the current scene."""
+        ...
+
+    def set_scene_metadata(self, data: dict[str, str]) -> None:
+        """Merge ``data`` into the metadata stored in the current scene."""
+        ...
+
+    def list_references(self) -> list[Container]:
+        """Return the references (containers) loaded in the scene."""
+        ...
+
+    def load_reference(self, path: Path, *, version_id: int | None = None) -> Container:
+        """Load ``path`` as a reference and return its container."""
+        ...
+
+    def replace_reference(
+        self, container: Container, path: Path, *, version_id: int | None = None
+    ) -> Container:
+        """Point ``container`` at ``path`` and return the updated container."""
+        ...
+
+    def main_window(self) -> Any:
+        """Return the Qt widget to parent dialogs to, or ``None``."""
+        ...

@@ -1,0 +1,90 @@
+"""The object model: every mapped class, imported explicitly."""
+
+from __future__ import annotations
+
+from stalker_core.models.asset import Asset
+from stalker_core.models.auth_log import AuthenticationLog
+from stalker_core.models.base import Base, Entity, SimpleEntity
+from stalker_core.models.budget import Budget, BudgetEntry, Good, Invoice, Payment, PriceList
+from stalker_core.models.client import Client, ClientUser
+from stalker_core.models.daily import Daily
+from stalker_core.models.department import Department, DepartmentUser
+from stalker_core.models.entity_group import EntityGroup
+from stalker_core.models.file import File, Link
+from stalker_core.models.filename_template import FilenameTemplate
+from stalker_core.models.group import Group, Permission
+from stalker_core.models.image_format import ImageFormat
+from stalker_core.models.note import Note
+from stalker_core.models.page import Page
+from stalker_core.models.project import Project, ProjectRepository, ProjectUser
+from stalker_core.models.repository import Repository
+from stalker_core.models.review import Review
+from stalker_core.models.role import Role
+from stalker_core.models.scene import Scene
+from stalker_core.models.sequence import Sequence
+from stalker_core.models.shot import Shot
+from stalker_core.models.status import Status, StatusList
+from stalker_core.models.structure import Structure
+from stalker_core.models.studio import Studio
+from stalker_core.models.tag import Tag
+from stalker_core.models.task import Task
+from stalker_core.models.task_dependency import TaskDependency
+from stalker_core.models.ticket import Ticket, TicketLog
+from stalker_core.models.time_log import TimeLog
+from stalker_core.models.type import Type
+from stalker_core.models.user import User
+from stalker_core.models.vacation import Vacation
+from stalker_core.models.version import Version
+from stalker_core.models.working_hours import WorkingHours
+
+__all__ = [
+    "Asset",
+    "AuthenticationLog",
+    "Base",
+    "Budget",
+    "BudgetEntry",
+    "Client",
+    "ClientUser",
+    "Daily",
+    "Department",
+    "DepartmentUser",
+    "Entity",
+    "EntityGroup",
+    "File",
+    "FilenameTemplate",
+    "Good",
+    "Group",
+    "ImageFormat",
+    "Invoice",
+    "Link",
+    "Note",
+    "Page",
+    "Payment",
+    "Permission",
+    "PriceList",
+    "Project",
+    "ProjectRepository",
+    "ProjectUser",
+    "Repository",
+    "Review",
+    "Role",
+    "Scene",
+    "Sequence",
+    "Shot",
+    "SimpleEntity",
+    "Status",
+    "StatusList",
+    "Structure",
+    "Studio",
+    "Tag",
+    "Task",
+    "TaskDependency",
+    "Ticket",
+    "TicketLog",
+    "TimeLog",
+    "Type",
+    "User",
+    "Vacation",
+    "Version",
+    "WorkingHours",
+]

@@ -1,0 +1,48 @@
+"""Client: a customer of the studio, with its contact users."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from stalker_core.models.base import Base, Entity, fk_id
+
+if TYPE_CHECKING:
+    from stalker_core.models.project import Project
+    from stalker_core.models.role import Role
+    from stalker_core.models.user import User
+
+
+class ClientUser(Base):
+    """A user working for a client, with an optional role."""
+
+    __tablename__ = "client_users"
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    client: Mapped[Client] = relationship(back_populates="user_roles")
+    user: Mapped[User] = relationship(back_populates="client_roles")
+    role: Mapped[Role | None] = relationship()
+
+
+class Client(Entity):
+    """A client; ``users`` are its contacts, ``projects`` its projects."""
+
+    __tablename__ = "clients"
+    id: Mapped[int] = fk_id("simple_entities")
+    user_roles: Mapped[list[ClientUser]] = relationship(
+        back_populates="client", cascade="all, delete-orphan"
+    )
+    users: AssociationProxy[list[User]] = association_proxy(
+        "user_roles", "user", creator=lambda u: ClientUser(user=u)
+    )
+    projects: Mapped[list[Project]] = relationship(
+        secondary="project_clients", back_populates="clients"
+    )

@@ -1,0 +1,16 @@
+"""Sequence: a task with a code (see Task)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Mapped
+
+from stalker_core.models.base import fk_id
+from stalker_core.models.mixins import CodeMixin
+from stalker_core.models.task import Task
+
+
+class Sequence(Task, CodeMixin):
+    """A sequence; its name defaults to its code."""
+
+    __tablename__ = "sequences"
+    id: Mapped[int] = fk_id("tasks")

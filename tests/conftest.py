@@ -1,0 +1,127 @@
+"""Shared fixtures: every database test runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from ``STALKER_TEST_PG_URL`` (an admin URL of an existing
+server) or, when unset, from a throwaway cluster this test session starts on
+loopback (see :mod:`stalker_core.testing.pgserver`). Each test gets a fresh
+database cloned from a template that already holds the schema and the
+default data of ``db.init()``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from stalker_core.testing.pgserver import PostgresServer
+
+TEMPLATE_DB = "stalker_template"
+
+
+@pytest.fixture(autouse=True)
+def _reset_environ() -> Iterator[None]:
+    """Restore os.environ after each test (repositories set REPO* variables)."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a database with CREATE DATABASE rights on a running PostgreSQL."""
+    url = os.environ.get("STALKER_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    server = PostgresServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _swap_db(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_url: str) -> str:
+    """Name of a template database holding the schema and default data."""
+    from stalker_core import db
+    from stalker_core.db.session import DBSession
+
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+    engine = db.setup({"sqlalchemy.url": _swap_db(pg_admin_url, TEMPLATE_DB)})
+    db.init()
+    DBSession.remove()
+    engine.dispose()
+    admin.dispose()
+    return TEMPLATE_DB
+
+
+def _new_pg_database(pg_admin_url: str, template: str | None) -> tuple[str, str]:
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        tpl = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
+    admin.dispose()
+    return name, _swap_db(pg_admin_url, name)
+
+
+def _drop_pg_database(pg_admin_url: str, name: str) -> None:
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
+    """URL of an empty database, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/stalker.db"
+        return
+    admin = request.getfixturevalue("pg_admin_url")
+    name, url = _new_pg_database(admin, None)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(admin, name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def session(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[object]:
+    """``DBSession`` bound to a fresh database after ``db.setup()`` + ``db.init()``.
+
+    Runs each test twice: on SQLite (a file under tmp_path) and on PostgreSQL.
+    """
+    from stalker_core import db
+    from stalker_core.db.session import DBSession
+
+    name = None
+    admin = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/stalker.db"
+    else:
+        admin = request.getfixturevalue("pg_admin_url")
+        template = request.getfixturevalue("pg_template")
+        name, url = _new_pg_database(admin, template)
+    engine = db.setup({"sqlalchemy.url": url})
+    db.init()
+    try:
+        yield DBSession
+    finally:
+        DBSession.rollback()
+        DBSession.remove()
+        engine.dispose()
+        if name is not None and admin is not None:
+            _drop_pg_database(admin, name)
