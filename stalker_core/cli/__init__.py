@@ -1,0 +1,1 @@
+"""stalker_core.cli."""
