@@ -54,11 +54,23 @@ class Host(Protocol):
         ...
 
     def save_file(self, path: Path) -> None:
-        """Save the current scene to ``path`` (which does not exist yet)."""
+        """Save the current scene to ``path``; afterwards ``current_file()`` is ``path``.
+
+        ``path`` is a name the caller has *reserved*: it either does not exist
+        or is an empty placeholder the workflow created exclusively
+        (``O_CREAT | O_EXCL``), so the host may replace it. Its folder exists.
+        A host that can should write to a temporary name in the same folder
+        and ``os.replace`` it onto ``path`` so that a reader never sees a
+        half-written file. Raise on failure (preferably
+        :class:`~stalker_core.exceptions.WorkfileError`); the caller cleans up.
+        """
         ...
 
     def open_file(self, path: Path) -> None:
-        """Open ``path``, discarding the current scene (the caller has checked)."""
+        """Open ``path``, discarding the current scene (the caller has checked).
+
+        Afterwards ``current_file()`` is ``path`` and there are no unsaved changes.
+        """
         ...
 
     def new_file(self) -> None:
@@ -102,3 +114,29 @@ class Host(Protocol):
     def main_window(self) -> Any:
         """Return the Qt widget to parent dialogs to, or ``None``."""
         ...
+
+
+#: the members every host must have (the Protocol above), in declaration order.
+HOST_MEMBERS: tuple[str, ...] = (
+    "name",
+    "workfile_extensions",
+    "current_file",
+    "has_unsaved_changes",
+    "save_file",
+    "open_file",
+    "new_file",
+    "get_frame_range",
+    "set_frame_range",
+    "get_fps",
+    "get_scene_metadata",
+    "set_scene_metadata",
+    "list_references",
+    "load_reference",
+    "replace_reference",
+    "main_window",
+)
+
+
+def missing_host_members(obj: object) -> list[str]:
+    """Return the :class:`Host` members ``obj`` lacks (empty when it is a host)."""
+    return [m for m in HOST_MEMBERS if not hasattr(obj, m)]

@@ -1,1 +1,14 @@
-"""stalker_core.testing."""
+"""Test support shipped with stalker_core.
+
+* :class:`~stalker_core.testing.fake_host.FakeHost` - an in-memory host with
+  call recording, simulated unsaved changes and fault injection;
+* :mod:`stalker_core.testing.host_contract` - the contract suite every host
+  adapter runs against itself (imports pytest, so import it from tests only);
+* :mod:`stalker_core.testing.pgserver` - a throwaway PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+from stalker_core.testing.fake_host import FakeHost
+
+__all__ = ["FakeHost"]
