@@ -1,19 +1,287 @@
-"""Repository: a file server share, with its path on Linux, macOS and Windows."""
+"""Repository: a file server share, with its path on Linux, macOS and Windows.
+
+Paths are stored with forward slashes whatever the user typed. ``path`` is
+the path for the running operating system. Each repository exports two
+environment variables holding that path, ``REPO<id>`` (used by the
+tutorial's templates) and ``REPO<code>``, so a stored path such as
+``$REPO12/FC/SH001/comp`` is independent of the OS and of the installation.
+The variables are set when a repository is created (after its INSERT),
+changed, loaded, and for every repository by :func:`register_all_env_vars`
+(called by ``db.setup()``).
+
+``to_os_independent_path``, ``find_repo`` and ``to_native_path`` convert
+between the forms; they take an explicit ``session`` (default ``DBSession``).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Text
-from sqlalchemy.orm import Mapped, mapped_column
+import os
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Text, event, select
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from stalker_core.db.session import DBSession
+from stalker_core.exceptions import RepositoryError, type_error
 from stalker_core.models.base import Entity, fk_id
 from stalker_core.models.mixins import CodeMixin
+from stalker_core.models.paths import (
+    current_os,
+    is_absolute,
+    join_path,
+    normalize_path,
+    relative_to,
+    split_repo_var,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, scoped_session
+
+_OS_ATTR = {"linux": "linux_path", "macos": "macos_path", "windows": "windows_path"}
 
 
 class Repository(Entity, CodeMixin):
-    """A repository root; paths are stored with forward slashes."""
+    """A repository root; paths are stored with forward slashes.
+
+    :param linux_path: the root on Linux, e.g. ``/mnt/M/commercials``.
+    :param macos_path: the root on macOS, e.g. ``/Volumes/M/commercials``.
+    :param windows_path: the root on Windows, e.g. ``M:/commercials`` (``\\`` accepted).
+    :param code: a short code, also used in the ``REPO<code>`` variable.
+    """
 
     __tablename__ = "repositories"
     id: Mapped[int] = fk_id("simple_entities")
     linux_path: Mapped[str] = mapped_column(Text, default="")
     macos_path: Mapped[str] = mapped_column(Text, default="")
     windows_path: Mapped[str] = mapped_column(Text, default="")
+
+    def __init__(self, **kwargs: Any) -> None:
+        for attr in ("linux_path", "macos_path", "windows_path"):
+            kwargs.setdefault(attr, "")
+        super().__init__(**kwargs)
+
+    @validates("linux_path", "macos_path", "windows_path")
+    def _validate_path(self, key: str, value: Any) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise type_error("Repository", key, "a str", value)
+        normalized = normalize_path(value, what=f"Repository.{key}")
+        if key == _OS_ATTR[current_os()] and self.id is not None:
+            _export(self.id, self.code, normalized)
+        return normalized
+
+    # -- paths ------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The root for the running operating system (forward slashes)."""
+        return str(getattr(self, _OS_ATTR[current_os()]) or "")
+
+    @path.setter
+    def path(self, value: str) -> None:
+        setattr(self, _OS_ATTR[current_os()], value)
+
+    def paths(self) -> dict[str, str]:
+        """The roots per OS: ``{"linux": ..., "macos": ..., "windows": ...}``."""
+        return {os_name: getattr(self, attr) or "" for os_name, attr in _OS_ATTR.items()}
+
+    @property
+    def env_var_names(self) -> list[str]:
+        """``["REPO<id>", "REPO<code>"]`` (the id one only once flushed)."""
+        names = []
+        if self.id is not None:
+            names.append(f"REPO{self.id}")
+        if self.code:
+            names.append(f"REPO{self.code}")
+        return names
+
+    def register_env_vars(self) -> None:
+        """Set ``REPO<id>`` and ``REPO<code>`` to :attr:`path`."""
+        _export(self.id, self.code, self.path)
+
+    def relative_path(self, path: str) -> str | None:
+        """``path`` (any OS form) relative to this repository, or ``None`` when outside."""
+        path = path.replace("\\", "/")
+        for os_name, root in self.paths().items():
+            rel = relative_to(path, root, case_insensitive=os_name == "windows")
+            if rel is not None:
+                return rel
+        var = split_repo_var(path)
+        if var is not None and var[0] in {str(self.id), self.code}:
+            return var[1]
+        return None
+
+    def make_relative(self, path: str) -> str:
+        """Return ``$REPO<code>/<relative>`` for ``path`` inside this repository.
+
+        :raises RepositoryError: when ``path`` is not inside this repository.
+        """
+        rel = self.relative_path(path)
+        if rel is None:
+            raise RepositoryError(f"{path!r} is not inside repository {self.name!r}")
+        return join_path(f"$REPO{self.code}", rel)
+
+    def to_native(self, relative: str) -> str:
+        """Join this repository's :attr:`path` with ``relative`` (no doubled slashes)."""
+        return join_path(self.path, relative)
+
+    @classmethod
+    def to_os_independent_path(
+        cls, path: str, session: Session | scoped_session | None = None
+    ) -> str:
+        """``/mnt/M/x/y`` (any OS form) -> ``$REPO<code>/x/y``; other paths come back unchanged."""
+        return to_os_independent_path(path, session)
+
+    @classmethod
+    def find_repo(
+        cls, path: str, session: Session | scoped_session | None = None
+    ) -> Repository | None:
+        """The repository containing ``path`` (any OS form or ``$REPO`` form), or ``None``."""
+        return find_repo(path, session)
+
+    @classmethod
+    def to_native_path(cls, path: str, session: Session | scoped_session | None = None) -> str:
+        """``path`` in any OS form or ``$REPO`` form -> the path on the running OS."""
+        return to_native_path(path, session)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} ({self.entity_type or 'Repository'})>"
+
+
+# -- environment variables ---------------------------------------------------
+
+
+def _export(repo_id: int | None, code: str | None, path: str) -> None:
+    if repo_id is not None:
+        os.environ[f"REPO{repo_id}"] = path
+    if code:
+        os.environ[f"REPO{code}"] = path
+
+
+@event.listens_for(Repository, "after_insert")
+@event.listens_for(Repository, "after_update")
+def _export_after_write(_mapper: Any, _conn: Any, target: Repository) -> None:
+    target.register_env_vars()
+
+
+@event.listens_for(Repository, "load")
+def _export_on_load(target: Repository, _ctx: Any) -> None:
+    target.register_env_vars()
+
+
+def register_all_env_vars(session: Session | scoped_session | None = None) -> int:
+    """Set ``REPO<id>``/``REPO<code>`` for every repository in the database.
+
+    One query of four columns; no objects are loaded. Called by ``db.setup()``
+    (contract C3). A database without the table yet is not an error.
+
+    :returns: how many repositories were registered.
+    """
+    session = session if session is not None else DBSession
+    attr = _OS_ATTR[current_os()]
+    rows = session.execute(
+        select(Repository.id, Repository.code, getattr(Repository, attr))
+    ).all()
+    for repo_id, code, path in rows:
+        _export(repo_id, code, path or "")
+    return len(rows)
+
+
+# -- conversions ---------------------------------------------------------------
+
+
+def _all_repos(session: Session | scoped_session | None) -> list[Repository]:
+    session = session if session is not None else DBSession
+    return list(session.scalars(select(Repository)).all())
+
+
+def find_repo(
+    path: str, session: Session | scoped_session | None = None
+) -> Repository | None:
+    """Return the repository containing ``path``, or ``None``.
+
+    ``path`` may be in the Linux, macOS or Windows form of any repository
+    (Windows paths compare case-insensitively), or start with ``$REPO<id>``
+    / ``$REPO<code>``. When roots nest, the longest matching root wins.
+    """
+    if not path:
+        return None
+    path = path.replace("\\", "/")
+    repos = _all_repos(session)
+    var = split_repo_var(path)
+    if var is not None:
+        key = var[0]
+        for repo in repos:
+            if key == str(repo.id) or key == repo.code:
+                return repo
+        return None
+    best: tuple[int, Repository] | None = None
+    for repo in repos:
+        for os_name, root in repo.paths().items():
+            if not root:
+                continue
+            if relative_to(path, root, case_insensitive=os_name == "windows") is not None:
+                if best is None or len(root) > best[0]:
+                    best = (len(root), repo)
+    return best[1] if best else None
+
+
+def to_os_independent_path(path: str, session: Session | scoped_session | None = None) -> str:
+    """Replace a repository root in ``path`` by ``$REPO<code>``.
+
+    Paths outside every repository come back with forward slashes but
+    otherwise unchanged.
+    """
+    path = path.replace("\\", "/")
+    repo = find_repo(path, session)
+    if repo is None:
+        return path
+    rel = repo.relative_path(path)
+    return join_path(f"$REPO{repo.code}", rel or "")
+
+
+def to_native_path(path: str, session: Session | scoped_session | None = None) -> str:
+    """Return ``path`` (any OS form or ``$REPO`` form) for the running OS.
+
+    :raises RepositoryError: when ``path`` names a ``$REPO`` that does not exist.
+    """
+    path = path.replace("\\", "/")
+    var = split_repo_var(path)
+    repo = find_repo(path, session)
+    if repo is None:
+        if var is not None:
+            raise RepositoryError(
+                f"{path!r} refers to repository {var[0]!r}, which does not exist "
+                "(expected the id or code of a Repository)"
+            )
+        return path
+    rel = repo.relative_path(path)
+    return repo.to_native(rel or "")
+
+
+def resolve_repo_path(path: str, repositories: list[Repository]) -> str:
+    """Expand a ``$REPO<id|code>`` prefix using ``repositories`` (then the environment).
+
+    Used by versions: their project's repositories are already loaded, so no
+    query is needed. A path without the prefix that is relative is joined to
+    the first repository; an absolute one is returned as is.
+
+    :raises RepositoryError: when the prefix names an unknown repository.
+    """
+    var = split_repo_var(path)
+    if var is None:
+        if is_absolute(path) or not repositories:
+            return path
+        return repositories[0].to_native(path)
+    key, rest = var
+    for repo in repositories:
+        if key == str(repo.id) or key == repo.code:
+            return repo.to_native(rest)
+    env = os.environ.get(f"REPO{key}")
+    if env is not None:
+        return join_path(env, rest)
+    raise RepositoryError(
+        f"{path!r} refers to repository REPO{key}, which is neither a repository of the "
+        "project nor a known REPO environment variable"
+    )

@@ -1,17 +1,37 @@
-"""Version: one saved iteration of a task's work file."""
+"""Version: one saved iteration of a task's work file.
+
+``Version(task=t)`` is numbered at once per ``(task, take_name)`` (see
+:mod:`stalker_core.models.version_numbering` for how numbers stay unique
+under concurrency). :meth:`Version.update_paths` renders ``path`` and
+``filename`` from the project's FilenameTemplate; ``path`` is stored
+repository independent (``$REPO<id>/...``) and :attr:`Version.absolute_path`
+resolves it for the running OS.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.db.session import DBSession
+from stalker_core.exceptions import (
+    StalkerTypeError,
+    ValidationError,
+    type_error,
+    value_error,
+)
+from stalker_core.models.base import Base, Entity, check_str, fk_id, make_nice_name
+from stalker_core.models.paths import join_path
+from stalker_core.models.task import Task
+from stalker_core.models import version_numbering as numbering
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
-    from stalker_core.models.task import Task
+    from stalker_core.models.filename_template import FilenameTemplate
+    from stalker_core.templates import TemplateEngine
 
 version_inputs = Table(
     "version_inputs",
@@ -27,9 +47,26 @@ version_outputs = Table(
     Column("file_id", ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
 )
 
+_TAKE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+_EXT_RE = re.compile(r"^\.[A-Za-z0-9_\-.]+$")
+#: tasks of these classes start the naming chain of a version
+NAMING_ROOTS = ("Asset", "Shot", "Sequence")
+
 
 class Version(Entity):
-    """Version ``version_number`` of ``task`` in take ``take_name``."""
+    """Version ``version_number`` of ``task`` in take ``take_name``.
+
+    :param task: the Task (Asset, Shot, ... are tasks too); required.
+    :param take_name: the take, default ``"Main"``; letters, digits, ``_`` and ``-``.
+    :param version_number: set it only to import history; by default the next free number.
+    :param parent: the version this one was made from.
+    :param inputs: Files this version uses; ``outputs``: Files it produced.
+    :param is_published: whether the version is approved for use downstream.
+    :param created_with: the application that made it (e.g. ``"Blender"``).
+    :param extension: appended to the rendered filename (e.g. ``".blend"``).
+    :raises StalkerTypeError: when ``task`` is not a Task.
+    :raises ValidationError: for a bad take name or a version number below 1.
+    """
 
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("task_id", "take_name", "version_number"),)
@@ -55,3 +92,334 @@ class Version(Entity):
     )
     inputs: Mapped[list[File]] = relationship(secondary=version_inputs)
     outputs: Mapped[list[File]] = relationship(secondary=version_outputs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        task = kwargs.pop("task", None)
+        if task is None:
+            raise value_error("Version", "task", "a Task instance", None)
+        self._check_task(task)
+        extension = kwargs.pop("extension", None)
+        self._auto_number = "version_number" not in kwargs
+        self._auto_name = "name" not in kwargs
+        kwargs.setdefault("take_name", "Main")
+        kwargs.setdefault("path", "")
+        kwargs.setdefault("filename", "")
+        kwargs.setdefault("is_published", False)
+        kwargs.setdefault("description", "")
+        if self._auto_name:
+            kwargs["name"] = "Version"
+        self._extension = self._check_extension(extension)
+        # every other value is validated before the task is linked: a refused
+        # value leaves nothing attached to the task's session
+        super().__init__(**kwargs)
+        self.task = task
+        try:
+            session = object_session(self)
+            if self._auto_number:
+                self.version_number = numbering.next_version_number(self)
+            if session is not None:
+                numbering.register_pending(session, self)
+            if self._auto_name:
+                self.name = self._auto_name_value()
+        except BaseException:
+            self.discard()
+            raise
+        self._ready = True
+
+    # -- validation -----------------------------------------------------------
+
+    @staticmethod
+    def _check_task(value: Any) -> Task:
+        if not isinstance(value, Task):
+            raise StalkerTypeError(
+                f"Version.task should be a Task (or Asset, Shot, Sequence, Scene), "
+                f"not {type(value).__name__}: {value!r}"
+            )
+        return value
+
+    @staticmethod
+    def _check_extension(value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str):
+            raise type_error("Version", "extension", "a str like '.blend'", value)
+        ext = value.strip()
+        if not ext.startswith("."):
+            ext = "." + ext
+        if not _EXT_RE.match(ext) or ".." in ext:
+            raise value_error("Version", "extension", "an extension like '.blend'", value)
+        return ext
+
+    @validates("task")
+    def _validate_task(self, key: str, value: Any) -> Task | None:
+        if value is None and getattr(self, "_discarding", False):
+            return None
+        if getattr(self, "_ready", False) and self.id is not None and value is not self.task:
+            raise ValidationError("Version.task cannot change once the version is stored")
+        return self._check_task(value)
+
+    @validates("take_name")
+    def _validate_take_name(self, key: str, value: Any) -> str:
+        value = check_str("Version", key, value)
+        if not _TAKE_RE.match(value):
+            raise value_error(
+                "Version", key, "letters, digits, '_' or '-' only (it is part of file names)",
+                value,
+            )
+        if getattr(self, "_ready", False) and self._auto_number and self.id is None:
+            old = self.take_name
+            if value != old:
+                self.__dict__["take_name"] = value  # so numbering sees the new take
+                self.version_number = numbering.next_version_number(self)
+                session = object_session(self)
+                if session is not None:
+                    numbering.register_pending(session, self)
+        return value
+
+    @validates("version_number")
+    def _validate_version_number(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise type_error("Version", key, "an int", value)
+        if value < 1:
+            raise value_error("Version", key, "a positive int (1 or more)", value)
+        if getattr(self, "_ready", False) and not getattr(self, "_renumbering", False):
+            self._auto_number = False  # set by hand: the flush will not renumber it
+        return value
+
+    @validates("parent")
+    def _validate_parent(self, key: str, value: Any) -> Version | None:
+        if value is None:
+            return None
+        if not isinstance(value, Version):
+            raise type_error("Version", key, "a Version or None", value)
+        node: Version | None = value
+        while node is not None:
+            if node is self:
+                raise value_error("Version", key, "not itself nor one of its children", value)
+            node = node.parent
+        return value
+
+    @validates("inputs", "outputs")
+    def _validate_files(self, key: str, value: Any) -> File:
+        from stalker_core.models.file import File
+
+        if not isinstance(value, File):
+            raise type_error("Version", key, "a list of File (Link) instances", value)
+        return value
+
+    @validates("is_published")
+    def _validate_is_published(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise type_error("Version", key, "a bool", value)
+        return value
+
+    @validates("created_with")
+    def _validate_created_with(self, key: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        return check_str("Version", key, value)
+
+    # -- numbering hooks ---------------------------------------------------------
+
+    def _renumber(self, number: int) -> None:
+        """Called by the flush listener when another writer took our number."""
+        self._renumbering = True
+        try:
+            self.version_number = number
+        finally:
+            self._renumbering = False
+        if getattr(self, "_auto_name", False):
+            self.name = self._auto_name_value()
+        if self.path or self.filename:
+            self.update_paths(engine=getattr(self, "_engine", None))
+
+    def discard(self) -> None:
+        """Undo the construction: unlink from the task and leave the session."""
+        self._discarding = True
+        try:
+            session = object_session(self)
+            if "task" in self.__dict__ and self.__dict__["task"] is not None:
+                self.task = None  # type: ignore[assignment]
+            if session is not None and self in session:
+                session.expunge(self)
+        finally:
+            self._discarding = False
+
+    def _auto_name_value(self) -> str:
+        return f"{self.nice_name}_v{self.version_number:03d}"
+
+    # -- naming --------------------------------------------------------------------
+
+    @property
+    def naming_parents(self) -> list[Task]:
+        """The tasks that name this version: from the nearest Asset/Shot/Sequence down.
+
+        ``comp`` under shot ``SH001`` gives ``[SH001, comp]``; without such an
+        ancestor the whole chain from the root task is used.
+        """
+        from stalker_core.templates.context import lineage
+
+        chain = lineage(self.task)
+        for i in range(len(chain) - 1, -1, -1):
+            if type(chain[i]).__name__ in NAMING_ROOTS:
+                return chain[i:]
+        return chain
+
+    @property
+    def nice_name(self) -> str:
+        """``SH001_comp_Main``: the naming parents' nice names and the take."""
+        parts = [make_nice_name(t.nice_name) for t in self.naming_parents]
+        parts.append(self.take_name)
+        return "_".join(p for p in parts if p)
+
+    # -- paths --------------------------------------------------------------------
+
+    @property
+    def extension(self) -> str:
+        """The file extension (``".blend"``) or ``""``; setting it updates ``filename``."""
+        ext = getattr(self, "_extension", None)
+        if ext is None:
+            stem, dot, suffix = (self.filename or "").rpartition(".")
+            ext = f".{suffix}" if dot and stem else ""
+            self._extension = ext
+        return ext
+
+    @extension.setter
+    def extension(self, value: str | None) -> None:
+        old = self.extension
+        new = self._check_extension(value)
+        if self.filename:
+            stem = self.filename[: len(self.filename) - len(old)] if old else self.filename
+            self.filename = stem + new
+        self._extension = new
+
+    @property
+    def full_path(self) -> str:
+        """``path/filename`` (repository independent, forward slashes)."""
+        return join_path(self.path, self.filename)
+
+    @property
+    def absolute_path(self) -> str:
+        """:attr:`path` with its ``$REPO`` resolved for the running OS."""
+        from stalker_core.models.repository import resolve_repo_path
+
+        project = self.task.project
+        repos = list(project.repositories) if project is not None else []
+        return resolve_repo_path(self.path, repos)
+
+    @property
+    def absolute_full_path(self) -> str:
+        """:attr:`absolute_path` joined with :attr:`filename`."""
+        return join_path(self.absolute_path, self.filename)
+
+    def find_template(self) -> FilenameTemplate:
+        """The FilenameTemplate of the task's class in the project's structure.
+
+        :raises TemplateNotFoundError: naming project, structure and entity type.
+        """
+        from stalker_core.models.structure import find_template_for
+
+        return find_template_for(self.task.project, type(self.task).__name__)
+
+    def update_paths(self, engine: TemplateEngine | None = None) -> None:
+        """Render ``path`` and ``filename`` (plus :attr:`extension`) from the template.
+
+        Nothing is changed when rendering fails.
+
+        :param engine: the template engine (default: the installed default engine).
+        :raises TemplateNotFoundError: no template for the task's entity type.
+        :raises TemplateRenderError: a syntax error or an undefined variable.
+        :raises PathEscapeError: the result would leave the project's repositories.
+        """
+        from stalker_core.templates import (
+            check_rendered_filename,
+            check_rendered_path,
+            default_engine,
+            version_context,
+        )
+
+        engine = engine if engine is not None else default_engine()
+        template = self.find_template()
+        context = version_context(self)
+        project = self.task.project
+        repos = list(project.repositories)
+        path = check_rendered_path(
+            engine.render(template.path, context, template.template_name("path")),
+            repos,
+            what=f"{template.template_name('path')} rendered",
+        )
+        filename = check_rendered_filename(
+            engine.render(template.filename, context, template.template_name("filename")),
+            what=f"{template.template_name('filename')} rendered",
+        )
+        if not filename:
+            from stalker_core.exceptions import TemplateRenderError
+
+            raise TemplateRenderError(
+                f"{template.template_name('filename')} rendered an empty file name"
+            )
+        self.path = path
+        self.filename = filename + self.extension
+        self._engine = engine
+
+    # -- siblings ----------------------------------------------------------------
+
+    def _session(self) -> Any:
+        return object_session(self) or object_session(self.task) or DBSession
+
+    @property
+    def max_version_number(self) -> int:
+        """The highest number of this task and take (stored or pending)."""
+        return numbering.max_version_number(self.task, self.take_name, object_session(self))
+
+    def _siblings_query(self) -> Any:
+        return (
+            select(Version)
+            .where(Version.task_id == self.task.id, Version.take_name == self.take_name)
+            .order_by(Version.version_number.desc())
+            .limit(1)
+        )
+
+    @property
+    def latest_version(self) -> Version:
+        """The version of this task and take with the highest number."""
+        session = object_session(self)
+        best: Version = self
+        if session is not None and self.task.id is not None:
+            with session.no_autoflush:
+                stored = session.scalars(self._siblings_query()).first()
+            if stored is not None and stored.version_number > best.version_number:
+                best = stored
+        for v in numbering.pending_versions(self.task, self.take_name, session):
+            if v.version_number > best.version_number:
+                best = v
+        return best
+
+    @property
+    def latest_published_version(self) -> Version | None:
+        """The published version of this task and take with the highest number."""
+        session = object_session(self)
+        best: Version | None = self if self.is_published else None
+        if session is not None and self.task.id is not None:
+            with session.no_autoflush:
+                stored = session.scalars(
+                    self._siblings_query().where(Version.is_published.is_(True))
+                ).first()
+            if stored is not None and (best is None or stored.version_number > best.version_number):
+                best = stored
+        for v in numbering.pending_versions(self.task, self.take_name, session):
+            if v.is_published and (best is None or v.version_number > best.version_number):
+                best = v
+        return best
+
+    def is_latest_published_version(self) -> bool:
+        """``True`` when this is the latest published version of its task and take."""
+        return self.is_published and self.latest_published_version is self
+
+    def __repr__(self) -> str:
+        project = self.task.project if self.task is not None else None
+        code = f"{project.code}_" if project is not None and project.code else ""
+        return f"<{code}{self.nice_name}_v{self.version_number:03d} ({self.entity_type or 'Version'})>"
+
+
+numbering.install_listeners()

@@ -1,1 +1,38 @@
-"""stalker_core.templates."""
+"""Filename templates: the sandboxed Jinja2 environment and path rendering.
+
+* :func:`build_environment` / :func:`build_engine` — the one factory (sandboxed,
+  strict about undefined names; plugins pass extra filters/globals/tests).
+* :class:`TemplateEngine` — environment + cache of compiled templates.
+* :func:`default_engine` / :func:`set_default_engine` — the engine versions use.
+* :func:`version_context` / :func:`task_context` — the variables templates see.
+"""
+
+from __future__ import annotations
+
+from stalker_core.templates.context import (
+    check_rendered_filename,
+    check_rendered_path,
+    lineage,
+    task_context,
+    version_context,
+)
+from stalker_core.templates.environment import (
+    TemplateEngine,
+    build_engine,
+    build_environment,
+    default_engine,
+    set_default_engine,
+)
+
+__all__ = [
+    "TemplateEngine",
+    "build_engine",
+    "build_environment",
+    "check_rendered_filename",
+    "check_rendered_path",
+    "default_engine",
+    "lineage",
+    "set_default_engine",
+    "task_context",
+    "version_context",
+]

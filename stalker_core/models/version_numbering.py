@@ -1,0 +1,235 @@
+"""Version numbers: provisional at construction, final and unique at flush.
+
+Design (why numbers never collide and versions are never lost):
+
+1. **At construction** ``Version(task=t)`` gets a *provisional* number: the
+   highest number of ``(t, take)`` in the database (one ``max()`` query run
+   under ``no_autoflush``) or among the versions of ``(t, take)`` pending in
+   the same session, plus one. So two ``Version(task=t)`` made before a flush
+   get consecutive numbers and the tutorial can print the number at once.
+2. **At flush** (a ``before_flush`` listener) the numbers are made final. On
+   PostgreSQL the rows of the tasks concerned are locked first with
+   ``SELECT ... FROM tasks WHERE id IN (...) ORDER BY id FOR UPDATE`` (sorted,
+   so two sessions never deadlock on each other's tasks). With the lock held,
+   a fresh ``max()`` per ``(task, take)`` sees every version committed by
+   other transactions (READ COMMITTED: each statement takes a new snapshot).
+   When another process took our provisional number meanwhile, the pending
+   versions are renumbered from that maximum, in their original order, and
+   their ``path``/``filename`` (and automatic name) are rendered again — all
+   before the INSERT, hence before any file is written by a workflow that
+   flushes first. The lock lasts until the transaction ends, so nobody can
+   take the number between our flush and our commit.
+3. **The unique constraint** ``(task_id, take_name, version_number)`` is the
+   last guard (e.g. two SQLite processes, or a version number set by hand).
+
+Workflows that write a file for a new version call :func:`reserve_version`:
+it creates the version, renders its paths and flushes, so the number and
+the paths are final when it returns; write the file, then commit (or roll
+back, which leaves no row behind). Other sessions creating versions of the
+same task wait on the lock until then.
+
+SQLite serialises writers itself but has no row locks: two processes may
+read the same maximum, and the second INSERT then fails on the unique
+constraint (:class:`~stalker_core.exceptions.ConcurrencyError` from
+:func:`reserve_version`) instead of silently colliding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, object_session
+
+from stalker_core.db.session import DBSession
+from stalker_core.exceptions import ConcurrencyError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import scoped_session
+
+    from stalker_core.models.task import Task
+    from stalker_core.models.version import Version
+
+#: key of the per-session registry of versions created since the last flush
+_PENDING_KEY = "stalker_core.pending_versions"
+
+
+def _registry(session: Session) -> dict[tuple[int, str], list[Version]]:
+    reg = session.info.get(_PENDING_KEY)
+    if reg is None:
+        reg = session.info[_PENDING_KEY] = defaultdict(list)
+    return reg  # type: ignore[no-any-return]
+
+
+def register_pending(session: Session, version: Version) -> None:
+    """Remember ``version`` as pending in ``session`` (cleared after each flush/rollback)."""
+    _registry(session)[(id(version.task), version.take_name)].append(version)
+
+
+def pending_versions(task: Task, take_name: str, session: Session | None) -> list[Version]:
+    """Versions of ``(task, take_name)`` not yet in the database (no query, no lazy load)."""
+    found: dict[int, Version] = {}
+    if session is not None:
+        for v in session.info.get(_PENDING_KEY, {}).get((id(task), take_name), ()):
+            if v.task is task and v.take_name == take_name and v.id is None:
+                found[id(v)] = v
+    loaded = task.__dict__.get("versions")
+    if loaded is not None:
+        for v in loaded:
+            if v.take_name == take_name and v.id is None:
+                found[id(v)] = v
+    return list(found.values())
+
+
+def db_max_number(session: Session | None, task: Task, take_name: str) -> int:
+    """Highest stored number of ``(task, take_name)`` (0 when none or not stored)."""
+    from stalker_core.models.version import Version
+
+    if session is None or task.id is None:
+        return 0
+    with session.no_autoflush:
+        value = session.scalar(
+            select(func.max(Version.version_number)).where(
+                Version.task_id == task.id, Version.take_name == take_name
+            )
+        )
+    return int(value or 0)
+
+
+def next_version_number(version: Version) -> int:
+    """The provisional number for a new ``version`` (see the module docstring)."""
+    task = version.task
+    session = object_session(version) or object_session(task)
+    highest = db_max_number(session, task, version.take_name)
+    for other in pending_versions(task, version.take_name, session):
+        if other is not version and other.version_number is not None:
+            highest = max(highest, other.version_number)
+    return highest + 1
+
+
+def max_version_number(task: Task, take_name: str, session: Session | None) -> int:
+    """Highest number of ``(task, take_name)`` in the database or pending in ``session``."""
+    highest = db_max_number(session, task, take_name)
+    for other in pending_versions(task, take_name, session):
+        highest = max(highest, other.version_number or 0)
+    return highest
+
+
+# -- flush: lock, re-check, renumber --------------------------------------------
+
+
+def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
+    from stalker_core.models.task import Task
+    from stalker_core.models.version import Version
+
+    versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
+    if not versions:
+        return
+    groups: dict[tuple[int, str], list[Version]] = defaultdict(list)
+    tasks: dict[int, Task] = {}
+    for v in versions:
+        if v.task is None:
+            continue
+        groups[(id(v.task), v.take_name)].append(v)
+        tasks[id(v.task)] = v.task
+    stored_ids = sorted({t.id for t in tasks.values() if t.id is not None})
+    maxima: dict[tuple[int, str], int] = {}
+    if stored_ids:
+        bind = session.get_bind()
+        with session.no_autoflush:
+            if bind.dialect.name == "postgresql":
+                session.execute(
+                    select(Task.__table__.c.id)
+                    .where(Task.__table__.c.id.in_(stored_ids))
+                    .order_by(Task.__table__.c.id)
+                    .with_for_update()
+                )
+            rows = session.execute(
+                select(Version.task_id, Version.take_name, func.max(Version.version_number))
+                .where(Version.task_id.in_(stored_ids))
+                .group_by(Version.task_id, Version.take_name)
+            ).all()
+        maxima = {(task_id, take): int(n or 0) for task_id, take, n in rows}
+    for (task_key, take), members in groups.items():
+        task = tasks[task_key]
+        highest = maxima.get((task.id, take), 0) if task.id is not None else 0
+        fixed = {v.version_number for v in members if not getattr(v, "_auto_number", False)}
+        auto = sorted(
+            (v for v in members if getattr(v, "_auto_number", False)),
+            key=lambda v: (v.version_number or 0),
+        )
+        if not auto:
+            continue
+        numbers = [v.version_number for v in auto]
+        clash = (
+            min(numbers) <= highest
+            or len(set(numbers)) != len(numbers)
+            or bool(fixed.intersection(numbers))
+        )
+        if not clash:
+            continue
+        n = highest + 1
+        for v in auto:
+            while n in fixed:
+                n += 1
+            if v.version_number != n:
+                v._renumber(n)  # noqa: SLF001 - the model's own hook
+            n += 1
+
+
+def _clear_registry(session: Session, *_: Any) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def install_listeners() -> None:
+    """Attach the flush/rollback listeners to every Session (idempotent)."""
+    if not event.contains(Session, "before_flush", _finalize_numbers):
+        event.listen(Session, "before_flush", _finalize_numbers)
+        event.listen(Session, "after_flush_postexec", _clear_registry)
+        event.listen(Session, "after_soft_rollback", _clear_registry)
+
+
+# -- reserve -----------------------------------------------------------------------
+
+
+def reserve_version(
+    session: Session | scoped_session | None,
+    task: Task,
+    take_name: str = "Main",
+    **kwargs: Any,
+) -> Version:
+    """Create, number, render and flush a new Version of ``task``; return it.
+
+    When this returns, the number, ``path`` and ``filename`` are final and
+    (on PostgreSQL) the task row is locked until the caller commits or rolls
+    back: write the file to ``version.absolute_full_path`` then commit. On
+    any error nothing is left in the session.
+
+    :param session: the session (``None``: ``DBSession``).
+    :param kwargs: more Version attributes (``description``, ``created_with``,
+        ``parent``, ``extension``, ...).
+    :raises TemplateError: when the paths cannot be rendered.
+    :raises ConcurrencyError: when the number was taken despite the lock
+        (only possible on SQLite with several writing processes).
+    """
+    from stalker_core.models.version import Version
+
+    session = session if session is not None else DBSession
+    version = Version(task=task, take_name=take_name, **kwargs)
+    try:
+        if object_session(version) is None:
+            session.add(version)
+        version.update_paths()
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ConcurrencyError(
+            f"version {version.version_number} of task {task.name!r} take {take_name!r} was "
+            "taken by another writer at the same time; retry (the transaction was rolled back)"
+        ) from exc
+    except BaseException:
+        version.discard()
+        raise
+    return version

@@ -1,0 +1,184 @@
+"""The one Jinja2 environment factory and a cache of compiled templates.
+
+Templates come from the database (FilenameTemplate, Structure), so they are
+untrusted: they run in a :class:`~jinja2.sandbox.SandboxedEnvironment` that
+has no loader (no file system access), refuses underscore attributes and the
+database handles of the models (``query``, ``metadata``, ``registry``), and
+refuses to call methods of model objects (a template reads data, it never
+acts). Undefined names are errors (:class:`~jinja2.StrictUndefined`): a
+missing variable raises :class:`~stalker_core.exceptions.TemplateRenderError`
+naming the template and the variable instead of producing a broken path.
+
+Plugins add filters, tests and globals through :func:`build_engine`'s
+parameters; the plugin layer collects them from its hook and installs the
+result with :func:`set_default_engine`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from stalker_core.exceptions import TemplateRenderError
+
+#: attributes a template may never read, whatever the object
+FORBIDDEN_ATTRIBUTES = frozenset({"query", "metadata", "registry", "mro", "gi_frame", "f_globals"})
+
+_UNDEFINED_NAME_RE = re.compile(r"'([^']+)' is undefined")
+_UNDEFINED_ATTR_RE = re.compile(r"has no attribute '([^']+)'")
+
+
+class StalkerSandbox(SandboxedEnvironment):
+    """Sandbox that also hides database handles and refuses calls on model objects."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if attr in FORBIDDEN_ATTRIBUTES or attr.startswith("_"):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        owner = getattr(obj, "__self__", None)
+        if owner is not None and hasattr(owner, "_sa_instance_state"):
+            return False
+        return bool(super().is_safe_callable(obj))
+
+
+def build_environment(
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    globals: Mapping[str, Any] | None = None,  # noqa: A002 - Jinja's own word
+    tests: Mapping[str, Callable[..., bool]] | None = None,
+) -> SandboxedEnvironment:
+    """Build the sandboxed, strict Jinja2 environment used for every template.
+
+    :param filters: extra filters (e.g. from plugins), added to Jinja's built-ins.
+    :param globals: extra global variables or functions available to every template.
+    :param tests: extra tests (``{% if x is <test> %}``).
+    """
+    env = StalkerSandbox(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    if filters:
+        env.filters.update(filters)
+    if globals:
+        env.globals.update(globals)
+    if tests:
+        env.tests.update(tests)
+    return env
+
+
+class TemplateEngine:
+    """A sandboxed environment plus an LRU cache of compiled templates (thread safe).
+
+    :param environment: the environment; :func:`build_environment` by default.
+    :param cache_size: how many compiled templates to keep.
+    """
+
+    def __init__(
+        self, environment: SandboxedEnvironment | None = None, *, cache_size: int = 512
+    ) -> None:
+        self.environment = environment if environment is not None else build_environment()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Template] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def compile(self, source: str, name: str = "<template>") -> Template:
+        """Return the compiled template for ``source`` (cached by source text).
+
+        :raises TemplateRenderError: on a syntax error, naming the template and line.
+        """
+        with self._lock:
+            tpl = self._cache.get(source)
+            if tpl is not None:
+                self._cache.move_to_end(source)
+                return tpl
+        try:
+            tpl = self.environment.from_string(source)
+        except TemplateSyntaxError as exc:
+            raise TemplateRenderError(
+                f"template {name} has a syntax error on line {exc.lineno}: {exc.message}; "
+                f"source: {source!r}"
+            ) from exc
+        with self._lock:
+            self._cache[source] = tpl
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return tpl
+
+    def render(self, source: str, context: Mapping[str, Any], name: str = "<template>") -> str:
+        """Render ``source`` with ``context``.
+
+        :param name: how to name the template in errors, e.g. ``"FilenameTemplate 'X'.path"``.
+        :raises TemplateRenderError: for a syntax error, an undefined variable or
+            attribute (the message names it), a refused (unsafe) access or any error
+            raised while rendering.
+        """
+        tpl = self.compile(source, name)
+        try:
+            return tpl.render(**context)
+        except UndefinedError as exc:
+            msg = str(exc.message or exc)
+            m = _UNDEFINED_NAME_RE.search(msg) or _UNDEFINED_ATTR_RE.search(msg)
+            variable = m.group(1) if m else msg
+            err = TemplateRenderError(
+                f"template {name} uses {variable!r}, which is not defined ({msg}); "
+                f"available variables: {', '.join(sorted(context))}"
+            )
+            err.template = name  # type: ignore[attr-defined]
+            err.variable = variable  # type: ignore[attr-defined]
+            raise err from exc
+        except SecurityError as exc:
+            raise TemplateRenderError(
+                f"template {name} tried an operation the sandbox refuses: {exc}"
+            ) from exc
+        except TemplateRenderError:
+            raise
+        except Exception as exc:  # a filter or a value raised: report it with the template name
+            raise TemplateRenderError(
+                f"template {name} failed while rendering: {type(exc).__name__}: {exc}"
+            ) from exc
+
+
+_default: TemplateEngine | None = None
+_default_lock = threading.Lock()
+
+
+def build_engine(
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    globals: Mapping[str, Any] | None = None,  # noqa: A002
+    tests: Mapping[str, Callable[..., bool]] | None = None,
+) -> TemplateEngine:
+    """A :class:`TemplateEngine` over :func:`build_environment` with the given extras."""
+    return TemplateEngine(build_environment(filters=filters, globals=globals, tests=tests))
+
+
+def default_engine() -> TemplateEngine:
+    """The engine used by versions and structures unless one is passed explicitly."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = TemplateEngine()
+    return _default
+
+
+def set_default_engine(engine: TemplateEngine | None) -> TemplateEngine | None:
+    """Install ``engine`` as the default (``None`` resets); returns the previous one.
+
+    The plugin layer calls this once after collecting plugin filters/globals.
+    """
+    global _default
+    with _default_lock:
+        previous, _default = _default, engine
+    return previous
