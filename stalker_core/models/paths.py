@@ -110,7 +110,7 @@ def relative_to(path: str, root: str, *, case_insensitive: bool = False) -> str 
         return ""
     prefix = r if r.endswith("/") else r + "/"
     if p.startswith(prefix):
-        return path[len(prefix):]
+        return path[len(prefix):].rstrip("/")
     return None
 
 
