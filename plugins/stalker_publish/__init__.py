@@ -1,1 +1,1 @@
-"""Package placeholder; filled in by its issue."""
+"""The built-in publish plugin (entry point ``publish`` -> :mod:`stalker_publish.plugin`)."""

@@ -190,7 +190,9 @@ class FakeHost:
                     fh.write(data[: max(1, len(data) // 2)])
             raise fault.error
         if not path.parent.is_dir():
-            raise WorkfileError(f"cannot save {str(path)!r}: folder {str(path.parent)!r} is missing")
+            raise WorkfileError(
+                f"cannot save {str(path)!r}: folder {str(path.parent)!r} is missing"
+            )
         tmp = path.with_name(f".{path.name}.fake-saving")
         with open(tmp, "wb") as fh:
             fh.write(data)

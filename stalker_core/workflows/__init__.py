@@ -1,1 +1,50 @@
-"""stalker_core.workflows."""
+"""Host-agnostic workflows: save as version, open, publish, update references.
+
+Each takes the host and an explicit ``session`` (default ``DBSession``) and
+plugin manager (default :func:`~stalker_core.plugins.get_plugin_manager`).
+"""
+
+from __future__ import annotations
+
+from stalker_core.workflows.common import get_host
+from stalker_core.workflows.open import OpenResult, open_version
+from stalker_core.workflows.publish import (
+    PublishItem,
+    PublishReport,
+    Representation,
+    ValidationResult,
+    publish,
+    repair,
+    validate,
+)
+from stalker_core.workflows.references import (
+    ReferenceStatus,
+    UpdateReport,
+    find_outdated,
+    reference_status,
+    update_references,
+)
+from stalker_core.workflows.results import SceneCheck
+from stalker_core.workflows.save import save_as_version
+from stalker_core.workflows.transaction import FileTransaction
+
+__all__ = [
+    "FileTransaction",
+    "OpenResult",
+    "PublishItem",
+    "PublishReport",
+    "ReferenceStatus",
+    "Representation",
+    "SceneCheck",
+    "UpdateReport",
+    "ValidationResult",
+    "find_outdated",
+    "get_host",
+    "open_version",
+    "publish",
+    "reference_status",
+    "repair",
+    "save_as_version",
+    "update_references",
+    "validate",
+]

@@ -1,0 +1,313 @@
+"""Hook specifications: every extension point of stalker_core, in one module.
+
+Plugins implement these hooks with :data:`stalker_core.plugins.hookimpl`::
+
+    from stalker_core.plugins import hookimpl
+
+    @hookimpl
+    def stalker_workfile_before_save(host, context, version, path):
+        if context.task and context.task.status and context.task.status.code == "CMPL":
+            raise VetoError("the task is completed; reopen it before saving")
+
+Arguments are passed by keyword; an implementation may accept any subset
+of them (pluggy's opt-in arguments), so new arguments can be added later
+without breaking plugins. Hooks are grouped like pytest's: plugin
+lifecycle, hosts, work files, publishing, references.
+
+Collect-all hooks of the workflows are called *one implementation at a
+time* (:func:`stalker_core.plugins.manager.call_each`) so every result and
+every error is attributed to the plugin that produced it; a plugin raising
+an unexpected exception becomes a :class:`~stalker_core.exceptions.PluginError`
+naming the plugin and the hook. Ordering between plugins is only
+``tryfirst``/``trylast``; publish stages order their work with explicit
+stages instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from stalker_core.context import Context
+    from stalker_core.hosts import Container, Host
+    from stalker_core.models.version import Version
+    from stalker_core.workflows.publish import (
+        PublishItem,
+        PublishReport,
+        Representation,
+        ValidationResult,
+    )
+    from stalker_core.workflows.results import SceneCheck
+    from stalker_core.workflows.transaction import FileTransaction
+
+#: the pluggy project name (also the entry-point group)
+PROJECT_NAME = "stalker_core"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+# -------------------------------------------------------------------------
+# plugin lifecycle
+# -------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def stalker_plugins_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    """Register hook specifications of a plugin (``pluginmanager.add_hookspecs``).
+
+    Called once when the plugin is registered (historic: plugins registered
+    later still get the call). A host adding its own hooks names them
+    ``stalker_<host>_<action>``.
+
+    :param pluginmanager: the :class:`pluggy.PluginManager`.
+    :returns: nothing.
+    """
+
+
+@hookspec(historic=True)
+def stalker_plugins_configure(config: Any) -> None:
+    """Perform initial configuration after all plugins are registered.
+
+    Called once by :func:`~stalker_core.plugins.get_plugin_manager` (historic:
+    replayed to plugins registered afterwards).
+
+    :param config: the configuration object given to ``get_plugin_manager``
+        (``None`` when none was given).
+    :returns: nothing.
+    """
+
+
+# -------------------------------------------------------------------------
+# hosts
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def stalker_host_get(context: Context | None) -> Host | None:
+    """Return the host adapter of the running application.
+
+    Called by :func:`stalker_core.workflows.get_host` whenever the workflows
+    need the active host (the CLI, a DCC panel, the launcher).
+
+    Stops at first non-None result.
+
+    :param context: the current context, when known, else ``None``.
+    :returns: an object implementing :class:`stalker_core.hosts.Host`, or
+        ``None`` when the plugin's application is not running.
+
+    Implementing in a host adapter: answer only inside your application
+    (e.g. the Blender plugin answers when ``bpy`` is importable and runs as
+    Blender). The standalone host implements it with ``trylast=True`` so it
+    answers only when no application did.
+    """
+
+
+# -------------------------------------------------------------------------
+# work files: save and open
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_workfile_before_save(
+    host: Host, context: Context, version: Version, path: Path
+) -> None:
+    """Check or prepare a save as version, before the host writes anything.
+
+    Called by :func:`~stalker_core.workflows.save_as_version` after the
+    Version row is flushed (its number is final) and its folder exists, and
+    before the host saves.
+
+    :param host: the host about to save.
+    :param context: project, task, version (the new one) and user.
+    :param version: the new, not yet committed Version.
+    :param path: the absolute path the host will save to.
+    :returns: nothing. Raise :class:`~stalker_core.exceptions.VetoError`
+        with the reason to refuse the save: no Version row remains and no
+        file is written. Any other exception aborts the save too and is
+        reported as a :class:`~stalker_core.exceptions.PluginError`.
+    """
+
+
+@hookspec
+def stalker_workfile_after_save(
+    host: Host, context: Context, version: Version, path: Path
+) -> None:
+    """React to a successful save as version, before the commit.
+
+    Called by :func:`~stalker_core.workflows.save_as_version` after the host
+    saved ``path``. Record extra data on ``version`` here (it is committed
+    next). Raising aborts the whole save: the Version row is rolled back and
+    the saved file removed.
+
+    :param host: the host that saved.
+    :param context: project, task, version and user.
+    :param version: the new Version.
+    :param path: the saved file.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def stalker_workfile_before_open(
+    host: Host, context: Context, version: Version, path: Path
+) -> None:
+    """Check an open before the host discards its scene.
+
+    Called by :func:`~stalker_core.workflows.open_version` after the unsaved
+    changes check. Raise :class:`~stalker_core.exceptions.VetoError` to
+    refuse (e.g. the file is locked by another artist).
+
+    :param host: the host about to open.
+    :param context: context of the version being opened.
+    :param version: the Version to open.
+    :param path: its absolute file path.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def stalker_workfile_after_open(
+    host: Host, context: Context, version: Version, path: Path
+) -> list[SceneCheck] | None:
+    """Check a scene just opened (outdated references, wrong frame range ...).
+
+    Called by :func:`~stalker_core.workflows.open_version` after the host
+    opened ``path``.
+
+    :param host: the host with the scene open.
+    :param context: context of the opened version.
+    :param version: the opened Version.
+    :param path: the opened file.
+    :returns: a list of :class:`~stalker_core.workflows.results.SceneCheck`
+        (title, message, severity and an optional ``fix`` callable), or
+        ``None``. All results are collected into the open result.
+    """
+
+
+# -------------------------------------------------------------------------
+# publishing: collect -> validate -> extract -> integrate
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_publish_collect(
+    host: Host, context: Context, version: Version
+) -> list[PublishItem] | None:
+    """Collect what a publish of ``version`` is made of.
+
+    Called first by :func:`~stalker_core.workflows.publish`. Collectors may
+    query the database (once, in bulk) and put what validators need into
+    ``PublishItem.data``; validators themselves never query.
+
+    :param host: the host with the version's scene open.
+    :param context: context of the version being published.
+    :param version: the Version being published.
+    :returns: a list of :class:`~stalker_core.workflows.publish.PublishItem`
+        (items of all collectors are concatenated), or ``None``.
+    """
+
+
+@hookspec
+def stalker_publish_validate(
+    host: Host, context: Context, item: PublishItem
+) -> list[ValidationResult] | None:
+    """Validate one collected item.
+
+    Called for every item after collection. Publishing stops before any
+    extraction when a result has severity ``"error"``. A result may carry a
+    ``repair`` callable that :func:`~stalker_core.workflows.repair` runs
+    before validation is run again.
+
+    :param host: the host.
+    :param context: the publish context.
+    :param item: the item to check.
+    :returns: a list of
+        :class:`~stalker_core.workflows.publish.ValidationResult` (only the
+        problems found; an empty list or ``None`` when all is well). The
+        ``plugin`` field is filled in by the core.
+    """
+
+
+@hookspec
+def stalker_publish_extract(
+    host: Host, context: Context, item: PublishItem, staging_dir: Path
+) -> list[Representation] | None:
+    """Write the files of one item into ``staging_dir``.
+
+    Called for every item after validation passed. Extractors write only
+    inside ``staging_dir`` (a fresh private folder) and never into the
+    published location.
+
+    :param host: the host.
+    :param context: the publish context.
+    :param item: the item to extract.
+    :param staging_dir: the folder to write into.
+    :returns: a list of
+        :class:`~stalker_core.workflows.publish.Representation` (a name and
+        the path of a file inside ``staging_dir``), or ``None``.
+    """
+
+
+@hookspec
+def stalker_publish_integrate(
+    context: Context,
+    item: PublishItem,
+    representations: list[Representation],
+    transaction: FileTransaction,
+) -> None:
+    """Plan where the extracted files of one item go.
+
+    Called for every item after extraction. Add files with
+    ``transaction.add(source, destination)``; do not copy anything yourself.
+    The core commits the transaction after all integrators ran: it stages
+    copies next to the destinations, then renames them into place without
+    ever replacing an existing file; on any failure it removes everything it
+    placed and rolls back the database.
+
+    :param context: the publish context.
+    :param item: the item.
+    :param representations: what the extractors produced for the item.
+    :param transaction: the file transaction to add to.
+    :returns: nothing.
+    """
+
+
+@hookspec
+def stalker_publish_after(context: Context, version: Version, report: PublishReport) -> None:
+    """React to a finished, committed publish (notifications, version-up ...).
+
+    Called by :func:`~stalker_core.workflows.publish` after the commit.
+    Exceptions are reported in ``report.warnings`` and never undo the publish.
+
+    :param context: the publish context.
+    :param version: the published Version.
+    :param report: what was validated and which files were registered.
+    :returns: nothing.
+    """
+
+
+# -------------------------------------------------------------------------
+# references
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_references_before_update(
+    host: Host, context: Context | None, container: Container, version: Version
+) -> None:
+    """Check the update of one reference to ``version``.
+
+    Called by :func:`~stalker_core.workflows.update_references` for every
+    reference about to be updated (locked references are never offered).
+    Raise :class:`~stalker_core.exceptions.VetoError` to keep this reference
+    as it is; the others are still updated and the veto is reported.
+
+    :param host: the host.
+    :param context: the scene's context, when known.
+    :param container: the reference.
+    :param version: the version it would be updated to.
+    :returns: nothing.
+    """

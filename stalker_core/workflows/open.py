@@ -1,0 +1,108 @@
+"""Open a version in a host, checking unsaved changes and reporting scene checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.context import Context, current_user
+from stalker_core.exceptions import (
+    StalkerError,
+    StalkerTypeError,
+    UnsavedChangesError,
+    WorkfileError,
+)
+from stalker_core.hosts import Host
+from stalker_core.plugins.manager import call_each
+from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.results import SceneCheck
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from stalker_core.models.user import User
+    from stalker_core.models.version import Version
+
+
+@dataclass
+class OpenResult:
+    """What :func:`open_version` did: the version, its file and the scene checks."""
+
+    version: Version
+    path: Path
+    checks: list[SceneCheck] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[SceneCheck]:
+        """The checks of severity warning or error."""
+        return [c for c in self.checks if c.severity != "info"]
+
+
+def open_version(
+    host: Host,
+    version: Version,
+    force: bool = False,
+    *,
+    user: User | str | None = None,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+    unknown_is_dirty: bool = True,
+) -> OpenResult:
+    """Open ``version``'s file in ``host``.
+
+    :param host: the host.
+    :param version: the Version to open.
+    :param force: discard unsaved changes without asking.
+    :param unknown_is_dirty: treat a host that cannot tell (``None``) as
+        having unsaved changes (the safe default).
+    :returns: an :class:`OpenResult` with the checks of the after-open hooks.
+    :raises UnsavedChangesError: the scene has unsaved changes and ``force``
+        is false; the UI asks the artist and retries with ``force=True``.
+    :raises WorkfileError: the file is missing or the host failed to open it.
+    :raises VetoError: a before-open hook refused.
+    """
+    from stalker_core.models.version import Version
+
+    check_host(host)
+    if not isinstance(version, Version):
+        raise StalkerTypeError(
+            f"version should be a Version, not {type(version).__name__}: {version!r}"
+        )
+    session = session_or_default(session)
+    pm = plugin_manager_or_default(pm)
+    if not force:
+        dirty = host.has_unsaved_changes()
+        if dirty or (dirty is None and unknown_is_dirty):
+            current = host.current_file()
+            what = f"{str(current)!r}" if current else "the current (never saved) scene"
+            reason = "has unsaved changes" if dirty else "may have unsaved changes"
+            raise UnsavedChangesError(
+                f"{what} {reason}; save it first or open with force=True to discard them"
+            )
+    path = Path(version.absolute_full_path)
+    if not path.is_file():
+        raise WorkfileError(
+            f"the file of version {version.id} ({version.name}) is missing: {str(path)!r}"
+        )
+    who = current_user(user, session=session)
+    context = Context.for_version(version, user=who, session=session)
+    call_each(pm, "stalker_workfile_before_open", host=host, context=context, version=version,
+              path=path)
+    try:
+        host.open_file(path)
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not open {str(path)!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+    checks: list[SceneCheck] = []
+    for plugin, found in call_each(
+        pm, "stalker_workfile_after_open", host=host, context=context, version=version, path=path
+    ):
+        for check in found:
+            if not check.plugin:
+                check.plugin = plugin
+            checks.append(check)
+    return OpenResult(version, path, checks)

@@ -1,0 +1,346 @@
+"""Publish: collect -> validate -> extract -> integrate, all or nothing.
+
+Plugins contribute to every stage through the ``stalker_publish_*`` hooks.
+Validation results are data (:class:`ValidationResult`) so the CLI prints
+them and a panel shows them with their repair buttons; publishing stops
+before extraction when any result is an error. Integration goes through a
+:class:`~stalker_core.workflows.transaction.FileTransaction`: copies are
+staged next to their destinations and linked into place without replacing
+anything; if placing a file or the database commit fails, every placed file
+is removed again and the database is rolled back. On success the Version
+is published and its outputs are registered as File objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.context import Context, current_user
+from stalker_core.exceptions import (
+    PublishError,
+    PublishValidationError,
+    StalkerError,
+    StalkerTypeError,
+)
+from stalker_core.hosts import Host
+from stalker_core.plugins.manager import call_each
+from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.results import Severity, check_severity
+from stalker_core.workflows.transaction import FileTransaction
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from stalker_core.models.file import File
+    from stalker_core.models.user import User
+    from stalker_core.models.version import Version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishItem:
+    """One thing a publish is made of (the work file, a camera, a cache ...).
+
+    :param name: unique within the publish, e.g. ``"workfile"``.
+    :param kind: what it is (``"workfile"``, ``"camera"`` ...); extractors filter on it.
+    :param version: the Version being published.
+    :param path: the main file of the item, when it has one.
+    :param data: whatever collectors found for validators (validators never query).
+    """
+
+    name: str
+    kind: str
+    version: Version
+    path: Path | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ValidationResult:
+    """A problem found by a validator.
+
+    :param title: a short title (results are grouped by it).
+    :param message: what is wrong and what is expected.
+    :param severity: ``"error"`` stops the publish; ``"warning"``/``"info"`` do not.
+    :param item: the name of the item concerned.
+    :param plugin: the plugin that reported it (filled in by the core).
+    :param repair: an optional callable fixing the problem.
+    :param repair_label: the label of the repair button.
+    """
+
+    title: str
+    message: str
+    severity: Severity = "error"
+    item: str = ""
+    plugin: str = ""
+    repair: Callable[[], Any] | None = None
+    repair_label: str = "Repair"
+
+    def __post_init__(self) -> None:
+        check_severity(self.severity)
+
+    @property
+    def is_error(self) -> bool:
+        """True when this result stops a publish."""
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = f" [{self.item}]" if self.item else ""
+        by = f" ({self.plugin})" if self.plugin else ""
+        return f"{self.severity}: {self.title}{where}: {self.message}{by}"
+
+
+@dataclass
+class Representation:
+    """A file an extractor produced for an item.
+
+    :param name: the representation's name (``"workfile"``, ``"abc"`` ...).
+    :param path: the file, inside the staging folder.
+    """
+
+    name: str
+    path: Path
+
+
+@dataclass
+class PublishReport:
+    """Everything a publish (or a dry validation) found and did."""
+
+    version: Version
+    items: list[PublishItem] = field(default_factory=list)
+    results: list[ValidationResult] = field(default_factory=list)
+    representations: dict[str, list[Representation]] = field(default_factory=dict)
+    outputs: list[File] = field(default_factory=list)
+    published_paths: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    published: bool = False
+
+    @property
+    def errors(self) -> list[ValidationResult]:
+        """Results of severity error."""
+        return [r for r in self.results if r.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True when validation found no error."""
+        return not self.errors
+
+
+def _check(host: Any, version: Any) -> None:
+    from stalker_core.models.version import Version
+
+    check_host(host)
+    if not isinstance(version, Version):
+        raise StalkerTypeError(
+            f"version should be a Version, not {type(version).__name__}: {version!r}"
+        )
+
+
+def collect(
+    host: Host, context: Context, version: Version, pm: pluggy.PluginManager
+) -> list[PublishItem]:
+    """Run the collectors; item names must be unique."""
+    items: list[PublishItem] = []
+    seen: set[str] = set()
+    for plugin, found in call_each(
+        pm, "stalker_publish_collect", host=host, context=context, version=version
+    ):
+        for item in found:
+            if item.name in seen:
+                raise PublishError(
+                    f"plugin {plugin!r} collected a second item named {item.name!r}"
+                )
+            seen.add(item.name)
+            items.append(item)
+    return items
+
+
+def run_validators(
+    host: Host, context: Context, items: list[PublishItem], pm: pluggy.PluginManager
+) -> list[ValidationResult]:
+    """Run every validator on every item and return the results, attributed."""
+    results: list[ValidationResult] = []
+    for item in items:
+        for plugin, found in call_each(
+            pm, "stalker_publish_validate", host=host, context=context, item=item
+        ):
+            for r in found:
+                if not r.plugin:
+                    r.plugin = plugin
+                if not r.item:
+                    r.item = item.name
+                results.append(r)
+    return results
+
+
+def validate(
+    host: Host,
+    version: Version,
+    *,
+    user: User | str | None = None,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+) -> PublishReport:
+    """Collect and validate without writing anything (what a publisher panel shows first)."""
+    _check(host, version)
+    session = session_or_default(session)
+    pm = plugin_manager_or_default(pm)
+    context = Context.for_version(version, user=current_user(user, session=session),
+                                  session=session)
+    report = PublishReport(version)
+    report.items = collect(host, context, version, pm)
+    report.results = run_validators(host, context, report.items, pm)
+    return report
+
+
+def repair(results: list[ValidationResult]) -> list[tuple[ValidationResult, str]]:
+    """Run the repair of every failing result that has one.
+
+    :returns: ``(result, error message)`` for the repairs that raised.
+    """
+    failed: list[tuple[ValidationResult, str]] = []
+    for r in results:
+        if r.is_error and r.repair is not None:
+            try:
+                r.repair()
+            except Exception as exc:  # noqa: BLE001 - reported, the rest still run
+                failed.append((r, f"{type(exc).__name__}: {exc}"))
+    return failed
+
+
+def _summary(errors: list[ValidationResult]) -> str:
+    shown = "; ".join(f"{r.title}: {r.message}" for r in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return f"validation failed with {len(errors)} error(s): {shown}{more}"
+
+
+def publish(
+    host: Host,
+    version: Version,
+    *,
+    user: User | str | None = None,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+    auto_repair: bool = False,
+) -> PublishReport:
+    """Publish ``version`` from ``host``: collect, validate, extract, integrate.
+
+    :param host: the host with the version's scene open.
+    :param version: the Version to publish.
+    :param auto_repair: run the repairs of failing results, then validate again.
+    :returns: the report; ``report.published`` is true and ``report.outputs``
+        holds the registered File objects.
+    :raises PublishValidationError: validation failed (``.results`` has the
+        results); nothing was extracted or written.
+    :raises IntegrationError: files could not be placed; all rolled back.
+    :raises PublishError: the version is already published, or nothing was
+        collected or planned.
+    """
+    from stalker_core.models.file import File
+
+    _check(host, version)
+    session = session_or_default(session)
+    pm = plugin_manager_or_default(pm)
+    if version.is_published:
+        raise PublishError(f"version {version.id} ({version.filename}) is already published")
+    who = current_user(user, session=session)
+    context = Context.for_version(version, user=who, session=session)
+    report = PublishReport(version)
+    report.items = collect(host, context, version, pm)
+    if not report.items:
+        raise PublishError(
+            "no publish collector produced anything; is the publish plugin installed?"
+        )
+    report.results = run_validators(host, context, report.items, pm)
+    if report.errors and auto_repair:
+        for r, err in repair(report.results):
+            report.warnings.append(f"repair of {r.title!r} failed: {err}")
+        report.results = run_validators(host, context, report.items, pm)
+    if report.errors:
+        raise PublishValidationError(_summary(report.errors), report.results)
+
+    staging = Path(tempfile.mkdtemp(prefix="stalker-publish-"))
+    tx = FileTransaction()
+    try:
+        for item in report.items:
+            reps: list[Representation] = []
+            for plugin, found in call_each(
+                pm, "stalker_publish_extract",
+                host=host, context=context, item=item, staging_dir=staging,
+            ):
+                for rep in found:
+                    if not Path(rep.path).is_file():
+                        raise PublishError(
+                            f"plugin {plugin!r} extracted {str(rep.path)!r} but no such file exists"
+                        )
+                    reps.append(rep)
+            report.representations[item.name] = reps
+        for item in report.items:
+            call_each(
+                pm, "stalker_publish_integrate",
+                context=context, item=item,
+                representations=report.representations[item.name], transaction=tx,
+            )
+        if not tx.planned:
+            raise PublishError("no integrator planned any file; nothing would be published")
+        placed = tx.commit()
+        try:
+            files = [
+                File(
+                    name=p.name,
+                    full_path=_portable(p, version, session),
+                    original_filename=p.name,
+                    created_by=who,
+                )
+                for p in placed
+            ]
+            version.outputs.extend(files)
+            version.is_published = True
+            session.commit()
+        except BaseException:
+            tx.rollback()
+            raise
+    except BaseException:
+        try:
+            session.rollback()
+        except Exception as exc:  # noqa: BLE001 - keep the original error
+            log.warning("rollback failed: %s", exc)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.outputs = files
+    report.published_paths = placed
+    report.published = True
+    for hook_result in _after(pm, context, version, report):
+        report.warnings.append(hook_result)
+    return report
+
+
+def _after(
+    pm: pluggy.PluginManager, context: Context, version: Version, report: PublishReport
+) -> list[str]:
+    try:
+        call_each(pm, "stalker_publish_after", context=context, version=version, report=report)
+    except StalkerError as exc:
+        return [str(exc)]
+    return []
+
+
+def _portable(path: Path, version: Version, session: Any) -> str:
+    """``path`` made repository independent (``$REPO<id>/...``) when a repository holds it."""
+    project = version.task.project
+    for repo in list(project.repositories) if project is not None else []:
+        try:
+            rel = repo.relative_path(str(path))
+        except StalkerError:
+            rel = None
+        if rel is not None:
+            return str(repo.make_relative(str(path)))
+    return path.as_posix()

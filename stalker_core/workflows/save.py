@@ -1,0 +1,249 @@
+"""Save as version: the most used path of the pipeline.
+
+:func:`save_as_version` creates the Version row (its number assigned safely
+by the model at flush), renders its path, creates the folders, reserves the
+file name, runs the before-save hooks (which may veto), has the host save,
+records ``created_with``, runs the after-save hooks and commits.
+
+If anything fails the session is rolled back (no Version row remains), the
+reserved file and anything the host wrote next to it for this save are
+removed, the folders made for it are removed when empty, and the error is
+raised. An existing file is never overwritten: the name is reserved with
+``O_CREAT | O_EXCL`` before the host writes, so at most one process can own
+it; a name already taken by a stray file (left by a crash or another tool)
+moves the new version to the next free number instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.context import Context, current_user
+from stalker_core.exceptions import (
+    ConcurrencyError,
+    StalkerError,
+    StalkerTypeError,
+    ValidationError,
+    WorkfileError,
+)
+from stalker_core.hosts import VERSION_ID_KEY, Host
+from stalker_core.plugins.manager import call_each
+from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.transaction import make_dirs, remove_empty_dirs, reserve_file
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from stalker_core.models.task import Task
+    from stalker_core.models.user import User
+    from stalker_core.models.version import Version
+
+log = logging.getLogger(__name__)
+
+#: how many taken file names to skip before giving up
+MAX_NAME_RETRIES = 20
+
+
+def _check_extension(host: Host, extension: str | None) -> str:
+    ext = extension if extension is not None else host.workfile_extensions[0]
+    if not isinstance(ext, str) or not ext.startswith(".") or len(ext) < 2 or "/" in ext:
+        raise ValidationError(f"extension should look like '.ext', not {ext!r}")
+    return ext
+
+
+def _reserve(version: Version, session: Any) -> tuple[Path, list[Path]]:
+    """Create the version's folders and reserve its file; skip numbers whose file exists."""
+    created: list[Path] = []
+    for _ in range(MAX_NAME_RETRIES):
+        path = Path(version.absolute_full_path)
+        created.extend(make_dirs(path.parent))
+        try:
+            reserve_file(path)
+            return path, created
+        except FileExistsError:
+            log.warning("%s exists without a version row; skipping to the next number", path)
+            version.version_number = version.version_number + 1
+            version.update_paths()
+            session.flush()
+        except OSError as exc:
+            remove_empty_dirs(created)
+            raise WorkfileError(
+                f"cannot create {str(path)!r}: {exc.strerror or exc}"
+            ) from exc
+    remove_empty_dirs(created)
+    raise WorkfileError(
+        f"{MAX_NAME_RETRIES} file names of task {version.task.name!r} take "
+        f"{version.take_name!r} are taken by files without versions; clean the folder "
+        f"{str(Path(version.absolute_path))!r}"
+    )
+
+
+def _written(path: Path, reserved_inode: int) -> bool:
+    """True when the host wrote ``path`` (content, or a new file replaced the placeholder)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size > 0 or st.st_ino != reserved_inode
+
+
+def _snapshot(folder: Path, prefix: str) -> set[str]:
+    try:
+        return {p.name for p in folder.iterdir() if p.name.startswith(prefix)}
+    except OSError:
+        return set()
+
+
+def _remove_save_leftovers(path: Path, before: set[str]) -> None:
+    """Remove ``path`` and files this save created next to it (``path.name*``, ``.path.name*``)."""
+    folder = path.parent
+    names = {path.name}
+    names |= _snapshot(folder, path.name) - before
+    names |= _snapshot(folder, "." + path.name) - before
+    for name in names:
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:  # pragma: no cover - best effort
+            log.warning("could not remove %s: %s", folder / name, exc)
+
+
+def save_as_version(
+    host: Host,
+    task: Task,
+    take_name: str = "Main",
+    description: str = "",
+    user: User | str | None = None,
+    *,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+    extension: str | None = None,
+    parent: Version | None = None,
+) -> Version:
+    """Save the host's scene as a new Version of ``task`` and commit it.
+
+    :param host: the host whose scene is saved.
+    :param task: the task the version belongs to.
+    :param take_name: the take (default ``"Main"``).
+    :param description: the version's description.
+    :param user: the artist (a User or login); default: the OS login's user.
+    :param session: the database session (default ``DBSession``).
+    :param pm: the plugin manager (default: :func:`get_plugin_manager`).
+    :param extension: the file extension (default: the host's first one).
+    :param parent: the version this one is made from (default: the version
+        recorded in the scene's metadata, when it belongs to the same task).
+    :returns: the committed Version; the host's current file is its file.
+    :raises VetoError: a before-save hook refused.
+    :raises WorkfileError: the host could not save, or no file name was free.
+    :raises PluginError: a plugin raised unexpectedly in a hook.
+    """
+    from stalker_core.models.task import Task
+
+    check_host(host)
+    if not isinstance(task, Task):
+        raise StalkerTypeError(f"task should be a Task, not {type(task).__name__}: {task!r}")
+    session = session_or_default(session)
+    pm = plugin_manager_or_default(pm)
+    ext = _check_extension(host, extension)
+
+    path: Path | None = None
+    created_dirs: list[Path] = []
+    before: set[str] = set()
+    old_meta: dict[str, str] | None = None
+    try:
+        who = current_user(user, session=session)
+        if parent is None:
+            parent = _scene_parent(host, task, session)
+        version = _new_version(
+            session, task, take_name,
+            description=description, created_with=host.name, extension=ext,
+            parent=parent, created_by=who,
+        )
+        path, created_dirs = _reserve(version, session)
+        before = _snapshot(path.parent, path.name) | _snapshot(path.parent, "." + path.name)
+        reserved_inode = path.stat().st_ino
+        context = Context.for_version(version, user=who, session=session)
+        call_each(
+            pm, "stalker_workfile_before_save",
+            host=host, context=context, version=version, path=path,
+        )
+        old_meta = host.get_scene_metadata()
+        host.set_scene_metadata({VERSION_ID_KEY: str(version.id)})
+        try:
+            host.save_file(path)
+        except StalkerError:
+            raise
+        except Exception as exc:
+            raise WorkfileError(
+                f"host {host.name!r} could not save {str(path)!r}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not _written(path, reserved_inode):
+            raise WorkfileError(f"host {host.name!r} reported a save but wrote no {str(path)!r}")
+        call_each(
+            pm, "stalker_workfile_after_save",
+            host=host, context=context, version=version, path=path,
+        )
+        session.commit()
+    except BaseException:
+        _undo(session, host, path, before, created_dirs, old_meta)
+        raise
+    return version
+
+
+#: how many times a number taken by a concurrent writer (SQLite) is retried
+MAX_NUMBER_RETRIES = 10
+
+
+def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Version:
+    """Create, number, render and flush the Version (retrying numbers taken meanwhile)."""
+    from stalker_core.models.version_numbering import reserve_version
+
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    for attempt in range(MAX_NUMBER_RETRIES):
+        try:
+            return reserve_version(session, task, take_name, **kwargs)
+        except ConcurrencyError:
+            # the transaction was rolled back: reload what the caller gave us
+            if attempt == MAX_NUMBER_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:
+    """The version recorded in the scene, when it belongs to ``task``."""
+    from stalker_core.models.version import Version
+
+    raw = host.get_scene_metadata().get(VERSION_ID_KEY)
+    if not raw or not raw.isdigit():
+        return None
+    found = session.get(Version, int(raw))
+    if found is not None and found.task_id == task.id:
+        return found  # type: ignore[no-any-return]
+    return None
+
+
+def _undo(
+    session: Any,
+    host: Host,
+    path: Path | None,
+    before: set[str],
+    created_dirs: list[Path],
+    old_meta: dict[str, str] | None,
+) -> None:
+    """Roll back the database and remove what this save wrote; never raises."""
+    try:
+        session.rollback()
+    except Exception as exc:  # noqa: BLE001 - keep the original error
+        log.warning("rollback failed: %s", exc)
+    if path is not None:
+        _remove_save_leftovers(path, before)
+    remove_empty_dirs(created_dirs)
+    if old_meta is not None:
+        try:
+            host.set_scene_metadata({VERSION_ID_KEY: old_meta.get(VERSION_ID_KEY, "")})
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not restore the scene metadata: %s", exc)

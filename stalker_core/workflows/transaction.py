@@ -1,0 +1,208 @@
+"""File operations that never overwrite: reservations and the publish file transaction.
+
+Two rules hold for every file the workflows write:
+
+* an existing file is never replaced. New names are *reserved* with
+  ``O_CREAT | O_EXCL`` (atomic: exactly one process wins a name) or placed
+  with :func:`os.link` (atomic, fails when the name exists);
+* on failure everything written is removed again, and only what this
+  operation created (files and the folders it made).
+
+:class:`FileTransaction` is what the publish integrators add files to: it
+stages copies in a private folder next to each destination (same file
+system), then links them into place; :meth:`FileTransaction.rollback`
+removes everything placed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stalker_core.exceptions import IntegrationError, WorkfileError
+
+STAGING_PREFIX = ".stalker-staging-"
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    """Copy bytes and metadata (a seam for fault-injection tests)."""
+    shutil.copy2(src, dst)
+
+
+def _link(src: Path, dst: Path) -> None:
+    """Hard-link ``src`` as ``dst``; fails when ``dst`` exists (a seam for tests)."""
+    os.link(src, dst)
+
+
+def _place(staged: Path, dest: Path) -> None:
+    """Move ``staged`` to ``dest`` atomically without ever replacing an existing file."""
+    try:
+        _link(staged, dest)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK, errno.EACCES):
+            raise
+        # no hard links here: reserve the name exclusively, then replace our reservation
+        reserve_file(dest)
+        try:
+            os.replace(staged, dest)
+        except BaseException:
+            dest.unlink(missing_ok=True)
+            raise
+    else:
+        staged.unlink(missing_ok=True)
+
+
+def reserve_file(path: Path) -> Path:
+    """Create ``path`` as an empty file, failing when it exists (atomic).
+
+    :raises FileExistsError: when ``path`` exists.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    os.close(fd)
+    return path
+
+
+def make_dirs(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents; return the folders created (outermost first)."""
+    missing: list[Path] = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    created: list[Path] = []
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+            created.append(d)
+        except FileExistsError as exc:
+            if not d.is_dir():
+                raise WorkfileError(
+                    f"cannot create folder {str(d)!r}: a file is in the way"
+                ) from exc
+    return created
+
+
+def remove_empty_dirs(created: list[Path]) -> None:
+    """Remove folders from ``created`` (innermost first) that are empty."""
+    for d in reversed(created):
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+@dataclass
+class _Planned:
+    source: Path
+    destination: Path
+    staged: Path | None = None
+    placed: bool = False
+
+
+@dataclass
+class FileTransaction:
+    """Copy files into place all together, or not at all.
+
+    Usage::
+
+        tx = FileTransaction()
+        tx.add(extracted_file, publish_dir / extracted_file.name)
+        tx.commit()          # staged copies, then atomic placement
+        ...                  # database work
+        tx.rollback()        # if the database work failed: placed files go again
+    """
+
+    planned: list[_Planned] = field(default_factory=list)
+    created_dirs: list[Path] = field(default_factory=list)
+    staging_dirs: dict[Path, Path] = field(default_factory=dict)
+    committed: bool = False
+
+    def add(self, source: os.PathLike[str] | str, destination: os.PathLike[str] | str) -> None:
+        """Plan to copy ``source`` to ``destination`` (absolute; must not exist at commit)."""
+        src, dst = Path(source), Path(destination)
+        if not dst.is_absolute():
+            raise IntegrationError(f"publish destination should be absolute, not {str(dst)!r}")
+        if self.committed:
+            raise IntegrationError("cannot add files to a committed transaction")
+        if any(p.destination == dst for p in self.planned):
+            raise IntegrationError(f"two files would be published to {str(dst)!r}")
+        self.planned.append(_Planned(src, dst))
+
+    @property
+    def destinations(self) -> list[Path]:
+        """Every planned destination."""
+        return [p.destination for p in self.planned]
+
+    def commit(self) -> list[Path]:
+        """Stage every copy, then place them all; on failure roll back and raise.
+
+        :returns: the placed destinations.
+        :raises IntegrationError: naming the file and the reason; nothing placed remains.
+        """
+        if self.committed:
+            raise IntegrationError("the file transaction is already committed")
+        existing = [str(p.destination) for p in self.planned if p.destination.exists()]
+        if existing:
+            raise IntegrationError(
+                f"refusing to overwrite published files that exist: {', '.join(existing)}"
+            )
+        try:
+            for p in self.planned:
+                if not p.source.is_file():
+                    raise IntegrationError(f"extracted file {str(p.source)!r} is missing")
+                self.created_dirs.extend(make_dirs(p.destination.parent))
+                stage = self.staging_dirs.get(p.destination.parent)
+                if stage is None:
+                    stage = p.destination.parent / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+                    stage.mkdir()
+                    self.staging_dirs[p.destination.parent] = stage
+                p.staged = stage / p.destination.name
+                _copy_file(p.source, p.staged)
+            for p in self.planned:
+                assert p.staged is not None
+                try:
+                    _place(p.staged, p.destination)
+                except FileExistsError:
+                    raise IntegrationError(
+                        f"refusing to overwrite {str(p.destination)!r}: it appeared during publish"
+                    ) from None
+                p.placed = True
+        except IntegrationError:
+            self.rollback()
+            raise
+        except OSError as exc:
+            self.rollback()
+            where = exc.filename or "a published file"
+            raise IntegrationError(
+                f"could not place {where}: {exc.strerror or exc}; nothing was published"
+            ) from exc
+        except BaseException:
+            self.rollback()
+            raise
+        self._remove_staging()
+        self.committed = True
+        return self.destinations
+
+    def rollback(self) -> None:
+        """Remove every placed file, staged copy and folder this transaction made."""
+        for p in self.planned:
+            if p.placed:
+                p.destination.unlink(missing_ok=True)
+                p.placed = False
+        self._remove_staging()
+        remove_empty_dirs(self.created_dirs)
+        self.created_dirs.clear()
+        self.committed = False
+
+    def _remove_staging(self) -> None:
+        for stage in self.staging_dirs.values():
+            shutil.rmtree(stage, ignore_errors=True)
+        self.staging_dirs.clear()
