@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Table
-from sqlalchemy.orm import Mapped, relationship
+from sqlalchemy.orm import Mapped, relationship, validates
 
+from stalker_core.exceptions import type_error
 from stalker_core.models.base import Base, Entity, fk_id
 from stalker_core.models.mixins import ProjectMixin, StatusMixin
 
@@ -27,3 +28,26 @@ class Daily(Entity, ProjectMixin, StatusMixin):
     __tablename__ = "dailies"
     id: Mapped[int] = fk_id("simple_entities")
     files: Mapped[list[File]] = relationship(secondary=daily_files)
+
+    def __init__(self, **kwargs: Any) -> None:
+        from stalker_core.models.project import Project
+
+        if not isinstance(kwargs.get("project"), Project):
+            raise type_error("Daily", "project", "a Project", kwargs.get("project"))
+        super().__init__(**kwargs)
+
+    @validates("project")
+    def _validate_project(self, key: str, value: Any) -> Any:
+        from stalker_core.models.project import Project
+
+        if not isinstance(value, Project):
+            raise type_error("Daily", key, "a Project", value)
+        return value
+
+    @validates("files")
+    def _validate_file(self, key: str, value: Any) -> Any:
+        from stalker_core.models.file import File
+
+        if not isinstance(value, File):
+            raise type_error("Daily", key, "a list of File (version outputs)", value)
+        return value

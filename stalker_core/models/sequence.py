@@ -1,9 +1,12 @@
-"""Sequence: a task with a code (see Task)."""
+"""Sequence: a task with a code; its name defaults to its code."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Mapped
 
+from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import fk_id
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task import Task
@@ -14,3 +17,6 @@ class Sequence(Task, CodeMixin):
 
     __tablename__ = "sequences"
     id: Mapped[int] = fk_id("tasks")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**name_from_code(kwargs))

@@ -1,12 +1,18 @@
-"""Shot: a task with a code, cut range, fps and image format; in sequences and scenes."""
+"""Shot: a task with a code, cut range, fps and image format; in sequences and scenes.
+
+``code`` is unique per project; this is checked when the session flushes
+(one query per flush for all new or renamed shots).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Table, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
+from stalker_core.exceptions import ValidationError, type_error, value_error
+from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import Base, fk_id
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task import Task
@@ -45,3 +51,132 @@ class Shot(Task, CodeMixin):
     shot_image_format: Mapped[ImageFormat | None] = relationship(foreign_keys=[image_format_id])
     sequences: Mapped[list[Sequence]] = relationship(secondary=shot_sequences)
     scenes: Mapped[list[Scene]] = relationship(secondary=shot_scenes)
+
+    def __init__(self, **kwargs: Any) -> None:
+        cut_in = kwargs.pop("cut_in", 1001)
+        cut_out = kwargs.pop("cut_out", None)
+        duration = kwargs.pop("cut_duration", None)
+        super().__init__(**name_from_code(kwargs))
+        self.cut_in = cut_in
+        if cut_out is None:
+            cut_out = cut_in + (duration - 1 if duration is not None else 0)
+        self.cut_out = cut_out
+
+    @validates("cut_in", "cut_out")
+    def _validate_cut(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise type_error("Shot", key, "an int (a frame number)", value)
+        other = self.__dict__.get("cut_out" if key == "cut_in" else "cut_in")
+        if other is not None:
+            cut_in, cut_out = (value, other) if key == "cut_in" else (other, value)
+            if cut_out < cut_in:
+                raise value_error(
+                    "Shot", key, f"a frame with cut_out >= cut_in (cut_in={cut_in})", value
+                )
+        return value
+
+    @validates("sequences")
+    def _validate_sequence(self, key: str, value: Any) -> Any:
+        from stalker_core.models.sequence import Sequence
+
+        if not isinstance(value, Sequence):
+            raise type_error("Shot", key, "a list of Sequence", value)
+        return value
+
+    @validates("scenes")
+    def _validate_scene(self, key: str, value: Any) -> Any:
+        from stalker_core.models.scene import Scene
+
+        if not isinstance(value, Scene):
+            raise type_error("Shot", key, "a list of Scene", value)
+        return value
+
+    @property
+    def cut_duration(self) -> int:
+        """Number of frames: ``cut_out - cut_in + 1``."""
+        return self.cut_out - self.cut_in + 1
+
+    @cut_duration.setter
+    def cut_duration(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise value_error("Shot", "cut_duration", "an int, 1 or more", value)
+        self.cut_out = self.cut_in + value - 1
+
+    @property
+    def fps(self) -> float:
+        """The shot's fps, or the project's when not set."""
+        if self.shot_fps is not None:
+            return self.shot_fps
+        return float(self.project.fps) if self.project is not None else 25.0
+
+    @fps.setter
+    def fps(self, value: float | None) -> None:
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise type_error("Shot", "fps", "a positive number or None", value)
+            if value <= 0:
+                raise value_error("Shot", "fps", "a positive number or None", value)
+            value = float(value)
+        self.shot_fps = value
+
+    @property
+    def image_format(self) -> ImageFormat | None:
+        """The shot's image format, or the project's when not set."""
+        if self.shot_image_format is not None:
+            return self.shot_image_format
+        return self.project.image_format if self.project is not None else None
+
+    @image_format.setter
+    def image_format(self, value: ImageFormat | None) -> None:
+        from stalker_core.models.image_format import ImageFormat
+
+        if value is not None and not isinstance(value, ImageFormat):
+            raise type_error("Shot", "image_format", "an ImageFormat or None", value)
+        self.shot_image_format = value
+
+
+def check_unique_codes(session: Session, shots: list[Shot]) -> None:
+    """Refuse two shots of one project with the same code (one query).
+
+    :raises ValidationError: naming the code and the project.
+    """
+    if not shots:
+        return
+    seen: dict[tuple[int, str], Shot] = {}
+    for s in shots:
+        key = (id(s.project), s.code)
+        if key in seen and seen[key] is not s:
+            raise ValidationError(
+                f"Shot.code should be unique in project {s.project.name!r}; "
+                f"{s.code!r} is used twice"
+            )
+        seen[key] = s
+    project_ids = {s.project.id for s in shots if s.project is not None and s.project.id}
+    if not project_ids:
+        return
+    changing = {s.id for s in shots if s.id is not None}
+    stmt = select(Shot.id, Shot.code, Task.project_id).where(
+        Task.project_id.in_(project_ids), Shot.code.in_({s.code for s in shots})
+    )
+    with session.no_autoflush:
+        rows = session.execute(stmt).all()
+    by_pid = {s.project.id: s.project for s in shots if s.project is not None}
+    for sid, code, pid in rows:
+        if sid in changing:
+            continue
+        if (id(by_pid[pid]), code) in seen:
+            raise ValidationError(
+                f"Shot.code should be unique in project {by_pid[pid].name!r}; "
+                f"a shot with code {code!r} already exists"
+            )
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    shots = [o for o in session.new if isinstance(o, Shot)]
+    for o in session.dirty:
+        if isinstance(o, Shot) and session.is_modified(o, include_collections=False):
+            shots.append(o)
+    check_unique_codes(session, shots)
+
+
+event.listen(Session, "before_flush", _before_flush)

@@ -1,15 +1,26 @@
-"""Task: a piece of work with resources, schedule, dependencies and status."""
+"""Task: a piece of work with resources, schedule, dependencies and status.
+
+The columns and relationships live here; the behaviour is split by concept:
+:mod:`~stalker_core.models.task_graph` (dependencies, cycles, walks),
+:mod:`~stalker_core.models.task_rollup` (cached sums of containers),
+:mod:`~stalker_core.models.task_status` (statuses, dependents, containers) and
+:mod:`~stalker_core.models.task_workflow` (the status actions).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
+from stalker_core.exceptions import type_error, value_error
+from stalker_core.models import task_graph, task_rollup, task_status, task_workflow
 from stalker_core.models.base import Base, Entity, fk_id
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
+from stalker_core.scheduling.units import MODELS, UNITS
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -62,10 +73,17 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     #: roll-up caches maintained by the production model (seconds)
     schedule_seconds_cache: Mapped[float] = mapped_column(default=0.0)
     total_logged_seconds_cache: Mapped[float] = mapped_column(default=0.0)
+    #: roll-up: finished part of the schedule (a leaf's whole schedule when done)
+    completed_seconds_cache: Mapped[float] = mapped_column(default=0.0)
+    #: number of children, kept by the parent events (no collection load needed)
+    child_count: Mapped[int] = mapped_column(Integer, default=0)
 
     project: Mapped[Project] = relationship(back_populates="tasks", foreign_keys=[project_id])
     parent: Mapped[Task | None] = relationship(
-        remote_side="Task.id", back_populates="children", foreign_keys=[parent_id]
+        remote_side="Task.id",
+        back_populates="children",
+        foreign_keys=[parent_id],
+        active_history=True,
     )
     children: Mapped[list[Task]] = relationship(
         back_populates="parent", foreign_keys=[parent_id], order_by="Task.id"
@@ -103,3 +121,311 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     reviews: Mapped[list[Review]] = relationship(
         back_populates="task", foreign_keys="Review.task_id", cascade="all, delete-orphan"
     )
+
+    # --- construction -------------------------------------------------------
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.schedule_seconds_cache = 0.0
+        self.total_logged_seconds_cache = 0.0
+        self.completed_seconds_cache = 0.0
+        self.child_count = 0
+        for key, value in _DEFAULTS.items():
+            kwargs.setdefault(key, value)
+        parent = kwargs.pop("parent", None)
+        project = kwargs.pop("project", None)
+        depends_on = kwargs.pop("depends_on", None)
+        responsible = kwargs.pop("responsible", None)
+        status = kwargs.pop("status", None)
+        if parent is not None:
+            self.parent = parent
+        if project is None and parent is not None:
+            project = parent.project
+        if project is None:
+            raise value_error(
+                type(self).__name__,
+                "project",
+                "a Project (give project=... or a parent task to take it from)",
+                project,
+            )
+        self.project = project
+        super().__init__(**kwargs)
+        if depends_on:
+            self.depends_on = depends_on
+        if responsible is None and parent is not None:
+            responsible = list(parent.responsible)
+        if responsible:
+            self.responsible = list(responsible)
+        if status is not None:
+            self.status = status
+        elif object_session(self) is not None and not self.child_count:
+            task_status.set_status(self, task_status.initial_code(self))
+
+    # --- validators (one attribute, no queries) -----------------------------
+
+    @validates("project")
+    def _validate_project(self, key: str, value: Any) -> Any:
+        from stalker_core.models.project import Project
+
+        if not isinstance(value, Project):
+            raise type_error(type(self).__name__, key, "a Project", value)
+        return value
+
+    @validates("parent")
+    def _validate_parent(self, key: str, value: Any) -> Any:
+        task_graph.check_parent(self, value)
+        return value
+
+    @validates("priority")
+    def _validate_priority(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise type_error(type(self).__name__, key, "an int between 0 and 1000", value)
+        if not 0 <= value <= 1000:
+            raise value_error(type(self).__name__, key, "an int between 0 and 1000", value)
+        return value
+
+    @validates("schedule_timing", "bid_timing")
+    def _validate_timing(self, key: str, value: Any) -> float:
+        value = _check_timing(type(self).__name__, key, value)
+        if key == "schedule_timing" and not self.child_count:
+            task_rollup.leaf_changed(self, schedule_timing=value)
+        return value
+
+    @validates("schedule_unit", "bid_unit")
+    def _validate_unit(self, key: str, value: Any) -> str:
+        if value not in UNITS:
+            raise value_error(type(self).__name__, key, f"one of {', '.join(UNITS)}", value)
+        if key == "schedule_unit" and not self.child_count:
+            task_rollup.leaf_changed(self, schedule_unit=value)
+        return str(value)
+
+    @validates("schedule_model")
+    def _validate_model(self, key: str, value: Any) -> str:
+        if value not in MODELS:
+            raise value_error(type(self).__name__, key, f"one of {', '.join(MODELS)}", value)
+        if not self.child_count:
+            task_rollup.leaf_changed(self, schedule_model=value)
+        return str(value)
+
+    @validates("schedule_constraint")
+    def _validate_constraint(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
+            raise value_error(
+                type(self).__name__, key, "0 (none), 1 (start), 2 (end) or 3 (both)", value
+            )
+        return value
+
+    @validates("allocation_strategy")
+    def _validate_allocation(self, key: str, value: Any) -> str:
+        if value not in ALLOCATION_STRATEGIES:
+            raise value_error(
+                type(self).__name__, key, f"one of {', '.join(ALLOCATION_STRATEGIES)}", value
+            )
+        return str(value)
+
+    @validates("is_milestone", "persistent_allocation")
+    def _validate_bool(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise type_error(type(self).__name__, key, "a bool", value)
+        return value
+
+    @validates("resources", "alternative_resources", "computed_resources", "responsible", "watchers")
+    def _validate_user(self, key: str, value: Any) -> Any:
+        from stalker_core.models.user import User
+
+        if not isinstance(value, User):
+            raise type_error(type(self).__name__, key, "a list of User", value)
+        return value
+
+    @validates("computed_start", "computed_end")
+    def _validate_computed(self, key: str, value: Any) -> dt.datetime | None:
+        from stalker_core.models.types import ensure_aware
+
+        return ensure_aware(type(self).__name__, key, value)
+
+    # --- dependencies -------------------------------------------------------
+
+    @property
+    def depends_on(self) -> task_graph.DependsOn:
+        """The tasks this task depends on (a checked list-like view)."""
+        return task_graph.DependsOn(self)
+
+    @depends_on.setter
+    def depends_on(self, value: Any) -> None:
+        if value is None:
+            value = []
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise type_error(type(self).__name__, "depends_on", "a list of Task", value)
+        task_graph.set_dependencies(self, list(value))
+
+    @property
+    def dependent_of(self) -> list[Task]:
+        """The tasks that depend on this task."""
+        return [td.task for td in self.task_dependent_of if td.task is not None]
+
+    def walk_dependencies(self, method: str = "depth") -> Iterator[Task]:
+        """Yield this task and, transitively, what it depends on."""
+        return task_graph.walk_dependencies(self, method)
+
+    # --- hierarchy ----------------------------------------------------------
+
+    @property
+    def is_leaf(self) -> bool:
+        """True when the task has no children."""
+        return not self.children
+
+    @property
+    def is_container(self) -> bool:
+        """True when the task has children."""
+        return bool(self.children)
+
+    @property
+    def is_root(self) -> bool:
+        """True when the task has no parent."""
+        return self.parent is None
+
+    @property
+    def parents(self) -> list[Task]:
+        """The parents of this task, from the root down to its direct parent."""
+        return list(reversed(task_graph.ancestors(self)))
+
+    def walk_hierarchy(self, method: str = "depth") -> Iterator[Task]:
+        """Yield this task and every task below it."""
+        return task_graph.walk_hierarchy(self, method)
+
+    @property
+    def inherited_responsible(self) -> list[User]:
+        """``responsible``, or else the nearest parent's that has any."""
+        node: Task | None = self
+        while node is not None:
+            if node.responsible:
+                return list(node.responsible)
+            node = node.parent
+        return []
+
+    # --- time ---------------------------------------------------------------
+
+    @property
+    def schedule_seconds(self) -> float:
+        """A leaf's schedule in seconds; a container's children's sum (cached)."""
+        if self.child_count:
+            return float(self.schedule_seconds_cache or 0.0)
+        return task_rollup.own_schedule_seconds(self)
+
+    @property
+    def total_logged_seconds(self) -> float:
+        """Seconds logged on this task (a container: below it)."""
+        return float(self.total_logged_seconds_cache or 0.0)
+
+    @property
+    def remaining_seconds(self) -> float:
+        """``schedule_seconds - total_logged_seconds``, never negative."""
+        return max(0.0, self.schedule_seconds - self.total_logged_seconds)
+
+    @property
+    def percent_complete(self) -> float:
+        """How much of the schedule is done, 0-100 (100 when CMPL or STOP)."""
+        if self.child_count:
+            total = float(self.schedule_seconds_cache or 0.0)
+            done = float(self.completed_seconds_cache or 0.0)
+            return min(100.0, 100.0 * done / total) if total > 0 else 0.0
+        if task_status.code_of(self) in task_status.DONE:
+            return 100.0
+        total = self.schedule_seconds
+        if total <= 0:
+            return 0.0
+        return min(100.0, 100.0 * self.total_logged_seconds / total)
+
+    @property
+    def to_tjp(self) -> str:
+        """This task as TaskJuggler text (see :mod:`stalker_core.scheduling.tjp`)."""
+        from stalker_core.scheduling.tjp import to_tjp
+
+        return to_tjp(self)
+
+    # --- status actions (see task_workflow) ---------------------------------
+
+    def request_review(self) -> list[Review]:
+        """WIP -> PREV; one review per responsible. Returns the new reviews."""
+        return task_workflow.request_review(self)
+
+    def request_revision(
+        self,
+        reviewer: User | None = None,
+        schedule_timing: float = 0.0,
+        schedule_unit: str = "h",
+        description: str = "",
+    ) -> Review:
+        """PREV or CMPL -> HREV (through a review); extends the schedule."""
+        return task_workflow.request_revision(
+            self, reviewer, schedule_timing, schedule_unit, description
+        )
+
+    def approve(self, reviewer: User | None = None) -> list[Review]:
+        """Approve the pending review(s); all approved: CMPL."""
+        return task_workflow.approve(self, reviewer)
+
+    def hold(self) -> None:
+        """Put the task on hold (OH)."""
+        task_workflow.hold(self)
+
+    def stop(self) -> None:
+        """Stop the task (STOP): finished as it is, schedule clamped to the logged time."""
+        task_workflow.stop(self)
+
+    def resume(self) -> None:
+        """OH/STOP -> WIP (RTS/WFD when nothing was logged)."""
+        task_workflow.resume(self)
+
+
+ALLOCATION_STRATEGIES: tuple[str, ...] = (
+    "minallocated",
+    "maxloaded",
+    "minloaded",
+    "order",
+    "random",
+)
+
+_DEFAULTS: dict[str, Any] = {
+    "priority": 500,
+    "schedule_timing": 1.0,
+    "schedule_unit": "h",
+    "schedule_model": "effort",
+    "schedule_constraint": 0,
+    "bid_timing": 1.0,
+    "bid_unit": "h",
+    "allocation_strategy": "minallocated",
+    "persistent_allocation": True,
+    "is_milestone": False,
+}
+
+
+def _check_timing(cls_name: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise type_error(cls_name, key, "a number of units (int or float, 0 or more)", value)
+    if value != value or value < 0 or value == float("inf"):
+        raise value_error(cls_name, key, "a finite number of units, 0 or more", value)
+    return float(value)
+
+
+@event.listens_for(Task.parent, "set")
+def _parent_set(target: Task, value: Task | None, oldvalue: Any, _initiator: Any) -> None:
+    old = oldvalue if isinstance(oldvalue, Task) else None
+    if old is value:
+        return
+    if old is not None:
+        task_rollup.detach_from_parent(target, old)
+    if value is not None:
+        task_rollup.attach_to_parent(target, value)
+    if old is not None:
+        task_status.parent_changed(old)
+    if value is not None:
+        task_status.parent_changed(value)
+
+
+@event.listens_for(Task.status, "set")
+def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
+    if not target.child_count:
+        task_rollup.leaf_changed(target, status=value)
+
+
+task_status.install()

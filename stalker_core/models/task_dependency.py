@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base
+from stalker_core.scheduling.units import UNITS
 
 if TYPE_CHECKING:
     from stalker_core.models.task import Task
 
+#: when the dependent may start: after the dependency ends, or once it started
+DEPENDENCY_TARGETS: tuple[str, ...] = ("onend", "onstart")
+#: how a gap is counted: working time (length) or calendar time (duration)
+GAP_MODELS: tuple[str, ...] = ("length", "duration")
+
 
 class TaskDependency(Base):
-    """``task`` may start after ``depends_on`` ends (``onend``) or starts (``onstart``)."""
+    """``task`` may start after ``depends_on`` ends (``onend``) or starts (``onstart``).
+
+    Usually made through ``task.depends_on = [...]``; edit the returned
+    objects (``task.task_depends_on``) to set the target and the gap.
+    """
 
     __tablename__ = "task_dependencies"
     task_id: Mapped[int] = mapped_column(
@@ -32,3 +43,51 @@ class TaskDependency(Base):
     depends_on: Mapped[Task] = relationship(
         back_populates="task_dependent_of", foreign_keys=[depends_on_id]
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("dependency_target", "onend")
+        kwargs.setdefault("gap_timing", 0.0)
+        kwargs.setdefault("gap_unit", "h")
+        kwargs.setdefault("gap_model", "length")
+        super().__init__(**kwargs)
+
+    @validates("task", "depends_on")
+    def _validate_task(self, key: str, value: Any) -> Any:
+        from stalker_core.models.task import Task
+
+        if value is not None and not isinstance(value, Task):
+            raise type_error("TaskDependency", key, "a Task", value)
+        return value
+
+    @validates("dependency_target")
+    def _validate_target(self, key: str, value: Any) -> str:
+        if value not in DEPENDENCY_TARGETS:
+            raise value_error(
+                "TaskDependency", key, f"one of {', '.join(DEPENDENCY_TARGETS)}", value
+            )
+        return str(value)
+
+    @validates("gap_timing")
+    def _validate_gap(self, key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise type_error("TaskDependency", key, "a number, 0 or more", value)
+        if value != value or value < 0:
+            raise value_error("TaskDependency", key, "a number, 0 or more", value)
+        return float(value)
+
+    @validates("gap_unit")
+    def _validate_gap_unit(self, key: str, value: Any) -> str:
+        if value not in UNITS:
+            raise value_error("TaskDependency", key, f"one of {', '.join(UNITS)}", value)
+        return str(value)
+
+    @validates("gap_model")
+    def _validate_gap_model(self, key: str, value: Any) -> str:
+        if value not in GAP_MODELS:
+            raise value_error("TaskDependency", key, f"one of {', '.join(GAP_MODELS)}", value)
+        return str(value)
+
+    def __repr__(self) -> str:
+        t = self.task.name if self.task is not None else None
+        d = self.depends_on.name if self.depends_on is not None else None
+        return f"<TaskDependency {t!r} {self.dependency_target} {d!r}>"

@@ -1,14 +1,35 @@
-"""TimeLog: time a resource spent on a leaf task."""
+"""TimeLog: time a resource spent on a leaf task.
+
+Creating a time log checks, in this order: the types and the range (end after
+start), that the task is a leaf, that its dependencies allow work
+(:class:`DependencyViolationError`), that its status allows logging
+(:class:`StatusError`), and that the resource is not booked elsewhere at the
+same time (:class:`OverBookedError`; one query when the task is in a session,
+else at flush). It then moves the task RTS/HREV -> WIP and adds the duration
+to the task's and its parents' logged time.
+
+On PostgreSQL an exclusion constraint (``btree_gist``, ``tstzrange``) also
+refuses overlapping time logs of one resource, so two concurrent sessions
+cannot overbook either.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DDL, ForeignKey, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship, validates
 
+from stalker_core.exceptions import (
+    DependencyViolationError,
+    OverBookedError,
+    ValidationError,
+    type_error,
+)
 from stalker_core.models.base import Entity, fk_id
 from stalker_core.models.mixins import DateRangeMixin
+from stalker_core.models.types import ensure_aware
 
 if TYPE_CHECKING:
     from stalker_core.models.task import Task
@@ -26,3 +47,209 @@ class TimeLog(Entity, DateRangeMixin):
     )
     task: Mapped[Task] = relationship(back_populates="time_logs", foreign_keys=[task_id])
     resource: Mapped[User] = relationship(back_populates="time_logs", foreign_keys=[resource_id])
+
+    def __init__(self, **kwargs: Any) -> None:
+        from stalker_core.models import task_rollup, task_workflow
+
+        task, resource = kwargs.get("task"), kwargs.get("resource")
+        start, end = kwargs.get("start"), kwargs.get("end")
+        _check_task(task)
+        _check_resource(resource)
+        start = ensure_aware("TimeLog", "start", start)
+        end = ensure_aware("TimeLog", "end", end)
+        if start is None or end is None:
+            raise ValidationError("TimeLog needs both start and end (aware datetimes)")
+        if end <= start:
+            raise ValidationError(
+                f"TimeLog.end ({end.isoformat()}) should be after TimeLog.start "
+                f"({start.isoformat()})"
+            )
+        if task.child_count:
+            raise ValidationError(
+                f"TimeLog.task should be a leaf task; {task.name!r} is a container "
+                "(log time on one of its children)"
+            )
+        check_dependencies_allow(task, start)
+        task_workflow.check_action(task, "log time")
+        session = object_session(task) or object_session(resource)
+        if session is not None:
+            check_overbooking(session, resource, start, end)
+        kwargs.setdefault("name", f"{resource.name} on {task.name}")
+        self._flush_checked = session is not None
+        super().__init__(**kwargs)
+        task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds())
+        if object_session(task) is not None:
+            task_workflow.time_logged(task)
+
+    @validates("task")
+    def _validate_task(self, key: str, value: Any) -> Any:
+        _check_task(value)
+        return value
+
+    @validates("resource")
+    def _validate_resource(self, key: str, value: Any) -> Any:
+        _check_resource(value)
+        return value
+
+    @validates("start", "end")
+    def _validate_range(self, key: str, value: Any) -> dt.datetime | None:
+        value = ensure_aware("TimeLog", key, value)
+        start = value if key == "start" else self.start
+        end = value if key == "end" else self.end
+        if start is not None and end is not None and end <= start:
+            raise ValidationError(
+                f"TimeLog.end ({end.isoformat()}) should be after TimeLog.start "
+                f"({start.isoformat()})"
+            )
+        task = self.__dict__.get("task")
+        if task is not None and self.start is not None and self.end is not None:
+            from stalker_core.models import task_rollup
+
+            old = (self.end - self.start).total_seconds()
+            task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds() - old)
+        return value
+
+    @property
+    def seconds(self) -> float:
+        """The logged duration in seconds."""
+        if self.start is None or self.end is None:
+            return 0.0
+        return (self.end - self.start).total_seconds()
+
+
+def _check_task(task: Any) -> None:
+    from stalker_core.models.task import Task
+
+    if not isinstance(task, Task):
+        raise type_error("TimeLog", "task", "a Task (a leaf task)", task)
+
+
+def _check_resource(resource: Any) -> None:
+    from stalker_core.models.user import User
+
+    if not isinstance(resource, User):
+        raise type_error("TimeLog", "resource", "a User", resource)
+
+
+def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
+    """Refuse work on ``task`` before its dependencies (own and inherited) allow it.
+
+    :raises DependencyViolationError: a dependency is not finished (``onend``) or
+        not started (``onstart``), or the log starts before the dependency's
+        last logged work ends.
+    """
+    from stalker_core.models import task_status
+
+    node: Task | None = task
+    while node is not None:
+        for td in node.task_depends_on:
+            dep = td.depends_on
+            if dep is None:
+                continue
+            target = td.dependency_target or "onend"
+            code = task_status.code_of(dep) or task_status.initial_code(dep)
+            if not task_status.satisfied(code, target):
+                need = "finished (CMPL or STOP)" if target == "onend" else "started"
+                raise DependencyViolationError(
+                    f"cannot log time on {task.name!r}: it depends on {dep.name!r} "
+                    f"({code}), which must be {need} first"
+                )
+            if target == "onend":
+                last = _last_logged_end(dep)
+                if last is not None and start < last:
+                    raise DependencyViolationError(
+                        f"cannot log time on {task.name!r} starting {start.isoformat()}: "
+                        f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
+                    )
+        node = node.parent
+    return None
+
+
+def _last_logged_end(task: Task) -> dt.datetime | None:
+    ends = [tl.end for leaf in _leaves(task) for tl in leaf.time_logs if tl.end is not None]
+    return max(ends) if ends else None
+
+
+def _leaves(task: Task) -> list[Task]:
+    from stalker_core.models.task_status import leaves
+
+    return list(leaves(task))
+
+
+def check_overbooking(
+    session: Session,
+    resource: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude: TimeLog | None = None,
+) -> None:
+    """Refuse a booking of ``resource`` that overlaps another time log.
+
+    :raises OverBookedError: naming the clashing task and time range.
+    """
+    for other in list(session.new):
+        if (
+            isinstance(other, TimeLog)
+            and other is not exclude
+            and other.resource is resource
+            and other.start is not None
+            and other.end is not None
+            and other.start < end
+            and other.end > start
+        ):
+            raise _overbooked(resource, start, end, other)
+    if resource.id is None:
+        return
+    stmt = select(TimeLog).where(
+        TimeLog.resource_id == resource.id, TimeLog.start < end, TimeLog.end > start
+    )
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(TimeLog.id != exclude.id)
+    with session.no_autoflush:
+        clash = session.scalars(stmt.limit(1)).first()
+    if clash is not None and clash not in session.deleted:
+        raise _overbooked(resource, start, end, clash)
+
+
+def _overbooked(resource: User, start: dt.datetime, end: dt.datetime, other: TimeLog) -> Exception:
+    name = other.task.name if other.task is not None else "?"
+    return OverBookedError(
+        f"{resource.name!r} is already booked on {name!r} from {other.start.isoformat()} "
+        f"to {other.end.isoformat()}; the new time log {start.isoformat()} - "
+        f"{end.isoformat()} overlaps it"
+    )
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    from stalker_core.models import task_rollup, task_status, task_workflow
+
+    for obj in list(session.new):
+        if isinstance(obj, TimeLog) and obj.task is not None:
+            if object_session(obj.task) is session and not getattr(obj, "_flush_checked", False):
+                obj._flush_checked = True
+                if obj.resource is not None and obj.resource.id is not None:
+                    check_overbooking(session, obj.resource, obj.start, obj.end, exclude=obj)
+                code = task_status.code_of(obj.task)
+                if code in ("RTS", "HREV"):
+                    task_workflow.time_logged(obj.task)
+    for obj in list(session.deleted):
+        if isinstance(obj, TimeLog) and obj.task is not None and obj.task not in session.deleted:
+            task_rollup.leaf_changed(obj.task, d_logged=-obj.seconds)
+
+
+event.listen(Session, "before_flush", _before_flush)
+
+# PostgreSQL: no two time logs of one resource may overlap, even across sessions.
+event.listen(
+    TimeLog.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+event.listen(
+    TimeLog.__table__,
+    "after_create",
+    DDL(
+        "ALTER TABLE time_logs ADD CONSTRAINT time_logs_no_overbooking "
+        "EXCLUDE USING gist (resource_id WITH =, tstzrange(start, \"end\", '[)') WITH &&)"
+    ).execute_if(dialect="postgresql"),
+)

@@ -1,0 +1,364 @@
+"""Task statuses: lookup, the status of new tasks, dependents and container roll-up.
+
+Leaf tasks move through WFD, RTS, WIP, PREV, HREV, DREV, OH, STOP and CMPL
+(the actions are in :mod:`stalker_core.models.task_workflow`). This module
+holds what every change shares:
+
+* :func:`get_status` - the Status row for a code, looked up once per session
+  (one query loads every status) and created when ``db.init()`` did not;
+* :func:`initial_code` - WFD when a dependency (own or of an ancestor) is not
+  satisfied yet, else RTS;
+* :func:`set_status` - set a status, then move dependents (a dependency
+  finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
+  and re-derive the parent container;
+* :func:`derive_code` - a container's status from its children's;
+* a ``before_flush`` hook giving new tasks their first status and re-deriving
+  containers whose children were not loaded when a child changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.base import instance_state
+
+from stalker_core.exceptions import StatusError
+
+if TYPE_CHECKING:
+    from stalker_core.models.status import Status
+    from stalker_core.models.task import Task
+
+#: The statuses of tasks, with their names, in workflow order.
+TASK_STATUSES: dict[str, str] = {
+    "WFD": "Waiting For Dependency",
+    "RTS": "Ready To Start",
+    "WIP": "Work In Progress",
+    "PREV": "Pending Review",
+    "HREV": "Has Revision",
+    "DREV": "Dependency Has Revision",
+    "OH": "On Hold",
+    "STOP": "Stopped",
+    "CMPL": "Completed",
+}
+#: Other statuses this package uses (tickets, reviews).
+OTHER_STATUSES: dict[str, str] = {
+    "NEW": "New",
+    "ACCP": "Accepted",
+    "ASSD": "Assigned",
+    "REOP": "Reopened",
+    "CLS": "Closed",
+    "RREV": "Requested Revision",
+    "APP": "Approved",
+}
+DONE = frozenset({"CMPL", "STOP"})
+NOT_STARTED = frozenset({"WFD", "RTS"})
+
+_CACHE_KEY = "stalker_core.status_cache"
+_QUEUE_KEY = "stalker_core.status_queue"
+_BULK_KEY = "stalker_core.status_bulk"
+
+
+# --- lookup -----------------------------------------------------------------
+
+
+def _cache(session: Session) -> dict[str, Status]:
+    cache: dict[str, Status] | None = session.info.get(_CACHE_KEY)
+    if cache is None:
+        from stalker_core.models.status import Status
+
+        with session.no_autoflush:
+            rows = session.scalars(select(Status)).all()
+        cache = {s.code: s for s in rows}
+        session.info[_CACHE_KEY] = cache
+    return cache
+
+
+def get_status(session: Session, code: str) -> Status:
+    """The Status with ``code`` (created with its standard name when missing)."""
+    cache = _cache(session)
+    st = cache.get(code)
+    if st is None:
+        from stalker_core.models.status import Status
+
+        name = TASK_STATUSES.get(code) or OTHER_STATUSES.get(code)
+        if name is None:
+            raise StatusError(
+                f"unknown status code {code!r}; known codes: "
+                f"{', '.join([*TASK_STATUSES, *OTHER_STATUSES])}"
+            )
+        st = Status(name=name, code=code)
+        session.add(st)
+        cache[code] = st
+    return st
+
+
+def status_by_id(session: Session, status_id: int | None) -> Status | None:
+    """The cached Status with primary key ``status_id``."""
+    if status_id is None:
+        return None
+    for st in _cache(session).values():
+        if st.id == status_id:
+            return st
+    return session.get(_status_cls(), status_id)
+
+
+def _status_cls() -> Any:
+    from stalker_core.models.status import Status
+
+    return Status
+
+
+def forget_statuses(session: Session) -> None:
+    """Drop the per-session status cache (after a rollback)."""
+    session.info.pop(_CACHE_KEY, None)
+    session.info.pop(_QUEUE_KEY, None)
+
+
+def code_of(task: Task) -> str | None:
+    """The status code of ``task`` without loading more than needed."""
+    st = task.__dict__.get("status")
+    if st is not None:
+        return st.code  # type: ignore[no-any-return]
+    if task.status_id is None:
+        return None
+    session = object_session(task)
+    if session is None:
+        return task.status.code if task.status is not None else None
+    found = status_by_id(session, task.status_id)
+    return found.code if found is not None else None
+
+
+def session_of(task: Task) -> Session:
+    """The session of ``task``; refuses a task that is in none."""
+    session = object_session(task)
+    if session is None:
+        raise StatusError(
+            f"task {task.name!r} is not in a database session; add it (DBSession.add(...)) "
+            "or link it to a stored object before changing its status"
+        )
+    return session
+
+
+# --- dependencies -----------------------------------------------------------
+
+
+def satisfied(code: str | None, target: str) -> bool:
+    """Does a dependency in status ``code`` allow its dependent to work?
+
+    ``onend``: the dependency is CMPL or STOP. ``onstart``: it has started.
+    """
+    if code is None:
+        return False
+    if target == "onstart":
+        return code not in NOT_STARTED
+    return code in DONE
+
+
+def _effective_code(task: Task) -> str:
+    code = code_of(task)
+    if code is not None:
+        return code
+    if task.child_count:
+        return derive_code(_effective_code(c) for c in task.children) or "RTS"
+    return initial_code(task)
+
+
+def deps_satisfied(task: Task) -> bool:
+    """Are the dependencies of ``task`` and of all its ancestors satisfied?"""
+    node: Task | None = task
+    while node is not None:
+        for td in node.task_depends_on:
+            if td.depends_on is not None and not satisfied(
+                _effective_code(td.depends_on), td.dependency_target or "onend"
+            ):
+                return False
+        node = node.parent
+    return True
+
+
+def initial_code(task: Task) -> str:
+    """WFD when a dependency is not satisfied yet, else RTS."""
+    return "RTS" if deps_satisfied(task) else "WFD"
+
+
+def leaves(task: Task) -> Iterator[Task]:
+    """``task`` itself when a leaf, else the leaves below it."""
+    stack = [task]
+    while stack:
+        node = stack.pop()
+        if node.child_count:
+            stack.extend(node.children)
+        else:
+            yield node
+
+
+# --- containers ---------------------------------------------------------------
+
+
+def derive_code(codes: Iterable[str]) -> str | None:
+    """A container's status from its children's: WFD, RTS, CMPL or WIP."""
+    found = set(codes)
+    if not found:
+        return None
+    if found <= {"WFD"}:
+        return "WFD"
+    if found <= NOT_STARTED:
+        return "RTS"
+    if found <= DONE:
+        return "CMPL"
+    return "WIP"
+
+
+def refresh_container(task: Task) -> None:
+    """Re-derive ``task``'s status from its children (loads them when needed)."""
+    if not task.child_count:
+        return
+    code = derive_code(_effective_code(c) for c in task.children)
+    if code is not None and code != code_of(task):
+        set_status(task, code)
+
+
+def _children_loaded(task: Task) -> bool:
+    state = instance_state(task)
+    return state.key is None or "children" in state.dict
+
+
+def _queue(session: Session) -> set[Task]:
+    q: set[Task] | None = session.info.get(_QUEUE_KEY)
+    if q is None:
+        q = session.info[_QUEUE_KEY] = set()
+    return q
+
+
+def parent_changed(parent: Task | None) -> None:
+    """A child of ``parent`` changed: re-derive now when cheap, else at flush."""
+    if parent is None:
+        return
+    session = object_session(parent)
+    if session is None:
+        return  # the before_flush hook derives new containers
+    if session.info.get(_BULK_KEY) or not _children_loaded(parent):
+        _queue(session).add(parent)
+        return
+    refresh_container(parent)
+
+
+# --- setting a status ---------------------------------------------------------
+
+
+def set_status(task: Task, code: str) -> None:
+    """Set ``task``'s status to ``code``; move dependents and the parent accordingly."""
+    session = session_of(task)
+    old = code_of(task)
+    task.status = get_status(session, code)
+    if old == code:
+        return
+    if old is not None and not session.info.get(_BULK_KEY):
+        _dependents_react(task, old, code)
+    parent_changed(task.parent)
+
+
+def _dependents_react(task: Task, old: str, new: str) -> None:
+    for td in list(task.task_dependent_of):
+        target = td.dependency_target or "onend"
+        was, now = satisfied(old, target), satisfied(new, target)
+        if was == now or td.task is None:
+            continue
+        for leaf in list(leaves(td.task)):
+            reevaluate(leaf, reopened=was and not now)
+
+
+def reevaluate(task: Task, *, reopened: bool = False) -> None:
+    """Move a leaf after its dependencies changed (see module docstring)."""
+    code = code_of(task)
+    if code is None:
+        return
+    if deps_satisfied(task):
+        if code == "WFD":
+            set_status(task, "RTS")
+        elif code == "DREV":
+            set_status(task, "HREV")
+    elif code == "RTS":
+        set_status(task, "WFD")
+    elif reopened and code in {"WIP", "PREV", "HREV", "CMPL"}:
+        set_status(task, "DREV")
+
+
+def dependencies_changed(task: Task) -> None:
+    """``task``'s dependencies were edited: RTS<->WFD for the leaves below it."""
+    if object_session(task) is None:
+        return
+    for leaf in list(leaves(task)):
+        code = code_of(leaf)
+        if code in NOT_STARTED:
+            want = initial_code(leaf)
+            if want != code:
+                set_status(leaf, want)
+
+
+# --- flush hook -------------------------------------------------------------
+
+
+def _depth(task: Task) -> int:
+    d, node = 0, task.parent
+    while node is not None and d < 10_000:
+        d, node = d + 1, node.parent
+    return d
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    from stalker_core.models.task import Task
+
+    new_tasks = [o for o in session.new if isinstance(o, Task)]
+    queue = _queue(session)
+    if not new_tasks and not queue:
+        return
+    session.info[_BULK_KEY] = True
+    try:
+        with session.no_autoflush:
+            for t in new_tasks:
+                if not t.child_count and t.status_id is None and t.__dict__.get("status") is None:
+                    t.status = get_status(session, initial_code(t))
+                    if t.parent is not None:
+                        queue.add(t.parent)
+                elif t.child_count:
+                    queue.add(t)
+            while queue:
+                todo = sorted(queue, key=_depth, reverse=True)
+                queue.clear()
+                for c in todo:
+                    old = code_of(c)
+                    refresh_container(c)
+                    new = code_of(c)
+                    if old is not None and new != old:
+                        session.info[_BULK_KEY] = False
+                        try:
+                            _dependents_react(c, old, new)  # type: ignore[arg-type]
+                        finally:
+                            session.info[_BULK_KEY] = True
+    finally:
+        session.info.pop(_BULK_KEY, None)
+
+
+def _after_rollback(session: Session) -> None:
+    forget_statuses(session)
+    from stalker_core.models.task_rollup import forget_calendar
+
+    forget_calendar(session)
+
+
+def _after_commit(session: Session) -> None:
+    from stalker_core.models.task_rollup import forget_calendar
+
+    forget_calendar(session)
+
+
+def install() -> None:
+    """Register the session hooks (idempotent; called when the task model is imported)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_commit", _after_commit)
