@@ -1,4 +1,4 @@
-"""Fixtures of the production-model tests (PROD): users, a project, statuses."""
+"""Shared helpers and fixtures of the production-model tests (PROD); imported by test_prod_* modules."""
 
 from __future__ import annotations
 
