@@ -1,0 +1,252 @@
+"""Bulk loading of a studio's scheduling data, and bulk write-back of a plan.
+
+:func:`load_problem` reads everything in a fixed number of queries (projects,
+tasks, dependencies, resources, alternatives, users, vacations, time logs and,
+when only some projects are scheduled, what the other projects already
+booked), never touching a lazy relationship per task. :func:`write_plan`
+stores ``computed_start``, ``computed_end`` and ``computed_resources`` with
+a few executemany statements and refreshes the affected objects in the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select
+
+from stalker_core.scheduling.data import (
+    DEFAULT_WORKING_HOURS,
+    Dependency,
+    Plan,
+    Problem,
+    ProjectSpec,
+    Resource,
+    TaskSpec,
+    TimeLogEntry,
+)
+from stalker_core.scheduling.units import DEFAULT_CALENDAR, WorkCalendar
+
+
+def _session_of(studio: Any, session: Any) -> Any:
+    if session is not None:
+        return session
+    from sqlalchemy.orm import object_session
+
+    got = object_session(studio)
+    if got is not None:
+        return got
+    from stalker_core.db.session import DBSession
+
+    return DBSession
+
+
+def project_ids(session: Any, projects: Iterable[Any] | None) -> list[int]:
+    """Ids of ``projects`` (objects or ids); all projects when ``None``."""
+    from stalker_core.models import Project
+
+    if projects is None:
+        return list(session.execute(select(Project.id).order_by(Project.id)).scalars())
+    out = []
+    for p in projects:
+        out.append(int(p) if isinstance(p, int) else int(p.id))
+    return sorted(set(out))
+
+
+def studio_calendar(studio: Any) -> WorkCalendar:
+    """The studio's :class:`WorkCalendar` (``studio.work_calendar`` when the model has it)."""
+    cal = getattr(studio, "work_calendar", None)
+    if isinstance(cal, WorkCalendar):
+        return cal
+    return DEFAULT_CALENDAR
+
+
+def studio_working_hours(studio: Any) -> dict[str, list[list[int]]]:
+    """The studio's working hours as ``{"mon": [[540, 1080]], ...}``."""
+    wh = getattr(studio, "working_hours_obj", None)
+    data = getattr(wh, "working_hours", None) if wh is not None else None
+    if not data:
+        return {k: [list(i) for i in v] for k, v in DEFAULT_WORKING_HOURS.items()}
+    return {k: [list(i) for i in v] for k, v in data.items()}
+
+
+def load_problem(
+    studio: Any,
+    *,
+    session: Any = None,
+    projects: Iterable[Any] | None = None,
+    now: dt.datetime | None = None,
+    timezone: str | None = None,
+) -> Problem:
+    """Read the scheduling data of ``studio`` in bulk.
+
+    :param projects: schedule only these projects (objects or ids); the time other
+        projects already booked (their computed resources) is then kept busy.
+    :param now: nothing new is planned before it (default: the current time).
+    """
+    from stalker_core.models import Project, Task, TaskDependency, TimeLog, User, Vacation
+    from stalker_core.models.task import (
+        task_alternative_resources,
+        task_computed_resources,
+        task_resources,
+    )
+    from stalker_core.models.types import utc_now
+
+    session = _session_of(studio, session)
+    pids = project_ids(session, projects)
+    tt = Task.__table__
+    in_scope = tt.c.project_id.in_(pids)
+
+    proj_rows = session.execute(
+        select(Project.id, Project.name, Project.code, Project.start, Project.end)
+        .where(Project.id.in_(pids))
+    ).all()
+    task_rows = session.execute(
+        select(
+            Task.id, Task.name, Task.project_id, Task.parent_id, Task.priority,
+            Task.schedule_model, Task.schedule_timing, Task.schedule_unit,
+            Task.allocation_strategy, Task.persistent_allocation, Task.is_milestone,
+            Task.schedule_constraint, Task.start, Task.end,
+        ).where(Task.project_id.in_(pids))
+    ).all()
+    td = TaskDependency.__table__
+    dep_rows = session.execute(
+        select(td.c.task_id, td.c.depends_on_id, td.c.dependency_target, td.c.gap_timing,
+               td.c.gap_unit, td.c.gap_model)
+        .join(tt, tt.c.id == td.c.task_id).where(in_scope)
+        .order_by(td.c.task_id, td.c.depends_on_id)
+    ).all()
+
+    def links(table: Any) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        rows = session.execute(
+            select(table.c.task_id, table.c.user_id).join(tt, tt.c.id == table.c.task_id)
+            .where(in_scope).order_by(table.c.task_id, table.c.user_id)
+        ).all()
+        for tid, uid in rows:
+            out[tid].append(uid)
+        return out
+
+    res = links(task_resources)
+    alts = links(task_alternative_resources)
+    tl = TimeLog.__table__
+    log_rows = session.execute(
+        select(tl.c.task_id, tl.c.resource_id, tl.c.start, tl.c.end)
+        .join(tt, tt.c.id == tl.c.task_id).where(in_scope)
+        .order_by(tl.c.task_id, tl.c.start)
+    ).all()
+    user_rows = session.execute(
+        select(User.id, User.name, User.login, User.efficiency).order_by(User.id)
+    ).all()
+    vt = Vacation.__table__
+    vac_rows = session.execute(select(vt.c.user_id, vt.c.start, vt.c.end)).all()
+
+    now = now or utc_now()
+    busy: list[tuple[int, dt.datetime, dt.datetime]] = []
+    if projects is not None:
+        other = ~tt.c.project_id.in_(pids)
+        tcr = task_computed_resources
+        for uid, s, e in session.execute(
+            select(tcr.c.user_id, tt.c.computed_start, tt.c.computed_end)
+            .join(tt, tt.c.id == tcr.c.task_id)
+            .where(other, tt.c.computed_end > now)
+        ).all():
+            if s is not None and e is not None:
+                busy.append((uid, s, e))
+        for uid, s, e in session.execute(
+            select(tl.c.resource_id, tl.c.start, tl.c.end).join(tt, tt.c.id == tl.c.task_id)
+            .where(other, tl.c.end > now)
+        ).all():
+            busy.append((uid, s, e))
+
+    logs: dict[int, list[TimeLogEntry]] = defaultdict(list)
+    for tid, uid, s, e in log_rows:
+        if s is not None and e is not None:
+            logs[tid].append(TimeLogEntry(uid, s, e))
+    deps: dict[int, list[Dependency]] = defaultdict(list)
+    for tid, did, target, gt, gu, gm in dep_rows:
+        deps[tid].append(Dependency(did, target or "onend", gt or 0.0, gu or "h", gm or "length"))
+    tasks: dict[int, TaskSpec] = {}
+    for (tid, name, pid, parent, prio, model, timing, unit, strategy, persistent, milestone,
+         constraint, start, end) in task_rows:
+        tasks[tid] = TaskSpec(
+            id=tid, name=name or f"Task {tid}", project_id=pid, parent_id=parent,
+            priority=500 if prio is None else prio, model=model or "effort",
+            timing=timing or 0.0, unit=unit or "h", resources=tuple(res.get(tid, ())),
+            alternatives=tuple(alts.get(tid, ())), strategy=strategy or "minallocated",
+            persistent=True if persistent is None else bool(persistent),
+            milestone=bool(milestone), constraint=constraint or 0, start=start, end=end,
+            depends=tuple(deps.get(tid, ())), time_logs=tuple(logs.get(tid, ())),
+        )
+    vacations: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    holidays = []
+    for uid, s, e in vac_rows:
+        if s is None or e is None:
+            continue
+        if uid is None:
+            holidays.append((s, e))
+        else:
+            vacations[uid].append((s, e))
+    resources = {
+        uid: Resource(uid, name or login, 1.0 if eff is None else float(eff),
+                      sorted(vacations.get(uid, [])), login or "")
+        for uid, name, login, eff in user_rows
+    }
+    return Problem(
+        now=now,
+        tasks=tasks,
+        resources=resources,
+        projects={pid: ProjectSpec(pid, name, code or "", s, e)
+                  for pid, name, code, s, e in proj_rows},
+        working_hours=studio_working_hours(studio),
+        timezone=timezone or getattr(studio, "timezone", None) or "UTC",
+        resolution=int(getattr(studio, "timing_resolution_seconds", None) or 3600),
+        calendar=studio_calendar(studio),
+        holidays=sorted(holidays),
+        busy=busy,
+        studio_id=studio.id or 0,
+        studio_name=studio.name or "Studio",
+        start=getattr(studio, "start", None),
+        end=getattr(studio, "end", None),
+    )
+
+
+def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
+    """Store the plan's computed start/end/resources in bulk; returns the tasks written.
+
+    Tasks of the problem that the plan does not mention get ``None`` values.
+    """
+    from stalker_core.models import Task
+    from stalker_core.models.task import task_computed_resources as tcr
+
+    tt = Task.__table__
+    rows = []
+    links = []
+    for tid in problem.tasks:
+        tp = plan.tasks.get(tid)
+        rows.append({
+            "b_id": tid,
+            "b_start": tp.start if tp else None,
+            "b_end": tp.end if tp else None,
+        })
+        if tp is not None:
+            links.extend({"task_id": tid, "user_id": uid} for uid in tp.resources)
+    ids = list(problem.tasks)
+    if rows:
+        session.execute(
+            tt.update().where(tt.c.id == bindparam("b_id"))
+            .values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")),
+            rows,
+        )
+        for i in range(0, len(ids), 5000):
+            session.execute(delete(tcr).where(tcr.c.task_id.in_(ids[i:i + 5000])))
+        if links:
+            session.execute(insert(tcr), links)
+    # refresh what the session already holds
+    wanted = set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Task) and obj.id in wanted:
+            session.expire(obj, ["computed_start", "computed_end", "computed_resources"])
+    return len(rows)
