@@ -1,0 +1,39 @@
+"""Register and unregister the add-on's classes (called by the package's ``register``)."""
+
+from __future__ import annotations
+
+import bpy
+
+from . import operators, panel
+from .runtime import runtime
+from .tracking import get_tracker
+
+#: everything the add-on registers, in order (operators before the panel using them)
+CLASSES: tuple[type, ...] = operators.CLASSES + panel.CLASSES
+
+
+def is_registered() -> bool:
+    """Whether the add-on's classes are registered."""
+    return all(getattr(cls, "is_registered", False) for cls in CLASSES)
+
+
+def register() -> None:
+    """Register the operators and the panel; install the change tracker's handlers."""
+    get_tracker()  # handlers must run from the first load on
+    for cls in CLASSES:
+        if not getattr(cls, "is_registered", False):
+            bpy.utils.register_class(cls)
+
+
+def unregister() -> None:
+    """Unregister in reverse order, remove the tracker's handlers, forget cached state.
+
+    A :class:`~stalker_blender.adapter.BlenderHost` created later installs the
+    handlers again (the host works without the add-on's UI).
+    """
+    for cls in reversed(CLASSES):
+        if getattr(cls, "is_registered", False):
+            bpy.utils.unregister_class(cls)
+    get_tracker().uninstall()
+    runtime.last_results = []
+    runtime.invalidate()

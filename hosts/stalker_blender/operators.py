@@ -1,0 +1,311 @@
+"""The add-on's operators: thin buttons over :mod:`stalker_core.workflows`.
+
+Each operator resolves what it needs through :data:`stalker_blender.runtime.runtime`,
+calls one workflow and reports the outcome the Blender way: ``self.report``
+with ``INFO``/``WARNING``/``ERROR``. An error report makes the operator
+return ``{"CANCELLED"}``; when called from Python (``bpy.ops.stalker.*``)
+Blender turns the error report into a ``RuntimeError`` carrying the message.
+
+All operators work in background mode with their properties given as
+keyword arguments; ``invoke`` only adds the dialogs an artist needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import bpy
+from bpy.props import BoolProperty, EnumProperty, IntProperty, StringProperty
+
+from stalker_core.exceptions import StalkerError, UnsavedChangesError
+
+from .runtime import runtime
+
+log = logging.getLogger(__name__)
+
+
+def _run(operator: Any, action: str, work: Callable[[], str | None]) -> set[str]:
+    """Run ``work``; report its message, or the error, on ``operator``."""
+    try:
+        message = work()
+    except UnsavedChangesError as exc:
+        operator.report({"ERROR"}, f"{exc} (save first, or enable 'Discard Changes')")
+        return {"CANCELLED"}
+    except StalkerError as exc:
+        operator.report({"ERROR"}, f"{action} failed: {exc}")
+        return {"CANCELLED"}
+    except Exception as exc:  # noqa: BLE001 - Blender shows the message, the log the trace
+        log.exception("stalker_blender: %s failed", action)
+        operator.report({"ERROR"}, f"{action} failed: {type(exc).__name__}: {exc}")
+        return {"CANCELLED"}
+    finally:
+        runtime.invalidate()
+    if message:
+        operator.report({"INFO"}, message)
+    return {"FINISHED"}
+
+
+def _task(task_id: int) -> Any:
+    from stalker_core.models.task import Task
+
+    if task_id:
+        task = runtime.session().get(Task, task_id)
+        if task is None:
+            raise StalkerError(f"There is no task with id {task_id}.")
+        return task
+    task = runtime.scene_task()
+    if task is None:
+        raise StalkerError(
+            "The scene belongs to no task: give a task id, open a version, "
+            "or start Blender for a task (STALKER_TASK_ID)."
+        )
+    return task
+
+
+def _version(version_id: int) -> Any:
+    from stalker_core.models.version import Version
+
+    version = runtime.session().get(Version, version_id) if version_id else None
+    if version is None:
+        raise StalkerError(f"There is no version with id {version_id}.")
+    return version
+
+
+# -- save as version -------------------------------------------------------------------------
+
+
+class STALKER_OT_save_as_version(bpy.types.Operator):
+    """Save the scene as the next version of its task"""
+
+    bl_idname = "stalker.save_as_version"
+    bl_label = "Save As Version"
+    bl_options = {"REGISTER"}
+
+    task_id: IntProperty(  # type: ignore[valid-type]
+        name="Task ID", description="Task to save a version of (0: the scene's task)", min=0
+    )
+    take_name: StringProperty(  # type: ignore[valid-type]
+        name="Take", description="Take of the version (empty: the scene's take, else Main)"
+    )
+    description: StringProperty(name="Description")  # type: ignore[valid-type]
+
+    def invoke(self, context: Any, event: Any) -> set[str]:
+        return context.window_manager.invoke_props_dialog(self)  # type: ignore[no-any-return]
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from stalker_core.workflows import save_as_version
+
+            task = _task(self.task_id)
+            take = self.take_name
+            if not take:
+                current = runtime.scene_version()
+                take = current.take_name if current is not None and current.task == task else "Main"
+            version = save_as_version(
+                runtime.host(),
+                task,
+                take,
+                self.description,
+                session=runtime.session(),
+                pm=runtime.plugin_manager(),
+            )
+            return f"Saved {task.name} {version.take_name} v{version.version_number:03d}"
+
+        return _run(self, "Save As Version", work)
+
+
+# -- open --------------------------------------------------------------------------------------
+
+#: Blender keeps only pointers to dynamic enum strings: hold them here
+_VERSION_ITEMS: list[tuple[str, str, str]] = []
+
+
+def _version_items(_self: Any, _context: Any) -> list[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from stalker_core.models.version import Version
+
+    _VERSION_ITEMS.clear()
+    try:
+        task = runtime.scene_task()
+        if task is not None:
+            versions = runtime.session().scalars(
+                select(Version)
+                .where(Version.task_id == task.id)
+                .order_by(Version.take_name, Version.version_number.desc())
+            )
+            for v in versions:
+                mark = " (published)" if v.is_published else ""
+                label = f"{v.take_name} v{v.version_number:03d}{mark}"
+                _VERSION_ITEMS.append((str(v.id), label, v.description or ""))
+    except Exception:  # noqa: BLE001 - an enum callback must not raise
+        log.debug("stalker_blender: listing versions failed", exc_info=True)
+    if not _VERSION_ITEMS:
+        _VERSION_ITEMS.append(("0", "No versions", "The scene's task has no versions"))
+    return _VERSION_ITEMS
+
+
+class STALKER_OT_open_version(bpy.types.Operator):
+    """Open a version of the scene's task"""
+
+    bl_idname = "stalker.open_version"
+    bl_label = "Open Version"
+    bl_options = {"REGISTER"}
+
+    version_id: IntProperty(  # type: ignore[valid-type]
+        name="Version ID", description="Version to open (0: the one picked in the list)", min=0
+    )
+    version: EnumProperty(name="Version", items=_version_items)  # type: ignore[valid-type]
+    force: BoolProperty(  # type: ignore[valid-type]
+        name="Discard Changes", description="Open even if the scene has unsaved changes"
+    )
+
+    def invoke(self, context: Any, event: Any) -> set[str]:
+        return context.window_manager.invoke_props_dialog(self)  # type: ignore[no-any-return]
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from stalker_core.workflows import open_version
+
+            version_id = self.version_id or int(self.version or 0)
+            result = open_version(
+                runtime.host(),
+                _version(version_id),
+                force=self.force,
+                session=runtime.session(),
+                pm=runtime.plugin_manager(),
+            )
+            for check in result.problems:
+                self.report({"WARNING"}, f"{check.title}: {check.message}")
+            return f"Opened {result.path.name}"
+
+        return _run(self, "Open", work)
+
+
+# -- update references ---------------------------------------------------------------------------
+
+
+class STALKER_OT_update_references(bpy.types.Operator):
+    """Point every outdated, unlocked reference at the latest published version"""
+
+    bl_idname = "stalker.update_references"
+    bl_label = "Update References"
+    bl_options = {"REGISTER", "UNDO"}
+
+    to: EnumProperty(  # type: ignore[valid-type]
+        name="To",
+        items=[
+            ("latest_published", "Latest Published", "The newest published version"),
+            ("latest", "Latest", "The newest version, published or not"),
+        ],
+        default="latest_published",
+    )
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from stalker_core.context import Context
+            from stalker_core.workflows import update_references
+
+            version = runtime.scene_version()
+            scene_context = (
+                Context.for_version(version, session=runtime.session()) if version else None
+            )
+            report = update_references(
+                runtime.host(),
+                self.to,
+                context=scene_context,
+                session=runtime.session(),
+                pm=runtime.plugin_manager(),
+            )
+            for container, reason in report.vetoed:
+                self.report({"WARNING"}, f"{container.name} kept: {reason}")
+            return (
+                f"{len(report.updated)} updated, {len(report.up_to_date)} up to date, "
+                f"{len(report.locked)} locked, {len(report.vetoed)} kept by a plugin"
+            )
+
+        return _run(self, "Update References", work)
+
+
+# -- publish -------------------------------------------------------------------------------------
+
+
+class STALKER_OT_publish(bpy.types.Operator):
+    """Validate and publish the version open in this scene"""
+
+    bl_idname = "stalker.publish"
+    bl_label = "Publish"
+    bl_options = {"REGISTER"}
+
+    auto_repair: BoolProperty(  # type: ignore[valid-type]
+        name="Repair", description="Run the repairs of failed checks, then validate again"
+    )
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from stalker_core.exceptions import PublishValidationError
+            from stalker_core.workflows import publish
+
+            version = runtime.scene_version()
+            if version is None:
+                raise StalkerError("The scene is not a saved version; Save As Version first.")
+            try:
+                report = publish(
+                    runtime.host(),
+                    version,
+                    session=runtime.session(),
+                    pm=runtime.plugin_manager(),
+                    auto_repair=self.auto_repair,
+                )
+            except PublishValidationError as exc:
+                runtime.last_results = list(getattr(exc, "results", []))
+                for result in runtime.last_results:
+                    if result.is_error:
+                        self.report({"WARNING"}, str(result))
+                raise
+            runtime.last_results = [r for r in report.results if not r.is_error]
+            for warning in report.warnings:
+                self.report({"WARNING"}, warning)
+            return (
+                f"Published {version.take_name} v{version.version_number:03d}: "
+                f"{len(report.published_paths)} file(s)"
+            )
+
+        return _run(self, "Publish", work)
+
+
+class STALKER_OT_repair(bpy.types.Operator):
+    """Run the repairs offered by the last publish's failed checks"""
+
+    bl_idname = "stalker.repair"
+    bl_label = "Repair"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return any(r.repair is not None for r in runtime.last_results)
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from stalker_core.workflows.publish import repair
+
+            tried = [r for r in runtime.last_results if r.is_error and r.repair is not None]
+            failed = repair(runtime.last_results)
+            for result, error in failed:
+                self.report({"WARNING"}, f"{result.title}: {error}")
+            runtime.last_results = [r for r, _ in failed]
+            return f"{len(tried) - len(failed)} repair(s) done, {len(failed)} failed"
+
+        return _run(self, "Repair", work)
+
+
+#: every operator class of the add-on, in registration order
+CLASSES: tuple[type, ...] = (
+    STALKER_OT_save_as_version,
+    STALKER_OT_open_version,
+    STALKER_OT_publish,
+    STALKER_OT_repair,
+    STALKER_OT_update_references,
+)

@@ -1,0 +1,57 @@
+"""The sidebar panel: 3D Viewport > Sidebar (N) > Stalker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bpy
+
+from .runtime import runtime
+
+#: how many validation results the panel lists
+MAX_RESULTS = 8
+
+
+class STALKER_PT_context(bpy.types.Panel):
+    """The scene's pipeline context and the pipeline buttons."""
+
+    bl_idname = "STALKER_PT_context"
+    bl_label = "Stalker"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Stalker"
+
+    def draw(self, context: Any) -> None:
+        layout = self.layout
+        info = runtime.scene_context()
+        col = layout.column(align=True)
+        col.label(text=f"Project: {info.project or '-'}", icon="FILE_FOLDER")
+        col.label(text=f"Task: {info.task or '-'}", icon="CHECKMARK")
+        version = info.version or "-"
+        if info.published:
+            version += " (published)"
+        col.label(text=f"Version: {version}", icon="FILE_BLEND")
+        if info.problem:
+            col.label(text=info.problem, icon="INFO")
+        if runtime.host().has_unsaved_changes():
+            col.label(text="Unsaved changes", icon="ERROR")
+
+        buttons = layout.column(align=True)
+        buttons.operator("stalker.save_as_version", icon="FILE_TICK")
+        buttons.operator("stalker.open_version", icon="FILEBROWSER")
+        buttons.operator("stalker.publish", icon="EXPORT")
+        buttons.operator("stalker.update_references", icon="FILE_REFRESH")
+
+        results = runtime.last_results
+        if results:
+            box = layout.box()
+            box.label(text="Last publish checks")
+            for result in results[:MAX_RESULTS]:
+                icon = "CANCEL" if result.is_error else "INFO"
+                box.label(text=f"{result.title}: {result.message}", icon=icon)
+            if len(results) > MAX_RESULTS:
+                box.label(text=f"... and {len(results) - MAX_RESULTS} more")
+            box.operator("stalker.repair", icon="TOOL_SETTINGS")
+
+
+CLASSES: tuple[type, ...] = (STALKER_PT_context,)

@@ -1,0 +1,182 @@
+"""What the Blender add-on works with: the host, the database session, the plugin manager.
+
+One :class:`Runtime` per Blender process (:data:`runtime`), created without
+side effects; the database is connected and the plugin manager built on first
+use, not when the add-on registers, so enabling the add-on stays instant.
+Embedding code and tests hand in their own session and plugin manager with
+:meth:`Runtime.configure`.
+
+The panel shows the scene's context on every redraw, so :meth:`Runtime.scene_context`
+caches it per Version id; the cache is dropped after every file load (the
+tracker's load callback) and whenever an operator changes the pipeline state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.hosts import VERSION_ID_KEY
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from stalker_core.models.task import Task
+    from stalker_core.models.version import Version
+
+    from .adapter import BlenderHost
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SceneContext:
+    """Display strings of the scene's pipeline context (the panel's rows)."""
+
+    project: str = ""
+    task: str = ""
+    version: str = ""
+    version_id: int | None = None
+    task_id: int | None = None
+    published: bool = False
+    #: why the context is unknown ("" when it is known)
+    problem: str = ""
+
+
+def _session_is_bound(session: Any) -> bool:
+    factory = getattr(session, "session_factory", None)
+    if factory is not None:
+        return factory.kw.get("bind") is not None
+    return getattr(session, "bind", None) is not None
+
+
+class Runtime:
+    """Holds the session, the plugin manager and the context cache of the add-on."""
+
+    def __init__(self) -> None:
+        self._session: Any = None
+        self._pm: pluggy.PluginManager | None = None
+        self._context_cache: dict[int | None, SceneContext] = {}
+        self._load_callback_installed = False
+        #: the validation results of the last publish (the panel lists them)
+        self.last_results: list[Any] = []
+
+    def configure(self, *, session: Any = None, pm: pluggy.PluginManager | None = None) -> None:
+        """Use ``session`` / ``pm`` instead of the defaults (``None`` resets to the default)."""
+        self._session = session
+        self._pm = pm
+        self.last_results = []
+        self.invalidate()
+
+    # -- collaborators -------------------------------------------------------------------
+
+    def host(self) -> BlenderHost:
+        """A Blender host adapter (they share the process-wide change tracker)."""
+        from .adapter import BlenderHost
+
+        host = BlenderHost()
+        if not self._load_callback_installed:
+            host.on_load(self.invalidate)
+            self._load_callback_installed = True
+        return host
+
+    def session(self) -> Any:
+        """The database session; ``DBSession`` connected to the configured database by default."""
+        if self._session is not None:
+            return self._session
+        from stalker_core.db.session import DBSession
+
+        if not _session_is_bound(DBSession):
+            from stalker_core import db
+
+            db.setup()
+            db.init()
+        return DBSession
+
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """The plugin manager (built once with every installed plugin)."""
+        if self._pm is None:
+            from stalker_core.plugins import get_plugin_manager
+
+            self._pm = get_plugin_manager()
+        return self._pm
+
+    # -- the scene's context ---------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Forget cached contexts (after a load, a save, a publish)."""
+        self._context_cache.clear()
+
+    def scene_version_id(self) -> int | None:
+        """The Version id recorded in the scene's metadata, or ``None``."""
+        raw = self.host().get_scene_metadata().get(VERSION_ID_KEY)
+        try:
+            return int(raw) if raw else None
+        except ValueError:
+            return None
+
+    def scene_version(self) -> Version | None:
+        """The Version the open scene was saved as, or ``None``."""
+        from stalker_core.models.version import Version
+
+        version_id = self.scene_version_id()
+        if version_id is None:
+            return None
+        return self.session().get(Version, version_id)  # type: ignore[no-any-return]
+
+    def scene_task(self) -> Task | None:
+        """The task of the scene's version, else the launcher's task (``STALKER_TASK_ID``)."""
+        version = self.scene_version()
+        if version is not None:
+            return version.task
+        from stalker_core.context import Context
+
+        context = Context.from_env(session=self.session())
+        return context.task if context is not None else None
+
+    def scene_context(self) -> SceneContext:
+        """The display context of the open scene (cached per Version id)."""
+        version_id = self.scene_version_id()
+        cached = self._context_cache.get(version_id)
+        if cached is not None:
+            return cached
+        try:
+            context = self._lookup(version_id)
+        except Exception as exc:  # noqa: BLE001 - the panel must draw whatever happens
+            log.debug("stalker_blender: context lookup failed", exc_info=True)
+            context = SceneContext(version_id=version_id, problem=f"{type(exc).__name__}: {exc}")
+        self._context_cache[version_id] = context
+        return context
+
+    def _lookup(self, version_id: int | None) -> SceneContext:
+        if version_id is None:
+            task = self.scene_task()
+            if task is None:
+                return SceneContext(problem="Scene not saved as a version")
+            return SceneContext(
+                project=task.project.name if task.project else "",
+                task=task.name,
+                task_id=task.id,
+                problem="Scene not saved as a version",
+            )
+        from stalker_core.models.version import Version
+
+        version = self.session().get(Version, version_id)
+        if version is None:
+            return SceneContext(
+                version_id=version_id, problem=f"Version {version_id} is not in the database"
+            )
+        task = version.task
+        return SceneContext(
+            project=task.project.name if task.project else "",
+            task=task.name,
+            version=f"{version.take_name} v{version.version_number:03d}",
+            version_id=version.id,
+            task_id=task.id,
+            published=bool(version.is_published),
+        )
+
+
+#: the add-on's runtime (one Blender process, one runtime)
+runtime = Runtime()
