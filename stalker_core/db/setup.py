@@ -1,46 +1,127 @@
-"""``setup()`` and ``init()`` of the tutorial API."""
+"""``setup()`` and ``init()`` of the tutorial API.
+
+``setup()`` binds :data:`~stalker_core.db.session.DBSession` to an engine and
+brings the schema to the current version:
+
+* an empty database is created from the models in one go and stamped at the
+  head revision (fast: no migration replay);
+* a database at the head revision is left alone (one query);
+* an older stalker_core database is upgraded with the packaged Alembic
+  migrations (``auto_upgrade=False`` refuses instead and asks for
+  ``stalker db upgrade``);
+* anything else (tables without a version, an unknown revision) raises
+  :class:`~stalker_core.exceptions.DatabaseError`.
+
+``init()`` adds the default data (idempotent, see :mod:`stalker_core.db.defaults`).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from stalker_core.db.session import DBSession
+from stalker_core.exceptions import DatabaseError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # let SQLAlchemy drive transactions: pysqlite would otherwise auto-commit
+    # every DDL statement (one fsync per CREATE TABLE) and break SAVEPOINTs
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url`` with the settings stalker_core needs."""
+    """Create an engine for ``url`` with the settings stalker_core needs.
+
+    SQLite: foreign keys on; real transactions (DDL included, SAVEPOINT
+    works); an in-memory database keeps one shared
+    connection; the directory of a database file is created when missing.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - re-raised as ours
+        raise DatabaseError(f"invalid database URL {url!r}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if not db or db == ":memory:":
+            kwargs.setdefault("poolclass", StaticPool)
+            kwargs.setdefault("connect_args", {"check_same_thread": False})
+        elif not db.startswith("file:"):
+            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def setup(settings: dict[str, Any] | None = None) -> Engine:
+def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
+    """Create, keep or upgrade the schema of ``engine``'s database; return what was done.
+
+    :returns: ``"created"``, ``"current"`` or ``"upgraded"``.
+    :raises DatabaseError: see the module docstring.
+    """
+    from stalker_core.db import migrate
+    from stalker_core.models import Base
+
+    with engine.begin() as conn:
+        current = migrate.current_revision(conn)
+        if current == migrate.HEAD:
+            return "current"
+        if current is None:
+            if inspect(conn).has_table("simple_entities"):
+                raise DatabaseError(
+                    f"database {engine.url.render_as_string(hide_password=True)!r} has "
+                    "stalker tables but no schema version; it was not made by this "
+                    "stalker_core. Use a new database, or stamp it (see "
+                    "'python -m stalker_core.db.migrate --help')"
+                )
+            Base.metadata.create_all(conn)
+            migrate.stamp(conn, migrate.HEAD)
+            return "created"
+    if not auto_upgrade:
+        raise DatabaseError(
+            f"the database schema is at revision {current!r}, this stalker_core needs "
+            f"{migrate.HEAD!r}; run 'stalker db upgrade' (back the database up first)"
+        )
+    migrate.upgrade(engine)
+    return "upgraded"
+
+
+def setup(settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True) -> Engine:
     """Connect ``DBSession`` to the database and create or upgrade its schema.
 
     :param settings: ``{"sqlalchemy.url": ...}`` as in the tutorial; ``None``
-        uses the configured database URL.
+        (or no URL) uses the configured database URL. Other ``sqlalchemy.*``
+        keys are passed to :func:`sqlalchemy.create_engine` (e.g.
+        ``"sqlalchemy.echo": True``).
+    :param auto_upgrade: upgrade an older database (default) or refuse.
     :returns: the engine.
     """
     from stalker_core import models  # noqa: F401 - map every class
 
-    url = (settings or {}).get("sqlalchemy.url")
+    settings = dict(settings or {})
+    url = settings.pop("sqlalchemy.url", None)
     if url is None:
         from stalker_core.config import get_config
 
         url = get_config().database_url
-    engine = make_engine(url)
+    extra = {k.split(".", 1)[1]: v for k, v in settings.items() if k.startswith("sqlalchemy.")}
+    engine = make_engine(url, **extra)
+    prepare_schema(engine, auto_upgrade=auto_upgrade)
     DBSession.remove()
     DBSession.configure(bind=engine)
-    models.Base.metadata.create_all(engine)
     from stalker_core.models import repository
 
     register = getattr(repository, "register_all_env_vars", None)
@@ -50,7 +131,7 @@ def setup(settings: dict[str, Any] | None = None) -> Engine:
 
 
 def init() -> None:
-    """Create the default data (idempotent). Filled in by the foundation work."""
+    """Create the default data (idempotent): admin, statuses, status lists, types."""
     from stalker_core.db.defaults import create_defaults
 
     create_defaults(DBSession)

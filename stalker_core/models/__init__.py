@@ -23,7 +23,7 @@ from stalker_core.models.role import Role
 from stalker_core.models.scene import Scene
 from stalker_core.models.sequence import Sequence
 from stalker_core.models.shot import Shot
-from stalker_core.models.status import Status, StatusList
+from stalker_core.models.status import Status, StatusList, StatusListStatus
 from stalker_core.models.structure import Structure
 from stalker_core.models.studio import Studio
 from stalker_core.models.tag import Tag
@@ -74,6 +74,7 @@ __all__ = [
     "SimpleEntity",
     "Status",
     "StatusList",
+    "StatusListStatus",
     "Structure",
     "Studio",
     "Tag",

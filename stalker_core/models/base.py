@@ -20,11 +20,17 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ForeignKey, Integer, MetaData, String, Table, Column, Text, event
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, event
+from sqlalchemy.ext.associationproxy import (
+    AssociationProxy,
+    _AssociationList,
+    association_proxy,
+)
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Mapper,
+    Query,
     declared_attr,
     mapped_column,
     object_session,
@@ -34,7 +40,7 @@ from sqlalchemy.orm import (
 
 from stalker_core.db.session import DBSession
 from stalker_core.exceptions import StalkerTypeError, type_error, value_error
-from stalker_core.models.types import UTCDateTime, utc_now
+from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
@@ -53,14 +59,50 @@ NAMING_CONVENTION = {
 
 
 def _strict_constructor(self: Any, **kwargs: Any) -> None:
-    """Default constructor: set mapped attributes, refuse unknown keywords clearly."""
+    """Default constructor: set mapped attributes, refuse unknown keywords clearly.
+
+    Keywords named in the class's ``_required`` must be given.
+    """
     cls = type(self)
+    for key in getattr(cls, "_required", ()):
+        if kwargs.get(key) is None:
+            raise StalkerTypeError(
+                f"{cls.__name__}() needs the {key!r} argument "
+                f"(required: {', '.join(cls._required)})"
+            )
     for key, value in kwargs.items():
-        if not hasattr(cls, key):
+        if key.startswith("_") or not hasattr(cls, key):
             raise StalkerTypeError(
                 f"{cls.__name__}() got an unexpected keyword argument {key!r}"
             )
         setattr(self, key, value)
+
+
+class OrderedQuery(Query[Any]):
+    """A Query that, without an explicit ``order_by``, orders by primary key.
+
+    ``Department.query.all()`` then lists ``admins`` (created first by
+    ``db.init()``) first on every backend, as the tutorial shows; PostgreSQL
+    gives no order otherwise.
+    """
+
+    def _iter(self) -> Any:
+        if (
+            not self._order_by_clauses
+            and not self._group_by_clauses
+            and self._statement is None
+            and not self._distinct
+            and len(self._raw_columns) == 1
+        ):
+            desc = self.column_descriptions[0]
+            entity = desc.get("entity")
+            if entity is not None and desc.get("expr") is entity:
+                mapper = getattr(entity, "__mapper__", None)
+                if mapper is not None:
+                    ordered = self._clone()
+                    ordered._order_by_clauses = tuple(mapper.primary_key)
+                    return super(OrderedQuery, ordered)._iter()
+        return super()._iter()
 
 
 class Base(DeclarativeBase):
@@ -70,7 +112,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
     #: ``Model.query`` as in the tutorial: a Query on ``DBSession``.
-    query: ClassVar[Any] = DBSession.query_property()
+    query: ClassVar[Any] = DBSession.query_property(query_cls=OrderedQuery)
+    #: constructor keywords that must be given (checked by the default constructor).
+    _required: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **kwargs: Any) -> None:
         _strict_constructor(self, **kwargs)
@@ -108,6 +152,112 @@ def check_str(
     if required and not value:
         raise value_error(cls_name, attr, "a non-empty str", value)
     return value
+
+
+def check_instance(
+    cls_name: str, attr: str, value: Any, expected: type | tuple[type, ...], *,
+    required: bool = False,
+) -> Any:
+    """Validate that ``value`` is an instance of ``expected`` (or ``None`` when optional).
+
+    :raises StalkerTypeError: otherwise, naming the class, attribute and expected type.
+    """
+    if value is None:
+        if required:
+            raise type_error(cls_name, attr, _type_names(expected), value)
+        return None
+    if not isinstance(value, expected):
+        raise type_error(cls_name, attr, _type_names(expected), value)
+    return value
+
+
+def check_number(
+    cls_name: str, attr: str, value: Any, *, minimum: float | None = None,
+    strict: bool = False, integer: bool = False,
+) -> Any:
+    """Validate a number (bools refused); ``minimum`` inclusive unless ``strict``."""
+    kinds: tuple[type, ...] = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise type_error(cls_name, attr, "an int" if integer else "a number", value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise value_error(cls_name, attr, "a finite number", value)
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        op = ">" if strict else ">="
+        raise value_error(cls_name, attr, f"a number {op} {minimum}", value)
+    return value
+
+
+def check_list(cls_name: str, attr: str, value: Any, item: type | tuple[type, ...]) -> list[Any]:
+    """Validate a list (or tuple) of ``item`` instances and return it as a list."""
+    if not isinstance(value, list | tuple):
+        raise type_error(cls_name, attr, f"a list of {_type_names(item)}", value)
+    for v in value:
+        if not isinstance(v, item):
+            raise type_error(cls_name, attr, f"a list of {_type_names(item)}", v)
+    return list(value)
+
+
+def _type_names(expected: type | tuple[type, ...]) -> str:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    names = " or ".join(t.__name__ for t in types)
+    return f"a {names} instance"
+
+
+def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
+    """Return the class name for ``value`` (a class or a non-empty str).
+
+    :raises StalkerTypeError: neither a class nor a str.
+    :raises ValidationError: an empty or blank name.
+    """
+    if isinstance(value, type):
+        return value.__name__
+    if not isinstance(value, str):
+        raise type_error(cls_name, attr, "a class or a class name (str)", value)
+    value = value.strip()
+    if not value or not value.isidentifier():
+        raise value_error(cls_name, attr, "a class name such as 'Task'", value)
+    return value
+
+
+class _UniqueAssociationList(_AssociationList[Any]):
+    """An association-proxy list where appending a present member is a no-op."""
+
+    def append(self, value: Any) -> None:
+        if value in self:
+            return
+        super().append(value)
+
+    def insert(self, i: int, value: Any) -> None:
+        if value in self:
+            return
+        super().insert(i, value)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _unique_list_factory(lazy_collection: Any, creator: Any, value_attr: str, parent: Any) -> Any:
+    getter, setter = parent.parent._default_getset(list)
+    return _UniqueAssociationList(lazy_collection, creator, getter, setter, parent)
+
+
+def _unique_bulk_set(proxy: Any, values: Any) -> None:
+    for v in values:
+        proxy.append(v)
+
+
+def unique_association_proxy(
+    target_collection: str, attr: str, creator: Any
+) -> AssociationProxy[Any]:
+    """An ``association_proxy`` list through an association object that keeps members unique.
+
+    ``dep.users.append(u)`` followed by ``u.departments.append(dep)`` makes
+    one membership, not two (the tutorial does both).
+    """
+    return association_proxy(
+        target_collection, attr, creator=creator,
+        proxy_factory=_unique_list_factory, proxy_bulk_set=_unique_bulk_set,
+    )
 
 
 entity_tags = Table(
@@ -211,6 +361,60 @@ class Entity(SimpleEntity):
     notes: Mapped[list[Note]] = relationship(
         "Note", secondary=entity_notes, back_populates="entities"
     )
+
+
+# --- validators as attribute events ----------------------------------------
+#
+# Validators of shared attributes are attribute events, not ``@validates``:
+# SQLAlchemy allows one ``@validates`` per attribute in a class hierarchy, so
+# subclasses owned by other modules stay free to add their own.
+
+
+def on_set(attr: Any, check: Any) -> None:
+    """Run ``check(target, key, value) -> value`` whenever ``attr`` is set."""
+    key = attr.key
+
+    def _listener(target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+        return check(target, key, value)
+
+    event.listen(attr, "set", _listener, retval=True, propagate=True)
+
+
+def on_append(attr: Any, check: Any) -> None:
+    """Run ``check(target, key, item) -> item`` whenever an item joins collection ``attr``."""
+    key = attr.key
+
+    def _listener(target: Any, value: Any, _initiator: Any) -> Any:
+        return check(target, key, value)
+
+    event.listen(attr, "append", _listener, retval=True, propagate=True)
+
+
+def _instance_of(class_name: str, *, required: bool = False) -> Any:
+    def check(target: Any, key: str, value: Any) -> Any:
+        from stalker_core import models
+
+        return check_instance(
+            type(target).__name__, key, value, getattr(models, class_name), required=required
+        )
+
+    return check
+
+
+def _aware(target: Any, key: str, value: Any) -> Any:
+    if value is None:
+        raise type_error(type(target).__name__, key, "an aware datetime.datetime", value)
+    return ensure_aware(type(target).__name__, key, value)
+
+
+on_set(SimpleEntity.created_by, _instance_of("User"))
+on_set(SimpleEntity.updated_by, _instance_of("User"))
+on_set(SimpleEntity.type, _instance_of("Type"))
+on_set(SimpleEntity.thumbnail, _instance_of("File"))
+on_set(SimpleEntity.date_created, _aware)
+on_set(SimpleEntity.date_updated, _aware)
+on_append(Entity.tags, _instance_of("Tag", required=True))
+on_append(Entity.notes, _instance_of("Note", required=True))
 
 
 # --- attach-cascade ---------------------------------------------------------

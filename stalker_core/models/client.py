@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import ForeignKey
-from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.associationproxy import AssociationProxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import (
+    Base,
+    Entity,
+    check_instance,
+    fk_id,
+    on_append,
+    unique_association_proxy,
+)
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -31,18 +38,36 @@ class ClientUser(Base):
     user: Mapped[User] = relationship(back_populates="client_roles")
     role: Mapped[Role | None] = relationship()
 
+    @validates("client", "user", "role")
+    def _validate_links(self, key: str, value: Any) -> Any:
+        from stalker_core.models.role import Role
+        from stalker_core.models.user import User
+
+        expected = {"client": Client, "user": User, "role": Role}[key]
+        return check_instance("Client", key, value, expected, required=key != "role")
+
 
 class Client(Entity):
     """A client; ``users`` are its contacts, ``projects`` its projects."""
 
     __tablename__ = "clients"
+    _required: ClassVar[tuple[str, ...]] = ("name",)
     id: Mapped[int] = fk_id("simple_entities")
     user_roles: Mapped[list[ClientUser]] = relationship(
         back_populates="client", cascade="all, delete-orphan"
     )
-    users: AssociationProxy[list[User]] = association_proxy(
+    users: AssociationProxy[list[User]] = unique_association_proxy(
         "user_roles", "user", creator=lambda u: ClientUser(user=u)
     )
     projects: Mapped[list[Project]] = relationship(
         secondary="project_clients", back_populates="clients"
     )
+
+
+def _check_project(target: Any, key: str, value: Any) -> Any:
+    from stalker_core.models.project import Project
+
+    return check_instance("Client", key, value, Project, required=True)
+
+
+on_append(Client.projects, _check_project)

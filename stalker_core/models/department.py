@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import ForeignKey
-from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
+from sqlalchemy.ext.associationproxy import AssociationProxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import Base, Entity, check_instance, fk_id, unique_association_proxy
 
 if TYPE_CHECKING:
     from stalker_core.models.role import Role
@@ -30,27 +30,53 @@ class DepartmentUser(Base):
     user: Mapped[User] = relationship(back_populates="department_roles")
     role: Mapped[Role | None] = relationship()
 
+    @validates("department", "user", "role")
+    def _validate_links(self, key: str, value: Any) -> Any:
+        from stalker_core.models.role import Role
+        from stalker_core.models.user import User
+
+        expected = {"department": Department, "user": User, "role": Role}[key]
+        return check_instance("Department", key, value, expected, required=key != "role")
+
 
 class Department(Entity):
-    """A department; ``users`` (synonym ``members``) lists its members."""
+    """A department; ``users`` (synonym ``members``) lists its members.
+
+    :param users: a list of :class:`User` (``members`` is the same list).
+    """
 
     __tablename__ = "departments"
+    _required: ClassVar[tuple[str, ...]] = ("name",)
     id: Mapped[int] = fk_id("simple_entities")
     user_roles: Mapped[list[DepartmentUser]] = relationship(
         back_populates="department", cascade="all, delete-orphan"
     )
-    users: AssociationProxy[list[User]] = association_proxy(
+    users: AssociationProxy[list[User]] = unique_association_proxy(
+        "user_roles", "user", creator=lambda u: DepartmentUser(user=u)
+    )
+    #: synonym of :attr:`users` (also usable in queries).
+    members: AssociationProxy[list[User]] = unique_association_proxy(
         "user_roles", "user", creator=lambda u: DepartmentUser(user=u)
     )
 
+    def role_of(self, user: User) -> Role | None:
+        """The role of ``user`` in this department (``None`` if none or not a member)."""
+        for link in self.user_roles:
+            if link.user is user:
+                return link.role
+        return None
+
+    def set_role(self, user: User, role: Role | None) -> None:
+        """Give ``user`` (made a member when needed) ``role`` in this department."""
+        for link in self.user_roles:
+            if link.user is user:
+                link.role = role
+                return
+        self.user_roles.append(DepartmentUser(user=user, role=role))
+
     @property
-    def members(self) -> list[User]:
-        """Synonym of :attr:`users`."""
-        return self.users  # type: ignore[return-value]
+    def to_tjp(self) -> str:
+        """This department as a TaskJuggler resource group."""
+        from stalker_core.scheduling.tjp import to_tjp
 
-    @members.setter
-    def members(self, value: list[User]) -> None:
-        self.users = value  # type: ignore[assignment]
-
-
-_ = synonym  # kept for helpers that map real synonyms
+        return to_tjp(self)

@@ -2,19 +2,59 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Text
-from sqlalchemy.orm import Mapped, mapped_column
+import posixpath
+from typing import Any
 
-from stalker_core.models.base import Entity, fk_id
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from stalker_core.models.base import Entity, check_str, fk_id
 
 
 class File(Entity):
-    """A file known to the pipeline; ``full_path`` is repository-independent."""
+    """A file known to the pipeline; ``full_path`` is repository-independent.
+
+    :param full_path: e.g. ``$REPO12/FC/SH001/comp/out.exr`` (``\\`` becomes ``/``).
+    :param original_filename: the name the file had when it was uploaded.
+    :param name: optional; defaults to the file name of ``full_path``.
+    """
 
     __tablename__ = "files"
     id: Mapped[int] = fk_id("simple_entities")
     full_path: Mapped[str] = mapped_column(Text, default="")
     original_filename: Mapped[str] = mapped_column(Text, default="")
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("name") is None:
+            fp = kwargs.get("full_path")
+            base = posixpath.basename(fp.replace("\\", "/")) if isinstance(fp, str) else ""
+            kwargs["name"] = base or type(self).__name__
+        kwargs.setdefault("full_path", "")
+        kwargs.setdefault("original_filename", "")
+        super().__init__(**kwargs)
+
+    @validates("full_path")
+    def _validate_full_path(self, key: str, value: Any) -> str:
+        return check_str(type(self).__name__, key, value, required=False).replace("\\", "/")
+
+    @validates("original_filename")
+    def _validate_original(self, key: str, value: Any) -> str:
+        return check_str(type(self).__name__, key, value, required=False)
+
+    @property
+    def path(self) -> str:
+        """The directory part of ``full_path``."""
+        return posixpath.dirname(self.full_path or "")
+
+    @property
+    def filename(self) -> str:
+        """The file name part of ``full_path``."""
+        return posixpath.basename(self.full_path or "")
+
+    @property
+    def extension(self) -> str:
+        """The extension of ``full_path`` with its dot (``".exr"``), or ``""``."""
+        return posixpath.splitext(self.filename)[1]
 
 
 #: Stalker 0.2 called this class ``Link``.

@@ -1,14 +1,30 @@
-"""Reusable column groups: code, status, project, date range."""
+"""Reusable column groups: code, status, project, date range.
+
+:class:`StatusMixin` objects get their defaults when flushed: a missing
+``status_list`` is the first StatusList whose ``target_entity_type`` is the
+class name (one query per class and flush), and a missing ``status`` the
+first status of the list. Giving a ``status_list`` whose statuses are loaded
+sets the status at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
+from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy.orm import (
+    Mapped,
+    Mapper,
+    Session,
+    declared_attr,
+    mapped_column,
+    relationship,
+    validates,
+)
 
-from stalker_core.models.base import check_str
+from stalker_core.exceptions import value_error
+from stalker_core.models.base import Base, check_instance, check_str, on_set
 from stalker_core.models.types import ensure_aware
 
 if TYPE_CHECKING:
@@ -46,6 +62,99 @@ class StatusMixin:
         return relationship("StatusList", foreign_keys=lambda: [cls.status_list_id])  # type: ignore[list-item]
 
 
+
+def _check_status(target: Any, key: str, value: Any) -> Any:
+    from stalker_core.models.status import Status
+
+    cls_name = type(target).__name__
+    value = check_instance(cls_name, key, value, Status)
+    sl = target.__dict__.get("status_list")
+    if value is not None and sl is not None and "status_links" in sl.__dict__:
+        if value not in sl.statuses:
+            raise value_error(
+                cls_name, key,
+                f"one of the statuses of its status list {sl.name!r} "
+                f"({', '.join(s.code for s in sl.statuses)})", value,
+            )
+    return value
+
+
+def _check_status_list(target: Any, key: str, value: Any) -> Any:
+    from stalker_core.models.status import StatusList
+
+    cls_name = type(target).__name__
+    value = check_instance(cls_name, key, value, StatusList)
+    if value is None:
+        return None
+    wanted = value.target_entity_type
+    if wanted and wanted != cls_name and not _is_base_target(type(target), wanted):
+        raise value_error(
+            cls_name, key, f"a StatusList for {cls_name!r}", f"{value.name!r} (for {wanted!r})"
+        )
+    if (
+        target.__dict__.get("status") is None
+        and "status_links" in value.__dict__
+        and value.statuses
+    ):
+        target.status = value.statuses[0]
+    return value
+
+
+def _check_project(target: Any, key: str, value: Any) -> Any:
+    from stalker_core.models.project import Project
+
+    return check_instance(type(target).__name__, key, value, Project)
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _install_mixin_checks(mapper: Mapper[Any], cls: type) -> None:
+    rels = mapper.relationships
+    if issubclass(cls, StatusMixin):
+        if "status" in rels and rels["status"].parent is mapper:
+            on_set(cls.status, _check_status)  # type: ignore[attr-defined]
+            on_set(cls.status_list, _check_status_list)  # type: ignore[attr-defined]
+    if issubclass(cls, ProjectMixin):
+        if "project" in rels and rels["project"].parent is mapper:
+            on_set(cls.project, _check_project)  # type: ignore[attr-defined]
+
+
+def _is_base_target(cls: type, target: str) -> bool:
+    """True when ``target`` names a base class of ``cls`` (Shot accepts a Task list)."""
+    return any(b.__name__ == target for b in cls.__mro__[1:])
+
+
+@event.listens_for(Session, "before_flush")
+def _default_statuses(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Fill missing ``status_list``/``status`` of new statusable objects (few queries)."""
+    pending = [o for o in session.new if isinstance(o, StatusMixin)]
+    if not pending:
+        return
+    from stalker_core.models.status import StatusList
+
+    missing = {type(o).__name__ for o in pending if o.status_list is None}
+    found: dict[str, StatusList] = {}
+    if missing:
+        with session.no_autoflush:
+            rows = session.scalars(
+                select(StatusList)
+                .where(StatusList.target_entity_type.in_(missing))
+                .order_by(StatusList.id)
+            ).all()
+        for sl in rows:
+            found.setdefault(sl.target_entity_type, sl)
+    for obj in pending:
+        if obj.status_list is None:
+            sl = found.get(type(obj).__name__)
+            if sl is None:
+                continue
+            obj.status_list = sl
+        if obj.status is None and obj.status_list is not None:
+            with session.no_autoflush:
+                statuses = obj.status_list.statuses
+            if statuses:
+                obj.status = statuses[0]
+
+
 class ProjectMixin:
     """Belongs to a ``project``."""
 
@@ -56,6 +165,7 @@ class ProjectMixin:
     @declared_attr
     def project(cls) -> Mapped[Project | None]:  # noqa: N805
         return relationship("Project", foreign_keys=lambda: [cls.project_id])  # type: ignore[list-item]
+
 
 
 class DateRangeMixin:

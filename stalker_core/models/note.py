@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import SimpleEntity, entity_notes, fk_id
+from stalker_core.models.base import SimpleEntity, check_str, entity_notes, fk_id
 
 if TYPE_CHECKING:
     from stalker_core.models.base import Entity
 
 
 class Note(SimpleEntity):
-    """A note with ``content``; ``entities`` lists what it is attached to."""
+    """A note with ``content``; ``entities`` lists what it is attached to.
+
+    :param content: the text of the note (may be empty).
+    :param name: optional; defaults to the start of the content.
+    """
 
     __tablename__ = "notes"
     id: Mapped[int] = fk_id("simple_entities")
@@ -22,3 +26,15 @@ class Note(SimpleEntity):
     entities: Mapped[list[Entity]] = relationship(
         "Entity", secondary=entity_notes, back_populates="notes"
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        content = kwargs.get("content", "")
+        if kwargs.get("name") is None:
+            text = content.strip() if isinstance(content, str) else ""
+            kwargs["name"] = (text[:64] or "Note").splitlines()[0].strip() or "Note"
+        kwargs.setdefault("content", "")
+        super().__init__(**kwargs)
+
+    @validates("content")
+    def _validate_content(self, key: str, value: Any) -> str:
+        return check_str("Note", key, value, required=False, strip=False)

@@ -1,15 +1,32 @@
-"""Project: a job of the studio, with its repositories, structure, users and tasks."""
+"""Project: a job of the studio, with its repositories, structure, users and tasks.
+
+``repositories`` is ordered and ``repository`` is the first one. The status
+comes from the project status list (given, or the ``"Project"`` StatusList of
+the database on flush); a new project takes the first status of its list.
+``create_structure()`` creates the folders of the project's structure
+(contract C2, :func:`stalker_core.models.structure.create_project_structure`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import pathlib
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Column, ForeignKey, Integer, Table
-from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.exceptions import type_error
+from stalker_core.models.base import (
+    Base,
+    Entity,
+    check_instance,
+    check_number,
+    fk_id,
+    on_append,
+    unique_association_proxy,
+)
 from stalker_core.models.mixins import CodeMixin, DateRangeMixin, StatusMixin
 
 if TYPE_CHECKING:
@@ -45,6 +62,18 @@ class ProjectUser(Base):
     user: Mapped[User] = relationship(back_populates="project_roles")
     role: Mapped[Role | None] = relationship()
 
+    @validates("project", "user", "role")
+    def _validate_links(self, key: str, value: Any) -> Any:
+        from stalker_core.models.role import Role
+        from stalker_core.models.user import User
+
+        expected = {"project": Project, "user": User, "role": Role}[key]
+        return check_instance("Project", key, value, expected, required=key != "role")
+
+    @validates("rate")
+    def _validate_rate(self, key: str, value: Any) -> float:
+        return float(check_number("ProjectUser", key, value, minimum=0))
+
 
 class ProjectRepository(Base):
     """Ordered link of a project to a repository (the first is ``project.repository``)."""
@@ -60,11 +89,29 @@ class ProjectRepository(Base):
     project: Mapped[Project] = relationship(back_populates="repository_links")
     repository: Mapped[Repository] = relationship()
 
+    @validates("repository")
+    def _validate_repository(self, key: str, value: Any) -> Any:
+        from stalker_core.models.repository import Repository
+
+        return check_instance("Project", "repositories", value, Repository, required=True)
+
 
 class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
-    """A project: ``repositories`` (ordered), ``structure``, ``users``, ``tasks``."""
+    """A project: ``repositories`` (ordered), ``structure``, ``users``, ``tasks``.
+
+    :param name: e.g. ``"Fancy Commercial"``.
+    :param code: e.g. ``"FC"`` (used in paths).
+    :param status_list: a StatusList for ``Project`` (default: the database's).
+    :param repositories: ordered list of :class:`Repository`; the first is ``repository``.
+    :param structure: a :class:`Structure`.
+    :param image_format: an :class:`ImageFormat`.
+    :param fps: frames per second, > 0 (default 25).
+    :param users, clients: lists of :class:`User` / :class:`Client`.
+    :param start, end: aware datetimes.
+    """
 
     __tablename__ = "projects"
+    _required: ClassVar[tuple[str, ...]] = ("name", "code")
     id: Mapped[int] = fk_id("simple_entities")
     fps: Mapped[float] = mapped_column(default=25.0)
     is_stereoscopic: Mapped[bool] = mapped_column(default=False)
@@ -82,13 +129,13 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
         collection_class=ordering_list("position"),
         cascade="all, delete-orphan",
     )
-    repositories: AssociationProxy[list[Repository]] = association_proxy(
+    repositories: AssociationProxy[list[Repository]] = unique_association_proxy(
         "repository_links", "repository", creator=lambda r: ProjectRepository(repository=r)
     )
     user_roles: Mapped[list[ProjectUser]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )
-    users: AssociationProxy[list[User]] = association_proxy(
+    users: AssociationProxy[list[User]] = unique_association_proxy(
         "user_roles", "user", creator=lambda u: ProjectUser(user=u)
     )
     clients: Mapped[list[Client]] = relationship(
@@ -98,8 +145,72 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
         back_populates="project", foreign_keys="Task.project_id"
     )
 
+    @validates("fps")
+    def _validate_fps(self, key: str, value: Any) -> float:
+        return float(check_number("Project", key, value, minimum=0, strict=True))
+
+    @validates("is_stereoscopic")
+    def _validate_stereo(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise type_error("Project", key, "a bool", value)
+        return value
+
+    @validates("structure")
+    def _validate_structure(self, key: str, value: Any) -> Any:
+        from stalker_core.models.structure import Structure
+
+        return check_instance("Project", key, value, Structure)
+
+    @validates("image_format")
+    def _validate_image_format(self, key: str, value: Any) -> Any:
+        from stalker_core.models.image_format import ImageFormat
+
+        return check_instance("Project", key, value, ImageFormat)
+
     @property
     def repository(self) -> Repository | None:
         """The first repository, or ``None``."""
         links = self.repository_links
         return links[0].repository if links else None
+
+    def role_of(self, user: User) -> Role | None:
+        """The role of ``user`` on this project (``None`` if none or not on it)."""
+        for link in self.user_roles:
+            if link.user is user:
+                return link.role
+        return None
+
+    def set_role(self, user: User, role: Role | None) -> None:
+        """Give ``user`` (added to the project when needed) ``role`` on this project."""
+        for link in self.user_roles:
+            if link.user is user:
+                link.role = role
+                return
+        self.user_roles.append(ProjectUser(user=user, role=role))
+
+    @property
+    def root_tasks(self) -> list[Task]:
+        """The project's tasks without a parent."""
+        return [t for t in self.tasks if getattr(t, "parent", None) is None]
+
+    def create_structure(self) -> list[pathlib.Path]:
+        """Create the folders of the project's structure; return the paths (contract C2)."""
+        from stalker_core.models.structure import create_project_structure
+
+        return create_project_structure(self)
+
+    @property
+    def to_tjp(self) -> str:
+        """The project as a TaskJuggler task tree."""
+        from stalker_core.scheduling.tjp import to_tjp
+
+        return to_tjp(self)
+
+
+def _check_client(target: Any, key: str, value: Any) -> Any:
+    from stalker_core.models.client import Client
+
+    return check_instance("Project", key, value, Client, required=True)
+
+
+on_append(Project.clients, _check_client)

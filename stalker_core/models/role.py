@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlalchemy.orm import Mapped
 
 from stalker_core.models.base import Entity, fk_id
@@ -11,4 +13,5 @@ class Role(Entity):
     """A named role such as ``Lead``."""
 
     __tablename__ = "roles"
+    _required: ClassVar[tuple[str, ...]] = ("name",)
     id: Mapped[int] = fk_id("simple_entities")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import SimpleEntity, fk_id
+from stalker_core.exceptions import value_error
+from stalker_core.models.base import SimpleEntity, check_instance, fk_id
 from stalker_core.models.mixins import DateRangeMixin
 
 if TYPE_CHECKING:
@@ -15,9 +16,16 @@ if TYPE_CHECKING:
 
 
 class Vacation(SimpleEntity, DateRangeMixin):
-    """A vacation from ``start`` to ``end``; ``user`` ``None`` means studio-wide."""
+    """A vacation from ``start`` to ``end``; ``user`` ``None`` means studio-wide.
+
+    :param start: aware datetime (required).
+    :param end: aware datetime after ``start`` (required).
+    :param user: the user on vacation, or ``None`` for the whole studio.
+    :param name: optional; defaults to ``"Vacation"``.
+    """
 
     __tablename__ = "vacations"
+    _required: ClassVar[tuple[str, ...]] = ("start", "end")
     id: Mapped[int] = fk_id("simple_entities")
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
@@ -25,3 +33,23 @@ class Vacation(SimpleEntity, DateRangeMixin):
     user: Mapped[User | None] = relationship(
         back_populates="vacations", foreign_keys=[user_id]
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("name") is None:
+            kwargs["name"] = "Vacation"
+        super().__init__(**kwargs)
+        if self.end <= self.start:  # type: ignore[operator]
+            raise value_error("Vacation", "end", f"a datetime after start ({self.start})", self.end)
+
+    @validates("user")
+    def _validate_user(self, key: str, value: Any) -> Any:
+        from stalker_core.models.user import User
+
+        return check_instance("Vacation", key, value, User)
+
+    @property
+    def to_tjp(self) -> str:
+        """This vacation in TaskJuggler syntax."""
+        from stalker_core.scheduling.tjp import to_tjp
+
+        return to_tjp(self)

@@ -1,0 +1,85 @@
+"""Permission checks: ``user.can(action, target)`` and :func:`require`.
+
+Rules are :class:`~stalker_core.models.group.Permission` rows linked to the
+user's groups. For a target class the rules of its class name apply, and —
+when none of them mentions the action — those of its base classes (a rule on
+``Task`` covers ``Shot``), nearest class first. At one level a Deny wins over
+an Allow; with no rule at all the answer is no.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.exceptions import PermissionDeniedError, type_error
+from stalker_core.models.group import ACTIONS, normalize_choice
+
+if TYPE_CHECKING:
+    from stalker_core.models.user import User
+
+
+def target_class_names(target: Any) -> list[str]:
+    """Class names to look rules up for, nearest first.
+
+    :param target: a class, a class name or an instance.
+    :raises StalkerTypeError: for anything else.
+    """
+    if isinstance(target, str):
+        name = target.strip()
+        if not name:
+            raise type_error("User.can", "target", "a class, a class name or an instance", target)
+        from stalker_core import models
+
+        cls = getattr(models, name, None)
+        if isinstance(cls, type):
+            return _mro_names(cls)
+        return [name]
+    if isinstance(target, type):
+        return _mro_names(target)
+    if target is None or isinstance(target, int | float | bool | list | dict | tuple):
+        raise type_error("User.can", "target", "a class, a class name or an instance", target)
+    return _mro_names(type(target))
+
+
+def _mro_names(cls: type) -> list[str]:
+    from stalker_core.models.base import Base
+
+    names = []
+    for c in cls.__mro__:
+        if c is Base or not (isinstance(c, type) and issubclass(c, Base)):
+            continue
+        if "__tablename__" in c.__dict__ or c is cls:
+            names.append(c.__name__)
+    return names
+
+
+def rules(user: User) -> dict[tuple[str, str], set[str]]:
+    """``(class_name, action) -> {"Allow", "Deny"}`` over all the user's groups."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for group in user.groups:
+        for perm in group.permissions:
+            out.setdefault((perm.class_name, perm.action), set()).add(perm.access)
+    return out
+
+
+def can(user: User, action: str, target: Any) -> bool:
+    """Whether ``user`` may ``action`` on ``target`` (see the module docstring)."""
+    action = normalize_choice("User.can", "action", action, ACTIONS)
+    names = target_class_names(target)
+    table = rules(user)
+    for name in names:
+        accesses = table.get((name, action))
+        if accesses:
+            return "Deny" not in accesses
+    return False
+
+
+def require(user: User, action: str, target: Any) -> None:
+    """Raise :class:`PermissionDeniedError` unless ``user.can(action, target)``."""
+    if not can(user, action, target):
+        what = target if isinstance(target, str) else getattr(target, "__name__", None)
+        what = what or type(target).__name__
+        raise PermissionDeniedError(
+            f"user {getattr(user, 'login', user)!r} may not {action} {what}; "
+            "ask an administrator for a group with that permission"
+        )
