@@ -6,8 +6,10 @@ from the item's data (validators never query).
 
 * :func:`validate_frame_range` - the scene's frame range is the shot's cut
   range, a preview range (if on) does not differ from it, the frame step is 1;
-* :func:`validate_unsaved_changes` - no unsaved changes in the scene, and no
-  image edited in Blender (texture paint) left unsaved;
+* :func:`validate_unsaved_changes` - no unsaved changes in the scene (no
+  repair: the version's file is never saved over; save a new version), and
+  no image edited in Blender (texture paint) left unsaved (repair: save the
+  image files, pack generated ones);
 * :func:`validate_external_paths` - no file the scene reads lies outside the
   project's repositories;
 * :func:`validate_cache_collection` - a collection marked for export exists,
@@ -16,7 +18,6 @@ from the item's data (validators never query).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from stalker_core.plugins import hookimpl
@@ -87,12 +88,6 @@ def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult]
     return results
 
 
-def _same_file(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return False
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
-
-
 @hookimpl(specname="stalker_publish_validate")
 def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """No unsaved scene changes and no image edited in Blender but not saved."""
@@ -101,21 +96,15 @@ def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationRes
     import bpy
 
     results = []
-    own_file = _same_file(host.current_file(), item.path)
     if host.has_unsaved_changes():
-
-        def save_in_place() -> None:
-            if not _same_file(host.current_file(), item.path):
-                raise RuntimeError("the open file is not the version's file; not saving over it")
-            bpy.ops.wm.save_mainfile()
-
+        # no repair: saving over the version's file would change a saved version;
+        # the pipeline saves a new version instead
         results.append(
             ValidationResult(
                 "Unsaved changes",
-                "the Blender scene has changes that are not in the version's file",
+                "the Blender scene has changes that are not in the version's file; "
+                "save a new version and publish that one",
                 plugin=f"{PLUGIN}.unsaved_changes",
-                repair=save_in_place if own_file else None,
-                repair_label="Save the version's file",
             )
         )
     edited = sorted(image.name for image in bpy.data.images if image.is_dirty)
@@ -127,10 +116,10 @@ def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationRes
                 if image is None or not image.is_dirty:
                     continue
                 if image.source == "FILE" and image.filepath and image.packed_file is None:
-                    image.save()
+                    image.save()  # writes the image file; the .blend is unchanged
                 else:
-                    image.pack()
-            host.tracker.mark_dirty()
+                    image.pack()  # generated or packed images live in the .blend
+                    host.tracker.mark_dirty()
 
         results.append(
             ValidationResult(
