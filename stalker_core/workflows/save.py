@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
+
 from stalker_core.context import Context, current_user
 from stalker_core.exceptions import (
     ConcurrencyError,
@@ -204,11 +206,22 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     for attempt in range(MAX_NUMBER_RETRIES):
         try:
-            return reserve_version(session, task, take_name, **kwargs)
-        except ConcurrencyError:
-            # the transaction was rolled back: reload what the caller gave us
+            # no autoflush while the Version is half built (lazy loads of expired
+            # objects would flush it early); reserve_version flushes explicitly
+            with session.no_autoflush:
+                return reserve_version(session, task, take_name, **kwargs)
+        except (ConcurrencyError, IntegrityError) as exc:
+            # another process took the number between our max() and our INSERT
+            # (SQLite has no row lock; an autoflush inside the Version constructor
+            # raises the raw IntegrityError): roll back and take the next one
+            session.rollback()
             if attempt == MAX_NUMBER_RETRIES - 1:
-                raise
+                if isinstance(exc, ConcurrencyError):
+                    raise
+                raise ConcurrencyError(
+                    f"no free version number for task {task.name!r} take {take_name!r} "
+                    f"after {MAX_NUMBER_RETRIES} attempts; other writers keep taking them"
+                ) from exc
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
 

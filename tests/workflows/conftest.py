@@ -2,77 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from wf_helpers import Demo, build_project, make_pm
 
-from stalker_core.plugins import get_plugin_manager
 from stalker_core.testing.fake_host import FakeHost
-
-PATH_TEMPLATE = (
-    "$REPO{{project.repository.code}}/{{project.code}}/"
-    "{%- for p in parent_tasks -%}{{p.nice_name}}/{%- endfor -%}"
-)
-FILE_TEMPLATE = '{{version.nice_name}}_v{{"%03d"|format(version.version_number)}}'
-
-
-@dataclass
-class Demo:
-    """The objects of the test project."""
-
-    root: Path
-    project: Any
-    shot: Any
-    comp: Any
-    anim: Any
-    asset: Any
-    model: Any
-    user: Any
-
-
-def build_project(session: Any, root: Path, code: str = "TP") -> Demo:
-    """A project on ``root`` with a shot (comp, anim) and an asset (model)."""
-    from stalker_core.models import (
-        Asset,
-        FilenameTemplate,
-        Project,
-        Repository,
-        Shot,
-        Structure,
-        Task,
-        Type,
-        User,
-    )
-
-    root.mkdir(parents=True, exist_ok=True)
-    repo = Repository(name=f"Repo {code}", code=f"R{code}", linux_path=str(root),
-                      macos_path=str(root), windows_path=str(root))
-    structure = Structure(name=f"Structure {code}")
-    for kind in ("Task", "Shot", "Asset"):
-        structure.templates.append(
-            FilenameTemplate(name=f"{kind} {code}", target_entity_type=kind,
-                             path=PATH_TEMPLATE, filename=FILE_TEMPLATE)
-        )
-    user = session.query(User).filter_by(login="artist").first()
-    if user is None:
-        user = User(name="Artist", login="artist", email="artist@example.com",
-                    password="secret")
-    project = Project(name=f"Project {code}", code=code, repositories=[repo],
-                      structure=structure)
-    session.add_all([project, user])
-    char = session.query(Type).filter_by(name="Character").first() or Type(
-        name="Character", code="CHAR", target_entity_type="Asset"
-    )
-    shot = Shot(name="SH001", code="SH001", project=project, cut_in=1001, cut_out=1050)
-    comp = Task(name="comp", project=project, parent=shot)
-    anim = Task(name="anim", project=project, parent=shot)
-    asset = Asset(name="Hero", code="HERO", project=project, type=char)
-    model = Task(name="model", project=project, parent=asset)
-    session.add_all([shot, comp, anim, asset, model])
-    session.commit()
-    return Demo(root, project, shot, comp, anim, asset, model, user)
 
 
 @pytest.fixture
@@ -83,20 +19,9 @@ def demo(session: Any, tmp_path: Path) -> Demo:
 @pytest.fixture
 def pm() -> Any:
     """A plugin manager with the built-in plugins, standalone and publish; no autoload."""
-    import stalker_publish.plugin
-    import stalker_standalone.plugin
-
-    return get_plugin_manager(
-        {}, load_entrypoints=False, use_env=False,
-        plugins=[stalker_standalone.plugin, stalker_publish.plugin],
-    )
+    return make_pm()
 
 
 @pytest.fixture
 def host() -> FakeHost:
     return FakeHost()
-
-
-def files_under(root: Path) -> set[str]:
-    """Every file below ``root`` (relative, forward slashes)."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
