@@ -61,13 +61,14 @@ class TaskJugglerScheduler:
     """Schedule with TaskJuggler 3.
 
     :param command: the tj3 executable (default: configuration, then ``PATH``).
-    :param timeout: seconds before tj3 is stopped and an error raised.
+    :param timeout: seconds before tj3 is stopped and an error raised (default: the
+        configuration's ``tj3_timeout``, else 600).
     :param keep_dir: keep the tjp file and reports in this directory (for debugging).
     """
 
     name = "tj3"
 
-    def __init__(self, *, command: str | None = None, timeout: float = 3600.0,
+    def __init__(self, *, command: str | None = None, timeout: float | None = None,
                  keep_dir: str | os.PathLike[str] | None = None) -> None:
         self.command = command
         self.timeout = timeout
@@ -112,6 +113,14 @@ class TaskJugglerScheduler:
         """
         t0 = time.perf_counter()
         exe = find_tj3(self.command)
+        timeout = self.timeout
+        if timeout is None:
+            try:
+                from stalker_core.config import get_config
+
+                timeout = float(getattr(get_config(), "tj3_timeout", 600) or 600)
+            except Exception:  # noqa: BLE001
+                timeout = 600.0
         tmp = tempfile.TemporaryDirectory(prefix="stalker_tj3_")
         workdir = Path(self.keep_dir) if self.keep_dir else Path(tmp.name)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -124,11 +133,11 @@ class TaskJugglerScheduler:
             try:
                 proc = subprocess.run(
                     [exe, "--no-color", str(tjp)],
-                    cwd=workdir, capture_output=True, text=True, timeout=self.timeout,
+                    cwd=workdir, capture_output=True, text=True, timeout=timeout,
                 )
             except subprocess.TimeoutExpired as exc:
                 raise TaskJugglerError(
-                    f"tj3 did not finish within {self.timeout:g} seconds; give the "
+                    f"tj3 did not finish within {timeout:g} seconds; give the "
                     "TaskJugglerScheduler a longer timeout or use the native scheduler"
                 ) from exc
             except OSError as exc:

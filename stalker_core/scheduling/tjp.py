@@ -330,8 +330,10 @@ def to_tjp(obj: Any) -> str:
     if isinstance(obj, Studio):
         from stalker_core.scheduling.loader import load_problem
 
+        from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler
+
         problem = load_problem(obj)
-        text, _ = render_problem(problem, start=problem.now, end=studio_end(obj, problem))
+        text, _ = TaskJugglerScheduler().tjp_text(problem)
         return text
     if isinstance(obj, WorkingHours):
         return "\n".join(working_hours_lines(obj.working_hours or {}))
@@ -370,13 +372,6 @@ def to_tjp(obj: Any) -> str:
         "to_tjp() takes a Studio, User, Department, Project, Task, Vacation or "
         f"WorkingHours, not {kind}"
     )
-
-
-def studio_end(studio: Any, problem: Problem) -> dt.datetime:
-    """The end of the TaskJuggler project: the studio's end, else a generous estimate."""
-    if problem.end is not None and problem.end > problem.now:
-        return problem.end
-    return estimate_end(problem)
 
 
 def estimate_end(problem: Problem) -> dt.datetime:
