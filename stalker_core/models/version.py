@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
-from stalker_core.db.session import DBSession
 from stalker_core.exceptions import (
     StalkerTypeError,
     ValidationError,
@@ -331,14 +330,26 @@ class Version(Entity):
         :raises TemplateRenderError: a syntax error or an undefined variable.
         :raises PathEscapeError: the result would leave the project's repositories.
         """
+        from stalker_core.templates import default_engine
+
+        engine = engine if engine is not None else default_engine()
+        session = object_session(self)
+        if session is not None:
+            # no flush in the middle of rendering: the number must not change between
+            # the path and the filename (a flush renumbers, then renders again itself)
+            with session.no_autoflush:
+                self._render_paths(engine)
+        else:
+            self._render_paths(engine)
+        self._engine = engine
+
+    def _render_paths(self, engine: TemplateEngine) -> None:
         from stalker_core.templates import (
             check_rendered_filename,
             check_rendered_path,
-            default_engine,
             version_context,
         )
 
-        engine = engine if engine is not None else default_engine()
         template = self.find_template()
         context = version_context(self)
         project = self.task.project
@@ -360,12 +371,8 @@ class Version(Entity):
             )
         self.path = path
         self.filename = filename + self.extension
-        self._engine = engine
 
     # -- siblings ----------------------------------------------------------------
-
-    def _session(self) -> Any:
-        return object_session(self) or object_session(self.task) or DBSession
 
     @property
     def max_version_number(self) -> int:

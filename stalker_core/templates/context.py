@@ -88,6 +88,13 @@ def check_rendered_path(
     var = split_repo_var(text)
     if var is not None:
         key, rest = var
+        if key == "None":
+            from stalker_core.exceptions import TemplateRenderError
+
+            raise TemplateRenderError(
+                f"{what} {rendered!r} uses the id of a repository that is not stored yet; "
+                "add the repository to the session and flush (or commit) before rendering"
+            )
         if repositories and not any(key in (str(r.id), r.code) for r in repositories):
             raise PathEscapeError(
                 f"{what} {rendered!r} points into REPO{key}, which is not a repository "
