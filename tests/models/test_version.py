@@ -367,3 +367,26 @@ def test_reserve_version(session: Any, world: Any) -> None:
         reserve_version(session, world.comp, "Main")
     session.commit()
     assert count_versions(session) == 1
+
+
+def test_latest_published_versions_of_a_project(session: Any, world: Any) -> None:
+    from stalker_core.models.version_queries import latest_published_versions, latest_versions
+
+    fx = Task(name="fx", parent=world.shot, project=world.project)
+    c1 = Version(task=world.comp, is_published=True)
+    c2 = Version(task=world.comp, is_published=True)
+    Version(task=world.comp)  # newer, unpublished
+    Version(task=world.comp, take_name="Alt", is_published=True)
+    f1 = Version(task=fx)
+    s1 = Version(task=world.shot, is_published=True)
+    session.commit()
+    assert latest_published_versions(world.project, session=session) == {
+        world.comp.id: c2,
+        world.shot.id: s1,
+    }
+    latest = latest_versions(world.project, session=session)
+    assert latest[world.comp.id].version_number == 3
+    assert latest[fx.id] is f1
+    any_take = latest_published_versions(world.project, take_name=None, session=session)
+    assert any_take[world.comp.id].take_name == "Alt"
+    assert c1 not in latest.values()
