@@ -128,6 +128,7 @@ def schedule_studio(
     :raises SchedulingError: bad input or a failing scheduler; the database is unchanged.
     """
     from sqlalchemy import select, text
+    from sqlalchemy.exc import OperationalError
 
     from stalker_core.models.types import utc_now
     from stalker_core.scheduling.loader import _session_of, load_problem, write_plan
@@ -167,7 +168,13 @@ def schedule_studio(
         studio.is_scheduling = True
         studio.is_scheduling_by = scheduled_by
         studio.scheduling_started_at = started
-        session.flush()
+        try:
+            session.flush()
+        except OperationalError as exc:  # SQLite: another process holds the write lock
+            if "locked" in str(exc).lower():
+                session.rollback()
+                raise _busy_error(studio) from exc
+            raise
         nested = session.begin_nested()
         try:
             t0 = time.perf_counter()
