@@ -31,7 +31,7 @@ def _run(operator: Any, action: str, work: Callable[[], str | None]) -> set[str]
     try:
         message = work()
     except UnsavedChangesError as exc:
-        operator.report({"ERROR"}, f"{exc} (save first, or enable 'Discard Changes')")
+        operator.report({"ERROR"}, f"{exc} (in Blender: tick 'Discard Changes')")
         return {"CANCELLED"}
     except StalkerError as exc:
         operator.report({"ERROR"}, f"{action} failed: {exc}")
