@@ -20,7 +20,8 @@ _LAZY: dict[str, str] = {
             "Asset AuthenticationLog Budget BudgetEntry Client Daily Department Entity "
             "EntityGroup File FilenameTemplate Good Group ImageFormat Invoice Link Note Page "
             "Payment Permission PriceList Project Repository Review Role Scene Sequence Shot "
-            "SimpleEntity Status StatusList Structure Studio Tag Task TaskDependency Ticket "
+            "SimpleEntity Status StatusList StatusListStatus Structure Studio Tag Task "
+            "TaskDependency Ticket "
             "TicketLog TimeLog Type User Vacation Version WorkingHours"
         ).split()
     },
@@ -30,6 +31,8 @@ _LAZY: dict[str, str] = {
     "db": "stalker_core.db",
     "exceptions": "stalker_core.exceptions",
     "defaults": "stalker_core.config",
+    "get_config": "stalker_core.config",
+    "configure": "stalker_core.config",
 }
 
 __all__ = sorted(_LAZY)

@@ -20,9 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from stalker_core.db.session import DBSession
 from stalker_core.exceptions import DatabaseError
@@ -66,6 +67,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def create_tables(conn: Connection) -> None:
+    """Create every table of the models (with all foreign keys on every backend).
+
+    SQLite cannot ALTER constraints in, so ``create_all`` would drop the
+    ``use_alter`` foreign keys (created_by, type...); there they are created
+    inline instead, as the migrations do.
+    """
+    from stalker_core.models import Base
+
+    if conn.dialect.name != "sqlite":
+        Base.metadata.create_all(conn)
+        return
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            # an earlier create_all on another backend marks use_alter keys
+            # "ALTER only" (SQLAlchemy's AddConstraint); SQLite needs them inline
+            fk._create_rule = None
+        conn.execute(
+            CreateTable(table, include_foreign_key_constraints=table.foreign_key_constraints)
+        )
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            conn.execute(CreateIndex(index))
+
+
 def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
     """Create, keep or upgrade the schema of ``engine``'s database; return what was done.
 
@@ -73,7 +98,6 @@ def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
     :raises DatabaseError: see the module docstring.
     """
     from stalker_core.db import migrate
-    from stalker_core.models import Base
 
     with engine.begin() as conn:
         current = migrate.current_revision(conn)
@@ -87,7 +111,7 @@ def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
                     "stalker_core. Use a new database, or stamp it (see "
                     "'python -m stalker_core.db.migrate --help')"
                 )
-            Base.metadata.create_all(conn)
+            create_tables(conn)
             migrate.stamp(conn, migrate.HEAD)
             return "created"
     if not auto_upgrade:
