@@ -196,7 +196,9 @@ class BlenderHost:
     def set_fps(self, fps: float) -> None:
         """Set frames per second; fractional rates (23.976) use ``fps_base``."""
         if isinstance(fps, bool) or not isinstance(fps, int | float) or fps <= 0:
-            raise ValidationError(f"BlenderHost.set_fps: fps must be a positive number, not {fps!r}")
+            raise ValidationError(
+                f"BlenderHost.set_fps: fps must be a positive number, not {fps!r}"
+            )
         render = self.scene.render
         rounded = round(fps)
         if abs(fps - rounded) < 1e-9:

@@ -184,8 +184,7 @@ def relink_library(
     path = _check_blend_file(path)
     if library.get(LOCKED_KEY, False) and not force:
         raise LockedReferenceError(
-            f"Reference {library.name!r} is locked; unlock it before pointing it at "
-            f"{str(path)!r}."
+            f"Reference {library.name!r} is locked; unlock it before pointing it at {str(path)!r}."
         )
     other = library_for_path(path)
     if other is not None and other != library:

@@ -11,7 +11,15 @@ from typing import Any
 import bpy
 
 #: bpy.data collections whose datablocks point at external files
-_FILE_COLLECTIONS = ("libraries", "images", "sounds", "movieclips", "fonts", "cache_files", "volumes")
+_FILE_COLLECTIONS = (
+    "libraries",
+    "images",
+    "sounds",
+    "movieclips",
+    "fonts",
+    "cache_files",
+    "volumes",
+)
 #: datablock types Blender can pack into the .blend
 _PACKABLE = {"Image", "Sound", "VectorFont", "Volume"}
 

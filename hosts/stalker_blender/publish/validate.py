@@ -197,7 +197,9 @@ def validate_cache_collection(host: Any, item: PublishItem) -> list[ValidationRe
     if collection is None:
         return [
             ValidationResult(
-                "Cache collection", f"collection {name!r} no longer exists", plugin=f"{PLUGIN}.cache"
+                "Cache collection",
+                f"collection {name!r} no longer exists",
+                plugin=f"{PLUGIN}.cache",
             )
         ]
     if not collection.all_objects:

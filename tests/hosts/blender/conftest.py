@@ -30,36 +30,11 @@ def host(fresh_blender: Any) -> Any:
     return BlenderHost()
 
 
-def build_asset_file(
-    path: Path, collection: str = "character", x: float = 0.0, objects: int = 1
-) -> Path:
-    """Write a .blend holding ``collection`` (with a child collection) and mesh objects.
-
-    The current scene is replaced by an empty one afterwards.
-    """
-    import bpy
-
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    scene = bpy.context.scene
-    root = bpy.data.collections.new(collection)
-    scene.collection.children.link(root)
-    child = bpy.data.collections.new(f"{collection}_rig")
-    root.children.link(child)
-    for i in range(objects):
-        mesh = bpy.data.meshes.new(f"{collection}_mesh{i}")
-        mesh.from_pydata([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [], [(0, 1, 2)])
-        obj = bpy.data.objects.new(f"{collection}_body{i}", mesh)
-        obj.location.x = x
-        (root if i == 0 else child).objects.link(obj)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    bpy.ops.wm.save_as_mainfile(filepath=str(path), check_existing=False)
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    return path
-
-
 @pytest.fixture
 def make_asset(tmp_path: Path) -> Callable[..., Path]:
     """``make_asset(name, collection=..., x=...)`` writes an asset .blend under tmp_path."""
+
+    from blender_project import build_asset_file
 
     def make(name: str, collection: str = "character", x: float = 0.0, objects: int = 1) -> Path:
         return build_asset_file(tmp_path / "assets" / f"{name}.blend", collection, x, objects)

@@ -10,10 +10,10 @@ import pytest
 
 bpy = pytest.importorskip("bpy")
 
-from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError  # noqa: E402
-
 from stalker_blender.adapter import METADATA_PROPERTY, BlenderHost  # noqa: E402
-from stalker_blender.tracking import ChangeTracker, HANDLER_TAG, get_tracker  # noqa: E402
+from stalker_blender.tracking import HANDLER_TAG, ChangeTracker, get_tracker  # noqa: E402
+
+from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
@@ -116,7 +116,9 @@ def test_save_and_open_make_it_clean(host: BlenderHost, tmp_path: Path) -> None:
     assert host.has_unsaved_changes() is False
 
 
-def test_blender_save_operator_and_new_file_make_it_clean(host: BlenderHost, tmp_path: Path) -> None:
+def test_blender_save_operator_and_new_file_make_it_clean(
+    host: BlenderHost, tmp_path: Path
+) -> None:
     _add_cube()
     host.save_file(tmp_path / "a.blend")
     _add_cube()
@@ -256,7 +258,9 @@ def test_foreign_scene_property_does_not_break_metadata(host: BlenderHost) -> No
 # -- re-fetching after a load ---------------------------------------------------------------
 
 
-def test_held_scene_data_becomes_invalid_and_host_refetches(host: BlenderHost, tmp_path: Path) -> None:
+def test_held_scene_data_becomes_invalid_and_host_refetches(
+    host: BlenderHost, tmp_path: Path
+) -> None:
     host.set_frame_range(1, 20)
     path = tmp_path / "a.blend"
     host.save_file(path)

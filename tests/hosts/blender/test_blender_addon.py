@@ -12,9 +12,8 @@ import pytest
 
 bpy = pytest.importorskip("bpy")
 
-from blender_project import build_character, build_production, plugin_manager  # noqa: E402
-
 import stalker_blender  # noqa: E402
+from blender_project import build_character, build_production, plugin_manager  # noqa: E402
 from stalker_blender import addon  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.panel import STALKER_PT_context  # noqa: E402
@@ -84,7 +83,9 @@ def test_bl_info_and_manifest_agree() -> None:
     assert manifest["id"] == "stalker_blender"
     assert manifest["type"] == "add-on"
     assert manifest["version"] == stalker_blender.__version__
-    assert tuple(int(p) for p in manifest["version"].split(".")) == stalker_blender.bl_info["version"]
+    assert (
+        tuple(int(p) for p in manifest["version"].split(".")) == stalker_blender.bl_info["version"]
+    )
     assert manifest["blender_version_min"] == ".".join(map(str, stalker_blender.bl_info["blender"]))
 
 
@@ -105,8 +106,9 @@ def test_host_detection_in_module_mode(fresh_blender: Any) -> None:
 
 
 def test_host_detection_inside_the_application(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_bpy = SimpleNamespace(app=SimpleNamespace(binary_path="/opt/blender/blender"),
-                               types=SimpleNamespace())
+    fake_bpy = SimpleNamespace(
+        app=SimpleNamespace(binary_path="/opt/blender/blender"), types=SimpleNamespace()
+    )
     monkeypatch.setitem(sys.modules, "bpy", fake_bpy)
     assert running_in_blender() is True
     monkeypatch.delitem(sys.modules, "bpy")

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("bpy")
 
-from conftest import build_asset_file  # noqa: E402
+from blender_project import build_asset_file  # noqa: E402
 
 from stalker_core.hosts import Host  # noqa: E402
 from stalker_core.testing.host_contract import HostContract  # noqa: E402

@@ -44,8 +44,9 @@ def test_manifest_validates_and_builds(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
     out = tmp_path / "dist"
     out.mkdir()
-    built = run([sys.executable, str(tool), "build", "--source-dir", str(PACKAGE),
-                 "--output-dir", str(out)])
+    built = run(
+        [sys.executable, str(tool), "build", "--source-dir", str(PACKAGE), "--output-dir", str(out)]
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert [p.name for p in out.iterdir()] == [f"stalker_blender-{stalker_blender.__version__}.zip"]
 
@@ -80,8 +81,17 @@ def test_installs_as_extension_and_as_legacy_addon(tmp_path: Path) -> None:
     tool = blender_ext_tool()
     dist = tmp_path / "dist"
     dist.mkdir()
-    run([sys.executable, str(tool), "build", "--source-dir", str(PACKAGE),
-         "--output-dir", str(dist)])
+    run(
+        [
+            sys.executable,
+            str(tool),
+            "build",
+            "--source-dir",
+            str(PACKAGE),
+            "--output-dir",
+            str(dist),
+        ]
+    )
     (zip_path,) = dist.iterdir()
     resources = tmp_path / "blender_user"
     addons = resources / "scripts" / "addons"

@@ -14,6 +14,7 @@ import pytest
 bpy = pytest.importorskip("bpy")
 
 from blender_project import build_character, build_production, plugin_manager  # noqa: E402
+from stalker_blender.adapter import BlenderHost  # noqa: E402
 
 from stalker_core.exceptions import PublishValidationError  # noqa: E402
 from stalker_core.workflows import (  # noqa: E402
@@ -22,8 +23,6 @@ from stalker_core.workflows import (  # noqa: E402
     save_as_version,
     update_references,
 )
-
-from stalker_blender.adapter import BlenderHost  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
@@ -44,8 +43,12 @@ def test_save_publish_update_references_cycle(
     report = publish(host, char_v1, **kw)
     assert report.published and char_v1.is_published
     names = sorted(p.name for p in report.published_paths)
-    assert names == sorted([Path(char_v1.absolute_full_path).name,
-                            Path(char_v1.absolute_full_path).stem + "_absolute.blend"])
+    assert names == sorted(
+        [
+            Path(char_v1.absolute_full_path).name,
+            Path(char_v1.absolute_full_path).stem + "_absolute.blend",
+        ]
+    )
 
     # layout: link the published character into the shot, with the shot's range
     host.new_file()

@@ -12,11 +12,6 @@ import pytest
 bpy = pytest.importorskip("bpy")
 
 from blender_project import build_character, build_production  # noqa: E402
-
-from stalker_core.exceptions import ValidationError  # noqa: E402
-from stalker_core.testing.fake_host import FakeHost  # noqa: E402
-from stalker_core.workflows.publish import PublishItem  # noqa: E402
-
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.publish import CACHE, EXPORT_KEY, SCENE  # noqa: E402
 from stalker_blender.publish.collect import collect_blender_scene, mark_for_export  # noqa: E402
@@ -29,6 +24,10 @@ from stalker_blender.publish.validate import (  # noqa: E402
     validate_unsaved_changes,
 )
 
+from stalker_core.exceptions import ValidationError  # noqa: E402
+from stalker_core.testing.fake_host import FakeHost  # noqa: E402
+from stalker_core.workflows.publish import PublishItem  # noqa: E402
+
 pytestmark = pytest.mark.blender
 
 
@@ -40,7 +39,9 @@ def scene_item(path: Path | None = None, **data: Any) -> PublishItem:
 def cache_item(collection: str, fmt: str, stem: str = "scene_v001") -> PublishItem:
     version = SimpleNamespace(absolute_full_path=f"/nowhere/{stem}.blend")
     return PublishItem(
-        f"cache:{collection}", CACHE, version,  # type: ignore[arg-type]
+        f"cache:{collection}",
+        CACHE,
+        version,  # type: ignore[arg-type]
         data={"collection": collection, "format": fmt},
     )
 
@@ -58,7 +59,7 @@ def write_png(path: Path) -> Path:
 SHOT = {"name": "SH010", "first": 1001, "last": 1048}
 
 
-# -- only for Blender ---------------------------------------------------------------------------
+# -- only for Blender --------------------------------------------------------------------------
 
 
 def test_hooks_ignore_other_hosts(tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_hooks_ignore_other_hosts(tmp_path: Path) -> None:
     assert collect_blender_scene(fake, None, SimpleNamespace()) is None
 
 
-# -- frame range -----------------------------------------------------------------------------------
+# -- frame range -------------------------------------------------------------------------------
 
 
 def test_frame_range_validator_and_repairs(host: BlenderHost) -> None:
@@ -104,7 +105,7 @@ def test_matching_preview_range_passes(host: BlenderHost) -> None:
     assert validate_frame_range(host, scene_item(shot=SHOT)) == []
 
 
-# -- unsaved changes ---------------------------------------------------------------------------------
+# -- unsaved changes ---------------------------------------------------------------------------
 
 
 def test_unsaved_scene_changes(host: BlenderHost, tmp_path: Path) -> None:
@@ -136,7 +137,7 @@ def test_edited_images_are_saved_or_packed(host: BlenderHost, tmp_path: Path) ->
     ]
 
 
-# -- external paths ----------------------------------------------------------------------------------
+# -- external paths ----------------------------------------------------------------------------
 
 
 def test_files_outside_repositories(host: BlenderHost, tmp_path: Path, make_asset: Any) -> None:
@@ -175,7 +176,7 @@ def test_relative_path_resolving_outside_is_caught(host: BlenderHost, tmp_path: 
     assert validate_external_paths(host, scene_item(work, repository_roots=[str(tmp_path)])) is None
 
 
-# -- collections to export ---------------------------------------------------------------------------
+# -- collections to export ---------------------------------------------------------------------
 
 
 def test_mark_for_export() -> None:
@@ -188,8 +189,12 @@ def test_mark_for_export() -> None:
         mark_for_export(collection, "fbx")
 
 
-@pytest.mark.parametrize(("fmt", "suffix", "magic"), [("abc", ".abc", b"Ogawa"), ("usd", ".usd", b"PXR-USDC")])
-def test_extract_cache(host: BlenderHost, tmp_path: Path, fmt: str, suffix: str, magic: bytes) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "magic"), [("abc", ".abc", b"Ogawa"), ("usd", ".usd", b"PXR-USDC")]
+)
+def test_extract_cache(
+    host: BlenderHost, tmp_path: Path, fmt: str, suffix: str, magic: bytes
+) -> None:
     build_character("hero")
     host.set_frame_range(1, 3)
     host.tracker.mark_clean()
@@ -205,11 +210,13 @@ def test_cache_collection_validator(host: BlenderHost) -> None:
     bpy.data.collections.new("empty")
     assert validate_cache_collection(host, cache_item("hero", "abc")) is None
     assert "no objects" in validate_cache_collection(host, cache_item("empty", "abc"))[0].message
-    assert "no longer exists" in validate_cache_collection(host, cache_item("gone", "usd"))[0].message
+    assert (
+        "no longer exists" in validate_cache_collection(host, cache_item("gone", "usd"))[0].message
+    )
     assert "known formats" in validate_cache_collection(host, cache_item("hero", "fbx"))[0].message
 
 
-# -- the .blend extractor -------------------------------------------------------------------------------
+# -- the .blend extractor ----------------------------------------------------------------------
 
 
 def test_extract_blend_writes_absolute_paths_and_keeps_scene(
@@ -246,7 +253,7 @@ def test_absolute_paths_restores_on_error(host: BlenderHost, tmp_path: Path) -> 
     assert [f.path for f in external_files()] == [str(tmp_path / "t.png")]
 
 
-# -- the collector (database) -----------------------------------------------------------------------------
+# -- the collector (database) ------------------------------------------------------------------
 
 
 def test_collector_items(session: Any, tmp_path: Path, host: BlenderHost) -> None:

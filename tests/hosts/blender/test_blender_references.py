@@ -9,10 +9,10 @@ import pytest
 
 bpy = pytest.importorskip("bpy")
 
-from stalker_core.exceptions import HostError, WorkfileError  # noqa: E402
-
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.references import INSTANCE_OF_KEY, LockedReferenceError  # noqa: E402
+
+from stalker_core.exceptions import HostError, WorkfileError  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
