@@ -16,7 +16,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def fresh_blender() -> Iterator[Any]:
     """Reset Blender to an empty factory scene before (and after) each test."""
-    bpy = pytest.importorskip("bpy")
+    bpy = pytest.importorskip("bpy", exc_type=ImportError)
     bpy.ops.wm.read_factory_settings(use_empty=True)
     yield bpy
     bpy.ops.wm.read_factory_settings(use_empty=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-bpy = pytest.importorskip("bpy")
+bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 from stalker_blender.adapter import METADATA_PROPERTY, BlenderHost  # noqa: E402
 from stalker_blender.tracking import HANDLER_TAG, ChangeTracker, get_tracker  # noqa: E402

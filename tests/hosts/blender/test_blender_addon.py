@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-bpy = pytest.importorskip("bpy")
+bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 import stalker_blender  # noqa: E402
 from blender_project import build_character, build_production, plugin_manager  # noqa: E402

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("bpy")
+pytest.importorskip("bpy", exc_type=ImportError)
 
 from blender_project import build_asset_file  # noqa: E402
 

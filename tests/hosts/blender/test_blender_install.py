@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-bpy = pytest.importorskip("bpy")
+bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 import stalker_blender  # noqa: E402
 

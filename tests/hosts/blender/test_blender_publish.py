@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-bpy = pytest.importorskip("bpy")
+bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 from blender_project import build_character, build_production  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-bpy = pytest.importorskip("bpy")
+bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.references import INSTANCE_OF_KEY, LockedReferenceError  # noqa: E402
