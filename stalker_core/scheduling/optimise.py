@@ -23,6 +23,7 @@ how many passes run.
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from typing import Any
@@ -49,23 +50,15 @@ def improve(
     passes = 1
     last_pass = 0.0
     stale = 0
-    kind = 0
+    current = best
+    noise = 0.0
     while True:
-        now = time.perf_counter()
-        if now + last_pass > deadline:
+        if time.perf_counter() + last_pass > deadline:
             break
-        if kind == 0:
-            keys = {t: (-prio[t], best.start[t], -prep.tail[t], t) for t in prep.leaves}
-        elif kind == 1:
-            lst = _latest_starts(prep, best)
-            noise = 0.0 if stale == 0 else 0.5
-            keys = {t: (-prio[t], lst[t] + rng.random() * noise * (1 + prep.est_slots[t]), t)
-                    for t in prep.leaves}
-        else:
-            amp = 0.05 + 0.05 * min(stale, 10)
-            keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
-                    for t in prep.leaves}
         started = time.perf_counter()
+        # backward (right-justify) then forward (left-justify) pass
+        fwd_start = _backward_order(prep, current, rng, noise)
+        keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
         run = _Pass(prep, keys)
         run.run()
         last_pass = time.perf_counter() - started
@@ -73,12 +66,137 @@ def improve(
         score = _score(run)
         if score < best_score:
             best, best_score = run, score
+            current = run
             stale = 0
-            kind = 0 if kind == 1 else 1
+            noise = 0.0
         else:
             stale += 1
-            kind = (kind + 1) % 3
+            # iterate from the new plan (it may lead elsewhere), with growing noise
+            current = run if stale % 3 else best
+            noise = min(0.5, 0.02 * stale)
     return best, passes
+
+
+def _backward_order(prep: Prepared, run: Any, rng: random.Random, noise: float
+                    ) -> dict[int, float]:
+    """Right-justify ``run`` (a backward pass in working slots) and return, per leaf, the
+    forward-equivalent start of its right-justified position (used as the next order).
+
+    This is an approximate model (calendar-time durations and gaps are counted in working
+    slots); it only decides the order of the next forward pass, which builds the real plan.
+    """
+    cal = prep.cal
+    problem = prep.problem
+    horizon_slot = max(run.end.values(), default=0)
+    h = cal.first_work(horizon_slot) + 1
+    h = int(h * 1.25) + 50
+    cal.ensure(h)
+    work = cal.work
+    # reversed availability of every resource over [0, h)
+    rev: dict[int, bytearray] = {}
+    from stalker_core.scheduling.prepare import apply_blocked
+
+    for rid, intervals in prep.blocked.items():
+        arr = bytearray(b"\x01") * h
+        apply_blocked(arr, intervals, work, 0, h)
+        rev[rid] = arr[::-1]
+    frac = cal.size / max(1, work[-1] + 1)
+    # per leaf: slots needed per resource, from the forward run
+    need: dict[int, dict[int, int]] = {}
+    span: dict[int, int] = {}
+    fixed: set[int] = set()
+    for tid in prep.leaves:
+        task = problem.tasks[tid]
+        per: dict[int, int] = {}
+        for rid, a, b in run.runs[tid]:
+            per[rid] = per.get(rid, 0) + (b - a)
+        need[tid] = per
+        a = cal.first_work(run.start[tid]) if run.start[tid] >= 0 else 0
+        b = cal.first_work(run.end[tid])
+        span[tid] = max(b - a, 0)
+        if task.constraint or task.time_logs:
+            fixed.add(tid)
+    # successors -> reversed predecessors
+    rdeps: dict[int, list[tuple[int, int]]] = {t: [] for t in prep.leaves}
+    for leaf, refs in prep.deps.items():
+        for ref in refs:
+            gap = ref.gap_slots if ref.gap_model == "length" else int(ref.gap_slots * frac)
+            for g in ref.group:
+                rdeps[g].append((leaf, gap))
+    rstart: dict[int, int] = {}
+    rend: dict[int, int] = {}
+    count = {t: len(rdeps[t]) for t in prep.leaves}
+    preds: dict[int, set[int]] = {t: set() for t in prep.leaves}
+    for leaf, refs in prep.deps.items():
+        for ref in refs:
+            preds[leaf].update(ref.group)
+    heap = [(-(run.end[t] + noise * rng.random() * (1 + span[t])), t)
+            for t in prep.leaves if count[t] == 0]
+    heapq.heapify(heap)
+    while heap:
+        _, tid = heapq.heappop(heap)
+        if tid in fixed:
+            a = cal.first_work(run.start[tid]) if run.start[tid] >= 0 else 0
+            b = cal.first_work(run.end[tid])
+            rs, re_ = max(h - b, 0), max(h - a, 0)
+            for rid, x, y in run.runs[tid]:
+                if y <= h:
+                    rev[rid][h - y:h - x] = bytes(y - x)
+        else:
+            est = 0
+            for s, gap in rdeps[tid]:
+                v = rend[s] + gap
+                if v > est:
+                    est = v
+            per = need[tid]
+            if not per:
+                rs, re_ = est, est + span[tid]
+            elif problem.tasks[tid].model == "effort":
+                rs, re_ = 1 << 60, est
+                for rid, n in per.items():
+                    arr = rev[rid]
+                    i = est
+                    left = n
+                    while left > 0:
+                        p = arr.find(1, i)
+                        if p < 0:
+                            p = len(arr)
+                            arr.extend(b"\x01" * (left + 1))
+                        q = arr.find(0, p, p + left)
+                        if q < 0:
+                            q = p + left
+                            if q > len(arr):
+                                arr.extend(b"\x01" * (q - len(arr)))
+                        arr[p:q] = bytes(q - p)
+                        rs = min(rs, p)
+                        re_ = max(re_, q)
+                        left -= q - p
+                        i = q
+            else:
+                n = max(per.values())
+                i = est
+                while True:
+                    conflict = -1
+                    for rid in per:
+                        arr = rev[rid]
+                        if len(arr) < i + n:
+                            arr.extend(b"\x01" * (i + n - len(arr)))
+                        q = arr.find(0, i, i + n)
+                        if q > conflict:
+                            conflict = q
+                    if conflict < 0:
+                        break
+                    i = conflict + 1
+                for rid in per:
+                    rev[rid][i:i + n] = bytes(n)
+                rs, re_ = i, i + n
+        rstart[tid], rend[tid] = rs, re_
+        for p in preds[tid]:
+            count[p] -= 1
+            if count[p] == 0:
+                heapq.heappush(heap, (-(run.end[p] + noise * rng.random() * (1 + span[p])), p))
+    # forward-equivalent start: the later the reversed end, the earlier the task
+    return {t: float(-rend[t]) for t in prep.leaves}
 
 
 def _latest_starts(prep: Prepared, run: Any) -> dict[int, float]:

@@ -133,26 +133,32 @@ def synthetic_problem(n_tasks: int, *, seed: int = 1, now: dt.datetime | None = 
 
 
 def populate(session: Any, problem: Problem) -> int:
-    """Write ``problem`` into an empty database (bulk inserts, ids kept); returns the studio id.
+    """Write ``problem`` into a database (bulk inserts, ids shifted past the existing
+    ones); returns the studio id.
 
     Time logs are written on the leaf tasks as they are; tasks get no status
     (the production workflow is not involved).
     """
-    from sqlalchemy import insert
+    from sqlalchemy import func, insert, select
 
     from stalker_core.models import Base
 
     md = Base.metadata.tables
     t_now = dt.datetime.now(UTC)
-    base_id = max([*problem.tasks, *problem.resources, *problem.projects, 1]) + 10
+    off = (session.execute(select(func.max(md["simple_entities"].c.id))).scalar() or 0) + 1
+
+    def o(x: int | None) -> int | None:
+        return None if x is None else x + off
+
+    base_id = max([*problem.tasks, *problem.resources, *problem.projects, 1]) + 10 + off
 
     def se(eid: int, kind: str, name: str) -> dict[str, Any]:
         return {"id": eid, "entity_type": kind, "name": name, "description": "",
                 "date_created": t_now, "date_updated": t_now}
 
-    ents = [se(r.id, "User", r.name) for r in problem.resources.values()]
-    ents += [se(p.id, "Project", p.name) for p in problem.projects.values()]
-    ents += [se(t.id, "Task", t.name) for t in problem.tasks.values()]
+    ents = [se(o(r.id), "User", r.name) for r in problem.resources.values()]
+    ents += [se(o(p.id), "Project", p.name) for p in problem.projects.values()]
+    ents += [se(o(t.id), "Task", t.name) for t in problem.tasks.values()]
     studio_id = base_id
     ents.append(se(studio_id, "Studio", problem.studio_name))
     vac_rows, log_rows = [], []
@@ -160,7 +166,7 @@ def populate(session: Any, problem: Problem) -> int:
     for r in problem.resources.values():
         for s, e in r.vacations:
             ents.append(se(nid, "Vacation", f"vacation {nid}"))
-            vac_rows.append({"id": nid, "user_id": r.id, "start": s, "end": e})
+            vac_rows.append({"id": nid, "user_id": o(r.id), "start": s, "end": e})
             nid += 1
     for s, e in problem.holidays:
         ents.append(se(nid, "Vacation", "Studio holiday"))
@@ -169,23 +175,23 @@ def populate(session: Any, problem: Problem) -> int:
     for t in problem.tasks.values():
         for lg in t.time_logs:
             ents.append(se(nid, "TimeLog", f"log {nid}"))
-            log_rows.append({"id": nid, "task_id": t.id, "resource_id": lg.resource,
+            log_rows.append({"id": nid, "task_id": o(t.id), "resource_id": o(lg.resource),
                              "start": lg.start, "end": lg.end})
             nid += 1
     session.execute(insert(md["simple_entities"]), ents)
     if "entities" in md:
         session.execute(insert(md["entities"]), [{"id": e["id"]} for e in ents])
     session.execute(insert(md["users"]), [
-        {"id": r.id, "login": r.login or f"user{r.id}", "email": f"user{r.id}@example.com",
+        {"id": o(r.id), "login": r.login or f"user{r.id}", "email": f"user{r.id}@example.com",
          "efficiency": r.efficiency} for r in problem.resources.values()])
     session.execute(insert(md["studios"]), [{"id": studio_id,
                                              "timing_resolution_seconds": problem.resolution}])
     session.execute(insert(md["projects"]), [
-        {"id": p.id, "code": p.code or f"P{p.id}"} for p in problem.projects.values()])
+        {"id": o(p.id), "code": p.code or f"P{p.id}"} for p in problem.projects.values()])
     children = problem.children_map()
     order = sorted(problem.tasks.values(), key=lambda t: (t.parent_id is not None, t.id))
     session.execute(insert(md["tasks"]), [
-        {"id": t.id, "project_id": t.project_id, "parent_id": t.parent_id,
+        {"id": o(t.id), "project_id": o(t.project_id), "parent_id": o(t.parent_id),
          "priority": t.priority, "schedule_timing": t.timing, "schedule_unit": t.unit,
          "schedule_model": t.model, "allocation_strategy": t.strategy,
          "persistent_allocation": t.persistent, "is_milestone": t.milestone,
@@ -193,15 +199,15 @@ def populate(session: Any, problem: Problem) -> int:
          **({"child_count": len(children.get(t.id, []))}
             if "child_count" in md["tasks"].c else {})}
         for t in order])
-    deps = [{"task_id": t.id, "depends_on_id": d.depends_on, "dependency_target": d.target,
+    deps = [{"task_id": o(t.id), "depends_on_id": o(d.depends_on), "dependency_target": d.target,
              "gap_timing": d.gap_timing, "gap_unit": d.gap_unit, "gap_model": d.gap_model}
             for t in problem.tasks.values() for d in t.depends]
     if deps:
         session.execute(insert(md["task_dependencies"]), deps)
-    res = [{"task_id": t.id, "user_id": r} for t in problem.tasks.values() for r in t.resources]
+    res = [{"task_id": o(t.id), "user_id": o(r)} for t in problem.tasks.values() for r in t.resources]
     if res:
         session.execute(insert(md["task_resources"]), res)
-    alts = [{"task_id": t.id, "user_id": r} for t in problem.tasks.values()
+    alts = [{"task_id": o(t.id), "user_id": o(r)} for t in problem.tasks.values()
             for r in t.alternatives]
     if alts:
         session.execute(insert(md["task_alternative_resources"]), alts)
