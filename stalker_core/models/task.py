@@ -125,6 +125,8 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     # --- construction -------------------------------------------------------
 
     def __init__(self, **kwargs: Any) -> None:
+        # roll-ups and statuses are settled once at the end (and at flush), not per keyword
+        self.__dict__["_constructing"] = True
         self.schedule_seconds_cache = 0.0
         self.total_logged_seconds_cache = 0.0
         self.completed_seconds_cache = 0.0
@@ -155,10 +157,12 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             responsible = list(parent.responsible)
         if responsible:
             self.responsible = list(responsible)
+        del self.__dict__["_constructing"]
+        task_rollup.leaf_changed(self)
         if status is not None:
             self.status = status
-        elif object_session(self) is not None and not self.child_count:
-            task_status.set_status(self, task_status.initial_code(self))
+        # otherwise the first status (RTS or WFD) is given at flush, when the
+        # dependencies are known (see task_status)
 
     # --- validators (one attribute, no queries) -----------------------------
 
@@ -173,6 +177,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     @validates("parent")
     def _validate_parent(self, key: str, value: Any) -> Any:
         task_graph.check_parent(self, value)
+        _parent_changes(self, value, self.parent)
         return value
 
     @validates("priority")
@@ -186,7 +191,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     @validates("schedule_timing", "bid_timing")
     def _validate_timing(self, key: str, value: Any) -> float:
         value = _check_timing(type(self).__name__, key, value)
-        if key == "schedule_timing" and not self.child_count:
+        if key == "schedule_timing" and not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_timing=value)
         return value
 
@@ -194,7 +199,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     def _validate_unit(self, key: str, value: Any) -> str:
         if value not in UNITS:
             raise value_error(type(self).__name__, key, f"one of {', '.join(UNITS)}", value)
-        if key == "schedule_unit" and not self.child_count:
+        if key == "schedule_unit" and not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_unit=value)
         return str(value)
 
@@ -202,7 +207,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     def _validate_model(self, key: str, value: Any) -> str:
         if value not in MODELS:
             raise value_error(type(self).__name__, key, f"one of {', '.join(MODELS)}", value)
-        if not self.child_count:
+        if not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_model=value)
         return str(value)
 
@@ -399,6 +404,11 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+def _settled(task: Task) -> bool:
+    """False while ``Task.__init__`` runs (it settles roll-ups once at its end)."""
+    return "_constructing" not in task.__dict__
+
+
 def _check_timing(cls_name: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise type_error(cls_name, key, "a number of units (int or float, 0 or more)", value)
@@ -407,15 +417,16 @@ def _check_timing(cls_name: str, key: str, value: Any) -> float:
     return float(value)
 
 
-@event.listens_for(Task.parent, "set")
-def _parent_set(target: Task, value: Task | None, oldvalue: Any, _initiator: Any) -> None:
-    old = oldvalue if isinstance(oldvalue, Task) else None
+def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
+    """Move ``target``'s roll-ups from ``old`` to ``value`` (validated already)."""
     if old is value:
         return
     if old is not None:
         task_rollup.detach_from_parent(target, old)
     if value is not None:
         task_rollup.attach_to_parent(target, value)
+    if target.status_id is None and target.__dict__.get("status") is None:
+        return  # a new task: its parents are settled at flush
     if old is not None:
         task_status.parent_changed(old)
     if value is not None:
@@ -424,7 +435,7 @@ def _parent_set(target: Task, value: Task | None, oldvalue: Any, _initiator: Any
 
 @event.listens_for(Task.status, "set")
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
-    if not target.child_count:
+    if not target.child_count and _settled(target):
         task_rollup.leaf_changed(target, status=value)
 
 

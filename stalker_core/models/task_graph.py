@@ -212,6 +212,8 @@ def check_dependencies(task: Task, new: list[Any]) -> list[Task]:
             raise CircularDependencyError(
                 f"task {task.name!r} cannot depend on {dep.name!r}, one of its children"
             )
+    if not out or not _can_be_waited_for(task):
+        return out
     cycle = find_wait_cycle(task, deps_override={task: out})
     if cycle:
         raise CircularDependencyError(
@@ -220,6 +222,18 @@ def check_dependencies(task: Task, new: list[Any]) -> list[Task]:
             f"{_names([task, *cycle[1:]])}"
         )
     return out
+
+
+def _can_be_waited_for(task: Task) -> bool:
+    """Can anything wait for ``task``? Only through a dependency on it, on a
+    task below it, or on one of its parents. When nothing can, no new
+    dependency of ``task`` can close a cycle (the common case of a new leaf)."""
+    for node in [task, *ancestors(task)]:
+        if node.task_dependent_of:
+            return True
+    if task.child_count or task.__dict__.get("children"):
+        return True
+    return False
 
 
 def set_dependencies(task: Task, new: Iterable[Any]) -> None:

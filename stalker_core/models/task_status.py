@@ -46,10 +46,11 @@ TASK_STATUSES: dict[str, str] = {
 #: Other statuses this package uses (tickets, reviews).
 OTHER_STATUSES: dict[str, str] = {
     "NEW": "New",
-    "ACCP": "Accepted",
-    "ASSD": "Assigned",
-    "REOP": "Reopened",
+    "ACP": "Accepted",
+    "ASG": "Assigned",
+    "ROP": "Reopened",
     "CLS": "Closed",
+    "OPEN": "Open",
     "RREV": "Requested Revision",
     "APP": "Approved",
 }
@@ -167,13 +168,16 @@ def _effective_code(task: Task) -> str:
 
 
 def deps_satisfied(task: Task) -> bool:
-    """Are the dependencies of ``task`` and of all its ancestors satisfied?"""
+    """Are the dependencies of ``task`` and of all its ancestors satisfied?
+
+    A dependency without a status yet (a new task) has not started, so it
+    satisfies nothing.
+    """
     node: Task | None = task
     while node is not None:
         for td in node.task_depends_on:
-            if td.depends_on is not None and not satisfied(
-                _effective_code(td.depends_on), td.dependency_target or "onend"
-            ):
+            dep = td.depends_on
+            if dep is not None and not satisfied(code_of(dep), td.dependency_target or "onend"):
                 return False
         node = node.parent
     return True
@@ -359,6 +363,8 @@ def _after_commit(session: Session) -> None:
 def install() -> None:
     """Register the session hooks (idempotent; called when the task model is imported)."""
     if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
+        # first: new tasks get RTS/WFD before the generic "first status of the
+        # status list" default of the mixins applies to them
+        event.listen(Session, "before_flush", _before_flush, insert=True)
         event.listen(Session, "after_rollback", _after_rollback)
         event.listen(Session, "after_commit", _after_commit)

@@ -7,10 +7,10 @@ and each leaves a :class:`TicketLog`:
 ============ ========================= ==========
 action       allowed in                result
 ============ ========================= ==========
-accept       NEW, ASSD, REOP           ACCP (owner = who accepts)
-reassign     NEW, ACCP, ASSD, REOP     ASSD (owner = assign_to)
-resolve      NEW, ACCP, ASSD, REOP     CLS  (with a resolution)
-reopen       CLS                       REOP
+accept       NEW, ASG, ROP             ACP (owner = who accepts)
+reassign     NEW, ACP, ASG, ROP        ASG (owner = assign_to)
+resolve      NEW, ACP, ASG, ROP        CLS (with a resolution)
+reopen       CLS                       ROP
 ============ ========================= ==========
 """
 
@@ -35,10 +35,10 @@ PRIORITIES: tuple[str, ...] = ("TRIVIAL", "MINOR", "MAJOR", "CRITICAL", "BLOCKER
 RESOLUTIONS: tuple[str, ...] = ("fixed", "invalid", "wontfix", "duplicate", "worksforme", "cantfix")
 #: action -> (allowed status codes, resulting status code)
 TICKET_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "accept": (("NEW", "ASSD", "REOP"), "ACCP"),
-    "reassign": (("NEW", "ACCP", "ASSD", "REOP"), "ASSD"),
-    "resolve": (("NEW", "ACCP", "ASSD", "REOP"), "CLS"),
-    "reopen": (("CLS",), "REOP"),
+    "accept": (("NEW", "ASG", "ROP"), "ACP"),
+    "reassign": (("NEW", "ACP", "ASG", "ROP"), "ASG"),
+    "resolve": (("NEW", "ACP", "ASG", "ROP"), "CLS"),
+    "reopen": (("CLS",), "ROP"),
 }
 
 ticket_links = Table(
@@ -153,13 +153,13 @@ class Ticket(Entity, ProjectMixin, StatusMixin):
         )
 
     def accept(self, created_by: User) -> TicketLog:
-        """``created_by`` takes the ticket (ACCP) and becomes its owner."""
+        """``created_by`` takes the ticket (ACP) and becomes its owner."""
         log = self._act("accept", created_by)
         self.owner = created_by
         return log
 
     def reassign(self, created_by: User, assign_to: User) -> TicketLog:
-        """Give the ticket to ``assign_to`` (ASSD)."""
+        """Give the ticket to ``assign_to`` (ASG)."""
         from stalker_core.models.user import User
 
         if not isinstance(assign_to, User):
@@ -177,7 +177,7 @@ class Ticket(Entity, ProjectMixin, StatusMixin):
         return log
 
     def reopen(self, created_by: User) -> TicketLog:
-        """Reopen a closed ticket (REOP); the resolution is cleared."""
+        """Reopen a closed ticket (ROP); the resolution is cleared."""
         log = self._act("reopen", created_by)
         self.resolution = ""
         return log

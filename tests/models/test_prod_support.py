@@ -45,3 +45,14 @@ def prod(session: Any) -> Prod:
     session.add_all([*users, project])
     session.commit()
     return Prod(session=session, project=project, users=users)
+
+
+def complete(task: Any, user: Any, day: int = 2, hours: int = 1) -> None:
+    """Drive a leaf task to CMPL: a time log, a review request, approval."""
+    from stalker_core.models import TimeLog
+
+    if not task.responsible:
+        task.responsible = [user]
+    TimeLog(task=task, resource=user, start=at(day, 9), end=at(day, 9 + hours))
+    for review in task.request_review():
+        review.approve()
