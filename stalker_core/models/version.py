@@ -114,16 +114,24 @@ class Version(Entity):
         self.task = task
         try:
             session = object_session(self)
-            if self._auto_number:
-                self.version_number = numbering.next_version_number(self)
-            if session is not None:
-                numbering.register_pending(session, self)
-            if self._auto_name:
-                self.name = self._auto_name_value()
+            if session is None:
+                self._finish_init(None)
+            else:
+                # loading the task's parents must not flush this half-built version
+                with session.no_autoflush:
+                    self._finish_init(session)
         except BaseException:
             self.discard()
             raise
         self._ready = True
+
+    def _finish_init(self, session: Any) -> None:
+        if self._auto_number:
+            self.version_number = numbering.next_version_number(self)
+        if session is not None:
+            numbering.register_pending(session, self)
+        if self._auto_name:
+            self.name = self._auto_name_value()
 
     # -- validation -----------------------------------------------------------
 

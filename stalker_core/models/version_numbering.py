@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 #: key of the per-session registry of versions created since the last flush
 _PENDING_KEY = "stalker_core.pending_versions"
+#: key of the per-transaction memory of the highest stored number per (task id, take)
+_KNOWN_KEY = "stalker_core.known_max_numbers"
 
 
 def _registry(session: Session) -> dict[tuple[int, str], list[Version]]:
@@ -83,19 +85,47 @@ def pending_versions(task: Task, take_name: str, session: Session | None) -> lis
     return list(found.values())
 
 
+def _known_max(session: Session) -> dict[tuple[int, str], int]:
+    known = session.info.get(_KNOWN_KEY)
+    if known is None:
+        known = session.info[_KNOWN_KEY] = {}
+    return known  # type: ignore[no-any-return]
+
+
 def db_max_number(session: Session | None, task: Task, take_name: str) -> int:
-    """Highest stored number of ``(task, take_name)`` (0 when none or not stored)."""
+    """Highest stored number of ``(task, take_name)`` (0 when none or not stored).
+
+    Within one transaction the answer is remembered (and raised as numbers are
+    handed out), so creating many versions of a task costs one query. The
+    memory is dropped when the transaction ends; numbers taken meanwhile by
+    other transactions are caught by the check at flush.
+    """
     from stalker_core.models.version import Version
 
     if session is None or task.id is None:
         return 0
+    known = _known_max(session)
+    key = (task.id, take_name)
+    if key in known:
+        return known[key]
     with session.no_autoflush:
         value = session.scalar(
             select(func.max(Version.version_number)).where(
                 Version.task_id == task.id, Version.take_name == take_name
             )
         )
-    return int(value or 0)
+    known[key] = int(value or 0)
+    return known[key]
+
+
+def note_number(session: Session | None, task: Task, take_name: str, number: int) -> None:
+    """Remember that ``number`` of ``(task, take_name)`` is taken in this transaction."""
+    if session is None or task.id is None:
+        return
+    known = _known_max(session)
+    key = (task.id, take_name)
+    if key in known and number > known[key]:
+        known[key] = number
 
 
 def next_version_number(version: Version) -> int:
@@ -152,6 +182,11 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
                 .group_by(Version.task_id, Version.take_name)
             ).all()
         maxima = {(task_id, take): int(n or 0) for task_id, take, n in rows}
+        known = _known_max(session)
+        locked = set(stored_ids)
+        for key in known:
+            if key[0] in locked:
+                known[key] = maxima.get(key, 0)
     for (task_key, take), members in groups.items():
         task = tasks[task_key]
         highest = maxima.get((task.id, take), 0) if task.id is not None else 0
@@ -177,10 +212,17 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
             if v.version_number != n:
                 v._renumber(n)  # noqa: SLF001 - the model's own hook
             n += 1
+    for v in versions:
+        if v.task is not None and v.version_number is not None:
+            note_number(session, v.task, v.take_name, v.version_number)
 
 
 def _clear_registry(session: Session, *_: Any) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+def _forget_numbers(session: Session, *_: Any) -> None:
+    session.info.pop(_KNOWN_KEY, None)
 
 
 def install_listeners() -> None:
@@ -189,6 +231,8 @@ def install_listeners() -> None:
         event.listen(Session, "before_flush", _finalize_numbers)
         event.listen(Session, "after_flush_postexec", _clear_registry)
         event.listen(Session, "after_soft_rollback", _clear_registry)
+        event.listen(Session, "after_commit", _forget_numbers)
+        event.listen(Session, "after_soft_rollback", _forget_numbers)
 
 
 # -- reserve -----------------------------------------------------------------------
