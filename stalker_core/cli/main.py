@@ -1,0 +1,149 @@
+"""The ``stalker`` command: a click group whose sub-commands load lazily.
+
+Sub-commands live in their own modules, each exposing a module-level click
+object named ``command`` (contract C4). They are imported only when run, so
+``stalker --help`` stays fast, and a module that is missing or fails to
+import does not break the other commands: it is listed as unavailable and
+running it prints why.
+
+Errors are printed as one line (``error: ...``) with exit status 1; pass
+``--debug`` (or set ``STALKER_DEBUG=1``) for the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from stalker_core.exceptions import StalkerError
+
+#: command name -> module exposing ``command``
+LAZY_COMMANDS: dict[str, str] = {
+    "db": "stalker_core.cli.db_cmd",
+    "demo": "stalker_core.cli.demo_cmd",
+    "plugins": "stalker_core.cli.plugins_cmd",
+    "project": "stalker_core.cli.project_cmd",
+    "schedule": "stalker_core.cli.schedule_cmd",
+    "version": "stalker_core.cli.version_cmd",
+}
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _unavailable(name: str, module: str, error: BaseException) -> click.Command:
+    message = f"the '{name}' command is not available ({module}: {type(error).__name__}: {error})"
+
+    @click.command(name=name, help=f"(unavailable: {type(error).__name__})",
+                   context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def broken(args: tuple[str, ...]) -> None:
+        raise click.ClickException(message)
+
+    return broken
+
+
+class LazyGroup(click.Group):
+    """A group loading sub-commands from :data:`LAZY_COMMANDS` on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names |= {n for n, m in LAZY_COMMANDS.items() if _module_exists(m)}
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        module_name = LAZY_COMMANDS.get(cmd_name)
+        if module_name is None or not _module_exists(module_name):
+            return None
+        try:
+            module = importlib.import_module(module_name)
+            command = module.command
+        except Exception as exc:  # noqa: BLE001 - one broken command must not break the rest
+            return _unavailable(cmd_name, module_name, exc)
+        if not isinstance(command, click.Command):
+            return _unavailable(
+                cmd_name, module_name, TypeError("'command' is not a click command")
+            )
+        return command
+
+
+@click.group(cls=LazyGroup)
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.option(
+    "--db",
+    "database_url",
+    metavar="URL",
+    default=None,
+    help="Database URL (default: the configured one, a SQLite file in the user data folder).",
+)
+@click.version_option(package_name="stalker_core", prog_name="stalker")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, database_url: str | None) -> None:
+    """Production asset management: demo, versions, plugins, scheduling."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    ctx.obj["database_url"] = database_url
+
+
+def connect(ctx: click.Context | None = None, *, init: bool = False) -> Any:
+    """Set the database up for a command (``--db`` or the configured URL); return the session."""
+    from stalker_core import db
+    from stalker_core.db.session import DBSession
+
+    url = None
+    if ctx is not None:
+        url = (ctx.find_root().obj or {}).get("database_url")
+    db.setup({"sqlalchemy.url": url} if url else None)
+    if init:
+        db.init()
+    return DBSession
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, StalkerError):
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (console script entry point)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("STALKER_DEBUG", "") in {"1", "true", "yes"}
+    try:
+        cli.main(args=args, prog_name="stalker", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every error becomes one clear line
+        if debug:
+            traceback.print_exc()
+        click.echo(f"error: {_one_line(exc)}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
