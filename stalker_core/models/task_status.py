@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.base import instance_state
 
 from stalker_core.exceptions import StatusError
 
@@ -225,11 +224,6 @@ def refresh_container(task: Task) -> None:
         set_status(task, code)
 
 
-def _children_loaded(task: Task) -> bool:
-    state = instance_state(task)
-    return state.key is None or "children" in state.dict
-
-
 def _queue(session: Session) -> set[Task]:
     q: set[Task] | None = session.info.get(_QUEUE_KEY)
     if q is None:
@@ -238,16 +232,18 @@ def _queue(session: Session) -> set[Task]:
 
 
 def parent_changed(parent: Task | None) -> None:
-    """A child of ``parent`` changed: re-derive now when cheap, else at flush."""
+    """A child of ``parent`` changed: re-derive its status now (inside the flush
+    hook: once per container, after all children settled)."""
     if parent is None:
         return
     session = object_session(parent)
     if session is None:
         return  # the before_flush hook derives new containers
-    if session.info.get(_BULK_KEY) or not _children_loaded(parent):
+    if session.info.get(_BULK_KEY):
         _queue(session).add(parent)
         return
-    refresh_container(parent)
+    with session.no_autoflush:
+        refresh_container(parent)
 
 
 # --- setting a status ---------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Dependencies: depends_on / dependent_of, TaskDependency, cycles refused (both DBs)."""
+
+from __future__ import annotations
+
+import pytest
+from test_prod_support import Prod, prod  # noqa: F401 - fixture
+
+from stalker_core.exceptions import CircularDependencyError, StalkerTypeError, ValidationError
+
+
+def _tasks(prod: Prod, *names: str, parent=None):  # type: ignore[no-untyped-def]
+    from stalker_core.models import Task
+
+    kw = {"parent": parent} if parent is not None else {"project": prod.project}
+    return [Task(name=n, **kw) for n in names]
+
+
+def test_depends_on_is_a_checked_list(prod: Prod) -> None:
+    a, b, c = _tasks(prod, "A", "B", "C")
+    c.depends_on = [a]
+    c.depends_on.append(b)
+    assert c.depends_on == [a, b] and len(c.depends_on) == 2 and b in c.depends_on
+    assert a.dependent_of == [c] and b.dependent_of == [c]
+    c.depends_on.remove(a)
+    assert c.depends_on == [b] and a.dependent_of == []
+    c.depends_on.extend([a])
+    del c.depends_on[0]
+    assert list(c.depends_on) == [a]
+    c.depends_on = None
+    assert c.depends_on == []
+    c.depends_on = [a, a]
+    assert c.depends_on == [a]  # duplicates collapse
+
+
+def test_dependencies_are_stored(prod: Prod) -> None:
+    from stalker_core.models import Task, TaskDependency
+
+    a, b, c = _tasks(prod, "A", "B", "C")
+    c.depends_on = [a, b]
+    td = c.task_depends_on[1]
+    td.dependency_target = "onstart"
+    td.gap_timing = 2
+    td.gap_unit = "d"
+    td.gap_model = "duration"
+    prod.session.add(c)
+    prod.session.commit()
+    prod.session.expire_all()
+    stored = prod.session.get(Task, c.id)
+    assert [t.name for t in stored.depends_on] == ["A", "B"]
+    deps = {d.depends_on.name: d for d in stored.task_depends_on}
+    assert isinstance(deps["B"], TaskDependency)
+    assert (deps["B"].dependency_target, deps["B"].gap_timing) == ("onstart", 2.0)
+    assert (deps["B"].gap_unit, deps["B"].gap_model) == ("d", "duration")
+    assert deps["A"].dependency_target == "onend"
+    assert [t.name for t in prod.session.get(Task, a.id).dependent_of] == ["C"]
+    stored.depends_on.remove(prod.session.get(Task, a.id))
+    prod.session.commit()
+    prod.session.expire_all()
+    assert [t.name for t in prod.session.get(Task, c.id).depends_on] == ["B"]
+
+
+@pytest.mark.parametrize(
+    ("attr", "value", "message"),
+    [
+        ("dependency_target", "onmiddle", r"one of onend, onstart"),
+        ("gap_timing", -1, r"0 or more"),
+        ("gap_unit", "days", r"one of min, h, d, w, m, y"),
+        ("gap_model", "effort", r"one of length, duration"),
+    ],
+)
+def test_task_dependency_bad_values(prod: Prod, attr: str, value: object, message: str) -> None:
+    a, b = _tasks(prod, "A", "B")
+    b.depends_on = [a]
+    td = b.task_depends_on[0]
+    with pytest.raises(ValidationError, match=message):
+        setattr(td, attr, value)
+
+
+def test_non_task_dependency_refused(prod: Prod) -> None:
+    (a,) = _tasks(prod, "A")
+    with pytest.raises(StalkerTypeError, match=r"depends_on should be a list of Task"):
+        a.depends_on = [prod.me]
+    with pytest.raises(StalkerTypeError, match=r"depends_on should be a list of Task"):
+        a.depends_on = "B"
+    assert a.depends_on == []
+
+
+def test_cycles_are_refused_and_nothing_changes(prod: Prod) -> None:
+    a, b, c = _tasks(prod, "A", "B", "C")
+    b.depends_on = [a]
+    c.depends_on = [b]
+    with pytest.raises(CircularDependencyError, match=r"'A' -> 'C' -> 'B' -> 'A'"):
+        a.depends_on = [c]
+    with pytest.raises(CircularDependencyError, match="itself"):
+        a.depends_on = [a]
+    with pytest.raises(CircularDependencyError):
+        a.depends_on.append(b)
+    assert a.depends_on == [] and b.depends_on == [a] and c.depends_on == [b]
+    assert a.dependent_of == [b] and c.dependent_of == []
+
+
+def test_parent_and_child_dependencies_are_refused(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    parent = Task(name="P", project=prod.project)
+    child = Task(name="C", parent=parent)
+    with pytest.raises(CircularDependencyError, match="one of its parents"):
+        child.depends_on = [parent]
+    with pytest.raises(CircularDependencyError, match="one of its children"):
+        parent.depends_on = [child]
+
+
+def test_cycle_through_containers_is_refused(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    s1 = Task(name="S1", project=prod.project)
+    s2 = Task(name="S2", project=prod.project)
+    a = Task(name="A", parent=s1)
+    b = Task(name="B", parent=s2)
+    b.depends_on = [a]  # B waits for A
+    with pytest.raises(CircularDependencyError):
+        s1.depends_on = [s2]  # S1 (so A) would wait for S2 (so B) which waits for A
+    with pytest.raises(CircularDependencyError):
+        a.depends_on = [s2]
+    assert s1.depends_on == [] and a.depends_on == []
+
+
+def test_parenting_that_makes_a_dependency_cycle_is_refused(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    shot = Task(name="Shot", project=prod.project)
+    x = Task(name="X", project=prod.project)
+    t = Task(name="T", project=prod.project)
+    x.depends_on = [shot]  # X waits for everything in Shot
+    t.depends_on = [x]
+    with pytest.raises(CircularDependencyError, match="makes a dependency cycle"):
+        t.parent = shot  # T would be in Shot, waiting for X which waits for Shot
+    assert t.parent is None and shot.children == []
+
+
+def test_walk_dependencies(prod: Prod) -> None:
+    a, b, c, d = _tasks(prod, "A", "B", "C", "D")
+    b.depends_on = [a]
+    c.depends_on = [a]
+    d.depends_on = [b, c]
+    assert [t.name for t in d.walk_dependencies()] == ["D", "B", "A", "C"]
+    assert [t.name for t in d.walk_dependencies("breadth")] == ["D", "B", "C", "A"]
+
+
+def test_cycle_refused_on_stored_tasks(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    a, b, c = _tasks(prod, "A", "B", "C")
+    b.depends_on = [a]
+    c.depends_on = [b]
+    prod.session.add_all([a, b, c])
+    prod.session.commit()
+    prod.session.expire_all()
+    a2 = prod.session.get(Task, a.id)
+    c2 = prod.session.get(Task, c.id)
+    with pytest.raises(CircularDependencyError):
+        a2.depends_on = [c2]
+    prod.session.commit()
+    prod.session.expire_all()
+    assert prod.session.get(Task, a.id).depends_on == []
