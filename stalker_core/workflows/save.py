@@ -17,11 +17,12 @@ moves the new version to the next free number instead.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from stalker_core.context import Context, current_user
 from stalker_core.exceptions import (
@@ -196,34 +197,44 @@ def save_as_version(
 
 
 #: how many times a number taken by a concurrent writer (SQLite) is retried
-MAX_NUMBER_RETRIES = 10
+MAX_NUMBER_RETRIES = 30
+
+
+def _is_sqlite_busy(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Version:
-    """Create, number, render and flush the Version (retrying numbers taken meanwhile)."""
+    """Create, number, render and flush the Version; retry when another writer interfered.
+
+    Two cases are retried after a rollback: the number was taken between our
+    ``max()`` and our INSERT (SQLite has no row lock: IntegrityError, or
+    ConcurrencyError from ``reserve_version``), and SQLite refusing our lock
+    upgrade while another process writes ("database is locked" is raised at
+    once, without waiting, when two deferred transactions both want to write).
+    """
     from stalker_core.models.version_numbering import reserve_version
 
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    last: BaseException | None = None
     for attempt in range(MAX_NUMBER_RETRIES):
         try:
             # no autoflush while the Version is half built (lazy loads of expired
             # objects would flush it early); reserve_version flushes explicitly
             with session.no_autoflush:
                 return reserve_version(session, task, take_name, **kwargs)
-        except (ConcurrencyError, IntegrityError) as exc:
-            # another process took the number between our max() and our INSERT
-            # (SQLite has no row lock; an autoflush inside the Version constructor
-            # raises the raw IntegrityError): roll back and take the next one
+        except (ConcurrencyError, IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not _is_sqlite_busy(exc):
+                raise
             session.rollback()
-            if attempt == MAX_NUMBER_RETRIES - 1:
-                if isinstance(exc, ConcurrencyError):
-                    raise
-                raise ConcurrencyError(
-                    f"no free version number for task {task.name!r} take {take_name!r} "
-                    f"after {MAX_NUMBER_RETRIES} attempts; other writers keep taking them"
-                ) from exc
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
+            last = exc
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+    if isinstance(last, ConcurrencyError):
+        raise last
+    raise ConcurrencyError(
+        f"no version number for task {task.name!r} take {take_name!r} after "
+        f"{MAX_NUMBER_RETRIES} attempts: other writers kept the database busy ({last})"
+    ) from last
 
 
 def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:
