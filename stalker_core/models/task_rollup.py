@@ -179,12 +179,13 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
     from stalker_core.models.time_log import TimeLog
 
     tasks = session.scalars(select(Task).where(Task.project_id == project.id)).all()
+    tl, tk = TimeLog.__table__, Task.__table__
     logged = dict(
         session.execute(
-            select(TimeLog.task_id, func.sum(_duration_seconds_expr(session)))
-            .join(Task, Task.id == TimeLog.task_id)
-            .where(Task.project_id == project.id)
-            .group_by(TimeLog.task_id)
+            select(tl.c.task_id, func.sum(_duration_seconds_expr(session)))
+            .join(tk, tk.c.id == tl.c.task_id)
+            .where(tk.c.project_id == project.id)
+            .group_by(tl.c.task_id)
         ).all()
     )
     by_parent: dict[int | None, list[Task]] = {}
@@ -219,7 +220,8 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
 def _duration_seconds_expr(session: Session | scoped_session) -> Any:
     from stalker_core.models.time_log import TimeLog
 
+    tl = TimeLog.__table__
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        return func.extract("epoch", TimeLog.end - TimeLog.start)
-    return (func.julianday(TimeLog.end) - func.julianday(TimeLog.start)) * 86400.0
+        return func.extract("epoch", tl.c.end - tl.c.start)
+    return (func.julianday(tl.c.end) - func.julianday(tl.c.start)) * 86400.0
