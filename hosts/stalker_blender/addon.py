@@ -19,7 +19,8 @@ def is_registered() -> bool:
 
 def register() -> None:
     """Register the operators and the panel; install the change tracker's handlers."""
-    get_tracker()  # handlers must run from the first load on
+    # handlers must run from the first load on; a load makes the panel re-fetch
+    get_tracker().on_load(runtime.forget_scene)
     for cls in CLASSES:
         if not getattr(cls, "is_registered", False):
             bpy.utils.register_class(cls)
@@ -34,6 +35,8 @@ def unregister() -> None:
     for cls in reversed(CLASSES):
         if getattr(cls, "is_registered", False):
             bpy.utils.unregister_class(cls)
-    get_tracker().uninstall()
+    tracker = get_tracker()
+    tracker.remove_on_load(runtime.forget_scene)
+    tracker.uninstall()
     runtime.last_results = []
     runtime.invalidate()

@@ -7,8 +7,9 @@ Embedding code and tests hand in their own session and plugin manager with
 :meth:`Runtime.configure`.
 
 The panel shows the scene's context on every redraw, so :meth:`Runtime.scene_context`
-caches it per Version id; the cache is dropped after every file load (the
-tracker's load callback) and whenever an operator changes the pipeline state.
+caches it per Version id; the cache is dropped whenever an operator changes
+the pipeline state, and, with the last publish's results, after every file
+load (:meth:`Runtime.forget_scene`, a load callback of the change tracker).
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ class Runtime:
         self._session: Any = None
         self._pm: pluggy.PluginManager | None = None
         self._context_cache: dict[int | None, SceneContext] = {}
-        self._load_callback_installed = False
         #: the validation results of the last publish (the panel lists them)
         self.last_results: list[Any] = []
 
@@ -76,9 +76,7 @@ class Runtime:
         from .adapter import BlenderHost
 
         host = BlenderHost()
-        if not self._load_callback_installed:
-            host.on_load(self.invalidate)
-            self._load_callback_installed = True
+        host.on_load(self.forget_scene)  # registered once: the tracker ignores repeats
         return host
 
     def session(self) -> Any:
@@ -105,8 +103,17 @@ class Runtime:
     # -- the scene's context ---------------------------------------------------------------
 
     def invalidate(self) -> None:
-        """Forget cached contexts (after a load, a save, a publish)."""
+        """Forget cached contexts (after a save, a publish, any operator)."""
         self._context_cache.clear()
+
+    def forget_scene(self) -> None:
+        """Called after every file load: drop everything that described the old scene.
+
+        The cached contexts and the last publish's results (their repairs act
+        on the scene they were found in) belong to the scene that was closed.
+        """
+        self._context_cache.clear()
+        self.last_results = []
 
     def scene_version_id(self) -> int | None:
         """The Version id recorded in the scene's metadata, or ``None``."""

@@ -240,6 +240,18 @@ def test_publish_and_repair_operators(pipeline: Any) -> None:
     assert "Version: Main v002 (published)" in draw_panel()
 
 
+def test_loading_a_file_drops_what_described_the_old_scene(pipeline: Any, tmp_path: Path) -> None:
+    bpy.context.scene.render.fps = 25
+    bpy.ops.stalker.save_as_version(task_id=pipeline.layout.id)
+    with pytest.raises(RuntimeError):
+        bpy.ops.stalker.publish()
+    assert runtime.last_results and "Task: layout" in draw_panel()
+    BlenderHost().new_file()  # any file load (open, new, revert) resets
+    assert runtime.last_results == []
+    lines = draw_panel()
+    assert "Task: -" in lines and "[stalker.repair]" not in lines
+
+
 def test_update_references_operator(pipeline: Any) -> None:
     from stalker_core.workflows import publish
 
