@@ -64,7 +64,7 @@ def setup_database(url: str, repo_root: Path, existing: int) -> dict[str, Any]:
     DBSession.commit()
     t0 = time.perf_counter()
     if existing:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         first_id = int(DBSession.query(SimpleEntity.id).order_by(SimpleEntity.id.desc())
                        .limit(1).scalar() or 0) + 1
         per_task = max(1, existing // BULK_TASKS)
@@ -104,11 +104,12 @@ def setup_database(url: str, repo_root: Path, existing: int) -> dict[str, Any]:
 
 def measure_latency(task_id: int, saves: int, workdir: Path) -> dict[str, float]:
     """Sequential saves; returns median/p95 of total, host save and overhead (ms)."""
+    from stalker_standalone import StandaloneHost
+
     from stalker_core.db.session import DBSession
     from stalker_core.models import Task
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.workflows import save_as_version
-    from stalker_standalone import StandaloneHost
 
     pm = get_plugin_manager()
     task = DBSession.get(Task, task_id)
@@ -146,12 +147,13 @@ def measure_latency(task_id: int, saves: int, workdir: Path) -> dict[str, float]
 
 def worker(url: str, task_id: int, count: int, go: Path, workdir: Path) -> None:
     """One throughput process: wait for ``go``, save ``count`` versions, print JSON."""
+    from stalker_standalone import StandaloneHost
+
     from stalker_core import db
     from stalker_core.db.session import DBSession
     from stalker_core.models import Task
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.workflows import save_as_version
-    from stalker_standalone import StandaloneHost
 
     db.setup({"sqlalchemy.url": url})
     pm = get_plugin_manager()
@@ -173,7 +175,8 @@ def measure_throughput(url: str, task_id: int, procs: int, per_proc: int,
                        workdir: Path) -> dict[str, float]:
     """``procs`` processes saving ``per_proc`` versions of one task at once."""
     go = workdir / f"go-{uuid.uuid4().hex}"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path)
     children = [
         subprocess.Popen(
             [sys.executable, __file__, "--worker", url, str(task_id), str(per_proc), str(go),

@@ -138,6 +138,9 @@ def save_as_version(
     :param parent: the version this one is made from (default: the version
         recorded in the scene's metadata, when it belongs to the same task).
     :returns: the committed Version; the host's current file is its file.
+
+    The session is committed on success and rolled back on any failure:
+    commit your own pending changes before calling.
     :raises VetoError: a before-save hook refused.
     :raises WorkfileError: the host could not save, or no file name was free.
     :raises PluginError: a plugin raised unexpectedly in a hook.
@@ -196,8 +199,8 @@ def save_as_version(
     return version
 
 
-#: how many times a number taken by a concurrent writer (SQLite) is retried
-MAX_NUMBER_RETRIES = 30
+#: how long to keep retrying when concurrent writers take our number or lock (SQLite)
+MAX_WAIT_SECONDS = 60.0
 
 
 def _is_sqlite_busy(exc: BaseException) -> bool:
@@ -217,7 +220,9 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
 
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     last: BaseException | None = None
-    for attempt in range(MAX_NUMBER_RETRIES):
+    deadline = time.monotonic() + MAX_WAIT_SECONDS
+    attempt = 0
+    while True:
         try:
             # no autoflush while the Version is half built (lazy loads of expired
             # objects would flush it early); reserve_version flushes explicitly
@@ -228,12 +233,17 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
                 raise
             session.rollback()
             last = exc
-            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+        attempt += 1
+        if time.monotonic() >= deadline:
+            break
+        # exponential back-off with jitter, capped: writers get out of each other's way
+        time.sleep(random.uniform(0.0, min(0.25, 0.005 * 2 ** min(attempt, 8))))
     if isinstance(last, ConcurrencyError):
         raise last
     raise ConcurrencyError(
         f"no version number for task {task.name!r} take {take_name!r} after "
-        f"{MAX_NUMBER_RETRIES} attempts: other writers kept the database busy ({last})"
+        f"{attempt} attempts in {MAX_WAIT_SECONDS:.0f} s: other writers kept the database "
+        f"busy ({last})"
     ) from last
 
 

@@ -59,7 +59,8 @@ def test_is_a_function_with_fresh_managers() -> None:
     a = get_plugin_manager({}, load_entrypoints=False, use_env=False)
     b = get_plugin_manager({}, load_entrypoints=False, use_env=False)
     assert a is not b and a.project_name == "stalker_core"
-    assert a.has_plugin("stalker_core.plugins.builtin") and a.sources[BUILTIN_PLUGINS[0]] == "built-in"
+    assert a.has_plugin("stalker_core.plugins.builtin")
+    assert a.sources[BUILTIN_PLUGINS[0]] == "built-in"
 
 
 def test_builtins_can_be_blocked() -> None:

@@ -24,10 +24,12 @@ def test_concurrent_saves_get_distinct_numbers_and_files(
 
     url = session.get_bind().url.render_as_string(hide_password=False)
     go = tmp_path / "go"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path)
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HERE / "wf_worker.py"), url, str(demo.comp.id), str(SAVES), str(go)],
+            [sys.executable, str(HERE / "wf_worker.py"), url, str(demo.comp.id), str(SAVES),
+             str(go)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
         for _ in range(WORKERS)

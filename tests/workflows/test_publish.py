@@ -105,7 +105,8 @@ def test_frame_range_repair_then_revalidate(
     report = validate(host, v, session=session, pm=pm)
     by_title = {r.title: r for r in report.errors}
     assert set(by_title) == {"Frame range", "Frame rate"}
-    assert "1-24" in by_title["Frame range"].message and "1001-1050" in by_title["Frame range"].message
+    message = by_title["Frame range"].message
+    assert "1-24" in message and "1001-1050" in message
     assert repair(report.results) == []
     assert host.get_frame_range() == (1001, 1050) and host.get_fps() == 25.0
     again = validate(host, v, session=session, pm=pm)
