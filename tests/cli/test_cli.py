@@ -146,3 +146,27 @@ def test_console_script_installed() -> None:
     assert shutil.which("stalker") or Path(sys.executable).with_name("stalker").exists()
 
 
+
+
+def test_demo_on_the_default_sqlite_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --db the demo goes to stalker.db in the platformdirs user data folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("STALKER_CONFIG", raising=False)
+    from stalker_core.config import user_data_dir
+
+    expected = user_data_dir() / "stalker.db"
+    assert expected.is_relative_to(tmp_path)
+    try:
+        code, out, err = run(capsys, "demo")
+        assert code == 0, err
+        assert expected.is_file() and str(expected) in out.replace("\n", "")
+        assert (user_data_dir() / "demo_repository/DEMO/Hero/model/publish").is_dir()
+    finally:
+        from stalker_core.db.session import DBSession
+
+        bind = DBSession.get_bind()
+        DBSession.remove()
+        bind.dispose()
