@@ -38,6 +38,7 @@ def _run(operator: Any, action: str, work: Callable[[], str | None]) -> set[str]
         return {"CANCELLED"}
     except Exception as exc:  # noqa: BLE001 - Blender shows the message, the log the trace
         log.exception("stalker_blender: %s failed", action)
+        _rollback()
         operator.report({"ERROR"}, f"{action} failed: {type(exc).__name__}: {exc}")
         return {"CANCELLED"}
     finally:
@@ -45,6 +46,14 @@ def _run(operator: Any, action: str, work: Callable[[], str | None]) -> set[str]
     if message:
         operator.report({"INFO"}, message)
     return {"FINISHED"}
+
+
+def _rollback() -> None:
+    """Leave the session usable after an unexpected error (workflows roll back their own)."""
+    try:
+        runtime.session().rollback()
+    except Exception:  # noqa: BLE001 - the original error is what the artist needs to see
+        log.debug("stalker_blender: rollback after an error failed", exc_info=True)
 
 
 def _task(task_id: int) -> Any:

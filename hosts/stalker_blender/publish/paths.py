@@ -98,6 +98,11 @@ def pack(files: list[ExternalFile]) -> list[str]:
     return packed
 
 
+def _path_attribute(datablock: Any) -> str:
+    # images: write filepath_raw, which does not reload the pixels from disk
+    return "filepath_raw" if hasattr(datablock, "filepath_raw") else "filepath"
+
+
 @contextmanager
 def absolute_paths() -> Iterator[int]:
     """Make every external path absolute for the duration of the block, then restore them.
@@ -105,18 +110,19 @@ def absolute_paths() -> Iterator[int]:
     Used to write a copy of the scene that can live in any folder.
     :yields: how many paths were changed.
     """
-    changed: list[tuple[Any, str]] = []
+    changed: list[tuple[Any, str, str]] = []
     for attr in _FILE_COLLECTIONS:
         for datablock in getattr(bpy.data, attr, []):
             if not _uses_file(datablock):
                 continue
-            raw = datablock.filepath
+            name = _path_attribute(datablock)
+            raw = getattr(datablock, name)
             absolute = os.path.normpath(bpy.path.abspath(raw))
             if raw != absolute:
-                changed.append((datablock, raw))
-                datablock.filepath = absolute
+                changed.append((datablock, name, raw))
+                setattr(datablock, name, absolute)
     try:
         yield len(changed)
     finally:
-        for datablock, raw in changed:
-            datablock.filepath = raw
+        for datablock, name, raw in changed:
+            setattr(datablock, name, raw)

@@ -246,10 +246,12 @@ def test_absolute_paths_restores_on_error(host: BlenderHost, tmp_path: Path) -> 
     write_png(tmp_path / "t.png")
     image = bpy.data.images.load(str(tmp_path / "t.png"))
     image.filepath = "//t.png"
+    image.pixels[0] = 0.75  # painted, not saved: must not be reloaded from disk
     with pytest.raises(RuntimeError), absolute_paths() as changed:
         assert changed == 1 and image.filepath == str(tmp_path / "t.png")
         raise RuntimeError("boom")
     assert image.filepath == "//t.png"
+    assert image.is_dirty and image.pixels[0] == pytest.approx(0.75, abs=1e-2)
     assert [f.path for f in external_files()] == [str(tmp_path / "t.png")]
 
 
