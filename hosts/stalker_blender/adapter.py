@@ -281,6 +281,15 @@ class BlenderHost:
         self._tracker.mark_dirty()
         return updated
 
+    def override_reference(self, container: Container) -> list[str]:
+        """Make the reference's instances editable (library overrides); returns their names.
+
+        Local edits of overridden objects survive :meth:`replace_reference`.
+        """
+        names = references.override_library(self.scene, bpy.context.view_layer, container)
+        self._tracker.mark_dirty()
+        return names
+
     def remove_reference(self, container: Container) -> None:
         """Remove a reference and its instances from the scene."""
         references.unlink_library(container)

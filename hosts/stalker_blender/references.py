@@ -13,6 +13,11 @@ survive saving, re-opening and reloading the library):
 * ``stalker_version_id`` (int): the Version the linked file belongs to;
 * ``stalker_locked`` (bool): a locked reference is not replaced.
 
+:func:`override_library` turns the instances into library overrides, so the
+artist can pose and animate the linked objects; the local edits survive
+pointing the reference at another version, because Blender re-syncs the
+overrides when the library reloads.
+
 The container name is the library's name (unique in ``bpy.data.libraries``);
 it is renamed after the file when the reference is pointed at another file.
 Only direct libraries are references; libraries linked indirectly through
@@ -222,9 +227,67 @@ def set_locked(container: Container, locked: bool) -> Container:
     return container_of(library)
 
 
-def unlink_library(container: Container) -> None:
-    """Remove the reference: its instancing empties / holder collections and its library."""
+def _instancing_empties(library: Any) -> list[Any]:
+    return [
+        obj
+        for obj in bpy.data.objects
+        if obj.library is None
+        and obj.instance_type == "COLLECTION"
+        and obj.instance_collection is not None
+        and obj.instance_collection.library == library
+    ]
+
+
+def _overrides_of(library: Any) -> list[Any]:
+    """Local library overrides of data from ``library`` (collections and objects)."""
+    found = []
+    for datablock in list(bpy.data.collections) + list(bpy.data.objects):
+        override = datablock.override_library
+        if datablock.library is None and override is not None:
+            reference = override.reference
+            if reference is not None and reference.library == library:
+                found.append(datablock)
+    return found
+
+
+def override_library(scene: Any, view_layer: Any, container: Container) -> list[str]:
+    """Replace the instances of ``container`` with editable library overrides.
+
+    Each instancing empty becomes an overridden collection hierarchy (objects
+    can then be posed and animated locally); the empty is removed, as Blender's
+    *Make Library Override* does. Local edits survive pointing the reference at
+    another version (Blender re-syncs overrides when the library reloads).
+
+    :returns: the names of the override collections made.
+    """
     library = find_library(container.name)
+    made = []
+    for empty in _instancing_empties(library):
+        empty_name = empty.name
+        override = empty.instance_collection.override_hierarchy_create(
+            scene, view_layer, reference=empty, do_fully_editable=True
+        )
+        if override is None:
+            raise WorkfileError(
+                f"Blender could not make a library override of {empty_name!r} "
+                f"(reference {library.name!r})."
+            )
+        override[INSTANCE_OF_KEY] = library.name
+        leftover = bpy.data.objects.get(empty_name)
+        if leftover is not None and leftover.library is None and leftover.instance_collection:
+            bpy.data.objects.remove(leftover)
+        made.append(override.name)
+    return made
+
+
+def unlink_library(container: Container) -> None:
+    """Remove the reference: its instances, overrides, holder collections and its library."""
+    library = find_library(container.name)
+    for datablock in _overrides_of(library):
+        if isinstance(datablock, bpy.types.Object):
+            bpy.data.objects.remove(datablock)
+        else:
+            bpy.data.collections.remove(datablock)
     for obj in list(bpy.data.objects):
         if obj.library is None and (
             obj.get(INSTANCE_OF_KEY) == library.name

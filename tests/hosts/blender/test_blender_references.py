@@ -180,3 +180,31 @@ def test_remove_reference(host: BlenderHost, make_asset: MakeAsset) -> None:
     host.remove_reference(container)
     assert host.list_references() == []
     assert [o.name for o in bpy.data.objects] == []
+
+
+def test_overrides_keep_local_edits_across_versions(
+    host: BlenderHost, make_asset: MakeAsset, tmp_path: Path
+) -> None:
+    v1 = make_asset("char_v001", objects=1)
+    v2 = make_asset("char_v002", objects=2, x=1.0)
+    container = host.load_reference(v1, version_id=1)
+    assert host.override_reference(container) == ["character"]
+    assert _instances(container.name) == []  # the empty gave way to the override
+    body = bpy.data.objects["character_body0"]
+    assert body.library is None and body.override_library is not None
+    body.location.y = 4.0  # the layout artist places the character
+    updated = host.replace_reference(container, v2, version_id=2)
+    layout = tmp_path / "layout_v001.blend"
+    host.save_file(layout)
+    host.new_file()
+    host.open_file(layout)
+    local = {o.name: o for o in bpy.data.objects if o.library is None}
+    assert sorted(local) == ["character_body0", "character_body1"]  # resynced: new object
+    # the local edit survived (Blender overrides the whole location vector) ...
+    assert tuple(local["character_body0"].location) == (0.0, 4.0, 0.0)
+    # ... and what was not edited locally comes from the new version
+    assert local["character_body1"].location.x == 1.0
+    (listed,) = host.list_references()
+    assert listed.name == updated.name and listed.version_id == 2
+    host.remove_reference(listed)
+    assert list(bpy.data.objects) == [] and host.list_references() == []
