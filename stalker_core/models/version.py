@@ -13,8 +13,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
+from sqlalchemy.orm.attributes import set_committed_value
 
 from stalker_core.exceptions import (
     StalkerTypeError,
@@ -84,7 +94,10 @@ class Version(Entity):
 
     task: Mapped[Task] = relationship(back_populates="versions", foreign_keys=[task_id])
     parent: Mapped[Version | None] = relationship(
-        remote_side="Version.id", back_populates="children", foreign_keys=[parent_id]
+        remote_side="Version.id",
+        back_populates="children",
+        foreign_keys=[parent_id],
+        post_update=True,
     )
     children: Mapped[list[Version]] = relationship(
         back_populates="parent", foreign_keys=[parent_id]
@@ -111,7 +124,7 @@ class Version(Entity):
         # every other value is validated before the task is linked: a refused
         # value leaves nothing attached to the task's session
         super().__init__(**kwargs)
-        self.task = task
+        self._link_task(task)
         try:
             session = object_session(self)
             if session is None:
@@ -124,6 +137,27 @@ class Version(Entity):
             self.discard()
             raise
         self._ready = True
+
+    def _link_task(self, task: Task) -> None:
+        """Link to ``task`` without marking the task as changed, when it is stored.
+
+        A normal ``self.task = task`` also appends to ``task.versions``, which
+        makes the task part of the next flush; tasks are self-referential, so
+        SQLAlchemy would then sort every row of the flush one by one (slow for
+        bulk creation). For a stored task we set the foreign key, the
+        many-to-one as loaded, and the collection only when it is loaded.
+        """
+        state = inspect(task)
+        session = state.session
+        if not state.persistent or session is None:
+            self.task = task
+            return
+        self.task_id = task.id
+        set_committed_value(self, "task", task)
+        if "versions" in task.__dict__:
+            set_committed_value(task, "versions", [*task.__dict__["versions"], self])
+        self._linked_quietly = True
+        session.add(self)
 
     def _finish_init(self, session: Any) -> None:
         if self._auto_number:
@@ -245,7 +279,14 @@ class Version(Entity):
         self._discarding = True
         try:
             session = object_session(self)
-            if "task" in self.__dict__ and self.__dict__["task"] is not None:
+            task = self.__dict__.get("task")
+            if getattr(self, "_linked_quietly", False) and task is not None:
+                loaded = task.__dict__.get("versions")
+                if loaded is not None:
+                    set_committed_value(task, "versions", [v for v in loaded if v is not self])
+                set_committed_value(self, "task", None)
+                self.task_id = None  # type: ignore[assignment]
+            elif task is not None:
                 self.task = None  # type: ignore[assignment]
             if session is not None and self in session:
                 session.expunge(self)

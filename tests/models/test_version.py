@@ -397,3 +397,18 @@ def test_latest_published_versions_of_a_project(session: Any, world: Any) -> Non
     any_take = latest_published_versions(world.project, take_name=None, session=session)
     assert any_take[world.comp.id].take_name == "Alt"
     assert c1 not in latest.values()
+
+
+def test_versions_collection_stays_in_sync_without_dirtying_the_task(
+    session: Any, world: Any
+) -> None:
+    assert world.comp.versions == []  # loaded now
+    v = Version(task=world.comp)
+    assert world.comp.versions == [v]
+    assert world.comp not in session.dirty  # bulk creation does not re-save tasks
+    w = Version(task=world.comp)
+    w.discard()
+    assert world.comp.versions == [v]
+    session.commit()
+    assert world.comp.versions == Version.query.filter_by(task=world.comp).all() == [v]
+    assert v.task is world.comp and v.task_id == world.comp.id
