@@ -47,7 +47,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-def _compare_type(context: Any, inspected: Any, metadata: Any, insp_type: Any, meta_type: Any) -> Any:
+def _compare_type(
+    context: Any, inspected: Any, metadata: Any, insp_type: Any, meta_type: Any
+) -> Any:
     from stalker_core.models.types import UTCDateTime
 
     if isinstance(meta_type, UTCDateTime):

@@ -246,6 +246,32 @@ def _unique_bulk_set(proxy: Any, values: Any) -> None:
         proxy.append(v)
 
 
+def unlink_association(link: Any, key: str, value: Any, sides: dict[str, str]) -> None:
+    """Keep both sides of an association object in step when one side lets go.
+
+    When ``link.<key>`` becomes ``None`` (the link was removed from one owner's
+    collection), remove the link from the other owner's collection too, so
+    ``user.departments`` does not show a ``None`` before the next flush.
+
+    :param sides: attribute on the link -> name of the owner's collection of links,
+        e.g. ``{"department": "user_roles", "user": "department_roles"}``.
+    """
+    if value is not None or link.__dict__.get(key) is None or link.__dict__.get("_unlinking"):
+        return
+    link.__dict__["_unlinking"] = True
+    try:
+        for attr, collection in sides.items():
+            if attr == key:
+                continue
+            other = link.__dict__.get(attr)
+            if other is not None:
+                links = getattr(other, collection)
+                if link in links:
+                    links.remove(link)
+    finally:
+        link.__dict__.pop("_unlinking", None)
+
+
 def unique_association_proxy(
     target_collection: str, attr: str, creator: Any
 ) -> AssociationProxy[Any]:

@@ -179,7 +179,9 @@ class Invoice(Entity):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     amount: Mapped[float] = mapped_column(default=0.0)
     unit: Mapped[str] = mapped_column(String(64), default="")
-    budget: Mapped[Budget | None] = relationship(back_populates="invoices", foreign_keys=[budget_id])
+    budget: Mapped[Budget | None] = relationship(
+        back_populates="invoices", foreign_keys=[budget_id]
+    )
     client: Mapped[Client | None] = relationship(foreign_keys=[client_id])
     payments: Mapped[list[Payment]] = relationship(
         back_populates="invoice", foreign_keys="Payment.invoice_id"

@@ -15,6 +15,7 @@ from stalker_core.models.base import (
     fk_id,
     on_append,
     unique_association_proxy,
+    unlink_association,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +45,10 @@ class ClientUser(Base):
         from stalker_core.models.user import User
 
         expected = {"client": Client, "user": User, "role": Role}[key]
-        return check_instance("Client", key, value, expected, required=key != "role")
+        value = check_instance("Client", key, value, expected)
+        if key != "role":
+            unlink_association(self, key, value, {"client": "user_roles", "user": "client_roles"})
+        return value
 
 
 class Client(Entity):

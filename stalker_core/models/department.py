@@ -8,7 +8,14 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.models.base import Base, Entity, check_instance, fk_id, unique_association_proxy
+from stalker_core.models.base import (
+    Base,
+    Entity,
+    check_instance,
+    fk_id,
+    unique_association_proxy,
+    unlink_association,
+)
 
 if TYPE_CHECKING:
     from stalker_core.models.role import Role
@@ -36,7 +43,11 @@ class DepartmentUser(Base):
         from stalker_core.models.user import User
 
         expected = {"department": Department, "user": User, "role": Role}[key]
-        return check_instance("Department", key, value, expected, required=key != "role")
+        value = check_instance("Department", key, value, expected)
+        sides = {"department": "user_roles", "user": "department_roles"}
+        if key != "role":
+            unlink_association(self, key, value, sides)
+        return value
 
 
 class Department(Entity):

@@ -1,16 +1,17 @@
 """Group and Permission: who may create/read/update/delete/list which classes.
 
 A :class:`Permission` is one rule, ``access`` (Allow/Deny) x ``action``
-(Create/Read/Update/Delete/List) x ``class_name``; rules are shared rows that
-groups link to. ``user.can(action, target)`` (see :mod:`stalker_core.models.access`)
-evaluates the rules of the user's groups.
+(Create/Read/Update/Delete/List) x ``class_name``; groups link to rules
+(``db.init()`` makes one Allow row per action and class, shared by groups;
+a new ``Permission(...)`` may repeat a rule, which is harmless).
+``user.can(action, target)`` (see :mod:`stalker_core.models.access`) evaluates the rules of the user's groups.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import value_error
@@ -64,7 +65,7 @@ class Permission(Base):
     """
 
     __tablename__ = "permissions"
-    __table_args__ = (UniqueConstraint("access", "action", "class_name"),)
+    __table_args__ = (Index(None, "class_name", "action"),)
     _required: ClassVar[tuple[str, ...]] = ("access", "action", "class_name")
     id: Mapped[int] = mapped_column(primary_key=True)
     access: Mapped[str] = mapped_column(String(16))

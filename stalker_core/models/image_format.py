@@ -26,6 +26,11 @@ class ImageFormat(Entity):
     pixel_aspect: Mapped[float] = mapped_column(default=1.0)
     print_resolution: Mapped[float] = mapped_column(default=300.0)
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("pixel_aspect", 1.0)
+        kwargs.setdefault("print_resolution", 300.0)
+        super().__init__(**kwargs)
+
     @validates("width", "height")
     def _validate_size(self, key: str, value: Any) -> int:
         if isinstance(value, float) and value.is_integer():

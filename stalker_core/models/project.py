@@ -26,6 +26,7 @@ from stalker_core.models.base import (
     fk_id,
     on_append,
     unique_association_proxy,
+    unlink_association,
 )
 from stalker_core.models.mixins import CodeMixin, DateRangeMixin, StatusMixin
 
@@ -68,7 +69,10 @@ class ProjectUser(Base):
         from stalker_core.models.user import User
 
         expected = {"project": Project, "user": User, "role": Role}[key]
-        return check_instance("Project", key, value, expected, required=key != "role")
+        value = check_instance("Project", key, value, expected)
+        if key != "role":
+            unlink_association(self, key, value, {"project": "user_roles", "user": "project_roles"})
+        return value
 
     @validates("rate")
     def _validate_rate(self, key: str, value: Any) -> float:
@@ -144,6 +148,11 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
     tasks: Mapped[list[Task]] = relationship(
         back_populates="project", foreign_keys="Task.project_id"
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("fps", 25.0)
+        kwargs.setdefault("is_stereoscopic", False)
+        super().__init__(**kwargs)
 
     @validates("fps")
     def _validate_fps(self, key: str, value: Any) -> float:

@@ -202,7 +202,7 @@ class Studio(Entity, DateRangeMixin):
         step = self.timing_resolution_seconds or 3600
         now = utc_now()
         stamp = int(now.timestamp()) // step * step
-        return dt.datetime.fromtimestamp(stamp, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
 
     # --- what the studio holds ----------------------------------------------
 
@@ -238,7 +238,9 @@ class Studio(Entity, DateRangeMixin):
 
     # --- scheduling (contract C1) -------------------------------------------
 
-    def schedule(self, scheduled_by: User | None = None, projects: list[Project] | None = None) -> Any:
+    def schedule(
+        self, scheduled_by: User | None = None, projects: list[Project] | None = None
+    ) -> Any:
         """Plan the studio's projects with :attr:`scheduler` (``None``: native).
 
         :returns: the :class:`~stalker_core.scheduling.ScheduleResult`.

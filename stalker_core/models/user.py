@@ -155,6 +155,11 @@ class User(Entity):
         cascade="all, delete-orphan",
     )
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("efficiency", 1.0)
+        kwargs.setdefault("rate", 0.0)
+        super().__init__(**kwargs)
+
     # --- validation ---------------------------------------------------------
 
     @validates("login")

@@ -61,7 +61,9 @@ def _validate_day(day: str, intervals: Any) -> list[list[int]]:
     try:
         return check_intervals(intervals)
     except TypeError as exc:
-        raise type_error("WorkingHours", day, f"[start, end] minute pairs ({exc})", intervals)
+        raise type_error(
+            "WorkingHours", day, f"[start, end] minute pairs ({exc})", intervals
+        ) from None
     except ValueError as exc:
         raise value_error("WorkingHours", day, f"valid intervals ({exc})", intervals) from None
 

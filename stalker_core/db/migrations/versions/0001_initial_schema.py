@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 17:47:34.461360
+Create Date: 2026-11-27 18:00:38.565738
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ def upgrade() -> None:
     sa.Column('access', sa.String(length=16), nullable=False),
     sa.Column('action', sa.String(length=16), nullable=False),
     sa.Column('class_name', sa.String(length=128), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_permissions')),
-    sa.UniqueConstraint('access', 'action', 'class_name', name=op.f('uq_permissions_access_action_class_name'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_permissions'))
     )
+    with op.batch_alter_table('permissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_permissions_class_name'), ['class_name', 'action'], unique=False)
+
     op.create_table('simple_entities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entity_type', sa.String(length=128), nullable=False),
@@ -849,5 +851,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_simple_entities_entity_type'))
 
     op.drop_table('simple_entities')
+    with op.batch_alter_table('permissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_permissions_class_name'))
+
     op.drop_table('permissions')
     # ### end Alembic commands ###

@@ -1,0 +1,138 @@
+"""SimpleEntity/Entity basics: validation, nice_name, repr, query order, attach-cascade."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from stalker_core.exceptions import NaiveDatetimeError, StalkerTypeError, ValidationError
+from stalker_core.models import Department, Entity, File, Note, Tag, Type, User
+from stalker_core.models.base import make_nice_name
+
+
+def test_unknown_keyword_is_refused() -> None:
+    with pytest.raises(StalkerTypeError, match="unexpected keyword argument 'colour'"):
+        Tag(name="x", colour="red")
+
+
+def test_private_keyword_is_refused() -> None:
+    with pytest.raises(StalkerTypeError, match="unexpected keyword"):
+        Tag(name="x", _sa_instance_state=None)
+
+
+def test_required_keyword_is_named() -> None:
+    with pytest.raises(StalkerTypeError, match="needs the 'name' argument"):
+        Department()
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"x", ["a"]])
+def test_name_must_be_a_str(bad: Any) -> None:
+    dep = Department(name="ok")
+    with pytest.raises(StalkerTypeError, match="Department.name should be a str"):
+        dep.name = bad
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n"])
+def test_name_must_not_be_blank(bad: str) -> None:
+    with pytest.raises(ValidationError, match="Department.name should be a non-empty str"):
+        Department(name=bad)
+
+
+def test_name_is_stripped_and_description_kept() -> None:
+    dep = Department(name="  TDs  ", description="  spaced  ")
+    assert dep.name == "TDs"
+    assert dep.description == "  spaced  "
+    with pytest.raises(StalkerTypeError, match="description"):
+        dep.description = 3
+
+
+def test_nice_name() -> None:
+    assert make_nice_name("  Fancy Commercial - v2! ") == "Fancy_Commercial_v2"
+    assert Department(name="Lighting & Comp").nice_name == "Lighting_Comp"
+
+
+def test_repr() -> None:
+    assert repr(Department(name="TDs")) == "<TDs (Department)>"
+
+
+def test_relationship_types_are_checked() -> None:
+    dep = Department(name="x")
+    with pytest.raises(StalkerTypeError, match="Department.created_by should be a User"):
+        dep.created_by = dep
+    with pytest.raises(StalkerTypeError, match="Department.type should be a Type"):
+        dep.type = "Character"
+    with pytest.raises(StalkerTypeError, match="Department.thumbnail should be a File"):
+        dep.thumbnail = "/tmp/x.png"
+    with pytest.raises(StalkerTypeError, match="Department.tags should be a Tag"):
+        dep.tags.append("hero")
+    with pytest.raises(StalkerTypeError, match="Department.notes should be a Note"):
+        dep.notes.append("a note")
+    dep.type = Type(name="Craft", code="CRAFT", target_entity_type=Department)
+    dep.thumbnail = File(full_path="/tmp/x.png")
+    dep.tags.append(Tag(name="hero"))
+    dep.notes.append(Note(content="first"))
+    assert dep.notes[0].entities == [dep]
+
+
+def test_dates_must_be_aware() -> None:
+    dep = Department(name="x")
+    with pytest.raises(NaiveDatetimeError, match="Department.date_created"):
+        dep.date_created = dt.datetime(2020, 1, 1)
+    with pytest.raises(StalkerTypeError):
+        dep.date_updated = "2020-01-01"
+    aware = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    dep.date_created = aware
+    assert dep.date_created == aware
+
+
+def test_dates_default_to_utc_now_and_round_trip(session: Any) -> None:
+    dep = Department(name="x")
+    session.add(dep)
+    session.commit()
+    session.expire_all()
+    assert dep.date_created.tzinfo is not None
+    assert abs(dep.date_created - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    local = dt.timezone(dt.timedelta(hours=3))
+    dep.date_created = dt.datetime(2021, 6, 1, 12, 0, tzinfo=local)
+    session.commit()
+    session.expire_all()
+    assert dep.date_created == dt.datetime(2021, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_query_orders_by_primary_key_without_order_by(session: Any) -> None:
+    for name in ("zeta", "alpha", "mid"):
+        session.add(Department(name=name))
+    session.commit()
+    assert [d.name for d in Department.query.all()] == ["admins", "zeta", "alpha", "mid"]
+    assert [d.name for d in Department.query.order_by(Department.name).all()] == [
+        "admins", "alpha", "mid", "zeta"
+    ]
+    assert Department.query.filter(Department.name != "admins").first().name == "zeta"
+    assert Department.query.count() == 4
+
+
+def test_attach_cascade_saves_linked_objects_without_add(session: Any) -> None:
+    admin = User.query.filter_by(login="admin").one()
+    dep = Department(name="Layout")
+    dep.users.append(admin)  # dep joins admin's session
+    session.commit()
+    assert Department.query.filter_by(name="Layout").one() is dep
+    tag = Tag(name="linked")
+    admin.tags.append(tag)
+    session.commit()
+    assert Tag.query.filter_by(name="linked").one() is tag
+
+
+def test_entity_tags_and_notes_persist(session: Any) -> None:
+    e = Department(name="Comp")
+    e.tags = [Tag(name="a"), Tag(name="b")]
+    e.notes.append(Note(content="hello world"))
+    session.add(e)
+    session.commit()
+    session.expire_all()
+    got = Department.query.filter_by(name="Comp").one()
+    assert sorted(t.name for t in got.tags) == ["a", "b"]
+    assert got.notes[0].content == "hello world"
+    assert isinstance(got, Entity)
