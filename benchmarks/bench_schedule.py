@@ -81,9 +81,15 @@ def run_size(size: int, url: str, *, seed: int, optimise: float, tj3: bool) -> l
         total = time.perf_counter() - t0
         report = validate_plan(result.problem, result.plan)
         note = ""
+        unstaffed = sum(1 for tid, t in result.problem.tasks.items()
+                        if t.resources and tid in result.plan.tasks
+                        and not result.plan.tasks[tid].resources
+                        and tid not in result.problem.children_map())
+        if unstaffed:
+            note = f"{unstaffed} tasks left without their resources"
         if result.plan.iterations > 1:
             plain = result.plan.plain_makespan
-            note = f"{result.plan.iterations} passes"
+            note += ("; " if note else "") + f"{result.plan.iterations} passes"
             if plain is not None:
                 note += f", plain {plain.total_seconds() / 86400:.1f} d"
         if not result.plan.has_bookings:
@@ -94,7 +100,52 @@ def run_size(size: int, url: str, *, seed: int, optimise: float, tj3: bool) -> l
                         + report.errors[0][:80], note))
     session.remove()
     engine.dispose()
+    lb = lower_bound_days(problem)
+    for r in runs:
+        r.note = (r.note + "; " if r.note else "") + f"lower bound {lb:.1f} d"
     return runs
+
+
+def lower_bound_days(problem: Any) -> float:
+    """A makespan no plan can beat: the busiest resource's own work (tasks it must do,
+    without alternatives), as working time from the start, counting its vacations."""
+    from collections import defaultdict
+
+    from stalker_core.scheduling.prepare import prepare
+
+    prep = prepare(problem)
+    load: dict[int, float] = defaultdict(float)
+    for tid in prep.leaves:
+        t = problem.tasks[tid]
+        if t.model == "effort" and len(t.resources) == 1 and not t.alternatives:
+            r = t.resources[0]
+            load[r] += prep.remaining[tid] / (problem.resolution * problem.resources[r].efficiency)
+    best = 0.0
+    cal = prep.cal
+    from stalker_core.scheduling.native import _Pass
+
+    run = _Pass(prep)
+    for rid in sorted(load, key=lambda r: -load[r])[:10]:
+        need = int(load[rid])
+        if need <= 0:
+            continue
+        # count the working slots the resource really has (its vacations excluded)
+        run._grow(need * 2 + 10)
+        i, got = 0, 0
+        while got < need:
+            arr = run.free[rid]
+            p = arr.find(1, i)
+            if p < 0:
+                run._grow(len(arr) * 2)
+                continue
+            q = arr.find(0, p)
+            q = len(arr) if q < 0 else q
+            take = min(q - p, need - got)
+            got += take
+            i = p + take
+        end = cal.at(cal.work[i - 1] + 1)
+        best = max(best, (end - prep.origin).total_seconds() / 86400)
+    return best
 
 
 def _table(runs: list[Run]) -> None:
@@ -128,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--json", default=None, help="also write the runs here")
     args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger("stalker_core.scheduling").setLevel(logging.ERROR)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     have_tj3 = shutil.which("tj3") is not None and not args.no_tj3
     runs: list[Run] = []

@@ -56,9 +56,15 @@ def improve(
         if time.perf_counter() + last_pass > deadline:
             break
         started = time.perf_counter()
-        # backward (right-justify) then forward (left-justify) pass
-        fwd_start = _backward_order(prep, current, rng, noise)
-        keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
+        if stale >= 4 and stale % 2 == 0:
+            # diversify: the critical-path rule with seeded noise, then justify from there
+            amp = 0.05 + 0.02 * min(stale, 20)
+            keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
+                    for t in prep.leaves}
+        else:
+            # backward (right-justify) then forward (left-justify) pass
+            fwd_start = _backward_order(prep, current, rng, noise)
+            keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
         run = _Pass(prep, keys)
         run.run()
         last_pass = time.perf_counter() - started
@@ -71,7 +77,7 @@ def improve(
             noise = 0.0
         else:
             stale += 1
-            # iterate from the new plan (it may lead elsewhere), with growing noise
+            # go on from the new plan (it may lead elsewhere), with growing noise
             current = run if stale % 3 else best
             noise = min(0.5, 0.02 * stale)
     return best, passes
