@@ -201,7 +201,8 @@ class STALKER_OT_update_references(bpy.types.Operator):
 
     bl_idname = "stalker.update_references"
     bl_label = "Update References"
-    bl_options = {"REGISTER", "UNDO"}
+    # no UNDO: undoing would restore library paths without reloading the libraries
+    bl_options = {"REGISTER"}
 
     to: EnumProperty(  # type: ignore[valid-type]
         name="To",
@@ -290,7 +291,8 @@ class STALKER_OT_repair(bpy.types.Operator):
 
     bl_idname = "stalker.repair"
     bl_label = "Repair"
-    bl_options = {"REGISTER", "UNDO"}
+    # no UNDO: a repair may reload libraries (updating references), which undo cannot revert
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: Any) -> bool:
