@@ -173,8 +173,8 @@ def _export_on_load(target: Repository, _ctx: Any) -> None:
 def register_all_env_vars(session: Session | scoped_session | None = None) -> int:
     """Set ``REPO<id>``/``REPO<code>`` for every repository in the database.
 
-    One query of four columns; no objects are loaded. Called by ``db.setup()``
-    (contract C3). A database without the table yet is not an error.
+    One query of three columns; no objects are loaded. Called by ``db.setup()``
+    (contract C3) once the schema exists.
 
     :returns: how many repositories were registered.
     """
