@@ -15,6 +15,7 @@ bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 from blender_project import build_character, build_production, plugin_manager  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402
+from stalker_blender.publish.collect import mark_for_export  # noqa: E402
 
 from stalker_core.exceptions import PublishValidationError  # noqa: E402
 from stalker_core.workflows import (  # noqa: E402
@@ -34,21 +35,23 @@ def test_save_publish_update_references_cycle(
     pm = plugin_manager()
     kw = {"session": session, "pm": pm, "user": prod.user}
 
-    # modeler: character v001, published
+    # modeler: character v001, published with an Alembic cache of the character
     build_character(x=0.0)
+    mark_for_export(bpy.data.collections["hero"], "abc")
     char_v1 = save_as_version(host, prod.model, "Main", "first pass", **kw)
     assert host.current_file() == Path(char_v1.absolute_full_path)
     assert host.get_scene_metadata()["stalker_version_id"] == str(char_v1.id)
     assert char_v1.created_with == "blender"
     report = publish(host, char_v1, **kw)
     assert report.published and char_v1.is_published
-    names = sorted(p.name for p in report.published_paths)
-    assert names == sorted(
-        [
-            Path(char_v1.absolute_full_path).name,
-            Path(char_v1.absolute_full_path).stem + "_absolute.blend",
-        ]
-    )
+    stem = Path(char_v1.absolute_full_path).stem
+    assert sorted(p.name for p in report.published_paths) == [
+        f"{stem}.blend",  # the work file copy (built-in publish plugin)
+        f"{stem}_absolute.blend",  # written by Blender, paths absolute
+        f"{stem}_hero.abc",  # the marked collection
+    ]
+    assert all(p.parent == Path(char_v1.absolute_path) / "publish" for p in report.published_paths)
+    assert sorted(f.name for f in char_v1.outputs) == sorted(p.name for p in report.published_paths)
 
     # layout: link the published character into the shot, with the shot's range
     host.new_file()
