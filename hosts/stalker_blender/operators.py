@@ -312,6 +312,60 @@ class STALKER_OT_repair(bpy.types.Operator):
         return _run(self, "Repair", work)
 
 
+# -- collections to export ----------------------------------------------------------------------
+
+
+class STALKER_OT_mark_export(bpy.types.Operator):
+    """Choose a collection to export as a cache when publishing (or stop exporting it)"""
+
+    bl_idname = "stalker.mark_export"
+    bl_label = "Export Collection on Publish"
+    bl_options = {"REGISTER", "UNDO"}
+
+    collection: StringProperty(  # type: ignore[valid-type]
+        name="Collection", description="Collection to export (empty: the active collection)"
+    )
+    format: EnumProperty(  # type: ignore[valid-type]
+        name="Format",
+        items=[
+            ("abc", "Alembic", "Export an Alembic (.abc) cache"),
+            ("usd", "USD", "Export a USD (.usd) file"),
+            ("NONE", "Do Not Export", "Stop exporting this collection"),
+        ],
+        default="abc",
+    )
+
+    def invoke(self, context: Any, event: Any) -> set[str]:
+        return context.window_manager.invoke_props_dialog(self)  # type: ignore[no-any-return]
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            from .publish.collect import mark_for_export
+
+            if self.collection:
+                collection = bpy.data.collections.get(self.collection)
+            else:
+                layer = getattr(context, "view_layer", None)
+                active = layer.active_layer_collection if layer is not None else None
+                collection = active.collection if active is not None else None
+            if collection is None or collection.library is not None:
+                raise StalkerError(
+                    f"No local collection {self.collection!r} to export"
+                    if self.collection
+                    else "No active local collection to export"
+                )
+            if collection == context.scene.collection:
+                raise StalkerError("The scene's master collection cannot be exported alone")
+            fmt = None if self.format == "NONE" else self.format
+            mark_for_export(collection, fmt)
+            runtime.host().tracker.mark_dirty()
+            if fmt is None:
+                return f"{collection.name} will not be exported"
+            return f"{collection.name} will be exported as {fmt} when publishing"
+
+        return _run(self, "Export Collection", work)
+
+
 #: every operator class of the add-on, in registration order
 CLASSES: tuple[type, ...] = (
     STALKER_OT_save_as_version,
@@ -319,4 +373,5 @@ CLASSES: tuple[type, ...] = (
     STALKER_OT_publish,
     STALKER_OT_repair,
     STALKER_OT_update_references,
+    STALKER_OT_mark_export,
 )

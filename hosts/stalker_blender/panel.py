@@ -6,6 +6,7 @@ from typing import Any
 
 import bpy
 
+from .publish import EXPORT_KEY
 from .runtime import runtime
 
 #: how many validation results the panel lists
@@ -41,6 +42,16 @@ class STALKER_PT_context(bpy.types.Panel):
         buttons.operator("stalker.open_version", icon="FILEBROWSER")
         buttons.operator("stalker.publish", icon="EXPORT")
         buttons.operator("stalker.update_references", icon="FILE_REFRESH")
+
+        exports = layout.column(align=True)
+        marked = [
+            (c.name, str(c[EXPORT_KEY]))
+            for c in bpy.data.collections
+            if c.library is None and EXPORT_KEY in c
+        ]
+        for name, fmt in marked:
+            exports.label(text=f"Exports {name} as {fmt}", icon="OUTLINER_COLLECTION")
+        exports.operator("stalker.mark_export", icon="OUTLINER_COLLECTION")
 
         results = runtime.last_results
         if results:

@@ -23,7 +23,14 @@ from stalker_blender.tracking import HANDLER_TAG  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
-OPERATORS = ("save_as_version", "open_version", "publish", "repair", "update_references")
+OPERATORS = (
+    "save_as_version",
+    "open_version",
+    "publish",
+    "repair",
+    "update_references",
+    "mark_export",
+)
 
 
 @pytest.fixture
@@ -157,6 +164,7 @@ def test_panel_shows_context_and_buttons(pipeline: Any) -> None:
         "[stalker.open_version]",
         "[stalker.publish]",
         "[stalker.update_references]",
+        "[stalker.mark_export]",
     ]
     build_character()
     bpy.ops.stalker.save_as_version(task_id=pipeline.model.id, description="first")
@@ -271,3 +279,33 @@ def test_update_references_operator(pipeline: Any) -> None:
     assert bpy.ops.stalker.update_references() == {"FINISHED"}
     assert bpy.data.objects["hero_body"].location.x == 9.0
     assert bpy.ops.stalker.update_references() == {"FINISHED"}  # nothing left to do
+
+
+def test_mark_export_operator(registered: None) -> None:
+    from stalker_blender.publish import EXPORT_KEY
+
+    build_character("hero")
+    assert bpy.ops.stalker.mark_export(collection="hero", format="usd") == {"FINISHED"}
+    assert bpy.data.collections["hero"][EXPORT_KEY] == "usd"
+    assert "Exports hero as usd" in draw_panel()
+    assert BlenderHost().has_unsaved_changes() is True
+    bpy.ops.stalker.mark_export(collection="hero", format="NONE")
+    assert EXPORT_KEY not in bpy.data.collections["hero"]
+    with pytest.raises(RuntimeError, match="No local collection 'nope'"):
+        bpy.ops.stalker.mark_export(collection="nope")
+    # without a name: the active collection (here the master collection: refused)
+    with pytest.raises(RuntimeError, match="master collection"):
+        bpy.ops.stalker.mark_export()
+
+
+def test_task_from_the_launcher_environment(pipeline: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STALKER_TASK_ID", str(pipeline.layout.id))
+    runtime.invalidate()
+    assert "Task: layout" in draw_panel()
+    bpy.context.scene.render.fps = 25
+    bpy.ops.stalker.save_as_version(description="from the launcher")
+    assert runtime.scene_version().task == pipeline.layout
+    monkeypatch.setenv("STALKER_TASK_ID", "not-a-number")
+    BlenderHost().new_file()
+    assert "Task: -" in draw_panel()  # the panel still draws; the problem is shown
+    assert any("STALKER_TASK_ID" in line for line in draw_panel())
