@@ -182,10 +182,18 @@ class BlenderHost:
             )
         scene = self.scene
         # set the end first when moving the range up, so Blender does not clamp
+        before = scene.frame_start, scene.frame_end
         if first > scene.frame_end:
             scene.frame_end, scene.frame_start = last, first
         else:
             scene.frame_start, scene.frame_end = first, last
+        if (scene.frame_start, scene.frame_end) != (first, last):
+            # Blender clamps silently (frames run from 0 to 1048574): refuse instead
+            scene.frame_start, scene.frame_end = before
+            raise ValidationError(
+                f"BlenderHost.set_frame_range: Blender cannot use the range {first}-{last} "
+                f"(frames must lie between 0 and 1048574)"
+            )
         self._tracker.mark_dirty()
 
     def get_fps(self) -> float:

@@ -205,6 +205,12 @@ def test_frame_range_validation(host: BlenderHost) -> None:
         host.set_frame_range(10, 1)
     with pytest.raises(StalkerTypeError):
         host.set_frame_range(1.5, 10)  # type: ignore[arg-type]
+    host.set_frame_range(10, 20)
+    with pytest.raises(ValidationError, match="cannot use the range -5-20"):
+        host.set_frame_range(-5, 20)
+    with pytest.raises(ValidationError, match="cannot use"):
+        host.set_frame_range(1, 2_000_000)
+    assert host.get_frame_range() == (10, 20)
 
 
 def test_fps_whole_and_fractional(host: BlenderHost, tmp_path: Path) -> None:
