@@ -91,6 +91,14 @@ class TaskSpec:
     depends: tuple[Dependency, ...] = ()
     time_logs: tuple[TimeLogEntry, ...] = ()
 
+    @property
+    def effective_model(self) -> str:
+        """The model used: an ``effort`` task nobody is allocated to is planned by ``length``
+        (working time of the calendar), with a warning."""
+        if self.model == "effort" and not self.resources and not self.alternatives:
+            return "length"
+        return self.model
+
 
 @dataclass
 class ProjectSpec:

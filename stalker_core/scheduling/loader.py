@@ -57,6 +57,8 @@ def project_ids(session: Any, projects: Iterable[Any] | None) -> list[int]:
 
 def studio_calendar(studio: Any) -> WorkCalendar:
     """The studio's :class:`WorkCalendar` (``studio.work_calendar`` when the model has it)."""
+    if getattr(studio, "working_hours_obj", None) is None:
+        return DEFAULT_CALENDAR  # do not create a WorkingHours row just by reading
     cal = getattr(studio, "work_calendar", None)
     if isinstance(cal, WorkCalendar):
         return cal

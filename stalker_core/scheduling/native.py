@@ -149,7 +149,7 @@ class _Pass:
             est = max(est, fixed)
         groups = p.groups[tid]
         remaining = p.remaining[tid]
-        if task.time_logs and task.model == "effort" and remaining <= 0:
+        if task.time_logs and task.effective_model == "effort" and remaining <= 0:
             self.start[tid] = min(cal.slot_floor(lg.start) for lg in task.time_logs)
             self.end[tid] = max(cal.slot_ceil(lg.end) for lg in task.time_logs)
             self.used[tid] = tuple(sorted({lg.resource for lg in task.time_logs}))
@@ -172,9 +172,9 @@ class _Pass:
                     f"task {task_label(task)} cannot end by its fixed end "
                     f"{task.end:%Y-%m-%d %H:%M}; planned as early as possible instead"
                 )
-            if task.model == "effort":
+            if task.effective_model == "effort":
                 self._place_effort(tid, est, groups, remaining)
-            elif task.model == "length":
+            elif task.effective_model == "length":
                 self._place_window(tid, est, groups, math.ceil(remaining / self.res - 1e-9), False)
             else:
                 self._place_window(tid, est, groups, math.ceil(remaining / self.res - 1e-9), True)
@@ -364,7 +364,7 @@ class _Pass:
         if hi <= lo:
             return False
         chosen = [g[0] for g in groups]
-        if task.model == "effort":
+        if task.effective_model == "effort":
             left = remaining - 1e-6
             picks: list[tuple[int, int]] = []
             i = hi - 1
@@ -390,7 +390,7 @@ class _Pass:
             self._finish(tid, runs, tuple(chosen))
             return True
         n = math.ceil(remaining / self.res - 1e-9)
-        if task.model == "length":
+        if task.effective_model == "length":
             b = hi
             while True:
                 a = b - n
@@ -439,7 +439,7 @@ def build_plan(prep: Prepared, run: _Pass, scheduler: str, seconds: float) -> Pl
         if task.time_logs:
             start = min(start, min(lg.start for lg in task.time_logs))
         end = cal.at(run.end[tid])
-        if task.time_logs and task.model == "effort" and prep.remaining[tid] <= 0:
+        if task.time_logs and task.effective_model == "effort" and prep.remaining[tid] <= 0:
             end = max(lg.end for lg in task.time_logs)
         out[tid] = TaskPlan(tid, start, end, run.used[tid], bookings)
     _containers(prep, out)

@@ -107,7 +107,7 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
         total = problem.effort_seconds(t)
         done = sum((lg.end - lg.start).total_seconds() for lg in t.time_logs)
         logged[tid] = done
-        remaining[tid] = max(total - done, 0.0) if t.model == "effort" else total
+        remaining[tid] = max(total - done, 0.0) if t.effective_model == "effort" else total
         prim = [r for r in t.resources if r in problem.resources]
         alts = [r for r in t.alternatives if r in problem.resources and r not in prim]
         missing = [r for r in (*t.resources, *t.alternatives) if r not in problem.resources]
@@ -123,9 +123,9 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
             if all(problem.resources[c].efficiency <= 0 for g in groups[tid] for c in g):
                 zero_eff.append(task_label(t))
     if no_resources:
-        raise SchedulingError(
-            "effort tasks need at least one resource; these have none: "
-            + ", ".join(no_resources)
+        warnings.append(
+            "effort tasks need a resource; these have none and are planned by length "
+            "(working time of the calendar) without anybody: " + ", ".join(no_resources)
         )
     if zero_eff:
         raise SchedulingError(
@@ -199,10 +199,10 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
         secs = remaining[tid]
         if t.milestone:
             est_slots[tid] = 0.0
-        elif t.model == "effort":
+        elif t.effective_model == "effort":
             eff = sum(problem.resources[g[0]].efficiency for g in groups[tid]) or 1.0
             est_slots[tid] = secs / res / eff
-        elif t.model == "length":
+        elif t.effective_model == "length":
             est_slots[tid] = secs / res
         else:
             est_slots[tid] = secs / res * frac

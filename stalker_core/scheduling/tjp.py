@@ -159,7 +159,7 @@ class _TaskWriter:
                 body.append("milestone")
             elif t.constraint != CONSTRAIN_BOTH:
                 secs = self.cal.to_seconds(t.timing, t.unit, t.model)
-                body.append(f"{t.model} {fmt_hours(secs)}")
+                body.append(f"{t.effective_model} {fmt_hours(secs)}")
             prim = list(t.resources) or list(t.alternatives[:1])
             alts = [a for a in t.alternatives if a not in prim]
             for r in prim:

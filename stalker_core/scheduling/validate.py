@@ -193,13 +193,13 @@ def validate_plan(problem: Problem, plan: Plan) -> ValidationReport:
                 rep.errors.append(f"milestone {t.name!r} ({tid}) has a duration")
             continue
         need = problem.effort_seconds(t)
-        if t.model == "duration" and not t.time_logs:
+        if t.effective_model == "duration" and not t.time_logs:
             if (tp.end - tp.start).total_seconds() + 1 < need:
                 rep.errors.append(f"task {t.name!r} ({tid}) is shorter than its duration")
-        elif t.model == "length" and not t.time_logs:
+        elif t.effective_model == "length" and not t.time_logs:
             if hours.working_seconds(tp.start, tp.end) + 1 < need:
                 rep.errors.append(f"task {t.name!r} ({tid}) is shorter than its length")
-        elif t.model == "effort" and plan.has_bookings and t.constraint != CONSTRAIN_BOTH:
+        elif t.effective_model == "effort" and plan.has_bookings and t.constraint != CONSTRAIN_BOTH:
             done = sum((lg.end - lg.start).total_seconds() for lg in t.time_logs)
             for rid, s, e in tp.bookings:
                 r = problem.resources.get(rid)

@@ -306,10 +306,12 @@ def test_task_depending_on_its_parent_is_a_cycle() -> None:
         NativeScheduler().schedule(pr)
 
 
-def test_effort_task_without_resources_is_refused() -> None:
-    pr = problem(task(1, "lonely", res=()), task(2, "fine"))
-    with pytest.raises(SchedulingError, match="'lonely'"):
-        NativeScheduler().schedule(pr)
+def test_effort_task_without_resources_warns_and_is_planned_by_length() -> None:
+    pr = problem(task(1, "lonely", timing=3, res=()), task(2, "fine"))
+    plan = run(pr)
+    assert any("'lonely'" in w and "no" in w for w in plan.warnings)
+    assert span(plan, 1) == (at(0), at(0, 12))
+    assert plan.tasks[1].resources == ()
 
 
 def test_no_working_hours_is_refused() -> None:

@@ -101,8 +101,23 @@ def test_native_no_longer_than_tj3_on_small_projects(seed: int) -> None:
 
 @needs_tj3
 def test_tj3_error_names_the_task() -> None:
-    with pytest.raises(TaskJugglerError, match="'lonely'"):
-        TaskJugglerScheduler().schedule(problem(task(1, "lonely", res=())))
+    pr = problem(task(1, "early bird"), task(2, "x"))
+    with pytest.raises(TaskJugglerError, match=r"User_999.*\[task 'early bird' \(id 1\)\]"):
+        _broken_schedule(pr)
+
+
+def _broken_schedule(pr: Problem) -> None:
+    sched = TaskJugglerScheduler()
+    original = sched.tjp_text
+
+    def text(problem: Problem, report: str | None = None):  # type: ignore[no-untyped-def]
+        body, lines = original(problem, report)
+        # an unknown resource in the allocation of task 1: tj3 reports it on that line
+        body = body.replace("allocate User_1\n", "allocate User_999\n", 1)
+        return body, lines
+
+    sched.tjp_text = text  # type: ignore[method-assign]
+    sched.schedule(pr)
 
 
 def test_missing_tj3_is_a_clear_error() -> None:
