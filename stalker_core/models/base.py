@@ -70,12 +70,34 @@ def _strict_constructor(self: Any, **kwargs: Any) -> None:
                 f"{cls.__name__}() needs the {key!r} argument "
                 f"(required: {', '.join(cls._required)})"
             )
+    collections = _collection_keys(cls)
     for key, value in kwargs.items():
         if key.startswith("_") or not hasattr(cls, key):
             raise StalkerTypeError(
                 f"{cls.__name__}() got an unexpected keyword argument {key!r}"
             )
+        if key in collections and not isinstance(value, list | tuple | set):
+            raise type_error(cls.__name__, key, "a list", value)
         setattr(self, key, value)
+
+
+_COLLECTIONS: dict[type, frozenset[str]] = {}
+
+
+def _collection_keys(cls: type) -> frozenset[str]:
+    """Names of the list-valued attributes of ``cls`` (relationships and proxies)."""
+    keys = _COLLECTIONS.get(cls)
+    if keys is None:
+        from sqlalchemy import inspect as sa_inspect
+
+        mapper = sa_inspect(cls)
+        names = {r.key for r in mapper.relationships if r.uselist}
+        names.update(
+            k for k, d in mapper.all_orm_descriptors.items()
+            if isinstance(d, AssociationProxy)
+        )
+        keys = _COLLECTIONS[cls] = frozenset(names)
+    return keys
 
 
 class OrderedQuery(Query[Any]):
@@ -136,12 +158,15 @@ def make_nice_name(name: str) -> str:
 
 
 def check_str(
-    cls_name: str, attr: str, value: Any, *, required: bool = True, strip: bool = True
+    cls_name: str, attr: str, value: Any, *, required: bool = True, strip: bool = True,
+    max_length: int | None = None,
 ) -> str:
     """Validate a string attribute and return it (stripped).
 
     :raises StalkerTypeError: when ``value`` is not a str (or ``None`` when optional).
-    :raises ValidationError: when ``required`` and the string is empty.
+    :raises ValidationError: when ``required`` and the string is empty, when it
+        holds a NUL character (no database stores those), or is longer than
+        ``max_length``.
     """
     if value is None and not required:
         return ""
@@ -151,6 +176,12 @@ def check_str(
         value = value.strip()
     if required and not value:
         raise value_error(cls_name, attr, "a non-empty str", value)
+    if "\x00" in value:
+        raise value_error(cls_name, attr, "a str without NUL characters", value)
+    if max_length is not None and len(value) > max_length:
+        raise value_error(
+            cls_name, attr, f"at most {max_length} characters", value[:40] + "..."
+        )
     return value
 
 
@@ -214,7 +245,7 @@ def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
     if not isinstance(value, str):
         raise type_error(cls_name, attr, "a class or a class name (str)", value)
     value = value.strip()
-    if not value or not value.isidentifier():
+    if not value or not value.isidentifier() or len(value) > 128:
         raise value_error(cls_name, attr, "a class name such as 'Task'", value)
     return value
 
@@ -242,6 +273,12 @@ def _unique_list_factory(lazy_collection: Any, creator: Any, value_attr: str, pa
 
 
 def _unique_bulk_set(proxy: Any, values: Any) -> None:
+    if not isinstance(values, list | tuple | set | frozenset) and not _is_proxy_list(values):
+        owner = type(proxy.parent.owning_class).__name__
+        raise type_error(
+            getattr(proxy.parent.owning_class, "__name__", owner), proxy.parent.key,
+            "a list", values,
+        )
     for v in values:
         proxy.append(v)
 
@@ -270,6 +307,10 @@ def unlink_association(link: Any, key: str, value: Any, sides: dict[str, str]) -
                     links.remove(link)
     finally:
         link.__dict__.pop("_unlinking", None)
+
+
+def _is_proxy_list(value: Any) -> bool:
+    return isinstance(value, _AssociationList)
 
 
 def unique_association_proxy(
@@ -365,7 +406,7 @@ class SimpleEntity(Base):
 
     @validates("name")
     def _validate_name(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value)
+        return check_str(type(self).__name__, key, value, max_length=256)
 
     @validates("description")
     def _validate_description(self, key: str, value: Any) -> str:

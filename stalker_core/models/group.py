@@ -4,7 +4,8 @@ A :class:`Permission` is one rule, ``access`` (Allow/Deny) x ``action``
 (Create/Read/Update/Delete/List) x ``class_name``; groups link to rules
 (``db.init()`` makes one Allow row per action and class, shared by groups;
 a new ``Permission(...)`` may repeat a rule, which is harmless).
-``user.can(action, target)`` (see :mod:`stalker_core.models.access`) evaluates the rules of the user's groups.
+``user.can(action, target)`` (see :mod:`stalker_core.models.access`) evaluates
+the rules of the user's groups.
 """
 
 from __future__ import annotations

@@ -23,9 +23,9 @@ from sqlalchemy.orm import (
     validates,
 )
 
-from stalker_core.exceptions import value_error
+from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base, check_instance, check_str, on_set
-from stalker_core.models.types import ensure_aware
+from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -39,7 +39,7 @@ class CodeMixin:
 
     @validates("code")
     def _validate_code(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value)
+        return check_str(type(self).__name__, key, value, max_length=256)
 
 
 class StatusMixin:
@@ -180,7 +180,21 @@ class DateRangeMixin:
 
     @property
     def duration(self) -> dt.timedelta | None:
-        """``end - start`` or ``None`` when either is missing."""
+        """``end - start`` or ``None`` when either is missing.
+
+        Setting it moves ``end`` to ``start + duration`` (``start`` defaults to now, UTC).
+        """
         if self.start is None or self.end is None:
             return None
         return self.end - self.start
+
+    @duration.setter
+    def duration(self, value: dt.timedelta) -> None:
+        cls_name = type(self).__name__
+        if not isinstance(value, dt.timedelta):
+            raise type_error(cls_name, "duration", "a datetime.timedelta", value)
+        if value <= dt.timedelta(0):
+            raise value_error(cls_name, "duration", "a positive timedelta", value)
+        if self.start is None:
+            self.start = utc_now()
+        self.end = self.start + value

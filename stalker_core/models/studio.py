@@ -79,6 +79,10 @@ class Studio(Entity, DateRangeMixin):
         super().__init__(**kwargs)
         for k, v in wh_kwargs.items():
             setattr(self, k, v)
+        if self.start is None:
+            self.start = self.now
+        if self.end is None:
+            self.end = self.start + self.timing_resolution
 
     # --- validation ---------------------------------------------------------
 

@@ -66,9 +66,15 @@ def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int
         raise PasswordError(f"User.password should be a str, not {type(password).__name__}")
     if not password:
         raise PasswordError("User.password should be a non-empty str")
+    if len(password) > 4096:
+        raise PasswordError("User.password should be at most 4096 characters")
+    try:
+        secret = password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PasswordError("User.password holds characters that cannot be encoded") from None
     salt = os.urandom(_SALT_BYTES)
     key = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
+        secret, salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
         dklen=_KEY_BYTES,
     )
     return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"

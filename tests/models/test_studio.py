@@ -99,3 +99,14 @@ def test_persisted_studio_lists_users_and_projects(session: Any) -> None:
     assert got.working_hours["mon"] == [[540, 1080]]
     assert [p.code for p in got.projects] == ["P"]
     assert [u.login for u in got.users] == ["admin"]
+
+
+def test_default_range_and_duration_setter() -> None:
+    s = Studio(name="S")
+    assert s.start == s.now and s.end - s.start == s.timing_resolution
+    s.duration = dt.timedelta(days=365)
+    assert s.end - s.start == dt.timedelta(days=365)
+    with pytest.raises(StalkerTypeError, match="Studio.duration"):
+        s.duration = 365  # type: ignore[assignment]
+    with pytest.raises(ValidationError, match="Studio.duration"):
+        s.duration = dt.timedelta(0)
