@@ -155,7 +155,10 @@ def test_demo_on_the_default_sqlite_database(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("STALKER_CONFIG", raising=False)
+    from stalker_core import config
     from stalker_core.config import user_data_dir
+
+    config.reset()  # the configuration is cached per process
 
     expected = user_data_dir() / "stalker.db"
     assert expected.is_relative_to(tmp_path)
@@ -170,3 +173,4 @@ def test_demo_on_the_default_sqlite_database(
         bind = DBSession.get_bind()
         DBSession.remove()
         bind.dispose()
+        config.reset()
