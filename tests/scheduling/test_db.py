@@ -44,7 +44,9 @@ def test_tutorial_part_v(session: Any, which: str) -> None:
     data = build_studio(session)
     studio, me = data["studio"], data["me"]
     studio.scheduler = TaskJugglerScheduler() if which == "tj3" else None
+    studio.start = NOW
     set_studio_duration(studio, dt.timedelta(days=365), now=NOW)
+    assert studio.end == NOW + dt.timedelta(days=365)
     result = schedule_studio(studio, scheduled_by=me, scheduler=studio.scheduler, now=NOW)
     session.commit()
     _sequential(data["projects"][0])
