@@ -31,7 +31,7 @@ def _problem() -> Any:
     from stalker_core.scheduling.data import Dependency
     from stalker_core.scheduling.synthetic import synthetic_problem
 
-    now = dt.datetime.now(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     pr = synthetic_problem(N_TASKS, seed=7, now=now, alternatives=0.0)
     for t in pr.tasks.values():
         t.time_logs = ()

@@ -13,9 +13,9 @@ a database error) it is rolled back and the database is as it was before.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol

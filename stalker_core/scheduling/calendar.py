@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from stalker_core.exceptions import SchedulingError
 from stalker_core.scheduling.data import WEEKDAYS, Interval
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def to_zone(name: str) -> dt.tzinfo:
@@ -175,11 +175,11 @@ class SlotCalendar:
         k = base - 1 if base else 0
         while k > 0 and work[k - 1] == work[k] - 1:
             k -= 1
-        end = n
+        block = n
         for i in range(n - 1, k - 1, -1):
             if i + 1 < n and work[i + 1] != work[i] + 1:
-                end = i + 1
-            bend[i] = end
+                block = i + 1
+            bend[i] = block
         self._days += days
 
     def _local(self, date: dt.date, minutes: int) -> dt.datetime:

@@ -223,9 +223,9 @@ def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
     from stalker_core.models import Task
     from stalker_core.models.task import task_computed_resources as tcr
 
-    tt = Task.__table__
-    rows = []
-    links = []
+    tt: Any = Task.__table__
+    rows: list[dict[str, Any]] = []
+    links: list[dict[str, int]] = []
     for tid in problem.tasks:
         tp = plan.tasks.get(tid)
         rows.append({

@@ -33,8 +33,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from stalker_core.scheduling.data import CONSTRAIN_BOTH, CONSTRAIN_END, CONSTRAIN_START, Plan
-from stalker_core.scheduling.data import Problem, TaskPlan
+from stalker_core.scheduling.data import (
+    CONSTRAIN_BOTH,
+    CONSTRAIN_END,
+    CONSTRAIN_START,
+    Plan,
+    Problem,
+    TaskPlan,
+)
 from stalker_core.scheduling.prepare import Prepared, apply_blocked, prepare, task_label
 
 Progress = Callable[[int, int], None]
@@ -181,7 +187,8 @@ class _Pass:
         if task.time_logs:
             first = min(cal.slot_floor(lg.start) for lg in task.time_logs)
             self.start[tid] = min(self.start[tid], first)
-            self.used[tid] = tuple(sorted({*self.used[tid], *(lg.resource for lg in task.time_logs)}))
+            logged_by = {lg.resource for lg in task.time_logs}
+            self.used[tid] = tuple(sorted({*self.used[tid], *logged_by}))
 
     # -- choosing among alternatives ----------------------------------------------------------
     def _key(self, task_id: int, strategy: str, cands: list[int], c: int) -> Any:
@@ -369,17 +376,14 @@ class _Pass:
             picks: list[tuple[int, int]] = []
             i = hi - 1
             while left > 0 and i >= lo:
-                any_free = False
                 for rid in chosen:
                     if self.free[rid][i]:
                         picks.append((rid, i))
                         left -= self.res * self.eff[rid]
-                        any_free = True
                 i -= 1
-                _ = any_free
             if left > 0:
                 return False
-            runs = []
+            runs: list[tuple[int, int, int]] = []
             for rid, i in sorted(picks):
                 self.free[rid][i] = 0
                 self.booked[rid] += 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from stalker_core.exceptions import CircularDependencyError, SchedulingError
 from stalker_core.scheduling.calendar import UTC, SlotCalendar
-from stalker_core.scheduling.data import Problem, TaskSpec
+from stalker_core.scheduling.data import Dependency, Problem, TaskSpec
 
 EPOCH = dt.datetime(2000, 1, 3, tzinfo=UTC)  # a Monday
 
@@ -143,27 +143,27 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
             got = leaf_cache[tid] = tuple(_leaves_under(tid, children))
         return got
 
-    declared: list[tuple[int, object]] = []
+    declared: list[tuple[int, Dependency]] = []
     for t in tasks.values():
         for d in t.depends:
             declared.append((t.id, d))
-    for tid, d in declared:
-        dep = d  # type: ignore[assignment]
-        if dep.depends_on not in tasks:  # type: ignore[attr-defined]
+    for tid, dep in declared:
+        if dep.depends_on not in tasks:
             warnings.append(
-                f"task {task_label(tasks[tid])} depends on task id {dep.depends_on} "  # type: ignore[attr-defined]
+                f"task {task_label(tasks[tid])} depends on task id {dep.depends_on} "
                 "which is not being scheduled; dependency ignored"
             )
             continue
-        group = leaves_of(dep.depends_on)  # type: ignore[attr-defined]
-        gap = problem.gap_seconds(dep)  # type: ignore[arg-type]
-        ref = DepRef(group, dep.target, math.ceil(gap / res - 1e-9),  # type: ignore[attr-defined]
-                     "duration" if dep.gap_model == "duration" else "length")  # type: ignore[attr-defined]
+        group = leaves_of(dep.depends_on)
+        gap = problem.gap_seconds(dep)
+        ref = DepRef(group, dep.target, math.ceil(gap / res - 1e-9),
+                     "duration" if dep.gap_model == "duration" else "length")
         for leaf in leaves_of(tid):
             if leaf in group:
                 raise CircularDependencyError(
-                    f"task {task_label(tasks[tid])} depends on {task_label(tasks[dep.depends_on])}"  # type: ignore[attr-defined]
-                    " which contains it (or is itself): a task cannot wait for itself"
+                    f"task {task_label(tasks[tid])} depends on "
+                    f"{task_label(tasks[dep.depends_on])} which contains it (or is itself): "
+                    "a task cannot wait for itself"
                 )
             deps[leaf].append(ref)
     succs: dict[int, list[int]] = {t: [] for t in leaves}
@@ -211,15 +211,15 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     for tid in reversed(topo):
         best = 0.0
         prio = tasks[tid].priority
-        for s in succs[tid]:
-            if tail[s] > best:
-                best = tail[s]
-            if eff_priority[s] > prio:
-                prio = eff_priority[s]
+        for nxt in succs[tid]:
+            if tail[nxt] > best:
+                best = tail[nxt]
+            if eff_priority[nxt] > prio:
+                prio = eff_priority[nxt]
         tail[tid] = est_slots[tid] + best
         eff_priority[tid] = prio
     gap_extra: dict[int, float] = {}
-    for leaf, refs in deps.items():
+    for refs in deps.values():
         for ref in refs:
             g = ref.gap_slots * (frac if ref.gap_model == "duration" else 1.0)
             for p in ref.group:

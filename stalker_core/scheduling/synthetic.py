@@ -24,7 +24,7 @@ from stalker_core.scheduling.data import (
     TimeLogEntry,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 #: pipeline steps: name, department, effort range in hours
 STEPS: tuple[tuple[str, str, tuple[int, int]], ...] = (
     ("layout", "layout", (4, 18)),
@@ -62,9 +62,8 @@ def synthetic_problem(n_tasks: int, *, seed: int = 1, now: dt.datetime | None = 
             rid = new_id()
             vac = []
             if rng.random() < 0.25:
-                s = now + dt.timedelta(days=rng.randint(5, 150))
-                s = s.replace(hour=0)
-                vac.append((s, s + dt.timedelta(days=rng.choice([3, 7, 14]))))
+                first = (now + dt.timedelta(days=rng.randint(5, 150))).replace(hour=0)
+                vac.append((first, first + dt.timedelta(days=rng.choice([3, 7, 14]))))
             resources[rid] = Resource(rid, f"{dep} artist {i + 1}",
                                       rng.choice([1.0, 1.0, 1.0, 0.8, 1.2]), vac,
                                       f"{dep}{i + 1}")
@@ -147,7 +146,10 @@ def populate(session: Any, problem: Problem) -> int:
     t_now = dt.datetime.now(UTC)
     off = (session.execute(select(func.max(md["simple_entities"].c.id))).scalar() or 0) + 1
 
-    def o(x: int | None) -> int | None:
+    def o(x: int) -> int:
+        return x + off
+
+    def o_opt(x: int | None) -> int | None:
         return None if x is None else x + off
 
     base_id = max([*problem.tasks, *problem.resources, *problem.projects, 1]) + 10 + off
@@ -191,7 +193,7 @@ def populate(session: Any, problem: Problem) -> int:
     children = problem.children_map()
     order = sorted(problem.tasks.values(), key=lambda t: (t.parent_id is not None, t.id))
     session.execute(insert(md["tasks"]), [
-        {"id": o(t.id), "project_id": o(t.project_id), "parent_id": o(t.parent_id),
+        {"id": o(t.id), "project_id": o(t.project_id), "parent_id": o_opt(t.parent_id),
          "priority": t.priority, "schedule_timing": t.timing, "schedule_unit": t.unit,
          "schedule_model": t.model, "allocation_strategy": t.strategy,
          "persistent_allocation": t.persistent, "is_milestone": t.milestone,
@@ -204,7 +206,8 @@ def populate(session: Any, problem: Problem) -> int:
             for t in problem.tasks.values() for d in t.depends]
     if deps:
         session.execute(insert(md["task_dependencies"]), deps)
-    res = [{"task_id": o(t.id), "user_id": o(r)} for t in problem.tasks.values() for r in t.resources]
+    res = [{"task_id": o(t.id), "user_id": o(r)} for t in problem.tasks.values()
+           for r in t.resources]
     if res:
         session.execute(insert(md["task_resources"]), res)
     alts = [{"task_id": o(t.id), "user_id": o(r)} for t in problem.tasks.values()

@@ -198,9 +198,9 @@ class TaskJugglerScheduler:
             if not text:
                 return None
             naive = dt.datetime.strptime(text, "%Y-%m-%d-%H:%M")
-            if tz is dt.timezone.utc:
-                return naive.replace(tzinfo=dt.timezone.utc)
-            return naive.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+            if tz is dt.UTC:
+                return naive.replace(tzinfo=dt.UTC)
+            return naive.replace(tzinfo=tz).astimezone(dt.UTC)
 
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh, delimiter=";")
@@ -214,8 +214,8 @@ class TaskJugglerScheduler:
                 tid = int(last[5:])
                 if tid not in problem.tasks:
                     continue
-                users = tuple(sorted({int(u) for u in re.findall(r"\(User_(\d+)\)",
-                                                                   row[3] if len(row) > 3 else "")}))
+                names = row[3] if len(row) > 3 else ""
+                users = tuple(sorted({int(u) for u in re.findall(r"\(User_(\d+)\)", names)}))
                 out[tid] = TaskPlan(tid, parse(row[1]), parse(row[2]), users)
         missing = [problem.tasks[t].name for t in problem.tasks if t not in out]
         if missing:

@@ -299,9 +299,9 @@ def _task_tree(task: Any) -> tuple[dict[int, TaskSpec], dict[int, str]]:
     for t in specs.values():
         for d in t.depends:
             if d.depends_on not in specs:
-                from stalker_core.models import Task
-
                 from sqlalchemy.orm import object_session
+
+                from stalker_core.models import Task
 
                 sess = object_session(task)
                 other = sess.get(Task, d.depends_on) if sess is not None else None
@@ -329,7 +329,6 @@ def to_tjp(obj: Any) -> str:
 
     if isinstance(obj, Studio):
         from stalker_core.scheduling.loader import load_problem
-
         from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler
 
         problem = load_problem(obj)
@@ -357,17 +356,14 @@ def to_tjp(obj: Any) -> str:
         _TaskWriter(specs, _calendar_of(obj), UTC, paths).write(obj.id, out, "")
         return "\n".join(out)
     if isinstance(obj, Project):
-        specs = {}
-        paths: dict[int, str] = {}
-        for t in obj.tasks:
-            specs[t.id] = task_spec(t)
-        writer = _TaskWriter(specs, DEFAULT_CALENDAR, UTC, paths)
-        out = [f"task Project_{obj.id} {quote(obj.name)} {{"]
-        for t in sorted(specs.values(), key=lambda s: s.id):
-            if t.parent_id is None or t.parent_id not in specs:
-                writer.write(t.id, out, "  ")
-        out.append("}")
-        return "\n".join(out)
+        pspecs = {t.id: task_spec(t) for t in obj.tasks}
+        writer = _TaskWriter(pspecs, DEFAULT_CALENDAR, UTC, {})
+        lines = [f"task Project_{obj.id} {quote(obj.name)} {{"]
+        for spec in sorted(pspecs.values(), key=lambda s: s.id):
+            if spec.parent_id is None or spec.parent_id not in pspecs:
+                writer.write(spec.id, lines, "  ")
+        lines.append("}")
+        return "\n".join(lines)
     raise StalkerTypeError(
         "to_tjp() takes a Studio, User, Department, Project, Task, Vacation or "
         f"WorkingHours, not {kind}"

@@ -37,7 +37,7 @@ from stalker_core.scheduling.data import (
     Problem,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EPS = dt.timedelta(seconds=1)
 
 
@@ -260,7 +260,7 @@ def _check_bookings(problem: Problem, plan: Plan, hours: _Hours, rep: Validation
             blocked[lg.resource].append((lg.start, lg.end, -t.id))
     for rid, items in per.items():
         allitems = sorted(items + blocked.get(rid, []))
-        for (s1, e1, t1), (s2, e2, t2) in zip(allitems, allitems[1:]):
+        for (_s1, e1, t1), (s2, _e2, t2) in zip(allitems, allitems[1:], strict=False):
             if s2 < e1 and (t1 >= 0 or t2 >= 0):
                 rep.errors.append(
                     f"resource {rid} is booked twice at {s2:%Y-%m-%d %H:%M} "

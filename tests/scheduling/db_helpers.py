@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def build_studio(session: Any, *, projects: int = 1) -> dict[str, Any]:

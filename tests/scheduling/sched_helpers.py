@@ -7,7 +7,7 @@ from typing import Any
 
 from stalker_core.scheduling.data import Dependency, Problem, ProjectSpec, Resource, TaskSpec
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 #: a Monday, 09:00 UTC
 MONDAY = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -32,7 +32,7 @@ def _sequential(p: dict[str, Any]) -> None:
     for t in tasks:
         assert t.computed_start is not None and t.computed_start.tzinfo is not None
         assert [u.login for u in t.computed_resources] == ["me"]
-    for a, b in zip(tasks, tasks[1:]):
+    for a, b in zip(tasks, tasks[1:], strict=False):
         assert a.computed_end <= b.computed_start
     assert tasks[-1].computed_end - tasks[-1].computed_start == dt.timedelta(hours=6)
     assert p["shot"].computed_start == tasks[0].computed_start

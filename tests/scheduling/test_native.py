@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sched_helpers import MONDAY, UTC, at, problem, task
 
 from stalker_core.exceptions import CircularDependencyError, SchedulingError
 from stalker_core.scheduling import NativeScheduler
@@ -19,8 +20,6 @@ from stalker_core.scheduling.data import (
     TimeLogEntry,
 )
 from stalker_core.scheduling.validate import validate_plan
-
-from sched_helpers import MONDAY, UTC, at, problem, task
 
 
 def run(pr: Problem, **kw: object) -> Plan:
@@ -39,7 +38,7 @@ def span(plan: Plan, tid: int) -> tuple[dt.datetime, dt.datetime]:
 def test_tutorial_tasks_are_strictly_sequential(tutorial_problem: Problem) -> None:
     plan = run(tutorial_problem)
     order = [2, 3, 4, 5, 6]
-    for a, b in zip(order, order[1:]):
+    for a, b in zip(order, order[1:], strict=False):
         assert span(plan, a)[1] <= span(plan, b)[0]
     # previs: 10 working days of 9 h from Monday 09:00 -> second Friday 18:00
     assert span(plan, 2) == (at(0), at(11, 18))
@@ -65,7 +64,8 @@ def test_custom_working_hours_and_timezone() -> None:
     plan = run(problem(task(1, timing=6), working_hours=hours, now=at(0, 0)))
     # Monday 10-12 and 13-16 = 5 h, then Tuesday 10-11
     assert span(plan, 1) == (at(0, 10), at(1, 11))
-    assert [(b[1].hour, b[2].hour) for b in plan.tasks[1].bookings] == [(10, 12), (13, 16), (10, 11)]
+    hours = [(b[1].hour, b[2].hour) for b in plan.tasks[1].bookings]
+    assert hours == [(10, 12), (13, 16), (10, 11)]
     tz = run(problem(task(1, timing=2), timezone="Europe/Istanbul", now=at(0, 0)))
     # 09:00 in Istanbul (UTC+3) is 06:00 UTC
     assert span(tz, 1) == (at(0, 6), at(0, 8))
@@ -217,7 +217,8 @@ def test_random_strategy_is_deterministic() -> None:
         )
 
     a, b = run(make()), run(make())
-    assert {t: p.resources for t, p in a.tasks.items()} == {t: p.resources for t, p in b.tasks.items()}
+    assert {t: p.resources for t, p in a.tasks.items()} == {
+        t: p.resources for t, p in b.tasks.items()}
 
 
 def test_non_persistent_allocation_switches_resources() -> None:

@@ -12,8 +12,13 @@ from sched_helpers import at, problem, task
 
 from stalker_core.exceptions import TaskJugglerError
 from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
-from stalker_core.scheduling.data import CONSTRAIN_START, Dependency, Problem, Resource
-from stalker_core.scheduling.data import TimeLogEntry
+from stalker_core.scheduling.data import (
+    CONSTRAIN_START,
+    Dependency,
+    Problem,
+    Resource,
+    TimeLogEntry,
+)
 from stalker_core.scheduling.tjp import render_problem, tj3_zone
 from stalker_core.scheduling.validate import validate_plan
 
@@ -69,7 +74,7 @@ def test_tj3_plans_the_tutorial_like_native(tutorial_problem: Problem) -> None:
     tj = TaskJugglerScheduler().schedule(tutorial_problem)
     nat = NativeScheduler().schedule(tutorial_problem)
     assert validate_plan(tutorial_problem, tj).ok
-    for a, b in zip([2, 3, 4, 5, 6], [3, 4, 5, 6]):
+    for a, b in zip([2, 3, 4, 5, 6], [3, 4, 5, 6], strict=False):
         assert tj.tasks[a].end <= tj.tasks[b].start  # type: ignore[operator]
     assert tj.tasks[6].resources == (1,)
     assert nat.makespan <= tj.makespan
