@@ -108,12 +108,12 @@ def db_max_number(session: Session | None, task: Task, take_name: str) -> int:
     key = (task.id, take_name)
     if key in known:
         return known[key]
-    with session.no_autoflush:
-        value = session.scalar(
-            select(func.max(Version.version_number)).where(
-                Version.task_id == task.id, Version.take_name == take_name
-            )
+    versions = Version.__table__
+    value = session.connection().scalar(  # Core: no ORM overhead, no autoflush
+        select(func.max(versions.c.version_number)).where(
+            versions.c.task_id == task.id, versions.c.take_name == take_name
         )
+    )
     known[key] = int(value or 0)
     return known[key]
 
@@ -150,6 +150,42 @@ def max_version_number(task: Task, take_name: str, session: Session | None) -> i
 # -- flush: lock, re-check, renumber --------------------------------------------
 
 
+def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
+    """Lock the task rows (PostgreSQL) then read the stored maxima per (task, take).
+
+    The lock and the read are two statements, so the read takes its snapshot
+    after the lock is granted (READ COMMITTED) and sees every version committed
+    by the writer we waited for. With psycopg2 both go in one round trip (a
+    multi-statement simple query: still one snapshot per statement).
+    """
+    from stalker_core.models.task import Task
+    from stalker_core.models.version import Version
+
+    conn = session.connection()
+    dialect = conn.dialect
+    versions = Version.__table__
+    tasks = Task.__table__
+    maxima_query = (
+        select(versions.c.task_id, versions.c.take_name, func.max(versions.c.version_number))
+        .where(versions.c.task_id.in_(task_ids))
+        .group_by(versions.c.task_id, versions.c.take_name)
+    )
+    if dialect.name != "postgresql":
+        return list(conn.execute(maxima_query).all())
+    if dialect.driver == "psycopg2":
+        ids = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
+        sql = (
+            f"SELECT id FROM {tasks.name} WHERE id IN ({ids}) ORDER BY id FOR UPDATE; "
+            f"SELECT task_id, take_name, max(version_number) FROM {versions.name} "
+            f"WHERE task_id IN ({ids}) GROUP BY task_id, take_name"
+        )
+        return list(conn.exec_driver_sql(sql).all())
+    conn.execute(
+        select(tasks.c.id).where(tasks.c.id.in_(task_ids)).order_by(tasks.c.id).with_for_update()
+    )
+    return list(conn.execute(maxima_query).all())
+
+
 def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
     from stalker_core.models.task import Task
     from stalker_core.models.version import Version
@@ -167,20 +203,7 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
     stored_ids = sorted({t.id for t in tasks.values() if t.id is not None})
     maxima: dict[tuple[int, str], int] = {}
     if stored_ids:
-        bind = session.get_bind()
-        with session.no_autoflush:
-            if bind.dialect.name == "postgresql":
-                session.execute(
-                    select(Task.__table__.c.id)
-                    .where(Task.__table__.c.id.in_(stored_ids))
-                    .order_by(Task.__table__.c.id)
-                    .with_for_update()
-                )
-            rows = session.execute(
-                select(Version.task_id, Version.take_name, func.max(Version.version_number))
-                .where(Version.task_id.in_(stored_ids))
-                .group_by(Version.task_id, Version.take_name)
-            ).all()
+        rows = _locked_maxima(session, stored_ids)
         maxima = {(task_id, take): int(n or 0) for task_id, take, n in rows}
         known = _known_max(session)
         locked = set(stored_ids)
