@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from stalker_core.exceptions import SchedulingError
 from stalker_core.scheduling.data import (
     CONSTRAIN_BOTH,
     CONSTRAIN_END,
@@ -107,7 +108,15 @@ class _Pass:
         step = max(1, total // 100)
         while heap:
             _, tid = heapq.heappop(heap)
-            self._place(tid)
+            try:
+                self._place(tid)
+            except SchedulingError as exc:
+                task = p.problem.tasks[tid]
+                names = [p.problem.resources[c].name for g in p.groups[tid] for c in g]
+                raise SchedulingError(
+                    f"task {task_label(task)} cannot be planned"
+                    + (f" with resources {names}" if names else "") + f": {exc}"
+                ) from exc
             if self.end[tid] > latest:
                 latest = self.end[tid]
             done += 1

@@ -324,7 +324,7 @@ def test_no_working_hours_is_refused() -> None:
 def test_resource_never_available_is_reported() -> None:
     forever = [(at(-1), at(0) + dt.timedelta(days=3000))]
     pr = problem(task(1, "stuck"), resources=[Resource(1, "away", vacations=forever)])
-    with pytest.raises(SchedulingError, match="does not fit"):
+    with pytest.raises(SchedulingError, match=r"'stuck'.*\['away'\].*does not fit"):
         NativeScheduler(max_years=2).schedule(pr)
 
 
