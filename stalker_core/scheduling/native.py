@@ -50,7 +50,8 @@ Progress = Callable[[int, int], None]
 class _Pass:
     """One scheduling pass over prepared data with a given ordering."""
 
-    def __init__(self, prep: Prepared, keys: dict[int, Any] | None = None) -> None:
+    def __init__(self, prep: Prepared, keys: dict[int, Any] | None = None,
+                 avoid: frozenset[int] = frozenset()) -> None:
         self.p = prep
         self.cal = prep.cal
         self.res = prep.problem.resolution
@@ -66,6 +67,8 @@ class _Pass:
             self.booked[rid] = 0
             self.capacity[rid] = max(1, arr.count(1))
         self.keys = keys
+        #: resources to spare when an alternative is as good (used by the optimiser)
+        self.avoid = avoid
         self.start: dict[int, int] = {}
         self.end: dict[int, int] = {}
         self.used: dict[int, tuple[int, ...]] = {}
@@ -218,6 +221,8 @@ class _Pass:
         out = []
         for cands in groups:
             options = [c for c in cands if c not in taken] or cands
+            if self.avoid and len(options) > 1:
+                options = [c for c in options if c not in self.avoid] or options
             if len(options) == 1:
                 pick = options[0]
             else:

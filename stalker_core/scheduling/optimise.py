@@ -52,10 +52,15 @@ def improve(
     stale = 0
     current = best
     noise = 0.0
+    avoid: frozenset[int] = frozenset()
+    has_alternatives = any(len(g) > 1 for gs in prep.groups.values() for g in gs)
     while True:
         if time.perf_counter() + last_pass > deadline:
             break
         started = time.perf_counter()
+        if has_alternatives and stale and stale % 6 == 0:
+            # spare the busiest resource when its alternatives can do the work
+            avoid = frozenset() if len(avoid) >= 6 else avoid | {_busiest(best, avoid)}
         if stale >= 4 and stale % 2 == 0:
             # diversify: the critical-path rule with seeded noise, then justify from there
             amp = 0.05 + 0.02 * min(stale, 20)
@@ -65,7 +70,7 @@ def improve(
             # backward (right-justify) then forward (left-justify) pass
             fwd_start = _backward_order(prep, current, rng, noise)
             keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
-        run = _Pass(prep, keys)
+        run = _Pass(prep, keys, avoid)
         run.run()
         last_pass = time.perf_counter() - started
         passes += 1
@@ -81,6 +86,16 @@ def improve(
             current = run if stale % 3 else best
             noise = min(0.5, 0.02 * stale)
     return best, passes
+
+
+def _busiest(run: Any, skip: frozenset[int]) -> int:
+    """The resource with the most booked slots in ``run`` (not in ``skip``)."""
+    busy: dict[int, int] = {}
+    for runs in run.runs.values():
+        for rid, a, b in runs:
+            busy[rid] = busy.get(rid, 0) + b - a
+    order = sorted(busy, key=lambda r: (-busy[r], r))
+    return next((r for r in order if r not in skip), order[0] if order else -1)
 
 
 def _backward_order(prep: Prepared, run: Any, rng: random.Random, noise: float
