@@ -110,12 +110,13 @@ def peer_setup(url: str, *, init: bool = True) -> Any:
     import warnings
 
     warnings.simplefilter("ignore")
-    from stalker import db as sdb
     from stalker.db.session import DBSession
+    from stalker.db.setup import init as peer_init
+    from stalker.db.setup import setup as peer_db_setup
 
-    sdb.setup({"sqlalchemy.url": url})
+    peer_db_setup({"sqlalchemy.url": url})
     if init:
-        sdb.init()
+        peer_init()
     return DBSession
 
 
@@ -225,7 +226,7 @@ def run_once(module_path: str | os.PathLike[str], row: str, lib: str, url: str) 
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise RuntimeError(f"{row} [{lib}] failed: " + " | ".join(tail))
+        raise RuntimeError(f"[{lib}] " + " | ".join(tail))
     last = proc.stdout.strip().splitlines()[-1]
     return float(json.loads(last)["seconds"])
 
@@ -282,14 +283,15 @@ def print_table(results: Sequence[Result], title: str = "stalker_core vs Stalker
 
     table = Table(title=title)
     for col in ("row", "backend", "ours (median)", "Stalker (median)", "ratio (x faster)", "n"):
-        table.add_column(col, justify="left" if col in ("row", "backend") else "right")
+        left = col in ("row", "backend")
+        table.add_column(col, justify="left" if left else "right", no_wrap=not left or None)
     for r in results:
         ratio = r.ratio
         table.add_row(
             r.row, r.backend, _fmt(r.ours_median), _fmt(r.peer_median),
             "-" if ratio is None else f"{ratio:.1f}x", f"{len(r.ours)}/{len(r.peer)}",
         )
-    console = Console()
+    console = Console(width=max(120, Console().width))
     console.print(table)
     for r in results:
         for err in r.errors:

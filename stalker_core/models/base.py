@@ -251,17 +251,47 @@ def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
 
 
 class _UniqueAssociationList(_AssociationList[Any]):
-    """An association-proxy list where appending a present member is a no-op."""
+    """An association-proxy list where appending a present member is a no-op.
+
+    Membership is tracked in a set of ids, rebuilt when the underlying
+    collection changed behind the proxy's back (other length or list), so a
+    bulk of appends stays linear.
+    """
+
+    _seen_key: tuple[int, int] | None = None
+    _seen_ids: set[int]
+
+    def _seen(self) -> set[int]:
+        col = self.col
+        key = (id(col), len(col))
+        if self._seen_key != key:
+            self._seen_ids = {id(self._get(link)) for link in col}
+            self._seen_key = key
+        return self._seen_ids
+
+    def _note(self, value: Any) -> None:
+        col = self.col
+        self._seen_ids.add(id(value))
+        self._seen_key = (id(col), len(col))
 
     def append(self, value: Any) -> None:
-        if value in self:
+        if id(value) in self._seen():
             return
         super().append(value)
+        self._note(value)
 
     def insert(self, i: int, value: Any) -> None:
-        if value in self:
+        if id(value) in self._seen():
             return
         super().insert(i, value)
+        self._note(value)
+
+    def __contains__(self, value: object) -> bool:
+        return id(value) in self._seen()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._seen_key = None
+        super().__setitem__(index, value)
 
     def __repr__(self) -> str:
         return repr(list(self))

@@ -36,7 +36,8 @@ class ClientUser(Base):
     )
     role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
     client: Mapped[Client] = relationship(back_populates="user_roles")
-    user: Mapped[User] = relationship(back_populates="client_roles")
+    # joined: ``client.users`` is one query, not one per member
+    user: Mapped[User] = relationship(back_populates="client_roles", lazy="joined")
     role: Mapped[Role | None] = relationship()
 
     @validates("client", "user", "role")

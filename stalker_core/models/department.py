@@ -34,7 +34,8 @@ class DepartmentUser(Base):
     )
     role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
     department: Mapped[Department] = relationship(back_populates="user_roles")
-    user: Mapped[User] = relationship(back_populates="department_roles")
+    # joined: ``department.users`` is one query, not one per member
+    user: Mapped[User] = relationship(back_populates="department_roles", lazy="joined")
     role: Mapped[Role | None] = relationship()
 
     @validates("department", "user", "role")

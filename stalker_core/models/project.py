@@ -60,7 +60,8 @@ class ProjectUser(Base):
     role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
     rate: Mapped[float] = mapped_column(default=0.0)
     project: Mapped[Project] = relationship(back_populates="user_roles")
-    user: Mapped[User] = relationship(back_populates="project_roles")
+    # joined: ``project.users`` is one query, not one per member
+    user: Mapped[User] = relationship(back_populates="project_roles", lazy="joined")
     role: Mapped[Role | None] = relationship()
 
     @validates("project", "user", "role")

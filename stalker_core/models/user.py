@@ -20,7 +20,7 @@ from sqlalchemy import String
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from stalker_core.exceptions import PasswordError, type_error, value_error
+from stalker_core.exceptions import PasswordError, StalkerTypeError, type_error, value_error
 from stalker_core.models.base import (
     Entity,
     check_instance,
@@ -105,13 +105,14 @@ class User(Entity):
     :param login: letters, digits and ``._@-``, e.g. ``"eoyilmaz"``.
     :param email: an e-mail address (stored lower-case).
     :param password: stored only as a salted scrypt hash.
+    :param password_hash: instead of ``password``: a hash made by :func:`hash_password`.
     :param departments, groups, projects, clients: lists of those.
     :param efficiency: >= 0 (1.0 = nominal), used by the scheduler.
     :param rate: cost per hour, >= 0.
     """
 
     __tablename__ = "users"
-    _required: ClassVar[tuple[str, ...]] = ("name", "login", "email", "password")
+    _required: ClassVar[tuple[str, ...]] = ("name", "login", "email")
     id: Mapped[int] = fk_id("simple_entities")
     login: Mapped[str] = mapped_column(String(256), unique=True)
     email: Mapped[str] = mapped_column(String(256), unique=True)
@@ -162,6 +163,11 @@ class User(Entity):
     )
 
     def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("password") is None and kwargs.get("password_hash") is None:
+            raise StalkerTypeError(
+                "User() needs the 'password' argument (or 'password_hash', a hash made by "
+                "hash_password(), e.g. when importing users)"
+            )
         kwargs.setdefault("efficiency", 1.0)
         kwargs.setdefault("rate", 0.0)
         super().__init__(**kwargs)
