@@ -6,6 +6,10 @@ Each row runs the same workload on stalker_core (``ours``) and on Stalker
 * ``bulk 100 shots x 20 tasks``: one project (stored beforehand), 100 shots
   with 20 tasks each, a dependency chain inside each shot plus a fan-in on the
   last task, one resource per task out of 20 users, all in ONE commit;
+* ``bulk ..., TaskBatch``: the same rows through
+  :class:`stalker_core.models.task_bulk.TaskBatch` (same checks, statuses and
+  roll-ups, a few multi-row INSERTs); the peer column is the same Stalker run
+  (Stalker has no bulk API);
 * ``query WIP tasks of a user``: the WIP tasks of one user in that project
   (every 5th task is WIP), 20 times on freshly expired objects;
 * ``roll-up after one leaf changes``: a 2,000-task project (root container ->
@@ -90,8 +94,35 @@ def ours_bulk(url: str) -> float:
     return t.seconds
 
 
+def ours_bulk_batch(url: str) -> float:
+    """The same rows through :class:`TaskBatch` (validated, a few multi-row INSERTs)."""
+    from stalker_core.models.task_bulk import TaskBatch
+
+    s, project, users = _ours_base(url)
+    with Timer() as t:
+        batch = TaskBatch(project)
+        for i in range(SHOTS):
+            shot = batch.add(kind="Shot", code=f"SH{i:04d}")
+            tasks: list[Any] = []
+            for k in range(TASKS_PER_SHOT):
+                tasks.append(
+                    batch.add(
+                        f"Task {k}",
+                        parent=shot,
+                        resources=[users[k % USERS]],
+                        depends_on=[tasks[j] for j in _deps(k)],
+                        schedule_timing=2,
+                        schedule_unit="d",
+                    )
+                )
+        batch.insert(s)
+        s.commit()
+    return t.seconds
+
+
 def ours_query(url: str) -> float:
-    from stalker_core.models import Status, Task, User
+    from stalker_core.models import User
+    from stalker_core.models.task_queries import tasks_of_user
     from stalker_core.models.task_status import get_status
 
     s, project, users = _ours_base(url)
@@ -105,13 +136,10 @@ def ours_query(url: str) -> float:
     s.remove()
     with Timer() as t:
         user = s.get(User, uid)
-        wip = s.query(Status).filter_by(code="WIP").one()
         for _ in range(20):
-            found = (
-                s.query(Task).filter(Task.resources.contains(user)).filter(Task.status == wip).all()
-            )
+            found = tasks_of_user(s, user, ["WIP"])
             s.expire_all()
-    assert len(found) == SHOTS // 5 * 1 or found, len(found)
+    assert len(found) == SHOTS, len(found)
     return t.seconds
 
 
@@ -230,7 +258,7 @@ def peer_query(url: str) -> float:
                 s.query(Task).filter(Task.resources.contains(user)).filter(Task.status == wip).all()
             )
             s.expire_all()
-    assert found, len(found)
+    assert len(found) == SHOTS, len(found)
     return t.seconds
 
 
@@ -267,6 +295,8 @@ def peer_rollup(url: str) -> float:
 
 ROWS: list[Row] = [
     Row(name="bulk 100 shots x 20 tasks (1 commit)", ours=ours_bulk, peer=peer_bulk),
+    Row(name="bulk 100 shots x 20 tasks, TaskBatch (1 commit)", ours=ours_bulk_batch,
+        peer=peer_bulk),
     Row(name="query WIP tasks of a user (x20)", ours=ours_query, peer=peer_query),
     Row(name="roll-up after one leaf changes (2000 tasks)", ours=ours_rollup, peer=peer_rollup),
 ]

@@ -126,13 +126,15 @@ class Task(Entity, StatusMixin, DateRangeMixin):
 
     def __init__(self, **kwargs: Any) -> None:
         # roll-ups and statuses are settled once at the end (and at flush), not per keyword
-        self.__dict__["_constructing"] = True
-        self.schedule_seconds_cache = 0.0
-        self.total_logged_seconds_cache = 0.0
-        self.completed_seconds_cache = 0.0
-        self.child_count = 0
+        # Defaults and caches of a new object go straight into its state: they
+        # are valid by construction and a pending row is INSERTed from its
+        # state, so no attribute events are needed for them (bulk creation).
+        d = self.__dict__
+        d["_constructing"] = True
+        d.update(_CACHE_ZERO)
         for key, value in _DEFAULTS.items():
-            kwargs.setdefault(key, value)
+            if key not in kwargs:
+                d[key] = value
         parent = kwargs.pop("parent", None)
         project = kwargs.pop("project", None)
         depends_on = kwargs.pop("depends_on", None)
@@ -389,6 +391,13 @@ ALLOCATION_STRATEGIES: tuple[str, ...] = (
     "order",
     "random",
 )
+
+_CACHE_ZERO: dict[str, Any] = {
+    "schedule_seconds_cache": 0.0,
+    "total_logged_seconds_cache": 0.0,
+    "completed_seconds_cache": 0.0,
+    "child_count": 0,
+}
 
 _DEFAULTS: dict[str, Any] = {
     "priority": 500,

@@ -216,12 +216,54 @@ def derive_code(codes: Iterable[str]) -> str | None:
 
 
 def refresh_container(task: Task) -> None:
-    """Re-derive ``task``'s status from its children (loads them when needed)."""
+    """Re-derive ``task``'s status from its children's."""
     if not task.child_count:
         return
-    code = derive_code(_effective_code(c) for c in task.children)
+    code = derive_code(child_codes(task))
     if code is not None and code != code_of(task):
         set_status(task, code)
+
+
+def child_codes(task: Task) -> list[str]:
+    """The status codes of ``task``'s children without loading them as objects.
+
+    A loaded ``children`` collection is used as it is. Otherwise one query
+    reads ``(id, status_id)`` of the stored children, and the children that
+    are in the session (changed, moved in or out, new) count with their
+    in-memory state: the result is right before a flush too.
+    """
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm.util import identity_key
+
+    from stalker_core.models.task import Task
+
+    state = sa_inspect(task)
+    session = object_session(task)
+    if session is None or state.key is None or "children" in state.dict:
+        return [_effective_code(c) for c in task.children]
+    pid = state.key[1][0]
+    tbl = Task.__table__
+    with session.no_autoflush:
+        rows = session.execute(
+            select(tbl.c.id, tbl.c.status_id).where(tbl.c.parent_id == pid)
+        ).all()
+    codes: list[str] = []
+    seen: set[int] = set()
+    for cid, sid in rows:
+        seen.add(cid)
+        obj = session.identity_map.get(identity_key(Task, cid))
+        if obj is not None:
+            if "parent" in obj.__dict__ and obj.__dict__["parent"] is not task:
+                continue  # moved away, not flushed yet
+            codes.append(_effective_code(obj))
+        else:
+            found = status_by_id(session, sid)
+            codes.append(found.code if found is not None else "RTS")
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, Task) and obj.__dict__.get("parent") is task:
+            if obj.id is None or obj.id not in seen:
+                codes.append(_effective_code(obj))
+    return codes
 
 
 def _queue(session: Session) -> set[Task]:
@@ -252,16 +294,19 @@ def parent_changed(parent: Task | None) -> None:
 def set_status(task: Task, code: str) -> None:
     """Set ``task``'s status to ``code``; move dependents and the parent accordingly."""
     session = session_of(task)
-    old = code_of(task)
-    task.status = get_status(session, code)
-    if old == code:
-        return
-    if old is not None and not session.info.get(_BULK_KEY):
-        _dependents_react(task, old, code)
-    parent_changed(task.parent)
+    with session.no_autoflush:  # one flush at the end, not one per lazy load
+        old = code_of(task)
+        task.status = get_status(session, code)
+        if old == code:
+            return
+        if old is not None and not session.info.get(_BULK_KEY):
+            _dependents_react(task, old, code)
+        parent_changed(task.parent)
 
 
 def _dependents_react(task: Task, old: str, new: str) -> None:
+    if all(satisfied(old, t) == satisfied(new, t) for t in ("onend", "onstart")):
+        return  # no dependent can move: do not even load them
     for td in list(task.task_dependent_of):
         target = td.dependency_target or "onend"
         was, now = satisfied(old, target), satisfied(new, target)

@@ -16,6 +16,7 @@ cannot overbook either.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DDL, ForeignKey, event, select
@@ -69,17 +70,18 @@ class TimeLog(Entity, DateRangeMixin):
                 f"TimeLog.task should be a leaf task; {task.name!r} is a container "
                 "(log time on one of its children)"
             )
-        check_dependencies_allow(task, start)
-        task_workflow.check_action(task, "log time")
         session = object_session(task) or object_session(resource)
-        if session is not None:
-            check_overbooking(session, resource, start, end)
-        kwargs.setdefault("name", f"{resource.name} on {task.name}")
-        self._flush_checked = session is not None
-        super().__init__(**kwargs)
-        task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds())
-        if object_session(task) is not None:
-            task_workflow.time_logged(task)
+        with session.no_autoflush if session is not None else nullcontext():
+            check_dependencies_allow(task, start)
+            task_workflow.check_action(task, "log time")
+            if session is not None:
+                check_overbooking(session, resource, start, end)
+            kwargs.setdefault("name", f"{resource.name} on {task.name}")
+            self._flush_checked = session is not None
+            super().__init__(**kwargs)
+            task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds())
+            if object_session(task) is not None:
+                task_workflow.time_logged(task)
 
     @validates("task")
     def _validate_task(self, key: str, value: Any) -> Any:

@@ -1,0 +1,61 @@
+"""Fast task look-ups for task lists (a user's tasks by status, ...).
+
+The queries join the link tables directly and filter by primary keys taken
+from the identity of the given objects, so they neither reload an expired
+user nor build correlated sub-queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stalker_core.exceptions import type_error
+from stalker_core.models.task_status import get_status
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import scoped_session
+
+    from stalker_core.models.task import Task
+    from stalker_core.models.user import User
+
+
+def _pk(obj: Any) -> Any:
+    state = sa_inspect(obj)
+    if state.key is not None:
+        return state.key[1][0]
+    return obj.id
+
+
+def tasks_of_user(
+    session: Session | scoped_session,
+    user: User,
+    statuses: Iterable[str] = ("WIP",),
+    *,
+    project: Any = None,
+) -> list[Task]:
+    """The tasks ``user`` is a resource of, in one of the status ``statuses``.
+
+    :param statuses: status codes, e.g. ``("WIP", "HREV")``.
+    :param project: only this project's tasks, when given.
+    """
+    from stalker_core.models.task import Task, task_resources
+    from stalker_core.models.user import User
+
+    if not isinstance(user, User):
+        raise type_error("tasks_of_user", "user", "a User", user)
+    real = session() if callable(session) and not isinstance(session, Session) else session
+    status_ids = [_pk(get_status(real, code)) for code in statuses]
+    stmt = (
+        select(Task)
+        .join(task_resources, task_resources.c.task_id == Task.id)
+        .where(task_resources.c.user_id == _pk(user), Task.status_id.in_(status_ids))
+        .order_by(Task.id)
+    )
+    if project is not None:
+        stmt = stmt.where(Task.project_id == _pk(project))
+    return list(real.scalars(stmt).all())

@@ -1,0 +1,119 @@
+"""TaskBatch: bulk creation gives the same rows, statuses and roll-ups (both DBs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from test_prod_support import Prod, prod  # noqa: F401 - fixture
+
+from stalker_core.exceptions import CircularDependencyError, StalkerTypeError, ValidationError
+
+
+def _build(prod: Prod, batch: Any, shots: int = 3, per_shot: int = 4) -> list[Any]:
+    out = []
+    for i in range(shots):
+        shot = batch.add(kind="Shot", code=f"SH{i:03d}")
+        prev: list[Any] = []
+        for k in range(per_shot):
+            prev.append(
+                batch.add(
+                    f"Task {k}", parent=shot, resources=[prod.users[k % 3]],
+                    depends_on=prev[-1:], schedule_timing=k + 1, schedule_unit="h",
+                )
+            )
+        out.append((shot, prev))
+    return out
+
+
+def test_batch_matches_the_object_model(prod: Prod) -> None:
+    from stalker_core.models import Shot, Task
+    from stalker_core.models.task_bulk import TaskBatch
+    from stalker_core.models.task_rollup import recompute_rollups
+
+    batch = TaskBatch(prod.project)
+    built = _build(prod, batch)
+    statements: list[str] = []
+    bind = prod.session.get_bind()
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(bind, "before_cursor_execute", listener)
+    ids = batch.insert(prod.session)
+    event.remove(bind, "before_cursor_execute", listener)
+    prod.session.commit()
+    assert len(ids) == 3 * 5
+    if bind.dialect.name == "postgresql":  # multi-row INSERTs, not one per task
+        assert len([s for s in statements if s.startswith("INSERT")]) <= 8
+    prod.session.expire_all()
+    shot = prod.session.scalars(select(Shot).filter_by(code="SH001")).one()
+    assert shot.name == "SH001" and shot.project is prod.project
+    assert [t.name for t in shot.children] == ["Task 0", "Task 1", "Task 2", "Task 3"]
+    t0, t1 = shot.children[0], shot.children[1]
+    assert (t0.status.code, t1.status.code, shot.status.code) == ("RTS", "WFD", "RTS")
+    assert t1.depends_on == [t0] and t0.resources == [prod.users[0]]
+    assert shot.schedule_seconds == (1 + 2 + 3 + 4) * 3600 and shot.child_count == 4
+    assert t1.status_list.target_entity_type == "Task"
+    before = {t.id: (t.schedule_seconds, t.total_logged_seconds) for t in prod.session.scalars(
+        select(Task).where(Task.project_id == prod.project.id))}
+    recompute_rollups(prod.session, prod.project)
+    after = {t.id: (t.schedule_seconds, t.total_logged_seconds) for t in prod.session.scalars(
+        select(Task).where(Task.project_id == prod.project.id))}
+    assert before == after
+    # the bulk rows behave like any task afterwards
+    from test_prod_support import at
+
+    from stalker_core.models import TimeLog
+
+    TimeLog(task=t0, resource=prod.me, start=at(2, 9), end=at(2, 10))
+    prod.session.commit()
+    assert shot.status.code == "WIP" and built
+
+
+def test_batch_under_a_stored_parent(prod: Prod) -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task_bulk import TaskBatch
+
+    root = Task(name="Root", project=prod.project, schedule_timing=7)
+    prod.session.add(root)
+    prod.session.commit()
+    batch = TaskBatch(prod.project)
+    batch.add("A", parent=root, schedule_timing=2)
+    batch.add("B", parent=root, schedule_timing=3)
+    batch.insert(prod.session)
+    prod.session.commit()
+    prod.session.expire_all()
+    assert root.child_count == 2 and root.schedule_seconds == 5 * 3600
+    assert [c.name for c in root.children] == ["A", "B"] and root.status.code == "RTS"
+
+
+def test_batch_refuses_bad_input_and_cycles(prod: Prod) -> None:
+    from stalker_core.models import Shot
+    from stalker_core.models.task_bulk import TaskBatch
+
+    batch = TaskBatch(prod.project)
+    with pytest.raises(ValidationError, match="schedule_unit should be one of"):
+        batch.add("X", schedule_unit="days")
+    with pytest.raises(ValidationError, match="0 or more"):
+        batch.add("X", schedule_timing=-2)
+    with pytest.raises(StalkerTypeError, match="resources should be a list of stored User"):
+        batch.add("X", resources=["bob"])
+    with pytest.raises(ValidationError, match="Shot.code should be a non-empty str"):
+        batch.add(kind="Shot")
+    batch.add(kind="Shot", code="S1")
+    with pytest.raises(ValidationError, match="used twice"):
+        batch.add(kind="Shot", code="S1")
+    a = batch.add("A")
+    b = batch.add("B", depends_on=[a])
+    a.depends_on.append(b)
+    with pytest.raises(CircularDependencyError, match="circular dependency"):
+        batch.insert(prod.session)
+    prod.session.rollback()
+    assert prod.session.scalars(select(Shot)).all() == []
+
+    prod.session.add(Shot(code="S9", project=prod.project))
+    prod.session.commit()
+    batch = TaskBatch(prod.project)
+    batch.add(kind="Shot", code="S9")
+    with pytest.raises(ValidationError, match="already exists"):
+        batch.insert(prod.session)
+    prod.session.rollback()
