@@ -67,15 +67,17 @@ def _ours_project(url: str) -> tuple[Any, Any, list[Any]]:
 
     s = ours_setup(url)
     repo = Repository(
-        name="Repo", code="R", linux_path="/mnt/M/jobs", macos_path="/Volumes/M/jobs",
+        name="Repo",
+        code="R",
+        linux_path="/mnt/M/jobs",
+        macos_path="/Volumes/M/jobs",
         windows_path="M:/jobs",
     )
     tpl = FilenameTemplate(
         name="Task Template", target_entity_type="Task", path=TASK_PATH, filename=TASK_FILENAME
     )
-    project = Project(
-        name="Bench", code="BENCH", repositories=[repo], structure=Structure(name="S", templates=[tpl])
-    )
+    structure = Structure(name="S", templates=[tpl])
+    project = Project(name="Bench", code="BENCH", repositories=[repo], structure=structure)
     s.add(project)
     s.commit()
     tasks = []
@@ -154,15 +156,17 @@ def _peer_project(url: str) -> tuple[Any, Any, list[Any]]:
 
     s = _peer_setup(url)
     repo = Repository(
-        name="Repo", code="R", linux_path="/mnt/M/jobs", macos_path="/Volumes/M/jobs",
+        name="Repo",
+        code="R",
+        linux_path="/mnt/M/jobs",
+        macos_path="/Volumes/M/jobs",
         windows_path="M:/jobs",
     )
     tpl = FilenameTemplate(
         name="Task Template", target_entity_type="Task", path=TASK_PATH, filename=TASK_FILENAME
     )
-    project = Project(
-        name="Bench", code="BENCH", repositories=[repo], structure=Structure(name="S", templates=[tpl])
-    )
+    structure = Structure(name="S", templates=[tpl])
+    project = Project(name="Bench", code="BENCH", repositories=[repo], structure=structure)
     s.add(project)
     s.commit()
     tasks = []
@@ -346,8 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         ratio = r.ratio
         table.add_row(
-            r.row, r.backend, _fmt(r.ours_median), _fmt(r.peer_median),
-            "-" if ratio is None else f"{ratio:.1f}x", f"{len(r.ours)}/{len(r.peer)}",
+            r.row,
+            r.backend,
+            _fmt(r.ours_median),
+            _fmt(r.peer_median),
+            "-" if ratio is None else f"{ratio:.1f}x",
+            f"{len(r.ours)}/{len(r.peer)}",
         )
     if rates:
         table.add_row(
@@ -361,8 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     if rates:
         console.print(
-            f"8-process numbers exactly 1..{PROCESSES * PER_PROCESS}: "
-            f"{'yes' if correct else 'NO'}"
+            f"8-process numbers exactly 1..{PROCESSES * PER_PROCESS}: {'yes' if correct else 'NO'}"
         )
     for r in results:
         for err in r.errors:

@@ -59,7 +59,7 @@ class FilenameTemplate(Entity):
         if value:
             from stalker_core.templates import default_engine
 
-            default_engine().compile(value, self.template_name(key))
+            default_engine().check_syntax(value, self.template_name(key))
         return value
 
     def template_name(self, part: str) -> str:

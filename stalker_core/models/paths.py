@@ -94,7 +94,7 @@ def split_repo_var(path: str) -> tuple[str, str] | None:
     if m is None:
         return None
     key = m.group("braced") or m.group("plain")
-    rest = path[m.end():]
+    rest = path[m.end() :]
     if rest and not rest.startswith(("/", "\\")):
         return None
     return key, rest.lstrip("/\\")
@@ -110,7 +110,7 @@ def relative_to(path: str, root: str, *, case_insensitive: bool = False) -> str 
         return ""
     prefix = r if r.endswith("/") else r + "/"
     if p.startswith(prefix):
-        return path[len(prefix):].rstrip("/")
+        return path[len(prefix) :].rstrip("/")
     return None
 
 

@@ -180,9 +180,7 @@ def register_all_env_vars(session: Session | scoped_session | None = None) -> in
     """
     session = session if session is not None else DBSession
     attr = _OS_ATTR[current_os()]
-    rows = session.execute(
-        select(Repository.id, Repository.code, getattr(Repository, attr))
-    ).all()
+    rows = session.execute(select(Repository.id, Repository.code, getattr(Repository, attr))).all()
     for repo_id, code, path in rows:
         _export(repo_id, code, path or "")
     return len(rows)
@@ -196,9 +194,7 @@ def _all_repos(session: Session | scoped_session | None) -> list[Repository]:
     return list(session.scalars(select(Repository)).all())
 
 
-def find_repo(
-    path: str, session: Session | scoped_session | None = None
-) -> Repository | None:
+def find_repo(path: str, session: Session | scoped_session | None = None) -> Repository | None:
     """Return the repository containing ``path``, or ``None``.
 
     ``path`` may be in the Linux, macOS or Windows form of any repository

@@ -73,7 +73,7 @@ class Structure(Entity):
         if value.strip():
             from stalker_core.templates import default_engine
 
-            default_engine().compile(value, f"Structure {getattr(self, 'name', None)!r}.{key}")
+            default_engine().check_syntax(value, f"Structure {getattr(self, 'name', None)!r}.{key}")
         return value
 
     @validates("templates")

@@ -32,10 +32,10 @@ from stalker_core.exceptions import (
     type_error,
     value_error,
 )
+from stalker_core.models import version_numbering as numbering
 from stalker_core.models.base import Base, Entity, check_str, fk_id, make_nice_name
 from stalker_core.models.paths import join_path
 from stalker_core.models.task import Task
-from stalker_core.models import version_numbering as numbering
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
@@ -83,9 +83,7 @@ class Version(Entity):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     take_name: Mapped[str] = mapped_column(String(256), default="Main")
     version_number: Mapped[int] = mapped_column(default=1)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("versions.id", ondelete="SET NULL")
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
     is_published: Mapped[bool] = mapped_column(default=False)
     created_with: Mapped[str | None] = mapped_column(String(256))
     #: repository-independent path and filename (rendered from the templates)
@@ -204,7 +202,9 @@ class Version(Entity):
         value = check_str("Version", key, value)
         if not _TAKE_RE.match(value):
             raise value_error(
-                "Version", key, "letters, digits, '_' or '-' only (it is part of file names)",
+                "Version",
+                key,
+                "letters, digits, '_' or '-' only (it is part of file names)",
                 value,
             )
         if getattr(self, "_ready", False) and self._auto_number and self.id is None:
@@ -475,7 +475,8 @@ class Version(Entity):
     def __repr__(self) -> str:
         project = self.task.project if self.task is not None else None
         code = f"{project.code}_" if project is not None and project.code else ""
-        return f"<{code}{self.nice_name}_v{self.version_number:03d} ({self.entity_type or 'Version'})>"
+        kind = self.entity_type or "Version"
+        return f"<{code}{self.nice_name}_v{self.version_number:03d} ({kind})>"
 
 
 numbering.install_listeners()

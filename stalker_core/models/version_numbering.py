@@ -175,8 +175,8 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     if dialect.driver == "psycopg2":
         ids = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
         sql = (
-            f"SELECT id FROM {tasks.name} WHERE id IN ({ids}) ORDER BY id FOR UPDATE; "
-            f"SELECT task_id, take_name, max(version_number) FROM {versions.name} "
+            f"SELECT id FROM {Task.__tablename__} WHERE id IN ({ids}) ORDER BY id FOR UPDATE; "
+            f"SELECT task_id, take_name, max(version_number) FROM {Version.__tablename__} "
             f"WHERE task_id IN ({ids}) GROUP BY task_id, take_name"
         )
         return list(conn.exec_driver_sql(sql).all())
@@ -187,7 +187,6 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
 
 
 def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
-    from stalker_core.models.task import Task
     from stalker_core.models.version import Version
 
     versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
@@ -216,7 +215,7 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
         fixed = {v.version_number for v in members if not getattr(v, "_auto_number", False)}
         auto = sorted(
             (v for v in members if getattr(v, "_auto_number", False)),
-            key=lambda v: (v.version_number or 0),
+            key=lambda v: v.version_number or 0,
         )
         if not auto:
             continue

@@ -69,9 +69,7 @@ def version_context(version: Version) -> dict[str, Any]:
     return ctx
 
 
-def check_rendered_path(
-    rendered: str, repositories: list[Repository], *, what: str
-) -> str:
+def check_rendered_path(rendered: str, repositories: list[Repository], *, what: str) -> str:
     """Normalise a rendered directory path and make sure it stays inside a repository.
 
     Accepted forms: ``$REPO<id|code>/...`` naming one of ``repositories``, a

@@ -22,7 +22,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateAssertionError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -104,6 +110,11 @@ class TemplateEngine:
                 return tpl
         try:
             tpl = self.environment.from_string(source)
+        except TemplateAssertionError as exc:
+            raise TemplateRenderError(
+                f"template {name} line {exc.lineno}: {exc.message} (a filter or test that "
+                "this environment does not have; is the plugin providing it loaded?)"
+            ) from exc
         except TemplateSyntaxError as exc:
             raise TemplateRenderError(
                 f"template {name} has a syntax error on line {exc.lineno}: {exc.message}; "
@@ -114,6 +125,22 @@ class TemplateEngine:
             if len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return tpl
+
+    def check_syntax(self, source: str, name: str = "<template>") -> None:
+        """Parse ``source`` only (filters and tests are resolved when rendering).
+
+        Used by model validators: a template may use a plugin's filter even in a
+        process where that plugin is not loaded.
+
+        :raises TemplateRenderError: on a syntax error, naming the template and line.
+        """
+        try:
+            self.environment.parse(source)
+        except TemplateSyntaxError as exc:
+            raise TemplateRenderError(
+                f"template {name} has a syntax error on line {exc.lineno}: {exc.message}; "
+                f"source: {source!r}"
+            ) from exc
 
     def render(self, source: str, context: Mapping[str, Any], name: str = "<template>") -> str:
         """Render ``source`` with ``context``.

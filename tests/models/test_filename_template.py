@@ -50,3 +50,11 @@ def test_stored_and_loaded(session: Any) -> None:
         "$REPO1/x",
         "{{ a }}",
     )
+
+
+def test_template_may_use_a_plugin_filter() -> None:
+    from stalker_core.templates import build_engine
+
+    tpl = FilenameTemplate(name="p", target_entity_type="Task", filename="{{ 'comp'|shout }}")
+    engine = build_engine(filters={"shout": str.upper})
+    assert engine.render(tpl.filename, {}, tpl.template_name("filename")) == "COMP"

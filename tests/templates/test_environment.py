@@ -139,3 +139,15 @@ def test_default_engine_reset_builds_fresh() -> None:
 
 def _unused(_: Any) -> None:
     """Keep Any imported for the annotations above."""
+
+
+def test_unknown_filter_is_named_when_rendering() -> None:
+    with pytest.raises(TemplateRenderError, match="shout.*plugin"):
+        TemplateEngine().render("{{ 'x'|shout }}", {}, "T")
+
+
+def test_check_syntax_accepts_plugin_filters_it_does_not_know() -> None:
+    engine = TemplateEngine()
+    engine.check_syntax("{{ 'x'|shout }}", "T")  # resolved when rendering
+    with pytest.raises(TemplateRenderError, match="syntax error on line 1"):
+        engine.check_syntax("{{ 'x'|shout ", "T")
