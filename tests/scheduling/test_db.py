@@ -261,3 +261,41 @@ def test_to_tjp_of_model_objects(session: Any) -> None:
     assert f"allocate User_{me.id}" in studio
     with pytest.raises(TypeError):
         to_tjp(object())
+
+
+def test_set_studio_duration(session: Any) -> None:
+    from stalker_core.exceptions import StalkerTypeError
+    from stalker_core.models import Studio
+
+    studio = Studio(name="S2")
+    studio.start = None
+    set_studio_duration(studio, dt.timedelta(days=10), now=NOW.replace(minute=20))
+    assert studio.start == NOW.replace(hour=10)  # rounded up to the hour
+    assert studio.end == studio.start + dt.timedelta(days=10)
+    with pytest.raises(StalkerTypeError):
+        set_studio_duration(studio, 10)  # type: ignore[arg-type]
+
+
+def test_a_studio_marked_as_scheduling_is_refused(session: Any) -> None:
+    data = build_studio(session)
+    studio = data["studio"]
+    studio.is_scheduling = True
+    studio.is_scheduling_by = data["you"]
+    session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        with pytest.raises(ConcurrencyError, match="'You'"):
+            schedule_studio(studio, now=NOW)
+    session.rollback()
+
+
+def test_rescheduling_replaces_computed_resources(session: Any) -> None:
+    data = build_studio(session)
+    p = data["projects"][0]
+    schedule_studio(data["studio"], now=NOW)
+    session.commit()
+    assert [u.login for u in p["comp"].computed_resources] == ["me"]
+    p["comp"].resources = [data["you"]]
+    session.commit()
+    schedule_studio(data["studio"], now=NOW)
+    session.commit()
+    assert [u.login for u in p["comp"].computed_resources] == ["you"]
