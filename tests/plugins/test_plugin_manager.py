@@ -276,3 +276,19 @@ def test_every_hookspec_documented_in_docs() -> None:
 def test_pluggy_marker_project() -> None:
     assert isinstance(hookimpl, pluggy.HookimplMarker)
     assert hookimpl.project_name == "stalker_core"
+
+
+def test_plugin_layer_imports_stay_cheap() -> None:
+    """A DCC imports these at start-up: no SQLAlchemy, no models, no Qt, no bpy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stalker_core.plugins, stalker_core.hosts, stalker_core.testing\n"
+        "import stalker_core.plugins.hookspecs, stalker_standalone.plugin\n"
+        "heavy = [m for m in ('sqlalchemy', 'stalker_core.models', 'bpy', 'PySide6', 'Qt')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
