@@ -6,8 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-
 from stalker_core.exceptions import CircularDependencyError
 
 
@@ -57,13 +55,14 @@ def test_parts_two_to_four(tutorial: dict[str, Any]) -> None:
     DBSession.commit()
     sh004.code = "SH005"
     DBSession.commit()
-    wrong_shot = DBSession.scalars(select(Shot).filter_by(code="SH005")).first()
+    wrong_shot = Shot.query.filter_by(code="SH005").first()
     assert wrong_shot is sh004
     wrong_shot.code = "SH004"
     DBSession.commit()
     DBSession.delete(wrong_shot)
     DBSession.commit()
-    assert DBSession.scalars(select(Shot).filter_by(code="SH005")).first() is None
+    wrong_shot = Shot.query.filter_by(code="SH005").first()
+    assert wrong_shot is None
 
     # Part III
     previs = Task(name="Previs", parent=sh001)
