@@ -211,7 +211,14 @@ class Version(Entity):
             old = self.take_name
             if value != old:
                 self.__dict__["take_name"] = value  # so numbering sees the new take
-                self.version_number = numbering.next_version_number(self)
+                # validators never query: a provisional number from what the session
+                # already knows; the flush makes it final (see version_numbering)
+                self._take_changed = True
+                self._renumbering = True
+                try:
+                    self.version_number = numbering.next_version_number(self, query=False)
+                finally:
+                    self._renumbering = False
                 session = object_session(self)
                 if session is not None:
                     numbering.register_pending(session, self)

@@ -92,7 +92,9 @@ def _known_max(session: Session) -> dict[tuple[int, str], int]:
     return known  # type: ignore[no-any-return]
 
 
-def db_max_number(session: Session | None, task: Task, take_name: str) -> int:
+def db_max_number(
+    session: Session | None, task: Task, take_name: str, *, query: bool = True
+) -> int:
     """Highest stored number of ``(task, take_name)`` (0 when none or not stored).
 
     Within one transaction the answer is remembered (and raised as numbers are
@@ -108,6 +110,8 @@ def db_max_number(session: Session | None, task: Task, take_name: str) -> int:
     key = (task.id, take_name)
     if key in known:
         return known[key]
+    if not query:
+        return 0
     versions = Version.__table__
     value = session.connection().scalar(  # Core: no ORM overhead, no autoflush
         select(func.max(versions.c.version_number)).where(
@@ -128,11 +132,15 @@ def note_number(session: Session | None, task: Task, take_name: str, number: int
         known[key] = number
 
 
-def next_version_number(version: Version) -> int:
-    """The provisional number for a new ``version`` (see the module docstring)."""
+def next_version_number(version: Version, *, query: bool = True) -> int:
+    """The provisional number for a new ``version`` (see the module docstring).
+
+    :param query: ``False`` to use only what the session already knows (for
+        attribute validators, which never query); the flush corrects it.
+    """
     task = version.task
     session = object_session(version) or object_session(task)
-    highest = db_max_number(session, task, version.take_name)
+    highest = db_max_number(session, task, version.take_name, query=query)
     for other in pending_versions(task, version.take_name, session):
         if other is not version and other.version_number is not None:
             highest = max(highest, other.version_number)
@@ -221,7 +229,8 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         numbers = [v.version_number for v in auto]
         clash = (
-            min(numbers) <= highest
+            any(getattr(v, "_take_changed", False) for v in auto)
+            or min(numbers) <= highest
             or len(set(numbers)) != len(numbers)
             or bool(fixed.intersection(numbers))
         )
@@ -231,10 +240,11 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
         for v in auto:
             while n in fixed:
                 n += 1
-            if v.version_number != n:
-                v._renumber(n)  # noqa: SLF001 - the model's own hook
+            if v.version_number != n or getattr(v, "_take_changed", False):
+                v._renumber(n)  # noqa: SLF001 - the model's own hook (re-renders paths)
             n += 1
     for v in versions:
+        v._take_changed = False  # noqa: SLF001 - numbered for good now
         if v.task is not None and v.version_number is not None:
             note_number(session, v.task, v.take_name, v.version_number)
 

@@ -92,10 +92,26 @@ def test_changing_take_renumbers(session: Any, world: Any) -> None:
     session.commit()
     v = Version(task=world.comp)
     assert v.version_number == 2
+    v.update_paths()
     v.take_name = "Alt"
     assert v.version_number == 1
     session.commit()
     assert v.version_number == 1
+    assert v.filename == "SH001_comp_Alt_v001"  # rendered again for the new take
+
+
+def test_changing_take_is_made_final_at_flush(session: Any, world: Any) -> None:
+    """The take_name validator does not query; the flush fixes a provisional number."""
+    Version(task=world.comp, take_name="Alt")
+    Version(task=world.comp, take_name="Alt")
+    session.commit()
+    v = Version(task=world.comp)
+    v.update_paths()
+    v.take_name = "Alt"  # the session does not know Alt's stored maximum yet
+    session.flush()
+    assert v.version_number == 3
+    assert v.filename == "SH001_comp_Alt_v003"
+    session.commit()
 
 
 def test_explicit_number_kept(session: Any, world: Any) -> None:
