@@ -241,10 +241,12 @@ class Version(Entity):
         if not isinstance(value, Version):
             raise type_error("Version", key, "a Version or None", value)
         node: Version | None = value
-        while node is not None:
+        seen: set[int] = set()
+        while node is not None and id(node) not in seen:
             if node is self:
                 raise value_error("Version", key, "not itself nor one of its children", value)
-            node = node.parent
+            seen.add(id(node))
+            node = node.__dict__.get("parent")  # loaded parents only: validators never query
         return value
 
     @validates("inputs", "outputs")
