@@ -34,7 +34,7 @@ from _harness import Row, Timer, ours_setup  # noqa: E402
 SHOTS = 100
 TASKS_PER_SHOT = 20
 USERS = 20
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _deps(k: int) -> list[int]:

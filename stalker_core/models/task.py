@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models import task_graph, task_rollup, task_status, task_workflow
@@ -235,7 +235,9 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             raise type_error(type(self).__name__, key, "a bool", value)
         return value
 
-    @validates("resources", "alternative_resources", "computed_resources", "responsible", "watchers")
+    @validates(
+        "resources", "alternative_resources", "computed_resources", "responsible", "watchers"
+    )
     def _validate_user(self, key: str, value: Any) -> Any:
         from stalker_core.models.user import User
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from stalker_core.exceptions import (
@@ -179,12 +179,12 @@ class TaskBatch:
         waits: dict[NewTask, list[NewTask]] = {}
         for t in self.tasks:
             out: list[NewTask] = []
-            node: Any = t
-            while isinstance(node, NewTask):
-                for d in node.depends_on:
+            holder: Any = t
+            while isinstance(holder, NewTask):
+                for d in holder.depends_on:
                     if isinstance(d, NewTask):
                         out.extend(_below(d))
-                node = node.parent
+                holder = holder.parent
             waits[t] = out
         state: dict[NewTask, int] = {}
         for start in self.tasks:
@@ -291,14 +291,16 @@ class TaskBatch:
                 for sl in real.query(StatusList).filter(StatusList.target_entity_type.in_(
                     {t.kind for t in self.tasks}))
             }
-            statuses = {c: task_status.get_status(real, c) for c in {t.status for t in self.tasks}}
+            statuses = {
+                c: task_status.get_status(real, c) for c in {t.status or "RTS" for t in self.tasks}
+            }
         real.flush()  # the project, statuses and anything pending get their ids
         shots = [t for t in self.tasks if t.kind == "Shot"]
         if shots:
             _check_stored_codes(real, self.project, shots, check_unique_codes)
         conn = real.connection()
         ordered = sorted(self.tasks, key=_depth)
-        se = SimpleEntity.__table__
+        se = _table(SimpleEntity)
         rows = [
             {
                 "entity_type": t.kind,
@@ -309,17 +311,17 @@ class TaskBatch:
             for t in ordered
         ]
         ids = _insert_returning_ids(conn, se, rows)
-        for t, new_id in zip(ordered, ids):
+        for t, new_id in zip(ordered, ids, strict=True):
             t.id = new_id
         pid = self.project.id
         conn.execute(
-            insert(Task.__table__),
+            insert(_table(Task)),
             [
                 {
                     "id": t.id,
                     "project_id": pid,
                     "parent_id": _id(t.parent),
-                    "status_id": statuses[t.status].id,  # type: ignore[index]
+                    "status_id": statuses[t.status or "RTS"].id,
                     "status_list_id": lists[t.kind].id if t.kind in lists else None,
                     "priority": t.priority,
                     "schedule_timing": t.schedule_timing,
@@ -337,7 +339,7 @@ class TaskBatch:
             mine = [t for t in ordered if t.kind == cls.__name__]
             if mine:
                 conn.execute(
-                    insert(cls.__table__),
+                    insert(_table(cls)),
                     [
                         {"id": t.id, "code": t.code, **({"cut_in": 1001, "cut_out": 1001}
                                                          if cls is Shot else {})}
@@ -351,7 +353,7 @@ class TaskBatch:
             {"task_id": t.id, "depends_on_id": _id(d)} for t in ordered for d in t.depends_on
         ]
         if deps:
-            conn.execute(insert(TaskDependency.__table__), deps)
+            conn.execute(insert(_table(TaskDependency)), deps)
         self._update_stored_parents(real)
         return [t.id for t in self.tasks]  # type: ignore[misc]
 
@@ -383,6 +385,10 @@ class TaskBatch:
                 node = node.parent
             session.expire(parent, ["children"])
             task_status.parent_changed(parent)
+
+
+def _table(cls: Any) -> Table:
+    return cast(Table, cls.__table__)
 
 
 def _below(t: NewTask) -> list[NewTask]:

@@ -117,9 +117,14 @@ def _pending(task: Task, reviewer: User | None) -> list[Review]:
     if reviewer is not None:
         pending = [r for r in pending if r.reviewer is reviewer]
         if not pending:
+            waiting = [
+                repr(r.reviewer.name)
+                for r in current_reviews(task)
+                if r.reviewer is not None and r.decision == "pending"
+            ]
             raise StatusError(
                 f"{reviewer.name!r} has no pending review on task {task.name!r}; pending "
-                f"reviewers: {', '.join(repr(r.reviewer.name) for r in current_reviews(task) if r.reviewer and r.decision == 'pending') or 'none'}"
+                f"reviewers: {', '.join(waiting) or 'none'}"
             )
     return pending
 

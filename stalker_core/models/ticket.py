@@ -18,8 +18,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, event, func
-from sqlalchemy import select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import StatusError, type_error, value_error
@@ -171,7 +180,9 @@ class Ticket(Entity, ProjectMixin, StatusMixin):
     def resolve(self, created_by: User, resolution: str = "fixed") -> TicketLog:
         """Close the ticket (CLS) with ``resolution``."""
         if resolution not in RESOLUTIONS:
-            raise value_error("Ticket", "resolution", f"one of {', '.join(RESOLUTIONS)}", resolution)
+            raise value_error(
+                "Ticket", "resolution", f"one of {', '.join(RESOLUTIONS)}", resolution
+            )
         log = self._act("resolve", created_by)
         self.resolution = resolution
         return log

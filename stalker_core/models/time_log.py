@@ -52,7 +52,8 @@ class TimeLog(Entity, DateRangeMixin):
     def __init__(self, **kwargs: Any) -> None:
         from stalker_core.models import task_rollup, task_workflow
 
-        task, resource = kwargs.get("task"), kwargs.get("resource")
+        task: Any = kwargs.get("task")
+        resource: Any = kwargs.get("resource")
         start, end = kwargs.get("start"), kwargs.get("end")
         _check_task(task)
         _check_resource(resource)
@@ -104,10 +105,17 @@ class TimeLog(Entity, DateRangeMixin):
                 f"({start.isoformat()})"
             )
         task = self.__dict__.get("task")
-        if task is not None and self.start is not None and self.end is not None:
+        old_start, old_end = self.start, self.end
+        if (
+            task is not None
+            and old_start is not None
+            and old_end is not None
+            and start is not None
+            and end is not None
+        ):
             from stalker_core.models import task_rollup
 
-            old = (self.end - self.start).total_seconds()
+            old = (old_end - old_start).total_seconds()
             task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds() - old)
         return value
 
@@ -216,10 +224,14 @@ def check_overbooking(
 def _overbooked(resource: User, start: dt.datetime, end: dt.datetime, other: TimeLog) -> Exception:
     name = other.task.name if other.task is not None else "?"
     return OverBookedError(
-        f"{resource.name!r} is already booked on {name!r} from {other.start.isoformat()} "
-        f"to {other.end.isoformat()}; the new time log {start.isoformat()} - "
+        f"{resource.name!r} is already booked on {name!r} from {_iso(other.start)} "
+        f"to {_iso(other.end)}; the new time log {start.isoformat()} - "
         f"{end.isoformat()} overlaps it"
     )
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value is not None else "?"
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -229,8 +241,9 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, TimeLog) and obj.task is not None:
             if object_session(obj.task) is session and not getattr(obj, "_flush_checked", False):
                 obj._flush_checked = True
-                if obj.resource is not None and obj.resource.id is not None:
-                    check_overbooking(session, obj.resource, obj.start, obj.end, exclude=obj)
+                res, start, end = obj.resource, obj.start, obj.end
+                if res is not None and res.id is not None and start and end:
+                    check_overbooking(session, res, start, end, exclude=obj)
                 code = task_status.code_of(obj.task)
                 if code in ("RTS", "HREV"):
                     task_workflow.time_logged(obj.task)

@@ -1,5 +1,7 @@
 """Asset: a Type is required; the code is the default name (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

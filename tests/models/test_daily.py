@@ -1,5 +1,7 @@
 """Daily: a project's review session of version outputs (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

@@ -20,8 +20,12 @@ N = 8
 
 ops = st.lists(
     st.one_of(
-        st.tuples(st.just("deps"), st.integers(0, N - 1), st.lists(st.integers(0, N - 1), max_size=3)),
-        st.tuples(st.just("parent"), st.integers(0, N - 1), st.one_of(st.none(), st.integers(0, N - 1))),
+        st.tuples(
+            st.just("deps"), st.integers(0, N - 1), st.lists(st.integers(0, N - 1), max_size=3)
+        ),
+        st.tuples(
+            st.just("parent"), st.integers(0, N - 1), st.one_of(st.none(), st.integers(0, N - 1))
+        ),
         st.tuples(st.just("timing"), st.integers(0, N - 1), st.integers(0, 40)),
     ),
     max_size=25,

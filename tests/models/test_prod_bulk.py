@@ -1,5 +1,7 @@
 """TaskBatch: bulk creation gives the same rows, statuses and roll-ups (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 from typing import Any

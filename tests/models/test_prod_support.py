@@ -1,4 +1,4 @@
-"""Shared helpers and fixtures of the production-model tests (PROD); imported by test_prod_* modules."""
+"""Helpers and the ``prod`` fixture shared by the production-model tests (PROD)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:

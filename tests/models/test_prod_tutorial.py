@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
+
 from stalker_core.exceptions import CircularDependencyError
 
 

@@ -1,5 +1,7 @@
 """Reviews: one per responsible, all approved -> CMPL, a revision -> HREV (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

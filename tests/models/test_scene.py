@@ -1,5 +1,7 @@
 """Scene: a task with a code; shots may be in several scenes (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 from test_prod_support import Prod, prod  # noqa: F401 - fixture

@@ -1,5 +1,7 @@
 """Shot: code as name, unique code per project, sequences, scenes, cut, fps (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest
@@ -38,7 +40,8 @@ def test_code_unique_per_project(prod: Prod) -> None:
     with pytest.raises(ValidationError, match="Shot.code should be unique in project"):
         prod.session.commit()
     prod.session.rollback()
-    prod.session.add_all([Shot(code="X", project=prod.project), Shot(code="X", project=prod.project)])
+    twins = [Shot(code="X", project=prod.project), Shot(code="X", project=prod.project)]
+    prod.session.add_all(twins)
     with pytest.raises(ValidationError, match="'X' is used twice"):
         prod.session.flush()
     prod.session.rollback()

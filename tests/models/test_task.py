@@ -1,5 +1,7 @@
 """Task: construction, attributes, bad input, schedule conversion (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 from typing import Any

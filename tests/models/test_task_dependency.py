@@ -1,5 +1,7 @@
 """Dependencies: depends_on / dependent_of, TaskDependency, cycles refused (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,7 @@
 """Hierarchy and roll-ups: parenting, containers' cached sums, recompute (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 from typing import Any

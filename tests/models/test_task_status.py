@@ -1,5 +1,7 @@
 """The status workflow: first status, actions, dependents, containers (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,7 @@
 """Tickets: numbering per project, NEW, workflow with TicketLog (both DBs)."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import pytest

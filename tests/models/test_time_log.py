@@ -1,13 +1,15 @@
 """TimeLog rules: leaf only, range, status, dependencies, overbooking (both DBs),
 and the PostgreSQL exclusion constraint against concurrent overbooking."""
 
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
 from __future__ import annotations
 
 import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from test_prod_support import Prod, at, complete, prod  # noqa: F401 - fixture
@@ -121,10 +123,10 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
     pg_admin_url: str, pg_template: str
 ) -> None:
     """Two sessions each pass the in-app check; PostgreSQL refuses the second."""
+    from conftest import _drop_pg_database, _new_pg_database  # type: ignore[import-not-found]
+
     from stalker_core import db
     from stalker_core.models import Project, Task, TimeLog, User
-
-    from conftest import _drop_pg_database, _new_pg_database  # type: ignore[import-not-found]
 
     name, url = _new_pg_database(pg_admin_url, pg_template)
     engine = db.setup({"sqlalchemy.url": url})

@@ -1,8 +1,8 @@
 """The production walk-through on both databases (issue 3, 'Tests and figures')."""
 
-from __future__ import annotations
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
 
-from typing import Any
+from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
