@@ -132,7 +132,7 @@ def schedule_studio(
 
     from stalker_core.models.types import utc_now
     from stalker_core.scheduling.loader import _session_of, load_problem, write_plan
-    from stalker_core.scheduling.native import NativeScheduler
+    from stalker_core.scheduling.native import NativeScheduler, no_gc
 
     session = _session_of(studio, session)
     if session is not None and studio not in session:
@@ -177,44 +177,46 @@ def schedule_studio(
             raise
         nested = session.begin_nested()
         try:
-            t0 = time.perf_counter()
-            if progress is not None:
-                progress("load", 0, 1)
-            problem = load_problem(studio, session=session, projects=projects, now=now)
-            t1 = time.perf_counter()
-            if progress is not None:
-                progress("load", 1, 1)
-            plan = scheduler.schedule(problem)
-            t2 = time.perf_counter()
-            if check:
-                from stalker_core.scheduling.validate import validate_plan
+            with no_gc():
+                t0 = time.perf_counter()
+                if progress is not None:
+                    progress("load", 0, 1)
+                problem = load_problem(studio, session=session, projects=projects, now=now)
+                t1 = time.perf_counter()
+                if progress is not None:
+                    progress("load", 1, 1)
+                plan = scheduler.schedule(problem)
+                t2 = time.perf_counter()
+                if check:
+                    from stalker_core.scheduling.validate import validate_plan
 
-                validate_plan(problem, plan).raise_if_invalid()
-            if progress is not None:
-                progress("write", 0, 1)
-            count = write_plan(session, problem, plan)
-            finished = utc_now()
-            days = plan.makespan.total_seconds() / 86400
-            message = (
-                f"scheduled {count} tasks of {len(problem.projects)} project(s) with "
-                f"{getattr(scheduler, 'name', type(scheduler).__name__)} in "
-                f"{time.perf_counter() - t0:.2f} s; plan ends "
-                f"{plan.end:%Y-%m-%d %H:%M} ({days:.1f} days)" if plan.end else
-                f"scheduled {count} tasks; nothing to plan"
-            )
-            if plan.warnings:
-                message += f"; {len(plan.warnings)} warning(s): " + " | ".join(plan.warnings[:5])
-            studio.is_scheduling = False
-            studio.is_scheduling_by = None
-            studio.scheduling_started_at = None
-            studio.last_scheduled_at = finished
-            studio.last_scheduled_by = scheduled_by
-            studio.last_schedule_message = message
-            session.flush()
-            nested.commit()
-            t3 = time.perf_counter()
-            if progress is not None:
-                progress("write", 1, 1)
+                    validate_plan(problem, plan).raise_if_invalid()
+                if progress is not None:
+                    progress("write", 0, 1)
+                count = write_plan(session, problem, plan)
+                finished = utc_now()
+                days = plan.makespan.total_seconds() / 86400
+                message = (
+                    f"scheduled {count} tasks of {len(problem.projects)} project(s) with "
+                    f"{getattr(scheduler, 'name', type(scheduler).__name__)} in "
+                    f"{time.perf_counter() - t0:.2f} s; plan ends "
+                    f"{plan.end:%Y-%m-%d %H:%M} ({days:.1f} days)" if plan.end else
+                    f"scheduled {count} tasks; nothing to plan"
+                )
+                if plan.warnings:
+                    message += (f"; {len(plan.warnings)} warning(s): "
+                                + " | ".join(plan.warnings[:5]))
+                studio.is_scheduling = False
+                studio.is_scheduling_by = None
+                studio.scheduling_started_at = None
+                studio.last_scheduled_at = finished
+                studio.last_scheduled_by = scheduled_by
+                studio.last_schedule_message = message
+                session.flush()
+                nested.commit()
+                t3 = time.perf_counter()
+                if progress is not None:
+                    progress("write", 1, 1)
         except BaseException:
             nested.rollback()
             studio.is_scheduling, studio.is_scheduling_by, studio.scheduling_started_at = before

@@ -27,10 +27,12 @@ resource is busy. Everything is deterministic.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from stalker_core.exceptions import SchedulingError
@@ -45,6 +47,19 @@ from stalker_core.scheduling.data import (
 from stalker_core.scheduling.prepare import Prepared, apply_blocked, prepare, task_label
 
 Progress = Callable[[int, int], None]
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: bulk work allocates many small objects and the
+    collector's repeated passes over them cost more than the work itself."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Pass:
@@ -529,6 +544,10 @@ class NativeScheduler:
 
         :raises SchedulingError: for input that cannot be scheduled (names the tasks).
         """
+        with no_gc():
+            return self._schedule(problem)
+
+    def _schedule(self, problem: Problem) -> Plan:
         t0 = time.perf_counter()
         prep = prepare(problem, max_years=self.max_years)
         run = _Pass(prep)
