@@ -224,6 +224,10 @@ def refresh_container(task: Task) -> None:
         set_status(task, code)
 
 
+def _deleted(session: Session | None) -> Any:
+    return session.deleted if session is not None else ()
+
+
 def child_codes(task: Task) -> list[str]:
     """The status codes of ``task``'s children without loading them as objects.
 
@@ -240,7 +244,7 @@ def child_codes(task: Task) -> list[str]:
     state = sa_inspect(task)
     session = object_session(task)
     if session is None or state.key is None or "children" in state.dict:
-        return [_effective_code(c) for c in task.children]
+        return [_effective_code(c) for c in task.children if c not in _deleted(session)]
     pid = state.key[1][0]
     tbl = Task.__table__
     with session.no_autoflush:
@@ -253,6 +257,8 @@ def child_codes(task: Task) -> list[str]:
         seen.add(cid)
         obj = session.identity_map.get(identity_key(Task, cid))
         if obj is not None:
+            if obj in session.deleted:
+                continue
             if "parent" in obj.__dict__ and obj.__dict__["parent"] is not task:
                 continue  # moved away, not flushed yet
             codes.append(_effective_code(obj))
@@ -359,6 +365,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
     new_tasks = [o for o in session.new if isinstance(o, Task)]
     queue = _queue(session)
+    _deleted_tasks(session, queue)
     if not new_tasks and not queue:
         return
     session.info[_BULK_KEY] = True
@@ -386,6 +393,21 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
                             session.info[_BULK_KEY] = True
     finally:
         session.info.pop(_BULK_KEY, None)
+
+
+def _deleted_tasks(session: Session, queue: set[Task]) -> None:
+    """Deleted tasks leave their (surviving) parents' roll-ups and statuses."""
+    from stalker_core.models.task import Task
+
+    gone = [o for o in session.deleted if isinstance(o, Task)]
+    if not gone:
+        return
+    with session.no_autoflush:
+        for t in gone:
+            parent = t.parent
+            if parent is not None and parent not in session.deleted:
+                t.parent = None  # the validator moves the roll-ups off the parent
+                queue.add(parent)
 
 
 def _after_rollback(session: Session) -> None:

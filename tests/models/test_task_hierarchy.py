@@ -122,3 +122,22 @@ def test_editing_a_time_log_updates_sums(prod: Prod) -> None:
     log = TimeLog(task=t, resource=prod.me, start=at(2, 9), end=at(2, 10))
     log.end = at(2, 12)
     assert shot.total_logged_seconds == 3 * 3600
+
+
+def test_deleting_a_child_updates_the_parent(prod: Prod) -> None:
+    from stalker_core.models import Task, TimeLog
+
+    shot = Task(name="Shot", project=prod.project)
+    a = Task(name="A", parent=shot, schedule_timing=2)
+    b = Task(name="B", parent=shot, schedule_timing=3)
+    prod.session.add(shot)
+    prod.session.commit()
+    TimeLog(task=a, resource=prod.me, start=at(2, 9), end=at(2, 10))
+    prod.session.commit()
+    assert shot.status.code == "WIP" and shot.schedule_seconds == 5 * 3600
+    prod.session.delete(a)
+    prod.session.commit()
+    prod.session.expire_all()
+    assert shot.children == [b] and shot.child_count == 1
+    assert shot.schedule_seconds == 3 * 3600 and shot.total_logged_seconds == 0
+    assert shot.status.code == "RTS"
