@@ -165,7 +165,7 @@ _PYPROJECT = (ROOT / "pyproject.toml").read_text("utf-8")
 def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
          "-w", str(out), str(ROOT)],
         check=True, capture_output=True,
     )
@@ -182,7 +182,8 @@ def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
         "import stalker_core.config as c; assert c.__file__.startswith(sys.argv[1]), c.__file__; "
-        "print(c.load_config().status_lists['Project'])"
+        "print(c.load_config().status_lists['Project']); "
+        "from stalker_core.db import migrate; print('head', migrate.script_head())"
     )
     env_root = tmp_path / "unzipped"
     with zipfile.ZipFile(wheel) as zf:
@@ -193,3 +194,4 @@ def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr
     assert "['RTS', 'WIP', 'CMPL']" in res.stdout
+    assert "head 0001" in res.stdout  # the migrations load from the wheel too

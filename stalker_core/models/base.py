@@ -34,6 +34,7 @@ from sqlalchemy.orm import (
     declared_attr,
     mapped_column,
     object_session,
+    orm_insert_sentinel,
     relationship,
     validates,
 )
@@ -395,6 +396,9 @@ class SimpleEntity(Base):
     thumbnail_id: Mapped[int | None] = mapped_column(
         ForeignKey("files.id", use_alter=True, ondelete="SET NULL")
     )
+    #: lets SQLite batch the INSERT .. RETURNING of many new rows in one statement
+    #: (SQLAlchemy "insert sentinel"; never read or written by stalker_core itself)
+    _sentinel: Mapped[int | None] = orm_insert_sentinel()
 
     created_by: Mapped[User | None] = relationship(
         "User",

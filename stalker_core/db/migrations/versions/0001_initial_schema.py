@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:00:38.565738
+Create Date: 2026-11-27 18:15:33.266133
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('type_id', sa.Integer(), nullable=True),
     sa.Column('thumbnail_id', sa.Integer(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_simple_entities_created_by_id_users'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['thumbnail_id'], ['files.id'], name=op.f('fk_simple_entities_thumbnail_id_files'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['type_id'], ['types.id'], name=op.f('fk_simple_entities_type_id_types'), ondelete='SET NULL', use_alter=True),
