@@ -215,6 +215,36 @@ def load_problem(
     )
 
 
+def _executemany(session: Any, stmt: Any, rows: list[dict[str, Any]],
+                 types: dict[str, Any]) -> None:
+    """Run ``stmt`` for every row through the driver's ``executemany`` directly.
+
+    The values of ``types`` keys are converted once with the column types' own bind
+    processors (so storage is exactly what SQLAlchemy writes); this skips the per-row
+    statement machinery, which costs more than the database for large plans.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    compiled = stmt.compile(dialect=dialect)
+    procs = {k: t.bind_processor(dialect) for k, t in types.items()}
+    memo: dict[Any, Any] = {None: None}
+    for row in rows:
+        for k, proc in procs.items():
+            if proc is None:
+                continue
+            value = row[k]
+            got = memo.get(value, memo)
+            if got is memo:
+                got = memo[value] = proc(value)
+            row[k] = got
+    if compiled.positional:
+        order = compiled.positiontup
+        params: Any = [tuple(row[k] for k in order) for row in rows]
+    else:
+        params = rows
+    conn.exec_driver_sql(str(compiled), params)
+
+
 def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
     """Store the plan's computed start/end/resources in bulk; returns the tasks written.
 
@@ -237,15 +267,14 @@ def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
             links.extend({"task_id": tid, "user_id": uid} for uid in tp.resources)
     ids = list(problem.tasks)
     if rows:
-        session.execute(
-            tt.update().where(tt.c.id == bindparam("b_id"))
-            .values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")),
-            rows,
-        )
+        stmt = (tt.update().where(tt.c.id == bindparam("b_id"))
+                .values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")))
+        _executemany(session, stmt, rows, {"b_start": tt.c.computed_start.type,
+                                           "b_end": tt.c.computed_end.type})
         for i in range(0, len(ids), 5000):
             session.execute(delete(tcr).where(tcr.c.task_id.in_(ids[i:i + 5000])))
         if links:
-            session.execute(insert(tcr), links)
+            _executemany(session, insert(tcr), links, {})
     # refresh what the session already holds
     wanted = set(ids)
     for obj in list(session.identity_map.values()):

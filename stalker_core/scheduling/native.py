@@ -28,6 +28,7 @@ resource is busy. Everything is deterministic.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import heapq
 import math
@@ -462,16 +463,29 @@ def build_plan(prep: Prepared, run: _Pass, scheduler: str, seconds: float) -> Pl
     cal = prep.cal
     problem = prep.problem
     out: dict[int, TaskPlan] = {}
+    cache: dict[int, dt.datetime] = {}
+
+    def at(slot: int) -> dt.datetime:
+        got = cache.get(slot)
+        if got is None:
+            got = cache[slot] = cal.at(slot)
+        return got
+
+    work, bend = cal.work, cal.block_end
     for tid in prep.leaves:
         task = problem.tasks[tid]
         bookings = []
         for rid, a, b in run.runs[tid]:
-            for cs, ce in cal.runs(a, b):
-                bookings.append((rid, cal.at(cs), cal.at(ce)))
-        start = cal.at(run.start[tid])
+            while a < b:
+                e = bend[a]
+                if e > b:
+                    e = b
+                bookings.append((rid, at(work[a]), at(work[e - 1] + 1)))
+                a = e
+        start = at(run.start[tid])
         if task.time_logs:
             start = min(start, min(lg.start for lg in task.time_logs))
-        end = cal.at(run.end[tid])
+        end = at(run.end[tid])
         if task.time_logs and task.effective_model == "effort" and prep.remaining[tid] <= 0:
             end = max(lg.end for lg in task.time_logs)
         out[tid] = TaskPlan(tid, start, end, run.used[tid], bookings)
