@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models import task_graph, task_rollup, task_status, task_workflow
@@ -140,6 +141,32 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         depends_on = kwargs.pop("depends_on", None)
         responsible = kwargs.pop("responsible", None)
         status = kwargs.pop("status", None)
+        # join the session of the parent/project first, while the task has no
+        # links yet: later links then need no cascading session.add()
+        session = object_session(parent) if hasattr(parent, "_sa_instance_state") else None
+        if session is None and project is not None and hasattr(project, "_sa_instance_state"):
+            session = object_session(project)
+        if session is not None:
+            session.add(self)
+        try:
+            with session.no_autoflush if session is not None else nullcontext():
+                self._construct(parent, project, depends_on, responsible, kwargs)
+        except BaseException:
+            self._abandon()
+            raise
+        if status is not None:
+            self.status = status
+        # otherwise the first status (RTS or WFD) is given at flush, when the
+        # dependencies are known (see task_status)
+
+    def _construct(
+        self,
+        parent: Task | None,
+        project: Any,
+        depends_on: Any,
+        responsible: Any,
+        kwargs: dict[str, Any],
+    ) -> None:
         if parent is not None:
             self.parent = parent
         if project is None and parent is not None:
@@ -161,10 +188,20 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             self.responsible = list(responsible)
         del self.__dict__["_constructing"]
         task_rollup.leaf_changed(self)
-        if status is not None:
-            self.status = status
-        # otherwise the first status (RTS or WFD) is given at flush, when the
-        # dependencies are known (see task_status)
+
+    def _abandon(self) -> None:
+        """Undo a failed construction: unlink from parent and project, leave the session."""
+        self.__dict__["_abandoned"] = True
+        try:
+            if self.__dict__.get("parent") is not None:
+                self.parent = None
+            project = self.__dict__.get("project")
+            if project is not None:
+                self.project = None
+        finally:
+            session = object_session(self)
+            if session is not None and self in session.new:
+                session.expunge(self)
 
     # --- validators (one attribute, no queries) -----------------------------
 
@@ -172,12 +209,17 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     def _validate_project(self, key: str, value: Any) -> Any:
         from stalker_core.models.project import Project
 
+        if value is None and "_abandoned" in self.__dict__:
+            return value
         if not isinstance(value, Project):
             raise type_error(type(self).__name__, key, "a Project", value)
         return value
 
     @validates("parent")
     def _validate_parent(self, key: str, value: Any) -> Any:
+        if value is None and "_abandoned" in self.__dict__:
+            _parent_changes(self, None, self.parent)
+            return value
         task_graph.check_parent(self, value)
         _parent_changes(self, value, self.parent)
         return value

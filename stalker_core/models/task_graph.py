@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator, MutableSequence
 from typing import TYPE_CHECKING, Any, overload
 
+from sqlalchemy.orm import object_session
+
 from stalker_core.exceptions import CircularDependencyError, type_error
 
 if TYPE_CHECKING:
@@ -247,9 +249,14 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
         if dep not in wanted:
             task.task_depends_on.remove(td)
             td.depends_on = None  # type: ignore[assignment]
+    session = object_session(task)
     for dep in wanted:
         if dep not in current:
-            TaskDependency(task=task, depends_on=dep)
+            td = TaskDependency()
+            if session is not None:
+                session.add(td)  # before linking: no cascading add afterwards
+            td.task = task
+            td.depends_on = dep
     # keep the order the caller gave
     order = {d: i for i, d in enumerate(wanted)}
     task.task_depends_on.sort(key=lambda td: order.get(td.depends_on, 0))

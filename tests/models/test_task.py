@@ -174,3 +174,21 @@ def test_users_see_their_tasks(prod: Prod) -> None:
     prod.session.add(t)
     prod.session.commit()
     assert u.tasks == [t] and prod.me.watching == [t]
+
+
+def test_failed_construction_leaves_nothing_behind(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    shot = Task(name="Shot", project=prod.project, schedule_timing=3)
+    a = Task(name="A", parent=shot, schedule_timing=2)
+    prod.session.add(shot)
+    prod.session.commit()
+    before = (shot.schedule_seconds, shot.child_count)
+    with pytest.raises(ValidationError, match="between 0 and 1000"):
+        Task(name="Bad", parent=shot, priority=5000)
+    with pytest.raises(StalkerTypeError, match="depends_on should be a list of Task"):
+        Task(name="Bad", parent=shot, depends_on=["A"])
+    assert shot.children == [a] and (shot.schedule_seconds, shot.child_count) == before
+    prod.session.commit()
+    prod.session.expire_all()
+    assert [t.name for t in shot.children] == ["A"]
