@@ -119,3 +119,38 @@ def test_batch_refuses_bad_input_and_cycles(prod: Prod) -> None:
     with pytest.raises(ValidationError, match="already exists"):
         batch.insert(prod.session)
     prod.session.rollback()
+
+
+def _selects_for(prod: Prod, shots: int) -> int:
+    from stalker_core.models import Project, Shot, Task
+
+    project = Project(name=f"Bulk {shots}", code=f"B{shots}")
+    prod.session.add(project)
+    prod.session.commit()
+    selects: list[str] = []
+    bind = prod.session.get_bind()
+
+    def count(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(bind, "before_cursor_execute", count)
+    try:
+        for i in range(shots):
+            shot = Shot(code=f"SH{i:03d}", project=project)
+            prev: list[Any] = []
+            for k in range(10):
+                prev.append(Task(name=f"T{k}", parent=shot, resources=[prod.users[k % 3]],
+                                 depends_on=prev[-2:], schedule_timing=2, schedule_unit="d"))
+        prod.session.commit()
+    finally:
+        event.remove(bind, "before_cursor_execute", count)
+    return len(selects)
+
+
+def test_object_bulk_creation_does_not_query_per_task(prod: Prod) -> None:
+    """Building 50 or 200 tasks (with dependencies and resources) issues the same
+    handful of SELECTs: no per-object validation queries, no collection loads."""
+    small = _selects_for(prod, 5)
+    large = _selects_for(prod, 20)
+    assert large <= small <= 8, (small, large)  # the first run also fills session caches
