@@ -115,7 +115,7 @@ def ours_create_commit_each(url: str) -> float:
 
 
 def ours_latest_published(url: str) -> float:
-    from stalker_core.models import Project, Task, Version
+    from stalker_core.models import Project, Version
     from stalker_core.models.version_queries import latest_published_versions
 
     s, project, tasks = _ours_project(url)
@@ -131,7 +131,7 @@ def ours_latest_published(url: str) -> float:
         latest = latest_published_versions(project, session=s)  # one query for all tasks
         found = [(task_id, v.version_number) for task_id, v in latest.items()]
     assert len(found) == len(tasks) and all(n == 10 for _, n in found), found[:3]
-    assert set(latest) == {t.id for t in s.query(Task).filter_by(project=project)}
+    assert set(latest) == {task.id for task in tasks}
     assert all(isinstance(v, Version) for v in latest.values())
     return t.seconds
 

@@ -3,10 +3,11 @@
 Design (why numbers never collide and versions are never lost):
 
 1. **At construction** ``Version(task=t)`` gets a *provisional* number: the
-   highest number of ``(t, take)`` in the database (one ``max()`` query run
-   under ``no_autoflush``) or among the versions of ``(t, take)`` pending in
-   the same session, plus one. So two ``Version(task=t)`` made before a flush
-   get consecutive numbers and the tutorial can print the number at once.
+   highest number of ``(t, take)`` in the database (one ``max()`` query, no
+   autoflush; the session then remembers it as a hint, refreshed by every
+   flush) or among the versions of ``(t, take)`` pending in the same
+   session, plus one. So two ``Version(task=t)`` made before a flush get
+   consecutive numbers and the tutorial can print the number at once.
 2. **At flush** (a ``before_flush`` listener) the numbers are made final. On
    PostgreSQL the rows of the tasks concerned are locked first with
    ``SELECT ... FROM tasks WHERE id IN (...) ORDER BY id FOR UPDATE`` (sorted,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
 #: key of the per-session registry of versions created since the last flush
 _PENDING_KEY = "stalker_core.pending_versions"
-#: key of the per-transaction memory of the highest stored number per (task id, take)
+#: key of the session's memory of the highest stored number per (task id, take)
 _KNOWN_KEY = "stalker_core.known_max_numbers"
 
 
@@ -97,10 +98,11 @@ def db_max_number(
 ) -> int:
     """Highest stored number of ``(task, take_name)`` (0 when none or not stored).
 
-    Within one transaction the answer is remembered (and raised as numbers are
-    handed out), so creating many versions of a task costs one query. The
-    memory is dropped when the transaction ends; numbers taken meanwhile by
-    other transactions are caught by the check at flush.
+    The session remembers the answer (and raises it as numbers are handed out
+    and flushed), so creating many versions of a task costs one query, also
+    across commits. The memory is only a hint for the provisional number: the
+    flush re-reads the maxima under the task lock and renumbers when another
+    writer took the number meanwhile. A rollback forgets it.
     """
     from stalker_core.models.version import Version
 
@@ -263,7 +265,6 @@ def install_listeners() -> None:
         event.listen(Session, "before_flush", _finalize_numbers)
         event.listen(Session, "after_flush_postexec", _clear_registry)
         event.listen(Session, "after_soft_rollback", _clear_registry)
-        event.listen(Session, "after_commit", _forget_numbers)
         event.listen(Session, "after_soft_rollback", _forget_numbers)
 
 

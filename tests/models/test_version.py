@@ -148,6 +148,28 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
     assert sorted(v.version_number for v in Version.query.filter_by(task=world.comp)) == [1, 2, 3]
 
 
+def test_remembered_maximum_is_only_a_hint(session: Any, world: Any) -> None:
+    """Across commits the session remembers the maximum; the flush corrects a stale one."""
+    from sqlalchemy.orm import Session
+
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    Version(task=world.comp)
+    session.commit()
+    with Session(session.get_bind()) as other:
+        comp = other.get(Task, world.comp.id)
+        Version(task=comp)
+        Version(task=comp)
+        other.commit()
+    mine = Version(task=world.comp)
+    mine.update_paths()
+    assert mine.version_number == 2  # provisional: the session's hint
+    session.commit()
+    assert mine.version_number == 4
+    assert mine.filename == "SH001_comp_Main_v004"
+    assert Version(task=world.comp).version_number == 5
+
+
 # -- naming and paths -------------------------------------------------------------------
 
 
