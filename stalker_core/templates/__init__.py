@@ -3,7 +3,8 @@
 * :func:`build_environment` / :func:`build_engine` — the one factory (sandboxed,
   strict about undefined names; plugins pass extra filters/globals/tests).
 * :class:`TemplateEngine` — environment + cache of compiled templates.
-* :func:`default_engine` / :func:`set_default_engine` — the engine versions use.
+* :func:`default_engine` / :func:`set_default_engine` — the engine versions use;
+  :func:`engine_from_contributions` merges plugin hook results into one.
 * :func:`version_context` / :func:`task_context` — the variables templates see.
 """
 
@@ -21,6 +22,7 @@ from stalker_core.templates.environment import (
     build_engine,
     build_environment,
     default_engine,
+    engine_from_contributions,
     set_default_engine,
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "check_rendered_filename",
     "check_rendered_path",
     "default_engine",
+    "engine_from_contributions",
     "lineage",
     "set_default_engine",
     "task_context",

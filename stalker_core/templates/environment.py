@@ -10,8 +10,9 @@ missing variable raises :class:`~stalker_core.exceptions.TemplateRenderError`
 naming the template and the variable instead of producing a broken path.
 
 Plugins add filters, tests and globals through :func:`build_engine`'s
-parameters; the plugin layer collects them from its hook and installs the
-result with :func:`set_default_engine`.
+parameters; the plugin layer collects them from its hook, merges them with
+:func:`engine_from_contributions` and installs the result with
+:func:`set_default_engine`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from jinja2 import (
@@ -32,7 +33,7 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from stalker_core.exceptions import TemplateRenderError
+from stalker_core.exceptions import PluginError, TemplateRenderError
 
 #: attributes a template may never read, whatever the object
 FORBIDDEN_ATTRIBUTES = frozenset({"query", "metadata", "registry", "mro", "gi_frame", "f_globals"})
@@ -188,6 +189,39 @@ def build_engine(
 ) -> TemplateEngine:
     """A :class:`TemplateEngine` over :func:`build_environment` with the given extras."""
     return TemplateEngine(build_environment(filters=filters, globals=globals, tests=tests))
+
+
+#: keys a plugin contribution may hold
+CONTRIBUTION_KEYS = ("filters", "globals", "tests")
+
+
+def engine_from_contributions(
+    contributions: Iterable[Mapping[str, Mapping[str, Any]] | None],
+) -> TemplateEngine:
+    """Merge plugin contributions (e.g. the results of a pluggy hook) into one engine.
+
+    Each contribution is ``{"filters": {...}, "globals": {...}, "tests": {...}}``
+    (every key optional, ``None`` ignored); later contributions win on equal names.
+
+    :raises PluginError: for an unknown key or a value that is not a mapping.
+    """
+    merged: dict[str, dict[str, Any]] = {key: {} for key in CONTRIBUTION_KEYS}
+    for contribution in contributions:
+        if contribution is None:
+            continue
+        for key, value in contribution.items():
+            if key not in merged:
+                raise PluginError(
+                    f"template contribution key {key!r} is unknown; expected one of "
+                    f"{', '.join(CONTRIBUTION_KEYS)}"
+                )
+            if not isinstance(value, Mapping):
+                raise PluginError(
+                    f"template contribution {key!r} should be a mapping of names, "
+                    f"not {type(value).__name__}"
+                )
+            merged[key].update(value)
+    return build_engine(filters=merged["filters"], globals=merged["globals"], tests=merged["tests"])
 
 
 def default_engine() -> TemplateEngine:

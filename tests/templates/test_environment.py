@@ -151,3 +151,21 @@ def test_check_syntax_accepts_plugin_filters_it_does_not_know() -> None:
     engine.check_syntax("{{ 'x'|shout }}", "T")  # resolved when rendering
     with pytest.raises(TemplateRenderError, match="syntax error on line 1"):
         engine.check_syntax("{{ 'x'|shout ", "T")
+
+
+def test_engine_from_plugin_contributions() -> None:
+    from stalker_core.exceptions import PluginError
+    from stalker_core.templates import engine_from_contributions
+
+    engine = engine_from_contributions(
+        [
+            {"filters": {"shout": str.upper}, "globals": {"site": "IST"}},
+            None,
+            {"globals": {"site": "LON"}, "tests": {"empty": lambda s: not s}},
+        ]
+    )
+    assert engine.render("{{ site }}-{{ 'a'|shout }}-{{ '' is empty }}", {}, "T") == "LON-A-True"
+    with pytest.raises(PluginError, match="'filter'"):
+        engine_from_contributions([{"filter": {}}])
+    with pytest.raises(PluginError, match="mapping"):
+        engine_from_contributions([{"filters": [str.upper]}])
