@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from stalker_core.exceptions import ValidationError
+from stalker_core.exceptions import DatabaseError, ValidationError
 
 
 @click.group(name="project")
@@ -24,6 +24,7 @@ def command() -> None:
 def create_structure(project: str, url: str | None) -> None:
     """Create the folders of PROJECT's structure (PROJECT is a code or an id)."""
     from sqlalchemy import or_, select
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
     from stalker_core.db.setup import make_engine
@@ -40,7 +41,15 @@ def create_structure(project: str, url: str | None) -> None:
             clauses = [Project.code == project]
             if project.isdigit():
                 clauses.append(Project.id == int(project))
-            found = session.scalars(select(Project).where(or_(*clauses))).first()
+            try:
+                found = session.scalars(select(Project).where(or_(*clauses))).first()
+            except SQLAlchemyError as exc:
+                cause = getattr(exc, "orig", None) or exc
+                raise DatabaseError(
+                    f"cannot read projects from {engine.url.render_as_string()!r}: "
+                    f"{type(cause).__name__}: {cause}; is it a stalker_core database "
+                    "(see 'stalker db upgrade')?"
+                ) from exc
             if found is None:
                 raise ValidationError(
                     f"no project with code or id {project!r} in the database; "

@@ -144,3 +144,14 @@ def test_cli_create_structure(session: Any, tmp_path: Path) -> None:
     result = runner.invoke(command, ["create-structure", "NOPE", "--url", url])
     assert result.exit_code != 0
     assert "no project with code or id 'NOPE'" in str(result.exception)
+
+
+def test_cli_on_a_database_without_schema(tmp_path: Path) -> None:
+    from stalker_core.cli.project_cmd import command
+    from stalker_core.exceptions import DatabaseError
+
+    url = f"sqlite:///{tmp_path}/empty.db"
+    result = CliRunner().invoke(command, ["create-structure", "FC", "--url", url])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, DatabaseError)
+    assert "stalker_core database" in str(result.exception)
