@@ -156,8 +156,9 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             raise
         if status is not None:
             self.status = status
-        # otherwise the first status (RTS or WFD) is given at flush, when the
-        # dependencies are known (see task_status)
+        elif session is not None and not self.child_count:
+            # RTS or WFD now; a task outside any session gets it at flush
+            self.status = task_status.get_status(session, task_status.initial_code(self))
 
     def _construct(
         self,
@@ -488,7 +489,12 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
 
 @event.listens_for(Task.status, "set")
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
-    if not target.child_count and _settled(target):
+    if target.child_count or not _settled(target):
+        return
+    # only "done or not" changes the completed part of a leaf
+    old_done = task_status.code_of(target) in task_status.DONE
+    new_done = getattr(value, "code", None) in task_status.DONE
+    if old_done != new_done:
         task_rollup.leaf_changed(target, status=value)
 
 

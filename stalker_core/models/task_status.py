@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import StatusError
@@ -236,7 +237,6 @@ def child_codes(task: Task) -> list[str]:
     are in the session (changed, moved in or out, new) count with their
     in-memory state: the result is right before a flush too.
     """
-    from sqlalchemy import inspect as sa_inspect
     from sqlalchemy.orm.util import identity_key
 
     from stalker_core.models.task import Task
@@ -287,7 +287,8 @@ def parent_changed(parent: Task | None) -> None:
     session = object_session(parent)
     if session is None:
         return  # the before_flush hook derives new containers
-    if session.info.get(_BULK_KEY):
+    if session.info.get(_BULK_KEY) or sa_inspect(parent).key is None:
+        # inside the flush hook, or a new container: derived once, at flush
         _queue(session).add(parent)
         return
     with session.no_autoflush:
@@ -342,11 +343,19 @@ def dependencies_changed(task: Task) -> None:
     """``task``'s dependencies were edited: RTS<->WFD for the leaves below it."""
     if object_session(task) is None:
         return
+    session = object_session(task)
     for leaf in list(leaves(task)):
         code = code_of(leaf)
         if code in NOT_STARTED:
             want = initial_code(leaf)
-            if want != code:
+            if want == code:
+                continue
+            if sa_inspect(leaf).key is None and session is not None:
+                # a new leaf: nothing stored waits for it, its parent is derived at flush
+                leaf.status = get_status(session, want)
+                if leaf.parent is not None:
+                    _queue(session).add(leaf.parent)
+            else:
                 set_status(leaf, want)
 
 
@@ -374,10 +383,10 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             for t in new_tasks:
                 if not t.child_count and t.status_id is None and t.__dict__.get("status") is None:
                     t.status = get_status(session, initial_code(t))
-                    if t.parent is not None:
-                        queue.add(t.parent)
-                elif t.child_count:
+                if t.child_count:
                     queue.add(t)
+                if t.parent is not None:
+                    queue.add(t.parent)
             while queue:
                 todo = sorted(queue, key=_depth, reverse=True)
                 queue.clear()

@@ -161,3 +161,16 @@ def test_container_refresh_without_loaded_children(prod: Prod) -> None:
     s.commit()
     s.expire_all()
     assert s.get(Task, ids[0]).status.code == "WIP"
+
+
+def test_new_tasks_in_a_session_have_their_status_at_once(prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    a = Task(name="A", project=prod.project)  # joins the project's session
+    b = Task(name="B", project=prod.project, depends_on=[a])
+    c = Task(name="C", project=prod.project)
+    assert (a.status.code, b.status.code, c.status.code) == ("RTS", "WFD", "RTS")
+    c.depends_on = [b]
+    assert c.status.code == "WFD"
+    c.depends_on = []
+    assert c.status.code == "RTS"
