@@ -8,6 +8,17 @@ returned by the ``stalker_host_get`` firstresult hook.
 Paths are absolute :class:`pathlib.Path` objects. Scene metadata is a flat
 ``dict[str, str]`` the host stores inside the scene file (the pipeline records
 which version a scene is with the ``"stalker_version_id"`` key).
+
+Besides the required members of :class:`Host`, a host may offer *optional
+capabilities* (:data:`OPTIONAL_HOST_MEMBERS`), each a one-method protocol the
+workflows and plugins test for with :func:`host_supports` and use when
+present, falling back to a generic behaviour otherwise:
+
+* :class:`SupportsSetFps` - ``set_fps(fps)``; the publish plugin offers the
+  frame-rate repair only for hosts that have it;
+* :class:`SupportsExportWorkfile` - ``export_workfile(path)``; the publish
+  plugin writes the published work file with it (so the host can remap
+  relative paths), and copies the file byte for byte for hosts without it.
 """
 
 from __future__ import annotations
@@ -15,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+
+from stalker_core.exceptions import ValidationError
 
 #: Scene-metadata key under which the workflows record the Version id.
 VERSION_ID_KEY = "stalker_version_id"
@@ -116,6 +129,38 @@ class Host(Protocol):
         ...
 
 
+@runtime_checkable
+class SupportsSetFps(Protocol):
+    """Optional capability: the host can change the scene's frame rate."""
+
+    def set_fps(self, fps: float) -> None:
+        """Set the scene's frames per second (a positive number, e.g. ``24000 / 1001``).
+
+        Marks the scene as changed, like :meth:`Host.set_frame_range`.
+        """
+        ...
+
+
+@runtime_checkable
+class SupportsExportWorkfile(Protocol):
+    """Optional capability: the host writes a copy of its open work file for publishing."""
+
+    def export_workfile(self, path: Path) -> None:
+        """Write the open scene to ``path`` as a work file that opens correctly from there.
+
+        Used by the publish extractor instead of a byte copy of the version's
+        file, so a host whose files hold paths relative to their own folder
+        (Blender's ``//``) can write them remapped or absolute. ``path`` does
+        not exist, its folder exists and differs from the final published
+        folder (the file is moved afterwards), so the written file must not
+        depend on its own location. The open scene is left exactly as it was:
+        ``current_file()``, ``has_unsaved_changes()`` and every path in the
+        scene are unchanged. Raise on failure (preferably
+        :class:`~stalker_core.exceptions.WorkfileError`).
+        """
+        ...
+
+
 #: the members every host must have (the Protocol above), in declaration order.
 HOST_MEMBERS: tuple[str, ...] = (
     "name",
@@ -140,3 +185,24 @@ HOST_MEMBERS: tuple[str, ...] = (
 def missing_host_members(obj: object) -> list[str]:
     """Return the :class:`Host` members ``obj`` lacks (empty when it is a host)."""
     return [m for m in HOST_MEMBERS if not hasattr(obj, m)]
+
+
+#: optional capabilities a host may offer (see the module docstring), name -> protocol
+OPTIONAL_HOST_MEMBERS: dict[str, type] = {
+    "set_fps": SupportsSetFps,
+    "export_workfile": SupportsExportWorkfile,
+}
+
+
+def host_supports(host: object, capability: str) -> bool:
+    """Return whether ``host`` offers the optional ``capability`` (a callable member).
+
+    :param capability: a key of :data:`OPTIONAL_HOST_MEMBERS`.
+    :raises ValidationError: for an unknown capability name.
+    """
+    if capability not in OPTIONAL_HOST_MEMBERS:
+        raise ValidationError(
+            f"unknown host capability {capability!r}; "
+            f"expected one of {', '.join(sorted(OPTIONAL_HOST_MEMBERS))}"
+        )
+    return callable(getattr(host, capability, None))

@@ -156,6 +156,44 @@ class BlenderHost:
             raise WorkfileError(f"Blender did not open {str(path)!r} (operator returned {result}).")
         self._tracker.mark_clean()
 
+    def export_workfile(self, path: Path) -> None:
+        """Write a copy of the open scene to ``path`` that opens correctly from any folder.
+
+        The optional :class:`~stalker_core.hosts.SupportsExportWorkfile`
+        capability, used by the publish extractor. Blender stores external
+        paths relative to the ``.blend`` (``//``); a copy placed in another
+        folder would miss its libraries, images, sounds ... So every external
+        path is made absolute for the duration of the write
+        (``save_as_mainfile(copy=True, relative_remap=False)``) and restored
+        right after: the open file, its paths and its unsaved-changes state
+        are left as they were.
+
+        :raises WorkfileError: ``path`` exists, its folder is missing, or
+            Blender could not write it.
+        """
+        from .publish.paths import absolute_paths
+
+        path = self._check_workfile_path(path)
+        if path.exists():
+            raise WorkfileError(f"Refusing to export over the existing file {str(path)!r}.")
+        if not path.parent.is_dir():
+            raise WorkfileError(
+                f"Cannot export {str(path)!r}: the folder {str(path.parent)!r} does not exist."
+            )
+        try:
+            with self._tracker.suspended(), absolute_paths():
+                result = bpy.ops.wm.save_as_mainfile(
+                    filepath=str(path), copy=True, relative_remap=False, check_existing=False
+                )
+        except RuntimeError as exc:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise _operator_error("export", path, exc) from exc
+        if "FINISHED" not in result or not path.is_file():
+            raise WorkfileError(
+                f"Blender did not export {str(path)!r} (operator returned {result})."
+            )
+
     def new_file(self) -> None:
         """Start a new empty scene (keeps preferences and registered add-ons)."""
         bpy.ops.wm.read_homefile(use_empty=True)

@@ -23,8 +23,9 @@ from typing import Any
 from stalker_core.plugins import hookimpl
 
 from .publish.collect import collect_blender_scene
-from .publish.extract import extract_blend, extract_cache
+from .publish.extract import extract_cache
 from .publish.validate import (
+    stalker_publish_overridden_checks,
     validate_cache_collection,
     validate_external_paths,
     validate_frame_range,
@@ -36,10 +37,10 @@ PANEL_IDNAME = "STALKER_PT_context"
 
 __all__ = [
     "collect_blender_scene",
-    "extract_blend",
     "extract_cache",
     "running_in_blender",
     "stalker_host_get",
+    "stalker_publish_overridden_checks",
     "validate_cache_collection",
     "validate_external_paths",
     "validate_frame_range",

@@ -7,9 +7,12 @@ from stalker_publish.extract import extract_workfile
 from stalker_publish.integrate import integrate_to_publish_dir
 from stalker_publish.validators import (
     validate_file_location,
+    validate_fps,
+    validate_frame_range,
     validate_references,
     validate_scene_saved,
-    validate_timing,
+    validate_unsaved_changes,
+    validate_version_match,
 )
 
 __all__ = [
@@ -17,7 +20,10 @@ __all__ = [
     "integrate_to_publish_dir",
     "stalker_publish_collect",
     "validate_file_location",
+    "validate_fps",
+    "validate_frame_range",
     "validate_references",
     "validate_scene_saved",
-    "validate_timing",
+    "validate_unsaved_changes",
+    "validate_version_match",
 ]

@@ -1,13 +1,22 @@
-"""Validators of the built-in publish plugin (one function each, no queries).
+"""Validators of the built-in publish plugin (one check each, no queries).
 
-* :func:`validate_scene_saved` - the scene has no unsaved changes and is the
-  version being published (its recorded version id);
-* :func:`validate_file_location` - the open file is the version's file, at
-  the version's path, and exists;
-* :func:`validate_timing` - frame range and fps match the shot (repair sets
-  the frame range, and the fps when the host can);
-* :func:`validate_references` - referenced versions are published and not
-  outdated (repair updates them; locked outdated ones only warn).
+Each declares its check id with :func:`~stalker_core.plugins.check`, so a
+host plugin that checks the same thing more specifically can take it over
+(``stalker_publish_overridden_checks``) and the artist sees the problem once:
+
+* ``scene_saved`` - :func:`validate_scene_saved`: the scene has a file;
+* ``unsaved_changes`` - :func:`validate_unsaved_changes`: no unsaved changes;
+* ``version_match`` - :func:`validate_version_match`: the scene records the id
+  of the version being published;
+* ``file_location`` - :func:`validate_file_location`: the open file is the
+  version's file, at the version's path, and exists;
+* ``frame_range`` - :func:`validate_frame_range`: the frame range is the
+  shot's (repair sets it);
+* ``fps`` - :func:`validate_fps`: the frame rate is the shot's (repair sets it
+  when the host has the optional ``set_fps`` capability);
+* ``references`` - :func:`validate_references`: referenced versions are
+  published and not outdated (repair updates them; locked outdated ones only
+  warn).
 """
 
 from __future__ import annotations
@@ -15,8 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.hosts import VERSION_ID_KEY
-from stalker_core.plugins import hookimpl
+from stalker_core.hosts import VERSION_ID_KEY, host_supports
+from stalker_core.plugins import check, hookimpl
 from stalker_core.workflows.publish import PublishItem, ValidationResult
 from stalker_publish.collect import WORKFILE, collect_references
 
@@ -33,38 +42,53 @@ def _same(a: Path | None, b: Path | None) -> bool:
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("scene_saved")
 def validate_scene_saved(host: Any, item: PublishItem) -> list[ValidationResult] | None:
-    """The scene is saved, and it is the version being published."""
-    if item.kind != WORKFILE:
+    """The scene was saved at least once (it has a file)."""
+    if item.kind != WORKFILE or host.current_file() is not None:
         return None
-    results = []
-    version = item.version
-    dirty = host.has_unsaved_changes()
-    if host.current_file() is None:
-        results.append(ValidationResult(
-            "Scene not saved", "the scene was never saved; save it as a version first",
-            plugin=f"{PLUGIN}.scene_saved",
-        ))
-        return results
-    if dirty:
-        results.append(ValidationResult(
-            "Unsaved changes",
-            "the scene has unsaved changes; save a new version and publish that one",
-            plugin=f"{PLUGIN}.scene_saved",
-        ))
-    recorded = host.get_scene_metadata().get(VERSION_ID_KEY, "")
-    if recorded != str(version.id):
-        what = f"version id {recorded}" if recorded else "no version id"
-        results.append(ValidationResult(
-            "Not the version being published",
-            f"the open scene records {what}, but version {version.id} "
-            f"({version.filename}) is being published; open that version first",
-            plugin=f"{PLUGIN}.scene_saved",
-        ))
-    return results
+    return [ValidationResult(
+        "Scene not saved", "the scene was never saved; save it as a version first",
+        plugin=f"{PLUGIN}.scene_saved",
+    )]
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("unsaved_changes")
+def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationResult] | None:
+    """The saved scene has no unsaved changes (hosts that cannot tell pass)."""
+    if item.kind != WORKFILE or host.current_file() is None:
+        return None
+    if not host.has_unsaved_changes():
+        return []
+    return [ValidationResult(
+        "Unsaved changes",
+        "the scene has unsaved changes; save a new version and publish that one",
+        plugin=f"{PLUGIN}.unsaved_changes",
+    )]
+
+
+@hookimpl(specname="stalker_publish_validate")
+@check("version_match")
+def validate_version_match(host: Any, item: PublishItem) -> list[ValidationResult] | None:
+    """The saved scene records the id of the version being published."""
+    if item.kind != WORKFILE or host.current_file() is None:
+        return None
+    version = item.version
+    recorded = host.get_scene_metadata().get(VERSION_ID_KEY, "")
+    if recorded == str(version.id):
+        return []
+    what = f"version id {recorded}" if recorded else "no version id"
+    return [ValidationResult(
+        "Not the version being published",
+        f"the open scene records {what}, but version {version.id} "
+        f"({version.filename}) is being published; open that version first",
+        plugin=f"{PLUGIN}.version_match",
+    )]
+
+
+@hookimpl(specname="stalker_publish_validate")
+@check("file_location")
 def validate_file_location(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """The open file is the version's file, and it exists at the version's path."""
     if item.kind != WORKFILE:
@@ -88,38 +112,48 @@ def validate_file_location(host: Any, item: PublishItem) -> list[ValidationResul
 
 
 @hookimpl(specname="stalker_publish_validate")
-def validate_timing(host: Any, item: PublishItem) -> list[ValidationResult] | None:
-    """Frame range and fps of the scene match the shot (hosts without timeline pass)."""
+@check("frame_range")
+def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult] | None:
+    """The scene's frame range is the shot's cut range (hosts without timeline pass)."""
     shot = item.data.get("shot")
     if item.kind != WORKFILE or shot is None:
         return None
-    results = []
     frame_range = host.get_frame_range()
-    if frame_range is not None and tuple(frame_range) != (shot["first"], shot["last"]):
-        first, last = shot["first"], shot["last"]
-        results.append(ValidationResult(
-            "Frame range",
-            f"the scene's frame range is {frame_range[0]}-{frame_range[1]}, "
-            f"shot {shot['name']} is {first}-{last}",
-            plugin=f"{PLUGIN}.timing",
-            repair=lambda: host.set_frame_range(first, last),
-            repair_label=f"Set {first}-{last}",
-        ))
-    fps = host.get_fps()
-    if fps is not None and abs(float(fps) - shot["fps"]) > 1e-3:
-        target = shot["fps"]
-        set_fps = getattr(host, "set_fps", None)
-        results.append(ValidationResult(
-            "Frame rate",
-            f"the scene runs at {fps:g} fps, shot {shot['name']} at {target:g} fps",
-            plugin=f"{PLUGIN}.timing",
-            repair=(lambda: set_fps(target)) if callable(set_fps) else None,
-            repair_label=f"Set {target:g} fps",
-        ))
-    return results
+    first, last = shot["first"], shot["last"]
+    if frame_range is None or tuple(frame_range) == (first, last):
+        return []
+    return [ValidationResult(
+        "Frame range",
+        f"the scene's frame range is {frame_range[0]}-{frame_range[1]}, "
+        f"shot {shot['name']} is {first}-{last}",
+        plugin=f"{PLUGIN}.frame_range",
+        repair=lambda: host.set_frame_range(first, last),
+        repair_label=f"Set {first}-{last}",
+    )]
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("fps")
+def validate_fps(host: Any, item: PublishItem) -> list[ValidationResult] | None:
+    """The scene's frame rate is the shot's (repair only for hosts with ``set_fps``)."""
+    shot = item.data.get("shot")
+    if item.kind != WORKFILE or shot is None:
+        return None
+    fps = host.get_fps()
+    target = shot["fps"]
+    if fps is None or abs(float(fps) - target) <= 1e-3:
+        return []
+    return [ValidationResult(
+        "Frame rate",
+        f"the scene runs at {fps:g} fps, shot {shot['name']} at {target:g} fps",
+        plugin=f"{PLUGIN}.fps",
+        repair=(lambda: host.set_fps(target)) if host_supports(host, "set_fps") else None,
+        repair_label=f"Set {target:g} fps",
+    )]
+
+
+@hookimpl(specname="stalker_publish_validate")
+@check("references")
 def validate_references(
     host: Any, context: Any, item: PublishItem
 ) -> list[ValidationResult] | None:

@@ -2,13 +2,15 @@
 
 Implement hooks with :data:`hookimpl` and build a manager with
 :func:`get_plugin_manager` (see :mod:`stalker_core.plugins.hookspecs` for
-every hook and :mod:`stalker_core.plugins.manager` for discovery).
+every hook, :mod:`stalker_core.plugins.manager` for discovery and
+:mod:`stalker_core.plugins.checks` for check ids of publish validators).
 """
 
 from __future__ import annotations
 
 import pluggy
 
+from stalker_core.plugins.checks import check, check_of
 from stalker_core.plugins.hookspecs import PROJECT_NAME
 from stalker_core.plugins.manager import (
     BUILTIN_PLUGINS,
@@ -28,6 +30,8 @@ __all__ = [
     "PluginLoadError",
     "StalkerPluginManager",
     "call_each",
+    "check",
+    "check_of",
     "describe_plugins",
     "get_plugin_manager",
     "hookimpl",

@@ -211,6 +211,44 @@ def stalker_publish_collect(
 
 
 @hookspec
+def stalker_publish_overridden_checks(
+    host: Host, context: Context, items: list[PublishItem]
+) -> list[str] | None:
+    """Name the checks this plugin performs itself, instead of generic validators.
+
+    Called once per validation run (by :func:`~stalker_core.workflows.publish`
+    and :func:`~stalker_core.workflows.validate`, after collection and before
+    any validator). A validator declares the check it performs with
+    :func:`stalker_core.plugins.check` (``@check("frame_range")``); every
+    validator of *another* plugin whose check id is returned here is skipped
+    for this run, so an artist sees each problem once, reported by the most
+    specific plugin. Skipped checks are listed in ``PublishReport.overridden``.
+
+    Typical implementer: a host plugin whose validators check the same thing
+    as a generic one, better (Blender checks the frame range together with
+    the preview range and frame step, and unsaved changes together with
+    edited images). Answer only for your own host, so the generic checks
+    still run everywhere else::
+
+        @hookimpl
+        def stalker_publish_overridden_checks(host):
+            return ["frame_range", "unsaved_changes"] if is_blender_host(host) else None
+
+    The built-in publish plugin's check ids are ``scene_saved``,
+    ``unsaved_changes``, ``version_match``, ``file_location``,
+    ``frame_range``, ``fps`` and ``references``. A studio plugin may also
+    answer here to turn a built-in check off.
+
+    :param host: the host being published from.
+    :param context: the publish context.
+    :param items: every collected item.
+    :returns: a list of check ids (lower-case words joined by dots), or
+        ``None``. Anything else is a
+        :class:`~stalker_core.exceptions.PluginError` naming the plugin.
+    """
+
+
+@hookspec
 def stalker_publish_validate(
     host: Host, context: Context, item: PublishItem
 ) -> list[ValidationResult] | None:
@@ -227,7 +265,14 @@ def stalker_publish_validate(
     :returns: a list of
         :class:`~stalker_core.workflows.publish.ValidationResult` (only the
         problems found; an empty list or ``None`` when all is well). The
-        ``plugin`` field is filled in by the core.
+        ``plugin`` and ``item`` fields are filled in by the core, and
+        ``check`` with the implementation's declared check id.
+
+    Declare the check an implementation performs with
+    ``@check("<id>")`` (:func:`stalker_core.plugins.check`) so that a more
+    specific plugin can take it over through
+    ``stalker_publish_overridden_checks``; such an implementation is then
+    not called at all for that run.
     """
 
 
@@ -240,6 +285,14 @@ def stalker_publish_extract(
     Called for every item after validation passed. Extractors write only
     inside ``staging_dir`` (a fresh private folder) and never into the
     published location.
+
+    The built-in publish plugin extracts the ``workfile`` item with the
+    host's optional ``export_workfile(path)`` capability when the host has
+    it (:class:`~stalker_core.hosts.SupportsExportWorkfile`: Blender writes
+    a copy whose external paths do not depend on its folder) and copies the
+    version's file byte for byte otherwise. A host plugin therefore does not
+    extract the work file again; it extracts only what else it has (caches,
+    cameras ...).
 
     :param host: the host.
     :param context: the publish context.

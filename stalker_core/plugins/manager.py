@@ -28,7 +28,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -238,24 +238,54 @@ def plugin_name(pm: pluggy.PluginManager, impl: pluggy.HookImpl) -> str:
     return pm.get_name(impl.plugin) or impl.plugin_name
 
 
-def call_each(pm: pluggy.PluginManager, hook_name: str, /, **kwargs: Any) -> list[tuple[str, Any]]:
+def call_each(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    /,
+    *,
+    select: Callable[[str, pluggy.HookImpl], bool] | None = None,
+    **kwargs: Any,
+) -> list[tuple[str, Any]]:
     """Call every implementation of a collect-all hook and attribute the results.
 
     Implementations are called in pluggy's order (``tryfirst`` first, then the
     most recently registered first, ``trylast`` last); wrappers are skipped.
 
+    :param select: when given, called as ``select(plugin name, hookimpl)``
+        before each implementation; ``False`` skips it (the publish workflow
+        skips validators whose check another plugin overrides).
     :returns: ``(plugin name, result)`` pairs for every non-``None`` result.
     :raises StalkerError: a deliberate error of a plugin (e.g.
         :class:`~stalker_core.exceptions.VetoError`) passes unchanged, with
         the plugin's name in its ``plugin`` attribute.
     :raises PluginError: any other exception, naming the plugin and the hook.
     """
+    return [
+        (name, result)
+        for name, _impl, result in call_each_impl(pm, hook_name, select=select, **kwargs)
+    ]
+
+
+def call_each_impl(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    /,
+    *,
+    select: Callable[[str, pluggy.HookImpl], bool] | None = None,
+    **kwargs: Any,
+) -> list[tuple[str, pluggy.HookImpl, Any]]:
+    """Like :func:`call_each`, with the implementation of each result.
+
+    :returns: ``(plugin name, hookimpl, result)`` for every non-``None`` result.
+    """
     hook = getattr(pm.hook, hook_name)
-    results: list[tuple[str, Any]] = []
+    results: list[tuple[str, pluggy.HookImpl, Any]] = []
     for impl in reversed(hook.get_hookimpls()):
         if impl.hookwrapper or impl.wrapper:
             continue
         name = plugin_name(pm, impl)
+        if select is not None and not select(name, impl):
+            continue
         args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
         missing = [k for k in impl.argnames if k not in kwargs]
         if missing:
@@ -273,7 +303,7 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, /, **kwargs: Any) -> lis
                 f"plugin {name!r} raised in {hook_name}: {_describe(exc)}"
             ) from exc
         if result is not None:
-            results.append((name, result))
+            results.append((name, impl, result))
     return results
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stalker_core.exceptions import WorkfileError
-from stalker_core.hosts import Container
+from stalker_core.exceptions import ValidationError, WorkfileError
+from stalker_core.hosts import OPTIONAL_HOST_MEMBERS, Container
 
 #: marker key of the JSON files the FakeHost writes
 SCENE_FORMAT = "stalker_fake_scene"
@@ -61,6 +61,10 @@ class FakeHost:
         ``None`` ("cannot tell"), as some applications do.
     :param frame_range: the initial frame range, or ``None`` for no timeline.
     :param fps: the initial frames per second.
+    :param without: optional host capabilities (keys of
+        :data:`~stalker_core.hosts.OPTIONAL_HOST_MEMBERS`, e.g.
+        ``("export_workfile",)``) this host should not offer, to test the
+        fallbacks of hosts that lack them.
     """
 
     def __init__(
@@ -71,7 +75,15 @@ class FakeHost:
         knows_changes: bool = True,
         frame_range: tuple[int, int] | None = (1001, 1100),
         fps: float | None = 25.0,
+        without: tuple[str, ...] = (),
     ) -> None:
+        for capability in without:
+            if capability not in OPTIONAL_HOST_MEMBERS:
+                raise ValidationError(
+                    f"FakeHost(without=...) takes optional host capabilities "
+                    f"({', '.join(sorted(OPTIONAL_HOST_MEMBERS))}), not {capability!r}"
+                )
+            setattr(self, capability, None)  # hides the method: host_supports() is False
         self.name = name
         self.workfile_extensions = tuple(extensions)
         self.knows_changes = knows_changes
@@ -256,6 +268,29 @@ class FakeHost:
         self._maybe_fail("set_fps", fps)
         self.fps = float(fps)
         self.dirty = True
+
+    def export_workfile(self, path: Path) -> None:
+        """Write the scene as a work file to ``path``, leaving the open scene as it is.
+
+        The optional :class:`~stalker_core.hosts.SupportsExportWorkfile`
+        capability: the file is what :meth:`save_file` would write (reference
+        paths are absolute already), ``current_file()`` and the unsaved state
+        do not change. ``partial=True`` faults write half of the file first.
+        """
+        path = Path(path)
+        fault = self._enter("export_workfile", path)
+        data = json.dumps(self._scene_dict(), indent=1).encode()
+        if fault is not None:
+            if fault.partial:
+                with open(path, "wb") as fh:
+                    fh.write(data[: max(1, len(data) // 2)])
+            raise fault.error
+        if not path.parent.is_dir():
+            raise WorkfileError(
+                f"cannot export to {str(path)!r}: folder {str(path.parent)!r} is missing"
+            )
+        with open(path, "xb") as fh:
+            fh.write(data)
 
     def get_scene_metadata(self) -> dict[str, str]:
         """Return a copy of the scene metadata."""

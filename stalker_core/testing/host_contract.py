@@ -18,7 +18,9 @@ cannot be produced by ``new_file()`` + ``save_file()``, and
 file. Set :attr:`HostContract.supports_references` or
 :attr:`HostContract.supports_timeline` to ``False`` for hosts without
 references or without a timeline; those checks are then skipped (reported
-as skips, never silently passed).
+as skips, never silently passed). The optional capabilities
+(:data:`~stalker_core.hosts.OPTIONAL_HOST_MEMBERS`: ``set_fps``,
+``export_workfile``) are tested when the host has them and skipped otherwise.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from pathlib import Path
 
 import pytest
 
-from stalker_core.hosts import Container, Host, missing_host_members
+from stalker_core.hosts import (
+    OPTIONAL_HOST_MEMBERS,
+    Container,
+    Host,
+    host_supports,
+    missing_host_members,
+)
 
 
 class HostContract:
@@ -256,6 +264,75 @@ class HostContract:
         with pytest.raises(Exception):  # noqa: B017
             host.load_reference(workdir / f"missing{host.workfile_extensions[0]}")
         assert host.list_references() == []
+
+    # --- optional capabilities (stalker_core.hosts.OPTIONAL_HOST_MEMBERS) ----------------
+
+    def test_optional_capabilities_match_their_protocols(self, host: Host) -> None:
+        for name, protocol in OPTIONAL_HOST_MEMBERS.items():
+            member = getattr(host, name, None)
+            if member is None:
+                assert not host_supports(host, name)
+                continue
+            assert callable(member), f"{name} should be a method"
+            assert isinstance(host, protocol) and host_supports(host, name)
+
+    def test_set_fps(self, host: Host, workdir: Path) -> None:
+        if not host_supports(host, "set_fps"):
+            pytest.skip("host has no set_fps")
+        if not self.supports_timeline:
+            pytest.skip("host has no timeline")
+        self.make_workfile(host, workdir)
+        host.set_fps(30)  # type: ignore[attr-defined]
+        assert host.get_fps() == pytest.approx(30.0)
+        assert host.has_unsaved_changes() in (True, None)
+        host.set_fps(24000 / 1001)  # type: ignore[attr-defined]
+        assert host.get_fps() == pytest.approx(24000 / 1001, abs=1e-3)  # float32 in some DCCs
+
+    def test_export_workfile_leaves_the_scene_as_it_was(self, host: Host, workdir: Path) -> None:
+        if not host_supports(host, "export_workfile"):
+            pytest.skip("host has no export_workfile")
+        host.new_file()
+        host.set_scene_metadata({"stalker_version_id": "5"})
+        path = workdir / f"scene{host.workfile_extensions[0]}"
+        host.save_file(path)
+        before = path.read_bytes()
+        elsewhere = workdir / "staging"
+        elsewhere.mkdir()
+        exported = elsewhere / path.name
+        host.export_workfile(exported)  # type: ignore[attr-defined]
+        assert exported.is_file() and exported.stat().st_size > 0
+        assert Path(host.current_file() or "") == path
+        assert host.has_unsaved_changes() in (False, None)
+        assert path.read_bytes() == before
+        host.new_file()
+        host.open_file(exported)
+        assert host.get_scene_metadata().get("stalker_version_id") == "5"
+
+    def test_exported_workfile_keeps_references_from_another_folder(
+        self, host: Host, workdir: Path
+    ) -> None:
+        if not host_supports(host, "export_workfile"):
+            pytest.skip("host has no export_workfile")
+        if not self.supports_references:
+            pytest.skip("host has no references")
+        ref = self.make_reference_file(host, workdir, "prop")
+        host.new_file()
+        host.load_reference(ref, version_id=3)
+        scenes = workdir / "scenes"
+        scenes.mkdir()
+        path = scenes / f"shot{host.workfile_extensions[0]}"
+        host.save_file(path)
+        published = workdir / "elsewhere" / "deeper"
+        published.mkdir(parents=True)
+        exported = published / path.name
+        host.export_workfile(exported)  # type: ignore[attr-defined]
+        listed = host.list_references()
+        assert [Path(c.path) for c in listed] == [ref]  # the open scene is untouched
+        host.new_file()
+        host.open_file(exported)
+        listed = host.list_references()
+        assert len(listed) == 1
+        assert Path(listed[0].path) == ref and listed[0].version_id == 3
 
     # --- UI ------------------------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 Plugins contribute to every stage through the ``stalker_publish_*`` hooks.
 Validation results are data (:class:`ValidationResult`) so the CLI prints
 them and a panel shows them with their repair buttons; publishing stops
-before extraction when any result is an error. Integration goes through a
+before extraction when any result is an error. A validator declaring a check
+id (``@check``) is skipped when another plugin takes that check over through
+``stalker_publish_overridden_checks`` (see :mod:`stalker_core.plugins.checks`),
+so each problem is reported once, by the most specific plugin. Integration goes through a
 :class:`~stalker_core.workflows.transaction.FileTransaction`: copies are
 staged next to their destinations and linked into place without replacing
 anything; if placing a file or the database commit fails, every placed file
@@ -29,7 +32,8 @@ from stalker_core.exceptions import (
     StalkerTypeError,
 )
 from stalker_core.hosts import Host
-from stalker_core.plugins.manager import call_each
+from stalker_core.plugins.checks import check_of, overridden_ids
+from stalker_core.plugins.manager import call_each, call_each_impl
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
 from stalker_core.workflows.results import Severity, check_severity
 from stalker_core.workflows.transaction import FileTransaction
@@ -73,6 +77,9 @@ class ValidationResult:
     :param plugin: the plugin that reported it (filled in by the core).
     :param repair: an optional callable fixing the problem.
     :param repair_label: the label of the repair button.
+    :param check: the id of the check that found it (filled in by the core
+        from the validator's ``@check`` declaration, see
+        :mod:`stalker_core.plugins.checks`).
     """
 
     title: str
@@ -82,6 +89,7 @@ class ValidationResult:
     plugin: str = ""
     repair: Callable[[], Any] | None = None
     repair_label: str = "Repair"
+    check: str = ""
 
     def __post_init__(self) -> None:
         check_severity(self.severity)
@@ -121,6 +129,11 @@ class PublishReport:
     published_paths: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: bool = False
+    #: check id -> the plugins that check it instead of the generic validators
+    #: (answers of ``stalker_publish_overridden_checks``)
+    overridden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``(plugin, check id)`` of the validators skipped because they were overridden
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[ValidationResult]:
@@ -162,20 +175,62 @@ def collect(
     return items
 
 
-def run_validators(
+def overridden_checks(
     host: Host, context: Context, items: list[PublishItem], pm: pluggy.PluginManager
+) -> dict[str, tuple[str, ...]]:
+    """Ask ``stalker_publish_overridden_checks``: check id -> the plugins taking it over."""
+    overridden: dict[str, tuple[str, ...]] = {}
+    for plugin, answer in call_each(
+        pm, "stalker_publish_overridden_checks", host=host, context=context, items=items
+    ):
+        for check_id in overridden_ids(plugin, answer):
+            if plugin not in overridden.get(check_id, ()):
+                overridden[check_id] = (*overridden.get(check_id, ()), plugin)
+    return overridden
+
+
+def run_validators(
+    host: Host,
+    context: Context,
+    items: list[PublishItem],
+    pm: pluggy.PluginManager,
+    *,
+    overridden: dict[str, tuple[str, ...]] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[ValidationResult]:
-    """Run every validator on every item and return the results, attributed."""
+    """Run every validator on every item and return the results, attributed.
+
+    :param overridden: check id -> overriding plugins (see
+        :func:`overridden_checks`; asked here when not given). A validator of
+        another plugin declaring one of these checks is not called.
+    :param skipped: when given, ``(plugin, check id)`` of every skipped
+        validator is appended to it (once per validator).
+    """
+    if overridden is None:
+        overridden = overridden_checks(host, context, items, pm)
+
+    def select(plugin: str, impl: pluggy.HookImpl) -> bool:
+        check_id = check_of(impl.function)
+        takers = overridden.get(check_id, ()) if check_id is not None else ()
+        if not takers or plugin in takers:
+            return True
+        if skipped is not None and (plugin, check_id) not in skipped:
+            skipped.append((plugin, str(check_id)))
+        return False
+
     results: list[ValidationResult] = []
     for item in items:
-        for plugin, found in call_each(
-            pm, "stalker_publish_validate", host=host, context=context, item=item
+        for plugin, impl, found in call_each_impl(
+            pm, "stalker_publish_validate", select=select, host=host, context=context, item=item
         ):
+            check_id = check_of(impl.function)
             for r in found:
                 if not r.plugin:
                     r.plugin = plugin
                 if not r.item:
                     r.item = item.name
+                if not r.check and check_id:
+                    r.check = check_id
                 results.append(r)
     return results
 
@@ -196,8 +251,19 @@ def validate(
                                   session=session)
     report = PublishReport(version)
     report.items = collect(host, context, version, pm)
-    report.results = run_validators(host, context, report.items, pm)
+    report.results = _validate_report(host, context, report, pm)
     return report
+
+
+def _validate_report(
+    host: Host, context: Context, report: PublishReport, pm: pluggy.PluginManager
+) -> list[ValidationResult]:
+    """Validate ``report.items``, recording overridden and skipped checks in the report."""
+    report.overridden = overridden_checks(host, context, report.items, pm)
+    report.skipped = []
+    return run_validators(
+        host, context, report.items, pm, overridden=report.overridden, skipped=report.skipped
+    )
 
 
 def repair(results: list[ValidationResult]) -> list[tuple[ValidationResult, str]]:
@@ -258,11 +324,11 @@ def publish(
         raise PublishError(
             "no publish collector produced anything; is the publish plugin installed?"
         )
-    report.results = run_validators(host, context, report.items, pm)
+    report.results = _validate_report(host, context, report, pm)
     if report.errors and auto_repair:
         for r, err in repair(report.results):
             report.warnings.append(f"repair of {r.title!r} failed: {err}")
-        report.results = run_validators(host, context, report.items, pm)
+        report.results = _validate_report(host, context, report, pm)
     if report.errors:
         raise PublishValidationError(_summary(report.errors), report.results)
 

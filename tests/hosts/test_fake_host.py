@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from stalker_core.exceptions import WorkfileError
+from stalker_core.exceptions import ValidationError, WorkfileError
+from stalker_core.hosts import (
+    OPTIONAL_HOST_MEMBERS,
+    SupportsExportWorkfile,
+    SupportsSetFps,
+    host_supports,
+)
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.testing.host_contract import HostContract
 
@@ -24,6 +30,42 @@ class TestFakeHostUnknownChanges(HostContract):
     @pytest.fixture
     def host(self) -> FakeHost:
         return FakeHost(knows_changes=False)
+
+
+class TestFakeHostWithoutCapabilities(HostContract):
+    """A host without the optional capabilities still passes the contract."""
+
+    @pytest.fixture
+    def host(self) -> FakeHost:
+        return FakeHost(without=tuple(OPTIONAL_HOST_MEMBERS))
+
+
+def test_without_hides_optional_capabilities() -> None:
+    assert all(host_supports(FakeHost(), name) for name in OPTIONAL_HOST_MEMBERS)
+    bare = FakeHost(without=("export_workfile",))
+    assert not host_supports(bare, "export_workfile") and host_supports(bare, "set_fps")
+    assert FakeHost(without=("set_fps",)).set_fps is None
+    assert isinstance(FakeHost(), SupportsSetFps)
+    assert isinstance(FakeHost(), SupportsExportWorkfile)
+    with pytest.raises(ValidationError, match="export_workfile, set_fps"):
+        FakeHost(without=("save_file",))
+    with pytest.raises(ValidationError, match="unknown host capability 'teleport'"):
+        host_supports(FakeHost(), "teleport")
+
+
+def test_export_workfile_faults_and_refuses_existing(tmp_path: Path) -> None:
+    host = FakeHost()
+    host.save_file(tmp_path / "a.fake")
+    host.inject_fault("export_workfile", partial=True)
+    with pytest.raises(WorkfileError, match="injected fault in export_workfile"):
+        host.export_workfile(tmp_path / "b.fake")
+    assert 0 < (tmp_path / "b.fake").stat().st_size < (tmp_path / "a.fake").stat().st_size
+    with pytest.raises(FileExistsError):
+        host.export_workfile(tmp_path / "b.fake")
+    with pytest.raises(WorkfileError, match="is missing"):
+        host.export_workfile(tmp_path / "missing" / "c.fake")
+    host.export_workfile(tmp_path / "c.fake")
+    assert (tmp_path / "c.fake").read_bytes() == (tmp_path / "a.fake").read_bytes()
 
 
 def test_records_calls(tmp_path: Path) -> None:

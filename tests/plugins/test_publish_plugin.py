@@ -10,7 +10,9 @@ import pytest
 from stalker_publish import collect, extract, integrate, validators
 
 from stalker_core.context import Context
-from stalker_core.hosts import VERSION_ID_KEY
+from stalker_core.exceptions import PublishError
+from stalker_core.hosts import VERSION_ID_KEY, host_supports
+from stalker_core.plugins import check_of
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.workflows import FileTransaction, save_as_version
 
@@ -45,22 +47,41 @@ def test_collector_no_shot_for_asset_tasks(setup: Any, session: Any) -> None:
     mv = save_as_version(host, demo.model, session=session, pm=make_pm())
     item = item_of(host, mv, Context.for_version(mv, session=session))
     assert item.data["shot"] is None
-    assert validators.validate_timing(host=host, item=item) is None
+    assert validators.validate_frame_range(host=host, item=item) is None
+    assert validators.validate_fps(host=host, item=item) is None
 
 
-def test_scene_saved_validator(setup: Any) -> None:
+def test_scene_validators(setup: Any) -> None:
     demo, host, v, ctx = setup
     item = item_of(host, v, ctx)
-    assert validators.validate_scene_saved(host=host, item=item) == []
+    checks = (
+        validators.validate_scene_saved,
+        validators.validate_unsaved_changes,
+        validators.validate_version_match,
+    )
+
+    def titles() -> list[str]:
+        return [r.title for check in checks for r in (check(host=host, item=item) or [])]
+
+    assert titles() == []
     host.edit()
-    assert [r.title for r in validators.validate_scene_saved(host=host, item=item)] == [
-        "Unsaved changes"]
+    assert titles() == ["Unsaved changes"]
     host.metadata[VERSION_ID_KEY] = str(v.id + 1000)
-    [_, r] = validators.validate_scene_saved(host=host, item=item)
+    [r] = validators.validate_version_match(host=host, item=item)
     assert r.title == "Not the version being published" and f"version id {v.id + 1000}" in r.message
+    assert titles() == ["Unsaved changes", "Not the version being published"]
     host.new_file()
-    [r] = validators.validate_scene_saved(host=host, item=item)
-    assert r.title == "Scene not saved"
+    host.edit()
+    assert titles() == ["Scene not saved"]  # reported once, not as unsaved/unknown version too
+
+
+def test_unsaved_changes_unknown_passes(session: Any, tmp_path: Path) -> None:
+    demo = build_project(session, tmp_path / "repo")
+    host = FakeHost(knows_changes=False)
+    v = save_as_version(host, demo.comp, session=session, pm=make_pm())
+    item = item_of(host, v, Context.for_version(v, session=session))
+    host.edit()
+    assert validators.validate_unsaved_changes(host=host, item=item) == []
 
 
 def test_file_location_validator(setup: Any, tmp_path: Path) -> None:
@@ -75,31 +96,87 @@ def test_file_location_validator(setup: Any, tmp_path: Path) -> None:
     assert titles == ["Version file missing", "Wrong file"]
 
 
-def test_timing_validator_and_repairs(setup: Any) -> None:
+def test_timing_validators_and_repairs(setup: Any) -> None:
     demo, host, v, ctx = setup
     item = item_of(host, v, ctx)
-    assert validators.validate_timing(host=host, item=item) == []
+    assert validators.validate_frame_range(host=host, item=item) == []
+    assert validators.validate_fps(host=host, item=item) == []
     host.frame_range, host.fps = (1, 100), 30.0
-    results = validators.validate_timing(host=host, item=item)
-    assert [r.title for r in results] == ["Frame range", "Frame rate"]
-    for r in results:
-        r.repair()
+    [frames] = validators.validate_frame_range(host=host, item=item)
+    [rate] = validators.validate_fps(host=host, item=item)
+    assert (frames.title, rate.title) == ("Frame range", "Frame rate")
+    assert "1-100" in frames.message and "30 fps" in rate.message
+    frames.repair()
+    rate.repair()
     assert host.frame_range == (1001, 1050) and host.fps == 25.0
+
+
+def test_fps_repair_only_for_hosts_with_set_fps(session: Any, tmp_path: Path) -> None:
+    demo = build_project(session, tmp_path / "repo")
+    host = FakeHost(frame_range=(1001, 1050), fps=24.0, without=("set_fps",))
+    assert not host_supports(host, "set_fps")
+    v = save_as_version(host, demo.comp, session=session, pm=make_pm())
+    item = item_of(host, v, Context.for_version(v, session=session))
+    [r] = validators.validate_fps(host=host, item=item)
+    assert r.title == "Frame rate" and r.repair is None
 
 
 def test_timing_skipped_without_timeline(setup: Any) -> None:
     demo, host, v, ctx = setup
     item = item_of(host, v, ctx)
     host.frame_range, host.fps = None, None
-    assert validators.validate_timing(host=host, item=item) == []
+    assert validators.validate_frame_range(host=host, item=item) == []
+    assert validators.validate_fps(host=host, item=item) == []
 
 
-def test_extractor_and_integrator(setup: Any, tmp_path: Path) -> None:
+def test_validators_declare_their_checks() -> None:
+    declared = {
+        name: check_of(getattr(validators, name))
+        for name in dir(validators)
+        if name.startswith("validate_")
+    }
+    assert declared == {
+        "validate_scene_saved": "scene_saved",
+        "validate_unsaved_changes": "unsaved_changes",
+        "validate_version_match": "version_match",
+        "validate_file_location": "file_location",
+        "validate_frame_range": "frame_range",
+        "validate_fps": "fps",
+        "validate_references": "references",
+    }
+
+
+def test_extractor_uses_the_hosts_export(setup: Any, tmp_path: Path) -> None:
     demo, host, v, ctx = setup
     item = item_of(host, v, ctx)
     staging = tmp_path / "staging"
     staging.mkdir()
-    [rep] = extract.extract_workfile(item=item, staging_dir=staging)
+    [rep] = extract.extract_workfile(host=host, item=item, staging_dir=staging)
+    assert rep.name == "workfile" and rep.path.is_relative_to(staging)
+    assert rep.path.name == Path(v.absolute_full_path).name
+    assert [c.args for c in host.called("export_workfile")] == [(rep.path,)]
+    assert rep.path.read_bytes() == Path(v.absolute_full_path).read_bytes()
+    assert host.current_file() == Path(v.absolute_full_path) and host.dirty is False
+
+
+def test_extractor_export_that_writes_nothing_fails(setup: Any, tmp_path: Path) -> None:
+    demo, host, v, ctx = setup
+    item = item_of(host, v, ctx)
+    host.export_workfile = lambda path: None  # type: ignore[method-assign]
+    with pytest.raises(PublishError, match="did not write the work file"):
+        extract.extract_workfile(host=host, item=item, staging_dir=tmp_path)
+
+
+def test_extractor_and_integrator(session: Any, tmp_path: Path) -> None:
+    """Hosts without export_workfile: the version's file is copied byte for byte."""
+    demo = build_project(session, tmp_path / "repo")
+    host = FakeHost(frame_range=(1001, 1050), without=("export_workfile",))
+    v = save_as_version(host, demo.comp, session=session, pm=make_pm())
+    item = item_of(host, v, Context.for_version(v, session=session))
+    Path(v.absolute_full_path).write_bytes(b"exact bytes \x00\xff")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    [rep] = extract.extract_workfile(host=host, item=item, staging_dir=staging)
     assert rep.name == "workfile"
     assert rep.path.read_bytes() == Path(v.absolute_full_path).read_bytes()
     assert rep.path.is_relative_to(staging)

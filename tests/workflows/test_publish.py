@@ -94,7 +94,9 @@ def test_unsaved_changes_fail_validation(
     report = validate(host, v, session=session, pm=pm)
     assert [r.title for r in report.errors] == ["Unsaved changes"]
     r = report.errors[0]
-    assert r.plugin == "publish.scene_saved" and r.item == "workfile" and r.severity == "error"
+    assert r.plugin == "publish.unsaved_changes" and r.item == "workfile" and r.severity == "error"
+    assert r.check == "unsaved_changes"
+    assert report.overridden == {} and report.skipped == []
 
 
 def test_frame_range_repair_then_revalidate(

@@ -1,11 +1,11 @@
-"""Extractors of the Blender publish plugin: the .blend itself and collection caches.
+"""Extractor of the Blender publish plugin: collection caches.
 
-* :func:`extract_blend` writes a copy of the scene with Blender
-  (``save_as_mainfile(copy=True)``) in which every external path is absolute,
-  so the published file reads the same files from whatever folder it is
-  placed in (a plain file copy keeps Blender's ``//`` relative paths, which
-  break when the copy lives in another folder). The open file, its paths and
-  its unsaved-changes state are left as they were.
+The published ``.blend`` itself is written by the built-in publish plugin's
+work-file extractor through :meth:`BlenderHost.export_workfile
+<stalker_blender.adapter.BlenderHost.export_workfile>` (every external path
+made absolute, so the copy opens correctly from the publish folder); this
+plugin does not extract it a second time.
+
 * :func:`extract_cache` exports a marked collection as Alembic
   (``wm.alembic_export``) or USD (``wm.usd_export``) over the scene's frame range.
 """
@@ -19,31 +19,7 @@ from stalker_core.exceptions import PublishError
 from stalker_core.plugins import hookimpl
 from stalker_core.workflows.publish import PublishItem, Representation
 
-from . import CACHE, FORMATS, SCENE, is_blender_host
-
-#: suffix of the published .blend (the generic work-file copy keeps the plain name)
-BLEND_SUFFIX = "_absolute"
-
-
-@hookimpl(specname="stalker_publish_extract")
-def extract_blend(host: Any, item: PublishItem, staging_dir: Path) -> list[Representation] | None:
-    """Write the scene as ``<version stem>_absolute.blend`` with absolute external paths."""
-    if item.kind != SCENE or not is_blender_host(host):
-        return None
-    import bpy
-
-    from .paths import absolute_paths
-
-    stem = Path(item.path).stem if item.path is not None else host.scene.name
-    target = Path(staging_dir) / "blender" / f"{stem}{BLEND_SUFFIX}.blend"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with host.tracker.suspended(), absolute_paths():
-        result = bpy.ops.wm.save_as_mainfile(
-            filepath=str(target), copy=True, relative_remap=False, check_existing=False
-        )
-    if "FINISHED" not in result:
-        raise PublishError(f"Blender did not write {str(target)!r} (operator returned {result})")
-    return [Representation("blend", target)]
+from . import CACHE, FORMATS, is_blender_host
 
 
 @hookimpl(specname="stalker_publish_extract")

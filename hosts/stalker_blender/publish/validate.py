@@ -4,6 +4,11 @@ They read the scene through ``bpy`` at validation time (so a repair followed
 by a new validation sees the repaired scene) and take database facts only
 from the item's data (validators never query).
 
+Each declares its check id (``@check``). In Blender the plugin takes over the
+built-in publish plugin's ``frame_range`` and ``unsaved_changes`` checks
+(:func:`stalker_publish_overridden_checks`), so each problem is reported
+once, by the Blender validator; with any other host the built-in checks run.
+
 * :func:`validate_frame_range` - the scene's frame range is the shot's cut
   range, a preview range (if on) does not differ from it, the frame step is 1;
 * :func:`validate_unsaved_changes` - no unsaved changes in the scene (no
@@ -20,15 +25,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins import check, hookimpl
 from stalker_core.workflows.publish import PublishItem, ValidationResult
 
 from . import CACHE, FORMATS, SCENE, is_blender_host
 
 PLUGIN = "blender"
 
+#: generic checks of the built-in publish plugin these validators perform themselves
+OVERRIDDEN_CHECKS: tuple[str, ...] = ("frame_range", "unsaved_changes")
+
+
+@hookimpl
+def stalker_publish_overridden_checks(host: Any) -> list[str] | None:
+    """Take the generic frame-range and unsaved-changes checks over when publishing from Blender.
+
+    :func:`validate_frame_range` checks the range with the preview range and
+    the frame step, :func:`validate_unsaved_changes` the scene together with
+    painted images; without this the artist would see each problem twice.
+    """
+    return list(OVERRIDDEN_CHECKS) if is_blender_host(host) else None
+
 
 @hookimpl(specname="stalker_publish_validate")
+@check("frame_range")
 def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """The scene plays the shot's cut range: range, preview range and step."""
     if item.kind != SCENE or not is_blender_host(host):
@@ -89,6 +109,7 @@ def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult]
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("unsaved_changes")
 def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """No unsaved scene changes and no image edited in Blender but not saved."""
     if item.kind != SCENE or not is_blender_host(host):
@@ -96,7 +117,8 @@ def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationRes
     import bpy
 
     results = []
-    if host.has_unsaved_changes():
+    if host.current_file() is not None and host.has_unsaved_changes():
+        # a never-saved scene is reported by the built-in "scene_saved" check;
         # no repair: saving over the version's file would change a saved version;
         # the pipeline saves a new version instead
         results.append(
@@ -134,6 +156,7 @@ def validate_unsaved_changes(host: Any, item: PublishItem) -> list[ValidationRes
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("blender.external_paths")
 def validate_external_paths(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """Every file the scene reads is inside one of the project's repositories."""
     if item.kind != SCENE or not is_blender_host(host):
@@ -177,6 +200,7 @@ def validate_external_paths(host: Any, item: PublishItem) -> list[ValidationResu
 
 
 @hookimpl(specname="stalker_publish_validate")
+@check("blender.cache")
 def validate_cache_collection(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """The collection to export exists, holds objects, and the format is known."""
     if item.kind != CACHE or not is_blender_host(host):

@@ -15,16 +15,18 @@ from blender_project import build_character, build_production  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.publish import CACHE, EXPORT_KEY, SCENE  # noqa: E402
 from stalker_blender.publish.collect import collect_blender_scene, mark_for_export  # noqa: E402
-from stalker_blender.publish.extract import extract_blend, extract_cache  # noqa: E402
+from stalker_blender.publish.extract import extract_cache  # noqa: E402
 from stalker_blender.publish.paths import absolute_paths, external_files  # noqa: E402
 from stalker_blender.publish.validate import (  # noqa: E402
+    stalker_publish_overridden_checks,
     validate_cache_collection,
     validate_external_paths,
     validate_frame_range,
     validate_unsaved_changes,
 )
 
-from stalker_core.exceptions import ValidationError  # noqa: E402
+from stalker_core.exceptions import ValidationError, WorkfileError  # noqa: E402
+from stalker_core.plugins import check_of  # noqa: E402
 from stalker_core.testing.fake_host import FakeHost  # noqa: E402
 from stalker_core.workflows.publish import PublishItem  # noqa: E402
 
@@ -67,8 +69,17 @@ def test_hooks_ignore_other_hosts(tmp_path: Path) -> None:
     item = scene_item(shot=SHOT, repository_roots=[])
     for validator in (validate_frame_range, validate_unsaved_changes, validate_external_paths):
         assert validator(fake, item) is None
-    assert extract_blend(fake, item, tmp_path) is None
+    assert extract_cache(fake, cache_item("hero", "abc"), tmp_path) is None
     assert collect_blender_scene(fake, None, SimpleNamespace()) is None
+    assert stalker_publish_overridden_checks(fake) is None
+
+
+def test_blender_takes_the_generic_checks_over(host: BlenderHost) -> None:
+    assert stalker_publish_overridden_checks(host) == ["frame_range", "unsaved_changes"]
+    assert check_of(validate_frame_range) == "frame_range"
+    assert check_of(validate_unsaved_changes) == "unsaved_changes"
+    assert check_of(validate_external_paths) == "blender.external_paths"
+    assert check_of(validate_cache_collection) == "blender.cache"
 
 
 # -- frame range -------------------------------------------------------------------------------
@@ -216,28 +227,43 @@ def test_cache_collection_validator(host: BlenderHost) -> None:
     assert "known formats" in validate_cache_collection(host, cache_item("hero", "fbx"))[0].message
 
 
-# -- the .blend extractor ----------------------------------------------------------------------
+# -- the published .blend (BlenderHost.export_workfile) ---------------------------------------
 
 
-def test_extract_blend_writes_absolute_paths_and_keeps_scene(
+def test_export_workfile_writes_absolute_paths_and_keeps_scene(
     host: BlenderHost, tmp_path: Path, make_asset: Callable[..., Path]
 ) -> None:
     prop = make_asset("prop_v001", collection="prop")
+    png = write_png(tmp_path / "work" / "tex" / "wood.png")
     work = tmp_path / "work" / "shot_v001.blend"
-    work.parent.mkdir()
     host.load_reference(prop)
-    host.save_file(work)  # saving makes the library path relative ("//../assets/...")
-    lib = bpy.data.libraries[0]
-    relative = lib.filepath
-    assert relative.startswith("//")
-    reps = extract_blend(host, scene_item(work), tmp_path / "staging")
-    (rep,) = reps
-    assert rep.name == "blend" and rep.path.name == "shot_v001_absolute.blend"
-    assert lib.filepath == relative  # the open scene is untouched
+    bpy.data.images.load(str(png)).use_fake_user = True  # kept in the file without users
+    host.save_file(work)  # saving makes the paths relative ("//../assets/...", "//tex/...")
+    lib, image = bpy.data.libraries[0], bpy.data.images["wood.png"]
+    relative = lib.filepath, image.filepath
+    assert all(p.startswith("//") for p in relative)
+    target = tmp_path / "staging" / "deep" / "shot_v001.blend"
+    target.parent.mkdir(parents=True)
+    host.export_workfile(target)
+    assert (lib.filepath, image.filepath) == relative  # the open scene is untouched
     assert host.current_file() == work and host.has_unsaved_changes() is False
-    host.open_file(rep.path)
+    assert not list(target.parent.glob("*.blend1"))
+    host.open_file(target)
     assert bpy.data.libraries[0].filepath == str(prop)
+    assert bpy.data.images["wood.png"].filepath == str(png)
     assert bpy.data.collections["prop"].library is not None
+    assert bpy.data.images["wood.png"].has_data or bpy.data.images["wood.png"].size[0] == 4
+
+
+def test_export_workfile_refuses_bad_targets(host: BlenderHost, tmp_path: Path) -> None:
+    host.save_file(tmp_path / "a.blend")
+    with pytest.raises(WorkfileError, match="existing file"):
+        host.export_workfile(tmp_path / "a.blend")
+    with pytest.raises(WorkfileError, match="does not exist"):
+        host.export_workfile(tmp_path / "missing" / "b.blend")
+    with pytest.raises(WorkfileError, match=r"\.blend"):
+        host.export_workfile(tmp_path / "b.txt")
+    assert host.current_file() == tmp_path / "a.blend"
 
 
 def test_absolute_paths_restores_on_error(host: BlenderHost, tmp_path: Path) -> None:
