@@ -58,7 +58,7 @@ def improve(
         if time.perf_counter() + last_pass > deadline:
             break
         started = time.perf_counter()
-        if has_alternatives and stale and stale % 6 == 0:
+        if has_alternatives and stale and stale % 4 == 2:
             # spare the busiest resource when its alternatives can do the work
             avoid = frozenset() if len(avoid) >= 6 else avoid | {_busiest(best, avoid)}
         if stale >= 4 and stale % 2 == 0:
@@ -89,12 +89,16 @@ def improve(
 
 
 def _busiest(run: Any, skip: frozenset[int]) -> int:
-    """The resource with the most booked slots in ``run`` (not in ``skip``)."""
+    """The critical resource of ``run`` (not in ``skip``): the one whose first booking plus
+    all its booked work reaches furthest, i.e. whose load bounds the plan's end."""
     busy: dict[int, int] = {}
+    first: dict[int, int] = {}
     for runs in run.runs.values():
         for rid, a, b in runs:
             busy[rid] = busy.get(rid, 0) + b - a
-    order = sorted(busy, key=lambda r: (-busy[r], r))
+            if a < first.get(rid, 1 << 60):
+                first[rid] = a
+    order = sorted(busy, key=lambda r: (-(first[r] + busy[r]), r))
     return next((r for r in order if r not in skip), order[0] if order else -1)
 
 
