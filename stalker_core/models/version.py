@@ -33,7 +33,7 @@ from stalker_core.exceptions import (
     value_error,
 )
 from stalker_core.models import version_numbering as numbering
-from stalker_core.models.base import Base, Entity, check_str, fk_id, make_nice_name
+from stalker_core.models.base import Base, Entity, check_str, fk_id
 from stalker_core.models.paths import join_path
 from stalker_core.models.task import Task
 
@@ -325,7 +325,7 @@ class Version(Entity):
     @property
     def nice_name(self) -> str:
         """``SH001_comp_Main``: the naming parents' nice names and the take."""
-        parts = [make_nice_name(t.nice_name) for t in self.naming_parents]
+        parts = [t.nice_name for t in self.naming_parents]  # already file-name safe
         parts.append(self.take_name)
         return "_".join(p for p in parts if p)
 
