@@ -199,7 +199,7 @@ def _deferred_foreign_keys() -> list[Any]:
     return [
         fk
         for table in Base.metadata.sorted_tables
-        for fk in sorted(table.foreign_key_constraints, key=lambda f: f.name or "")
+        for fk in sorted(table.foreign_key_constraints, key=lambda f: str(f.name or ""))
         if fk.use_alter
     ]
 

@@ -77,7 +77,10 @@ def create_tables(conn: Connection) -> None:
     from stalker_core.models import Base
 
     if conn.dialect.name != "sqlite":
-        Base.metadata.create_all(conn)
+        # an empty database: skip the per-table existence checks (one query each)
+        ours = set(Base.metadata.tables)
+        empty = not ours.intersection(inspect(conn).get_table_names())
+        Base.metadata.create_all(conn, checkfirst=not empty)
         return
     for table in Base.metadata.sorted_tables:
         for fk in table.foreign_key_constraints:
@@ -85,7 +88,9 @@ def create_tables(conn: Connection) -> None:
             # "ALTER only" (SQLAlchemy's AddConstraint); SQLite needs them inline
             fk._create_rule = None
         conn.execute(
-            CreateTable(table, include_foreign_key_constraints=table.foreign_key_constraints)
+            CreateTable(
+                table, include_foreign_key_constraints=list(table.foreign_key_constraints)
+            )
         )
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             conn.execute(CreateIndex(index))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, event
 from sqlalchemy.ext.associationproxy import (
@@ -91,7 +91,7 @@ def _collection_keys(cls: type) -> frozenset[str]:
     if keys is None:
         from sqlalchemy import inspect as sa_inspect
 
-        mapper = sa_inspect(cls)
+        mapper: Any = sa_inspect(cls)
         names = {r.key for r in mapper.relationships if r.uselist}
         names.update(
             k for k, d in mapper.all_orm_descriptors.items()
@@ -211,9 +211,10 @@ def check_number(
     kinds: tuple[type, ...] = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds):
         raise type_error(cls_name, attr, "an int" if integer else "a number", value)
-    if value != value or value in (float("inf"), float("-inf")):
+    number: float = cast(float, value)
+    if number != number or number in (float("inf"), float("-inf")):
         raise value_error(cls_name, attr, "a finite number", value)
-    if minimum is not None and (value <= minimum if strict else value < minimum):
+    if minimum is not None and (number <= minimum if strict else number < minimum):
         op = ">" if strict else ">="
         raise value_error(cls_name, attr, f"a number {op} {minimum}", value)
     return value
@@ -305,11 +306,8 @@ def _unique_list_factory(lazy_collection: Any, creator: Any, value_attr: str, pa
 
 def _unique_bulk_set(proxy: Any, values: Any) -> None:
     if not isinstance(values, list | tuple | set | frozenset) and not _is_proxy_list(values):
-        owner = type(proxy.parent.owning_class).__name__
-        raise type_error(
-            getattr(proxy.parent.owning_class, "__name__", owner), proxy.parent.key,
-            "a list", values,
-        )
+        owner = getattr(proxy.parent.owning_class, "__name__", "?")
+        raise type_error(owner, proxy.parent.key, "a list", values)
     for v in values:
         proxy.append(v)
 
@@ -354,7 +352,8 @@ def unique_association_proxy(
     """
     return association_proxy(
         target_collection, attr, creator=creator,
-        proxy_factory=_unique_list_factory, proxy_bulk_set=_unique_bulk_set,
+        proxy_factory=_unique_list_factory,
+        proxy_bulk_set=_unique_bulk_set,  # type: ignore[arg-type]
     )
 
 
@@ -431,7 +430,8 @@ class SimpleEntity(Base):
             args["polymorphic_load"] = "selectin"
             table = cls.__dict__.get("__table__")
             parent = next(
-                (b.__table__ for b in cls.__mro__[1:] if "__tablename__" in b.__dict__), None
+                (b.__table__ for b in cls.__mro__[1:] if "__tablename__" in b.__dict__),  # type: ignore[attr-defined]
+                None,
             )
             if table is not None and parent is not None:
                 # explicit: users/types/files also reference simple_entities by other FKs

@@ -55,11 +55,11 @@ class StatusMixin:
 
     @declared_attr
     def status(cls) -> Mapped[Status | None]:  # noqa: N805
-        return relationship("Status", foreign_keys=lambda: [cls.status_id])  # type: ignore[list-item]
+        return relationship("Status", foreign_keys=lambda: [cls.status_id])  # type: ignore[list-item,arg-type]
 
     @declared_attr
     def status_list(cls) -> Mapped[StatusList | None]:  # noqa: N805
-        return relationship("StatusList", foreign_keys=lambda: [cls.status_list_id])  # type: ignore[list-item]
+        return relationship("StatusList", foreign_keys=lambda: [cls.status_list_id])  # type: ignore[list-item,arg-type]
 
 
 
@@ -144,10 +144,10 @@ def _default_statuses(session: Session, _ctx: Any, _instances: Any) -> None:
             found.setdefault(sl.target_entity_type, sl)
     for obj in pending:
         if obj.status_list is None:
-            sl = found.get(type(obj).__name__)
-            if sl is None:
+            default = found.get(type(obj).__name__)
+            if default is None:
                 continue
-            obj.status_list = sl
+            obj.status_list = default
         if obj.status is None and obj.status_list is not None:
             with session.no_autoflush:
                 statuses = obj.status_list.statuses
@@ -164,7 +164,7 @@ class ProjectMixin:
 
     @declared_attr
     def project(cls) -> Mapped[Project | None]:  # noqa: N805
-        return relationship("Project", foreign_keys=lambda: [cls.project_id])  # type: ignore[list-item]
+        return relationship("Project", foreign_keys=lambda: [cls.project_id])  # type: ignore[list-item,arg-type]
 
 
 
