@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import Row, Timer, ours_setup  # noqa: E402
 
 N_TASKS = 2000
+#: the studio's (TaskJuggler project's) time frame, the same for both libraries
+SPAN = dt.timedelta(days=700)
 
 
 def _problem() -> Any:
@@ -45,9 +47,15 @@ def _problem() -> Any:
 def _ours_studio(url: str) -> tuple[Any, int]:
     from stalker_core.scheduling.synthetic import populate
 
+    from stalker_core.models import Studio
+
     session = ours_setup(url)
     pr = _problem()
     studio_id = populate(session, pr)
+    studio = session.get(Studio, studio_id)
+    studio.start = pr.now
+    studio.end = pr.now + SPAN
+    session.commit()
     session.remove()
     return session, studio_id
 
@@ -100,6 +108,8 @@ def _peer_studio(url: str) -> tuple[Any, Any, Any]:
     pr = _problem()
     wip = Status.query.filter_by(code="WIP").first()
     studio = Studio(name=pr.studio_name)
+    studio.start = pr.now
+    studio.end = pr.now + SPAN
     session.add(studio)
     users: dict[int, Any] = {}
     for r in pr.resources.values():
