@@ -45,9 +45,8 @@ def _problem() -> Any:
 
 # -- stalker_core ---------------------------------------------------------------------------
 def _ours_studio(url: str) -> tuple[Any, int]:
-    from stalker_core.scheduling.synthetic import populate
-
     from stalker_core.models import Studio
+    from stalker_core.scheduling.synthetic import populate
 
     session = ours_setup(url)
     pr = _problem()
