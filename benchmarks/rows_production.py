@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Row, Timer, ours_setup  # noqa: E402
+from _harness import Row, Timer, ours_setup, peer_setup  # noqa: E402
 
 SHOTS = 100
 TASKS_PER_SHOT = 20
@@ -175,19 +175,6 @@ def ours_rollup(url: str) -> float:
 
 
 # --- Stalker 1.1.2.1 ----------------------------------------------------------
-
-
-def peer_setup(url: str) -> Any:
-    """Stalker 1.1.2.1's setup() + init() (its db.setup lives in stalker.db.setup)."""
-    import warnings
-
-    warnings.simplefilter("ignore")
-    import stalker.db.setup as sdb
-    from stalker.db.session import DBSession
-
-    sdb.setup({"sqlalchemy.url": url})
-    sdb.init()
-    return DBSession
 
 
 def _peer_base(url: str) -> tuple[Any, Any, list[Any]]:
