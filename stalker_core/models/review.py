@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import StatusError, type_error, value_error
 from stalker_core.models.base import SimpleEntity, fk_id
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 #: the decisions a review can carry
 DECISIONS: tuple[str, ...] = ("pending", "approved", "revision")
+_STATUS_OF = {"pending": "NEW", "approved": "APP", "revision": "RREV"}
 
 
 class Review(SimpleEntity, StatusMixin):
@@ -72,6 +73,11 @@ class Review(SimpleEntity, StatusMixin):
     def _validate_decision(self, key: str, value: Any) -> str:
         if value not in DECISIONS:
             raise value_error("Review", key, f"one of {', '.join(DECISIONS)}", value)
+        session = object_session(self)
+        if session is not None:  # mirror the decision in the Review status list
+            from stalker_core.models.task_status import get_status
+
+            self.status = get_status(session, _STATUS_OF[value])
         return str(value)
 
     def _check_pending(self, action: str) -> None:

@@ -40,6 +40,7 @@ def test_review_set_needs_every_responsible(prod: Prod) -> None:
     prod.session.expire_all()
     stored = prod.session.query(Review).filter_by(task_id=t.id).all()
     assert sorted(r.decision for r in stored) == ["approved", "approved"]
+    assert {r.status.code for r in stored} == {"APP"}
 
 
 def test_one_revision_in_the_set_gives_hrev_and_more_time(prod: Prod) -> None:
@@ -52,6 +53,7 @@ def test_one_revision_in_the_set_gives_hrev_and_more_time(prod: Prod) -> None:
     assert t.status.code == "HREV"
     assert t.schedule_seconds == (4 + 2) * 3600
     assert reviews[1].description == "too dark"
+    assert (reviews[0].status.code, reviews[1].status.code) == ("APP", "RREV")
     with pytest.raises(StatusError, match=r"status is HREV; request review is allowed only in WIP"):
         t.request_review()
 
