@@ -491,6 +491,11 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     if target.child_count or not _settled(target):
         return
+    parent = target.__dict__.get("parent")
+    session = object_session(target)
+    if parent is not None and session is not None:
+        # a direct ``task.status = ...`` also re-derives the parent (at flush)
+        task_status.queue_refresh(session, parent)
     # only "done or not" changes the completed part of a leaf
     old_done = task_status.code_of(target) in task_status.DONE
     new_done = getattr(value, "code", None) in task_status.DONE

@@ -279,6 +279,11 @@ def _queue(session: Session) -> set[Task]:
     return q
 
 
+def queue_refresh(session: Session, container: Task) -> None:
+    """Re-derive ``container``'s status at the next flush."""
+    _queue(session).add(container)
+
+
 def parent_changed(parent: Task | None) -> None:
     """A child of ``parent`` changed: re-derive its status now (inside the flush
     hook: once per container, after all children settled)."""

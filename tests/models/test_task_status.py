@@ -174,3 +174,12 @@ def test_new_tasks_in_a_session_have_their_status_at_once(prod: Prod) -> None:
     assert c.status.code == "WFD"
     c.depends_on = []
     assert c.status.code == "RTS"
+
+
+def test_direct_status_assignment_rederives_the_parent_at_flush(prod: Prod) -> None:
+    from stalker_core.models.task_status import get_status
+
+    shot, a, b = _chain(prod)
+    a.status = get_status(prod.session, "WIP")
+    prod.session.commit()
+    assert shot.status.code == "WIP"
