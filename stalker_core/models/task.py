@@ -198,7 +198,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
                 self.parent = None
             project = self.__dict__.get("project")
             if project is not None:
-                self.project = None
+                self.project = None  # type: ignore[assignment]
         finally:
             session = object_session(self)
             if session is not None and self in session.new:
