@@ -77,10 +77,12 @@ def create_tables(conn: Connection) -> None:
     from stalker_core.models import Base
 
     if conn.dialect.name != "sqlite":
-        # an empty database: skip the per-table existence checks (one query each)
         ours = set(Base.metadata.tables)
-        empty = not ours.intersection(inspect(conn).get_table_names())
-        Base.metadata.create_all(conn, checkfirst=not empty)
+        if ours.intersection(inspect(conn).get_table_names()):
+            Base.metadata.create_all(conn)  # partly there: create what is missing
+            return
+        # an empty database: the whole DDL in one round trip
+        _execute_script(conn, _ddl_script(conn))
         return
     for table in Base.metadata.sorted_tables:
         for fk in table.foreign_key_constraints:
@@ -94,6 +96,32 @@ def create_tables(conn: Connection) -> None:
         )
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             conn.execute(CreateIndex(index))
+
+
+def _ddl_script(conn: Connection) -> str:
+    """The CREATE statements of every table, index and deferred foreign key, as one script."""
+    from sqlalchemy import create_mock_engine
+
+    from stalker_core.models import Base
+
+    parts: list[str] = []
+    dialect = conn.dialect
+
+    def collect(sql: Any, *_: Any, **__: Any) -> None:
+        parts.append(str(sql.compile(dialect=dialect)).strip())
+
+    mock = create_mock_engine(conn.engine.url, collect)
+    Base.metadata.create_all(mock, checkfirst=False)  # type: ignore[arg-type]
+    return ";\n".join(parts) + ";"
+
+
+def _execute_script(conn: Connection, script: str) -> None:
+    """Run ``script`` on the raw DBAPI cursor (no parameter formatting), in the transaction."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(script)
+    finally:
+        cursor.close()
 
 
 def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
