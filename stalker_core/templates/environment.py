@@ -45,10 +45,21 @@ _UNDEFINED_ATTR_RE = re.compile(r"has no attribute '([^']+)'")
 class StalkerSandbox(SandboxedEnvironment):
     """Sandbox that also hides database handles and refuses calls on model objects."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (type, attribute) -> allowed; Jinja's rule depends on nothing else
+        self._safe_cache: dict[tuple[type, str], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if attr in FORBIDDEN_ATTRIBUTES or attr.startswith("_"):
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        key = (type(obj), attr)
+        safe = self._safe_cache.get(key)
+        if safe is None:
+            safe = not (attr in FORBIDDEN_ATTRIBUTES or attr.startswith("_")) and bool(
+                super().is_safe_attribute(obj, attr, value)
+            )
+            if len(self._safe_cache) < 10_000:
+                self._safe_cache[key] = safe
+        return safe
 
     def is_safe_callable(self, obj: Any) -> bool:
         owner = getattr(obj, "__self__", None)
