@@ -10,13 +10,17 @@ default data of ``db.init()``.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from stalker_core.testing.pgserver import PostgresServer
+from stalker_core.testing.pgserver import (
+    PostgresServer,
+    create_database,
+    database_url,
+    drop_database,
+)
 
 TEMPLATE_DB = "stalker_template"
 
@@ -44,11 +48,6 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
-def _swap_db(url: str, name: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{name}"
-
-
 @pytest.fixture(scope="session")
 def pg_template(pg_admin_url: str) -> str:
     """Name of a template database holding the schema and default data."""
@@ -59,29 +58,12 @@ def pg_template(pg_admin_url: str) -> str:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"'))
         conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
-    engine = db.setup({"sqlalchemy.url": _swap_db(pg_admin_url, TEMPLATE_DB)})
+    engine = db.setup({"sqlalchemy.url": database_url(pg_admin_url, TEMPLATE_DB)})
     db.init()
     DBSession.remove()
     engine.dispose()
     admin.dispose()
     return TEMPLATE_DB
-
-
-def _new_pg_database(pg_admin_url: str, template: str | None) -> tuple[str, str]:
-    name = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        tpl = f' TEMPLATE "{template}"' if template else ""
-        conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
-    admin.dispose()
-    return name, _swap_db(pg_admin_url, name)
-
-
-def _drop_pg_database(pg_admin_url: str, name: str) -> None:
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -91,11 +73,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterat
         yield f"sqlite:///{tmp_path}/stalker.db"
         return
     admin = request.getfixturevalue("pg_admin_url")
-    name, url = _new_pg_database(admin, None)
+    name, url = create_database(admin, None)
     try:
         yield url
     finally:
-        _drop_pg_database(admin, name)
+        drop_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -114,7 +96,7 @@ def session(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Itera
     else:
         admin = request.getfixturevalue("pg_admin_url")
         template = request.getfixturevalue("pg_template")
-        name, url = _new_pg_database(admin, template)
+        name, url = create_database(admin, template)
     engine = db.setup({"sqlalchemy.url": url})
     db.init()
     try:
@@ -124,4 +106,4 @@ def session(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Itera
         DBSession.remove()
         engine.dispose()
         if name is not None and admin is not None:
-            _drop_pg_database(admin, name)
+            drop_database(admin, name)

@@ -111,3 +111,42 @@ class PostgresServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def database_url(url: str, name: str) -> str:
+    """Return ``url`` pointing at database ``name`` on the same server."""
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def create_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
+    """Create a uniquely named database (optionally from ``template``).
+
+    :param admin_url: URL of a database on the server with CREATE DATABASE rights.
+    :returns: ``(name, url)`` of the new database.
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            tpl = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{tpl}'))
+    finally:
+        admin.dispose()
+    return name, database_url(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop database ``name``, disconnecting its remaining sessions."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

@@ -123,12 +123,11 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
     pg_admin_url: str, pg_template: str
 ) -> None:
     """Two sessions each pass the in-app check; PostgreSQL refuses the second."""
-    from conftest import _drop_pg_database, _new_pg_database  # type: ignore[import-not-found]
-
     from stalker_core import db
     from stalker_core.models import Project, Task, TimeLog, User
+    from stalker_core.testing.pgserver import create_database, drop_database
 
-    name, url = _new_pg_database(pg_admin_url, pg_template)
+    name, url = create_database(pg_admin_url, pg_template)
     engine = db.setup({"sqlalchemy.url": url})
     try:
         with engine.connect() as conn:
@@ -179,4 +178,4 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
 
         DBSession.remove()
         engine.dispose()
-        _drop_pg_database(pg_admin_url, name)
+        drop_database(pg_admin_url, name)
