@@ -153,15 +153,7 @@ def test_python_is_never_executed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert not marker.exists()
 
 
-_PYPROJECT = (ROOT / "pyproject.toml").read_text("utf-8")
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(
-    "_defaults/*.toml" not in _PYPROJECT,
-    reason="pyproject.toml package-data lacks '_defaults/*.toml' (lead to add)",
-    strict=True,
-)
 def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     subprocess.run(
