@@ -89,7 +89,7 @@ def test_tutorial_runs_and_prints_what_it_says(
         for before, after in zip(tasks, tasks[1:], strict=False):
             assert before.computed_end <= after.computed_start  # type: ignore[attr-defined]
         for p in ("my_studio", "me", "comp", "new_project"):
-            assert getattr(ns[p], "to_tjp").strip()
+            assert ns[p].to_tjp.strip()  # type: ignore[attr-defined]
 
         # Part VI: repository and version paths
         repo = ns["commercial_repo"]
