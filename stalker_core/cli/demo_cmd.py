@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from stalker_core.cli.main import connect
+from stalker_core.cli.main import connect, plugin_manager
 
 STUDIO_NAME = "Demo Studio"
 PROJECT_CODE = "DEMO"
@@ -157,7 +157,6 @@ def command(ctx: click.Context, root: Path | None, fresh: bool) -> None:
     from stalker_standalone import StandaloneHost
 
     from stalker_core.models import Project, Version
-    from stalker_core.plugins import get_plugin_manager
     from stalker_core.workflows import publish, save_as_version
 
     console = Console()
@@ -179,7 +178,7 @@ def command(ctx: click.Context, root: Path | None, fresh: bool) -> None:
         demo.studio.schedule(scheduled_by=demo.users[0])
         session.commit()
 
-    pm = get_plugin_manager()
+    pm = plugin_manager(ctx)
     host = StandaloneHost()
     to_save = ["Hero/model", "SH10/layout", "SH10/anim"]
     saved: dict[str, Any] = {}

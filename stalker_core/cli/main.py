@@ -8,6 +8,12 @@ running it prints why.
 
 Errors are printed as one line (``error: ...``) with exit status 1; pass
 ``--debug`` (or set ``STALKER_DEBUG=1``) for the traceback.
+
+Commands that render filename or structure templates
+(:data:`TEMPLATE_COMMANDS`) run with the template engine of the plugins
+(filters, globals and tests of ``stalker_template_environment``) installed
+as the default engine for the duration of the command only; the plugin
+manager is built once per invocation (:func:`plugin_manager`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "version": "stalker_core.cli.version_cmd",
 }
 
+#: sub-commands that render templates: they run with the plugins' template engine
+TEMPLATE_COMMANDS = frozenset({"demo", "project", "version"})
+
 
 def _module_exists(name: str) -> bool:
     try:
@@ -56,6 +65,11 @@ def _unavailable(name: str, module: str, error: BaseException) -> click.Command:
 
 class LazyGroup(click.Group):
     """A group loading sub-commands from :data:`LAZY_COMMANDS` on demand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # remembered so the group's callback can tell a help request from a run
+        ctx.meta["stalker.argv"] = list(args)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
@@ -97,6 +111,35 @@ def cli(ctx: click.Context, debug: bool, database_url: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     ctx.obj["database_url"] = database_url
+    if ctx.invoked_subcommand in TEMPLATE_COMMANDS and not _asks_for_help(ctx):
+        from stalker_core.plugins.templates import plugin_templates
+
+        # scoped: restored when the command's context closes
+        ctx.with_resource(plugin_templates(plugin_manager(ctx)))
+
+
+def _asks_for_help(ctx: click.Context) -> bool:
+    """True when the command line asks a sub-command for its help (nothing is rendered)."""
+    argv = ctx.meta.get("stalker.argv", [])
+    name = ctx.invoked_subcommand
+    after = argv[argv.index(name) + 1:] if name in argv else argv
+    return any(arg in ctx.help_option_names for arg in after)
+
+
+def plugin_manager(ctx: click.Context | None = None) -> Any:
+    """The plugin manager of this invocation (built on first use, then reused).
+
+    :param ctx: any click context of the invocation; ``None`` builds a new manager.
+    """
+    from stalker_core.plugins import get_plugin_manager
+
+    if ctx is None:
+        return get_plugin_manager()
+    obj = ctx.find_root().ensure_object(dict)
+    pm = obj.get("plugin_manager")
+    if pm is None:
+        pm = obj["plugin_manager"] = get_plugin_manager()
+    return pm
 
 
 def connect(ctx: click.Context | None = None, *, init: bool = False) -> Any:

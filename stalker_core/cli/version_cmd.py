@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from stalker_core.cli.main import connect
+from stalker_core.cli.main import connect, plugin_manager
 from stalker_core.exceptions import StalkerError
 
 
@@ -23,11 +23,10 @@ def _get(session: Any, cls: Any, ident: int, what: str) -> Any:
     return obj
 
 
-def _host_and_pm() -> tuple[Any, Any]:
-    from stalker_core.plugins import get_plugin_manager
+def _host_and_pm(ctx: click.Context) -> tuple[Any, Any]:
     from stalker_core.workflows import get_host
 
-    pm = get_plugin_manager()
+    pm = plugin_manager(ctx)
     return get_host(pm), pm
 
 
@@ -54,7 +53,7 @@ def save_cmd(ctx: click.Context, task_id: int, source: Path | None, take: str,
 
     session = connect(ctx)
     task = _get(session, Task, task_id, "task")
-    host, pm = _host_and_pm()
+    host, pm = _host_and_pm(ctx)
     if source is not None:
         host.open_file(source.resolve())
         if extension is None and source.suffix:
@@ -75,7 +74,7 @@ def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
 
     session = connect(ctx)
     version = _get(session, Version, version_id, "version")
-    host, pm = _host_and_pm()
+    host, pm = _host_and_pm(ctx)
     result = open_version(host, version, force=force, session=session, pm=pm)
     click.echo(f"opened {result.path}")
     for check in result.checks:
@@ -96,7 +95,7 @@ def publish_cmd(ctx: click.Context, version_id: int, repair: bool) -> None:
 
     session = connect(ctx)
     version = _get(session, Version, version_id, "version")
-    host, pm = _host_and_pm()
+    host, pm = _host_and_pm(ctx)
     path = Path(version.absolute_full_path)
     if host.current_file() is None and path.is_file():
         host.open_file(path)

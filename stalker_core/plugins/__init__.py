@@ -3,7 +3,9 @@
 Implement hooks with :data:`hookimpl` and build a manager with
 :func:`get_plugin_manager` (see :mod:`stalker_core.plugins.hookspecs` for
 every hook, :mod:`stalker_core.plugins.manager` for discovery and
-:mod:`stalker_core.plugins.checks` for check ids of publish validators).
+:mod:`stalker_core.plugins.checks` for check ids of publish validators and
+:mod:`stalker_core.plugins.templates` for the template filters, globals and
+tests plugins contribute).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from stalker_core.plugins.manager import (
     describe_plugins,
     get_plugin_manager,
 )
+from stalker_core.plugins.templates import plugin_templates, template_engine
 
 #: decorator marking a hook implementation of a stalker_core plugin
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
@@ -35,4 +38,6 @@ __all__ = [
     "describe_plugins",
     "get_plugin_manager",
     "hookimpl",
+    "plugin_templates",
+    "template_engine",
 ]

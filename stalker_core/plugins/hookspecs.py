@@ -12,7 +12,7 @@ Plugins implement these hooks with :data:`stalker_core.plugins.hookimpl`::
 Arguments are passed by keyword; an implementation may accept any subset
 of them (pluggy's opt-in arguments), so new arguments can be added later
 without breaking plugins. Hooks are grouped like pytest's: plugin
-lifecycle, hosts, work files, publishing, references.
+lifecycle, hosts, work files, publishing, references, templates.
 
 Collect-all hooks of the workflows are called *one implementation at a
 time* (:func:`stalker_core.plugins.manager.call_each`) so every result and
@@ -363,4 +363,54 @@ def stalker_references_before_update(
     :param container: the reference.
     :param version: the version it would be updated to.
     :returns: nothing.
+    """
+
+
+# -------------------------------------------------------------------------
+# templates
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_template_environment() -> dict[str, dict[str, Any]] | None:
+    """Contribute Jinja2 filters, globals and tests to the filename templates.
+
+    Called by :func:`stalker_core.plugins.templates.template_engine` the
+    first time a plugin manager's template engine is needed (the workflows,
+    e.g. :func:`~stalker_core.workflows.save_as_version`, and the ``stalker``
+    command ask for it), and again only when the plugins implementing this
+    hook change. Called in the thread that first needs the engine; the
+    contributed callables may be called from any thread afterwards.
+
+    Every implementation is called and the contributions are merged into
+    one sandboxed engine. Names must be unique: two plugins contributing the
+    same filter, global or test is a
+    :class:`~stalker_core.exceptions.PluginError` naming both plugins, and so
+    is reusing a Jinja2 built-in filter, test or global, or (for globals) a
+    template variable (``version``, ``task``, ``project``, ``parent_tasks``,
+    ``asset``, ``shot``, ``sequence``, ``scene``, ``type``, ``extension``).
+    Prefix names with your studio or plugin (``studio_slug``) to stay clear
+    of others. Templates run in a sandbox: a filter receives the values the
+    template gives it and should return plain data (strings, numbers)::
+
+        @hookimpl
+        def stalker_template_environment():
+            return {
+                "filters": {"studio_slug": lambda s: s.lower().replace(" ", "_")},
+                "globals": {"studio_code": "ACME"},
+                "tests": {"studio_hero": lambda task: task.name.startswith("Hero")},
+            }
+
+    A FilenameTemplate using ``{{ task.name|studio_slug }}`` then renders
+    wherever this plugin is loaded; where it is not, rendering raises
+    :class:`~stalker_core.exceptions.TemplateRenderError` naming the
+    missing filter.
+
+    :returns: a mapping with the optional keys ``"filters"`` (name ->
+        callable), ``"globals"`` (name -> value or callable) and
+        ``"tests"`` (name -> callable returning a bool), or ``None``. Any
+        other key or shape is a :class:`~stalker_core.exceptions.PluginError`
+        naming the plugin.
+
+    .. versionadded:: 0.1
     """

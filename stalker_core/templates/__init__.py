@@ -4,6 +4,7 @@
   strict about undefined names; plugins pass extra filters/globals/tests).
 * :class:`TemplateEngine` — environment + cache of compiled templates.
 * :func:`default_engine` / :func:`set_default_engine` — the engine versions use;
+  :func:`using_engine` installs one for a ``with`` block (scoped, restored);
   :func:`engine_from_contributions` merges plugin hook results into one.
 * :func:`version_context` / :func:`task_context` — the variables templates see.
 """
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 from stalker_core.templates.context import (
+    CONTEXT_NAMES,
     check_rendered_filename,
     check_rendered_path,
     lineage,
@@ -24,9 +26,11 @@ from stalker_core.templates.environment import (
     default_engine,
     engine_from_contributions,
     set_default_engine,
+    using_engine,
 )
 
 __all__ = [
+    "CONTEXT_NAMES",
     "TemplateEngine",
     "build_engine",
     "build_environment",
@@ -37,5 +41,6 @@ __all__ = [
     "lineage",
     "set_default_engine",
     "task_context",
+    "using_engine",
     "version_context",
 ]

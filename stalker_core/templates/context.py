@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 #: class names exposed as their own variable when found among a task's ancestors
 ROLE_CLASSES = ("Asset", "Shot", "Sequence", "Scene")
 
+#: every variable name :func:`version_context` provides (plugin globals may not reuse them)
+CONTEXT_NAMES: frozenset[str] = frozenset(
+    {"version", "task", "project", "parent_tasks", "type", "extension"}
+    | {role.lower() for role in ROLE_CLASSES}
+)
+
 
 def lineage(task: Task) -> list[Task]:
     """The tasks from the root down to and including ``task`` (cycle safe)."""

@@ -10,9 +10,13 @@ missing variable raises :class:`~stalker_core.exceptions.TemplateRenderError`
 naming the template and the variable instead of producing a broken path.
 
 Plugins add filters, tests and globals through :func:`build_engine`'s
-parameters; the plugin layer collects them from its hook, merges them with
-:func:`engine_from_contributions` and installs the result with
-:func:`set_default_engine`.
+parameters; the plugin layer collects them from its
+``stalker_template_environment`` hook
+(:func:`stalker_core.plugins.templates.template_engine`), merges them with
+:func:`engine_from_contributions` and passes the engine explicitly where an
+API takes one, or installs it for a block of code with :func:`using_engine`
+(scoped to the current thread / context, restored on exit). A process-wide
+default can still be replaced with :func:`set_default_engine`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import (
@@ -190,6 +196,9 @@ class TemplateEngine:
 
 _default: TemplateEngine | None = None
 _default_lock = threading.Lock()
+#: the engine installed by :func:`using_engine` in the current context (thread)
+_scoped: ContextVar[TemplateEngine | None] = ContextVar("stalker_core_template_engine",
+                                                        default=None)
 
 
 def build_engine(
@@ -236,7 +245,15 @@ def engine_from_contributions(
 
 
 def default_engine() -> TemplateEngine:
-    """The engine used by versions and structures unless one is passed explicitly."""
+    """The engine used by versions and structures unless one is passed explicitly.
+
+    Inside a :func:`using_engine` block this is the engine of the block (in
+    that thread or context only); otherwise the process-wide default
+    (:func:`set_default_engine`, else a plain engine made on first use).
+    """
+    scoped = _scoped.get()
+    if scoped is not None:
+        return scoped
     global _default
     if _default is None:
         with _default_lock:
@@ -248,9 +265,37 @@ def default_engine() -> TemplateEngine:
 def set_default_engine(engine: TemplateEngine | None) -> TemplateEngine | None:
     """Install ``engine`` as the default (``None`` resets); returns the previous one.
 
-    The plugin layer calls this once after collecting plugin filters/globals.
+    This changes every thread of the process; prefer passing an engine
+    explicitly or :func:`using_engine` for a scoped change.
     """
     global _default
     with _default_lock:
         previous, _default = _default, engine
     return previous
+
+
+@contextmanager
+def using_engine(engine: TemplateEngine) -> Iterator[TemplateEngine]:
+    """Make ``engine`` the :func:`default_engine` inside the ``with`` block.
+
+    The change is scoped: it is seen only by the current thread (a
+    :class:`contextvars.ContextVar`; new threads start without it), blocks
+    nest, and the previous engine is restored on exit, also on errors::
+
+        with using_engine(template_engine(pm)):
+            version.update_paths()
+
+    :param engine: the engine to install.
+    :raises StalkerTypeError: when ``engine`` is not a :class:`TemplateEngine`.
+    """
+    if not isinstance(engine, TemplateEngine):
+        from stalker_core.exceptions import StalkerTypeError
+
+        raise StalkerTypeError(
+            f"engine should be a TemplateEngine, not {type(engine).__name__}: {engine!r}"
+        )
+    token = _scoped.set(engine)
+    try:
+        yield engine
+    finally:
+        _scoped.reset(token)

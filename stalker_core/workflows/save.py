@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from stalker_core.models.task import Task
     from stalker_core.models.user import User
     from stalker_core.models.version import Version
+    from stalker_core.templates import TemplateEngine
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _check_extension(host: Host, extension: str | None) -> str:
     return ext
 
 
-def _reserve(version: Version, session: Any) -> tuple[Path, list[Path]]:
+def _reserve(version: Version, session: Any, engine: TemplateEngine) -> tuple[Path, list[Path]]:
     """Create the version's folders and reserve its file; skip numbers whose file exists."""
     created: list[Path] = []
     for _ in range(MAX_NAME_RETRIES):
@@ -69,7 +70,7 @@ def _reserve(version: Version, session: Any) -> tuple[Path, list[Path]]:
         except FileExistsError:
             log.warning("%s exists without a version row; skipping to the next number", path)
             version.version_number = version.version_number + 1
-            version.update_paths()
+            version.update_paths(engine=engine)
             session.flush()
         except OSError as exc:
             remove_empty_dirs(created)
@@ -124,6 +125,7 @@ def save_as_version(
     pm: pluggy.PluginManager | None = None,
     extension: str | None = None,
     parent: Version | None = None,
+    engine: TemplateEngine | None = None,
 ) -> Version:
     """Save the host's scene as a new Version of ``task`` and commit it.
 
@@ -137,15 +139,26 @@ def save_as_version(
     :param extension: the file extension (default: the host's first one).
     :param parent: the version this one is made from (default: the version
         recorded in the scene's metadata, when it belongs to the same task).
+    :param engine: the template engine rendering the version's path and file
+        name (default: the engine of ``pm``'s plugins,
+        :func:`~stalker_core.plugins.templates.template_engine`, so filters,
+        globals and tests of ``stalker_template_environment`` work). It is
+        the default engine for the duration of the save only (scoped to this
+        thread, restored afterwards).
     :returns: the committed Version; the host's current file is its file.
 
     The session is committed on success and rolled back on any failure:
     commit your own pending changes before calling.
     :raises VetoError: a before-save hook refused.
     :raises WorkfileError: the host could not save, or no file name was free.
-    :raises PluginError: a plugin raised unexpectedly in a hook.
+    :raises PluginError: a plugin raised unexpectedly in a hook, or the
+        plugins' template contributions conflict.
+    :raises TemplateRenderError: the path or file name cannot be rendered
+        (e.g. the template uses a filter no loaded plugin provides).
     """
     from stalker_core.models.task import Task
+    from stalker_core.plugins.templates import template_engine
+    from stalker_core.templates import using_engine
 
     check_host(host)
     if not isinstance(task, Task):
@@ -153,46 +166,51 @@ def save_as_version(
     session = session_or_default(session)
     pm = plugin_manager_or_default(pm)
     ext = _check_extension(host, extension)
+    if engine is None:
+        engine = template_engine(pm)
 
     path: Path | None = None
     created_dirs: list[Path] = []
     before: set[str] = set()
     old_meta: dict[str, str] | None = None
     try:
-        who = current_user(user, session=session)
-        if parent is None:
-            parent = _scene_parent(host, task, session)
-        version = _new_version(
-            session, task, take_name,
-            description=description, created_with=host.name, extension=ext,
-            parent=parent, created_by=who,
-        )
-        path, created_dirs = _reserve(version, session)
-        before = _snapshot(path.parent, path.name) | _snapshot(path.parent, "." + path.name)
-        reserved_inode = path.stat().st_ino
-        context = Context.for_version(version, user=who, session=session)
-        call_each(
-            pm, "stalker_workfile_before_save",
-            host=host, context=context, version=version, path=path,
-        )
-        old_meta = host.get_scene_metadata()
-        host.set_scene_metadata({VERSION_ID_KEY: str(version.id)})
-        try:
-            host.save_file(path)
-        except StalkerError:
-            raise
-        except Exception as exc:
-            raise WorkfileError(
-                f"host {host.name!r} could not save {str(path)!r}: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if not _written(path, reserved_inode):
-            raise WorkfileError(f"host {host.name!r} reported a save but wrote no {str(path)!r}")
-        call_each(
-            pm, "stalker_workfile_after_save",
-            host=host, context=context, version=version, path=path,
-        )
-        session.commit()
+        with using_engine(engine):
+            who = current_user(user, session=session)
+            if parent is None:
+                parent = _scene_parent(host, task, session)
+            version = _new_version(
+                session, task, take_name,
+                description=description, created_with=host.name, extension=ext,
+                parent=parent, created_by=who,
+            )
+            path, created_dirs = _reserve(version, session, engine)
+            before = _snapshot(path.parent, path.name) | _snapshot(path.parent, "." + path.name)
+            reserved_inode = path.stat().st_ino
+            context = Context.for_version(version, user=who, session=session)
+            call_each(
+                pm, "stalker_workfile_before_save",
+                host=host, context=context, version=version, path=path,
+            )
+            old_meta = host.get_scene_metadata()
+            host.set_scene_metadata({VERSION_ID_KEY: str(version.id)})
+            try:
+                host.save_file(path)
+            except StalkerError:
+                raise
+            except Exception as exc:
+                raise WorkfileError(
+                    f"host {host.name!r} could not save {str(path)!r}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            if not _written(path, reserved_inode):
+                raise WorkfileError(
+                    f"host {host.name!r} reported a save but wrote no {str(path)!r}"
+                )
+            call_each(
+                pm, "stalker_workfile_after_save",
+                host=host, context=context, version=version, path=path,
+            )
+            session.commit()
     except BaseException:
         _undo(session, host, path, before, created_dirs, old_meta)
         raise
