@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,6 @@ from stalker_core.cli.main import main
 @pytest.fixture(autouse=True)
 def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "250")
-
-
-@pytest.fixture
-def cli_db(db_url: str) -> Iterator[str]:
-    """An empty database on both backends; the CLI's connection is closed before it is dropped."""
-    yield db_url
-    from stalker_core.db.session import DBSession
-
-    bind = DBSession.get_bind() if DBSession.registry.has() else None
-    DBSession.remove()
-    if bind is not None:
-        bind.dispose()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
