@@ -521,16 +521,19 @@ on_append(Entity.notes, _instance_of("Note", required=True))
 # --- attach-cascade ---------------------------------------------------------
 
 
-def _join_session(target: Any, value: Any, *_: Any) -> Any:
-    if value is None or not hasattr(value, "_sa_instance_state"):
-        return value
-    owner = object_session(target)
-    other = object_session(value)
+def _join_session(state: Any, value: Any, *_: Any) -> None:
+    # ``state`` is the owner's InstanceState (raw listener): the common case,
+    # both objects already in the same session (or both in none), costs one
+    # comparison of session ids and no session lookups
+    other_state = getattr(value, "_sa_instance_state", None)
+    if other_state is None or other_state.session_id == state.session_id:
+        return
+    owner = state.session
+    other = other_state.session
     if owner is not None and other is None:
         owner.add(value)
     elif other is not None and owner is None:
-        other.add(target)
-    return value
+        other.add(state.obj())
 
 
 @event.listens_for(Base, "mapper_configured", propagate=True)
@@ -539,5 +542,5 @@ def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
         if rel.parent is not mapper or rel.viewonly:
             continue
         attr = getattr(cls, rel.key)
-        event.listen(attr, "append", _join_session, propagate=True, retval=False)
-        event.listen(attr, "set", _join_session, propagate=True, retval=False)
+        event.listen(attr, "append", _join_session, propagate=True, raw=True)
+        event.listen(attr, "set", _join_session, propagate=True, raw=True)
