@@ -86,6 +86,7 @@ def build_demo(session: Any, root: Path, code: str = PROJECT_CODE) -> DemoStudio
         users.append(user)
     anna, ben, cem = users
     project = _first(session, Project, code=code)
+    tasks: dict[str, Any]
     if project is not None:
         tasks = {t.name if t.parent is None else f"{t.parent.name}/{t.name}": t
                  for t in sorted(project.tasks, key=lambda t: t.id) if not t.children}
@@ -118,7 +119,7 @@ def build_demo(session: Any, root: Path, code: str = PROJECT_CODE) -> DemoStudio
     rig = Task(name="rig", project=project, parent=hero, resources=[ben],
                schedule_timing=2, schedule_unit="d", depends_on=[model])
     seq = Sequence(name="SEQ01", code="SEQ01", project=project)
-    tasks: dict[str, Any] = {"Hero/model": model, "Hero/rig": rig}
+    tasks = {"Hero/model": model, "Hero/rig": rig}
     for n, (cut_in, cut_out) in enumerate(((1001, 1048), (1001, 1096)), start=1):
         shot = Shot(name=f"SH{n}0", code=f"SH{n}0", project=project, parent=seq,
                     cut_in=cut_in, cut_out=cut_out)

@@ -222,6 +222,8 @@ def engine_from_contributions(
 
     Each contribution is ``{"filters": {...}, "globals": {...}, "tests": {...}}``
     (every key optional, ``None`` ignored); later contributions win on equal names.
+    The plugin layer (:func:`stalker_core.plugins.templates.template_engine`)
+    refuses equal names from two plugins before calling this.
 
     :raises PluginError: for an unknown key or a value that is not a mapping.
     """

@@ -61,12 +61,14 @@ def demo_with_plugin_templates(cli_db: str, root: Path,
     from stalker_core.models import Project, Task
 
     project = DBSession.query(Project).filter_by(code="DEMO").one()
+    assert project.structure is not None
     for tpl in project.structure.templates:
         tpl.path = "$REPO{{project.repository.code}}/{{cli_dept}}/{{task.parent.name|cli_slug}}"
         tpl.filename = '{{task.name|cli_slug}}_{{"%03d"|format(version.version_number)}}'
     project.structure.custom_template = "{{cli_dept}}/{{project.code|cli_slug}}/library\n"
     DBSession.commit()
     comp = DBSession.query(Task).filter_by(name="comp").order_by(Task.id).first()
+    assert comp is not None
     return int(comp.id)
 
 
