@@ -318,7 +318,7 @@ def _collapse(rows: list[Row], max_rows: int, total: int) -> tuple[list[Row], st
     if len(kept) > max_rows:
         how += f", first {max_rows} of {len(kept)} containers"
         kept = kept[:max_rows]
-    if not kept:  # a flat plan without containers: show the first rows
+    if not any(r.kind == "container" for r in kept):  # flat plan: show the first rows
         kept, how = rows[:max_rows], f"first {max_rows} rows"
     return kept, (f"{total} rows > limit {max_rows}: showing {len(kept)} rows ({how}); "
                   "filter with --project to see more")
@@ -595,33 +595,44 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
 
 def _html_ticks(lo: dt.datetime, hi: dt.datetime, tz: dt.tzinfo
                 ) -> list[tuple[dt.datetime, str]]:
-    """Readable date ticks between ``lo`` and ``hi`` (hours to months)."""
+    """Readable date ticks between ``lo`` and ``hi`` (an hour to years apart): at most
+    16, the day (or year) written when it changes."""
     span = (hi - lo).total_seconds()
-    steps = [(3600, "%H:%M"), (3 * 3600, "%H:%M"), (6 * 3600, "%a %H:%M"),
-             (12 * 3600, "%a %d %H:%M"), (86400, "%a %d"), (2 * 86400, "%b %d"),
-             (7 * 86400, "%b %d"), (14 * 86400, "%b %d")]
     local = lo.astimezone(tz)
-    for step, fmt in steps:
-        if span / step <= 16:
-            first = local.replace(minute=0, second=0, microsecond=0)
-            if step >= 86400:
-                first = first.replace(hour=0)
-            if step == 7 * 86400 or step == 14 * 86400:
-                first -= dt.timedelta(days=first.weekday())
-            out, t = [], first
-            while t <= hi:
-                if t >= lo:
-                    out.append((t, t.strftime(fmt)))
-                t += dt.timedelta(seconds=step)
-            return out
-    months = max(1, int(span / (30 * 86400) // 14) + 1)
-    out, y, m = [], local.year, local.month
+    out: list[tuple[dt.datetime, str]] = []
+    for step in (3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400,
+                 14 * 86400):
+        if span / step > 16:
+            continue
+        t = local.replace(minute=0, second=0, microsecond=0)
+        if step >= 86400:
+            t = t.replace(hour=0)
+        else:
+            t = t.replace(hour=t.hour - t.hour % (step // 3600))
+        if step >= 7 * 86400:
+            t -= dt.timedelta(days=t.weekday())
+        last_day = None
+        while t <= hi:
+            if t >= lo:
+                if step < 86400:
+                    text = t.strftime("%H:%M" if t.date() == last_day else "%a %d %b %H:%M")
+                else:
+                    text = t.strftime("%a %d %b" if step == 86400 else "%d %b")
+                out.append((t, text))
+                last_day = t.date()
+            t = (t + dt.timedelta(seconds=step)).astimezone(tz)
+        return out
+    months = next(m for m in (1, 2, 3, 6, 12, 24, 60) if span / (m * 30.4 * 86400) <= 15)
+    y, m = local.year, local.month
+    m -= (m - 1) % months if months <= 12 else 0
+    last_year = None
     while True:
         t = dt.datetime(y, m, 1, tzinfo=tz)
         if t > hi:
             return out
         if t >= lo:
-            out.append((t, t.strftime("%b %Y" if m == 1 or not out else "%b")))
+            out.append((t, t.strftime("%b" if t.year == last_year else "%b %Y")))
+            last_year = t.year
         m += months
         y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
 
