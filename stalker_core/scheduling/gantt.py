@@ -409,16 +409,25 @@ def _text_color(color: str) -> str:
     return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-def _elbow(x0: float, y0: float, x1: float, y1: float, kind: str, d: float
+def _elbow(s0: float, e0: float, y0: float, x1: float, y1: float, kind: str, d: float
            ) -> list[tuple[float, float]]:
-    """The polyline of a dependency arrow from ``(x0, y0)`` to ``(x1, y1)``."""
+    """The polyline of a dependency arrow to ``(x1, y1)`` from the bar ``s0 .. e0`` on row
+    ``y0`` (rows are 1 apart, bars 0.64 high).
+
+    Finish-to-start arrows leave the predecessor's bar by its lower (or upper) edge near
+    its end, so a login written beside the bar stays readable; start-to-start arrows leave
+    by its start.
+    """
     if kind == "ss":
-        a = min(x0, x1) - d
-        return [(x0, y0), (a, y0), (a, y1), (x1, y1)]
-    if x1 >= x0 + 2 * d:
-        return [(x0, y0), (x0 + d, y0), (x0 + d, y1), (x1, y1)]
-    yh = y1 - 0.5 if y1 > y0 else y1 + 0.5
-    return [(x0, y0), (x0 + d, y0), (x0 + d, yh), (x1 - d, yh), (x1 - d, y1), (x1, y1)]
+        a = min(s0, x1) - d
+        return [(s0, y0), (a, y0), (a, y1), (x1, y1)]
+    down = 1.0 if y1 > y0 else -1.0
+    xs = max(e0 - d / 2, (s0 + e0) / 2)
+    ys = y0 + 0.32 * down
+    if x1 >= xs + d / 2:
+        return [(xs, ys), (xs, y1), (x1, y1)]
+    yh = y1 - 0.5 * down
+    return [(xs, ys), (xs, yh), (x1 - d, yh), (x1 - d, y1), (x1, y1)]
 
 
 def _x_range(layout: GanttLayout) -> tuple[dt.datetime, dt.datetime]:
@@ -428,8 +437,7 @@ def _x_range(layout: GanttLayout) -> tuple[dt.datetime, dt.datetime]:
     if layout.now is not None and lo - span * 0.5 <= layout.now <= hi + span * 0.5:
         lo, hi = min(lo, layout.now), max(hi, layout.now)
         span = max(hi - lo, dt.timedelta(hours=1))
-    pad = span * 0.02
-    return lo - pad, hi + pad
+    return lo - span * 0.02, hi + span * (0.02 if layout.view == "resource" else 0.07)
 
 
 def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
@@ -452,7 +460,8 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     width_in = 15.0
     label_chars = max((len(r.label) + 3 * r.level for r in rows), default=10)
     label_in = min(max(1.2, 0.068 * label_chars + 0.3), 3.8)
-    legend_items = min(len(layout.legend), LEGEND_MAX) + 5
+    legend_items = (min(len(layout.legend), LEGEND_MAX) + (len(layout.legend) > LEGEND_MAX)
+                    + (2 if layout.view == "resource" else 6))
     legend_in = 0.24 * ((legend_items + 9) // 10)
     header_in = 0.45 + legend_in + 0.3
     footer_in = 0.55
@@ -478,6 +487,7 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
         ax.hlines(seps, x_lo, x_hi, colors="#9aa5b1", linewidth=0.6, zorder=1)
 
     task_v, task_c, sum_v, cap_v, ms_x, ms_y = [], [], [], [], [], []
+    run_v, run_c = [], []
     texts: list[tuple[float, int, str, str, str]] = []  # x, y, text, color, ha
     for y, row in enumerate(rows):
         for b in row.bars:
@@ -496,6 +506,10 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
                 continue
             task_v.append([(s, y - 0.32), (e, y - 0.32), (e, y + 0.32), (s, y + 0.32)])
             task_c.append(b.color)
+            if b.text_end is not None and b.text_end > b.end:  # a run of bookings
+                te = date2num(b.text_end)
+                run_v.append([(s, y - 0.32), (te, y - 0.32), (te, y + 0.32), (s, y + 0.32)])
+                run_c.append(b.color)
             if b.text:
                 te = date2num(b.text_end) if b.text_end else e
                 need = (len(b.text) * 0.052 + 0.08) * per_in
@@ -507,6 +521,9 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
                         texts.append((te + per_in * 0.04, y, b.text, "#4a4a4a", "left"))
                     else:
                         texts.append((s - per_in * 0.04, y, b.text, "#4a4a4a", "right"))
+    if run_v:
+        ax.add_collection(PolyCollection(run_v, facecolors=run_c, edgecolors="none", alpha=0.22,
+                                         zorder=2, gid="booking-runs"))
     if task_v:
         ax.add_collection(PolyCollection(task_v, facecolors=task_c, edgecolors="white",
                                          linewidths=0.4, zorder=3, gid="task-bars"))
@@ -530,8 +547,7 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
         d = per_in * 0.09
         for a in layout.arrows:
             (s0, e0), (s1, _e1) = ends[a.src], ends[a.dst]
-            x0 = s0 if a.kind == "ss" else e0
-            segs.append(_elbow(x0, a.src, s1, a.dst, a.kind, d))
+            segs.append(_elbow(s0, e0, a.src, s1, a.dst, a.kind, d))
             styles.append((0, (3, 2)) if a.kind == "ss" else "solid")
             hx.append(s1)
             hy.append(a.dst)
@@ -688,6 +704,10 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
                     f'<path class="sum" d="M{x:.1f} {mid - 4:.1f} h{w:.1f} v10 l{-c:.1f} -4 '
                     f'h{-(w - 2 * c):.1f} l{-c:.1f} 4z">{tip}</path>')
             else:
+                if b.text_end is not None and b.text_end > b.end:
+                    parts.append(f'<rect class="run" x="{x:.1f}" y="{top + 3}" '
+                                 f'width="{x_of(b.text_end) - x:.1f}" height="{row_h - 6}" '
+                                 f'fill="{b.color}"/>')
                 parts.append(f'<rect class="bar" x="{x:.1f}" y="{top + 3}" width="{w:.1f}" '
                              f'height="{row_h - 6}" fill="{b.color}">{tip}</rect>')
                 if b.text:
@@ -707,7 +727,7 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
     for a in layout.arrows:
         (s0, e0), (s1, _e1) = ends[a.src], ends[a.dst]
         pts = [(x, head + (y + 0.5) * row_h)
-               for x, y in _elbow(s0 if a.kind == "ss" else e0, a.src, s1, a.dst, a.kind, 6.0)]
+               for x, y in _elbow(s0, e0, a.src, s1, a.dst, a.kind, 8.0)]
         d = "M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in pts)
         chart.append(f'<path class="dep {a.kind}" d="{d}" marker-end="url(#ah)"/>')
     if layout.now is not None and lo <= layout.now <= hi:
@@ -756,7 +776,8 @@ body{{font:12px sans-serif;margin:8px;color:#222}} svg text{{font:11px sans-seri
 .labels .row.container text{{fill:#2f3b4c}}
 .nw{{fill:{NONWORK_COLOR}}} .grid{{stroke:#d0d4da;stroke-width:.5;vector-effect:non-scaling-stroke}}
 .sep{{stroke:#9aa5b1;stroke-width:.6;vector-effect:non-scaling-stroke}}
-.sum{{fill:{SUMMARY_COLOR}}} .ms{{fill:#1a1a1a}} .bar{{stroke:#fff;stroke-width:.5}}
+.sum{{fill:{SUMMARY_COLOR}}} .run{{opacity:.22}}
+.ms{{fill:#1a1a1a}} .bar{{stroke:#fff;stroke-width:.5}}
 .dep{{fill:none;stroke:#555;stroke-width:1;vector-effect:non-scaling-stroke}}
 .dep.ss{{stroke-dasharray:4 3}} .now{{stroke:{NOW_COLOR};stroke-width:1.5;stroke-dasharray:6 4;
 vector-effect:non-scaling-stroke}} .nowt{{fill:{NOW_COLOR}}}

@@ -236,6 +236,11 @@ def test_resource_view_runs_and_task_legend() -> None:
     assert lay.arrows == []
     fig = gantt_figure(lay)
     assert not _gid(fig, "summary-bars")
+    multi = [b for r in lay.rows for b in r.bars if b.text_end and b.text_end > b.end]
+    (envelopes,) = _gid(fig, "booking-runs")
+    assert len(envelopes.get_paths()) == len(multi) >= 2  # anim and model span several days
+    (tb,) = _gid(fig, "task-bars")
+    assert len(tb.get_paths()) == sum(len(r.bars) for r in lay.rows)
 
 
 @pytest.mark.parametrize("days", [0.5, 1, 10, 45, 200, 365, 900])
