@@ -125,6 +125,9 @@ def test_figure_artists_match_the_layout() -> None:
     assert len(heads.get_offsets()) == 4
     (now,) = _gid(fig, "now")
     assert now.get_linestyle() == "--"
+    from matplotlib.dates import date2num
+
+    assert now.get_xdata()[0] == pytest.approx(date2num(MONDAY))
     assert _gid(fig, "nonworking")  # the plan runs over a weekend
     texts = [t.get_text() for t in _gid(fig, "bar-labels")]
     assert sorted(texts) == ["anna", "anna, ben", "ben", "ben"]
