@@ -13,7 +13,9 @@ What a chart shows:
 - labels indented by their depth in the task tree;
 - dependency arrows (finish-to-start and start-to-start) between visible rows;
 - the resource login(s) on a leaf bar when they fit, beside it otherwise;
-- non-working days (days without working hours, studio vacations) shaded;
+- non-working days (days without working hours, studio vacations) shaded, and
+  each resource's own vacations hatched on its row in the resource view, where
+  consecutive bookings of a task are joined by a light band named once;
 - a dashed "now" line.
 
 Big plans stay readable and fast: above ``max_rows`` rows the tree is
@@ -79,6 +81,8 @@ class Row:
     bars: list[Bar] = field(default_factory=list)
     kind: str = "task"
     task_id: int | None = None
+    #: the resource's own vacations (resource view), drawn hatched on its row
+    vacations: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
 
     @property
     def is_summary(self) -> bool:
@@ -294,7 +298,9 @@ def _resource_rows(problem: Problem, plan: Plan) -> tuple[list[Row], list[tuple[
                 run_head, run_tid = b, tid
                 b.text, b.text_end = t.name, e
             bars.append(b)
-        rows.append(Row(names.get(rid, str(rid)), 0, bars, "resource"))
+        res = problem.resources.get(rid)
+        rows.append(Row(names.get(rid, str(rid)), 0, bars, "resource",
+                        vacations=list(res.vacations) if res else []))
     if by_task:
         legend = [(full_name(tid), tcolor[tid]) for tid in used]
     else:
@@ -466,7 +472,7 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     label_chars = max((len(r.label) + 3 * r.level for r in rows), default=10)
     label_in = min(max(1.2, 0.068 * label_chars + 0.3), 3.8)
     legend_items = (min(len(layout.legend), LEGEND_MAX) + (len(layout.legend) > LEGEND_MAX)
-                    + (2 if layout.view == "resource" else 6))
+                    + (3 if layout.view == "resource" else 6))
     legend_in = 0.24 * ((legend_items + 9) // 10)
     header_in = 0.45 + legend_in + 0.3
     footer_in = 0.55
@@ -526,6 +532,13 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
                         texts.append((te + per_in * 0.04, y, b.text, "#4a4a4a", "left"))
                     else:
                         texts.append((s - per_in * 0.04, y, b.text, "#4a4a4a", "right"))
+    vac = [(y, date2num(max(s, lo)), date2num(min(e, hi)))
+           for y, row in enumerate(rows) for s, e in row.vacations if e > lo and s < hi]
+    if vac:
+        ax.add_collection(PolyCollection(
+            [[(s, y - 0.45), (e, y - 0.45), (e, y + 0.45), (s, y + 0.45)] for y, s, e in vac],
+            facecolors="none", edgecolors="#9aa5b1", hatch="////", linewidths=0.0, zorder=1,
+            gid="vacations"))
     if run_v:
         ax.add_collection(PolyCollection(run_v, facecolors=run_c, edgecolors="none", alpha=0.22,
                                          zorder=2, gid="booking-runs"))
@@ -603,6 +616,9 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
         handles.append(Line2D([], [], color="#555555", linewidth=0.8, linestyle=(0, (3, 2)),
                               label="start-to-start"))
     handles.append(Patch(color=NONWORK_COLOR, label="non-working"))
+    if any(r.vacations for r in rows):
+        handles.append(Patch(facecolor="none", edgecolor="#9aa5b1", hatch="////",
+                             label="vacation"))
     handles.append(Line2D([], [], color=NOW_COLOR, linestyle="--", label="now"))
     fig.legend(handles=handles, loc="upper left", ncol=min(len(handles), 10), fontsize=7.5,
                frameon=False,
@@ -695,6 +711,12 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
         labels.append(f'<g class="{cls}"{data}><text x="{6 + 14 * row.level}" y="{mid + 4:.1f}">'
                       f"{esc(row.label)}</text></g>")
         parts = [f'<g class="{cls}"{data}>']
+        for s, e in row.vacations:
+            x0, x1 = max(x_of(s), 0.0), min(x_of(e), width)
+            if x1 > x0:
+                parts.append(f'<rect class="vac" x="{x0:.1f}" y="{top + 1}" '
+                             f'width="{x1 - x0:.1f}" height="{row_h - 2}"><title>vacation '
+                             f"{_fmt(s)} - {_fmt(e)}</title></rect>")
         for b in row.bars:
             x = x_of(b.start)
             w = max(x_of(b.end) - x, 1.0)
@@ -750,8 +772,11 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
         + "".join(labels)
         + f'</svg><div class="scroll"><svg class="chart" data-w="{full_w}" width="{full_w}" '
         f'height="{total_h}" viewBox="0 0 {full_w} {total_h}" preserveAspectRatio="none">'
-        '<defs><marker id="ah" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" '
-        'markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6z" fill="#555"/></marker></defs>'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#9aa5b1" '
+        'stroke-width="1.5"/></pattern><marker id="ah" viewBox="0 0 6 6" refX="6" refY="3" '
+        'markerWidth="6" markerHeight="6" orient="auto">'
+        '<path d="M0 0 L6 3 L0 6z" fill="#555"/></marker></defs>'
         + "".join(chart)
         + "</svg></div></div></div>"
     )
@@ -781,7 +806,7 @@ body{{font:12px sans-serif;margin:8px;color:#222}} svg text{{font:11px sans-seri
 .labels .row.container text{{fill:#2f3b4c}}
 .nw{{fill:{NONWORK_COLOR}}} .grid{{stroke:#d0d4da;stroke-width:.5;vector-effect:non-scaling-stroke}}
 .sep{{stroke:#9aa5b1;stroke-width:.6;vector-effect:non-scaling-stroke}}
-.sum{{fill:{SUMMARY_COLOR}}} .run{{opacity:.22}}
+.sum{{fill:{SUMMARY_COLOR}}} .run{{opacity:.22}} .vac{{fill:url(#hatch)}}
 .ms{{fill:#1a1a1a}} .bar{{stroke:#fff;stroke-width:.5}}
 .dep{{fill:none;stroke:#555;stroke-width:1;vector-effect:non-scaling-stroke}}
 .dep.ss{{stroke-dasharray:4 3}} .now{{stroke:{NOW_COLOR};stroke-width:1.5;stroke-dasharray:6 4;

@@ -224,6 +224,22 @@ def test_now_line_only_near_the_plan() -> None:
     assert len(_gid(gantt_figure(near), "now")) == 1
 
 
+def test_resource_vacations_hatched(tmp_path: Path) -> None:
+    res = [Resource(1, "Anna", vacations=[(at(1, 0), at(3, 0))]), Resource(2, "Ben")]
+    pr = problem(task(1, "a", timing=30), task(2, "b", timing=20, res=(2,)), resources=res)
+    plan = NativeScheduler().schedule(pr)
+    lay = gantt_layout(pr, plan, "resource")
+    assert [r.vacations for r in lay.rows] == [[(at(1, 0), at(3, 0))], []]
+    fig = gantt_figure(lay)
+    (vac,) = _gid(fig, "vacations")
+    assert len(vac.get_paths()) == 1 and vac.get_hatch() == "////"
+    assert "vacation" in [t.get_text() for t in fig.legends[0].get_texts()]
+    text = draw_gantt(pr, plan, tmp_path / "g.html").read_text()
+    res_view = text[text.index('id="v-resource"'):]
+    assert res_view.count('<rect class="vac"') == 1 and 'id="hatch"' in res_view
+    assert not _gid(gantt_figure(gantt_layout(pr, plan, "tree")), "vacations")
+
+
 def test_resource_view_runs_and_task_legend() -> None:
     pr, plan = _planned()
     lay = gantt_layout(pr, plan, "resource")
