@@ -472,7 +472,7 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     label_chars = max((len(r.label) + 3 * r.level for r in rows), default=10)
     label_in = min(max(1.2, 0.068 * label_chars + 0.3), 3.8)
     legend_items = (min(len(layout.legend), LEGEND_MAX) + (len(layout.legend) > LEGEND_MAX)
-                    + (3 if layout.view == "resource" else 6))
+                    + (2 if layout.view == "resource" else 6) + any(r.vacations for r in rows))
     legend_in = 0.24 * ((legend_items + 9) // 10)
     header_in = 0.45 + legend_in + 0.3
     footer_in = 0.55
