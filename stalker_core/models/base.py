@@ -33,7 +33,6 @@ from sqlalchemy.orm import (
     Query,
     declared_attr,
     mapped_column,
-    object_session,
     orm_insert_sentinel,
     relationship,
     validates,
