@@ -21,12 +21,12 @@ from stalker_core.scheduling.gantt import (
     SUMMARY_COLOR,
     UNASSIGNED_COLOR,
     GanttLayout,
-    _html_ticks,
     draw_gantt,
     gantt_figure,
     gantt_layout,
     render_html,
 )
+from stalker_core.scheduling.gantt_html import html_ticks
 
 UTC = dt.UTC
 
@@ -266,7 +266,7 @@ def test_resource_view_runs_and_task_legend() -> None:
 def test_date_ticks_readable_for_any_range(days: float) -> None:
     lo = dt.datetime(2026, 3, 2, 9, tzinfo=UTC)
     hi = lo + dt.timedelta(days=days)
-    ticks = _html_ticks(lo, hi, UTC)
+    ticks = html_ticks(lo, hi, UTC)
     assert 2 <= len(ticks) <= 17
     assert all(lo <= t <= hi for t, _ in ticks)
     # no label repeats within a year; the year is written whenever it changes
