@@ -4,16 +4,24 @@
 (the first studio, or ``--studio NAME``) with the native scheduler (or
 ``--scheduler tj3``; ``--optimise SECONDS`` improves the native plan for that
 long), commits the computed dates, prints a summary and writes the chart
-(``.png``, ``.svg`` or an interactive ``.html``). A rich progress bar shows
-loading, scheduling and writing. The command opens its own session on
-``--url`` (default: the configured database).
+(``.png``, ``.svg`` or an interactive ``.html``). Leaf bars are coloured by
+``--color-by`` resource (default), status (the tasks' status codes, read in
+one query) or project. A rich progress bar shows loading, scheduling and
+writing. The command opens its own session on ``--url`` (default: the
+configured database).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
 import click
 
 from stalker_core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @click.command(name="schedule")
@@ -28,12 +36,17 @@ from stalker_core.exceptions import ValidationError
 @click.option("--gantt", "gantt", default=None, metavar="PATH",
               help="Write a Gantt chart (.png, .svg or .html).")
 @click.option("--view", type=click.Choice(["project", "tree", "resource"]), default="tree",
-              show_default=True, help="Gantt view for .png/.svg.")
+              show_default=True,
+              help="Gantt view drawn in a .png/.svg; the first view shown in a .html "
+                   "(which holds all three).")
+@click.option("--color-by", "color_by", type=click.Choice(["resource", "status", "project"]),
+              default="resource", show_default=True,
+              help="Colour of the task bars: first resource, task status or project.")
 @click.option("--user", "login", default=None, help="Login of the user who schedules.")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
             scheduler: str, optimise: float | None, gantt: str | None, view: str,
-            login: str | None, no_progress: bool) -> None:
+            color_by: str, login: str | None, no_progress: bool) -> None:
     """Schedule the studio's projects and store the computed dates."""
     from sqlalchemy import or_, select
     from sqlalchemy.orm import Session
@@ -88,10 +101,38 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
             if gantt:
                 from stalker_core.scheduling.gantt import draw_gantt
 
-                out = draw_gantt(result.problem, result.plan, gantt, view=view)
+                statuses = None
+                if color_by == "status":
+                    statuses = task_status_codes(
+                        session, {t.project_id for t in result.problem.tasks.values()},
+                        result.problem.tasks)
+                out = draw_gantt(result.problem, result.plan, gantt, view=view,
+                                 color_by=color_by, statuses=statuses)
                 click.echo(f"gantt chart written to {out}")
     finally:
         engine.dispose()
+
+
+def task_status_codes(session: Session, project_ids: Collection[int],
+                      task_ids: Collection[int] | None = None) -> dict[int, str]:
+    """Task id -> status code of the tasks of ``project_ids``, in one query.
+
+    :param task_ids: keep only these tasks (filtered in Python, so the query
+        stays one small ``IN`` on the project ids however big the plan).
+    """
+    from sqlalchemy import select
+
+    from stalker_core.models import Status, Task
+
+    tasks, statuses = Task.__table__, Status.__table__
+    query = (select(tasks.c.id, statuses.c.code)
+             .join(statuses, tasks.c.status_id == statuses.c.id)
+             .where(tasks.c.project_id.in_(sorted(project_ids))))
+    codes = {tid: code for tid, code in session.execute(query)}
+    if task_ids is not None:
+        keep = set(task_ids)
+        codes = {tid: code for tid, code in codes.items() if tid in keep}
+    return codes
 
 
 def _run(session, studio, user, projects, sched, show):  # type: ignore[no-untyped-def]
