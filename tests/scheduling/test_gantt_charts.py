@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sched_helpers import MONDAY, at, problem, task
@@ -49,11 +50,11 @@ def _planned() -> tuple[Problem, Plan]:
     return pr, NativeScheduler().schedule(pr)
 
 
-def _gid(fig: object, gid: str) -> list[object]:
-    ax = fig.axes[0]  # type: ignore[attr-defined]
+def _gid(fig: Any, gid: str) -> list[Any]:
+    ax = fig.axes[0]
     found = [a for a in (*ax.collections, *ax.lines, *ax.texts, *ax.patches)
              if a.get_gid() == gid]
-    found += [t for t in fig.texts if t.get_gid() == gid]  # type: ignore[attr-defined]
+    found += [t for t in fig.texts if t.get_gid() == gid]
     return found
 
 
