@@ -520,19 +520,47 @@ on_append(Entity.notes, _instance_of("Note", required=True))
 # --- attach-cascade ---------------------------------------------------------
 
 
-def _join_session(state: Any, value: Any, *_: Any) -> None:
-    # ``state`` is the owner's InstanceState (raw listener): the common case,
-    # both objects already in the same session (or both in none), costs one
-    # comparison of session ids and no session lookups
+_RELATION_KEYS: dict[Any, frozenset[str]] = {}
+
+
+def add_unlinked(session: Any, obj: Any) -> None:
+    """``session.add(obj)`` for a new object that holds no related object yet.
+
+    ``Session.add()`` walks every save-update cascade of the object's mapper
+    (two dozen relationships for a Task) to find related objects to add too;
+    an object that holds none (checked: no relationship key in its state)
+    skips that walk. Anything else takes the ordinary ``session.add()``.
+    """
+    state = obj._sa_instance_state
+    save = getattr(session, "_save_or_update_impl", None)
+    if save is None or state.key is not None or state.session_id is not None:
+        session.add(obj)
+        return
+    mapper = state.mapper
+    keys = _RELATION_KEYS.get(mapper)
+    if keys is None:
+        keys = _RELATION_KEYS[mapper] = frozenset(r.key for r in mapper.relationships)
+    if not keys.isdisjoint(state.dict):
+        session.add(obj)
+        return
+    state._orphaned_outside_of_session = False
+    save(state)
+
+
+def _join_session(state: Any, value: Any, *_: Any) -> Any:
+    # ``state`` is the owner's InstanceState (raw listener; retval, so no
+    # wrapper call either): the common case, both objects already in the same
+    # session (or both in none), costs one comparison of session ids
     other_state = getattr(value, "_sa_instance_state", None)
     if other_state is None or other_state.session_id == state.session_id:
-        return
+        return value
     owner = state.session
     other = other_state.session
     if owner is not None and other is None:
         owner.add(value)
     elif other is not None and owner is None:
         other.add(state.obj())
+    return value
 
 
 @event.listens_for(Base, "mapper_configured", propagate=True)
@@ -541,5 +569,5 @@ def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
         if rel.parent is not mapper or rel.viewonly:
             continue
         attr = getattr(cls, rel.key)
-        event.listen(attr, "append", _join_session, propagate=True, raw=True)
-        event.listen(attr, "set", _join_session, propagate=True, raw=True)
+        event.listen(attr, "append", _join_session, propagate=True, raw=True, retval=True)
+        event.listen(attr, "set", _join_session, propagate=True, raw=True, retval=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, 
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models import task_graph, task_rollup, task_status, task_workflow
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import Base, Entity, add_unlinked, fk_id
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
 from stalker_core.scheduling.units import MODELS, UNITS
 
@@ -147,7 +147,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         if session is None and project is not None and hasattr(project, "_sa_instance_state"):
             session = object_session(project)
         if session is not None:
-            session.add(self)
+            add_unlinked(session, self)
         try:
             with session.no_autoflush if session is not None else nullcontext():
                 self._construct(parent, project, depends_on, responsible, kwargs)

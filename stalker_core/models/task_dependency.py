@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 DEPENDENCY_TARGETS: tuple[str, ...] = ("onend", "onstart")
 #: how a gap is counted: working time (length) or calendar time (duration)
 GAP_MODELS: tuple[str, ...] = ("length", "duration")
+#: what a new dependency holds unless given
+_DEFAULTS: dict[str, Any] = {
+    "dependency_target": "onend",
+    "gap_timing": 0.0,
+    "gap_unit": "h",
+    "gap_model": "length",
+}
 
 
 class TaskDependency(Base):
@@ -45,10 +52,12 @@ class TaskDependency(Base):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("dependency_target", "onend")
-        kwargs.setdefault("gap_timing", 0.0)
-        kwargs.setdefault("gap_unit", "h")
-        kwargs.setdefault("gap_model", "length")
+        # the defaults are valid: straight into the new object's state (its
+        # INSERT reads them from there), no attribute events per default
+        d = self.__dict__
+        for key, value in _DEFAULTS.items():
+            if key not in kwargs:
+                d[key] = value
         super().__init__(**kwargs)
 
     @validates("task", "depends_on")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, overload
 from sqlalchemy.orm import object_session
 
 from stalker_core.exceptions import CircularDependencyError, type_error
+from stalker_core.models.base import add_unlinked
 
 if TYPE_CHECKING:
     from stalker_core.models.task import Task
@@ -254,7 +255,7 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
         if dep not in current:
             td = TaskDependency()
             if session is not None:
-                session.add(td)  # before linking: no cascading add afterwards
+                add_unlinked(session, td)  # before linking: no cascading add afterwards
             td.task = task
             td.depends_on = dep
     # keep the order the caller gave
