@@ -17,6 +17,7 @@ from stalker_core.models.base import (
     unique_association_proxy,
     unlink_association,
 )
+from stalker_core.models.mixins import RoleMembersMixin
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -52,8 +53,10 @@ class ClientUser(Base):
         return value
 
 
-class Client(Entity):
+class Client(Entity, RoleMembersMixin):
     """A client; ``users`` are its contacts, ``projects`` its projects."""
+
+    _membership_class = ClientUser
 
     __tablename__ = "clients"
     _required: ClassVar[tuple[str, ...]] = ("name",)

@@ -16,6 +16,7 @@ from stalker_core.models.base import (
     unique_association_proxy,
     unlink_association,
 )
+from stalker_core.models.mixins import RoleMembersMixin
 
 if TYPE_CHECKING:
     from stalker_core.models.role import Role
@@ -51,11 +52,13 @@ class DepartmentUser(Base):
         return value
 
 
-class Department(Entity):
+class Department(Entity, RoleMembersMixin):
     """A department; ``users`` (synonym ``members``) lists its members.
 
     :param users: a list of :class:`User` (``members`` is the same list).
     """
+
+    _membership_class = DepartmentUser
 
     __tablename__ = "departments"
     _required: ClassVar[tuple[str, ...]] = ("name",)
@@ -71,20 +74,6 @@ class Department(Entity):
         "user_roles", "user", creator=lambda u: DepartmentUser(user=u)
     )
 
-    def role_of(self, user: User) -> Role | None:
-        """The role of ``user`` in this department (``None`` if none or not a member)."""
-        for link in self.user_roles:
-            if link.user is user:
-                return link.role
-        return None
-
-    def set_role(self, user: User, role: Role | None) -> None:
-        """Give ``user`` (made a member when needed) ``role`` in this department."""
-        for link in self.user_roles:
-            if link.user is user:
-                link.role = role
-                return
-        self.user_roles.append(DepartmentUser(user=user, role=role))
 
     @property
     def to_tjp(self) -> str:

@@ -10,7 +10,7 @@ sets the status at once.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import ForeignKey, String, event, select
 from sqlalchemy.orm import (
@@ -198,3 +198,28 @@ class DateRangeMixin:
         if self.start is None:
             self.start = utc_now()
         self.end = self.start + value
+
+
+class RoleMembersMixin:
+    """Members with a role each, through a ``user_roles`` association collection.
+
+    The class sets :attr:`_membership_class` to its association class (which has
+    ``user`` and ``role`` attributes), e.g. ``DepartmentUser``.
+    """
+
+    _membership_class: ClassVar[Any] = None
+
+    def role_of(self, user: Any) -> Any:
+        """The role of ``user`` here (``None`` if none or not a member)."""
+        for link in self.user_roles:
+            if link.user is user:
+                return link.role
+        return None
+
+    def set_role(self, user: Any, role: Any) -> None:
+        """Give ``user`` (made a member when needed) ``role`` here."""
+        for link in self.user_roles:
+            if link.user is user:
+                link.role = role
+                return
+        self.user_roles.append(self._membership_class(user=user, role=role))

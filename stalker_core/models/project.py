@@ -28,7 +28,12 @@ from stalker_core.models.base import (
     unique_association_proxy,
     unlink_association,
 )
-from stalker_core.models.mixins import CodeMixin, DateRangeMixin, StatusMixin
+from stalker_core.models.mixins import (
+    CodeMixin,
+    DateRangeMixin,
+    RoleMembersMixin,
+    StatusMixin,
+)
 
 if TYPE_CHECKING:
     from stalker_core.models.client import Client
@@ -101,7 +106,7 @@ class ProjectRepository(Base):
         return check_instance("Project", "repositories", value, Repository, required=True)
 
 
-class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
+class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
     """A project: ``repositories`` (ordered), ``structure``, ``users``, ``tasks``.
 
     :param name: e.g. ``"Fancy Commercial"``.
@@ -114,6 +119,8 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
     :param users, clients: lists of :class:`User` / :class:`Client`.
     :param start, end: aware datetimes.
     """
+
+    _membership_class = ProjectUser
 
     __tablename__ = "projects"
     _required: ClassVar[tuple[str, ...]] = ("name", "code")
@@ -183,20 +190,6 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin):
         links = self.repository_links
         return links[0].repository if links else None
 
-    def role_of(self, user: User) -> Role | None:
-        """The role of ``user`` on this project (``None`` if none or not on it)."""
-        for link in self.user_roles:
-            if link.user is user:
-                return link.role
-        return None
-
-    def set_role(self, user: User, role: Role | None) -> None:
-        """Give ``user`` (added to the project when needed) ``role`` on this project."""
-        for link in self.user_roles:
-            if link.user is user:
-                link.role = role
-                return
-        self.user_roles.append(ProjectUser(user=user, role=role))
 
     @property
     def root_tasks(self) -> list[Task]:

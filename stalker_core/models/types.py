@@ -31,7 +31,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
                 f"datetime {value!r} has no time zone; give an aware datetime "
                 "(e.g. datetime.datetime(..., tzinfo=datetime.timezone.utc))"
             )
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -40,13 +40,13 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 def utc_now() -> dt.datetime:
     """Return the current time, aware, in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def ensure_aware(cls_name: str, attr: str, value: dt.datetime | None) -> dt.datetime | None:

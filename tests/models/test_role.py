@@ -30,3 +30,18 @@ def test_roles_in_department_and_project(session: Any) -> None:
     dep.set_role(user, None)
     assert dep.role_of(user) is None and dep.users == [user]
     assert Department(name="x").role_of(user) is None
+
+
+def test_roles_of_client_contacts(session: Any) -> None:
+    from stalker_core.models import Client
+
+    producer = Role(name="Producer")
+    user = User(name="C", login="c", email="c@x.com", password="pw")
+    client = Client(name="Acme")
+    client.set_role(user, producer)
+    session.add(client)
+    session.commit()
+    session.expire_all()
+    assert client.users == [user] and client.role_of(user) is producer
+    client.set_role(user, None)
+    assert client.role_of(user) is None and client.users == [user]
