@@ -25,8 +25,8 @@ def create_structure(project: str, url: str | None) -> None:
     """Create the folders of PROJECT's structure (PROJECT is a code or an id)."""
     from sqlalchemy import or_, select
     from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
 
+    from stalker_core.db.session import StalkerSession
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Project
     from stalker_core.models.structure import create_project_structure
@@ -37,7 +37,7 @@ def create_structure(project: str, url: str | None) -> None:
         url = get_config().database_url
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
+        with StalkerSession(engine) as session:
             clauses = [Project.code == project]
             if project.isdigit():
                 clauses.append(Project.id == int(project))

@@ -49,8 +49,8 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
             color_by: str, login: str | None, no_progress: bool) -> None:
     """Schedule the studio's projects and store the computed dates."""
     from sqlalchemy import or_, select
-    from sqlalchemy.orm import Session
 
+    from stalker_core.db.session import StalkerSession
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Project, Studio, User
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
@@ -65,7 +65,7 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
         url = get_config().database_url
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
+        with StalkerSession(engine) as session:
             query = select(Studio).order_by(Studio.id)
             if studio_name:
                 query = query.where(Studio.name == studio_name)
