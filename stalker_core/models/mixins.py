@@ -208,6 +208,8 @@ class RoleMembersMixin:
     """
 
     _membership_class: ClassVar[Any] = None
+    if TYPE_CHECKING:
+        user_roles: list[Any]
 
     def role_of(self, user: Any) -> Any:
         """The role of ``user`` here (``None`` if none or not a member)."""

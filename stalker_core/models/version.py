@@ -90,6 +90,11 @@ class Version(Entity):
     path: Mapped[str] = mapped_column(Text, default="")
     filename: Mapped[str] = mapped_column(Text, default="")
 
+    if TYPE_CHECKING:
+        # transient numbering flags (plain instance attributes, not mapped)
+        _take_changed: bool
+        _renumbering: bool
+
     task: Mapped[Task] = relationship(back_populates="versions", foreign_keys=[task_id])
     parent: Mapped[Version | None] = relationship(
         remote_side="Version.id",
