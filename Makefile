@@ -27,6 +27,7 @@ test: $(VENV)/.dev-stamp
 
 lint: $(VENV)/.dev-stamp
 	$(BIN)/ruff check stalker_core hosts plugins tests benchmarks
+	$(BIN)/mypy stalker_core hosts plugins
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
