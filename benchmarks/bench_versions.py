@@ -43,6 +43,7 @@ from _harness import (  # noqa: E402
     Row,
     Timer,
     ours_setup,
+    peer_setup,
     run_rows,
 )
 
@@ -62,32 +63,38 @@ TASK_FILENAME = '{{version.nice_name}}_v{{"%03d"|format(version.version_number)}
 # --- stalker_core -----------------------------------------------------------------
 
 
-def _ours_project(url: str) -> tuple[Any, Any, list[Any]]:
-    from stalker_core.models import FilenameTemplate, Project, Repository, Shot, Structure, Task
-
-    s = ours_setup(url)
-    repo = Repository(
+def _build_project(lib: Any, s: Any) -> tuple[Any, Any, list[Any]]:
+    """The same project on either library (``lib`` is ``stalker_core`` or ``stalker``)."""
+    repo = lib.Repository(
         name="Repo",
         code="R",
         linux_path="/mnt/M/jobs",
         macos_path="/Volumes/M/jobs",
         windows_path="M:/jobs",
     )
-    tpl = FilenameTemplate(
+    tpl = lib.FilenameTemplate(
         name="Task Template", target_entity_type="Task", path=TASK_PATH, filename=TASK_FILENAME
     )
-    structure = Structure(name="S", templates=[tpl])
-    project = Project(name="Bench", code="BENCH", repositories=[repo], structure=structure)
+    structure = lib.Structure(name="S", templates=[tpl])
+    project = lib.Project(name="Bench", code="BENCH", repositories=[repo], structure=structure)
     s.add(project)
     s.commit()
     tasks = []
     for i in range(SHOTS):
-        shot = Shot(name=f"SH{i:03d}", code=f"SH{i:03d}", project=project)
+        shot = lib.Shot(name=f"SH{i:03d}", code=f"SH{i:03d}", project=project)
         s.add(shot)
         for k in range(TASKS_PER_SHOT):
-            tasks.append(Task(name=f"task{k}", parent=shot, project=project))
+            task = lib.Task(name=f"task{k}", parent=shot, project=project)
+            s.add(task)
+            tasks.append(task)
     s.commit()
     return s, project, tasks
+
+
+def _ours_project(url: str) -> tuple[Any, Any, list[Any]]:
+    import stalker_core
+
+    return _build_project(stalker_core, ours_setup(url))
 
 
 def _ours_create(url: str, commit_each: bool) -> float:
@@ -139,46 +146,10 @@ def ours_latest_published(url: str) -> float:
 # --- Stalker 1.1.2.1 ------------------------------------------------------------------
 
 
-def _peer_setup(url: str) -> Any:
-    import warnings
-
-    warnings.simplefilter("ignore")
-    import stalker.db.setup as sdb
-    from stalker.db.session import DBSession
-
-    sdb.setup({"sqlalchemy.url": url})
-    sdb.init()
-    return DBSession
-
-
 def _peer_project(url: str) -> tuple[Any, Any, list[Any]]:
-    from stalker import FilenameTemplate, Project, Repository, Shot, Structure, Task
+    import stalker
 
-    s = _peer_setup(url)
-    repo = Repository(
-        name="Repo",
-        code="R",
-        linux_path="/mnt/M/jobs",
-        macos_path="/Volumes/M/jobs",
-        windows_path="M:/jobs",
-    )
-    tpl = FilenameTemplate(
-        name="Task Template", target_entity_type="Task", path=TASK_PATH, filename=TASK_FILENAME
-    )
-    structure = Structure(name="S", templates=[tpl])
-    project = Project(name="Bench", code="BENCH", repositories=[repo], structure=structure)
-    s.add(project)
-    s.commit()
-    tasks = []
-    for i in range(SHOTS):
-        shot = Shot(name=f"SH{i:03d}", code=f"SH{i:03d}", project=project)
-        s.add(shot)
-        for k in range(TASKS_PER_SHOT):
-            task = Task(name=f"task{k}", parent=shot)
-            s.add(task)
-            tasks.append(task)
-    s.commit()
-    return s, project, tasks
+    return _build_project(stalker, peer_setup(url))
 
 
 def _peer_create(url: str, commit_each: bool) -> float:
