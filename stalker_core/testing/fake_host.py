@@ -191,10 +191,12 @@ class FakeHost:
         self._maybe_fail("has_unsaved_changes")
         return self.dirty if self.knows_changes else None
 
-    def save_file(self, path: Path) -> None:
-        """Write the scene as JSON to ``path`` (temporary name, then ``os.replace``)."""
-        path = Path(path)
-        fault = self._enter("save_file", path)
+    def _scene_bytes(self, op: str, path: Path, what: str) -> bytes:
+        """The scene as file content for ``op``; raise an injected fault or a missing folder.
+
+        A ``partial`` fault writes half of the content to ``path`` before raising.
+        """
+        fault = self._enter(op, path)
         data = json.dumps(self._scene_dict(), indent=1).encode()
         if fault is not None:
             if fault.partial:
@@ -202,9 +204,13 @@ class FakeHost:
                     fh.write(data[: max(1, len(data) // 2)])
             raise fault.error
         if not path.parent.is_dir():
-            raise WorkfileError(
-                f"cannot save {str(path)!r}: folder {str(path.parent)!r} is missing"
-            )
+            raise WorkfileError(f"cannot {what}: folder {str(path.parent)!r} is missing")
+        return data
+
+    def save_file(self, path: Path) -> None:
+        """Write the scene as JSON to ``path`` (temporary name, then ``os.replace``)."""
+        path = Path(path)
+        data = self._scene_bytes("save_file", path, f"save {str(path)!r}")
         tmp = path.with_name(f".{path.name}.fake-saving")
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -278,17 +284,7 @@ class FakeHost:
         do not change. ``partial=True`` faults write half of the file first.
         """
         path = Path(path)
-        fault = self._enter("export_workfile", path)
-        data = json.dumps(self._scene_dict(), indent=1).encode()
-        if fault is not None:
-            if fault.partial:
-                with open(path, "wb") as fh:
-                    fh.write(data[: max(1, len(data) // 2)])
-            raise fault.error
-        if not path.parent.is_dir():
-            raise WorkfileError(
-                f"cannot export to {str(path)!r}: folder {str(path.parent)!r} is missing"
-            )
+        data = self._scene_bytes("export_workfile", path, f"export to {str(path)!r}")
         with open(path, "xb") as fh:
             fh.write(data)
 
