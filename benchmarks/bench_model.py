@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -78,33 +79,41 @@ def peer_setup_init(url: str) -> float:
 # --- studio with users in departments and a project --------------------------
 
 
-def ours_studio(
-    url: str, *, prehashed: bool = False, users: int = USERS, departments: int = DEPARTMENTS,
-    projects: int = 1,
+def _studio_workload(
+    lib: Any, session: Any, user_kw: dict[str, Any], users: int, departments: int, projects: int
 ) -> float:
-    from stalker_core.models import Department, Project, Repository, Studio, User
-    from stalker_core.models.user import hash_password
-
-    session = ours_setup(url)
-    pw = {"password_hash": hash_password("pw")} if prehashed else {"password": "pw"}
+    """Create and commit the studio on either library (``stalker_core`` or ``stalker``)."""
     with Timer() as t:
-        studio = Studio(name="Bench Studio")
-        deps = [Department(name=f"Dep {d}") for d in range(departments)]
+        studio = lib.Studio(name="Bench Studio")
+        deps = [lib.Department(name=f"Dep {d}") for d in range(departments)]
         members = []
         for i in range(users):
-            u = User(name=f"User {i}", login=f"user{i}", email=f"user{i}@example.com", **pw)
+            u = lib.User(name=f"User {i}", login=f"user{i}", email=f"user{i}@example.com",
+                         **user_kw)
             deps[i % departments].users.append(u)
             members.append(u)
-        repo = Repository(name="Repo", code="R")
+        repo = lib.Repository(name="Repo", code="R")
         made = []
         for p in range(projects):
-            project = Project(name=f"Bench Project {p}", code=f"BP{p}", repositories=[repo])
+            project = lib.Project(name=f"Bench Project {p}", code=f"BP{p}", repositories=[repo])
             for u in members:
                 project.users.append(u)
             made.append(project)
         session.add_all([studio, *deps, *made])
         session.commit()
     return t.seconds
+
+
+def ours_studio(
+    url: str, *, prehashed: bool = False, users: int = USERS, departments: int = DEPARTMENTS,
+    projects: int = 1,
+) -> float:
+    import stalker_core
+    from stalker_core.models.user import hash_password
+
+    session = ours_setup(url)
+    pw = {"password_hash": hash_password("pw")} if prehashed else {"password": "pw"}
+    return _studio_workload(stalker_core, session, pw, users, departments, projects)
 
 
 def ours_studio_prehashed(url: str) -> float:
@@ -126,28 +135,10 @@ def peer_studio(
     import warnings
 
     warnings.simplefilter("ignore")
-    from stalker import Department, Project, Repository, Studio, User
+    import stalker
 
     session = peer_setup(url)
-    with Timer() as t:
-        studio = Studio(name="Bench Studio")
-        deps = [Department(name=f"Dep {d}") for d in range(departments)]
-        members = []
-        for i in range(users):
-            u = User(name=f"User {i}", login=f"user{i}", email=f"user{i}@example.com",
-                     password="pw")
-            deps[i % departments].users.append(u)
-            members.append(u)
-        repo = Repository(name="Repo", code="R")
-        made = []
-        for p in range(projects):
-            project = Project(name=f"Bench Project {p}", code=f"BP{p}", repositories=[repo])
-            for u in members:
-                project.users.append(u)
-            made.append(project)
-        session.add_all([studio, *deps, *made])
-        session.commit()
-    return t.seconds
+    return _studio_workload(stalker, session, {"password": "pw"}, users, departments, projects)
 
 
 # --- users of a department ---------------------------------------------------
