@@ -123,7 +123,7 @@ def ours_create_commit_each(url: str) -> float:
 
 def ours_latest_published(url: str) -> float:
     from stalker_core.models import Project, Version
-    from stalker_core.models.version_queries import latest_published_versions
+    from stalker_core.models.version.queries import latest_published_versions
 
     s, project, tasks = _ours_project(url)
     for task in tasks:
@@ -218,7 +218,7 @@ def _throughput_worker(url: str, task_id: int, barrier: Any, out: Any) -> None:
 
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Task
-    from stalker_core.models.version_numbering import reserve_version
+    from stalker_core.models.version.numbering import reserve_version
 
     engine = make_engine(url)
     try:

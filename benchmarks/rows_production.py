@@ -7,7 +7,7 @@ Each row runs the same workload on stalker_core (``ours``) and on Stalker
   with 20 tasks each, a dependency chain inside each shot plus a fan-in on the
   last task, one resource per task out of 20 users, all in ONE commit;
 * ``bulk ..., TaskBatch``: the same rows through
-  :class:`stalker_core.models.task_bulk.TaskBatch` (same checks, statuses and
+  :class:`stalker_core.models.task.bulk.TaskBatch` (same checks, statuses and
   roll-ups, a few multi-row INSERTs); the peer column is the same Stalker run
   (Stalker has no bulk API);
 * ``query WIP tasks of a user``: the WIP tasks of one user in that project
@@ -96,7 +96,7 @@ def ours_bulk(url: str) -> float:
 
 def ours_bulk_batch(url: str) -> float:
     """The same rows through :class:`TaskBatch` (validated, a few multi-row INSERTs)."""
-    from stalker_core.models.task_bulk import TaskBatch
+    from stalker_core.models.task.bulk import TaskBatch
 
     s, project, users = _ours_base(url)
     with Timer() as t:
@@ -122,8 +122,8 @@ def ours_bulk_batch(url: str) -> float:
 
 def ours_query(url: str) -> float:
     from stalker_core.models import User
-    from stalker_core.models.task_queries import tasks_of_user
-    from stalker_core.models.task_status import get_status
+    from stalker_core.models.task.queries import tasks_of_user
+    from stalker_core.models.task.status import get_status
 
     s, project, users = _ours_base(url)
     leaves = _ours_build(project, users)

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
     from stalker_core.hosts import Host
     from stalker_core.models.project import Project
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
 #: the environment variable a launcher sets to the id of the task to work on
 TASK_ENV_VAR = "STALKER_TASK_ID"
@@ -108,7 +108,7 @@ class Context:
 
         :raises ContextError: when the variable is not a number or no such task exists.
         """
-        from stalker_core.models.task import Task
+        from stalker_core.models.task.model import Task
 
         env = os.environ if environ is None else environ
         raw = env.get(TASK_ENV_VAR, "").strip()
@@ -135,7 +135,7 @@ def find_version_by_path(
     One query on the indexed file name, then an exact comparison of the
     resolved paths (repository roots differ between operating systems).
     """
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     session = session if session is not None else _default_session()
     target = Path(path)

@@ -57,7 +57,7 @@ def _rollback() -> None:
 
 
 def _task(task_id: int) -> Any:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     if task_id:
         task = runtime.session().get(Task, task_id)
@@ -74,7 +74,7 @@ def _task(task_id: int) -> Any:
 
 
 def _version(version_id: int) -> Any:
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     version = runtime.session().get(Version, version_id) if version_id else None
     if version is None:
@@ -134,7 +134,7 @@ _VERSION_ITEMS: list[tuple[str, str, str]] = []
 def _version_items(_self: Any, _context: Any) -> list[tuple[str, str, str]]:
     from sqlalchemy import select
 
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     _VERSION_ITEMS.clear()
     try:

@@ -24,8 +24,8 @@ from stalker_core.hosts import VERSION_ID_KEY
 if TYPE_CHECKING:
     import pluggy
 
-    from stalker_core.models.task import Task
-    from stalker_core.models.version import Version
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.version.model import Version
 
     from .adapter import BlenderHost
 
@@ -126,7 +126,7 @@ class Runtime:
 
     def scene_version(self) -> Version | None:
         """The Version the open scene was saved as, or ``None``."""
-        from stalker_core.models.version import Version
+        from stalker_core.models.version.model import Version
 
         version_id = self.scene_version_id()
         if version_id is None:
@@ -170,7 +170,7 @@ class Runtime:
                 task_id=task.id,
                 problem="Scene not saved as a version",
             )
-        from stalker_core.models.version import Version
+        from stalker_core.models.version.model import Version
 
         version = self.session().get(Version, version_id)
         if version is None:

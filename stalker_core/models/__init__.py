@@ -27,14 +27,14 @@ from stalker_core.models.status import Status, StatusList, StatusListStatus
 from stalker_core.models.structure import Structure
 from stalker_core.models.studio import Studio
 from stalker_core.models.tag import Tag
-from stalker_core.models.task import Task
-from stalker_core.models.task_dependency import TaskDependency
+from stalker_core.models.task.dependency import TaskDependency
+from stalker_core.models.task.model import Task
+from stalker_core.models.task.time_log import TimeLog
 from stalker_core.models.ticket import Ticket, TicketLog
-from stalker_core.models.time_log import TimeLog
 from stalker_core.models.type import Type
 from stalker_core.models.user import User
 from stalker_core.models.vacation import Vacation
-from stalker_core.models.version import Version
+from stalker_core.models.version.model import Version
 from stalker_core.models.working_hours import WorkingHours
 
 __all__ = [

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped
 from stalker_core.exceptions import type_error
 from stalker_core.models.base import fk_id
 from stalker_core.models.mixins import CodeMixin
-from stalker_core.models.task import Task
+from stalker_core.models.task.model import Task
 
 
 def name_from_code(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from stalker_core.models.repository import Repository
     from stalker_core.models.role import Role
     from stalker_core.models.structure import Structure
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 project_clients = Table(

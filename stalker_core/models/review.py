@@ -19,7 +19,7 @@ from stalker_core.models.base import SimpleEntity, fk_id
 from stalker_core.models.mixins import StatusMixin
 
 if TYPE_CHECKING:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 #: the decisions a review can carry
@@ -55,7 +55,7 @@ class Review(SimpleEntity, StatusMixin):
 
     @validates("task")
     def _validate_task(self, key: str, value: Any) -> Any:
-        from stalker_core.models.task import Task
+        from stalker_core.models.task.model import Task
 
         if not isinstance(value, Task):
             raise type_error("Review", key, "a Task", value)
@@ -75,7 +75,7 @@ class Review(SimpleEntity, StatusMixin):
             raise value_error("Review", key, f"one of {', '.join(DECISIONS)}", value)
         session = object_session(self)
         if session is not None:  # mirror the decision in the Review status list
-            from stalker_core.models.task_status import get_status
+            from stalker_core.models.task.status import get_status
 
             self.status = get_status(session, _STATUS_OF[value])
         return str(value)
@@ -89,7 +89,7 @@ class Review(SimpleEntity, StatusMixin):
 
     def approve(self) -> None:
         """Approve; when it completes the review set the task becomes CMPL."""
-        from stalker_core.models import task_workflow
+        from stalker_core.models.task import workflow as task_workflow
 
         self._check_pending("approve")
         task_workflow.check_action(self.task, "approve")
@@ -100,7 +100,7 @@ class Review(SimpleEntity, StatusMixin):
         self, schedule_timing: float = 0.0, schedule_unit: str = "h", description: str = ""
     ) -> None:
         """Ask for a revision needing ``schedule_timing`` ``schedule_unit`` more work."""
-        from stalker_core.models import task_workflow
+        from stalker_core.models.task import workflow as task_workflow
 
         self._check_pending("request a revision on")
         task_workflow._check_extension(schedule_timing, schedule_unit)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped
 from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import fk_id
 from stalker_core.models.mixins import CodeMixin
-from stalker_core.models.task import Task
+from stalker_core.models.task.model import Task
 
 
 class Sequence(Task, CodeMixin):

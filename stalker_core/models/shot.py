@@ -15,7 +15,7 @@ from stalker_core.exceptions import ValidationError, type_error, value_error
 from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import Base, fk_id
 from stalker_core.models.mixins import CodeMixin
-from stalker_core.models.task import Task
+from stalker_core.models.task.model import Task
 
 if TYPE_CHECKING:
     from stalker_core.models.image_format import ImageFormat

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from stalker_core.models.user import User
     from stalker_core.models.vacation import Vacation
     from stalker_core.models.working_hours import WorkingHours
-    from stalker_core.scheduling.units import WorkCalendar
+    from stalker_core.units import WorkCalendar
 
 
 class Studio(Entity, DateRangeMixin):
@@ -178,7 +178,7 @@ class Studio(Entity, DateRangeMixin):
     @property
     def work_calendar(self) -> WorkCalendar:
         """The unit conversion calendar of this studio (contract C1)."""
-        from stalker_core.scheduling.units import WorkCalendar
+        from stalker_core.units import WorkCalendar
 
         return WorkCalendar(
             daily_working_hours=self.daily_working_hours,

@@ -107,7 +107,7 @@ class Ticket(Entity, ProjectMixin, StatusMixin):
         if session is not None:
             _number_new_tickets(session)
             if self.status is None:
-                from stalker_core.models.task_status import get_status
+                from stalker_core.models.task.status import get_status
 
                 self.status = get_status(session, "NEW")
 
@@ -132,7 +132,7 @@ class Ticket(Entity, ProjectMixin, StatusMixin):
         return value
 
     def _act(self, action: str, created_by: Any) -> TicketLog:
-        from stalker_core.models.task_status import get_status
+        from stalker_core.models.task.status import get_status
         from stalker_core.models.user import User
 
         if not isinstance(created_by, User):
@@ -250,7 +250,7 @@ def _remember_order(target: Ticket, _args: Any, _kwargs: Any) -> None:
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    from stalker_core.models.task_status import get_status
+    from stalker_core.models.task.status import get_status
 
     _number_new_tickets(session)
     for o in list(session.new):

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from stalker_core.models.department import Department, DepartmentUser
     from stalker_core.models.group import Group
     from stalker_core.models.project import Project, ProjectUser
-    from stalker_core.models.task import Task
-    from stalker_core.models.time_log import TimeLog
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.task.time_log import TimeLog
     from stalker_core.models.vacation import Vacation
 
 #: scrypt cost parameters (n=2**14, r=8, p=1: about 16 MiB and tens of ms per hash).

@@ -33,7 +33,7 @@ import pluggy
 if TYPE_CHECKING:
     from stalker_core.context import Context
     from stalker_core.hosts import Container, Host
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
     from stalker_core.workflows.publish import (
         PublishItem,
         PublishReport,

@@ -12,7 +12,7 @@ of a plugin manager into one :class:`~stalker_core.templates.TemplateEngine`:
 * :func:`plugin_templates` installs it as the
   :func:`~stalker_core.templates.default_engine` for a ``with`` block
   (scoped to the current thread, restored on exit), for code such as
-  :meth:`Version.update_paths() <stalker_core.models.version.Version.update_paths>`
+  :meth:`Version.update_paths() <stalker_core.models.version.model.Version.update_paths>`
   that renders with the default engine.
 
 Nothing happens at import time: engines are built when first asked for.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from stalker_core.scheduling.units import DEFAULT_CALENDAR, WorkCalendar
+from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 Interval = tuple[dt.datetime, dt.datetime]
 

@@ -27,7 +27,7 @@ from stalker_core.scheduling.data import (
     TaskSpec,
     TimeLogEntry,
 )
-from stalker_core.scheduling.units import DEFAULT_CALENDAR, WorkCalendar
+from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 
 def _session_of(studio: Any, session: Any) -> Any:
@@ -89,7 +89,7 @@ def load_problem(
     :param now: nothing new is planned before it (default: the current time).
     """
     from stalker_core.models import Project, Task, TaskDependency, TimeLog, User, Vacation
-    from stalker_core.models.task import (
+    from stalker_core.models.task.model import (
         task_alternative_resources,
         task_computed_resources,
         task_resources,
@@ -251,7 +251,7 @@ def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
     Tasks of the problem that the plan does not mention get ``None`` values.
     """
     from stalker_core.models import Task
-    from stalker_core.models.task import task_computed_resources as tcr
+    from stalker_core.models.task.model import task_computed_resources as tcr
 
     tt: Any = Task.__table__
     rows: list[dict[str, Any]] = []

@@ -30,7 +30,7 @@ from stalker_core.scheduling.data import (
     Resource,
     TaskSpec,
 )
-from stalker_core.scheduling.units import DEFAULT_CALENDAR, WorkCalendar
+from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 #: time zone names tj3 refuses, and what to write instead
 TJ3_ZONES: dict[str, str] = {

@@ -23,8 +23,8 @@ from stalker_core.models.paths import check_relative_parts, is_absolute, normali
 
 if TYPE_CHECKING:
     from stalker_core.models.repository import Repository
-    from stalker_core.models.task import Task
-    from stalker_core.models.version import Version
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.version.model import Version
 
 #: class names exposed as their own variable when found among a task's ancestors
 ROLE_CLASSES = ("Asset", "Shot", "Sequence", "Scene")

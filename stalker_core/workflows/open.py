@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from stalker_core.models.user import User
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
 
 @dataclass
@@ -62,7 +62,7 @@ def open_version(
     :raises WorkfileError: the file is missing or the host failed to open it.
     :raises VetoError: a before-open hook refused.
     """
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     check_host(host)
     if not isinstance(version, Version):

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from stalker_core.models.file import File
     from stalker_core.models.user import User
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class PublishReport:
 
 
 def _check(host: Any, version: Any) -> None:
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     check_host(host)
     if not isinstance(version, Version):

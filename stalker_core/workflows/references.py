@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from stalker_core.context import Context
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
 Target = Literal["latest_published", "latest"]
 TARGETS: tuple[str, ...] = ("latest_published", "latest")
@@ -60,7 +60,7 @@ def reference_status(
     containers: Iterable[Container], to: Target = "latest_published", *, session: Any = None
 ) -> list[ReferenceStatus]:
     """Resolve each container's version and the newest candidate for it (two queries)."""
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     if to not in TARGETS:
         raise ValidationError(f"to should be one of {', '.join(TARGETS)}, not {to!r}")

@@ -40,9 +40,9 @@ from stalker_core.workflows.transaction import make_dirs, remove_empty_dirs, res
 if TYPE_CHECKING:
     import pluggy
 
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
     from stalker_core.templates import TemplateEngine
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def save_as_version(
     :raises TemplateRenderError: the path or file name cannot be rendered
         (e.g. the template uses a filter no loaded plugin provides).
     """
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.plugins.templates import template_engine
     from stalker_core.templates import using_engine
 
@@ -234,7 +234,7 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
     upgrade while another process writes ("database is locked" is raised at
     once, without waiting, when two deferred transactions both want to write).
     """
-    from stalker_core.models.version_numbering import reserve_version
+    from stalker_core.models.version.numbering import reserve_version
 
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     last: BaseException | None = None
@@ -267,7 +267,7 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
 
 def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:
     """The version recorded in the scene, when it belongs to ``task``."""
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     raw = host.get_scene_metadata().get(VERSION_ID_KEY)
     if not raw or not raw.isdigit():

@@ -31,8 +31,8 @@ def _build(prod: Prod, batch: Any, shots: int = 3, per_shot: int = 4) -> list[An
 
 def test_batch_matches_the_object_model(prod: Prod) -> None:
     from stalker_core.models import Shot, Task
-    from stalker_core.models.task_bulk import TaskBatch
-    from stalker_core.models.task_rollup import recompute_rollups
+    from stalker_core.models.task.bulk import TaskBatch
+    from stalker_core.models.task.rollup import recompute_rollups
 
     batch = TaskBatch(prod.project)
     built = _build(prod, batch)
@@ -73,7 +73,7 @@ def test_batch_matches_the_object_model(prod: Prod) -> None:
 
 def test_batch_under_a_stored_parent(prod: Prod) -> None:
     from stalker_core.models import Task
-    from stalker_core.models.task_bulk import TaskBatch
+    from stalker_core.models.task.bulk import TaskBatch
 
     root = Task(name="Root", project=prod.project, schedule_timing=7)
     prod.session.add(root)
@@ -90,7 +90,7 @@ def test_batch_under_a_stored_parent(prod: Prod) -> None:
 
 def test_batch_refuses_bad_input_and_cycles(prod: Prod) -> None:
     from stalker_core.models import Shot
-    from stalker_core.models.task_bulk import TaskBatch
+    from stalker_core.models.task.bulk import TaskBatch
 
     batch = TaskBatch(prod.project)
     with pytest.raises(ValidationError, match="schedule_unit should be one of"):

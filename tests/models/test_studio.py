@@ -9,7 +9,7 @@ import pytest
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError
 from stalker_core.models import Project, Studio, User, WorkingHours
-from stalker_core.scheduling.units import WorkCalendar
+from stalker_core.units import WorkCalendar
 
 
 def test_working_hours_created_with_defaults() -> None:

@@ -69,7 +69,7 @@ def test_reparenting_moves_sums(prod: Prod) -> None:
 
 def test_cached_sums_match_a_full_recompute(prod: Prod) -> None:
     from stalker_core.models import Task, TimeLog
-    from stalker_core.models.task_rollup import recompute_rollups
+    from stalker_core.models.task.rollup import recompute_rollups
 
     root = Task(name="Root", project=prod.project)
     shots = [Task(name=f"S{i}", parent=root) for i in range(3)]

@@ -177,7 +177,7 @@ def test_new_tasks_in_a_session_have_their_status_at_once(prod: Prod) -> None:
 
 
 def test_direct_status_assignment_rederives_the_parent_at_flush(prod: Prod) -> None:
-    from stalker_core.models.task_status import get_status
+    from stalker_core.models.task.status import get_status
 
     shot, a, b = _chain(prod)
     a.status = get_status(prod.session, "WIP")

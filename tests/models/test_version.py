@@ -401,7 +401,7 @@ def test_latest_versions(session: Any, world: Any) -> None:
 
 
 def test_reserve_version(session: Any, world: Any) -> None:
-    from stalker_core.models.version_numbering import reserve_version
+    from stalker_core.models.version.numbering import reserve_version
 
     v = reserve_version(session, world.comp, "Main", extension=".nk", created_with="Nuke")
     assert v.id is not None  # flushed: number and paths final
@@ -415,7 +415,7 @@ def test_reserve_version(session: Any, world: Any) -> None:
 
 
 def test_latest_published_versions_of_a_project(session: Any, world: Any) -> None:
-    from stalker_core.models.version_queries import latest_published_versions, latest_versions
+    from stalker_core.models.version.queries import latest_published_versions, latest_versions
 
     fx = Task(name="fx", parent=world.shot, project=world.project)
     c1 = Version(task=world.comp, is_published=True)

@@ -26,7 +26,7 @@ def _worker(url: str, task_id: int, barrier: Any, errors: Any) -> None:
 
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Task, Version
-    from stalker_core.models.version_numbering import reserve_version
+    from stalker_core.models.version.numbering import reserve_version
 
     engine = make_engine(url)
     try:

@@ -126,7 +126,7 @@ def _db_url(session: Any) -> str:
 def _studio_with_statuses(session: Any) -> dict[int, str]:
     """Two projects of the tutorial's tasks, one WIP, one CMPL; task id -> status code."""
     from stalker_core.models import Task
-    from stalker_core.models.task_status import get_status
+    from stalker_core.models.task.status import get_status
 
     built = build_studio(session, projects=2)
     built["projects"][0]["previs"].status = get_status(session, "WIP")

@@ -35,8 +35,9 @@ from stalker_core.exceptions import (
     type_error,
     value_error,
 )
-from stalker_core.models import task_rollup, task_status
-from stalker_core.scheduling.units import MODELS, UNITS
+from stalker_core.models.task import rollup as task_rollup
+from stalker_core.models.task import status as task_status
+from stalker_core.units import MODELS, UNITS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
@@ -99,7 +100,7 @@ class TaskBatch:
         type: Any = None,  # noqa: A002 - the model's attribute name
     ) -> NewTask:
         """Add one task (checked now, like the ``Task`` constructor) and return it."""
-        from stalker_core.models.task import Task, _check_timing
+        from stalker_core.models.task.model import Task, _check_timing
         from stalker_core.models.type import Type
         from stalker_core.models.user import User
 
@@ -211,8 +212,8 @@ class TaskBatch:
 
     def _check_stored_cycles(self) -> None:
         """A stored dependency that waits for a stored container the batch joins."""
-        from stalker_core.models import task_graph
-        from stalker_core.models.task import Task
+        from stalker_core.models.task import graph as task_graph
+        from stalker_core.models.task.model import Task
 
         for t in self.tasks:
             stored = [d for d in t.depends_on if isinstance(d, Task)]
@@ -277,8 +278,8 @@ class TaskBatch:
         from stalker_core.models.base import SimpleEntity
         from stalker_core.models.shot import check_unique_codes
         from stalker_core.models.status import StatusList
-        from stalker_core.models.task import task_resources
-        from stalker_core.models.task_dependency import TaskDependency
+        from stalker_core.models.task.dependency import TaskDependency
+        from stalker_core.models.task.model import task_resources
 
         real: Session = session() if not isinstance(session, Session) else session  # type: ignore[operator]
         if not self.tasks:
@@ -358,7 +359,7 @@ class TaskBatch:
         return [t.id for t in self.tasks]  # type: ignore[misc]
 
     def _update_stored_parents(self, session: Session) -> None:
-        from stalker_core.models.task import Task
+        from stalker_core.models.task.model import Task
 
         joined: dict[Task, list[NewTask]] = {}
         for t in self.tasks:

@@ -33,7 +33,7 @@ from stalker_core.models.mixins import DateRangeMixin
 from stalker_core.models.types import ensure_aware
 
 if TYPE_CHECKING:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 
@@ -50,7 +50,8 @@ class TimeLog(Entity, DateRangeMixin):
     resource: Mapped[User] = relationship(back_populates="time_logs", foreign_keys=[resource_id])
 
     def __init__(self, **kwargs: Any) -> None:
-        from stalker_core.models import task_rollup, task_workflow
+        from stalker_core.models.task import rollup as task_rollup
+        from stalker_core.models.task import workflow as task_workflow
 
         task: Any = kwargs.get("task")
         resource: Any = kwargs.get("resource")
@@ -113,7 +114,7 @@ class TimeLog(Entity, DateRangeMixin):
             and start is not None
             and end is not None
         ):
-            from stalker_core.models import task_rollup
+            from stalker_core.models.task import rollup as task_rollup
 
             old = (old_end - old_start).total_seconds()
             task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds() - old)
@@ -128,7 +129,7 @@ class TimeLog(Entity, DateRangeMixin):
 
 
 def _check_task(task: Any) -> None:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     if not isinstance(task, Task):
         raise type_error("TimeLog", "task", "a Task (a leaf task)", task)
@@ -148,7 +149,7 @@ def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
         not started (``onstart``), or the log starts before the dependency's
         last logged work ends.
     """
-    from stalker_core.models import task_status
+    from stalker_core.models.task import status as task_status
 
     node: Task | None = task
     while node is not None:
@@ -181,7 +182,7 @@ def _last_logged_end(task: Task) -> dt.datetime | None:
 
 
 def _leaves(task: Task) -> list[Task]:
-    from stalker_core.models.task_status import leaves
+    from stalker_core.models.task.status import leaves
 
     return list(leaves(task))
 
@@ -235,7 +236,9 @@ def _iso(value: dt.datetime | None) -> str:
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    from stalker_core.models import task_rollup, task_status, task_workflow
+    from stalker_core.models.task import rollup as task_rollup
+    from stalker_core.models.task import status as task_status
+    from stalker_core.models.task import workflow as task_workflow
 
     for obj in list(session.new):
         if isinstance(obj, TimeLog) and obj.task is not None:

@@ -1,10 +1,10 @@
 """Task: a piece of work with resources, schedule, dependencies and status.
 
 The columns and relationships live here; the behaviour is split by concept:
-:mod:`~stalker_core.models.task_graph` (dependencies, cycles, walks),
-:mod:`~stalker_core.models.task_rollup` (cached sums of containers),
-:mod:`~stalker_core.models.task_status` (statuses, dependents, containers) and
-:mod:`~stalker_core.models.task_workflow` (the status actions).
+:mod:`~stalker_core.models.task.graph` (dependencies, cycles, walks),
+:mod:`~stalker_core.models.task.rollup` (cached sums of containers),
+:mod:`~stalker_core.models.task.status` (statuses, dependents, containers) and
+:mod:`~stalker_core.models.task.workflow` (the status actions).
 """
 
 from __future__ import annotations
@@ -18,18 +18,21 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models import task_graph, task_rollup, task_status, task_workflow
 from stalker_core.models.base import Base, Entity, add_unlinked, fk_id
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
-from stalker_core.scheduling.units import MODELS, UNITS
+from stalker_core.models.task import graph as task_graph
+from stalker_core.models.task import rollup as task_rollup
+from stalker_core.models.task import status as task_status
+from stalker_core.models.task import workflow as task_workflow
+from stalker_core.units import MODELS, UNITS
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
     from stalker_core.models.review import Review
-    from stalker_core.models.task_dependency import TaskDependency
-    from stalker_core.models.time_log import TimeLog
+    from stalker_core.models.task.dependency import TaskDependency
+    from stalker_core.models.task.time_log import TimeLog
     from stalker_core.models.user import User
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
 
 def _user_link_table(name: str) -> Table:

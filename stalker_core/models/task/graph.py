@@ -24,13 +24,13 @@ from stalker_core.exceptions import CircularDependencyError, type_error
 from stalker_core.models.base import add_unlinked
 
 if TYPE_CHECKING:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
 _LIMIT = 1_000_000
 
 
 def _task_cls() -> type[Task]:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     return Task
 
@@ -241,8 +241,8 @@ def _can_be_waited_for(task: Task) -> bool:
 
 def set_dependencies(task: Task, new: Iterable[Any]) -> None:
     """Replace ``task``'s dependencies with ``new`` (checked first; unchanged on error)."""
-    from stalker_core.models.task_dependency import TaskDependency
-    from stalker_core.models.task_status import dependencies_changed
+    from stalker_core.models.task.dependency import TaskDependency
+    from stalker_core.models.task.status import dependencies_changed
 
     wanted = check_dependencies(task, list(new))
     current = {td.depends_on: td for td in task.task_depends_on}

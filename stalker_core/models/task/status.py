@@ -1,7 +1,7 @@
 """Task statuses: lookup, the status of new tasks, dependents and container roll-up.
 
 Leaf tasks move through WFD, RTS, WIP, PREV, HREV, DREV, OH, STOP and CMPL
-(the actions are in :mod:`stalker_core.models.task_workflow`). This module
+(the actions are in :mod:`stalker_core.models.task.workflow`). This module
 holds what every change shares:
 
 * :func:`get_status` - the Status row for a code, looked up once per session
@@ -29,7 +29,7 @@ from stalker_core.exceptions import StatusError
 
 if TYPE_CHECKING:
     from stalker_core.models.status import Status
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
 #: The statuses of tasks, with their names, in workflow order.
 TASK_STATUSES: dict[str, str] = {
@@ -239,7 +239,7 @@ def child_codes(task: Task) -> list[str]:
     """
     from sqlalchemy.orm.util import identity_key
 
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     state = sa_inspect(task)
     session = object_session(task)
@@ -375,7 +375,7 @@ def _depth(task: Task) -> int:
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     new_tasks = [o for o in session.new if isinstance(o, Task)]
     queue = _queue(session)
@@ -411,7 +411,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _deleted_tasks(session: Session, queue: set[Task]) -> None:
     """Deleted tasks leave their (surviving) parents' roll-ups and statuses."""
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
     gone = [o for o in session.deleted if isinstance(o, Task)]
     if not gone:
@@ -426,13 +426,13 @@ def _deleted_tasks(session: Session, queue: set[Task]) -> None:
 
 def _after_rollback(session: Session) -> None:
     forget_statuses(session)
-    from stalker_core.models.task_rollup import forget_calendar
+    from stalker_core.models.task.rollup import forget_calendar
 
     forget_calendar(session)
 
 
 def _after_commit(session: Session) -> None:
-    from stalker_core.models.task_rollup import forget_calendar
+    from stalker_core.models.task.rollup import forget_calendar
 
     forget_calendar(session)
 

@@ -50,8 +50,8 @@ from stalker_core.exceptions import ConcurrencyError
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
 
-    from stalker_core.models.task import Task
-    from stalker_core.models.version import Version
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.version.model import Version
 
 #: key of the per-session registry of versions created since the last flush
 _PENDING_KEY = "stalker_core.pending_versions"
@@ -104,7 +104,7 @@ def db_max_number(
     flush re-reads the maxima under the task lock and renumbers when another
     writer took the number meanwhile. A rollback forgets it.
     """
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     if session is None or task.id is None:
         return 0
@@ -168,8 +168,8 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     by the writer we waited for. With psycopg2 both go in one round trip (a
     multi-statement simple query: still one snapshot per statement).
     """
-    from stalker_core.models.task import Task
-    from stalker_core.models.version import Version
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.version.model import Version
 
     conn = session.connection()
     dialect = conn.dialect
@@ -197,7 +197,7 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
 
 
 def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
     if not versions:
@@ -291,7 +291,7 @@ def reserve_version(
     :raises ConcurrencyError: when the number was taken despite the lock
         (only possible on SQLite with several writing processes).
     """
-    from stalker_core.models.version import Version
+    from stalker_core.models.version.model import Version
 
     session = session if session is not None else DBSession
     version = Version(task=task, take_name=take_name, **kwargs)

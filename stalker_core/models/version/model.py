@@ -1,7 +1,7 @@
 """Version: one saved iteration of a task's work file.
 
 ``Version(task=t)`` is numbered at once per ``(task, take_name)`` (see
-:mod:`stalker_core.models.version_numbering` for how numbers stay unique
+:mod:`stalker_core.models.version.numbering` for how numbers stay unique
 under concurrency). :meth:`Version.update_paths` renders ``path`` and
 ``filename`` from the project's FilenameTemplate; ``path`` is stored
 repository independent (``$REPO<id>/...``) and :attr:`Version.absolute_path`
@@ -32,10 +32,10 @@ from stalker_core.exceptions import (
     type_error,
     value_error,
 )
-from stalker_core.models import version_numbering as numbering
 from stalker_core.models.base import Base, Entity, check_str, fk_id
 from stalker_core.models.paths import join_path
-from stalker_core.models.task import Task
+from stalker_core.models.task.model import Task
+from stalker_core.models.version import numbering as numbering
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File

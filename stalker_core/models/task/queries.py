@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stalker_core.exceptions import type_error
-from stalker_core.models.task_status import get_status
+from stalker_core.models.task.status import get_status
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
 
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 
@@ -43,7 +43,7 @@ def tasks_of_user(
     :param statuses: status codes, e.g. ``("WIP", "HREV")``.
     :param project: only this project's tasks, when given.
     """
-    from stalker_core.models.task import Task, task_resources
+    from stalker_core.models.task.model import Task, task_resources
     from stalker_core.models.user import User
 
     if not isinstance(user, User):

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base
-from stalker_core.scheduling.units import UNITS
+from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
 #: when the dependent may start: after the dependency ends, or once it started
 DEPENDENCY_TARGETS: tuple[str, ...] = ("onend", "onstart")
@@ -62,7 +62,7 @@ class TaskDependency(Base):
 
     @validates("task", "depends_on")
     def _validate_task(self, key: str, value: Any) -> Any:
-        from stalker_core.models.task import Task
+        from stalker_core.models.task.model import Task
 
         if value is not None and not isinstance(value, Task):
             raise type_error("TaskDependency", key, "a Task", value)

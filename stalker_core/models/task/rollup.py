@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from stalker_core.scheduling.units import DEFAULT_CALENDAR, WorkCalendar
+from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
 
     from stalker_core.models.project import Project
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
 
 _CALENDAR_KEY = "stalker_core.work_calendar"
 DONE_CODES = frozenset({"CMPL", "STOP"})
@@ -175,8 +175,8 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
     Runs a handful of queries whatever the project size, then sets the caches
     bottom-up in memory. Returns the number of tasks visited.
     """
-    from stalker_core.models.task import Task
-    from stalker_core.models.time_log import TimeLog
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.task.time_log import TimeLog
 
     tasks = session.scalars(select(Task).where(Task.project_id == project.id)).all()
     tl, tk = TimeLog.__table__, Task.__table__
@@ -218,7 +218,7 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
 
 
 def _duration_seconds_expr(session: Session | scoped_session) -> Any:
-    from stalker_core.models.time_log import TimeLog
+    from stalker_core.models.task.time_log import TimeLog
 
     tl = TimeLog.__table__
     bind = session.get_bind()

@@ -21,13 +21,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stalker_core.exceptions import StatusError, ValidationError, type_error, value_error
-from stalker_core.models import task_status
-from stalker_core.models.task_rollup import calendar_for
-from stalker_core.scheduling.units import UNITS
+from stalker_core.models.task import status as task_status
+from stalker_core.models.task.rollup import calendar_for
+from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
     from stalker_core.models.review import Review
-    from stalker_core.models.task import Task
+    from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 #: allowed statuses per action

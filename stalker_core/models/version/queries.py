@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from stalker_core.db.session import DBSession
-from stalker_core.models.task import Task
-from stalker_core.models.version import Version
+from stalker_core.models.task.model import Task
+from stalker_core.models.version.model import Version
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, scoped_session
