@@ -23,9 +23,11 @@ demo: $(VENV)/.run-stamp
 	$(BIN)/stalker demo
 
 test: $(VENV)/.dev-stamp
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-stamp
+	$(BIN)/lint-imports
 	$(BIN)/ruff check stalker_core hosts plugins tests benchmarks
 	$(BIN)/mypy stalker_core hosts plugins
 

@@ -29,7 +29,7 @@ def create_structure(project: str, url: str | None) -> None:
     from stalker_core.db.session import StalkerSession
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Project
-    from stalker_core.models.structure import create_project_structure
+    from stalker_core.templates.folders import create_project_structure
 
     if url is None:
         from stalker_core.config import get_config

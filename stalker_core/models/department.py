@@ -17,6 +17,7 @@ from stalker_core.models.base import (
     unlink_association,
 )
 from stalker_core.models.mixins import RoleMembersMixin
+from stalker_core.models.services import service
 
 if TYPE_CHECKING:
     from stalker_core.models.role import Role
@@ -78,6 +79,4 @@ class Department(Entity, RoleMembersMixin):
     @property
     def to_tjp(self) -> str:
         """This department as a TaskJuggler resource group."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)

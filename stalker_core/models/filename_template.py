@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Entity, check_str, fk_id
+from stalker_core.models.services import service
 
 
 def _entity_type_name(value: Any) -> Any:
@@ -57,9 +58,7 @@ class FilenameTemplate(Entity):
         if not isinstance(value, str):
             raise type_error("FilenameTemplate", key, "a str (Jinja2 source)", value)
         if value:
-            from stalker_core.templates import default_engine
-
-            default_engine().check_syntax(value, self.template_name(key))
+            service("check_template_syntax")(value, self.template_name(key))
         return value
 
     def template_name(self, part: str) -> str:

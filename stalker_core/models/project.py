@@ -4,7 +4,7 @@
 comes from the project status list (given, or the ``"Project"`` StatusList of
 the database on flush); a new project takes the first status of its list.
 ``create_structure()`` creates the folders of the project's structure
-(contract C2, :func:`stalker_core.models.structure.create_project_structure`).
+(contract C2, :func:`stalker_core.templates.folders.create_project_structure`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from stalker_core.models.mixins import (
     RoleMembersMixin,
     StatusMixin,
 )
+from stalker_core.models.services import service
 
 if TYPE_CHECKING:
     from stalker_core.models.client import Client
@@ -198,16 +199,13 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
 
     def create_structure(self) -> list[pathlib.Path]:
         """Create the folders of the project's structure; return the paths (contract C2)."""
-        from stalker_core.models.structure import create_project_structure
-
-        return create_project_structure(self)
+        paths: list[pathlib.Path] = service("create_project_structure")(self)
+        return paths
 
     @property
     def to_tjp(self) -> str:
         """The project as a TaskJuggler task tree."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)
 
 
 def _check_client(target: Any, key: str, value: Any) -> Any:

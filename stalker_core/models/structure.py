@@ -6,27 +6,25 @@ Scene — the ``Task`` template. When none fits it raises
 :class:`~stalker_core.exceptions.TemplateNotFoundError` naming the project,
 the structure and the entity type.
 
-:func:`create_project_structure` makes the folders listed in
-``custom_template`` (one per line, rendered with Jinja2) under the
-project's repository, idempotently (contract C2).
+:func:`stalker_core.templates.folders.create_project_structure` makes the
+folders listed in ``custom_template`` (one per line, rendered with Jinja2)
+under the project's repository, idempotently (contract C2).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import (
-    PathEscapeError,
-    RepositoryError,
     StalkerTypeError,
     TemplateNotFoundError,
     type_error,
 )
 from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.services import service
 
 if TYPE_CHECKING:
     from stalker_core.models.filename_template import FilenameTemplate
@@ -71,9 +69,9 @@ class Structure(Entity):
         if not isinstance(value, str):
             raise type_error("Structure", key, "a str (one folder a line)", value)
         if value.strip():
-            from stalker_core.templates import default_engine
-
-            default_engine().check_syntax(value, f"Structure {getattr(self, 'name', None)!r}.{key}")
+            service("check_template_syntax")(
+                value, f"Structure {getattr(self, 'name', None)!r}.{key}"
+            )
         return value
 
     @validates("templates")
@@ -123,58 +121,3 @@ def find_template_for(project: Project, entity_type: str) -> FilenameTemplate:
             f"for entity type {entity_type!r}; set project.structure = Structure(...)"
         )
     return structure.find_template(entity_type, project=project)
-
-
-def structure_folders(project: Project) -> list[str]:
-    """The folders ``project.structure.custom_template`` lists, rendered, relative, checked.
-
-    :raises TemplateRenderError: on a template error.
-    :raises PathEscapeError: for a line that would leave the repository.
-    """
-    from stalker_core.models.paths import check_relative_parts, is_absolute, normalize_path
-    from stalker_core.templates import default_engine
-
-    structure = project.structure
-    if structure is None or not structure.custom_template.strip():
-        return []
-    name = f"Structure {structure.name!r}.custom_template"
-    text = default_engine().render(structure.custom_template, {"project": project}, name)
-    folders: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        check_relative_parts(line, what=f"{name} line")
-        if is_absolute(line):
-            raise PathEscapeError(
-                f"{name} line {line!r} is absolute; list folders relative to the repository"
-            )
-        folder = normalize_path(line, what=f"{name} line", allow_mixed=True)
-        if folder not in folders:
-            folders.append(folder)
-    return folders
-
-
-def create_project_structure(project: Project) -> list[Path]:
-    """Create the folders of ``custom_template`` under the project's repository.
-
-    Idempotent: existing folders are kept. Every line is checked before any
-    folder is made, so a bad line creates nothing.
-
-    :returns: the absolute folder paths (existing or created), in template order.
-    :raises RepositoryError: when the project has no repository or it has no
-        path for the running operating system.
-    """
-    folders = structure_folders(project)
-    if not folders:
-        return []
-    repo = project.repository
-    if repo is None or not repo.path:
-        raise RepositoryError(
-            f"project {project.name!r} has no repository path for this operating system; "
-            "set project.repositories[0].linux_path/macos_path/windows_path"
-        )
-    paths = [Path(repo.to_native(folder)) for folder in folders]
-    for path in paths:
-        path.mkdir(parents=True, exist_ok=True)
-    return paths

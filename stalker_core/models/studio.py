@@ -3,9 +3,8 @@
 ``studio.working_hours`` is the studio's :class:`WorkingHours` (created with
 the configured defaults when missing); ``studio.working_hours["mon"]`` gives
 ``[[540, 1080]]``. ``studio.schedule()`` delegates to
-:func:`stalker_core.scheduling.schedule_studio` with ``studio.scheduler``
-(``None``: the native scheduler); ``studio.to_tjp`` to
-:func:`stalker_core.scheduling.tjp.to_tjp`.
+the ``schedule_studio`` service (:mod:`stalker_core.models.services`) with ``studio.scheduler``
+(``None``: the native scheduler); ``studio.to_tjp`` to the ``to_tjp`` service.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relat
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Entity, check_instance, fk_id
 from stalker_core.models.mixins import DateRangeMixin
+from stalker_core.models.services import service
 from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:
@@ -249,9 +249,7 @@ class Studio(Entity, DateRangeMixin):
 
         :returns: the :class:`~stalker_core.scheduling.ScheduleResult`.
         """
-        from stalker_core.scheduling import schedule_studio
-
-        return schedule_studio(
+        return service("schedule_studio")(
             self, scheduled_by=scheduled_by, projects=projects, scheduler=self.scheduler,
             session=object_session(self),
         )
@@ -259,6 +257,4 @@ class Studio(Entity, DateRangeMixin):
     @property
     def to_tjp(self) -> str:
         """The studio as the TaskJuggler project header."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)

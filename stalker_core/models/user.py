@@ -30,6 +30,7 @@ from stalker_core.models.base import (
     on_append,
     unique_association_proxy,
 )
+from stalker_core.models.services import service
 from stalker_core.models.types import ensure_aware
 
 if TYPE_CHECKING:
@@ -235,9 +236,7 @@ class User(Entity):
     @property
     def to_tjp(self) -> str:
         """This user as a TaskJuggler resource (see :mod:`stalker_core.scheduling.tjp`)."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)
 
     def __repr__(self) -> str:
         return f"<{self.name} ({self.login!r}) (User)>"

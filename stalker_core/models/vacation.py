@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from stalker_core.exceptions import value_error
 from stalker_core.models.base import SimpleEntity, check_instance, fk_id
 from stalker_core.models.mixins import DateRangeMixin
+from stalker_core.models.services import service
 
 if TYPE_CHECKING:
     from stalker_core.models.user import User
@@ -50,6 +51,4 @@ class Vacation(SimpleEntity, DateRangeMixin):
     @property
     def to_tjp(self) -> str:
         """This vacation in TaskJuggler syntax."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from stalker_core.config import check_intervals
 from stalker_core.exceptions import NaiveDatetimeError, type_error, value_error
 from stalker_core.models.base import Entity, check_number, fk_id
+from stalker_core.models.services import service
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -176,9 +177,7 @@ class WorkingHours(Entity):
     @property
     def to_tjp(self) -> str:
         """The week in TaskJuggler ``workinghours`` syntax."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)
 
     def __repr__(self) -> str:
         return f"<{self.name} (WorkingHours)>"

@@ -24,6 +24,7 @@ from stalker_core.scheduling.data import (
 )
 from stalker_core.scheduling.native import NativeScheduler
 from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler
+from stalker_core.scheduling.tjp import to_tjp
 
 __all__ = [
     "Dependency",
@@ -39,4 +40,5 @@ __all__ = [
     "TimeLogEntry",
     "schedule_studio",
     "set_studio_duration",
+    "to_tjp",
 ]

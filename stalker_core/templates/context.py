@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import PathEscapeError
 from stalker_core.models.paths import check_relative_parts, is_absolute, normalize_path
+from stalker_core.models.task.graph import lineage
 
 if TYPE_CHECKING:
     from stalker_core.models.repository import Repository
@@ -34,19 +35,6 @@ CONTEXT_NAMES: frozenset[str] = frozenset(
     {"version", "task", "project", "parent_tasks", "type", "extension"}
     | {role.lower() for role in ROLE_CLASSES}
 )
-
-
-def lineage(task: Task) -> list[Task]:
-    """The tasks from the root down to and including ``task`` (cycle safe)."""
-    chain: list[Task] = []
-    seen: set[int] = set()
-    node: Task | None = task
-    while node is not None and id(node) not in seen:
-        seen.add(id(node))
-        chain.append(node)
-        node = node.parent
-    chain.reverse()
-    return chain
 
 
 def task_context(task: Task) -> dict[str, Any]:

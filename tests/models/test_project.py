@@ -113,13 +113,11 @@ def test_full_project_persists(session: Any) -> None:
     assert got.description == "shiny"
 
 
-def test_create_structure_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
-    import stalker_core.models.structure as structure
+def test_create_structure_delegates() -> None:
+    from stalker_core.models import services
 
     seen: list[Project] = []
-    monkeypatch.setattr(
-        structure, "create_project_structure", lambda p: seen.append(p) or [], raising=False
-    )
-    p = Project(name="P", code="P")
-    assert p.create_structure() == []
+    with services.override("create_project_structure", lambda p: seen.append(p) or []):
+        p = Project(name="P", code="P")
+        assert p.create_structure() == []
     assert seen == [p]

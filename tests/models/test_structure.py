@@ -17,11 +17,8 @@ from stalker_core.exceptions import (
     TemplateRenderError,
 )
 from stalker_core.models import FilenameTemplate, Structure
-from stalker_core.models.structure import (
-    create_project_structure,
-    find_template_for,
-    structure_folders,
-)
+from stalker_core.models.structure import find_template_for
+from stalker_core.templates.folders import create_project_structure, structure_folders
 
 
 def tpl(target: str) -> FilenameTemplate:

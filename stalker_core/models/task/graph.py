@@ -354,3 +354,16 @@ def walk_dependencies(task: Task, method: str = "depth") -> Iterator[Task]:
             if dep not in seen:
                 seen.add(dep)
                 todo.append(dep)
+
+
+def lineage(task: Task) -> list[Task]:
+    """The tasks from the root down to and including ``task`` (cycle safe)."""
+    chain: list[Task] = []
+    seen: set[int] = set()
+    node: Task | None = task
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        chain.append(node)
+        node = node.parent
+    chain.reverse()
+    return chain

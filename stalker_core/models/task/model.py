@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base, Entity, add_unlinked, fk_id
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
+from stalker_core.models.services import service
 from stalker_core.models.task import graph as task_graph
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
@@ -393,9 +394,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     @property
     def to_tjp(self) -> str:
         """This task as TaskJuggler text (see :mod:`stalker_core.scheduling.tjp`)."""
-        from stalker_core.scheduling.tjp import to_tjp
-
-        return to_tjp(self)
+        return service("to_tjp")(self)
 
     # --- status actions (see task_workflow) ---------------------------------
 

@@ -34,13 +34,14 @@ from stalker_core.exceptions import (
 )
 from stalker_core.models.base import Base, Entity, check_str, fk_id
 from stalker_core.models.paths import join_path
+from stalker_core.models.services import service
+from stalker_core.models.task.graph import lineage
 from stalker_core.models.task.model import Task
 from stalker_core.models.version import numbering as numbering
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
     from stalker_core.models.filename_template import FilenameTemplate
-    from stalker_core.templates import TemplateEngine
 
 version_inputs = Table(
     "version_inputs",
@@ -319,8 +320,6 @@ class Version(Entity):
         ``comp`` under shot ``SH001`` gives ``[SH001, comp]``; without such an
         ancestor the whole chain from the root task is used.
         """
-        from stalker_core.templates.context import lineage
-
         chain = lineage(self.task)
         for i in range(len(chain) - 1, -1, -1):
             if type(chain[i]).__name__ in NAMING_ROOTS:
@@ -383,57 +382,31 @@ class Version(Entity):
 
         return find_template_for(self.task.project, type(self.task).__name__)
 
-    def update_paths(self, engine: TemplateEngine | None = None) -> None:
+    def update_paths(self, engine: Any = None) -> None:
         """Render ``path`` and ``filename`` (plus :attr:`extension`) from the template.
 
+        Rendering is the ``render_version_paths`` model service
+        (:func:`stalker_core.templates.paths.render_version_paths` by default).
         Nothing is changed when rendering fails.
 
-        :param engine: the template engine (default: the installed default engine).
+        :param engine: the :class:`~stalker_core.templates.TemplateEngine` to render
+            with (default: the installed default engine).
         :raises TemplateNotFoundError: no template for the task's entity type.
         :raises TemplateRenderError: a syntax error or an undefined variable.
         :raises PathEscapeError: the result would leave the project's repositories.
         """
-        from stalker_core.templates import default_engine
-
-        engine = engine if engine is not None else default_engine()
+        render = service("render_version_paths")
         session = object_session(self)
         if session is not None:
             # no flush in the middle of rendering: the number must not change between
             # the path and the filename (a flush renumbers, then renders again itself)
             with session.no_autoflush:
-                self._render_paths(engine)
+                path, stem, used = render(self, engine)
         else:
-            self._render_paths(engine)
-        self._engine = engine
-
-    def _render_paths(self, engine: TemplateEngine) -> None:
-        from stalker_core.templates import (
-            check_rendered_filename,
-            check_rendered_path,
-            version_context,
-        )
-
-        template = self.find_template()
-        context = version_context(self)
-        project = self.task.project
-        repos = list(project.repositories)
-        path = check_rendered_path(
-            engine.render(template.path, context, template.template_name("path")),
-            repos,
-            what=f"{template.template_name('path')} rendered",
-        )
-        filename = check_rendered_filename(
-            engine.render(template.filename, context, template.template_name("filename")),
-            what=f"{template.template_name('filename')} rendered",
-        )
-        if not filename:
-            from stalker_core.exceptions import TemplateRenderError
-
-            raise TemplateRenderError(
-                f"{template.template_name('filename')} rendered an empty file name"
-            )
+            path, stem, used = render(self, engine)
         self.path = path
-        self.filename = filename + self.extension
+        self.filename = stem + self.extension
+        self._engine = used  # a renumbering flush renders again with the same engine
 
     # -- siblings ----------------------------------------------------------------
 
