@@ -192,6 +192,8 @@ def configuration_md() -> str:
     parts.append(_ENV_INTRO + "\n\n" + "\n".join(_env_rows([v for v in ENV_VARS
                                                              if not v.for_tests])))
     parts.append("### For the test suite and the benchmarks\n\n"
+                 "The test suite and the benchmarks are not part of the package; they read "
+                 "the URLs themselves.\n\n"
                  + "\n".join(_env_rows([v for v in ENV_VARS if v.for_tests])))
     parts.append(_REPO_VARS)
     parts.append("## The defaults file\n\n`config/stalker.toml`, as generated:\n\n"
