@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from stalker_core.config import environment
 from stalker_core.exceptions import StalkerError, ValidationError
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class Context:
         """
         from stalker_core.models.task.model import Task
 
-        env = os.environ if environ is None else environ
+        env = environment() if environ is None else environ
         raw = env.get(TASK_ENV_VAR, "").strip()
         if not raw:
             return None

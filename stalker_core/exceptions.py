@@ -7,6 +7,7 @@ working::
 
     StalkerError
     ├── ConfigError                      bad or unreadable configuration (names file and key)
+    ├── MissingExtraError (ImportError)  an optional extra is not installed (names the extra)
     ├── DatabaseError                    database not set up, migration problems
     │   └── ConcurrencyError             a lock or unique number could not be obtained
     ├── ValidationError (ValueError)     a bad value for an attribute
@@ -69,6 +70,26 @@ class ConfigError(StalkerError):
         super().__init__(full)
         self.path = path
         self.key = key
+
+
+class MissingExtraError(StalkerError, ImportError):
+    """A feature needs an optional dependency (an extra) that is not installed.
+
+    Also an ``ImportError``, so ``except ImportError`` fallbacks keep working.
+
+    :param feature: what was asked for, e.g. ``"PNG and SVG Gantt charts"``.
+    :param extra: the extra of stalker_core that installs it, e.g. ``"charts"``.
+    :param module: the missing module, e.g. ``"matplotlib"``.
+    :param hint: what works without the extra, when something does.
+    """
+
+    def __init__(self, feature: str, extra: str, module: str, hint: str | None = None) -> None:
+        message = (f"{feature}: {module} is not installed; install the {extra!r} extra "
+                   f"with pip install 'stalker_core[{extra}]'")
+        super().__init__(f"{message} ({hint})" if hint else message, name=module)
+        self.feature = feature
+        self.extra = extra
+        self.module = module
 
 
 class DatabaseError(StalkerError):

@@ -15,7 +15,6 @@ load (:meth:`Runtime.forget_scene`, a load callback of the change tracker).
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -138,9 +137,10 @@ class Runtime:
         version = self.scene_version()
         if version is not None:
             return version.task
+        from stalker_core.config import env_value
         from stalker_core.context import TASK_ENV_VAR, Context
 
-        if not os.environ.get(TASK_ENV_VAR, "").strip():
+        if not env_value(TASK_ENV_VAR):
             return None  # no launcher task: no need to touch the database
         context = Context.from_env(session=self.session())
         return context.task if context is not None else None

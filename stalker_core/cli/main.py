@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from typing import Any
 
 import click
 
+from stalker_core.config import env_flag
 from stalker_core.exceptions import StalkerError
 
 #: command name -> module exposing ``command``
@@ -166,7 +166,7 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (console script entry point)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or os.environ.get("STALKER_DEBUG", "") in {"1", "true", "yes"}
+    debug = "--debug" in args or env_flag("STALKER_DEBUG")
     try:
         cli.main(args=args, prog_name="stalker", standalone_mode=False)
     except click.exceptions.Abort:

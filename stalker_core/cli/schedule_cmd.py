@@ -54,9 +54,12 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
     from stalker_core.db.setup import make_engine
     from stalker_core.models import Project, Studio, User
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
+    from stalker_core.scheduling.gantt_mpl import require_matplotlib
 
     if gantt is not None and not gantt.lower().endswith((".png", ".svg", ".html")):
         raise ValidationError(f"--gantt should end with .png, .svg or .html, not {gantt!r}")
+    if gantt is not None and not gantt.lower().endswith(".html"):
+        require_matplotlib()  # say which extra is missing before scheduling, not after
     if optimise is not None and scheduler != "native":
         raise ValidationError("--optimise works with the native scheduler only")
     if url is None:

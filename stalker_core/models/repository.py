@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from stalker_core.config import repository_env
 from stalker_core.db.session import DBSession
 from stalker_core.exceptions import RepositoryError, type_error
 from stalker_core.models.base import Entity, fk_id
@@ -274,7 +275,7 @@ def resolve_repo_path(path: str, repositories: list[Repository]) -> str:
     for repo in repositories:
         if key == str(repo.id) or key == repo.code:
             return repo.to_native(rest)
-    env = os.environ.get(f"REPO{key}")
+    env = repository_env(key)
     if env is not None:
         return join_path(env, rest)
     raise RepositoryError(

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -35,6 +34,7 @@ from typing import Any
 
 import pluggy
 
+from stalker_core.config import environment
 from stalker_core.exceptions import PluginError, StalkerError
 from stalker_core.plugins import hookspecs
 
@@ -157,7 +157,7 @@ def get_plugin_manager(
     """
     if config is None:
         config = _default_config()
-    env = os.environ if use_env else {}
+    env = environment() if use_env else {}
     blocked_names = set(_names(blocked)) | set(_names(_setting(config, "blocked")))
     blocked_names |= set(_names(env.get(ENV_DISABLE)))
     if strict is None:

@@ -1,9 +1,10 @@
 """Gantt charts of a plan: by project, by task tree, by resource.
 
-:func:`draw_gantt` writes ``.png`` or ``.svg`` (matplotlib, no display needed)
-or a self-contained interactive ``.html`` (inline SVG and a little JavaScript:
-switch between the three views, zoom in time, search tasks; tooltips give
-names, dates and resources; no network access needed to open it).
+:func:`draw_gantt` writes ``.png`` or ``.svg`` (matplotlib, the ``charts`` extra;
+no display needed) or a self-contained interactive ``.html`` (no extra: inline
+SVG and a little JavaScript: switch between the three views, zoom in time,
+search tasks; tooltips give names, dates and resources; no network access
+needed to open it).
 
 What a chart shows:
 
@@ -52,7 +53,7 @@ from stalker_core.scheduling.gantt_layout import (
     gantt_layout,
     gantt_rows,
 )
-from stalker_core.scheduling.gantt_mpl import gantt_figure
+from stalker_core.scheduling.gantt_mpl import gantt_figure, require_matplotlib
 
 __all__ = [
     "COLOR_BY",
@@ -84,6 +85,7 @@ def draw_gantt(problem: Problem, plan: Plan, path: str | Path, *, view: str = "t
     ``html_max_rows`` rows each; an image shows ``view`` with up to ``max_rows`` rows.
 
     :raises ValidationError: for another extension, an unknown view or colour key.
+    :raises MissingExtraError: a ``.png``/``.svg`` without matplotlib (the ``charts`` extra).
     """
     path = Path(path)
     ext = path.suffix.lower()
@@ -97,6 +99,7 @@ def draw_gantt(problem: Problem, plan: Plan, path: str | Path, *, view: str = "t
         raise ValidationError(
             f"gantt chart path should end with .png, .svg or .html, not {path.name!r}"
         )
+    require_matplotlib()  # before the layout work
     layout = gantt_layout(problem, plan, view, max_rows, color_by=color_by, statuses=statuses)
     fig = gantt_figure(layout, title)
     fig.savefig(str(path), dpi=110)

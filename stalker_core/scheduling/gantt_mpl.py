@@ -4,7 +4,9 @@
 summary bars with end caps for containers, leaf bars in their colours with the
 resource logins on or beside them, milestones as diamonds, dependency arrows,
 shaded non-working time, hatched resource vacations, a dashed now line, the
-legend and the row-limit note. matplotlib is imported only when drawing.
+legend and the row-limit note. matplotlib is imported only when drawing; it
+comes with the ``charts`` extra, and :func:`require_matplotlib` says so when
+it is missing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from stalker_core.exceptions import MissingExtraError
 from stalker_core.scheduling.gantt_layout import (
     LEGEND_MAX,
     NONWORK_COLOR,
@@ -27,6 +30,21 @@ from stalker_core.scheduling.gantt_layout import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: the extra of stalker_core that installs matplotlib
+CHARTS_EXTRA = "charts"
+
+
+def require_matplotlib() -> None:
+    """Import matplotlib, or fail saying which extra installs it.
+
+    :raises MissingExtraError: matplotlib (or numpy under it) cannot be imported.
+    """
+    try:
+        import matplotlib  # noqa: F401 - imported to find out whether it is there
+    except ImportError as exc:
+        raise MissingExtraError("PNG and SVG Gantt charts", CHARTS_EXTRA, "matplotlib",
+                                "the .html chart needs no extra") from exc
+
 
 def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     """A matplotlib ``Figure`` of ``layout`` (no display needed).
@@ -34,7 +52,10 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     Artists carry gids: ``task-bars``, ``summary-bars``, ``summary-caps``,
     ``milestones``, ``dependencies``, ``dependency-heads``, ``nonworking``,
     ``now``, ``bar-labels`` (one text per login label), ``note``.
+
+    :raises MissingExtraError: matplotlib is not installed (the ``charts`` extra).
     """
+    require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, get_epoch

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from stalker_core.config import env_value
 from stalker_core.exceptions import DatabaseError
 
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/local/bin")
@@ -22,7 +23,7 @@ PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr
 
 def find_pg_bin() -> Path:
     """Return the directory holding ``initdb`` and ``pg_ctl``."""
-    env = os.environ.get("STALKER_PG_BIN")
+    env = env_value("STALKER_PG_BIN")
     candidates = ([env] if env else []) + list(PG_BIN_DIRS)
     for c in candidates:
         if c and (Path(c) / "initdb").exists():

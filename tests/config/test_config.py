@@ -1,4 +1,4 @@
-"""Layered TOML configuration: defaults < studio file < keyword overrides."""
+"""Layered TOML configuration: declared defaults < studio file < keyword overrides."""
 
 from __future__ import annotations
 
@@ -10,30 +10,16 @@ from pathlib import Path
 import pytest
 
 from stalker_core import config
+from stalker_core.config.text import defaults_toml
 from stalker_core.exceptions import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No real site/user config files; a fresh cache per test."""
-    monkeypatch.delenv("STALKER_CONFIG", raising=False)
-    monkeypatch.setattr(config, "site_config_file", lambda: tmp_path / "site" / "stalker.toml")
-    monkeypatch.setattr(config, "user_config_file", lambda: tmp_path / "user" / "stalker.toml")
-    config.reset()
-    yield
-    config.reset()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_packaged_defaults_equal_the_repository_config() -> None:
-    assert (ROOT / "config" / "stalker.toml").read_text("utf-8") == config.packaged_defaults_text()
 
 
 def test_defaults() -> None:
@@ -52,7 +38,24 @@ def test_defaults() -> None:
     assert cfg.ticket_types == ["Defect", "Enhancement"]
     assert cfg.tj3_command == "tj3"
     assert cfg.plugins_blocked == [] and cfg.plugins_strict is False
+    assert cfg.plugins_autoload is True
+    assert cfg.sources == (config.DEFAULTS_SOURCE,)
     assert config.get_config() is cfg  # cached
+
+
+def test_days_of_the_default_week_are_separate_lists() -> None:
+    cfg = config.Config()
+    cfg.working_hours["mon"].append([1200, 1260])
+    assert cfg.working_hours["tue"] == [[540, 1080]]
+    assert config.Config().working_hours["mon"] == [[540, 1080]]
+
+
+def test_plugins_autoload_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``[plugins] autoload = false`` (documented in docs/hooks.md) is accepted."""
+    studio = _write(tmp_path / "studio.toml", "[plugins]\nautoload = false\n")
+    monkeypatch.setenv("STALKER_CONFIG", str(studio))
+    assert config.load_config().plugins_autoload is False
+    assert config.get_config(plugins_autoload=True).plugins_autoload is True
 
 
 def test_user_file_overrides_site_file_overrides_defaults(tmp_path: Path) -> None:
@@ -116,6 +119,9 @@ def test_configure_sets_process_overrides() -> None:
         ("[working_hours]\nmon = 'all day'\n", "working_hours.mon", "pairs"),
         ("[plugins]\nstrict = 'yes'\n", "plugins.strict", "true or false"),
         ("[plugins]\nblocked = [1]\n", "plugins.blocked", "list of strings"),
+        ("[plugins]\nautoload = 0\n", "plugins.autoload", "true or false"),
+        ("[plugins]\nautoloads = false\n", "plugins.autoloads", "unknown"),
+        ("[working_hours]\nsunday = []\n", "working_hours.sunday", "unknown"),
         ("[status_lists]\nTask = ['NOPE']\n", "status_lists", "no name"),
     ],
 )
@@ -165,11 +171,12 @@ def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         assert "stalker_core/_defaults/stalker.toml" in names
+        assert "stalker_core/config/rules.py" in names
         assert any(n.startswith("stalker_core/db/migrations/versions/0001_") for n in names)
         assert "stalker_core/db/migrations/env.py" in names
         assert "stalker_core/db/migrations/script.py.mako" in names
         text = zf.read("stalker_core/_defaults/stalker.toml").decode()
-    assert text == config.packaged_defaults_text()
+    assert text == defaults_toml()
     # load the configuration from the wheel alone (no checkout on sys.path)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "

@@ -1,0 +1,532 @@
+"""Layered, declarative TOML configuration, and the one reader of the environment.
+
+Every setting is declared once, as a field of :class:`Config` made by
+:func:`setting` (dotted key, default, validation rule, doc string). The
+validation schema (:data:`SCHEMA`), the keyword-override names
+(:data:`FIELD_KEYS`), the packaged defaults file and ``docs/configuration.md``
+are derived from those fields (:mod:`stalker_core.config.text` writes the
+files: ``python -m stalker_core.config --write``; a test checks they are
+current). Validation rules live in :mod:`stalker_core.config.rules`.
+
+Layers, later ones winning key by key:
+
+1. the declared defaults (written out, commented, as ``config/stalker.toml``
+   and its wheel copy ``stalker_core/_defaults/stalker.toml``);
+2. a studio file: the one named by the ``STALKER_CONFIG`` environment
+   variable or, when unset, ``stalker.toml`` in the platformdirs *site*
+   config directory and then the *user* config directory;
+3. keyword overrides in code: ``get_config(database_url=...)`` for one call,
+   :func:`configure` for the whole process.
+
+Files are parsed with :mod:`tomllib`; nothing is executed. Unknown keys and
+values of the wrong type raise :class:`~stalker_core.exceptions.ConfigError`
+naming the file and the dotted key.
+
+Environment variables are declared once too (:data:`ENV_VARS`) and read only
+through this module's accessors (:func:`env_value`, :func:`env_flag`,
+:func:`env_names`, :func:`environment`, :func:`repository_env`); no other
+module of the package reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from stalker_core.config.rules import (
+    BOOLEAN,
+    INTERVALS,
+    POSITIVE_INT,
+    STATUS_LIST_TABLE,
+    STATUS_TABLE,
+    STRING,
+    STRING_LIST,
+    Rule,
+    number,
+)
+
+# re-exported: the WorkingHours model validates its intervals with it
+from stalker_core.config.rules import check_intervals as check_intervals
+from stalker_core.exceptions import ConfigError
+
+APP_NAME = "stalker_core"
+APP_AUTHOR = "stalker"
+ENV_VAR = "STALKER_CONFIG"
+FILE_NAME = "stalker.toml"
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: where the declared defaults come from, as listed first in :attr:`Config.sources`
+DEFAULTS_SOURCE = "<stalker_core defaults>"
+
+
+def user_data_dir() -> Path:
+    """The per-user data directory (holds the default SQLite database)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def site_config_file() -> Path:
+    """``stalker.toml`` in the platformdirs site config directory."""
+    return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / FILE_NAME
+
+
+def user_config_file() -> Path:
+    """``stalker.toml`` in the platformdirs user config directory."""
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / FILE_NAME
+
+
+def default_database_url() -> str:
+    """SQLite file ``stalker.db`` in :func:`user_data_dir`."""
+    return f"sqlite:///{user_data_dir() / 'stalker.db'}"
+
+
+# --- the declaration -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The declaration of one setting (kept in the metadata of a :class:`Config` field).
+
+    :param key: ``section.name`` for a value, or ``section`` for a whole table.
+    :param default: the built-in default.
+    :param rule: the validation rule (applied to each item when ``items`` is given).
+    :param doc: what the setting means (docs and the defaults file).
+    :param items: the fixed keys of a table that files override one by one
+        (``working_hours``); without them a table replaces the default whole.
+    :param default_doc: how the docs show a default that is resolved at run time.
+    """
+
+    key: str
+    default: Any
+    rule: Rule
+    doc: str
+    items: tuple[str, ...] = ()
+    default_doc: str | None = None
+
+    @property
+    def section(self) -> str:
+        """The TOML table the setting lives in."""
+        return self.key.split(".", 1)[0]
+
+    def schema_keys(self) -> dict[str, Rule]:
+        """The dotted keys this setting accepts in a file, with their rule."""
+        if self.items:
+            return {f"{self.key}.{item}": self.rule for item in self.items}
+        return {self.key: self.rule}
+
+
+def setting(key: str, default: Any, rule: Rule, doc: str, *, items: Sequence[str] = (),
+            default_doc: str | None = None) -> Any:
+    """Declare a :class:`Config` field as a setting (see :class:`Setting`)."""
+    meta = {"setting": Setting(key, default, rule, " ".join(doc.split()), tuple(items),
+                               default_doc)}
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+_STATUS_NAMES = {
+    "NEW": "New", "RTS": "Ready To Start", "WFD": "Waiting For Dependency",
+    "WIP": "Work In Progress", "PREV": "Pending Review", "HREV": "Has Revision",
+    "DREV": "Dependency Has Revision", "OH": "On Hold", "STOP": "Stopped",
+    "CMPL": "Completed", "ACP": "Accepted", "ASG": "Assigned", "ROP": "Reopened",
+    "CLS": "Closed", "RREV": "Requested Revision", "APP": "Approved", "OPEN": "Open",
+}
+_TASK_FLOW = ["WFD", "RTS", "WIP", "PREV", "HREV", "DREV", "OH", "STOP", "CMPL"]
+_STATUS_LISTS = {
+    **{cls: list(_TASK_FLOW) for cls in ("Task", "Asset", "Shot", "Sequence", "Scene")},
+    "Project": ["RTS", "WIP", "CMPL"], "Ticket": ["NEW", "ACP", "ASG", "ROP", "CLS"],
+    "Review": ["NEW", "RREV", "APP"], "Daily": ["OPEN", "CLS"],
+}
+
+#: the doc string of each TOML table, in the order the tables are written
+SECTIONS: dict[str, str] = {
+    "database": "The database.",
+    "admin": "The administrator created by db.init() (the password is stored hashed).",
+    "schedule": "Scheduling units and the TaskJuggler backend.",
+    "working_hours": "The studio's default working hours.",
+    "statuses": "The default statuses created by db.init().",
+    "status_lists": "The default status list of each class.",
+    "ticket": "Tickets.",
+    "plugins": "Plugin loading (docs/hooks.md).",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved settings (read-only). ``sources`` lists the layers used.
+
+    Each field but ``sources`` is a setting declared with :func:`setting`.
+    """
+
+    database_url: str = setting(
+        "database.url", "", STRING,
+        "SQLAlchemy URL of the database. Empty: a SQLite file stalker.db in the "
+        "platformdirs user data directory of stalker_core.",
+        default_doc='"" (a SQLite file `stalker.db` in the user data directory)')
+    admin_name: str = setting("admin.name", "admin", STRING, "The administrator's name.")
+    admin_login: str = setting("admin.login", "admin", STRING, "The administrator's login.")
+    admin_email: str = setting("admin.email", "admin@admin.com", STRING,
+                               "The administrator's e-mail address.")
+    admin_password: str = setting(
+        "admin.password", "admin", STRING,
+        "The administrator's first password; change it in the studio file before "
+        "db.init() on a shared server.")
+    admin_department: str = setting("admin.department", "admins", STRING,
+                                    "The department the administrator is put in.")
+    admin_group: str = setting("admin.group", "admins", STRING,
+                               "The permission group the administrator is put in.")
+    timing_resolution: int = setting(
+        "schedule.timing_resolution", 3600, POSITIVE_INT,
+        "Resolution of schedules in seconds (TaskJuggler's timingresolution).")
+    daily_working_hours: float = setting(
+        "schedule.daily_working_hours", 9.0, number(0, 24),
+        "Working hours in a day, the unit of efforts and lengths given in days.")
+    weekly_working_days: float = setting("schedule.weekly_working_days", 5.0, number(0, 7),
+                                         "Working days in a week.")
+    yearly_working_days: float = setting("schedule.yearly_working_days", 261.0,
+                                         number(0, 366), "Working days in a year.")
+    tj3_command: str = setting("schedule.tj3_command", "tj3", STRING,
+                               "The TaskJuggler executable: a name on PATH or an absolute path.")
+    tj3_timeout: float = setting("schedule.tj3_timeout", 600, number(0),
+                                 "Seconds tj3 may run before the schedule fails.")
+    working_hours: dict[str, list[list[int]]] = setting(
+        "working_hours",
+        {**{d: [[540, 1080]] for d in WEEKDAYS[:5]}, "sat": [], "sun": []},
+        INTERVALS,
+        "Each weekday's working intervals in minutes since midnight, as a list of "
+        "[start, end] pairs. A studio file may set some days only.",
+        items=WEEKDAYS)
+    status_names: dict[str, str] = setting(
+        "statuses", _STATUS_NAMES, STATUS_TABLE,
+        "code = name of every default status. A studio table replaces this one whole.")
+    status_lists: dict[str, list[str]] = setting(
+        "status_lists", _STATUS_LISTS, STATUS_LIST_TABLE,
+        "The ordered status codes allowed for each class; the first is the default. "
+        "A studio table replaces this one whole.")
+    ticket_types: list[str] = setting("ticket.types", ["Defect", "Enhancement"], STRING_LIST,
+                                      "The types a ticket may have.")
+    plugins_blocked: list[str] = setting(
+        "plugins.blocked", [], STRING_LIST,
+        "Names of plugins never registered (entry-point, built-in or module names).")
+    plugins_strict: bool = setting(
+        "plugins.strict", False, BOOLEAN,
+        "true: a plugin that fails to load is an error, not a warning.")
+    plugins_autoload: bool = setting(
+        "plugins.autoload", True, BOOLEAN,
+        "false: plugins installed through the stalker_core entry-point group are not "
+        "loaded; built-in plugins, STALKER_PLUGINS modules and plugins registered in "
+        "code still are.")
+    sources: tuple[str, ...] = ()
+
+    @property
+    def weekly_working_hours(self) -> float:
+        """``daily_working_hours * weekly_working_days``."""
+        return self.daily_working_hours * self.weekly_working_days
+
+    def status_name(self, code: str) -> str:
+        """The configured name of status ``code`` (the code itself when unknown)."""
+        return self.status_names.get(code, code)
+
+
+#: Config attribute -> declaration, in declaration order
+SETTINGS: dict[str, Setting] = {
+    f.name: f.metadata["setting"] for f in fields(Config) if "setting" in f.metadata
+}
+#: dotted key -> validation rule (derived from :data:`SETTINGS`)
+SCHEMA: dict[str, Rule] = {k: r for s in SETTINGS.values() for k, r in s.schema_keys().items()}
+#: Config attribute -> dotted key, for keyword overrides (derived from :data:`SETTINGS`)
+FIELD_KEYS: dict[str, str] = {name: s.key for name, s in SETTINGS.items()}
+
+
+# --- environment variables ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """The declaration of one environment variable stalker_core reads.
+
+    :param name: the variable.
+    :param doc: what it means and which values it takes.
+    :param reader: the code that uses it.
+    :param setting: the dotted key of the setting it acts on, if any.
+    :param for_tests: read only by the test suite and the benchmarks.
+    """
+
+    name: str
+    doc: str
+    reader: str
+    setting: str | None = None
+    for_tests: bool = False
+
+
+ENV_VARS: tuple[EnvVar, ...] = (
+    EnvVar(ENV_VAR, "Path of the studio configuration file; when set, the site and user "
+           "files are not read. A missing file is an error.", "stalker_core.config"),
+    EnvVar("STALKER_PLUGINS", "Module names (comma separated) imported and registered as "
+           "plugins, also when plugins.autoload is false.", "the plugin manager"),
+    EnvVar("STALKER_DISABLE_PLUGINS", "Plugin names (comma separated) never registered, "
+           "added to plugins.blocked.", "the plugin manager", "plugins.blocked"),
+    EnvVar("STALKER_PLUGINS_STRICT", "1/true/yes/on: a plugin that fails to load is an "
+           "error, whatever plugins.strict says.", "the plugin manager", "plugins.strict"),
+    EnvVar("STALKER_DISABLE_PLUGIN_AUTOLOAD", "1/true/yes/on: entry-point plugins are not "
+           "loaded, whatever plugins.autoload says.", "the plugin manager", "plugins.autoload"),
+    EnvVar("STALKER_TASK_ID", "The id of the task an application was started for (set by a "
+           "launcher); the context of a scene that is not a version.",
+           "stalker_core.context, the Blender add-on"),
+    EnvVar("STALKER_DEBUG", "1/true/yes/on: the command line prints tracebacks "
+           "(like --debug).", "the stalker command"),
+    EnvVar("STALKER_PG_BIN", "Directory holding PostgreSQL's initdb and pg_ctl for the "
+           "throwaway test server.", "stalker_core.testing.pgserver", for_tests=True),
+    EnvVar("STALKER_TEST_PG_URL", "Admin URL of an existing PostgreSQL server for the test "
+           "suite (with CREATE DATABASE rights) instead of a throwaway server.",
+           "tests/conftest.py, benchmarks/bench_workflows.py", for_tests=True),
+    EnvVar("STALKER_BENCH_PG_URL", "Admin URL of an existing PostgreSQL server for the "
+           "benchmarks instead of a throwaway server.", "benchmarks/_harness.py",
+           for_tests=True),
+)
+_ENV: dict[str, EnvVar] = {v.name: v for v in ENV_VARS}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+#: prefix of the repository path variables (``REPO<id>``, ``REPO<code>``)
+REPO_ENV_PREFIX = "REPO"
+
+
+def _declared(name: str) -> str:
+    if name not in _ENV:
+        raise ConfigError(
+            f"environment variable {name!r} is not declared; declare it in "
+            "stalker_core.config.ENV_VARS (name, meaning, reader) before reading it"
+        )
+    return name
+
+
+def env_value(name: str) -> str | None:
+    """The stripped value of the declared variable ``name``; ``None`` when unset or blank.
+
+    :raises ConfigError: ``name`` is not in :data:`ENV_VARS`.
+    """
+    value = os.environ.get(_declared(name), "").strip()
+    return value or None
+
+
+def env_flag(name: str) -> bool:
+    """True when the declared variable ``name`` is ``1``, ``true``, ``yes`` or ``on``."""
+    return (env_value(name) or "").lower() in _TRUE
+
+
+def env_names(name: str) -> list[str]:
+    """The comma-separated names in the declared variable ``name`` (blanks dropped)."""
+    return [n.strip() for n in (env_value(name) or "").split(",") if n.strip()]
+
+
+def environment() -> dict[str, str]:
+    """The declared variables that are set, as a new mapping (for code taking ``environ``)."""
+    return {name: os.environ[name] for name in _ENV if name in os.environ}
+
+
+def repository_env(key: str | int) -> str | None:
+    """The path in ``REPO<key>`` (a repository's id or code), or ``None`` when unset.
+
+    These variables are runtime state, not settings: a :class:`Repository`
+    exports them when it is loaded or saved so that ``$REPO<id>`` paths
+    expand in this process and in the programs it starts.
+    """
+    return os.environ.get(f"{REPO_ENV_PREFIX}{key}")
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def _flatten(data: Mapping[str, Any], path: object, prefix: str = "") -> dict[str, Any]:
+    """Flatten nested tables to dotted keys, stopping at the schema's keys."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if dotted in SCHEMA:
+            flat[dotted] = value
+        elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in SCHEMA):
+            flat.update(_flatten(value, path, dotted + "."))
+        else:
+            raise ConfigError("unknown setting", path=path, key=dotted)
+    return flat
+
+
+def _validate(flat: Mapping[str, Any], path: object) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        check = SCHEMA.get(key)
+        if check is None:
+            raise ConfigError("unknown setting", path=path, key=key)
+        try:
+            out[key] = check(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid value: {exc}", path=path, key=key) from None
+    return out
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file into validated dotted keys.
+
+    :raises ConfigError: unreadable file, TOML syntax error, unknown key, bad value.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file: {exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    return _validate(_flatten(data, path), path)
+
+
+def declared_defaults() -> dict[str, Any]:
+    """The declared default of every dotted key of :data:`SCHEMA` (fresh copies)."""
+    flat: dict[str, Any] = {}
+    for s in SETTINGS.values():
+        if s.items:
+            flat.update({f"{s.key}.{i}": copy.deepcopy(s.default[i]) for i in s.items})
+        else:
+            flat[s.key] = copy.deepcopy(s.default)
+    return flat
+
+
+def packaged_defaults_text() -> str:
+    """The text of the packaged default ``stalker.toml`` (generated from the declaration)."""
+    return resources.files("stalker_core").joinpath("_defaults", FILE_NAME).read_text("utf-8")
+
+
+def studio_files() -> list[Path]:
+    """The studio configuration files that apply, lowest priority first.
+
+    :raises ConfigError: when ``STALKER_CONFIG`` names a missing file.
+    """
+    env = env_value(ENV_VAR)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"{ENV_VAR} names a file that does not exist", path=path)
+        return [path]
+    return [p for p in (site_config_file(), user_config_file()) if p.is_file()]
+
+
+def _build(layers: list[tuple[object, dict[str, Any]]]) -> Config:
+    merged: dict[str, Any] = {}
+    for _, layer in layers:
+        merged.update(layer)
+    kwargs: dict[str, Any] = {}
+    for name, s in SETTINGS.items():
+        if s.items:
+            kwargs[name] = {i: merged[f"{s.key}.{i}"] for i in s.items}
+        else:
+            kwargs[name] = merged[s.key]
+    if not kwargs["database_url"]:
+        kwargs["database_url"] = default_database_url()
+    for code in {c for codes in kwargs["status_lists"].values() for c in codes}:
+        if code not in kwargs["status_names"]:
+            src = next(
+                (str(p) for p, layer in reversed(layers) if "status_lists" in layer), None
+            )
+            raise ConfigError(
+                f"status code {code!r} used in a status list has no name in [statuses]",
+                path=src,
+                key="status_lists",
+            )
+    kwargs["sources"] = tuple(str(p) for p, _ in layers)
+    return Config(**kwargs)
+
+
+def _override_layer(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in overrides.items():
+        s = SETTINGS.get(name)
+        if s is not None and s.items:
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"expected a mapping of {'/'.join(s.items)} -> value",
+                                  key=name)
+            flat.update({f"{s.key}.{item}": v for item, v in value.items()})
+            continue
+        key = s.key if s is not None else (name if name in SCHEMA else None)
+        if key is None:
+            raise ConfigError(
+                f"unknown setting; expected one of {sorted(FIELD_KEYS)} or a dotted key",
+                path="<keyword overrides>",
+                key=name,
+            )
+        flat[key] = value
+    return _validate(flat, "<keyword overrides>")
+
+
+_lock = threading.Lock()
+_cache: Config | None = None
+_process_overrides: dict[str, Any] = {}
+
+
+def load_config(**overrides: Any) -> Config:
+    """Read every layer now (no cache) and apply ``overrides``.
+
+    Overrides are Config field names (``database_url="sqlite://"``,
+    ``working_hours={"sat": [[600, 900]]}``) or dotted keys.
+    """
+    layers: list[tuple[object, dict[str, Any]]] = [(DEFAULTS_SOURCE, declared_defaults())]
+    for path in studio_files():
+        layers.append((path, read_toml(path)))
+    merged_overrides = {**_process_overrides, **overrides}
+    if merged_overrides:
+        layers.append(("<keyword overrides>", _override_layer(merged_overrides)))
+    return _build(layers)
+
+
+def get_config(**overrides: Any) -> Config:
+    """Return the configuration: cached when called without ``overrides``."""
+    global _cache
+    if overrides:
+        return load_config(**overrides)
+    with _lock:
+        if _cache is None:
+            _cache = load_config()
+        return _cache
+
+
+def configure(**overrides: Any) -> Config:
+    """Set process-wide keyword overrides (the top layer) and return the new config."""
+    global _cache
+    new = load_config(**overrides)  # validate before storing
+    with _lock:
+        _process_overrides.update(overrides)
+        _cache = new
+    return new
+
+
+def reset() -> None:
+    """Forget the cached configuration and the process-wide overrides (re-read files)."""
+    global _cache
+    with _lock:
+        _process_overrides.clear()
+        _cache = None
+
+
+class _Defaults:
+    """``stalker_core.defaults``: attribute access to the current :class:`Config`."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(get_config(), name)
+
+    def __dir__(self) -> list[str]:
+        return [f.name for f in fields(Config)] + ["weekly_working_hours"]
+
+    def __repr__(self) -> str:
+        return f"<stalker_core.defaults {get_config()!r}>"
+
+
+#: Stalker-style ``defaults`` object: ``stalker_core.defaults.timing_resolution``.
+defaults = _Defaults()
+

@@ -1,0 +1,127 @@
+"""Validation rules of settings: a check plus the words that describe what it accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validator and the words that describe what it accepts.
+
+    :param text: what a value must be ("a positive integer"), used in the
+        generated docs and in error messages.
+    :param check: returns the normalised value; raises ``TypeError`` or
+        ``ValueError`` saying what was expected.
+    """
+
+    text: str
+    check: Callable[[Any], Any]
+
+    def __call__(self, value: Any) -> Any:
+        """Validate ``value`` and return it normalised."""
+        return self.check(value)
+
+
+def expect(kind: str, ok: Callable[[Any], bool]) -> Rule:
+    def check(value: Any) -> Any:
+        if not ok(value):
+            raise TypeError(f"expected {kind}, got {type(value).__name__} {value!r}")
+        return value
+
+    return Rule(kind, check)
+
+
+#: a string
+STRING = expect("a string", lambda v: isinstance(v, str))
+#: true or false
+BOOLEAN = expect("true or false", lambda v: isinstance(v, bool))
+#: a list of strings
+STRING_LIST = expect(
+    "a list of strings", lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)
+)
+
+
+def number(minimum: float = 0.0, maximum: float | None = None) -> Rule:
+    upper = f" and <= {maximum}" if maximum is not None else ""
+    text = f"a number > {minimum}{upper}"
+
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+        if value <= minimum or (maximum is not None and value > maximum):
+            raise ValueError(f"expected {text}, got {value!r}")
+        return value
+
+    return Rule(text, check)
+
+
+def _positive_int_check(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise TypeError(f"expected a positive integer, got {value!r}")
+    return value
+
+
+#: an integer > 0
+POSITIVE_INT = Rule("a positive integer", _positive_int_check)
+
+
+def check_intervals(value: Any) -> list[list[int]]:
+    """Validate a day's working intervals ``[[start, end], ...]`` in minutes.
+
+    :raises TypeError: not a list of pairs of integers.
+    :raises ValueError: outside 0..1440, start >= end, or overlapping.
+    """
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"expected a list of [start, end] pairs, got {value!r}")
+    out: list[list[int]] = []
+    for pair in value:
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(m, int) and not isinstance(m, bool) for m in pair)
+        ):
+            raise TypeError(f"expected [start, end] minute pairs of integers, got {pair!r}")
+        start, end = pair
+        if not 0 <= start < end <= 1440:
+            raise ValueError(f"expected 0 <= start < end <= 1440 minutes, got {list(pair)!r}")
+        out.append([start, end])
+    out.sort()
+    for (_, end1), (start2, _) in zip(out, out[1:], strict=False):
+        if start2 < end1:
+            raise ValueError(f"working intervals overlap: {out!r}")
+    return out
+
+
+#: a day's working intervals (see :func:`check_intervals`)
+INTERVALS = Rule(
+    "a list of [start, end] pairs in minutes since midnight (0..1440, not overlapping)",
+    check_intervals,
+)
+
+
+def _statuses_check(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
+    ):
+        raise TypeError(f"expected a table of CODE = \"Name\", got {value!r}")
+    return dict(value)
+
+
+def _status_lists_check(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a table of Class = [\"CODE\", ...], got {value!r}")
+    for k, v in value.items():
+        STRING_LIST(v)
+        if not v:
+            raise ValueError(f"status list of {k!r} is empty")
+    return {k: list(v) for k, v in value.items()}
+
+
+#: a table of status code -> status name
+STATUS_TABLE = Rule('a table of CODE = "Name"', _statuses_check)
+#: a table of class name -> status codes
+STATUS_LIST_TABLE = Rule('a table of Class = ["CODE", ...] (codes named in [statuses])',
+                     _status_lists_check)

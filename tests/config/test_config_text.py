@@ -1,0 +1,98 @@
+"""One declaration of the settings; the defaults TOML and docs/configuration.md derive from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from stalker_core import config
+from stalker_core.config import text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_generated_files_are_current() -> None:
+    """Run ``python -m stalker_core.config --write`` after changing a declaration."""
+    assert text.stale_files(ROOT) == []
+    assert config.packaged_defaults_text() == text.defaults_toml()
+
+
+def test_every_config_field_but_sources_is_a_declared_setting() -> None:
+    names = [f.name for f in dataclasses.fields(config.Config)]
+    assert names[-1] == "sources"
+    assert list(config.SETTINGS) == names[:-1]
+    assert config.FIELD_KEYS == {n: s.key for n, s in config.SETTINGS.items()}
+    assert set(config.SCHEMA) == {
+        k for s in config.SETTINGS.values() for k in s.schema_keys()
+    }
+    assert "plugins.autoload" in config.SCHEMA
+    assert [f"working_hours.{d}" for d in config.WEEKDAYS] == [
+        k for k in config.SCHEMA if k.startswith("working_hours.")
+    ]
+
+
+def test_the_defaults_file_reads_back_as_the_declared_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "stalker.toml"
+    path.write_text(text.defaults_toml(), encoding="utf-8")
+    assert config.read_toml(path) == config.declared_defaults()
+    assert set(config.declared_defaults()) == set(config.SCHEMA)
+
+
+def test_declared_defaults_equal_a_bare_config() -> None:
+    loaded = dataclasses.asdict(config.load_config())
+    bare = dataclasses.asdict(config.Config())
+    assert loaded.pop("database_url") == config.default_database_url()
+    assert bare.pop("database_url") == ""
+    assert loaded.pop("sources") == (config.DEFAULTS_SOURCE,)
+    bare.pop("sources")
+    assert loaded == bare
+
+
+def test_defaults_file_documents_every_setting() -> None:
+    toml = text.defaults_toml()
+    data = tomllib.loads(toml)
+    assert data["plugins"] == {"blocked": [], "strict": False, "autoload": True}
+    for s in config.SETTINGS.values():
+        first_doc_line = text._comment(s.doc)[0]
+        assert first_doc_line in toml.splitlines(), s.key
+
+
+def test_docs_page_lists_every_setting_and_environment_variable() -> None:
+    page = text.configuration_md()
+    for name, s in config.SETTINGS.items():
+        assert f"`{name}`" in page, name
+        assert f"`[{s.section}]`" in page, s.section
+    for var in config.ENV_VARS:
+        assert f"| `{var.name}` |" in page, var.name
+    assert "`REPO<id>`" in page
+    assert text.defaults_toml() in page
+
+
+def test_toml_values() -> None:
+    assert text.toml_value(True) == "true"
+    assert text.toml_value([[540, 1080]]) == "[[540, 1080]]"
+    assert text.toml_value('say "hi"\n') == '"say \\"hi\\"\\n"'
+    tricky = "é\t\\"
+    assert tomllib.loads("k = " + text.toml_value(tricky))["k"] == tricky
+    with pytest.raises(TypeError, match="expected a bool"):
+        text.toml_value({"a": 1})
+
+
+def test_command_line_writes_and_checks(tmp_path: Path) -> None:
+    assert text.main(["--check", "--root", str(tmp_path)]) == 1
+    assert text.main(["--write", "--root", str(tmp_path)]) == 0
+    assert (tmp_path / "config" / "stalker.toml").read_text("utf-8") == text.defaults_toml()
+    assert text.main(["--check", "--root", str(tmp_path)]) == 0
+    (tmp_path / "docs" / "configuration.md").write_text("edited by hand\n", encoding="utf-8")
+    assert text.stale_files(tmp_path) == ["docs/configuration.md"]
+
+
+def test_python_dash_m_checks_this_checkout() -> None:
+    res = subprocess.run([sys.executable, "-m", "stalker_core.config", "--check"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stdout + res.stderr
