@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 import pytest
 
-from stalker_core.exceptions import HostCapabilityError, HostError, StalkerTypeError, ValidationError
+from stalker_core.exceptions import (
+    HostCapabilityError,
+    HostError,
+    StalkerTypeError,
+    ValidationError,
+)
 from stalker_core.hosts import (
     CAPABILITIES,
     HOST_MEMBERS,

@@ -123,7 +123,11 @@ class HostContract:
         assert declared <= set(CAPABILITIES), (
             f"unknown capabilities declared: {sorted(declared - set(CAPABILITIES))}"
         )
-        assert host_capabilities(host) == declared
+        found = host_capabilities(host)
+        assert found == declared, (
+            f"the host has the capabilities {sorted(found)}, the contract declares "
+            f"{sorted(declared)}; set `capabilities` to what the host really has"
+        )
         for name in declared:
             assert isinstance(host, CAPABILITIES[name]), name
 
