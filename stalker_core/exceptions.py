@@ -29,6 +29,7 @@ working::
     ├── PluginError                      a plugin failed to load or raised in a hook
     ├── HostError
     │   ├── HostNotAvailableError        no host answered
+    │   ├── HostCapabilityError          a host lacks a capability an operation needs
     │   ├── WorkfileError                a host could not save/open a file
     │   └── UnsavedChangesError          opening would discard unsaved changes
     ├── VetoError                        a before-hook refused the operation
@@ -196,6 +197,21 @@ class HostError(StalkerError):
 
 class HostNotAvailableError(HostError):
     """No host plugin answered for the running application."""
+
+
+class HostCapabilityError(HostError):
+    """A host lacks a capability (``"timeline"``, ``"references"`` ...) an operation needs.
+
+    :param message: names the host, the capability and the missing members.
+    :param host: the host concerned.
+    :param capability: the capability it lacks (a key of
+        :data:`stalker_core.hosts.CAPABILITIES`).
+    """
+
+    def __init__(self, message: str, *, host: object, capability: str) -> None:
+        super().__init__(message)
+        self.host = host
+        self.capability = capability
 
 
 class WorkfileError(HostError):

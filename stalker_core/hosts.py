@@ -1,36 +1,62 @@
-"""The host protocol: what a DCC adapter must offer the core workflows.
+"""The host protocol: a small required core plus optional capabilities.
 
 A *host* is the application the artist works in (Blender, Maya, Nuke, or the
 standalone host that treats work files as plain files on disk). The core never
-imports a DCC; it talks to one through an object implementing :class:`Host`,
-returned by the ``stalker_host_get`` firstresult hook.
+imports a DCC; it talks to one through an object returned by the
+``stalker_host_get`` firstresult hook.
 
-Paths are absolute :class:`pathlib.Path` objects. Scene metadata is a flat
-``dict[str, str]`` the host stores inside the scene file (the pipeline records
-which version a scene is with the ``"stalker_version_id"`` key).
+Every host implements :class:`Host`, the work file: its name, its work-file
+extensions, the current file, unsaved changes, save, open, new, and the
+pipeline metadata stored in the scene. Paths are absolute
+:class:`pathlib.Path` objects. Scene metadata is a flat ``dict[str, str]``
+the host stores inside the scene file (the pipeline records which version a
+scene is with the :data:`VERSION_ID_KEY` key).
 
-Besides the required members of :class:`Host`, a host may offer *optional
-capabilities* (:data:`OPTIONAL_HOST_MEMBERS`), each a one-method protocol the
-workflows and plugins test for with :func:`host_supports` and use when
-present, falling back to a generic behaviour otherwise:
+Whatever else a host can do is an optional *capability*, each its own
+protocol, listed once in :data:`CAPABILITIES`:
 
-* :class:`SupportsSetFps` - ``set_fps(fps)``; the publish plugin offers the
-  frame-rate repair only for hosts that have it;
-* :class:`SupportsExportWorkfile` - ``export_workfile(path)``; the publish
-  plugin writes the published work file with it (so the host can remap
-  relative paths), and copies the file byte for byte for hosts without it.
+* ``"timeline"`` - :class:`TimelineHost`: frame range and fps, get and set;
+* ``"references"`` - :class:`ReferenceHost`: list, load, replace, remove,
+  lock and unlock references (:class:`Container`);
+* ``"export"`` - :class:`ExportHost`: write the published copy of the work file;
+* ``"ui"`` - :class:`UIHost`: the main window to parent dialogs to, and
+  running a callable on the host's main thread.
+
+A host claims a capability by implementing every member of its protocol;
+nothing is declared by hand. :func:`host_capabilities` derives the claim,
+:func:`host_supports` tests one capability and :func:`require_capability`
+insists on it. Workflows and plugins test for a capability and use it when
+present, else the generic fallback each protocol documents.
+
+**A host is recognised by its** ``name`` **and by the protocols it
+satisfies, never by the import path of its class.** The same adapter module
+can be imported under different names (installed as a Blender 4.2+
+extension, ``stalker_blender`` runs as ``bl_ext.user_default.stalker_blender``),
+and an ``isinstance`` check against the class of one import fails for an
+object made by the other. Plugins therefore test ``host.name == "blender"``
+and :func:`host_supports`, never ``isinstance(host, SomeAdapterClass)``.
+Use :func:`host_supports` rather than ``isinstance(host, TimelineHost)``
+too: a runtime-checkable protocol only checks that attributes exist, while a
+capability counts only when every member is present and callable.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar, cast, runtime_checkable
 
-from stalker_core.exceptions import ValidationError
+from stalker_core.exceptions import HostCapabilityError, StalkerTypeError, ValidationError
 
 #: Scene-metadata key under which the workflows record the Version id.
 VERSION_ID_KEY = "stalker_version_id"
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,7 +77,7 @@ class Container:
 
 @runtime_checkable
 class Host(Protocol):
-    """What every host adapter implements. Keep it small; extras go through hooks."""
+    """What every host implements: the work file. Everything else is a capability."""
 
     #: Short lower-case name, e.g. ``"blender"``; stored in ``Version.created_with``.
     name: str
@@ -90,60 +116,89 @@ class Host(Protocol):
         """Start a new empty scene, discarding the current one."""
         ...
 
-    def get_frame_range(self) -> tuple[int, int] | None:
-        """Return ``(first, last)`` or ``None`` when the host has no timeline."""
-        ...
-
-    def set_frame_range(self, first: int, last: int) -> None:
-        """Set the scene's frame range."""
-        ...
-
-    def get_fps(self) -> float | None:
-        """Return frames per second, or ``None`` when the host has no timeline."""
-        ...
-
     def get_scene_metadata(self) -> dict[str, str]:
-        """Return pipeline metadata stored in the current scene."""
+        """Return (a copy of) the pipeline metadata stored in the current scene."""
         ...
 
     def set_scene_metadata(self, data: dict[str, str]) -> None:
-        """Merge ``data`` into the metadata stored in the current scene."""
+        """Merge ``data`` into the metadata stored in the current scene (marks it changed)."""
         ...
+
+
+@runtime_checkable
+class TimelineHost(Protocol):
+    """Capability ``"timeline"``: the scene has a frame range and a frame rate.
+
+    *Fallback* for hosts without it: the publish plugin's frame-range and fps
+    checks are not run and say so (an ``"info"`` result "... not checked"),
+    and a context's frame range is not applied to the scene.
+    """
+
+    def get_frame_range(self) -> tuple[int, int]:
+        """Return the scene's ``(first, last)`` frame."""
+        ...
+
+    def set_frame_range(self, first: int, last: int) -> None:
+        """Set the scene's frame range (``first <= last``); marks the scene as changed."""
+        ...
+
+    def get_fps(self) -> float:
+        """Return the scene's frames per second."""
+        ...
+
+    def set_fps(self, fps: float) -> None:
+        """Set frames per second (a positive number, e.g. ``24000 / 1001``); marks it changed."""
+        ...
+
+
+@runtime_checkable
+class ReferenceHost(Protocol):
+    """Capability ``"references"``: the scene loads other versions' files as references.
+
+    Each reference is a :class:`Container` recording the Version id it was
+    loaded for and whether it is locked; both are stored in the scene, so
+    they survive a save and an open. Methods that change a reference return
+    the updated container and mark the scene as changed.
+
+    *Fallback* for hosts without it: a scene has no containers;
+    :func:`~stalker_core.workflows.find_outdated` returns nothing and
+    :func:`~stalker_core.workflows.update_references` reports that the host
+    has no references.
+    """
 
     def list_references(self) -> list[Container]:
         """Return the references (containers) loaded in the scene."""
         ...
 
     def load_reference(self, path: Path, *, version_id: int | None = None) -> Container:
-        """Load ``path`` as a reference and return its container."""
+        """Load the existing file ``path`` as a reference and return its container."""
         ...
 
     def replace_reference(
         self, container: Container, path: Path, *, version_id: int | None = None
     ) -> Container:
-        """Point ``container`` at ``path`` and return the updated container."""
+        """Point ``container`` at ``path`` (recording ``version_id``); return it updated."""
         ...
 
-    def main_window(self) -> Any:
-        """Return the Qt widget to parent dialogs to, or ``None``."""
+    def remove_reference(self, container: Container) -> None:
+        """Remove ``container`` (and what it brought into the scene) from the scene."""
         ...
 
+    def lock_reference(self, container: Container, locked: bool = True) -> Container:
+        """Lock ``container`` (``locked=False``: unlock it); return it updated.
 
-@runtime_checkable
-class SupportsSetFps(Protocol):
-    """Optional capability: the host can change the scene's frame rate."""
-
-    def set_fps(self, fps: float) -> None:
-        """Set the scene's frames per second (a positive number, e.g. ``24000 / 1001``).
-
-        Marks the scene as changed, like :meth:`Host.set_frame_range`.
+        "Update to latest" leaves a locked reference alone.
         """
         ...
 
 
 @runtime_checkable
-class SupportsExportWorkfile(Protocol):
-    """Optional capability: the host writes a copy of its open work file for publishing."""
+class ExportHost(Protocol):
+    """Capability ``"export"``: the host writes the published copy of its work file.
+
+    *Fallback* for hosts without it: the publish plugin copies the version's
+    file byte for byte.
+    """
 
     def export_workfile(self, path: Path) -> None:
         """Write the open scene to ``path`` as a work file that opens correctly from there.
@@ -161,48 +216,136 @@ class SupportsExportWorkfile(Protocol):
         ...
 
 
-#: the members every host must have (the Protocol above), in declaration order.
-HOST_MEMBERS: tuple[str, ...] = (
-    "name",
-    "workfile_extensions",
-    "current_file",
-    "has_unsaved_changes",
-    "save_file",
-    "open_file",
-    "new_file",
-    "get_frame_range",
-    "set_frame_range",
-    "get_fps",
-    "get_scene_metadata",
-    "set_scene_metadata",
-    "list_references",
-    "load_reference",
-    "replace_reference",
-    "main_window",
-)
+@runtime_checkable
+class UIHost(Protocol):
+    """Capability ``"ui"``: the host has a main window and a main (UI) thread.
+
+    *Fallback* for hosts without it (:func:`host_main_window`,
+    :func:`host_run_in_main_thread`): dialogs are not parented, and callables
+    run directly in the calling thread.
+    """
+
+    def main_window(self) -> Any:
+        """Return the Qt widget to parent dialogs to, or ``None`` when there is none."""
+        ...
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func(*args, **kwargs)`` on the host's main thread and return its result.
+
+        Waits for the call to finish; an exception ``func`` raises is raised
+        again in the caller. Called on the main thread, it runs ``func`` at once.
+        """
+        ...
+
+
+#: the capabilities a host may have: name -> protocol. The one declaration.
+CAPABILITIES: Mapping[str, type] = MappingProxyType({
+    "timeline": TimelineHost,
+    "references": ReferenceHost,
+    "export": ExportHost,
+    "ui": UIHost,
+})
+
+
+@functools.cache
+def protocol_members(proto: type) -> tuple[str, ...]:
+    """Return the public member names a Protocol class declares.
+
+    Its annotated attributes, then its methods (and properties), each in
+    declaration order, including those of protocols it extends.
+
+    :raises StalkerTypeError: when ``proto`` is not a Protocol class.
+    """
+    if not isinstance(proto, type) or Protocol not in proto.__mro__:
+        raise StalkerTypeError(f"proto should be a Protocol class, not {proto!r}")
+    classes = [c for c in reversed(proto.__mro__) if c not in (object, Generic, Protocol)]
+    names: dict[str, None] = {}
+    for cls in classes:
+        names.update(dict.fromkeys(inspect.get_annotations(cls)))
+    for cls in classes:
+        for name, value in vars(cls).items():
+            if inspect.isfunction(value) or isinstance(value, property):
+                names[name] = None
+    return tuple(n for n in names if not n.startswith("_"))
+
+
+#: the members every host must have (:class:`Host`), in declaration order
+HOST_MEMBERS: tuple[str, ...] = protocol_members(Host)
+
+
+def _missing(obj: object, proto: type) -> list[str]:
+    """The members of ``proto`` that ``obj`` lacks (a method must be callable)."""
+    missing = []
+    for member in protocol_members(proto):
+        is_method = callable(getattr(proto, member, None))
+        value = getattr(obj, member, None) if is_method else None
+        if (is_method and not callable(value)) or (not is_method and not hasattr(obj, member)):
+            missing.append(member)
+    return missing
 
 
 def missing_host_members(obj: object) -> list[str]:
     """Return the :class:`Host` members ``obj`` lacks (empty when it is a host)."""
-    return [m for m in HOST_MEMBERS if not hasattr(obj, m)]
+    return _missing(obj, Host)
 
 
-#: optional capabilities a host may offer (see the module docstring), name -> protocol
-OPTIONAL_HOST_MEMBERS: dict[str, type] = {
-    "set_fps": SupportsSetFps,
-    "export_workfile": SupportsExportWorkfile,
-}
+def _protocol_of(capability: str) -> type:
+    try:
+        return CAPABILITIES[capability]
+    except (KeyError, TypeError):
+        raise ValidationError(
+            f"unknown host capability {capability!r}; expected one of {', '.join(CAPABILITIES)}"
+        ) from None
+
+
+def host_capabilities(host: object) -> frozenset[str]:
+    """Return the names of the capabilities ``host`` has (every member present and callable)."""
+    return frozenset(name for name, proto in CAPABILITIES.items() if not _missing(host, proto))
 
 
 def host_supports(host: object, capability: str) -> bool:
-    """Return whether ``host`` offers the optional ``capability`` (a callable member).
+    """Return whether ``host`` has ``capability`` (every member present and callable).
 
-    :param capability: a key of :data:`OPTIONAL_HOST_MEMBERS`.
+    :param capability: a key of :data:`CAPABILITIES`.
     :raises ValidationError: for an unknown capability name.
     """
-    if capability not in OPTIONAL_HOST_MEMBERS:
-        raise ValidationError(
-            f"unknown host capability {capability!r}; "
-            f"expected one of {', '.join(sorted(OPTIONAL_HOST_MEMBERS))}"
+    return not _missing(host, _protocol_of(capability))
+
+
+def require_capability(host: object, capability: str) -> None:
+    """Raise unless ``host`` has ``capability``.
+
+    :raises HostCapabilityError: naming the host, the capability and the
+        members the host lacks.
+    :raises ValidationError: for an unknown capability name.
+    """
+    missing = _missing(host, _protocol_of(capability))
+    if missing:
+        name = getattr(host, "name", type(host).__name__)
+        raise HostCapabilityError(
+            f"host {name!r} does not have the {capability!r} capability: it lacks "
+            f"{', '.join(missing)}",
+            host=host,
+            capability=capability,
         )
-    return callable(getattr(host, capability, None))
+
+
+def host_main_window(host: object) -> Any:
+    """The widget to parent dialogs to: ``host.main_window()`` for a UI host, else ``None``."""
+    if host_supports(host, "ui"):
+        return cast(UIHost, host).main_window()
+    return None
+
+
+def host_run_in_main_thread(
+    host: object, func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run ``func(*args, **kwargs)`` on the host's main thread and return its result.
+
+    A UI host runs it through :meth:`UIHost.run_in_main_thread`; any other
+    host has no thread of its own to run it on, so it runs here, in the
+    calling thread. Either way an exception of ``func`` reaches the caller.
+    """
+    if host_supports(host, "ui"):
+        return cast(UIHost, host).run_in_main_thread(func, *args, **kwargs)
+    return func(*args, **kwargs)

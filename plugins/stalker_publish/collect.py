@@ -1,8 +1,9 @@
 """Collector of the built-in publish plugin: the work file of the version.
 
 It gathers, in one place and with bulk queries, the database facts the
-validators need (the shot's cut range and fps, the referenced versions and
-their newest published versions), so validators never query.
+validators need (the shot's cut range and fps from
+:func:`~stalker_core.workflows.timing.shot_timing`, the referenced versions
+and their newest published versions), so validators never query.
 """
 
 from __future__ import annotations
@@ -12,36 +13,16 @@ from typing import Any
 
 from stalker_core.plugins import hookimpl
 from stalker_core.workflows.publish import PublishItem
-from stalker_core.workflows.references import reference_status
+from stalker_core.workflows.references import reference_status, scene_references
+from stalker_core.workflows.timing import shot_of, shot_timing
 
 #: the item name and kind of the work file
 WORKFILE = "workfile"
 
 
-def shot_of(task: Any) -> Any:
-    """The task itself when it is a Shot, else its nearest Shot ancestor, else ``None``."""
-    node, seen = task, set()
-    while node is not None and id(node) not in seen:
-        seen.add(id(node))
-        if type(node).__name__ == "Shot":
-            return node
-        node = node.parent
-    return None
-
-
-def shot_timing(shot: Any) -> dict[str, Any] | None:
-    """``{"name", "first", "last", "fps"}`` of a shot (fps falls back to the project's)."""
-    if shot is None:
-        return None
-    fps = getattr(shot, "fps", None)
-    if fps is None:
-        fps = shot.shot_fps if shot.shot_fps is not None else shot.project.fps
-    return {"name": shot.name, "first": shot.cut_in, "last": shot.cut_out, "fps": float(fps)}
-
-
 def collect_references(host: Any, session: Any) -> list[Any]:
-    """Reference statuses of the scene (two queries in all)."""
-    return reference_status(host.list_references(), "latest_published", session=session)
+    """Reference statuses of the scene (two queries in all; none without references)."""
+    return reference_status(scene_references(host), "latest_published", session=session)
 
 
 @hookimpl(tryfirst=True)

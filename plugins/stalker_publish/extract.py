@@ -3,11 +3,12 @@
 A publish yields one published work file, written into the staging folder
 under the version's file name:
 
-* by the host itself when it has the optional ``export_workfile(path)``
-  capability (:class:`~stalker_core.hosts.SupportsExportWorkfile`), so a
-  host whose files hold paths relative to their own folder (Blender's ``//``)
-  writes a copy that opens correctly from the publish folder;
-* otherwise as a byte-for-byte copy of the version's file.
+* by the host itself when it has the ``"export"`` capability
+  (:class:`~stalker_core.hosts.ExportHost`), so a host whose files hold
+  paths relative to their own folder (Blender's ``//``) writes a copy that
+  opens correctly from the publish folder;
+* otherwise (the documented fallback) as a byte-for-byte copy of the
+  version's file.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def extract_workfile(
         return None
     target = Path(staging_dir) / WORKFILE / Path(item.path).name
     target.parent.mkdir(parents=True, exist_ok=True)
-    if host_supports(host, "export_workfile"):
+    if host_supports(host, "export"):
         host.export_workfile(target)
         if not target.is_file():
             raise PublishError(

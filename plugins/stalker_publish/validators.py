@@ -12,11 +12,15 @@ host plugin that checks the same thing more specifically can take it over
   version's file, at the version's path, and exists;
 * ``frame_range`` - :func:`validate_frame_range`: the frame range is the
   shot's (repair sets it);
-* ``fps`` - :func:`validate_fps`: the frame rate is the shot's (repair sets it
-  when the host has the optional ``set_fps`` capability);
+* ``fps`` - :func:`validate_fps`: the frame rate is the shot's (repair sets it);
 * ``references`` - :func:`validate_references`: referenced versions are
   published and not outdated (repair updates them; locked outdated ones only
   warn).
+
+The frame-range and fps checks need the host's ``"timeline"`` capability; for
+a host without one (the standalone host) they report an ``"info"`` result
+saying the check was not made, and the publish goes on. The references check
+finds no reference in a host without the ``"references"`` capability.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from stalker_core.hosts import VERSION_ID_KEY, host_supports
 from stalker_core.plugins import check, hookimpl
 from stalker_core.workflows.publish import PublishItem, ValidationResult
+from stalker_core.workflows.timing import frame_range_result, timeline_not_checked
 from stalker_publish.collect import WORKFILE, collect_references
 
 PLUGIN = "publish"
@@ -114,40 +119,36 @@ def validate_file_location(host: Any, item: PublishItem) -> list[ValidationResul
 @hookimpl(specname="stalker_publish_validate")
 @check("frame_range")
 def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult] | None:
-    """The scene's frame range is the shot's cut range (hosts without timeline pass)."""
+    """The scene's frame range is the shot's cut range (not checked without a timeline)."""
     shot = item.data.get("shot")
     if item.kind != WORKFILE or shot is None:
         return None
-    frame_range = host.get_frame_range()
-    first, last = shot["first"], shot["last"]
-    if frame_range is None or tuple(frame_range) == (first, last):
-        return []
-    return [ValidationResult(
-        "Frame range",
-        f"the scene's frame range is {frame_range[0]}-{frame_range[1]}, "
-        f"shot {shot['name']} is {first}-{last}",
-        plugin=f"{PLUGIN}.frame_range",
-        repair=lambda: host.set_frame_range(first, last),
-        repair_label=f"Set {first}-{last}",
-    )]
+    plugin = f"{PLUGIN}.frame_range"
+    if not host_supports(host, "timeline"):
+        return [timeline_not_checked(host, "Frame range", plugin=plugin)]
+    result = frame_range_result(host, host.get_frame_range(), shot, plugin=plugin)
+    return [result] if result is not None else []
 
 
 @hookimpl(specname="stalker_publish_validate")
 @check("fps")
 def validate_fps(host: Any, item: PublishItem) -> list[ValidationResult] | None:
-    """The scene's frame rate is the shot's (repair only for hosts with ``set_fps``)."""
+    """The scene's frame rate is the shot's (not checked without a timeline)."""
     shot = item.data.get("shot")
     if item.kind != WORKFILE or shot is None:
         return None
-    fps = host.get_fps()
-    target = shot["fps"]
-    if fps is None or abs(float(fps) - target) <= 1e-3:
+    plugin = f"{PLUGIN}.fps"
+    if not host_supports(host, "timeline"):
+        return [timeline_not_checked(host, "Frame rate", plugin=plugin)]
+    fps = float(host.get_fps())
+    target = float(shot["fps"])
+    if abs(fps - target) <= 1e-3:
         return []
     return [ValidationResult(
         "Frame rate",
         f"the scene runs at {fps:g} fps, shot {shot['name']} at {target:g} fps",
-        plugin=f"{PLUGIN}.fps",
-        repair=(lambda: host.set_fps(target)) if host_supports(host, "set_fps") else None,
+        plugin=plugin,
+        repair=lambda: host.set_fps(target),
         repair_label=f"Set {target:g} fps",
     )]
 

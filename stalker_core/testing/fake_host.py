@@ -2,10 +2,16 @@
 
 The scene lives in memory (some text content, metadata, references, a frame
 range and fps); saving writes it to a real file on disk as JSON, opening reads
-it back, so workflow tests see real files under a temporary repository.
-Every call is recorded in :attr:`FakeHost.calls`, unsaved changes are
-simulated (:meth:`FakeHost.edit` makes the scene dirty, saving and opening
-make it clean) and faults can be injected into any method::
+it back, so workflow tests see real files under a temporary repository. The
+work-file part is :class:`~stalker_core.workfiles.FileBackedHost`, the same
+code as the standalone host's; this module adds only what a fake needs.
+
+By default the FakeHost has every capability (``timeline``, ``references``,
+``export``, ``ui``); ``FakeHost(capabilities={"timeline"})`` has only the
+ones named, so a test can check each fallback of the workflows. Every call
+is recorded in :attr:`FakeHost.calls`, unsaved changes are simulated
+(:meth:`FakeHost.edit` makes the scene dirty, saving and opening make it
+clean) and faults can be injected into any method::
 
     host = FakeHost()
     host.edit("add a cube")
@@ -18,16 +24,19 @@ before raising, the way a crashing application leaves a truncated file.
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from stalker_core.exceptions import ValidationError, WorkfileError
-from stalker_core.hosts import OPTIONAL_HOST_MEMBERS, Container
+from stalker_core.hosts import CAPABILITIES, Container, protocol_members
+from stalker_core.workfiles import FileBackedHost, write_atomic
 
 #: marker key of the JSON files the FakeHost writes
 SCENE_FORMAT = "stalker_fake_scene"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,19 +61,33 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-class FakeHost:
-    """A host implementing :class:`stalker_core.hosts.Host` in memory.
+def _container_record(c: Container) -> dict[str, Any]:
+    return {"name": c.name, "path": str(c.path), "version_id": c.version_id, "locked": c.locked}
+
+
+def _container_of(r: Mapping[str, Any]) -> Container:
+    version_id = r.get("version_id")
+    return Container(
+        str(r["name"]),
+        Path(r["path"]),
+        int(version_id) if version_id is not None else None,
+        bool(r.get("locked")),
+    )
+
+
+class FakeHost(FileBackedHost):
+    """A host with the :class:`~stalker_core.hosts.Host` protocol and chosen capabilities.
 
     :param name: the host name (stored in ``Version.created_with``).
     :param extensions: the work-file extensions, the first being the default.
     :param knows_changes: ``False`` makes :meth:`has_unsaved_changes` answer
         ``None`` ("cannot tell"), as some applications do.
-    :param frame_range: the initial frame range, or ``None`` for no timeline.
-    :param fps: the initial frames per second.
-    :param without: optional host capabilities (keys of
-        :data:`~stalker_core.hosts.OPTIONAL_HOST_MEMBERS`, e.g.
-        ``("export_workfile",)``) this host should not offer, to test the
-        fallbacks of hosts that lack them.
+    :param frame_range: the frame range of a new scene.
+    :param fps: the frames per second of a new scene.
+    :param capabilities: the capabilities (keys of
+        :data:`~stalker_core.hosts.CAPABILITIES`) this host has; ``None``
+        (the default) means all of them. The members of the others are
+        ``None``, so :func:`~stalker_core.hosts.host_supports` says no.
     """
 
     def __init__(
@@ -73,36 +96,30 @@ class FakeHost:
         extensions: tuple[str, ...] = (".fake",),
         *,
         knows_changes: bool = True,
-        frame_range: tuple[int, int] | None = (1001, 1100),
-        fps: float | None = 25.0,
-        without: tuple[str, ...] = (),
+        frame_range: tuple[int, int] = (1001, 1100),
+        fps: float = 25.0,
+        capabilities: Iterable[str] | None = None,
     ) -> None:
-        for capability in without:
-            if capability not in OPTIONAL_HOST_MEMBERS:
-                raise ValidationError(
-                    f"FakeHost(without=...) takes optional host capabilities "
-                    f"({', '.join(sorted(OPTIONAL_HOST_MEMBERS))}), not {capability!r}"
-                )
-            setattr(self, capability, None)  # hides the method: host_supports() is False
+        kept = frozenset(CAPABILITIES if capabilities is None else capabilities)
+        unknown = sorted(kept - set(CAPABILITIES))
+        if unknown:
+            raise ValidationError(
+                f"FakeHost(capabilities=...) takes host capabilities "
+                f"({', '.join(CAPABILITIES)}), not {', '.join(map(repr, unknown))}"
+            )
+        for capability, protocol in CAPABILITIES.items():
+            if capability not in kept:
+                for member in protocol_members(protocol):
+                    setattr(self, member, None)  # hides the method: host_supports() is False
         self.name = name
-        self.workfile_extensions = tuple(extensions)
         self.knows_changes = knows_changes
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
-        self._default_range = frame_range
-        self._default_fps = fps
-        self._reset_scene()
+        self._default_range = (int(frame_range[0]), int(frame_range[1]))
+        self._default_fps = float(fps)
+        super().__init__(extensions)
 
     # --- test helpers ---------------------------------------------------------
-
-    def _reset_scene(self) -> None:
-        self.path: Path | None = None
-        self.content: str = ""
-        self.metadata: dict[str, str] = {}
-        self.references: list[Container] = []
-        self.frame_range: tuple[int, int] | None = self._default_range
-        self.fps: float | None = self._default_fps
-        self.dirty = False
 
     def edit(self, text: str = "edit") -> None:
         """Change the scene (appends ``text`` to its content) and make it dirty."""
@@ -120,11 +137,12 @@ class FakeHost:
     ) -> Fault:
         """Make ``method`` raise ``error`` (default: a :class:`WorkfileError`).
 
-        :param partial: for ``save_file``: write a truncated file first.
+        :param partial: for ``save_file`` and ``export_workfile``: write a
+            truncated file first.
         :param skip: let this many calls through before failing.
         :param times: fail this many times (``None``: always).
         """
-        if not hasattr(self, method):
+        if not callable(getattr(self, method, None)):
             raise AttributeError(f"FakeHost has no method {method!r} to inject a fault into")
         fault = Fault(
             method,
@@ -160,98 +178,111 @@ class FakeHost:
         if fault is not None:
             raise fault.error
 
-    def _scene_dict(self) -> dict[str, Any]:
-        return {
+    def _maybe_fail_writing(self, method: str, path: Path) -> None:
+        """Raise an injected fault of ``method``; a ``partial`` one writes half a file first."""
+        fault = self._enter(method, path)
+        if fault is None:
+            return
+        if fault.partial:
+            data = self._scene_bytes()
+            with open(path, "wb") as fh:
+                fh.write(data[: max(1, len(data) // 2)])
+        raise fault.error
+
+    def _find(self, container: Container) -> int:
+        for i, c in enumerate(self.references):
+            if c.name == container.name:
+                return i
+        raise WorkfileError(f"no reference named {container.name!r} in the scene")
+
+    # --- the scene on disk (FileBackedHost) ---------------------------------------
+
+    def _reset_scene(self) -> None:
+        self.content: str = ""
+        self.references: list[Container] = []
+        self.frame_range: tuple[int, int] = self._default_range
+        self.fps: float = self._default_fps
+
+    def _scene_record(self) -> dict[str, Any]:
+        record = super()._scene_record()
+        record.update({
             SCENE_FORMAT: 1,
             "host": self.name,
             "content": self.content,
-            "metadata": dict(self.metadata),
-            "references": [
-                {
-                    "name": c.name,
-                    "path": str(c.path),
-                    "version_id": c.version_id,
-                    "locked": c.locked,
-                }
-                for c in self.references
-            ],
-            "frame_range": list(self.frame_range) if self.frame_range else None,
+            "references": [_container_record(c) for c in self.references],
+            "frame_range": list(self.frame_range),
             "fps": self.fps,
-        }
+        })
+        return record
+
+    def _scene_bytes(self) -> bytes:
+        return json.dumps(self._scene_record(), indent=1).encode()
+
+    def _write_workfile(self, path: Path, record: dict[str, Any]) -> None:
+        data = json.dumps(record, indent=1).encode()
+        write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+    def _read_workfile(self, path: Path) -> Mapping[str, Any]:
+        """A scene this class wrote; any other file opens as plain content."""
+        raw = path.read_bytes()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get(SCENE_FORMAT):
+            return data
+        return {"content": raw.decode("utf-8", "replace")}
+
+    def _restore_scene(self, record: Mapping[str, Any]) -> None:
+        super()._restore_scene(record)
+        self.content = str(record.get("content", ""))
+        self.references = [_container_of(r) for r in record.get("references", [])]
+        first, last = record.get("frame_range") or self._default_range
+        self.frame_range = (int(first), int(last))
+        self.fps = float(record.get("fps") or self._default_fps)
 
     # --- the Host protocol ----------------------------------------------------
 
     def current_file(self) -> Path | None:
         """Return the open file, or ``None`` for a never-saved scene."""
         self._maybe_fail("current_file")
-        return self.path
+        return super().current_file()
 
     def has_unsaved_changes(self) -> bool | None:
         """Return whether the scene changed since it was saved or opened."""
         self._maybe_fail("has_unsaved_changes")
         return self.dirty if self.knows_changes else None
 
-    def _scene_bytes(self, op: str, path: Path, what: str) -> bytes:
-        """The scene as file content for ``op``; raise an injected fault or a missing folder.
-
-        A ``partial`` fault writes half of the content to ``path`` before raising.
-        """
-        fault = self._enter(op, path)
-        data = json.dumps(self._scene_dict(), indent=1).encode()
-        if fault is not None:
-            if fault.partial:
-                with open(path, "wb") as fh:
-                    fh.write(data[: max(1, len(data) // 2)])
-            raise fault.error
-        if not path.parent.is_dir():
-            raise WorkfileError(f"cannot {what}: folder {str(path.parent)!r} is missing")
-        return data
-
     def save_file(self, path: Path) -> None:
         """Write the scene as JSON to ``path`` (temporary name, then ``os.replace``)."""
         path = Path(path)
-        data = self._scene_bytes("save_file", path, f"save {str(path)!r}")
-        tmp = path.with_name(f".{path.name}.fake-saving")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        self.path = path
-        self.dirty = False
+        self._maybe_fail_writing("save_file", path)
+        super().save_file(path)
 
     def open_file(self, path: Path) -> None:
         """Read a scene written by :meth:`save_file`; any other file opens as plain content."""
         path = Path(path)
         self._maybe_fail("open_file", path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise WorkfileError(f"cannot open {str(path)!r}: {exc.strerror or exc}") from exc
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-        self._reset_scene()
-        if isinstance(data, dict) and data.get(SCENE_FORMAT):
-            self.content = str(data.get("content", ""))
-            self.metadata = {str(k): str(v) for k, v in data.get("metadata", {}).items()}
-            self.references = [
-                Container(r["name"], Path(r["path"]), r.get("version_id"), bool(r.get("locked")))
-                for r in data.get("references", [])
-            ]
-            fr = data.get("frame_range")
-            self.frame_range = (int(fr[0]), int(fr[1])) if fr else None
-            self.fps = data.get("fps")
-        else:
-            self.content = raw.decode("utf-8", "replace")
-        self.path = path
-        self.dirty = False
+        super().open_file(path)
 
     def new_file(self) -> None:
         """Start an empty, never-saved scene."""
         self._maybe_fail("new_file")
-        self._reset_scene()
+        super().new_file()
 
-    def get_frame_range(self) -> tuple[int, int] | None:
+    def get_scene_metadata(self) -> dict[str, str]:
+        """Return a copy of the scene metadata."""
+        self._maybe_fail("get_scene_metadata")
+        return super().get_scene_metadata()
+
+    def set_scene_metadata(self, data: dict[str, str]) -> None:
+        """Merge ``data`` into the scene metadata (values become str; makes it dirty)."""
+        self._maybe_fail("set_scene_metadata", dict(data))
+        super().set_scene_metadata(data)
+
+    # --- capability "timeline" ------------------------------------------------
+
+    def get_frame_range(self) -> tuple[int, int]:
         """Return the frame range."""
         self._maybe_fail("get_frame_range")
         return self.frame_range
@@ -264,40 +295,20 @@ class FakeHost:
         self.frame_range = (int(first), int(last))
         self.dirty = True
 
-    def get_fps(self) -> float | None:
+    def get_fps(self) -> float:
         """Return frames per second."""
         self._maybe_fail("get_fps")
         return self.fps
 
     def set_fps(self, fps: float) -> None:
-        """Set frames per second (an optional host capability; makes the scene dirty)."""
+        """Set frames per second (makes the scene dirty)."""
         self._maybe_fail("set_fps", fps)
+        if not fps > 0:
+            raise ValueError(f"fps should be a positive number, not {fps!r}")
         self.fps = float(fps)
         self.dirty = True
 
-    def export_workfile(self, path: Path) -> None:
-        """Write the scene as a work file to ``path``, leaving the open scene as it is.
-
-        The optional :class:`~stalker_core.hosts.SupportsExportWorkfile`
-        capability: the file is what :meth:`save_file` would write (reference
-        paths are absolute already), ``current_file()`` and the unsaved state
-        do not change. ``partial=True`` faults write half of the file first.
-        """
-        path = Path(path)
-        data = self._scene_bytes("export_workfile", path, f"export to {str(path)!r}")
-        with open(path, "xb") as fh:
-            fh.write(data)
-
-    def get_scene_metadata(self) -> dict[str, str]:
-        """Return a copy of the scene metadata."""
-        self._maybe_fail("get_scene_metadata")
-        return dict(self.metadata)
-
-    def set_scene_metadata(self, data: dict[str, str]) -> None:
-        """Merge ``data`` into the scene metadata (values become str; makes it dirty)."""
-        self._maybe_fail("set_scene_metadata", dict(data))
-        self.metadata.update({str(k): str(v) for k, v in data.items()})
-        self.dirty = True
+    # --- capability "references" ----------------------------------------------
 
     def list_references(self) -> list[Container]:
         """Return the loaded references."""
@@ -305,7 +316,7 @@ class FakeHost:
         return list(self.references)
 
     def load_reference(self, path: Path, *, version_id: int | None = None) -> Container:
-        """Add a reference to ``path`` (it must exist)."""
+        """Add a reference to ``path`` (it must exist), named after its stem."""
         path = Path(path)
         self._maybe_fail("load_reference", path, version_id=version_id)
         if not path.exists():
@@ -327,29 +338,56 @@ class FakeHost:
         """Point the reference named like ``container`` at ``path``."""
         path = Path(path)
         self._maybe_fail("replace_reference", container, path, version_id=version_id)
-        for i, c in enumerate(self.references):
-            if c.name == container.name:
-                if not path.exists():
-                    raise WorkfileError(f"cannot reference {str(path)!r}: no such file")
-                new = replace(c, path=path, version_id=version_id)
-                self.references[i] = new
-                self.dirty = True
-                return new
-        raise WorkfileError(f"no reference named {container.name!r} in the scene")
+        i = self._find(container)
+        if not path.exists():
+            raise WorkfileError(f"cannot reference {str(path)!r}: no such file")
+        self.references[i] = replace(self.references[i], path=path, version_id=version_id)
+        self.dirty = True
+        return self.references[i]
+
+    def remove_reference(self, container: Container) -> None:
+        """Remove the reference named like ``container``."""
+        self._maybe_fail("remove_reference", container)
+        del self.references[self._find(container)]
+        self.dirty = True
 
     def lock_reference(self, container: Container, locked: bool = True) -> Container:
-        """Set the lock flag of a reference (test helper; hosts store it in the scene)."""
-        for i, c in enumerate(self.references):
-            if c.name == container.name:
-                self.references[i] = replace(c, locked=locked)
-                self.dirty = True
-                return self.references[i]
-        raise WorkfileError(f"no reference named {container.name!r} in the scene")
+        """Lock (``locked=False``: unlock) the reference named like ``container``."""
+        self._maybe_fail("lock_reference", container, locked)
+        i = self._find(container)
+        self.references[i] = replace(self.references[i], locked=bool(locked))
+        self.dirty = True
+        return self.references[i]
+
+    # --- capability "export" --------------------------------------------------
+
+    def export_workfile(self, path: Path) -> None:
+        """Write the scene as a work file to ``path``, leaving the open scene as it is.
+
+        The file is what :meth:`save_file` would write (reference paths are
+        absolute already); ``current_file()`` and the unsaved state do not
+        change. ``partial=True`` faults write half of the file first.
+        """
+        path = Path(path)
+        self._maybe_fail_writing("export_workfile", path)
+        if not path.parent.is_dir():
+            raise WorkfileError(
+                f"cannot export to {str(path)!r}: folder {str(path.parent)!r} is missing"
+            )
+        with open(path, "xb") as fh:
+            fh.write(self._scene_bytes())
+
+    # --- capability "ui" ------------------------------------------------------
 
     def main_window(self) -> Any:
         """No window: returns ``None``."""
         self._maybe_fail("main_window")
         return None
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func(*args, **kwargs)`` here (the test's thread is the main thread)."""
+        self._maybe_fail("run_in_main_thread", func, *args, **kwargs)
+        return func(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<FakeHost {self.name!r} file={str(self.path) if self.path else None!r}>"

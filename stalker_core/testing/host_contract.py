@@ -1,51 +1,81 @@
 """The host contract suite: the tests every host adapter runs against itself.
 
 Subclass :class:`HostContract` in a test module of the adapter (the name of
-the subclass must start with ``Test`` for pytest to collect it) and provide
-a ``host`` fixture returning a fresh adapter with an empty scene::
+the subclass must start with ``Test`` for pytest to collect it), declare the
+capabilities the host has and provide a ``host`` fixture returning a fresh
+adapter with an empty scene::
 
     import pytest
     from stalker_core.testing.host_contract import HostContract
 
     class TestMyHost(HostContract):
+        capabilities = frozenset({"timeline", "references"})
+
         @pytest.fixture
         def host(self):
             return MyHost()
 
+A host is tested for exactly what it claims: the tests of the required
+:class:`~stalker_core.hosts.Host` protocol always run; one test checks that
+:func:`~stalker_core.hosts.host_capabilities` of the host equals
+:attr:`HostContract.capabilities` (so a host cannot have a capability by
+accident, nor claim one it lacks); the tests of each capability run only
+when it is claimed and are reported as skipped, naming the capability,
+otherwise.
+
 Override :meth:`HostContract.make_workfile` when a work file of the host
 cannot be produced by ``new_file()`` + ``save_file()``, and
-:meth:`HostContract.make_reference_file` when references need a special
-file. Set :attr:`HostContract.supports_references` or
-:attr:`HostContract.supports_timeline` to ``False`` for hosts without
-references or without a timeline; those checks are then skipped (reported
-as skips, never silently passed). The optional capabilities
-(:data:`~stalker_core.hosts.OPTIONAL_HOST_MEMBERS`: ``set_fps``,
-``export_workfile``) are tested when the host has them and skipped otherwise.
+:meth:`HostContract.make_reference_file` when references need a special file.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import pytest
 
 from stalker_core.hosts import (
-    OPTIONAL_HOST_MEMBERS,
+    CAPABILITIES,
     Container,
+    ExportHost,
     Host,
-    host_supports,
+    ReferenceHost,
+    TimelineHost,
+    UIHost,
+    host_capabilities,
     missing_host_members,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def claims(capability: str) -> Callable[[F], F]:
+    """Run the decorated contract test only for hosts claiming ``capability``."""
+    if capability not in CAPABILITIES:  # pragma: no cover - a typo in this module
+        raise ValueError(f"unknown capability {capability!r}")
+
+    def decorate(test: F) -> F:
+        @functools.wraps(test)
+        def run(self: HostContract, *args: Any, **kwargs: Any) -> Any:
+            if capability not in self.capabilities:
+                pytest.skip(f"the host does not claim the {capability!r} capability")
+            return test(self, *args, **kwargs)
+
+        return cast(F, run)
+
+    return decorate
 
 
 class HostContract:
     """Base class of a host adapter's contract tests (see the module docstring)."""
 
-    #: set to False for hosts that cannot load references
-    supports_references: bool = True
-    #: set to False for hosts without a timeline (frame range / fps)
-    supports_timeline: bool = True
+    #: the capabilities the host has (keys of :data:`~stalker_core.hosts.CAPABILITIES`)
+    capabilities: frozenset[str] = frozenset()
 
     @pytest.fixture
     def host(self) -> Host:  # pragma: no cover - always overridden
@@ -74,11 +104,32 @@ class HostContract:
         host.new_file()
         return path
 
-    # --- identity ---------------------------------------------------------------
+    def save_and_reopen(self, host: Host, directory: Path, name: str) -> Path:
+        """Save the scene as a new work file ``name``, start a new scene, open it again."""
+        path = directory / f"{name}{host.workfile_extensions[0]}"
+        host.save_file(path)
+        host.new_file()
+        host.open_file(path)
+        return path
+
+    # --- identity and claims ------------------------------------------------------
 
     def test_implements_protocol(self, host: Host) -> None:
         assert missing_host_members(host) == []
         assert isinstance(host, Host)
+
+    def test_claims_exactly_its_capabilities(self, host: Host) -> None:
+        declared = frozenset(self.capabilities)
+        assert declared <= set(CAPABILITIES), (
+            f"unknown capabilities declared: {sorted(declared - set(CAPABILITIES))}"
+        )
+        found = host_capabilities(host)
+        assert found == declared, (
+            f"the host has the capabilities {sorted(found)}, the contract declares "
+            f"{sorted(declared)}; set `capabilities` to what the host really has"
+        )
+        for name in declared:
+            assert isinstance(host, CAPABILITIES[name]), name
 
     def test_name_is_short_lower_case(self, host: Host) -> None:
         assert isinstance(host.name, str) and host.name
@@ -183,114 +234,126 @@ class HostContract:
         data["k"] = "changed"
         assert host.get_scene_metadata()["k"] == "v"
 
-    # --- timeline --------------------------------------------------------------------
+    # --- capability "timeline" -------------------------------------------------------
 
+    @claims("timeline")
     def test_frame_range_round_trip(self, host: Host, workdir: Path) -> None:
-        if not self.supports_timeline:
-            pytest.skip("host has no timeline")
-        host.new_file()
-        host.set_frame_range(1001, 1048)
-        assert tuple(host.get_frame_range() or ()) == (1001, 1048)
-        path = workdir / f"range{host.workfile_extensions[0]}"
-        host.save_file(path)
-        host.new_file()
-        host.open_file(path)
-        assert tuple(host.get_frame_range() or ()) == (1001, 1048)
+        timeline = cast(TimelineHost, host)
+        self.make_workfile(host, workdir)
+        timeline.set_frame_range(1001, 1048)
+        assert tuple(timeline.get_frame_range()) == (1001, 1048)
+        assert host.has_unsaved_changes() in (True, None)
+        self.save_and_reopen(host, workdir, "range")
+        assert tuple(timeline.get_frame_range()) == (1001, 1048)
 
-    def test_fps_is_positive_number(self, host: Host) -> None:
-        if not self.supports_timeline:
-            pytest.skip("host has no timeline")
-        host.new_file()
-        fps = host.get_fps()
+    @claims("timeline")
+    def test_fps_round_trip(self, host: Host, workdir: Path) -> None:
+        timeline = cast(TimelineHost, host)
+        self.make_workfile(host, workdir)
+        fps = timeline.get_fps()
         assert isinstance(fps, (int, float)) and fps > 0
+        timeline.set_fps(30)
+        assert timeline.get_fps() == pytest.approx(30.0)
+        assert host.has_unsaved_changes() in (True, None)
+        timeline.set_fps(24000 / 1001)
+        assert timeline.get_fps() == pytest.approx(24000 / 1001, abs=1e-3)  # float32 in some DCCs
+        self.save_and_reopen(host, workdir, "rate")
+        assert timeline.get_fps() == pytest.approx(24000 / 1001, abs=1e-3)
 
-    def test_no_timeline_answers_none(self, host: Host) -> None:
-        if self.supports_timeline:
-            pytest.skip("host has a timeline")
-        host.new_file()
-        assert host.get_frame_range() is None
-        assert host.get_fps() is None
+    # --- capability "references" -----------------------------------------------------
 
-    # --- references ------------------------------------------------------------------
-
+    @claims("references")
     def test_new_scene_has_no_references(self, host: Host) -> None:
         host.new_file()
-        assert host.list_references() == []
+        assert cast(ReferenceHost, host).list_references() == []
 
+    @claims("references")
     def test_load_reference(self, host: Host, workdir: Path) -> None:
-        if not self.supports_references:
-            pytest.skip("host has no references")
+        refs = cast(ReferenceHost, host)
         ref = self.make_reference_file(host, workdir, "asset")
         host.new_file()
-        container = host.load_reference(ref, version_id=7)
+        container = refs.load_reference(ref, version_id=7)
         assert isinstance(container, Container)
         assert Path(container.path) == ref and container.version_id == 7
-        listed = host.list_references()
+        listed = refs.list_references()
         assert [c.name for c in listed] == [container.name]
         assert listed[0].version_id == 7 and Path(listed[0].path) == ref
         assert listed[0].locked is False
+        assert host.has_unsaved_changes() in (True, None)
 
+    @claims("references")
     def test_replace_reference(self, host: Host, workdir: Path) -> None:
-        if not self.supports_references:
-            pytest.skip("host has no references")
+        refs = cast(ReferenceHost, host)
         ref1 = self.make_reference_file(host, workdir, "asset_v001")
         ref2 = self.make_reference_file(host, workdir, "asset_v002")
         host.new_file()
-        container = host.load_reference(ref1, version_id=1)
-        new = host.replace_reference(container, ref2, version_id=2)
+        container = refs.load_reference(ref1, version_id=1)
+        new = refs.replace_reference(container, ref2, version_id=2)
         assert Path(new.path) == ref2 and new.version_id == 2
-        listed = host.list_references()
+        listed = refs.list_references()
         assert len(listed) == 1
         assert Path(listed[0].path) == ref2 and listed[0].version_id == 2
 
+    @claims("references")
+    def test_remove_reference(self, host: Host, workdir: Path) -> None:
+        refs = cast(ReferenceHost, host)
+        prop = self.make_reference_file(host, workdir, "prop")
+        char = self.make_reference_file(host, workdir, "char")
+        host.new_file()
+        first = refs.load_reference(prop, version_id=1)
+        second = refs.load_reference(char, version_id=2)
+        self.save_and_reopen(host, workdir, "shot_v001")
+        refs.remove_reference(first)
+        assert host.has_unsaved_changes() in (True, None)
+        listed = refs.list_references()
+        assert [(c.name, Path(c.path), c.version_id) for c in listed] == [
+            (second.name, char, 2)
+        ]
+        self.save_and_reopen(host, workdir, "shot_v002")
+        assert [Path(c.path) for c in refs.list_references()] == [char]
+
+    @claims("references")
+    def test_lock_and_unlock_survive_save_and_open(self, host: Host, workdir: Path) -> None:
+        refs = cast(ReferenceHost, host)
+        ref = self.make_reference_file(host, workdir, "prop")
+        self.make_workfile(host, workdir, "shot")
+        container = refs.load_reference(ref, version_id=4)
+        locked = refs.lock_reference(container)
+        assert locked.locked is True and locked.version_id == 4
+        assert host.has_unsaved_changes() in (True, None)
+        self.save_and_reopen(host, workdir, "shot_v001")
+        [listed] = refs.list_references()
+        assert listed.locked is True and listed.version_id == 4 and Path(listed.path) == ref
+        unlocked = refs.lock_reference(listed, False)
+        assert unlocked.locked is False and unlocked.version_id == 4
+        assert host.has_unsaved_changes() in (True, None)
+        self.save_and_reopen(host, workdir, "shot_v002")
+        [listed] = refs.list_references()
+        assert listed.locked is False and listed.version_id == 4
+
+    @claims("references")
     def test_references_survive_save_and_open(self, host: Host, workdir: Path) -> None:
-        if not self.supports_references:
-            pytest.skip("host has no references")
+        refs = cast(ReferenceHost, host)
         ref = self.make_reference_file(host, workdir, "prop")
         host.new_file()
-        host.load_reference(ref, version_id=3)
-        path = workdir / f"with_ref{host.workfile_extensions[0]}"
-        host.save_file(path)
-        host.new_file()
-        host.open_file(path)
-        listed = host.list_references()
+        refs.load_reference(ref, version_id=3)
+        self.save_and_reopen(host, workdir, "with_ref")
+        listed = refs.list_references()
         assert len(listed) == 1
         assert Path(listed[0].path) == ref and listed[0].version_id == 3
 
+    @claims("references")
     def test_load_missing_reference_raises(self, host: Host, workdir: Path) -> None:
-        if not self.supports_references:
-            pytest.skip("host has no references")
+        refs = cast(ReferenceHost, host)
         host.new_file()
         with pytest.raises(Exception):  # noqa: B017
-            host.load_reference(workdir / f"missing{host.workfile_extensions[0]}")
-        assert host.list_references() == []
+            refs.load_reference(workdir / f"missing{host.workfile_extensions[0]}")
+        assert refs.list_references() == []
 
-    # --- optional capabilities (stalker_core.hosts.OPTIONAL_HOST_MEMBERS) ----------------
+    # --- capability "export" ---------------------------------------------------------
 
-    def test_optional_capabilities_match_their_protocols(self, host: Host) -> None:
-        for name, protocol in OPTIONAL_HOST_MEMBERS.items():
-            member = getattr(host, name, None)
-            if member is None:
-                assert not host_supports(host, name)
-                continue
-            assert callable(member), f"{name} should be a method"
-            assert isinstance(host, protocol) and host_supports(host, name)
-
-    def test_set_fps(self, host: Host, workdir: Path) -> None:
-        if not host_supports(host, "set_fps"):
-            pytest.skip("host has no set_fps")
-        if not self.supports_timeline:
-            pytest.skip("host has no timeline")
-        self.make_workfile(host, workdir)
-        host.set_fps(30)  # type: ignore[attr-defined]
-        assert host.get_fps() == pytest.approx(30.0)
-        assert host.has_unsaved_changes() in (True, None)
-        host.set_fps(24000 / 1001)  # type: ignore[attr-defined]
-        assert host.get_fps() == pytest.approx(24000 / 1001, abs=1e-3)  # float32 in some DCCs
-
+    @claims("export")
     def test_export_workfile_leaves_the_scene_as_it_was(self, host: Host, workdir: Path) -> None:
-        if not host_supports(host, "export_workfile"):
-            pytest.skip("host has no export_workfile")
         host.new_file()
         host.set_scene_metadata({"stalker_version_id": "5"})
         path = workdir / f"scene{host.workfile_extensions[0]}"
@@ -299,7 +362,7 @@ class HostContract:
         elsewhere = workdir / "staging"
         elsewhere.mkdir()
         exported = elsewhere / path.name
-        host.export_workfile(exported)  # type: ignore[attr-defined]
+        cast(ExportHost, host).export_workfile(exported)
         assert exported.is_file() and exported.stat().st_size > 0
         assert Path(host.current_file() or "") == path
         assert host.has_unsaved_changes() in (False, None)
@@ -308,16 +371,15 @@ class HostContract:
         host.open_file(exported)
         assert host.get_scene_metadata().get("stalker_version_id") == "5"
 
+    @claims("export")
+    @claims("references")
     def test_exported_workfile_keeps_references_from_another_folder(
         self, host: Host, workdir: Path
     ) -> None:
-        if not host_supports(host, "export_workfile"):
-            pytest.skip("host has no export_workfile")
-        if not self.supports_references:
-            pytest.skip("host has no references")
+        refs = cast(ReferenceHost, host)
         ref = self.make_reference_file(host, workdir, "prop")
         host.new_file()
-        host.load_reference(ref, version_id=3)
+        refs.load_reference(ref, version_id=3)
         scenes = workdir / "scenes"
         scenes.mkdir()
         path = scenes / f"shot{host.workfile_extensions[0]}"
@@ -325,16 +387,39 @@ class HostContract:
         published = workdir / "elsewhere" / "deeper"
         published.mkdir(parents=True)
         exported = published / path.name
-        host.export_workfile(exported)  # type: ignore[attr-defined]
-        listed = host.list_references()
+        cast(ExportHost, host).export_workfile(exported)
+        listed = refs.list_references()
         assert [Path(c.path) for c in listed] == [ref]  # the open scene is untouched
         host.new_file()
         host.open_file(exported)
-        listed = host.list_references()
+        listed = refs.list_references()
         assert len(listed) == 1
         assert Path(listed[0].path) == ref and listed[0].version_id == 3
 
-    # --- UI ------------------------------------------------------------------------------
+    # --- capability "ui" ---------------------------------------------------------------
 
+    @claims("ui")
     def test_main_window_does_not_raise(self, host: Host) -> None:
-        host.main_window()
+        cast(UIHost, host).main_window()
+
+    @claims("ui")
+    def test_run_in_main_thread_returns_the_result(self, host: Host) -> None:
+        seen: list[tuple[Any, ...]] = []
+
+        def work(a: int, *, b: int) -> int:
+            seen.append((a, b, threading.current_thread() is threading.main_thread()))
+            return a + b
+
+        assert cast(UIHost, host).run_in_main_thread(work, 2, b=3) == 5
+        assert seen == [(2, 3, True)]
+
+    @claims("ui")
+    def test_run_in_main_thread_raises_the_callables_error(self, host: Host) -> None:
+        class Boom(Exception):
+            pass
+
+        def fail() -> None:
+            raise Boom("from the main thread")
+
+        with pytest.raises(Boom, match="from the main thread"):
+            cast(UIHost, host).run_in_main_thread(fail)

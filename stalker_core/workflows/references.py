@@ -2,6 +2,12 @@
 
 Two queries whatever the number of references: the referenced versions by
 id, and the newest candidate of every (task, take) among them.
+
+References are the optional ``"references"`` capability of a host
+(:class:`~stalker_core.hosts.ReferenceHost`). A host without it has no
+containers: :func:`find_outdated` returns nothing and
+:func:`update_references` reports (:attr:`UpdateReport.skipped`) that the
+host has no references, instead of failing.
 """
 
 from __future__ import annotations
@@ -9,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from sqlalchemy import and_, func, select, tuple_
 
 from stalker_core.exceptions import ValidationError, VetoError
-from stalker_core.hosts import Container, Host
+from stalker_core.hosts import Container, Host, ReferenceHost, host_supports
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
 
@@ -50,6 +56,8 @@ class ReferenceStatus:
 class UpdateReport:
     """What :func:`update_references` did."""
 
+    #: why no reference was looked at (the host has no references), else ``None``
+    skipped: str | None = None
     updated: list[tuple[Container, Version, Version]] = field(default_factory=list)
     locked: list[Container] = field(default_factory=list)
     vetoed: list[tuple[Container, str]] = field(default_factory=list)
@@ -103,13 +111,23 @@ def reference_status(
     return result
 
 
+def scene_references(host: Host) -> list[Container]:
+    """The references of the host's scene; none for a host without the capability."""
+    if not host_supports(host, "references"):
+        return []
+    return cast(ReferenceHost, host).list_references()
+
+
 def find_outdated(
     host: Host, to: Target = "latest_published", *, session: Any = None
 ) -> list[ReferenceStatus]:
-    """The outdated references of the host's scene (locked ones included)."""
+    """The outdated references of the host's scene (locked ones included).
+
+    A host without the ``"references"`` capability has none.
+    """
     return [
         s
-        for s in reference_status(host.list_references(), to, session=session)
+        for s in reference_status(scene_references(host), to, session=session)
         if s.is_outdated
     ]
 
@@ -131,16 +149,20 @@ def update_references(
     :param context: the scene's context, passed to the hooks.
     :returns: an :class:`UpdateReport`. Locked references are never touched
         (listed in ``locked``); a before-update veto keeps one reference and
-        is listed in ``vetoed``.
+        is listed in ``vetoed``. For a host without the ``"references"``
+        capability nothing is done and ``skipped`` says so.
     """
     check_host(host)
+    if not host_supports(host, "references"):
+        return UpdateReport(skipped=f"host {host.name!r} has no references")
+    refs = cast(ReferenceHost, host)
     session = session_or_default(session)
     pm = plugin_manager_or_default(pm)
     wanted: set[str] | None = None
     if subset is not None:
         wanted = {s if isinstance(s, str) else s.name for s in subset}
     containers = [
-        c for c in host.list_references() if wanted is None or c.name in wanted
+        c for c in refs.list_references() if wanted is None or c.name in wanted
     ]
     report = UpdateReport()
     for status in reference_status(containers, to, session=session):
@@ -160,7 +182,7 @@ def update_references(
         except VetoError as exc:
             report.vetoed.append((c, str(exc)))
             continue
-        host.replace_reference(
+        refs.replace_reference(
             c, Path(status.latest.absolute_full_path), version_id=status.latest.id
         )
         report.updated.append((c, status.current, status.latest))

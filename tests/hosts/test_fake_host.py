@@ -9,9 +9,10 @@ import pytest
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import (
-    OPTIONAL_HOST_MEMBERS,
-    SupportsExportWorkfile,
-    SupportsSetFps,
+    CAPABILITIES,
+    ReferenceHost,
+    TimelineHost,
+    host_capabilities,
     host_supports,
 )
 from stalker_core.testing.fake_host import FakeHost
@@ -19,6 +20,8 @@ from stalker_core.testing.host_contract import HostContract
 
 
 class TestFakeHostContract(HostContract):
+    capabilities = frozenset(CAPABILITIES)
+
     @pytest.fixture
     def host(self) -> FakeHost:
         return FakeHost()
@@ -27,30 +30,72 @@ class TestFakeHostContract(HostContract):
 class TestFakeHostUnknownChanges(HostContract):
     """A host that cannot tell whether the scene changed answers None."""
 
+    capabilities = frozenset(CAPABILITIES)
+
     @pytest.fixture
     def host(self) -> FakeHost:
         return FakeHost(knows_changes=False)
 
 
-class TestFakeHostWithoutCapabilities(HostContract):
-    """A host without the optional capabilities still passes the contract."""
+class TestFakeHostWorkfileOnly(HostContract):
+    """A host with no capability at all still passes the contract (the rest skipped)."""
 
     @pytest.fixture
     def host(self) -> FakeHost:
-        return FakeHost(without=tuple(OPTIONAL_HOST_MEMBERS))
+        return FakeHost(capabilities=())
 
 
-def test_without_hides_optional_capabilities() -> None:
-    assert all(host_supports(FakeHost(), name) for name in OPTIONAL_HOST_MEMBERS)
-    bare = FakeHost(without=("export_workfile",))
-    assert not host_supports(bare, "export_workfile") and host_supports(bare, "set_fps")
-    assert FakeHost(without=("set_fps",)).set_fps is None
-    assert isinstance(FakeHost(), SupportsSetFps)
-    assert isinstance(FakeHost(), SupportsExportWorkfile)
-    with pytest.raises(ValidationError, match="export_workfile, set_fps"):
-        FakeHost(without=("save_file",))
-    with pytest.raises(ValidationError, match="unknown host capability 'teleport'"):
-        host_supports(FakeHost(), "teleport")
+class TestFakeHostTimelineAndReferences(HostContract):
+    capabilities = frozenset({"timeline", "references"})
+
+    @pytest.fixture
+    def host(self) -> FakeHost:
+        return FakeHost(capabilities=self.capabilities)
+
+
+def test_capabilities_choose_what_the_host_has() -> None:
+    assert host_capabilities(FakeHost()) == set(CAPABILITIES)
+    timeline_only = FakeHost(capabilities={"timeline"})
+    assert host_capabilities(timeline_only) == {"timeline"}
+    assert host_supports(timeline_only, "timeline")
+    assert not host_supports(timeline_only, "references")
+    assert timeline_only.load_reference is None and timeline_only.run_in_main_thread is None
+    assert isinstance(FakeHost(), TimelineHost) and isinstance(FakeHost(), ReferenceHost)
+    with pytest.raises(ValidationError, match="timeline, references, export, ui.*'save_file'"):
+        FakeHost(capabilities={"save_file"})
+    timeline_only.inject_fault("get_fps")
+    with pytest.raises(AttributeError, match="no method 'load_reference'"):
+        timeline_only.inject_fault("load_reference")
+
+
+def test_remove_and_lock_unknown_reference_refused(tmp_path: Path) -> None:
+    from stalker_core.hosts import Container
+
+    host = FakeHost()
+    ghost = Container("ghost", tmp_path / "ghost.fake")
+    with pytest.raises(WorkfileError, match="no reference named 'ghost'"):
+        host.remove_reference(ghost)
+    with pytest.raises(WorkfileError, match="no reference named 'ghost'"):
+        host.lock_reference(ghost)
+
+
+def test_run_in_main_thread_is_recorded_and_can_fail() -> None:
+    host = FakeHost()
+    assert host.run_in_main_thread(max, 1, 5) == 5
+    assert host.called("run_in_main_thread")[0].args == (max, 1, 5)
+    host.inject_fault("run_in_main_thread")
+    with pytest.raises(WorkfileError, match="injected fault in run_in_main_thread"):
+        host.run_in_main_thread(max, 1, 5)
+
+
+def test_broken_scene_file_is_a_clear_error_and_leaves_an_empty_scene(tmp_path: Path) -> None:
+    path = tmp_path / "broken.fake"
+    path.write_text(json.dumps({"stalker_fake_scene": 1, "frame_range": "oops"}))
+    host = FakeHost()
+    host.edit("kept?")
+    with pytest.raises(WorkfileError, match="cannot open .*malformed scene data"):
+        host.open_file(path)
+    assert host.current_file() is None and host.content == ""
 
 
 def test_export_workfile_faults_and_refuses_existing(tmp_path: Path) -> None:
@@ -130,7 +175,7 @@ def test_open_plain_file_as_content(tmp_path: Path) -> None:
     assert host.content == "hello" and host.current_file() == p
 
 
-def test_lock_reference(tmp_path: Path) -> None:
+def test_lock_and_unlock_reference(tmp_path: Path) -> None:
     host = FakeHost()
     ref = tmp_path / "r.fake"
     host.save_file(ref)
@@ -138,3 +183,26 @@ def test_lock_reference(tmp_path: Path) -> None:
     c = host.load_reference(ref, version_id=1)
     locked = host.lock_reference(c)
     assert locked.locked and host.list_references()[0].locked
+    assert host.called("lock_reference")[0].args == (c, True)
+    assert not host.lock_reference(locked, False).locked
+    assert host.list_references() == [c]
+
+
+def test_contract_refuses_a_wrong_claim_and_skips_unclaimed_tests(tmp_path: Path) -> None:
+    class ClaimsTooMuch(HostContract):
+        capabilities = frozenset({"timeline", "ui"})
+
+    class ClaimsUnknown(HostContract):
+        capabilities = frozenset({"teleport"})
+
+    contract = ClaimsTooMuch()
+    host = FakeHost(capabilities={"timeline"})
+    with pytest.raises(AssertionError):
+        contract.test_claims_exactly_its_capabilities(host)
+    with pytest.raises(AssertionError, match="unknown capabilities declared: \\['teleport'\\]"):
+        ClaimsUnknown().test_claims_exactly_its_capabilities(host)
+    with pytest.raises(pytest.skip.Exception, match="does not claim the 'references' capability"):
+        contract.test_remove_reference(host, tmp_path)
+    # a claimed capability the host lacks fails its tests instead of passing silently
+    with pytest.raises(TypeError):
+        contract.test_run_in_main_thread_returns_the_result(host)

@@ -105,28 +105,51 @@ def test_timing_validators_and_repairs(setup: Any) -> None:
     [frames] = validators.validate_frame_range(host=host, item=item)
     [rate] = validators.validate_fps(host=host, item=item)
     assert (frames.title, rate.title) == ("Frame range", "Frame rate")
-    assert "1-100" in frames.message and "30 fps" in rate.message
+    assert frames.message == "the scene runs 1-100, shot SH001 is 1001-1050"
+    assert frames.plugin == "publish.frame_range" and frames.repair_label == "Set 1001-1050"
+    assert "30 fps" in rate.message
     frames.repair()
     rate.repair()
     assert host.frame_range == (1001, 1050) and host.fps == 25.0
 
 
-def test_fps_repair_only_for_hosts_with_set_fps(session: Any, tmp_path: Path) -> None:
+def test_timing_not_checked_without_timeline(session: Any, tmp_path: Path) -> None:
+    """The fallback: no timeline, the timing checks say so (info) and never call the host."""
     demo = build_project(session, tmp_path / "repo")
-    host = FakeHost(frame_range=(1001, 1050), fps=24.0, without=("set_fps",))
-    assert not host_supports(host, "set_fps")
+    host = FakeHost(capabilities={"references", "export", "ui"})
+    assert not host_supports(host, "timeline")
     v = save_as_version(host, demo.comp, session=session, pm=make_pm())
     item = item_of(host, v, Context.for_version(v, session=session))
-    [r] = validators.validate_fps(host=host, item=item)
-    assert r.title == "Frame rate" and r.repair is None
+    [frames] = validators.validate_frame_range(host=host, item=item)
+    [rate] = validators.validate_fps(host=host, item=item)
+    assert (frames.title, frames.severity, frames.plugin, frames.repair) == (
+        "Frame range not checked", "info", "publish.frame_range", None
+    )
+    assert (rate.title, rate.severity, rate.plugin) == (
+        "Frame rate not checked", "info", "publish.fps"
+    )
+    assert "host 'fake' has no timeline" in frames.message
+    assert not frames.is_error and not rate.is_error
 
 
-def test_timing_skipped_without_timeline(setup: Any) -> None:
-    demo, host, v, ctx = setup
+def test_no_references_without_the_capability(session: Any, tmp_path: Path) -> None:
+    demo = build_project(session, tmp_path / "repo")
+    host = FakeHost(capabilities={"timeline"})
+    v = save_as_version(host, demo.comp, session=session, pm=make_pm())
+    ctx = Context.for_version(v, session=session)
     item = item_of(host, v, ctx)
-    host.frame_range, host.fps = None, None
-    assert validators.validate_frame_range(host=host, item=item) == []
-    assert validators.validate_fps(host=host, item=item) == []
+    assert item.data["references"] == []
+    assert validators.validate_references(host=host, context=ctx, item=item) == []
+
+
+def test_shot_timing_is_shared_with_the_core(setup: Any) -> None:
+    from stalker_core.workflows.timing import shot_of, shot_timing
+
+    demo, host, v, ctx = setup
+    shot = shot_of(v.task)
+    assert shot is not None and shot.name == "SH001"
+    assert item_of(host, v, ctx).data["shot"] == shot_timing(shot)
+    assert shot_of(demo.model) is None and shot_timing(None) is None
 
 
 def test_validators_declare_their_checks() -> None:
@@ -168,16 +191,16 @@ def test_extractor_export_that_writes_nothing_fails(setup: Any, tmp_path: Path) 
 
 
 def test_extractor_and_integrator(session: Any, tmp_path: Path) -> None:
-    """Hosts without export_workfile: the version's file is copied byte for byte."""
+    """Hosts without the export capability: the version's file is copied byte for byte."""
     demo = build_project(session, tmp_path / "repo")
-    host = FakeHost(frame_range=(1001, 1050), without=("export_workfile",))
+    host = FakeHost(frame_range=(1001, 1050), capabilities={"timeline", "references", "ui"})
     v = save_as_version(host, demo.comp, session=session, pm=make_pm())
     item = item_of(host, v, Context.for_version(v, session=session))
     Path(v.absolute_full_path).write_bytes(b"exact bytes \x00\xff")
     staging = tmp_path / "staging"
     staging.mkdir()
     [rep] = extract.extract_workfile(host=host, item=item, staging_dir=staging)
-    assert rep.name == "workfile"
+    assert rep.name == "workfile" and host.called("export_workfile") == []
     assert rep.path.read_bytes() == Path(v.absolute_full_path).read_bytes()
     assert rep.path.is_relative_to(staging)
     tx = FileTransaction()

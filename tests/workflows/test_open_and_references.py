@@ -23,7 +23,7 @@ from stalker_core.workflows import (
 
 def published_model_versions(session: Any, demo: Demo, pm: Any, n: int = 2) -> list[Any]:
     """``n`` published versions of the model task."""
-    host = FakeHost(frame_range=None)
+    host = FakeHost(capabilities=())  # a model needs no capability; publish falls back
     out = []
     for i in range(n):
         host.edit(f"model {i}")

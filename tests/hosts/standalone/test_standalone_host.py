@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from stalker_standalone import StandaloneHost, sidecar_of
 
-from stalker_core.exceptions import HostError, WorkfileError
+from stalker_core.exceptions import WorkfileError
+from stalker_core.hosts import host_capabilities
 from stalker_core.testing.host_contract import HostContract
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "workflows"))
@@ -17,7 +18,9 @@ from wf_helpers import build_project, make_pm  # noqa: E402
 
 
 class TestStandaloneContract(HostContract):
-    supports_timeline = False
+    """A folder of files: the work file and no capability."""
+
+    capabilities = frozenset()
 
     @pytest.fixture
     def host(self) -> StandaloneHost:
@@ -56,11 +59,31 @@ def test_broken_sidecar_is_a_clear_error(tmp_path: Path) -> None:
         StandaloneHost().open_file(path)
 
 
-def test_no_timeline(tmp_path: Path) -> None:
+def test_claims_nothing_a_folder_of_files_cannot_do() -> None:
     host = StandaloneHost()
-    assert host.get_frame_range() is None and host.get_fps() is None
-    with pytest.raises(HostError, match="no timeline"):
-        host.set_frame_range(1, 2)
+    assert host_capabilities(host) == frozenset()
+    for member in ("get_frame_range", "set_fps", "list_references", "lock_reference",
+                   "export_workfile", "main_window", "run_in_main_thread"):
+        assert not hasattr(host, member), member
+
+
+def test_broken_sidecar_metadata_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    sidecar_of(path).write_text('{"metadata": ["not", "a", "mapping"]}')
+    host = StandaloneHost()
+    with pytest.raises(WorkfileError, match="malformed scene data.*should be a mapping"):
+        host.open_file(path)
+    assert host.current_file() is None
+
+
+def test_failed_save_keeps_the_scene(tmp_path: Path) -> None:
+    host = StandaloneHost()
+    host.set_scene_metadata({"k": "v"})
+    with pytest.raises(WorkfileError, match="folder .* is missing"):
+        host.save_file(tmp_path / "missing" / "a.txt")
+    assert host.current_file() is None and host.has_unsaved_changes() is True
+    assert host.get_scene_metadata() == {"k": "v"}
 
 
 def test_source_deleted_before_save(tmp_path: Path) -> None:
@@ -71,14 +94,6 @@ def test_source_deleted_before_save(tmp_path: Path) -> None:
     src.unlink()
     with pytest.raises(WorkfileError, match="is gone"):
         host.save_file(tmp_path / "b.txt")
-
-
-def test_reference_lock(tmp_path: Path) -> None:
-    ref = tmp_path / "r.txt"
-    ref.write_text("r")
-    host = StandaloneHost()
-    c = host.load_reference(ref, version_id=1)
-    assert host.set_reference_lock(c).locked
 
 
 def test_save_publish_any_extension_through_workflows(session: Any, tmp_path: Path) -> None:
@@ -96,3 +111,8 @@ def test_save_publish_any_extension_through_workflows(session: Any, tmp_path: Pa
     assert v.created_with == "standalone"
     report = publish(host, v, session=session, pm=pm)
     assert report.published_paths[0].read_bytes() == src.read_bytes()
+    # the comp task is in a shot: the timing checks say they were not made
+    assert sorted((r.title, r.severity, r.plugin) for r in report.results) == [
+        ("Frame range not checked", "info", "publish.frame_range"),
+        ("Frame rate not checked", "info", "publish.fps"),
+    ]
