@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins import hookimpl
-from stalker_core.workflows.publish import PublishItem
+from stalker_core.plugins.api import PublishItem, hookimpl
 from stalker_core.workflows.references import reference_status, scene_references
 from stalker_core.workflows.timing import shot_of, shot_timing
 

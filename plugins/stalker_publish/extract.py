@@ -19,8 +19,7 @@ from typing import Any
 
 from stalker_core.exceptions import PublishError
 from stalker_core.hosts import host_supports
-from stalker_core.plugins import hookimpl
-from stalker_core.workflows.publish import PublishItem, Representation
+from stalker_core.plugins.api import PublishItem, Representation, hookimpl
 from stalker_publish.collect import WORKFILE
 
 

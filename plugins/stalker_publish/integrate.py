@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins import hookimpl
-from stalker_core.workflows.publish import PublishItem, Representation
+from stalker_core.plugins.api import PublishItem, Representation, hookimpl
 
 #: sub-folder of a version's folder holding its published files
 PUBLISH_DIR = "publish"

@@ -1,21 +1,24 @@
-"""The plugin layer: hookspecs, the ``hookimpl`` marker and the plugin manager.
+"""The plugin layer: hookspecs, the plugin manager and the plugin author's API.
 
-Implement hooks with :data:`hookimpl` and build a manager with
-:func:`get_plugin_manager` (see :mod:`stalker_core.plugins.hookspecs` for
-every hook, :mod:`stalker_core.plugins.manager` for discovery and
+Plugin authors import from :mod:`stalker_core.plugins.api` (``hookimpl``,
+``check``, the publish and scene-check types, the host protocol). The
+workflows build a manager with :func:`get_plugin_manager` (see
+:mod:`stalker_core.plugins.hookspecs` for every hook,
+:mod:`stalker_core.plugins.manager` for discovery and attributed hook calls,
 :mod:`stalker_core.plugins.checks` for check ids of publish validators and
 :mod:`stalker_core.plugins.templates` for the template filters, globals and
 tests plugins contribute).
+
+This package never imports :mod:`stalker_core.workflows`: the workflows are
+the layer above. The core's default plugins (:data:`DEFAULT_PLUGINS`) are
+named by module, and imported only when a manager is built.
 """
 
 from __future__ import annotations
 
-import pluggy
-
-from stalker_core.plugins.checks import check, check_of
-from stalker_core.plugins.hookspecs import PROJECT_NAME
+from stalker_core.plugins.api import PROJECT_NAME, check, check_of, hookimpl
 from stalker_core.plugins.manager import (
-    BUILTIN_PLUGINS,
+    DEFAULT_PLUGINS,
     PluginLoadError,
     StalkerPluginManager,
     call_each,
@@ -24,11 +27,8 @@ from stalker_core.plugins.manager import (
 )
 from stalker_core.plugins.templates import plugin_templates, template_engine
 
-#: decorator marking a hook implementation of a stalker_core plugin
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-
 __all__ = [
-    "BUILTIN_PLUGINS",
+    "DEFAULT_PLUGINS",
     "PROJECT_NAME",
     "PluginLoadError",
     "StalkerPluginManager",

@@ -1,8 +1,10 @@
 """Hook specifications: every extension point of stalker_core, in one module.
 
-Plugins implement these hooks with :data:`stalker_core.plugins.hookimpl`::
+Plugins implement these hooks with :data:`stalker_core.plugins.api.hookimpl`
+and build their results with the types of :mod:`stalker_core.plugins.api`,
+the one module plugin authors import from::
 
-    from stalker_core.plugins import hookimpl
+    from stalker_core.plugins.api import VetoError, hookimpl
 
     @hookimpl
     def stalker_workfile_before_save(host, context, version, path):
@@ -18,9 +20,12 @@ Collect-all hooks of the workflows are called *one implementation at a
 time* (:func:`stalker_core.plugins.manager.call_each`) so every result and
 every error is attributed to the plugin that produced it; a plugin raising
 an unexpected exception becomes a :class:`~stalker_core.exceptions.PluginError`
-naming the plugin and the hook. Ordering between plugins is only
-``tryfirst``/``trylast``; publish stages order their work with explicit
-stages instead.
+naming the plugin and the hook. Every hook but the two historic lifecycle
+hooks accepts new-style wrappers (``@hookimpl(wrapper=True)``), run around
+the implementations with pluggy's semantics; old-style
+``hookwrapper=True`` implementations are refused at registration. Ordering
+between plugins is only ``tryfirst``/``trylast``; publish stages order their
+work with explicit stages instead.
 """
 
 from __future__ import annotations
@@ -30,22 +35,23 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from stalker_core.plugins.api import (
+    PROJECT_NAME,
+    Container,
+    Host,
+    PublishItem,
+    PublishReport,
+    PublishTransaction,
+    Representation,
+    SceneCheck,
+    ValidationResult,
+)
+
 if TYPE_CHECKING:
-    from stalker_core.context import Context
-    from stalker_core.hosts import Container, Host
-    from stalker_core.models.version.model import Version
-    from stalker_core.workflows.publish import (
-        PublishItem,
-        PublishReport,
-        Representation,
-        ValidationResult,
-    )
-    from stalker_core.workflows.results import SceneCheck
-    from stalker_core.workflows.transaction import FileTransaction
+    # loaded lazily by the api module (they import SQLAlchemy)
+    from stalker_core.plugins.api import Context, Version
 
-#: the pluggy project name (also the entry-point group)
-PROJECT_NAME = "stalker_core"
-
+#: decorator marking a hook specification (implementations use ``api.hookimpl``)
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 
@@ -181,7 +187,7 @@ def stalker_workfile_after_open(
     :param context: context of the opened version.
     :param version: the opened Version.
     :param path: the opened file.
-    :returns: a list of :class:`~stalker_core.workflows.results.SceneCheck`
+    :returns: a list of :class:`~stalker_core.plugins.api.SceneCheck`
         (title, message, severity and an optional ``fix`` callable), or
         ``None``. All results are collected into the open result.
     """
@@ -205,7 +211,7 @@ def stalker_publish_collect(
     :param host: the host with the version's scene open.
     :param context: context of the version being published.
     :param version: the Version being published.
-    :returns: a list of :class:`~stalker_core.workflows.publish.PublishItem`
+    :returns: a list of :class:`~stalker_core.plugins.api.PublishItem`
         (items of all collectors are concatenated), or ``None``.
     """
 
@@ -219,7 +225,7 @@ def stalker_publish_overridden_checks(
     Called once per validation run (by :func:`~stalker_core.workflows.publish`
     and :func:`~stalker_core.workflows.validate`, after collection and before
     any validator). A validator declares the check it performs with
-    :func:`stalker_core.plugins.check` (``@check("frame_range")``); every
+    :func:`stalker_core.plugins.api.check` (``@check("frame_range")``); every
     validator of *another* plugin whose check id is returned here is skipped
     for this run, so an artist sees each problem once, reported by the most
     specific plugin. Skipped checks are listed in ``PublishReport.overridden``.
@@ -263,13 +269,13 @@ def stalker_publish_validate(
     :param context: the publish context.
     :param item: the item to check.
     :returns: a list of
-        :class:`~stalker_core.workflows.publish.ValidationResult` (only the
+        :class:`~stalker_core.plugins.api.ValidationResult` (only the
         problems found; an empty list or ``None`` when all is well). The
         ``plugin`` and ``item`` fields are filled in by the core, and
         ``check`` with the implementation's declared check id.
 
     Declare the check an implementation performs with
-    ``@check("<id>")`` (:func:`stalker_core.plugins.check`) so that a more
+    ``@check("<id>")`` (:func:`stalker_core.plugins.api.check`) so that a more
     specific plugin can take it over through
     ``stalker_publish_overridden_checks``; such an implementation is then
     not called at all for that run.
@@ -299,7 +305,7 @@ def stalker_publish_extract(
     :param item: the item to extract.
     :param staging_dir: the folder to write into.
     :returns: a list of
-        :class:`~stalker_core.workflows.publish.Representation` (a name and
+        :class:`~stalker_core.plugins.api.Representation` (a name and
         the path of a file inside ``staging_dir``), or ``None``.
     """
 
@@ -309,7 +315,7 @@ def stalker_publish_integrate(
     context: Context,
     item: PublishItem,
     representations: list[Representation],
-    transaction: FileTransaction,
+    transaction: PublishTransaction,
 ) -> None:
     """Plan where the extracted files of one item go.
 
@@ -323,7 +329,9 @@ def stalker_publish_integrate(
     :param context: the publish context.
     :param item: the item.
     :param representations: what the extractors produced for the item.
-    :param transaction: the file transaction to add to.
+    :param transaction: the file transaction to add to (see
+        :class:`~stalker_core.plugins.api.PublishTransaction` for what an
+        integrator may call on it).
     :returns: nothing.
     """
 
@@ -333,7 +341,12 @@ def stalker_publish_after(context: Context, version: Version, report: PublishRep
     """React to a finished, committed publish (notifications, version-up ...).
 
     Called by :func:`~stalker_core.workflows.publish` after the commit.
-    Exceptions are reported in ``report.warnings`` and never undo the publish.
+    Every implementation is called, also when an earlier one raised: each
+    exception is recorded in ``report.failures`` as a
+    :class:`~stalker_core.plugins.api.HookFailure` (plugin, hook,
+    exception), added to ``report.warnings`` as text and logged, and never
+    undoes the publish. A wrapper sees the results of the implementations
+    that did not raise.
 
     :param context: the publish context.
     :param version: the published Version.

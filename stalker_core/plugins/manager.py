@@ -4,8 +4,8 @@
 (nothing happens at import time):
 
 1. the hookspecs of :mod:`stalker_core.plugins.hookspecs` are added;
-2. the built-in plugins (:data:`BUILTIN_PLUGINS`, module names) are
-   registered unless blocked;
+2. the core's default plugins (:data:`DEFAULT_PLUGINS`, module names, as
+   pytest's ``default_plugins``) are imported and registered unless blocked;
 3. the ``stalker_core`` entry-point group is loaded one entry point at a
    time: a plugin that fails to import or register is recorded in
    :attr:`StalkerPluginManager.load_errors` (name and error) and the others
@@ -21,13 +21,21 @@ Settings come from keyword arguments, then from the configuration object
 or mapping keys), then from the environment: ``STALKER_DISABLE_PLUGINS``
 (names to block, comma separated), ``STALKER_PLUGINS_STRICT=1`` and
 ``STALKER_DISABLE_PLUGIN_AUTOLOAD=1``.
+
+:class:`StalkerPluginManager` refuses old-style ``hookwrapper=True``
+implementations and wrappers of historic hooks at registration, because
+the workflows call collect-all hooks through
+:func:`~stalker_core.plugins.calls.call_each` (one implementation at a time,
+every result and error attributed), which runs new-style wrappers only.
+``call_each``, ``call_each_impl`` and ``plugin_name`` are importable from
+here too.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -35,13 +43,27 @@ from typing import Any
 import pluggy
 
 from stalker_core.config import environment
-from stalker_core.exceptions import PluginError, StalkerError
+from stalker_core.exceptions import PluginError
 from stalker_core.plugins import hookspecs
+from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
 
 log = logging.getLogger(__name__)
 
-#: the core's own plugins (module names); a studio may block any of them by name
-BUILTIN_PLUGINS: tuple[str, ...] = ("stalker_core.plugins.builtin",)
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "PluginLoadError",
+    "StalkerPluginManager",
+    "call_each",
+    "call_each_impl",
+    "describe_plugins",
+    "get_plugin_manager",
+    "plugin_name",
+]
+
+#: the core's default plugins, as module names imported when a manager is built
+#: (so this layer never imports the workflows they live in); a studio may block
+#: any of them by name
+DEFAULT_PLUGINS: tuple[str, ...] = ("stalker_core.workflows.builtin",)
 
 #: environment variables read by :func:`get_plugin_manager`
 ENV_PLUGINS = "STALKER_PLUGINS"
@@ -61,7 +83,7 @@ class PluginLoadError:
     error: BaseException
 
     def __str__(self) -> str:
-        return f"plugin {self.name!r} ({self.source}) failed to load: {_describe(self.error)}"
+        return f"plugin {self.name!r} ({self.source}) failed to load: {describe_error(self.error)}"
 
 
 class StalkerPluginManager(pluggy.PluginManager):
@@ -74,17 +96,43 @@ class StalkerPluginManager(pluggy.PluginManager):
         #: plugins that failed to load
         self.load_errors: list[PluginLoadError] = []
 
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register ``plugin`` like pluggy does, refusing the wrappers we cannot run.
+
+        :raises PluginError: naming the plugin and the hook, for an
+            old-style ``hookwrapper=True`` implementation (use
+            ``wrapper=True``), a wrapper of a historic hook, or any other
+            implementation pluggy refuses (e.g. an argument the hookspec
+            does not have).
+        """
+        shown = name or self.get_canonical_name(plugin)
+        for attr in dir(plugin):
+            opts = self.parse_hookimpl_opts(plugin, attr)
+            if opts is None:
+                continue
+            hook_name = opts.get("specname") or attr
+            caller = getattr(self.hook, hook_name, None)
+            if opts.get("hookwrapper"):
+                raise PluginError(
+                    f"plugin {shown!r} implements {hook_name} with hookwrapper=True; "
+                    "stalker_core runs only new-style wrappers: use @hookimpl(wrapper=True)"
+                )
+            if opts.get("wrapper") and caller is not None and caller.is_historic():
+                raise PluginError(
+                    f"plugin {shown!r} implements {hook_name} with wrapper=True; "
+                    f"{hook_name} is a historic hook, which takes no wrappers"
+                )
+        try:
+            return super().register(plugin, name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {shown!r} was refused: {exc}") from exc
+
     def register_from(self, plugin: object, name: str, source: str) -> str | None:
         """Register ``plugin`` as ``name`` and remember ``source``; ``None`` when blocked."""
         registered = self.register(plugin, name=name)
         if registered is not None:
             self.sources[registered] = source
         return registered
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _setting(config: Any, key: str) -> Any:
@@ -142,9 +190,9 @@ def get_plugin_manager(
     :param config: a configuration object or mapping with a ``plugins``
         section (``blocked``, ``strict``, ``autoload``); ``None`` reads
         :func:`stalker_core.config.get_config` when it offers these settings.
-    :param builtins: module names of the built-in plugins (default
-        :data:`BUILTIN_PLUGINS`).
-    :param blocked: plugin names never to register (built-in module names,
+    :param builtins: module names of the default plugins to register
+        (default :data:`DEFAULT_PLUGINS`; ``()`` for none).
+    :param blocked: plugin names never to register (default plugins' module names,
         entry-point names or ``STALKER_PLUGINS`` module names).
     :param strict: raise :class:`PluginError` when any plugin fails to load.
     :param load_entrypoints: load the ``stalker_core`` entry-point group
@@ -180,7 +228,7 @@ def get_plugin_manager(
         pm.load_errors.append(error)
         log.warning("%s", error)
 
-    for module_name in BUILTIN_PLUGINS if builtins is None else tuple(builtins):
+    for module_name in DEFAULT_PLUGINS if builtins is None else tuple(builtins):
         if pm.is_blocked(module_name):
             continue
         try:
@@ -226,85 +274,6 @@ def _entry_point_source(ep: EntryPoint) -> str:
     dist = getattr(ep, "dist", None)
     where = f" from {dist.name} {dist.version}" if dist is not None else ""
     return f"entry point {ep.name} = {ep.value}{where}"
-
-
-# -------------------------------------------------------------------------
-# calling hooks one implementation at a time
-# -------------------------------------------------------------------------
-
-
-def plugin_name(pm: pluggy.PluginManager, impl: pluggy.HookImpl) -> str:
-    """The registered name of the plugin of ``impl``."""
-    return pm.get_name(impl.plugin) or impl.plugin_name
-
-
-def call_each(
-    pm: pluggy.PluginManager,
-    hook_name: str,
-    /,
-    *,
-    select: Callable[[str, pluggy.HookImpl], bool] | None = None,
-    **kwargs: Any,
-) -> list[tuple[str, Any]]:
-    """Call every implementation of a collect-all hook and attribute the results.
-
-    Implementations are called in pluggy's order (``tryfirst`` first, then the
-    most recently registered first, ``trylast`` last); wrappers are skipped.
-
-    :param select: when given, called as ``select(plugin name, hookimpl)``
-        before each implementation; ``False`` skips it (the publish workflow
-        skips validators whose check another plugin overrides).
-    :returns: ``(plugin name, result)`` pairs for every non-``None`` result.
-    :raises StalkerError: a deliberate error of a plugin (e.g.
-        :class:`~stalker_core.exceptions.VetoError`) passes unchanged, with
-        the plugin's name in its ``plugin`` attribute.
-    :raises PluginError: any other exception, naming the plugin and the hook.
-    """
-    return [
-        (name, result)
-        for name, _impl, result in call_each_impl(pm, hook_name, select=select, **kwargs)
-    ]
-
-
-def call_each_impl(
-    pm: pluggy.PluginManager,
-    hook_name: str,
-    /,
-    *,
-    select: Callable[[str, pluggy.HookImpl], bool] | None = None,
-    **kwargs: Any,
-) -> list[tuple[str, pluggy.HookImpl, Any]]:
-    """Like :func:`call_each`, with the implementation of each result.
-
-    :returns: ``(plugin name, hookimpl, result)`` for every non-``None`` result.
-    """
-    hook = getattr(pm.hook, hook_name)
-    results: list[tuple[str, pluggy.HookImpl, Any]] = []
-    for impl in reversed(hook.get_hookimpls()):
-        if impl.hookwrapper or impl.wrapper:
-            continue
-        name = plugin_name(pm, impl)
-        if select is not None and not select(name, impl):
-            continue
-        args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
-        missing = [k for k in impl.argnames if k not in kwargs]
-        if missing:
-            raise PluginError(
-                f"plugin {name!r} implements {hook_name} with unknown arguments {missing}"
-            )
-        try:
-            result = impl.function(**args)
-        except StalkerError as exc:
-            if getattr(exc, "plugin", None) is None:
-                exc.plugin = name  # type: ignore[attr-defined]
-            raise
-        except Exception as exc:
-            raise PluginError(
-                f"plugin {name!r} raised in {hook_name}: {_describe(exc)}"
-            ) from exc
-        if result is not None:
-            results.append((name, impl, result))
-    return results
 
 
 def describe_plugins(pm: StalkerPluginManager) -> list[dict[str, Any]]:

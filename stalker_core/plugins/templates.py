@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import PluginError
-from stalker_core.plugins.manager import call_each
+from stalker_core.plugins.calls import call_each
 
 if TYPE_CHECKING:
     import pluggy

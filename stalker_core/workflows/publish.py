@@ -11,7 +11,13 @@ so each problem is reported once, by the most specific plugin. Integration goes 
 staged next to their destinations and linked into place without replacing
 anything; if placing a file or the database commit fails, every placed file
 is removed again and the database is rolled back. On success the Version
-is published and its outputs are registered as File objects.
+is published and its outputs are registered as File objects; then every
+``stalker_publish_after`` implementation runs, and each one that raises is
+reported in ``PublishReport.failures`` without undoing the publish.
+
+The data types (:class:`PublishItem`, :class:`ValidationResult`,
+:class:`Representation`, :class:`PublishReport`) are defined in
+:mod:`stalker_core.plugins.api`, the module plugin authors import from.
 """
 
 from __future__ import annotations
@@ -19,8 +25,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,118 +36,25 @@ from stalker_core.exceptions import (
     StalkerTypeError,
 )
 from stalker_core.hosts import Host
+from stalker_core.plugins.api import (
+    HookFailure,
+    PublishItem,
+    PublishReport,
+    Representation,
+    ValidationResult,
+)
+from stalker_core.plugins.calls import call_each, call_each_impl
 from stalker_core.plugins.checks import check_of, overridden_ids
-from stalker_core.plugins.manager import call_each, call_each_impl
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
-from stalker_core.workflows.results import Severity, check_severity
 from stalker_core.workflows.transaction import FileTransaction
 
 if TYPE_CHECKING:
     import pluggy
 
-    from stalker_core.models.file import File
     from stalker_core.models.user import User
     from stalker_core.models.version.model import Version
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PublishItem:
-    """One thing a publish is made of (the work file, a camera, a cache ...).
-
-    :param name: unique within the publish, e.g. ``"workfile"``.
-    :param kind: what it is (``"workfile"``, ``"camera"`` ...); extractors filter on it.
-    :param version: the Version being published.
-    :param path: the main file of the item, when it has one.
-    :param data: whatever collectors found for validators (validators never query).
-    """
-
-    name: str
-    kind: str
-    version: Version
-    path: Path | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ValidationResult:
-    """A problem found by a validator.
-
-    :param title: a short title (results are grouped by it).
-    :param message: what is wrong and what is expected.
-    :param severity: ``"error"`` stops the publish; ``"warning"``/``"info"`` do not.
-    :param item: the name of the item concerned.
-    :param plugin: the plugin that reported it (filled in by the core).
-    :param repair: an optional callable fixing the problem.
-    :param repair_label: the label of the repair button.
-    :param check: the id of the check that found it (filled in by the core
-        from the validator's ``@check`` declaration, see
-        :mod:`stalker_core.plugins.checks`).
-    """
-
-    title: str
-    message: str
-    severity: Severity = "error"
-    item: str = ""
-    plugin: str = ""
-    repair: Callable[[], Any] | None = None
-    repair_label: str = "Repair"
-    check: str = ""
-
-    def __post_init__(self) -> None:
-        check_severity(self.severity)
-
-    @property
-    def is_error(self) -> bool:
-        """True when this result stops a publish."""
-        return self.severity == "error"
-
-    def __str__(self) -> str:
-        where = f" [{self.item}]" if self.item else ""
-        by = f" ({self.plugin})" if self.plugin else ""
-        return f"{self.severity}: {self.title}{where}: {self.message}{by}"
-
-
-@dataclass
-class Representation:
-    """A file an extractor produced for an item.
-
-    :param name: the representation's name (``"workfile"``, ``"abc"`` ...).
-    :param path: the file, inside the staging folder.
-    """
-
-    name: str
-    path: Path
-
-
-@dataclass
-class PublishReport:
-    """Everything a publish (or a dry validation) found and did."""
-
-    version: Version
-    items: list[PublishItem] = field(default_factory=list)
-    results: list[ValidationResult] = field(default_factory=list)
-    representations: dict[str, list[Representation]] = field(default_factory=dict)
-    outputs: list[File] = field(default_factory=list)
-    published_paths: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    published: bool = False
-    #: check id -> the plugins that check it instead of the generic validators
-    #: (answers of ``stalker_publish_overridden_checks``)
-    overridden: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: ``(plugin, check id)`` of the validators skipped because they were overridden
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ValidationResult]:
-        """Results of severity error."""
-        return [r for r in self.results if r.is_error]
-
-    @property
-    def ok(self) -> bool:
-        """True when validation found no error."""
-        return not self.errors
 
 
 def _check(host: Any, version: Any) -> None:
@@ -384,19 +295,28 @@ def publish(
     report.outputs = files
     report.published_paths = placed
     report.published = True
-    for hook_result in _after(pm, context, version, report):
-        report.warnings.append(hook_result)
+    _after(pm, context, version, report)
     return report
 
 
 def _after(
     pm: pluggy.PluginManager, context: Context, version: Version, report: PublishReport
-) -> list[str]:
-    try:
-        call_each(pm, "stalker_publish_after", context=context, version=version, report=report)
-    except StalkerError as exc:
-        return [str(exc)]
-    return []
+) -> None:
+    """Run every ``stalker_publish_after`` implementation; report each that raised.
+
+    The publish is committed: a failing notifier is recorded in
+    ``report.failures`` (and as text in ``report.warnings``) and logged, and
+    the others still run.
+    """
+    failures: list[HookFailure] = []
+    call_each(
+        pm, "stalker_publish_after", failures=failures,
+        context=context, version=version, report=report,
+    )
+    for failure in failures:
+        log.warning("%s (the publish of version %s is kept)", failure, version.id)
+        report.failures.append(failure)
+        report.warnings.append(str(failure))
 
 
 def _portable(path: Path, version: Version, session: Any) -> str:

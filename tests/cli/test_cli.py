@@ -102,7 +102,7 @@ def test_bad_usage_is_clicks_message(capsys: pytest.CaptureFixture[str]) -> None
 def test_plugins_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "plugins", "list")
     assert code == 0, err
-    for name in ("standalone", "publish", "stalker_core.plugins.builtin", "stalker_host_get",
+    for name in ("standalone", "publish", "stalker_core.workflows.builtin", "stalker_host_get",
                  "entry point standalone = stalker_standalone.plugin"):
         assert name in out
 

@@ -13,7 +13,7 @@ import pytest
 
 from stalker_core.exceptions import PluginError, VetoError
 from stalker_core.plugins import (
-    BUILTIN_PLUGINS,
+    DEFAULT_PLUGINS,
     call_each,
     describe_plugins,
     get_plugin_manager,
@@ -23,7 +23,7 @@ from stalker_core.plugins import (
 from stalker_core.plugins import manager as manager_module
 
 GOOD = """
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins.api import hookimpl
 
 @hookimpl
 def stalker_workfile_after_save(version):
@@ -33,7 +33,7 @@ def stalker_workfile_after_save(version):
 BROKEN = "raise ImportError('needs maya.cmds')\n"
 
 TYPO = """
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins.api import hookimpl
 
 @hookimpl
 def stalker_workfile_after_sav(version):
@@ -59,17 +59,17 @@ def test_is_a_function_with_fresh_managers() -> None:
     a = get_plugin_manager({}, load_entrypoints=False, use_env=False)
     b = get_plugin_manager({}, load_entrypoints=False, use_env=False)
     assert a is not b and a.project_name == "stalker_core"
-    assert a.has_plugin("stalker_core.plugins.builtin")
-    assert a.sources[BUILTIN_PLUGINS[0]] == "built-in"
+    assert a.has_plugin("stalker_core.workflows.builtin")
+    assert a.sources[DEFAULT_PLUGINS[0]] == "built-in"
 
 
 def test_builtins_can_be_blocked() -> None:
-    pm = get_plugin_manager({}, blocked=["stalker_core.plugins.builtin"],
+    pm = get_plugin_manager({}, blocked=["stalker_core.workflows.builtin"],
                             load_entrypoints=False, use_env=False)
-    assert not pm.has_plugin("stalker_core.plugins.builtin")
-    pm = get_plugin_manager({"plugins": {"blocked": ["stalker_core.plugins.builtin"]}},
+    assert not pm.has_plugin("stalker_core.workflows.builtin")
+    pm = get_plugin_manager({"plugins": {"blocked": ["stalker_core.workflows.builtin"]}},
                             load_entrypoints=False, use_env=False)
-    assert not pm.has_plugin("stalker_core.plugins.builtin")
+    assert not pm.has_plugin("stalker_core.workflows.builtin")
 
 
 def test_broken_entry_point_reported_others_load(
@@ -231,7 +231,7 @@ def test_describe_plugins_lists_hooks_and_sources() -> None:
     pm = get_plugin_manager({}, load_entrypoints=False, use_env=False,
                             plugins=[stalker_publish.plugin])
     rows = {r["name"]: r for r in describe_plugins(pm)}
-    assert rows["stalker_core.plugins.builtin"]["hooks"] == ["stalker_workfile_after_open"]
+    assert rows["stalker_core.workflows.builtin"]["hooks"] == ["stalker_workfile_after_open"]
     assert rows["stalker_publish.plugin"]["source"] == "registered by the caller"
     assert "stalker_publish_validate" in rows["stalker_publish.plugin"]["hooks"]
 

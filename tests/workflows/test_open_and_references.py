@@ -88,7 +88,7 @@ def test_after_open_reports_outdated_references_with_fix(
     host.new_file()
     result = open_version(host, comp, session=session, pm=pm)
     [check] = result.checks
-    assert check.title == "Outdated references" and check.plugin == "stalker_core.plugins.builtin"
+    assert check.title == "Outdated references" and check.plugin == "stalker_core.workflows.builtin"
     assert "v001 -> v002" in check.message and check.severity == "warning"
     assert check.fix is not None
     check.fix()

@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from stalker_core.exceptions import ValidationError
-from stalker_core.plugins import hookimpl
-from stalker_core.workflows.publish import PublishItem
+from stalker_core.plugins.api import PublishItem, hookimpl
 
 from . import CACHE, EXPORT_KEY, FORMATS, SCENE, is_blender_host
 

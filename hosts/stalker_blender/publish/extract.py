@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from stalker_core.exceptions import PublishError
-from stalker_core.plugins import hookimpl
-from stalker_core.workflows.publish import PublishItem, Representation
+from stalker_core.plugins.api import PublishItem, Representation, hookimpl
 
 from . import CACHE, FORMATS, is_blender_host
 

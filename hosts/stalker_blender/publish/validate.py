@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stalker_core.plugins import check, hookimpl
-from stalker_core.workflows.publish import PublishItem, ValidationResult
+from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
 
 from . import CACHE, FORMATS, SCENE, is_blender_host
 

@@ -1,10 +1,13 @@
-"""The core's built-in plugin: default implementations a studio may block.
+"""The core's default plugin: default implementations a studio may block.
 
-Registered by :func:`~stalker_core.plugins.get_plugin_manager` under its
-module name ``stalker_core.plugins.builtin`` (block it with that name).
+Listed in :data:`stalker_core.plugins.DEFAULT_PLUGINS` by its module name,
+``stalker_core.workflows.builtin``; :func:`~stalker_core.plugins.get_plugin_manager`
+imports and registers it under that name (block it with that name). It lives
+with the workflows because it uses them; the plugin layer below names it only
+by that string.
 
 * ``stalker_workfile_after_open``: reports outdated references of the opened
-  scene as a :class:`~stalker_core.workflows.results.SceneCheck` whose fix
+  scene as a :class:`~stalker_core.plugins.api.SceneCheck` whose fix
   updates them to the latest published versions (locked ones are kept).
 """
 
@@ -13,15 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins.api import Context, Host, SceneCheck, Version, hookimpl
+from stalker_core.workflows.references import find_outdated, update_references
 
 
 @hookimpl(trylast=True)
-def stalker_workfile_after_open(host: Any, context: Any, version: Any, path: Path) -> Any:
+def stalker_workfile_after_open(
+    host: Host, context: Context, version: Version, path: Path
+) -> list[SceneCheck] | None:
     """One warning when references are outdated; the fix updates the unlocked ones."""
-    from stalker_core.workflows.references import find_outdated, update_references
-    from stalker_core.workflows.results import SceneCheck
-
     outdated = find_outdated(host, session=context.session)
     if not outdated:
         return None
@@ -32,12 +35,16 @@ def stalker_workfile_after_open(host: Any, context: Any, version: Any, path: Pat
     )
     locked = sum(1 for s in outdated if s.container.locked)
     note = f"; {locked} of them locked" if locked else ""
+
+    def fix() -> Any:
+        return update_references(host, context=context, session=context.session)
+
     return [
         SceneCheck(
             title="Outdated references",
             message=f"{len(outdated)} reference(s) are outdated: {names}{note}",
             severity="warning",
-            fix=lambda: update_references(host, context=context, session=context.session),
+            fix=fix,
             fix_label="Update to latest",
         )
     ]
