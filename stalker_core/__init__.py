@@ -37,7 +37,7 @@ _LAZY: dict[str, str] = {
     "publish": "stalker_core.workflows",
     "update_references": "stalker_core.workflows",
     "get_plugin_manager": "stalker_core.plugins",
-    "hookimpl": "stalker_core.plugins",
+    "hookimpl": "stalker_core.plugins.api",
     "db": "stalker_core.db",
     "exceptions": "stalker_core.exceptions",
     "defaults": "stalker_core.config",

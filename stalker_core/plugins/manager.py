@@ -125,7 +125,8 @@ class StalkerPluginManager(pluggy.PluginManager):
         try:
             return super().register(plugin, name)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {shown!r} was refused: {exc}") from exc
+            reason = "; ".join(str(exc).splitlines())
+            raise PluginError(f"plugin {shown!r} was refused: {reason}") from exc
 
     def register_from(self, plugin: object, name: str, source: str) -> str | None:
         """Register ``plugin`` as ``name`` and remember ``source``; ``None`` when blocked."""

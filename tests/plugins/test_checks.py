@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from stalker_core.exceptions import PluginError, PublishValidationError, ValidationError
-from stalker_core.plugins import call_each, check, check_of, get_plugin_manager, hookimpl
+from stalker_core.plugins import call_each, get_plugin_manager
+from stalker_core.plugins.api import ValidationResult, check, check_of, hookimpl
 from stalker_core.plugins.checks import CHECK_ATTRIBUTE, check_check_id, overridden_ids
 from stalker_core.testing.fake_host import FakeHost
-from stalker_core.workflows import ValidationResult, publish, save_as_version, validate
+from stalker_core.workflows import publish, save_as_version, validate
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "workflows"))
 from wf_helpers import build_project, make_pm  # noqa: E402

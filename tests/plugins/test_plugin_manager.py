@@ -273,6 +273,18 @@ def test_every_hookspec_documented_in_docs() -> None:
     assert missing == [], f"document these hooks in docs/hooks.md: {missing}"
 
 
+def test_docs_say_per_hook_whether_it_accepts_wrappers() -> None:
+    """As pytest's docs do; historic hooks take none, every other hook does."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "hooks.md"
+    sections = docs.read_text().split("\n### `")
+    for name, fn in SPECS:
+        section = next((s for s in sections if s.startswith(f"{name}(")), "")
+        line = next((ln for ln in section.splitlines() if ln.startswith("*Wrappers:*")), "")
+        historic = getattr(fn, "stalker_core_spec", {}).get("historic", False)
+        expected = "*Wrappers:* not accepted" if historic else "*Wrappers:* accepted"
+        assert line.startswith(expected), f"{name}: docs/hooks.md should say {expected!r}"
+
+
 def test_pluggy_marker_project() -> None:
     assert isinstance(hookimpl, pluggy.HookimplMarker)
     assert hookimpl.project_name == "stalker_core"

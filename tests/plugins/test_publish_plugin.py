@@ -12,7 +12,7 @@ from stalker_publish import collect, extract, integrate, validators
 from stalker_core.context import Context
 from stalker_core.exceptions import PublishError
 from stalker_core.hosts import VERSION_ID_KEY, host_supports
-from stalker_core.plugins import check_of
+from stalker_core.plugins.api import check_of
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.workflows import FileTransaction, save_as_version
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from stalker_core.exceptions import PluginError, StalkerTypeError, TemplateRenderError
-from stalker_core.plugins import get_plugin_manager, hookimpl, plugin_templates, template_engine
+from stalker_core.plugins import get_plugin_manager, plugin_templates, template_engine
+from stalker_core.plugins.api import hookimpl
 from stalker_core.plugins.templates import collect_template_contributions
 from stalker_core.templates import TemplateEngine, build_engine, default_engine, using_engine
 

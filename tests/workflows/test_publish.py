@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import logging
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,12 @@ from stalker_core.exceptions import (
     PluginError,
     PublishError,
     PublishValidationError,
+    VetoError,
 )
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins.api import PublishReport, ValidationResult, hookimpl
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.workflows import (
     FileTransaction,
-    ValidationResult,
     publish,
     repair,
     save_as_version,
@@ -286,21 +288,90 @@ def test_plugin_raising_in_extractor(
     assert not v.is_published
 
 
-def test_after_publish_hook_errors_are_warnings(
+def test_after_publish_runs_every_notifier_and_reports_each_failure(
+    session: Any, demo: Demo, pm: Any, saved: tuple[FakeHost, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    host, v = saved
+    notified: list[str] = []
+
+    class Notifier:
+        def __init__(self, name: str, error: Exception | None = None) -> None:
+            self.name, self.error = name, error
+
+        @hookimpl
+        def stalker_publish_after(self, version: Any, report: PublishReport) -> None:
+            assert report.published and version.is_published
+            notified.append(self.name)
+            if self.error is not None:
+                raise self.error
+
+    pm.register(Notifier("chat", ConnectionError("chat server down")), name="chat")
+    pm.register(Notifier("mail"), name="mail")
+    pm.register(Notifier("tracker", VetoError("tracker is read-only")), name="tracker")
+    published = demo.root / "TP/SH001/comp/publish/SH001_comp_Main_v001.fake"
+    with caplog.at_level(logging.WARNING, logger="stalker_core.workflows.publish"):
+        report = publish(host, v, session=session, pm=pm)
+    # every notifier ran (most recently registered first), the failing ones did not stop it
+    assert notified == ["tracker", "mail", "chat"]
+    assert [(f.plugin, f.hook, type(f.error)) for f in report.failures] == [
+        ("tracker", "stalker_publish_after", VetoError),
+        ("chat", "stalker_publish_after", ConnectionError),
+    ]
+    assert report.warnings == [
+        "plugin 'tracker' raised in stalker_publish_after: VetoError: tracker is read-only",
+        "plugin 'chat' raised in stalker_publish_after: ConnectionError: chat server down",
+    ]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{w} (the publish of version {v.id} is kept)" for w in report.warnings
+    ]
+    # the committed publish is kept
+    assert report.published and published.is_file()
+    session.expire_all()
+    assert v.is_published and len(v.outputs) == 1
+
+
+def test_after_publish_without_failures_reports_none(
     session: Any, pm: Any, saved: tuple[FakeHost, Any]
 ) -> None:
     host, v = saved
-
-    class Notifier:
-        @hookimpl
-        def stalker_publish_after(self, version: Any, report: Any) -> None:
-            raise ConnectionError("chat server down")
-
-    pm.register(Notifier(), name="notify")
     report = publish(host, v, session=session, pm=pm)
-    assert report.published and "chat server down" in report.warnings[0]
-    session.expire_all()
-    assert v.is_published
+    assert report.published and report.failures == [] and report.warnings == []
+
+
+def test_a_wrapper_around_validation_keeps_the_attribution(
+    session: Any, pm: Any, saved: tuple[FakeHost, Any]
+) -> None:
+    """A studio wrapper turns one plugin's errors into warnings; the publish goes on."""
+    host, v = saved
+    seen: list[list[str]] = []
+
+    class Blocker:
+        @hookimpl
+        def stalker_publish_validate(self, item: Any) -> list[ValidationResult]:
+            return [ValidationResult("Naming", "not the studio's naming", severity="error")]
+
+    class Lenient:
+        @hookimpl(wrapper=True)
+        def stalker_publish_validate(
+            self, item: Any
+        ) -> Generator[None, list[list[ValidationResult]], list[list[ValidationResult]]]:
+            found = yield
+            seen.append([r.title for results in found for r in results])
+            for results in found:
+                for r in results:
+                    if r.title == "Naming":
+                        r.severity = "warning"
+            return found
+
+    pm.register(Blocker(), name="blocker")
+    pm.register(Lenient(), name="lenient")
+    report = publish(host, v, session=session, pm=pm)
+    assert seen == [["Naming"]]
+    assert report.published
+    assert [(r.plugin, r.item, r.severity) for r in report.results] == [
+        ("blocker", "workfile", "warning")
+    ]
 
 
 def test_nothing_collected_is_an_error(session: Any, demo: Demo, saved: Any) -> None:
