@@ -106,6 +106,8 @@ class StalkerPluginManager(pluggy.PluginManager):
             does not have).
         """
         shown = name or self.get_canonical_name(plugin)
+        if self.is_blocked(shown):
+            return None
         for attr in dir(plugin):
             opts = self.parse_hookimpl_opts(plugin, attr)
             if opts is None:

@@ -151,6 +151,9 @@ def test_old_style_hookwrapper_refused_at_registration() -> None:
                        r"with hookwrapper=True; .* use @hookimpl\(wrapper=True\)"):
         pm.register(Old(), name="old")
     assert not pm.has_plugin("old")
+    # a blocked plugin is not looked at
+    pm.set_blocked("old")
+    assert pm.register(Old(), name="old") is None
 
 
 def test_wrapper_of_a_historic_hook_refused_at_registration() -> None:
