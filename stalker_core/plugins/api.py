@@ -14,8 +14,11 @@ that call them share one definition:
 * the context of a hook call: :class:`Context` and :class:`Version` (loaded
   on first access: they need SQLAlchemy, and importing this module must stay
   cheap inside a DCC);
-* hosts (from :mod:`stalker_core.hosts`): :class:`Host`, :class:`Container`
-  and :func:`host_supports`;
+* hosts (from :mod:`stalker_core.hosts`): the required protocol
+  :class:`Host`; the optional capabilities :class:`TimelineHost`,
+  :class:`ReferenceHost` (with its :class:`Container`), :class:`ExportHost`
+  and :class:`UIHost`; :func:`host_supports` and :func:`host_capabilities`
+  to test for them (never ``isinstance`` against an adapter's class);
 * opening a scene: :class:`SceneCheck` and its :data:`Severity`;
 * publishing: :class:`PublishItem`, :class:`ValidationResult`,
   :class:`Representation`, :class:`PublishTransaction` (what an integrator
@@ -40,7 +43,16 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 import pluggy
 
 from stalker_core.exceptions import VetoError
-from stalker_core.hosts import Container, Host, host_supports
+from stalker_core.hosts import (
+    Container,
+    ExportHost,
+    Host,
+    ReferenceHost,
+    TimelineHost,
+    UIHost,
+    host_capabilities,
+    host_supports,
+)
 from stalker_core.plugins.checks import check, check_of
 
 if TYPE_CHECKING:
@@ -51,21 +63,26 @@ if TYPE_CHECKING:
 __all__ = [
     "Container",
     "Context",
+    "ExportHost",
     "HookFailure",
     "Host",
     "PROJECT_NAME",
     "PublishItem",
     "PublishReport",
     "PublishTransaction",
+    "ReferenceHost",
     "Representation",
     "SceneCheck",
     "Severity",
+    "TimelineHost",
+    "UIHost",
     "ValidationResult",
     "Version",
     "VetoError",
     "check",
     "check_of",
     "hookimpl",
+    "host_capabilities",
     "host_supports",
 ]
 

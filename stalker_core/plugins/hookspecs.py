@@ -293,8 +293,8 @@ def stalker_publish_extract(
     published location.
 
     The built-in publish plugin extracts the ``workfile`` item with the
-    host's optional ``export_workfile(path)`` capability when the host has
-    it (:class:`~stalker_core.hosts.SupportsExportWorkfile`: Blender writes
+    host's optional ``"export"`` capability when the host has it
+    (:class:`~stalker_core.plugins.api.ExportHost`: Blender writes
     a copy whose external paths do not depend on its folder) and copies the
     version's file byte for byte otherwise. A host plugin therefore does not
     extract the work file again; it extracts only what else it has (caches,
