@@ -149,7 +149,7 @@ def test_autoload_setting_decides_entry_points_only(
     assert pm.has_plugin("from_ep") is autoload
     assert pm.has_plugin("cfg_env_plugin")  # STALKER_PLUGINS still loads
     assert pm.has_plugin("registered_in_code")
-    assert pm.has_plugin("stalker_core.plugins.builtin")
+    assert pm.has_plugin("stalker_core.workflows.builtin")
 
 
 @pytest.mark.usefixtures("plugin_modules")
