@@ -216,7 +216,7 @@ ROWS: list[Row] = [
 def _throughput_worker(url: str, task_id: int, barrier: Any, out: Any) -> None:
     from sqlalchemy.orm import Session
 
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
     from stalker_core.models import Task
     from stalker_core.models.version.numbering import reserve_version
 

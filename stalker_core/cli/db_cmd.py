@@ -43,7 +43,8 @@ def command() -> None:
 def upgrade_cmd(url: str | None, revision: str) -> None:
     """Upgrade the database schema (create it when the database is empty)."""
     from stalker_core.db import migrate
-    from stalker_core.db.setup import make_engine, prepare_schema
+    from stalker_core.db.engine import make_engine
+    from stalker_core.db.setup import prepare_schema
 
     url = _url(url)
     engine = make_engine(url)
@@ -89,7 +90,7 @@ def init_cmd(url: str | None) -> None:
 def current_cmd(url: str | None) -> None:
     """Print the schema revision of the database (and whether it is the newest)."""
     from stalker_core.db import migrate
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
 
     url = _url(url)
     engine = make_engine(url)

@@ -159,7 +159,7 @@ def _ignorable(d: Any) -> bool:
 
 def check(url: str = "sqlite://") -> list[Any]:
     """Build a database from the migrations on ``url`` and diff it with the models."""
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
 
     engine = make_engine(url)
     try:
@@ -174,7 +174,7 @@ def regenerate_initial() -> Path:
     """Rewrite revision ``0001`` from the current models (only before the first release)."""
     from alembic import command
 
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
 
     versions = MIGRATIONS_DIR / "versions"
     for old in versions.glob(f"{INITIAL}_*.py"):
@@ -261,7 +261,7 @@ def _main(argv: list[str]) -> int:
         print(regenerate_initial())
         return 0
     from stalker_core.config import get_config
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
 
     if args.cmd == "revision":
         engine = make_engine("sqlite://")

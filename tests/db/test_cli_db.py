@@ -29,7 +29,7 @@ def test_init_creates_default_data(db_url: str) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
     from stalker_core.models import User
 
     engine = make_engine(db_url)
@@ -39,7 +39,7 @@ def test_init_creates_default_data(db_url: str) -> None:
 
 
 def test_upgrade_refuses_a_foreign_database(db_url: str) -> None:
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
     from stalker_core.exceptions import DatabaseError
     from stalker_core.models import Base
 

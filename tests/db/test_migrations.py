@@ -9,7 +9,7 @@ regenerate-initial``), afterwards add a revision (``... revision -m "..."``).
 from __future__ import annotations
 
 from stalker_core.db import migrate
-from stalker_core.db.setup import make_engine
+from stalker_core.db.engine import make_engine
 
 
 def test_head_constant_matches_the_scripts() -> None:

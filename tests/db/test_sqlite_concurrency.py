@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from stalker_core.db.setup import SQLITE_BUSY_TIMEOUT, make_engine
+from stalker_core.db.engine import SQLITE_BUSY_TIMEOUT, make_engine
 
 
 def _pragma(engine, name: str):  # type: ignore[no-untyped-def]

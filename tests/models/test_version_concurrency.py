@@ -24,7 +24,7 @@ PER_PROCESS = 25
 def _worker(url: str, task_id: int, barrier: Any, errors: Any) -> None:
     from sqlalchemy.orm import Session
 
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
     from stalker_core.models import Task, Version
     from stalker_core.models.version.numbering import reserve_version
 

@@ -95,7 +95,7 @@ def test_schedule_command(tmp_path: Path, extra: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert "scheduled 60 tasks" in result.output
     assert out.exists() and "v-resource" in out.read_text()
-    from stalker_core.db.setup import make_engine
+    from stalker_core.db.engine import make_engine
 
     engine = make_engine(url)
     with Session(engine) as s:
