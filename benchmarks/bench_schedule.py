@@ -1,6 +1,6 @@
 """Benchmark: the native scheduler (plain and optimising) against TaskJuggler's tj3.
 
-Seeded synthetic studios (:mod:`stalker_core.scheduling.synthetic`: shots x
+Seeded synthetic studios (``benchmarks/synthetic.py``: shots x
 pipeline steps with dependencies inside and across shots, department pools
 of artists with alternatives, vacations, a studio holiday, some time logs)
 at 100, 1,000, 5,000 and 15,000 leaf tasks are written to a fresh database,
@@ -52,9 +52,10 @@ def _session(url: str) -> tuple[Any, Any]:
 
 def run_size(size: int, url: str, *, seed: int, optimise: float, tj3: bool) -> list[Run]:
     """Populate ``url`` with a studio of ``size`` tasks and schedule it with each scheduler."""
+    from synthetic import populate, synthetic_problem
+
     from stalker_core.models import Studio
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler, schedule_studio
-    from stalker_core.scheduling.synthetic import populate, synthetic_problem
     from stalker_core.scheduling.validate import validate_plan
 
     problem = synthetic_problem(size, seed=seed)
@@ -111,7 +112,8 @@ def lower_bound_days(problem: Any) -> float:
     without alternatives), as working time from the start, counting its vacations."""
     from collections import defaultdict
 
-    from stalker_core.scheduling.prepare import prepare
+    from stalker_core.scheduling.native.passes import SchedulePass
+    from stalker_core.scheduling.native.prepare import prepare
 
     prep = prepare(problem)
     load: dict[int, float] = defaultdict(float)
@@ -122,9 +124,7 @@ def lower_bound_days(problem: Any) -> float:
             load[r] += prep.remaining[tid] / (problem.resolution * problem.resources[r].efficiency)
     best = 0.0
     cal = prep.cal
-    from stalker_core.scheduling.native import _Pass
-
-    run = _Pass(prep)
+    run = SchedulePass(prep)
     for rid in sorted(load, key=lambda r: -load[r])[:10]:
         need = int(load[rid])
         if need <= 0:

@@ -2,7 +2,7 @@
 ``Studio.schedule()`` through the TaskJuggler backend, stalker_core vs Stalker 1.1.2.1.
 
 Both libraries get the same seeded synthetic studio
-(:func:`stalker_core.scheduling.synthetic.synthetic_problem`, 2,000 leaf
+(:func:`synthetic.synthetic_problem`, 2,000 leaf
 tasks under 400 shot containers, ~67 artists with vacations; dependency
 gaps, alternatives, length tasks and time logs are left out because the
 Stalker build of the data would need its own workflow for them). The data
@@ -30,8 +30,9 @@ SPAN = dt.timedelta(days=700)
 
 
 def _problem() -> Any:
+    from synthetic import synthetic_problem
+
     from stalker_core.scheduling.data import Dependency
-    from stalker_core.scheduling.synthetic import synthetic_problem
 
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     pr = synthetic_problem(N_TASKS, seed=7, now=now, alternatives=0.0)
@@ -45,8 +46,9 @@ def _problem() -> Any:
 
 # -- stalker_core ---------------------------------------------------------------------------
 def _ours_studio(url: str) -> tuple[Any, int]:
+    from synthetic import populate
+
     from stalker_core.models import Studio
-    from stalker_core.scheduling.synthetic import populate
 
     session = ours_setup(url)
     pr = _problem()
@@ -61,7 +63,7 @@ def _ours_studio(url: str) -> tuple[Any, int]:
 
 def ours_to_tjp(url: str) -> float:
     from stalker_core.models import Studio
-    from stalker_core.scheduling.tjp import to_tjp
+    from stalker_core.scheduling import to_tjp
 
     session, sid = _ours_studio(url)
     studio = session.get(Studio, sid)

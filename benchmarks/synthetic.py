@@ -1,4 +1,8 @@
-"""Seeded synthetic studios for benchmarks and stress tests.
+"""Seeded synthetic studios for the benchmarks and the large scheduling tests.
+
+Not part of the package: benchmarks import it as ``synthetic`` (``benchmarks/``
+is on ``sys.path`` when they run), the tests load it by path
+(``tests/scheduling/sched_helpers.py``).
 
 :func:`synthetic_problem` builds a studio like a VFX/animation house's:
 projects of sequences of shots, each shot a container of pipeline steps

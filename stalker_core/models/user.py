@@ -235,7 +235,7 @@ class User(Entity):
 
     @property
     def to_tjp(self) -> str:
-        """This user as a TaskJuggler resource (see :mod:`stalker_core.scheduling.tjp`)."""
+        """This user as a TaskJuggler resource (see :func:`stalker_core.scheduling.to_tjp`)."""
         return service("to_tjp")(self)
 
     def __repr__(self) -> str:

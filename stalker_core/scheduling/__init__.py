@@ -4,9 +4,23 @@
 (:mod:`~stalker_core.scheduling.loader`), plans it with a scheduler
 (:class:`NativeScheduler`, the default, or :class:`TaskJugglerScheduler`) and writes
 ``computed_start``/``computed_end``/``computed_resources`` back in bulk, under a lock,
-all or nothing. :func:`~stalker_core.scheduling.validate.validate_plan` checks any plan;
-:mod:`~stalker_core.scheduling.tjp` writes TaskJuggler text; :mod:`~stalker_core.scheduling.gantt`
-draws plans.
+all or nothing (:mod:`~stalker_core.scheduling.api`).
+
+The package by part:
+
+- shared by every scheduler: :mod:`~stalker_core.scheduling.data` (the plain
+  problem and plan types), :mod:`~stalker_core.scheduling.calendar` (time zones,
+  working slots), :mod:`~stalker_core.scheduling.loader` (database in and out) and
+  :mod:`~stalker_core.scheduling.validate` (:func:`validate_plan` checks any plan);
+- :mod:`~stalker_core.scheduling.native`: the native scheduler (prepare, one pass,
+  the optimiser);
+- :mod:`~stalker_core.scheduling.taskjuggler`: the ``tj3`` backend and the
+  TaskJuggler text of the models (:func:`to_tjp`);
+- :mod:`~stalker_core.scheduling.gantt`: Gantt charts of a plan (PNG/SVG with
+  matplotlib, interactive HTML).
+
+The parts import the shared modules, never one another (``api`` above them all picks
+the default scheduler).
 """
 
 from __future__ import annotations
@@ -23,8 +37,7 @@ from stalker_core.scheduling.data import (
     TimeLogEntry,
 )
 from stalker_core.scheduling.native import NativeScheduler
-from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler
-from stalker_core.scheduling.tjp import to_tjp
+from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler, to_tjp
 
 __all__ = [
     "Dependency",

@@ -72,7 +72,7 @@ def set_studio_duration(studio: Any, duration: dt.timedelta, *, now: dt.datetime
     the studio's timing resolution). What a settable ``Studio.duration`` does."""
     from stalker_core.exceptions import type_error
     from stalker_core.models.types import utc_now
-    from stalker_core.scheduling.prepare import align_up
+    from stalker_core.scheduling.calendar import align_up
 
     if not isinstance(duration, dt.timedelta):
         raise type_error("Studio", "duration", "a datetime.timedelta", duration)

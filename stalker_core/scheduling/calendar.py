@@ -1,4 +1,7 @@
-"""The slot calendar of the native scheduler.
+"""Time for the schedulers: time zones, alignment to the resolution, the slot calendar.
+
+:func:`to_zone` and :func:`align_up` serve every scheduler; :class:`SlotCalendar`
+is the native scheduler's view of time.
 
 Time is cut into *calendar slots* of the studio's timing resolution, counted
 from an origin (the scheduling start). A slot is a *working slot* when it lies
@@ -22,6 +25,14 @@ from stalker_core.exceptions import SchedulingError
 from stalker_core.scheduling.data import WEEKDAYS, Interval
 
 UTC = dt.UTC
+#: the reference instant that resolution-aligned times count from (a Monday)
+EPOCH = dt.datetime(2000, 1, 3, tzinfo=UTC)
+
+
+def align_up(moment: dt.datetime, resolution: int) -> dt.datetime:
+    """``moment`` rounded up to a multiple of ``resolution`` seconds (UTC aligned)."""
+    secs = (moment.astimezone(UTC) - EPOCH).total_seconds()
+    return EPOCH + dt.timedelta(seconds=math.ceil(secs / resolution - 1e-9) * resolution)
 
 
 def to_zone(name: str) -> dt.tzinfo:

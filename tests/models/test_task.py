@@ -150,7 +150,7 @@ def test_walk_hierarchy_orders(prod: Prod) -> None:
 
 def test_to_tjp_delegates_to_scheduling(prod: Prod) -> None:
     from stalker_core.models import Task
-    from stalker_core.scheduling.tjp import to_tjp
+    from stalker_core.scheduling import to_tjp
 
     t = Task(name="T", project=prod.project, resources=[prod.me])
     prod.session.add(t)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from stalker_core.scheduling.data import Dependency, Problem, ProjectSpec, Resource, TaskSpec
 
 UTC = dt.UTC
+#: the seeded synthetic studios of the benchmarks (not part of the package)
+SYNTHETIC = Path(__file__).resolve().parents[2] / "benchmarks" / "synthetic.py"
 #: a Monday, 09:00 UTC
 MONDAY = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -40,3 +46,14 @@ def problem(*tasks: TaskSpec, resources: int | list[Resource] = 1, now: dt.datet
     )
 
 
+def synthetic() -> ModuleType:
+    """``benchmarks/synthetic.py`` (``synthetic_problem``, ``populate``), loaded from its file."""
+    name = "_bench_synthetic"  # the name benchmarks/_harness.py's load_module gives it
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, SYNTHETIC)
+        assert spec is not None and spec.loader is not None, f"cannot load {SYNTHETIC}"
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module

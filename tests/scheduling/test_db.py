@@ -17,9 +17,9 @@ from stalker_core.scheduling import (
     TaskJugglerScheduler,
     schedule_studio,
     set_studio_duration,
+    to_tjp,
 )
 from stalker_core.scheduling.loader import load_problem
-from stalker_core.scheduling.tjp import to_tjp
 from stalker_core.scheduling.validate import validate_plan
 
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -27,7 +27,7 @@ from stalker_core.scheduling.gantt import (
     gantt_layout,
     render_html,
 )
-from stalker_core.scheduling.gantt_html import html_ticks
+from stalker_core.scheduling.gantt.html import html_ticks
 
 UTC = dt.UTC
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from db_helpers import build_studio
-from sched_helpers import problem, task
+from sched_helpers import problem, synthetic, task
 from sqlalchemy import event
 
 from stalker_core.exceptions import ValidationError
@@ -83,12 +83,12 @@ def test_schedule_command(tmp_path: Path, extra: list[str]) -> None:
     from stalker_core.cli.schedule_cmd import command
     from stalker_core.db.session import DBSession
     from stalker_core.models import Task
-    from stalker_core.scheduling.synthetic import populate, synthetic_problem
 
     url = f"sqlite:///{tmp_path}/s.db"
     db.setup({"sqlalchemy.url": url})
     db.init()
-    populate(DBSession, synthetic_problem(50, seed=2))
+    studio = synthetic()
+    studio.populate(DBSession, studio.synthetic_problem(50, seed=2))
     DBSession.remove()
     out = tmp_path / "plan.html"
     result = CliRunner().invoke(command, ["--url", url, "--gantt", str(out), *extra])

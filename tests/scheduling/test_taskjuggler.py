@@ -19,7 +19,7 @@ from stalker_core.scheduling.data import (
     Resource,
     TimeLogEntry,
 )
-from stalker_core.scheduling.tjp import render_problem, tj3_zone
+from stalker_core.scheduling.taskjuggler.tjp import render_problem, tj3_zone
 from stalker_core.scheduling.validate import validate_plan
 
 needs_tj3 = pytest.mark.skipif(shutil.which("tj3") is None, reason="tj3 is not installed")

@@ -393,7 +393,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
 
     @property
     def to_tjp(self) -> str:
-        """This task as TaskJuggler text (see :mod:`stalker_core.scheduling.tjp`)."""
+        """This task as TaskJuggler text (see :func:`stalker_core.scheduling.to_tjp`)."""
         return service("to_tjp")(self)
 
     # --- status actions (see task_workflow) ---------------------------------

@@ -22,9 +22,9 @@ What a chart shows:
 Big plans stay readable and fast: above ``max_rows`` rows the tree is
 collapsed to its containers (then to fewer levels) and a note says so.
 
-The work is split by concept: :mod:`~stalker_core.scheduling.gantt_layout`
-(rows, collapsing, colours), :mod:`~stalker_core.scheduling.gantt_mpl`
-(matplotlib drawing) and :mod:`~stalker_core.scheduling.gantt_html` (the
+The work is split by concept: :mod:`~stalker_core.scheduling.gantt.layout`
+(rows, collapsing, colours), :mod:`~stalker_core.scheduling.gantt.mpl`
+(matplotlib drawing) and :mod:`~stalker_core.scheduling.gantt.html` (the
 interactive page). This module writes the file and re-exports their public
 names, so ``from stalker_core.scheduling.gantt import ...`` keeps working.
 """
@@ -36,8 +36,8 @@ from pathlib import Path
 
 from stalker_core.exceptions import ValidationError
 from stalker_core.scheduling.data import Plan, Problem
-from stalker_core.scheduling.gantt_html import render_html
-from stalker_core.scheduling.gantt_layout import (
+from stalker_core.scheduling.gantt.html import render_html
+from stalker_core.scheduling.gantt.layout import (
     COLOR_BY,
     LEGEND_MAX,
     NONWORK_COLOR,
@@ -53,7 +53,7 @@ from stalker_core.scheduling.gantt_layout import (
     gantt_layout,
     gantt_rows,
 )
-from stalker_core.scheduling.gantt_mpl import gantt_figure, require_matplotlib
+from stalker_core.scheduling.gantt.mpl import gantt_figure, require_matplotlib
 
 __all__ = [
     "COLOR_BY",

@@ -1,7 +1,7 @@
 """The self-contained interactive HTML Gantt chart.
 
 :func:`render_html` writes one page holding several
-:class:`~stalker_core.scheduling.gantt_layout.GanttLayout` views as inline SVG
+:class:`~stalker_core.scheduling.gantt.layout.GanttLayout` views as inline SVG
 with a little JavaScript: buttons switch between the views, zoom in time, a
 search box dims the rows that do not match, tooltips give names, dates and
 resources. The page loads nothing from the network.
@@ -13,7 +13,7 @@ import datetime as dt
 import html
 import json
 
-from stalker_core.scheduling.gantt_layout import (
+from stalker_core.scheduling.gantt.layout import (
     NONWORK_COLOR,
     NOW_COLOR,
     SUMMARY_COLOR,

@@ -3,8 +3,8 @@
 :func:`gantt_layout` turns a :class:`~stalker_core.scheduling.data.Problem` and
 its :class:`~stalker_core.scheduling.data.Plan` into a :class:`GanttLayout`
 that the renderers draw as they are (matplotlib in
-:mod:`~stalker_core.scheduling.gantt_mpl`, HTML in
-:mod:`~stalker_core.scheduling.gantt_html`):
+:mod:`~stalker_core.scheduling.gantt.mpl`, HTML in
+:mod:`~stalker_core.scheduling.gantt.html`):
 
 - three views: ``project`` (projects and their top-level tasks), ``tree``
   (the whole task tree) and ``resource`` (one row per resource, its bookings);

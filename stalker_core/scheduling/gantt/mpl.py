@@ -1,6 +1,6 @@
 """Gantt charts drawn with matplotlib (``.png`` / ``.svg``, no display needed).
 
-:func:`gantt_figure` draws a :class:`~stalker_core.scheduling.gantt_layout.GanttLayout`:
+:func:`gantt_figure` draws a :class:`~stalker_core.scheduling.gantt.layout.GanttLayout`:
 summary bars with end caps for containers, leaf bars in their colours with the
 resource logins on or beside them, milestones as diamonds, dependency arrows,
 shaded non-working time, hatched resource vacations, a dashed now line, the
@@ -15,7 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from stalker_core.exceptions import MissingExtraError
-from stalker_core.scheduling.gantt_layout import (
+from stalker_core.scheduling.gantt.layout import (
     LEGEND_MAX,
     NONWORK_COLOR,
     NOW_COLOR,

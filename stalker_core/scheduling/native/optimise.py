@@ -26,22 +26,21 @@ from __future__ import annotations
 import heapq
 import random
 import time
-from typing import Any
 
-from stalker_core.scheduling.prepare import Prepared
+from stalker_core.scheduling.native.passes import SchedulePass
+from stalker_core.scheduling.native.prepare import Prepared, apply_blocked
 
 
-def _score(run: Any) -> tuple[int, int]:
+def _score(run: SchedulePass) -> tuple[int, int]:
     ends = run.end.values()
     return (max(ends, default=0), sum(ends))
 
 
 def improve(
-    prep: Prepared, best: Any, *, budget: float, seed: int = 0, start_time: float | None = None,
-) -> tuple[Any, int]:
+    prep: Prepared, best: SchedulePass, *, budget: float, seed: int = 0,
+    start_time: float | None = None,
+) -> tuple[SchedulePass, int]:
     """Improve pass ``best`` for ``budget`` seconds; returns the best pass and the pass count."""
-    from stalker_core.scheduling.native import _Pass
-
     t0 = start_time if start_time is not None else time.perf_counter()
     deadline = t0 + budget
     rng = random.Random(seed)
@@ -70,7 +69,7 @@ def improve(
             # backward (right-justify) then forward (left-justify) pass
             fwd_start = _backward_order(prep, current, rng, noise)
             keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
-        run = _Pass(prep, keys, avoid)
+        run = SchedulePass(prep, keys, avoid)
         run.run()
         last_pass = time.perf_counter() - started
         passes += 1
@@ -88,7 +87,7 @@ def improve(
     return best, passes
 
 
-def _busiest(run: Any, skip: frozenset[int]) -> int:
+def _busiest(run: SchedulePass, skip: frozenset[int]) -> int:
     """The critical resource of ``run`` (not in ``skip``): the one whose first booking plus
     all its booked work reaches furthest, i.e. whose load bounds the plan's end."""
     busy: dict[int, int] = {}
@@ -102,7 +101,7 @@ def _busiest(run: Any, skip: frozenset[int]) -> int:
     return next((r for r in order if r not in skip), order[0] if order else -1)
 
 
-def _backward_order(prep: Prepared, run: Any, rng: random.Random, noise: float
+def _backward_order(prep: Prepared, run: SchedulePass, rng: random.Random, noise: float
                     ) -> dict[int, float]:
     """Right-justify ``run`` (a backward pass in working slots) and return, per leaf, the
     forward-equivalent start of its right-justified position (used as the next order).
@@ -119,8 +118,6 @@ def _backward_order(prep: Prepared, run: Any, rng: random.Random, noise: float
     work = cal.work
     # reversed availability of every resource over [0, h)
     rev: dict[int, bytearray] = {}
-    from stalker_core.scheduling.prepare import apply_blocked
-
     for rid, intervals in prep.blocked.items():
         arr = bytearray(b"\x01") * h
         apply_blocked(arr, intervals, work, 0, h)
@@ -223,23 +220,3 @@ def _backward_order(prep: Prepared, run: Any, rng: random.Random, noise: float
     # forward-equivalent start: the later the reversed end, the earlier the task
     return {t: float(-rend[t]) for t in prep.leaves}
 
-
-def _latest_starts(prep: Prepared, run: Any) -> dict[int, float]:
-    """Latest start of each leaf that keeps the plan's end, from the plan's task spans."""
-    horizon = max(run.end.values(), default=0)
-    latest_end: dict[int, float] = {}
-    lst: dict[int, float] = {}
-    order = sorted(prep.leaves, key=lambda t: prep.topo_index[t], reverse=True)
-    succ_refs: dict[int, list[int]] = {t: [] for t in prep.leaves}
-    for leaf, refs in prep.deps.items():
-        for ref in refs:
-            for g in ref.group:
-                succ_refs[g].append(leaf)
-    for t in order:
-        le = horizon
-        for s in succ_refs[t]:
-            if lst[s] < le:
-                le = lst[s]
-        latest_end[t] = le
-        lst[t] = le - (run.end[t] - run.start[t])
-    return lst

@@ -1,70 +1,41 @@
-"""The native scheduler: a serial list scheduler on working slots.
+"""One pass of the native scheduler: place every leaf task once, in a given order.
 
-Leaf tasks are placed one at a time. A task becomes *eligible* when every
-task it depends on is placed; among eligible tasks the one with the highest
-*effective priority* goes first (a task's priority raised to the highest
-priority of anything that waits for it, so a low-priority predecessor cannot
-hold back an important task), then the one with the longest remaining chain
-of work (critical path), then the lowest id. The chosen task is given the
-earliest time its dependencies, ``now``, its constraints and its resources'
-free time allow:
-
-* ``effort``: resources work slot by slot until the remaining effort (minus
-  time logs), scaled by efficiency, is done; several resources share it;
-* ``length``: a window of working slots of the studio calendar where every
-  resource is free for the whole window (so each such task gets its people);
-* ``duration``: a window of calendar time, resources booked on its working slots;
-* milestones take no time; fixed start/end constraints are honoured (a fixed
-  end is planned backwards from it).
-
-Alternative resources: for each resource of the task the candidates are the
-resource and the alternatives; among the candidates free the soonest, the
-allocation strategy picks (``order``, ``minallocated``, ``maxloaded``,
-``minloaded`` or a seeded ``random``); with ``persistent_allocation`` the choice
-holds for the whole task, otherwise it is made again whenever the chosen
-resource is busy. Everything is deterministic.
+A :class:`SchedulePass` keeps, per resource, a byte array of its free working
+slots, and places the leaves one at a time as they become eligible (every
+task they depend on is placed), the eligible one with the smallest ordering
+key first. :class:`~stalker_core.scheduling.native.scheduler.NativeScheduler`
+runs one pass; the optimiser (:mod:`~stalker_core.scheduling.native.optimise`)
+runs more with other orders and keeps the best. See
+:mod:`~stalker_core.scheduling.native` for the placement rules.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import gc
 import heapq
 import math
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from stalker_core.exceptions import SchedulingError
-from stalker_core.scheduling.data import (
-    CONSTRAIN_BOTH,
-    CONSTRAIN_END,
-    CONSTRAIN_START,
-    Plan,
-    Problem,
-    TaskPlan,
-)
-from stalker_core.scheduling.prepare import Prepared, apply_blocked, prepare, task_label
+from stalker_core.scheduling.data import CONSTRAIN_BOTH, CONSTRAIN_END, CONSTRAIN_START
+from stalker_core.scheduling.native.prepare import Prepared, apply_blocked, task_label
 
+#: ``progress(done, total)``, called while a pass places tasks
 Progress = Callable[[int, int], None]
 
 
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: bulk work allocates many small objects and the
-    collector's repeated passes over them cost more than the work itself."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+class SchedulePass:
+    """One scheduling pass over prepared data with a given ordering.
 
+    After :meth:`run`, ``start``/``end`` hold each leaf's first and end slot,
+    ``used`` its resources and ``runs`` its bookings as ``(resource, first working
+    slot, end working slot)``; ``warnings`` says which constraints could not be kept.
 
-class _Pass:
-    """One scheduling pass over prepared data with a given ordering."""
+    :param prep: the prepared problem (:func:`~stalker_core.scheduling.native.prepare.prepare`).
+    :param keys: the ordering key of every leaf among the eligible ones (default:
+        effective priority, then critical path, then id).
+    :param avoid: resources to spare when an alternative is as good (used by the optimiser).
+    """
 
     def __init__(self, prep: Prepared, keys: dict[int, Any] | None = None,
                  avoid: frozenset[int] = frozenset()) -> None:
@@ -456,125 +427,3 @@ class _Pass:
         self.used[tid] = tuple(chosen)
         self.runs[tid] = runs
         return True
-
-
-def build_plan(prep: Prepared, run: _Pass, scheduler: str, seconds: float) -> Plan:
-    """Turn a finished pass into a :class:`Plan` (datetimes, bookings, containers)."""
-    cal = prep.cal
-    problem = prep.problem
-    out: dict[int, TaskPlan] = {}
-    cache: dict[int, dt.datetime] = {}
-
-    def at(slot: int) -> dt.datetime:
-        got = cache.get(slot)
-        if got is None:
-            got = cache[slot] = cal.at(slot)
-        return got
-
-    work, bend = cal.work, cal.block_end
-    for tid in prep.leaves:
-        task = problem.tasks[tid]
-        bookings = []
-        for rid, a, b in run.runs[tid]:
-            while a < b:
-                e = bend[a]
-                if e > b:
-                    e = b
-                bookings.append((rid, at(work[a]), at(work[e - 1] + 1)))
-                a = e
-        start = at(run.start[tid])
-        if task.time_logs:
-            start = min(start, min(lg.start for lg in task.time_logs))
-        end = at(run.end[tid])
-        if task.time_logs and task.effective_model == "effort" and prep.remaining[tid] <= 0:
-            end = max(lg.end for lg in task.time_logs)
-        out[tid] = TaskPlan(tid, start, end, run.used[tid], bookings)
-    _containers(prep, out)
-    warnings = list(prep.warnings) + run.warnings + _fit_warnings(problem, out, prep.leaves)
-    return Plan(out, prep.origin, scheduler=scheduler, warnings=warnings, seconds=seconds)
-
-
-def _containers(prep: Prepared, out: dict[int, TaskPlan]) -> None:
-    def span(tid: int) -> TaskPlan:
-        got = out.get(tid)
-        if got is not None:
-            return got
-        kids = [span(k) for k in prep.children[tid]]
-        starts = [k.start for k in kids if k.start is not None]
-        ends = [k.end for k in kids if k.end is not None]
-        got = out[tid] = TaskPlan(tid, min(starts) if starts else None, max(ends) if ends else None)
-        return got
-
-    for tid in sorted(prep.children):
-        span(tid)
-
-
-def _fit_warnings(problem: Problem, out: dict[int, TaskPlan], leaves: list[int]) -> list[str]:
-    late: dict[int, list[str]] = {}
-    for tid in leaves:
-        tp = out[tid]
-        task = problem.tasks[tid]
-        proj = problem.projects.get(task.project_id)
-        if proj is None or proj.end is None or tp.end is None:
-            continue
-        if tp.end > proj.end:
-            late.setdefault(proj.id, []).append(task_label(task))
-    msgs = []
-    for pid, names in sorted(late.items()):
-        proj = problem.projects[pid]
-        msgs.append(
-            f"project {proj.name!r} cannot fit its end date {proj.end:%Y-%m-%d %H:%M}: "
-            f"these tasks end after it: {', '.join(sorted(names))}"
-        )
-    return msgs
-
-
-class NativeScheduler:
-    """The default scheduler (see the module documentation).
-
-    :param optimise: a time budget in seconds; when given, the plan is improved by
-        further passes (never made worse) until the budget is spent.
-    :param seed: seed of the optimising passes and of the ``random`` strategy order.
-    :param max_years: a plan may not reach further than this.
-    :param progress: ``progress(done, total)`` called while placing tasks.
-    """
-
-    name = "native"
-
-    def __init__(
-        self, *, optimise: float | None = None, seed: int = 0, max_years: int = 25,
-        progress: Progress | None = None,
-    ) -> None:
-        self.optimise = optimise
-        self.seed = seed
-        self.max_years = max_years
-        self.progress = progress
-
-    def __repr__(self) -> str:
-        return f"NativeScheduler(optimise={self.optimise!r}, seed={self.seed})"
-
-    def schedule(self, problem: Problem) -> Plan:
-        """Schedule ``problem`` and return the plan.
-
-        :raises SchedulingError: for input that cannot be scheduled (names the tasks).
-        """
-        with no_gc():
-            return self._schedule(problem)
-
-    def _schedule(self, problem: Problem) -> Plan:
-        t0 = time.perf_counter()
-        prep = prepare(problem, max_years=self.max_years)
-        run = _Pass(prep)
-        run.run(self.progress)
-        plain_end = max(run.end.values(), default=0)
-        iterations = 1
-        if self.optimise:
-            from stalker_core.scheduling.optimise import improve
-
-            run, iterations = improve(prep, run, budget=self.optimise, seed=self.seed,
-                                      start_time=t0)
-        plan = build_plan(prep, run, "native-optimised" if self.optimise else "native",
-                          time.perf_counter() - t0)
-        plan.iterations = iterations
-        plan.plain_makespan = prep.cal.at(plain_end) - prep.origin
-        return plan

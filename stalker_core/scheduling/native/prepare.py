@@ -15,16 +15,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from stalker_core.exceptions import CircularDependencyError, SchedulingError
-from stalker_core.scheduling.calendar import UTC, SlotCalendar
+from stalker_core.scheduling.calendar import SlotCalendar, align_up
 from stalker_core.scheduling.data import Dependency, Problem, TaskSpec
-
-EPOCH = dt.datetime(2000, 1, 3, tzinfo=UTC)  # a Monday
-
-
-def align_up(moment: dt.datetime, resolution: int) -> dt.datetime:
-    """``moment`` rounded up to a multiple of ``resolution`` seconds (UTC aligned)."""
-    secs = (moment.astimezone(UTC) - EPOCH).total_seconds()
-    return EPOCH + dt.timedelta(seconds=math.ceil(secs / resolution - 1e-9) * resolution)
 
 
 def task_label(task: TaskSpec) -> str:

@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 
 from stalker_core.exceptions import TaskJugglerError
-from stalker_core.scheduling.calendar import to_zone
+from stalker_core.scheduling.calendar import align_up, to_zone
 from stalker_core.scheduling.data import Plan, Problem, TaskPlan
-from stalker_core.scheduling.prepare import align_up
-from stalker_core.scheduling.tjp import estimate_end, render_problem
+from stalker_core.scheduling.taskjuggler.tjp import tjp_file
 
 _ID = re.compile(r"\b(Task|User|Project)_(\d+)\b")
 _LINE = re.compile(r"^(?P<file>[^:\n]+\.tjp):(?P<line>\d+): (?P<kind>Error|Warning): (?P<msg>.*)$",
@@ -80,31 +79,8 @@ class TaskJugglerScheduler:
         return f"TaskJugglerScheduler(command={self.command!r}, timeout={self.timeout!r})"
 
     def tjp_text(self, problem: Problem, report: str | None = None) -> tuple[str, dict[int, int]]:
-        """The tjp file tj3 gets (with a CSV report to ``report`` when given)."""
-        origin = align_up(problem.now, problem.resolution)
-        starts = [origin]
-        for t in problem.tasks.values():
-            starts.extend(lg.start for lg in t.time_logs)
-            if t.constraint in (1, 3) and t.start is not None:
-                starts.append(t.start)
-        start = min(starts)
-        if start < origin:
-            start = start.replace(minute=0, second=0, microsecond=0)
-        end = problem.end if problem.end is not None and problem.end > origin else None
-        end = end or estimate_end(problem)
-        end = align_up(end, problem.resolution)
-        shifted = Problem(**{**problem.__dict__, "now": origin})
-        text, lines = render_problem(shifted, start=start, end=end)
-        if report is not None:
-            text += (
-                f'taskreport breakdown "{report}" {{\n'
-                "  formats csv\n"
-                '  timeformat "%Y-%m-%d-%H:%M"\n'
-                "  columns id, start, end, resources\n"
-                "  hidetask 0\n"
-                "}\n"
-            )
-        return text, lines
+        """The tjp file tj3 gets (see :func:`~stalker_core.scheduling.taskjuggler.tjp.tjp_file`)."""
+        return tjp_file(problem, report)
 
     def schedule(self, problem: Problem) -> Plan:
         """Run tj3 on ``problem`` and return its plan (without bookings).

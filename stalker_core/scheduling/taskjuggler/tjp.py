@@ -3,9 +3,10 @@
 :func:`render_problem` writes a whole :class:`~stalker_core.scheduling.data.Problem`
 (the studio header with working hours, resources with efficiency and
 vacations, the task tree with efforts, allocations, alternatives,
-dependencies with gaps, priorities, constraints and time logs as bookings).
-:func:`to_tjp` gives the text of one model object, as the tutorial prints
-it (``print(my_studio.to_tjp)``). Amounts are written in hours, converted with
+dependencies with gaps, priorities, constraints and time logs as bookings);
+:func:`tjp_file` frames it as the file tj3 runs. :func:`to_tjp` gives the
+text of one model object, as the tutorial prints it
+(``print(my_studio.to_tjp)``). Amounts are written in hours, converted with
 the studio's work calendar, so tj3 and the native scheduler agree on units.
 
 TaskJuggler ids: ``Studio_<id>``, ``Project_<id>``, ``Task_<id>``, ``User_<id>``,
@@ -19,7 +20,7 @@ import math
 from typing import Any
 
 from stalker_core.exceptions import StalkerTypeError
-from stalker_core.scheduling.calendar import UTC, to_zone
+from stalker_core.scheduling.calendar import UTC, align_up, to_zone
 from stalker_core.scheduling.data import (
     CONSTRAIN_BOTH,
     CONSTRAIN_END,
@@ -237,6 +238,43 @@ def render_problem(problem: Problem, *, start: dt.datetime | None = None,
     return "\n".join(out) + "\n", writer.line_task
 
 
+def tjp_file(problem: Problem, report: str | None = None) -> tuple[str, dict[int, int]]:
+    """The tjp file tj3 gets for ``problem``; also ``line -> task id``.
+
+    The project starts at ``now`` aligned to the resolution (earlier when time logs
+    or fixed starts lie before it) and ends at the problem's end, else far enough for
+    its work (:func:`estimate_end`).
+
+    :param report: write a CSV report of every task's start, end and resources to this
+        file name (what :class:`~stalker_core.scheduling.taskjuggler.TaskJugglerScheduler`
+        reads back).
+    """
+    origin = align_up(problem.now, problem.resolution)
+    starts = [origin]
+    for t in problem.tasks.values():
+        starts.extend(lg.start for lg in t.time_logs)
+        if t.constraint in (CONSTRAIN_START, CONSTRAIN_BOTH) and t.start is not None:
+            starts.append(t.start)
+    start = min(starts)
+    if start < origin:
+        start = start.replace(minute=0, second=0, microsecond=0)
+    end = problem.end if problem.end is not None and problem.end > origin else None
+    end = end or estimate_end(problem)
+    end = align_up(end, problem.resolution)
+    shifted = Problem(**{**problem.__dict__, "now": origin})
+    text, lines = render_problem(shifted, start=start, end=end)
+    if report is not None:
+        text += (
+            f'taskreport breakdown "{report}" {{\n'
+            "  formats csv\n"
+            '  timeformat "%Y-%m-%d-%H:%M"\n'
+            "  columns id, start, end, resources\n"
+            "  hidetask 0\n"
+            "}\n"
+        )
+    return text, lines
+
+
 # -- model objects ----------------------------------------------------------------------------
 def _calendar_of(obj: Any) -> WorkCalendar:
     cal = getattr(obj, "work_calendar", None)
@@ -329,10 +367,8 @@ def to_tjp(obj: Any) -> str:
 
     if isinstance(obj, Studio):
         from stalker_core.scheduling.loader import load_problem
-        from stalker_core.scheduling.taskjuggler import TaskJugglerScheduler
 
-        problem = load_problem(obj)
-        text, _ = TaskJugglerScheduler().tjp_text(problem)
+        text, _ = tjp_file(load_problem(obj))
         return text
     if isinstance(obj, WorkingHours):
         return "\n".join(working_hours_lines(obj.working_hours or {}))
