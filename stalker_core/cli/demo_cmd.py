@@ -4,7 +4,11 @@ This is the README's main job in one command. It uses the configured database
 (``--db`` or the default SQLite file in the user data folder), builds the demo
 studio once and reuses it on later runs (``--fresh`` starts a new demo
 project instead), schedules it, saves a new version of a few tasks through
-the standalone host, publishes one of them and prints a summary table.
+the active host, publishes one of them and prints a summary table.
+
+The host comes from the plugins (the ``stalker_host_get`` hook, see
+:func:`stalker_core.workflows.get_host`): outside an application that is the
+standalone host, which answers last. The CLI never imports a host package.
 """
 
 from __future__ import annotations
@@ -155,12 +159,13 @@ def command(ctx: click.Context, root: Path | None, fresh: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress
     from sqlalchemy import func, select
-    from stalker_standalone import StandaloneHost
 
     from stalker_core.models import Project, Version
-    from stalker_core.workflows import publish, save_as_version
+    from stalker_core.workflows import get_host, publish, save_as_version
 
     console = Console()
+    pm = plugin_manager(ctx)
+    host = get_host(pm)  # before any database work: no host, no demo
     session = connect(ctx, init=True)
     root = (root or default_root()).resolve()
     code = PROJECT_CODE
@@ -179,8 +184,6 @@ def command(ctx: click.Context, root: Path | None, fresh: bool) -> None:
         demo.studio.schedule(scheduled_by=demo.users[0])
         session.commit()
 
-    pm = plugin_manager(ctx)
-    host = StandaloneHost()
     to_save = ["Hero/model", "SH10/layout", "SH10/anim"]
     saved: dict[str, Any] = {}
     run = 1 + int(session.scalar(
