@@ -23,6 +23,13 @@ allocation strategy picks (``order``, ``minallocated``, ``maxloaded``,
 ``minloaded`` or a seeded ``random``); with ``persistent_allocation`` the choice
 holds for the whole task, otherwise it is made again whenever the chosen
 resource is busy. Everything is deterministic.
+
+The modules, each importing only those before it:
+:mod:`~stalker_core.scheduling.native.prepare` (checks and expands the problem
+once), :mod:`~stalker_core.scheduling.native.passes` (one pass,
+:class:`~stalker_core.scheduling.native.passes.SchedulePass`),
+:mod:`~stalker_core.scheduling.native.optimise` (more passes in other orders) and
+:mod:`~stalker_core.scheduling.native.scheduler` (:class:`NativeScheduler`).
 """
 
 from __future__ import annotations
