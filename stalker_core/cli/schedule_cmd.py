@@ -54,7 +54,7 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
     from stalker_core.db.session import StalkerSession
     from stalker_core.models import Project, Studio, User
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
-    from stalker_core.scheduling.gantt_mpl import require_matplotlib
+    from stalker_core.scheduling.gantt.mpl import require_matplotlib
 
     if gantt is not None and not gantt.lower().endswith((".png", ".svg", ".html")):
         raise ValidationError(f"--gantt should end with .png, .svg or .html, not {gantt!r}")
