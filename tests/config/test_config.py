@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -161,15 +162,27 @@ def test_python_is_never_executed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.slow
 def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
+    # build from a copy: setuptools writes build/ and *.egg-info into the source tree,
+    # and a stale egg-info in the checkout would hide the installed entry points
+    source = tmp_path / "src"
+    shutil.copytree(
+        ROOT, source,
+        ignore=shutil.ignore_patterns(".git", ".venv*", "build", "dist", "*.egg-info",
+                                      "__pycache__", ".*_cache", ".hypothesis"),
+    )
     out = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(out), str(ROOT)],
+         "-w", str(out), str(source)],
         check=True, capture_output=True,
     )
     (wheel,) = out.glob("stalker_core-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        declared = zf.read(entry_points).decode()
+        assert "[stalker_core.services]" in declared  # the models' late-bound services
+        assert "render_version_paths = stalker_core.templates.paths" in declared
         assert "stalker_core/_defaults/stalker.toml" in names
         assert "stalker_core/config/rules.py" in names
         assert any(n.startswith("stalker_core/db/migrations/versions/0001_") for n in names)
