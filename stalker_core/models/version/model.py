@@ -465,5 +465,3 @@ class Version(Entity):
         kind = self.entity_type or "Version"
         return f"<{code}{self.nice_name}_v{self.version_number:03d} ({kind})>"
 
-
-numbering.install_listeners()

@@ -8,7 +8,8 @@ Design (why numbers never collide and versions are never lost):
    flush) or among the versions of ``(t, take)`` pending in the same
    session, plus one. So two ``Version(task=t)`` made before a flush get
    consecutive numbers and the tutorial can print the number at once.
-2. **At flush** (a ``before_flush`` listener) the numbers are made final. On
+2. **At flush** (:func:`finalize_numbers`, the last step of the flush pipeline
+   in :mod:`stalker_core.models.flush`) the numbers are made final. On
    PostgreSQL the rows of the tasks concerned are locked first with
    ``SELECT ... FROM tasks WHERE id IN (...) ORDER BY id FOR UPDATE`` (sorted,
    so two sessions never deadlock on each other's tasks). With the lock held,
@@ -40,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -196,7 +197,13 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     return list(conn.execute(maxima_query).all())
 
 
-def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
+def finalize_numbers(session: Session) -> None:
+    """Flush step: make the numbers of the session's new versions final.
+
+    Locks the tasks concerned (PostgreSQL), re-reads their stored maxima and
+    renumbers (and re-renders) the automatically numbered versions that
+    clash; see the module docstring.
+    """
     from stalker_core.models.version.model import Version
 
     versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
@@ -251,21 +258,14 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
             note_number(session, v.task, v.take_name, v.version_number)
 
 
-def _clear_registry(session: Session, *_: Any) -> None:
+def forget_pending(session: Session) -> None:
+    """Forget the versions registered as pending (after a flush or a rollback)."""
     session.info.pop(_PENDING_KEY, None)
 
 
-def _forget_numbers(session: Session, *_: Any) -> None:
+def forget_known_numbers(session: Session) -> None:
+    """Forget the remembered stored maxima (after a rollback)."""
     session.info.pop(_KNOWN_KEY, None)
-
-
-def install_listeners() -> None:
-    """Attach the flush/rollback listeners to every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _finalize_numbers):
-        event.listen(Session, "before_flush", _finalize_numbers)
-        event.listen(Session, "after_flush_postexec", _clear_registry)
-        event.listen(Session, "after_soft_rollback", _clear_registry)
-        event.listen(Session, "after_soft_rollback", _forget_numbers)
 
 
 # -- reserve -----------------------------------------------------------------------
