@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session, object_session
 
 from stalker_core.db.session import DBSession
 from stalker_core.exceptions import ConcurrencyError
+from stalker_core.models.version.state import state_of
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
@@ -229,16 +230,16 @@ def finalize_numbers(session: Session) -> None:
     for (task_key, take), members in groups.items():
         task = tasks[task_key]
         highest = maxima.get((task.id, take), 0) if task.id is not None else 0
-        fixed = {v.version_number for v in members if not getattr(v, "_auto_number", False)}
+        fixed = {v.version_number for v in members if not state_of(v).auto_number}
         auto = sorted(
-            (v for v in members if getattr(v, "_auto_number", False)),
+            (v for v in members if state_of(v).auto_number),
             key=lambda v: v.version_number or 0,
         )
         if not auto:
             continue
         numbers = [v.version_number for v in auto]
         clash = (
-            any(getattr(v, "_take_changed", False) for v in auto)
+            any(state_of(v).take_changed for v in auto)
             or min(numbers) <= highest
             or len(set(numbers)) != len(numbers)
             or bool(fixed.intersection(numbers))
@@ -249,11 +250,11 @@ def finalize_numbers(session: Session) -> None:
         for v in auto:
             while n in fixed:
                 n += 1
-            if v.version_number != n or getattr(v, "_take_changed", False):
+            if v.version_number != n or state_of(v).take_changed:
                 v._renumber(n)  # noqa: SLF001 - the model's own hook (re-renders paths)
             n += 1
     for v in versions:
-        v._take_changed = False  # noqa: SLF001 - numbered for good now
+        state_of(v).take_changed = False  # numbered for good now
         if v.task is not None and v.version_number is not None:
             note_number(session, v.task, v.take_name, v.version_number)
 
