@@ -214,20 +214,19 @@ ROWS: list[Row] = [
 
 
 def _throughput_worker(url: str, task_id: int, barrier: Any, out: Any) -> None:
-    from sqlalchemy.orm import Session
-
     from stalker_core.db.engine import make_engine
+    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Task
     from stalker_core.models.version.numbering import reserve_version
 
     engine = make_engine(url)
     try:
-        with Session(engine) as warm:  # connect before the clock starts
+        with StalkerSession(engine) as warm:  # connect before the clock starts
             warm.get(Task, task_id)
         barrier.wait(timeout=300)
         start = time.time()
         for _ in range(PER_PROCESS):
-            with Session(engine, expire_on_commit=False) as session:
+            with StalkerSession(engine, expire_on_commit=False) as session:
                 reserve_version(session, session.get(Task, task_id), "Main")
                 session.commit()
         out.put((start, time.time(), None))

@@ -89,3 +89,14 @@ __all__ = [
     "Version",
     "WorkingHours",
 ]
+
+
+def _install_session_hooks() -> None:
+    # every mapped class is defined now: register the flush pipeline on
+    # StalkerSession (see stalker_core.models.flush)
+    from stalker_core.models.flush import install
+
+    install()
+
+
+_install_session_hooks()

@@ -20,16 +20,13 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, event
-from sqlalchemy.ext.associationproxy import (
-    AssociationProxy,
-    _AssociationList,
-    association_proxy,
-)
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Select, String, Table, Text, event
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Mapper,
+    ORMExecuteState,
     Query,
     declared_attr,
     mapped_column,
@@ -37,8 +34,10 @@ from sqlalchemy.orm import (
     relationship,
     validates,
 )
+from sqlalchemy.orm.attributes import instance_state
 
-from stalker_core.db.session import DBSession
+from stalker_core.db import _sqla_private as sqla_private
+from stalker_core.db.session import DBSession, StalkerSession
 from stalker_core.exceptions import StalkerTypeError, type_error, value_error
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 
@@ -100,31 +99,79 @@ def _collection_keys(cls: type) -> frozenset[str]:
     return keys
 
 
+#: execution option ``Model.query`` sets: order by primary key unless the query
+#: orders, groups or de-duplicates itself (see :class:`OrderedQuery`)
+DEFAULT_ORDER_OPTION = "stalker_core_default_order"
+
+
 class OrderedQuery(Query[Any]):
-    """A Query that, without an explicit ``order_by``, orders by primary key.
+    """The Query of ``Model.query``: without an explicit ``order_by``, ordered by primary key.
 
     ``Department.query.all()`` then lists ``admins`` (created first by
     ``db.init()``) first on every backend, as the tutorial shows; PostgreSQL
     gives no order otherwise.
+
+    ``Model.query`` marks its query with the execution option
+    :data:`DEFAULT_ORDER_OPTION`; ``order_by()``, ``group_by()`` and
+    ``distinct()`` clear it (``order_by(None)`` sets it again). The ordering
+    itself is added when the query runs, by a ``do_orm_execute`` hook of
+    :class:`~stalker_core.db.session.StalkerSession`, and only to a SELECT of
+    exactly one mapped class (not to ``count()``, columns, or a
+    ``from_statement()``).
     """
 
-    def _iter(self) -> Any:
-        if (
-            not self._order_by_clauses
-            and not self._group_by_clauses
-            and self._statement is None
-            and not self._distinct
-            and len(self._raw_columns) == 1
-        ):
-            desc = self.column_descriptions[0]
-            entity = desc.get("entity")
-            if entity is not None and desc.get("expr") is entity:
-                mapper = getattr(entity, "__mapper__", None)
-                if mapper is not None:
-                    ordered = self._clone()
-                    ordered._order_by_clauses = tuple(mapper.primary_key)
-                    return super(OrderedQuery, ordered)._iter()
-        return super()._iter()
+    def order_by(self, *clauses: Any) -> OrderedQuery:  # type: ignore[override]
+        query = super().order_by(*clauses)
+        if not clauses:
+            return query
+        return query.execution_options(**{DEFAULT_ORDER_OPTION: _cancels(clauses)})
+
+    def group_by(self, *clauses: Any) -> OrderedQuery:  # type: ignore[override]
+        query = super().group_by(*clauses)
+        if not clauses or _cancels(clauses):
+            return query
+        return query.execution_options(**{DEFAULT_ORDER_OPTION: False})
+
+    def distinct(self, *expr: Any) -> OrderedQuery:
+        return super().distinct(*expr).execution_options(**{DEFAULT_ORDER_OPTION: False})
+
+
+def _cancels(clauses: tuple[Any, ...]) -> bool:
+    """``order_by(None)``/``group_by(None)`` (or ``False``) cancel the criteria given so far."""
+    return len(clauses) == 1 and (clauses[0] is None or clauses[0] is False)
+
+
+def _model_query(mapper: Mapper[Any], session: Any) -> OrderedQuery:
+    """``query_cls`` of ``Model.query`` (SQLAlchemy calls it with the class's mapper)."""
+    return OrderedQuery(mapper, session=session).execution_options(
+        **{DEFAULT_ORDER_OPTION: True}
+    )
+
+
+def _order_by_primary_key(state: ORMExecuteState) -> None:
+    """``do_orm_execute`` hook: add the default ordering of :class:`OrderedQuery`."""
+    if (
+        not state.is_select
+        or state.is_relationship_load
+        or state.is_column_load
+        or not state.execution_options.get(DEFAULT_ORDER_OPTION)
+    ):
+        return
+    statement = state.statement
+    if not isinstance(statement, Select):
+        return
+    described = statement.column_descriptions
+    if len(described) != 1:
+        return
+    entity = described[0].get("entity")
+    if not isinstance(entity, type) or described[0].get("expr") is not entity:
+        return
+    mapper = getattr(entity, "__mapper__", None)
+    if mapper is not None:
+        state.statement = statement.order_by(*mapper.primary_key)
+
+
+event.listen(StalkerSession, "do_orm_execute", _order_by_primary_key)
 
 
 class Base(DeclarativeBase):
@@ -134,7 +181,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
     #: ``Model.query`` as in the tutorial: a Query on ``DBSession``.
-    query: ClassVar[Any] = DBSession.query_property(query_cls=OrderedQuery)
+    query: ClassVar[Any] = DBSession.query_property(query_cls=_model_query)  # type: ignore[arg-type]
     #: constructor keywords that must be given (checked by the default constructor).
     _required: ClassVar[tuple[str, ...]] = ()
 
@@ -251,62 +298,12 @@ def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
     return value
 
 
-class _UniqueAssociationList(_AssociationList[Any]):
-    """An association-proxy list where appending a present member is a no-op.
-
-    Membership is tracked in a set of ids, rebuilt when the underlying
-    collection changed behind the proxy's back (other length or list), so a
-    bulk of appends stays linear.
-    """
-
-    _seen_key: tuple[int, int] | None = None
-    _seen_ids: set[int]
-
-    def _seen(self) -> set[int]:
-        col = self.col
-        key = (id(col), len(col))
-        if self._seen_key != key:
-            self._seen_ids = {id(self._get(link)) for link in col}
-            self._seen_key = key
-        return self._seen_ids
-
-    def _note(self, value: Any) -> None:
-        col = self.col
-        self._seen_ids.add(id(value))
-        self._seen_key = (id(col), len(col))
-
-    def append(self, value: Any) -> None:
-        if id(value) in self._seen():
-            return
-        super().append(value)
-        self._note(value)
-
-    def insert(self, i: int, value: Any) -> None:
-        if id(value) in self._seen():
-            return
-        super().insert(i, value)
-        self._note(value)
-
-    def __contains__(self, value: object) -> bool:
-        return id(value) in self._seen()
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._seen_key = None
-        super().__setitem__(index, value)
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-
-def _unique_list_factory(lazy_collection: Any, creator: Any, value_attr: str, parent: Any) -> Any:
-    getter, setter = parent.parent._default_getset(list)
-    return _UniqueAssociationList(lazy_collection, creator, getter, setter, parent)
-
-
 def _unique_bulk_set(proxy: Any, values: Any) -> None:
-    if not isinstance(values, list | tuple | set | frozenset) and not _is_proxy_list(values):
-        owner = getattr(proxy.parent.owning_class, "__name__", "?")
-        raise type_error(owner, proxy.parent.key, "a list", values)
+    if not isinstance(values, list | tuple | set | frozenset) and not (
+        sqla_private.is_association_list(values)
+    ):
+        owner, name = sqla_private.proxy_attribute(proxy)
+        raise type_error(owner, name, "a list", values)
     for v in values:
         proxy.append(v)
 
@@ -337,10 +334,6 @@ def unlink_association(link: Any, key: str, value: Any, sides: dict[str, str]) -
         link.__dict__.pop("_unlinking", None)
 
 
-def _is_proxy_list(value: Any) -> bool:
-    return isinstance(value, _AssociationList)
-
-
 def unique_association_proxy(
     target_collection: str, attr: str, creator: Any
 ) -> AssociationProxy[Any]:
@@ -351,7 +344,7 @@ def unique_association_proxy(
     """
     return association_proxy(
         target_collection, attr, creator=creator,
-        proxy_factory=_unique_list_factory,
+        proxy_factory=sqla_private.unique_list_factory,
         proxy_bulk_set=_unique_bulk_set,  # type: ignore[arg-type]
     )
 
@@ -531,28 +524,29 @@ def add_unlinked(session: Any, obj: Any) -> None:
     an object that holds none (checked: no relationship key in its state)
     skips that walk. Anything else takes the ordinary ``session.add()``.
     """
-    state = obj._sa_instance_state
-    save = getattr(session, "_save_or_update_impl", None)
-    if save is None or state.key is not None or state.session_id is not None:
+    state = instance_state(obj)
+    if state.key is not None:
         session.add(obj)
         return
     mapper = state.mapper
     keys = _RELATION_KEYS.get(mapper)
     if keys is None:
         keys = _RELATION_KEYS[mapper] = frozenset(r.key for r in mapper.relationships)
-    if not keys.isdisjoint(state.dict):
+    if not keys.isdisjoint(state.dict) or not sqla_private.add_without_cascade(session, state):
         session.add(obj)
-        return
-    state._orphaned_outside_of_session = False
-    save(state)
 
 
 def _join_session(state: Any, value: Any, *_: Any) -> Any:
     # ``state`` is the owner's InstanceState (raw listener; retval, so no
     # wrapper call either): the common case, both objects already in the same
     # session (or both in none), costs one comparison of session ids
-    other_state = getattr(value, "_sa_instance_state", None)
-    if other_state is None or other_state.session_id == state.session_id:
+    if value is None:
+        return value
+    try:
+        other_state = instance_state(value)
+    except AttributeError:  # not a mapped object: the type check refuses it
+        return value
+    if sqla_private.same_session(other_state, state):
         return value
     owner = state.session
     other = other_state.session

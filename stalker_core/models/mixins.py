@@ -123,9 +123,12 @@ def _is_base_target(cls: type, target: str) -> bool:
     return any(b.__name__ == target for b in cls.__mro__[1:])
 
 
-@event.listens_for(Session, "before_flush")
-def _default_statuses(session: Session, _ctx: Any, _instances: Any) -> None:
-    """Fill missing ``status_list``/``status`` of new statusable objects (few queries)."""
+def default_statuses(session: Session) -> None:
+    """Flush step: fill missing ``status_list``/``status`` of new statusable objects.
+
+    The status list is the first one stored for the object's class (one
+    query for all classes concerned), the status its list's first.
+    """
     pending = [o for o in session.new if isinstance(o, StatusMixin)]
     if not pending:
         return

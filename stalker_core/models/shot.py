@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Table, event, select
+from sqlalchemy import Column, ForeignKey, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
@@ -171,12 +171,13 @@ def check_unique_codes(session: Session, shots: list[Shot]) -> None:
             )
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def check_codes(session: Session) -> None:
+    """Flush step: the codes of new and changed shots are unique per project.
+
+    :raises ValidationError: naming the code and the project.
+    """
     shots = [o for o in session.new if isinstance(o, Shot)]
     for o in session.dirty:
         if isinstance(o, Shot) and session.is_modified(o, include_collections=False):
             shots.append(o)
     check_unique_codes(session, shots)
-
-
-event.listen(Session, "before_flush", _before_flush)

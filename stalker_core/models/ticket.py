@@ -249,13 +249,11 @@ def _remember_order(target: Ticket, _args: Any, _kwargs: Any) -> None:
     target.__dict__["_order"] = _counter[0]
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def number_and_open(session: Session) -> None:
+    """Flush step: number new tickets per project; those still without a status get NEW."""
     from stalker_core.models.task.status import get_status
 
     _number_new_tickets(session)
     for o in list(session.new):
         if isinstance(o, Ticket) and o.status is None:
             o.status = get_status(session, "NEW")
-
-
-event.listen(Session, "before_flush", _before_flush)

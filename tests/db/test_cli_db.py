@@ -27,13 +27,13 @@ def test_init_creates_default_data(db_url: str) -> None:
     res = runner.invoke(command, ["init", "--url", db_url])
     assert res.exit_code == 0, res.output
     from sqlalchemy import select
-    from sqlalchemy.orm import Session
 
     from stalker_core.db.engine import make_engine
+    from stalker_core.db.session import StalkerSession
     from stalker_core.models import User
 
     engine = make_engine(db_url)
-    with Session(engine) as s:
+    with StalkerSession(engine) as s:
         assert s.scalars(select(User.login)).all() == ["admin"]
     engine.dispose()
 

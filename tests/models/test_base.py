@@ -113,6 +113,62 @@ def test_query_orders_by_primary_key_without_order_by(session: Any) -> None:
     assert Department.query.count() == 4
 
 
+def _selects(session: Any, run: Any) -> list[str]:
+    """The SELECT statements ``run()`` sends, as SQL text."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(" ".join(statement.split()))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def _order_by(sql: str) -> str:
+    """The ORDER BY clause of ``sql`` ("" when none)."""
+    _, found, rest = sql.rpartition(" ORDER BY ")
+    return rest.split(" LIMIT ")[0] if found else ""
+
+
+def test_default_order_is_added_only_where_the_query_gives_none(session: Any) -> None:
+    from sqlalchemy import func, select
+
+    session.add_all([Department(name="b"), Department(name="a")])
+    session.commit()
+    pk = "simple_entities.id"
+
+    def sql_of(run: Any) -> str:
+        sent = _selects(session, run)
+        assert sent, "no SELECT was sent"
+        return sent[0]
+
+    assert _order_by(sql_of(lambda: Department.query.all())) == pk
+    assert _order_by(sql_of(lambda: Department.query.filter_by(name="a").first())) == pk
+    by_name = sql_of(lambda: Department.query.order_by(Department.name).all())
+    assert _order_by(by_name) == "simple_entities.name"
+    reset = sql_of(lambda: Department.query.order_by(Department.name).order_by(None).all())
+    assert _order_by(reset) == pk
+    grouped = sql_of(
+        lambda: Department.query.with_entities(Department.name, func.count())
+        .group_by(Department.name).all()
+    )
+    assert _order_by(grouped) == ""
+    assert _order_by(sql_of(lambda: Department.query.distinct().all())) == ""
+    assert _order_by(sql_of(lambda: Department.query.with_entities(Department.name).all())) == ""
+    assert _order_by(sql_of(lambda: Department.query.count())) == ""
+    # only Model.query: a 2.0-style select keeps the order it was given (none)
+    assert _order_by(sql_of(lambda: session.scalars(select(Department)).all())) == ""
+    assert Department.query.distinct().count() == 3
+
+
 def test_attach_cascade_saves_linked_objects_without_add(session: Any) -> None:
     admin = User.query.filter_by(login="admin").one()
     dep = Department(name="Layout")

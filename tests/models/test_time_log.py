@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from test_prod_support import Prod, at, complete, prod  # noqa: F401 - fixture
 
+from stalker_core.db.session import StalkerSession
 from stalker_core.exceptions import (
     DependencyViolationError,
     NaiveDatetimeError,
@@ -135,7 +135,7 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
                 text("SELECT conname FROM pg_constraint WHERE conname = 'time_logs_no_overbooking'")
             ).scalar()
         assert found == "time_logs_no_overbooking"
-        with Session(engine) as s:
+        with StalkerSession(engine) as s:
             user = User(name="Ann", login="ann", email="ann@example.com", password="secret")
             project = Project(name="P", code="P")
             t1 = Task(name="T1", project=project)
@@ -145,7 +145,7 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
             ids = (user.id, t1.id, t2.id)
         results: dict[str, Any] = {}
         first_flushed = threading.Event()
-        s1, s2 = Session(engine), Session(engine)
+        s1, s2 = StalkerSession(engine), StalkerSession(engine)
 
         def second() -> None:
             first_flushed.wait(10)
@@ -171,7 +171,7 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
         assert "time_logs_no_overbooking" in str(results["second"])
         s1.close()
         s2.close()
-        with Session(engine) as s:
+        with StalkerSession(engine) as s:
             assert s.query(TimeLog).count() == 1
     finally:
         from stalker_core.db.session import DBSession

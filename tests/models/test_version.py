@@ -127,7 +127,7 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
     PostgreSQL only: on SQLite our open read transaction blocks the other writer's
     commit (writers are serialised there; the unique constraint is the guard).
     """
-    from sqlalchemy.orm import Session
+    from stalker_core.db.session import StalkerSession
 
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("needs concurrent writers (PostgreSQL)")
@@ -135,7 +135,7 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
     mine = Version(task=world.comp)
     mine.update_paths()
     assert mine.filename == "SH001_comp_Main_v001"
-    with Session(session.get_bind()) as other:
+    with StalkerSession(session.get_bind()) as other:
         comp = other.get(Task, world.comp.id)
         Version(task=comp)
         Version(task=comp)
@@ -150,13 +150,13 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
 
 def test_remembered_maximum_is_only_a_hint(session: Any, world: Any) -> None:
     """Across commits the session remembers the maximum; the flush corrects a stale one."""
-    from sqlalchemy.orm import Session
+    from stalker_core.db.session import StalkerSession
 
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("needs concurrent writers (PostgreSQL)")
     Version(task=world.comp)
     session.commit()
-    with Session(session.get_bind()) as other:
+    with StalkerSession(session.get_bind()) as other:
         comp = other.get(Task, world.comp.id)
         Version(task=comp)
         Version(task=comp)

@@ -22,9 +22,8 @@ PER_PROCESS = 25
 
 
 def _worker(url: str, task_id: int, barrier: Any, errors: Any) -> None:
-    from sqlalchemy.orm import Session
-
     from stalker_core.db.engine import make_engine
+    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Task, Version
     from stalker_core.models.version.numbering import reserve_version
 
@@ -32,7 +31,7 @@ def _worker(url: str, task_id: int, barrier: Any, errors: Any) -> None:
     try:
         barrier.wait(timeout=120)
         for i in range(PER_PROCESS):
-            with Session(engine, expire_on_commit=False) as session:
+            with StalkerSession(engine, expire_on_commit=False) as session:
                 task = session.get(Task, task_id)
                 if i % 2:
                     version = reserve_version(session, task, "Main", created_with="test")

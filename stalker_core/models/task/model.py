@@ -503,6 +503,3 @@ def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     new_done = getattr(value, "code", None) in task_status.DONE
     if old_done != new_done:
         task_rollup.leaf_changed(target, status=value)
-
-
-task_status.install()

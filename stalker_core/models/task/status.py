@@ -12,8 +12,9 @@ holds what every change shares:
   finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
   and re-derive the parent container;
 * :func:`derive_code` - a container's status from its children's;
-* a ``before_flush`` hook giving new tasks their first status and re-deriving
-  containers whose children were not loaded when a child changed.
+* :func:`settle_statuses`, a step of the flush pipeline
+  (:mod:`stalker_core.models.flush`) giving new tasks their first status and
+  re-deriving containers whose children were not loaded when a child changed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import StatusError
@@ -286,14 +287,14 @@ def queue_refresh(session: Session, container: Task) -> None:
 
 def parent_changed(parent: Task | None) -> None:
     """A child of ``parent`` changed: re-derive its status now (inside the flush
-    hook: once per container, after all children settled)."""
+    step: once per container, after all children settled)."""
     if parent is None:
         return
     session = object_session(parent)
     if session is None:
-        return  # the before_flush hook derives new containers
+        return  # the flush step derives new containers
     if session.info.get(_BULK_KEY) or sa_inspect(parent).key is None:
-        # inside the flush hook, or a new container: derived once, at flush
+        # inside the flush step, or a new container: derived once, at flush
         _queue(session).add(parent)
         return
     with session.no_autoflush:
@@ -364,7 +365,7 @@ def dependencies_changed(task: Task) -> None:
                 set_status(leaf, want)
 
 
-# --- flush hook -------------------------------------------------------------
+# --- flush step -------------------------------------------------------------
 
 
 def _depth(task: Task) -> int:
@@ -374,7 +375,14 @@ def _depth(task: Task) -> int:
     return d
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def settle_statuses(session: Session) -> None:
+    """Flush step: first statuses of new tasks, then queued container roll-ups.
+
+    New leaves get RTS or WFD (:func:`initial_code`); containers whose children
+    changed (queued by :func:`queue_refresh`/:func:`parent_changed`, new ones,
+    parents of deleted tasks) are re-derived deepest first, and their
+    dependents react to a changed container status.
+    """
     from stalker_core.models.task.model import Task
 
     new_tasks = [o for o in session.new if isinstance(o, Task)]
@@ -424,24 +432,16 @@ def _deleted_tasks(session: Session, queue: set[Task]) -> None:
                 queue.add(parent)
 
 
-def _after_rollback(session: Session) -> None:
+def after_rollback(session: Session) -> None:
+    """The transaction rolled back: forget the cached statuses and calendar."""
     forget_statuses(session)
     from stalker_core.models.task.rollup import forget_calendar
 
     forget_calendar(session)
 
 
-def _after_commit(session: Session) -> None:
+def after_commit(session: Session) -> None:
+    """The transaction committed: forget the cached calendar."""
     from stalker_core.models.task.rollup import forget_calendar
 
     forget_calendar(session)
-
-
-def install() -> None:
-    """Register the session hooks (idempotent; called when the task model is imported)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        # first: new tasks get RTS/WFD before the generic "first status of the
-        # status list" default of the mixins applies to them
-        event.listen(Session, "before_flush", _before_flush, insert=True)
-        event.listen(Session, "after_rollback", _after_rollback)
-        event.listen(Session, "after_commit", _after_commit)

@@ -235,7 +235,15 @@ def _iso(value: dt.datetime | None) -> str:
     return value.isoformat() if value is not None else "?"
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def check_at_flush(session: Session) -> None:
+    """Flush step: what a new time log could not do at construction, and deletions.
+
+    A time log made while its task was in no session is checked for
+    overbooking now and moves its task RTS/HREV -> WIP; a deleted time log
+    takes its duration off its (surviving) task's logged time.
+
+    :raises OverBookedError: naming the clashing task and time range.
+    """
     from stalker_core.models.task import rollup as task_rollup
     from stalker_core.models.task import status as task_status
     from stalker_core.models.task import workflow as task_workflow
@@ -253,9 +261,6 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.deleted):
         if isinstance(obj, TimeLog) and obj.task is not None and obj.task not in session.deleted:
             task_rollup.leaf_changed(obj.task, d_logged=-obj.seconds)
-
-
-event.listen(Session, "before_flush", _before_flush)
 
 # PostgreSQL: no two time logs of one resource may overlap, even across sessions.
 event.listen(

@@ -38,6 +38,7 @@ from stalker_core.models.services import service
 from stalker_core.models.task.graph import lineage
 from stalker_core.models.task.model import Task
 from stalker_core.models.version import numbering as numbering
+from stalker_core.models.version.state import Phase, new_state, state_of
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
@@ -76,6 +77,11 @@ class Version(Entity):
     :param extension: appended to the rendered filename (e.g. ``".blend"``).
     :raises StalkerTypeError: when ``task`` is not a Task.
     :raises ValidationError: for a bad take name or a version number below 1.
+
+    What is not a column (automatic number and name, phase, extension, the
+    engine of the last rendering) is in the version's
+    :class:`~stalker_core.models.version.state.VersionState`
+    (:func:`~stalker_core.models.version.state.state_of`).
     """
 
     __tablename__ = "versions"
@@ -90,11 +96,6 @@ class Version(Entity):
     #: repository-independent path and filename (rendered from the templates)
     path: Mapped[str] = mapped_column(Text, default="")
     filename: Mapped[str] = mapped_column(Text, default="")
-
-    if TYPE_CHECKING:
-        # transient numbering flags (plain instance attributes, not mapped)
-        _take_changed: bool
-        _renumbering: bool
 
     task: Mapped[Task] = relationship(back_populates="versions", foreign_keys=[task_id])
     parent: Mapped[Version | None] = relationship(
@@ -114,17 +115,20 @@ class Version(Entity):
         if task is None:
             raise value_error("Version", "task", "a Task instance", None)
         self._check_task(task)
-        extension = kwargs.pop("extension", None)
-        self._auto_number = "version_number" not in kwargs
-        self._auto_name = "name" not in kwargs
+        state = new_state(
+            self,
+            phase=Phase.BUILDING,
+            auto_number="version_number" not in kwargs,
+            auto_name="name" not in kwargs,
+            extension=self._check_extension(kwargs.pop("extension", None)),
+        )
         kwargs.setdefault("take_name", "Main")
         kwargs.setdefault("path", "")
         kwargs.setdefault("filename", "")
         kwargs.setdefault("is_published", False)
         kwargs.setdefault("description", "")
-        if self._auto_name:
+        if state.auto_name:
             kwargs["name"] = "Version"
-        self._extension = self._check_extension(extension)
         # every other value is validated before the task is linked: a refused
         # value leaves nothing attached to the task's session
         super().__init__(**kwargs)
@@ -140,7 +144,7 @@ class Version(Entity):
         except BaseException:
             self.discard()
             raise
-        self._ready = True
+        state.phase = Phase.READY
 
     def _link_task(self, task: Task) -> None:
         """Link to ``task`` without marking the task as changed, when it is stored.
@@ -160,15 +164,16 @@ class Version(Entity):
         set_committed_value(self, "task", task)
         if "versions" in task.__dict__:
             set_committed_value(task, "versions", [*task.__dict__["versions"], self])
-        self._linked_quietly = True
+        state_of(self).linked_quietly = True
         session.add(self)
 
     def _finish_init(self, session: Any) -> None:
-        if self._auto_number:
+        state = state_of(self)
+        if state.auto_number:
             self.version_number = numbering.next_version_number(self)
         if session is not None:
             numbering.register_pending(session, self)
-        if self._auto_name:
+        if state.auto_name:
             self.name = self._auto_name_value()
 
     # -- validation -----------------------------------------------------------
@@ -197,9 +202,10 @@ class Version(Entity):
 
     @validates("task")
     def _validate_task(self, key: str, value: Any) -> Task | None:
-        if value is None and getattr(self, "_discarding", False):
+        phase = state_of(self).phase
+        if value is None and phase is Phase.DISCARDING:
             return None
-        if getattr(self, "_ready", False) and self.id is not None and value is not self.task:
+        if phase is not Phase.BUILDING and self.id is not None and value is not self.task:
             raise ValidationError("Version.task cannot change once the version is stored")
         return self._check_task(value)
 
@@ -213,18 +219,16 @@ class Version(Entity):
                 "letters, digits, '_' or '-' only (it is part of file names)",
                 value,
             )
-        if getattr(self, "_ready", False) and self._auto_number and self.id is None:
+        state = state_of(self)
+        if state.phase is Phase.READY and state.auto_number and self.id is None:
             old = self.take_name
             if value != old:
                 self.__dict__["take_name"] = value  # so numbering sees the new take
                 # validators never query: a provisional number from what the session
                 # already knows; the flush makes it final (see version_numbering)
-                self._take_changed = True
-                self._renumbering = True
-                try:
+                state.take_changed = True
+                with state.enter(Phase.RENUMBERING):
                     self.version_number = numbering.next_version_number(self, query=False)
-                finally:
-                    self._renumbering = False
                 session = object_session(self)
                 if session is not None:
                     numbering.register_pending(session, self)
@@ -236,8 +240,9 @@ class Version(Entity):
             raise type_error("Version", key, "an int", value)
         if value < 1:
             raise value_error("Version", key, "a positive int (1 or more)", value)
-        if getattr(self, "_ready", False) and not getattr(self, "_renumbering", False):
-            self._auto_number = False  # set by hand: the flush will not renumber it
+        state = state_of(self)
+        if state.phase is Phase.READY:
+            state.auto_number = False  # set by hand: the flush will not renumber it
         return value
 
     @validates("parent")
@@ -278,24 +283,22 @@ class Version(Entity):
     # -- numbering hooks ---------------------------------------------------------
 
     def _renumber(self, number: int) -> None:
-        """Called by the flush listener when another writer took our number."""
-        self._renumbering = True
-        try:
+        """Called by the flush step when another writer took our number."""
+        state = state_of(self)
+        with state.enter(Phase.RENUMBERING):
             self.version_number = number
-        finally:
-            self._renumbering = False
-        if getattr(self, "_auto_name", False):
+        if state.auto_name:
             self.name = self._auto_name_value()
         if self.path or self.filename:
-            self.update_paths(engine=getattr(self, "_engine", None))
+            self.update_paths(engine=state.engine)
 
     def discard(self) -> None:
         """Undo the construction: unlink from the task and leave the session."""
-        self._discarding = True
-        try:
+        state = state_of(self)
+        with state.enter(Phase.DISCARDING):
             session = object_session(self)
             task = self.__dict__.get("task")
-            if getattr(self, "_linked_quietly", False) and task is not None:
+            if state.linked_quietly and task is not None:
                 loaded = task.__dict__.get("versions")
                 if loaded is not None:
                     set_committed_value(task, "versions", [v for v in loaded if v is not self])
@@ -305,8 +308,6 @@ class Version(Entity):
                 self.task = None  # type: ignore[assignment]
             if session is not None and self in session:
                 session.expunge(self)
-        finally:
-            self._discarding = False
 
     def _auto_name_value(self) -> str:
         return f"{self.nice_name}_v{self.version_number:03d}"
@@ -338,12 +339,11 @@ class Version(Entity):
     @property
     def extension(self) -> str:
         """The file extension (``".blend"``) or ``""``; setting it updates ``filename``."""
-        ext = getattr(self, "_extension", None)
-        if ext is None:
+        state = state_of(self)
+        if state.extension is None:
             stem, dot, suffix = (self.filename or "").rpartition(".")
-            ext = f".{suffix}" if dot and stem else ""
-            self._extension = ext
-        return ext
+            state.extension = f".{suffix}" if dot and stem else ""
+        return state.extension
 
     @extension.setter
     def extension(self, value: str | None) -> None:
@@ -352,7 +352,7 @@ class Version(Entity):
         if self.filename:
             stem = self.filename[: len(self.filename) - len(old)] if old else self.filename
             self.filename = stem + new
-        self._extension = new
+        state_of(self).extension = new
 
     @property
     def full_path(self) -> str:
@@ -406,7 +406,7 @@ class Version(Entity):
             path, stem, used = render(self, engine)
         self.path = path
         self.filename = stem + self.extension
-        self._engine = used  # a renumbering flush renders again with the same engine
+        state_of(self).engine = used  # a renumbering flush renders again with the same engine
 
     # -- siblings ----------------------------------------------------------------
 
@@ -465,5 +465,3 @@ class Version(Entity):
         kind = self.entity_type or "Version"
         return f"<{code}{self.nice_name}_v{self.version_number:03d} ({kind})>"
 
-
-numbering.install_listeners()

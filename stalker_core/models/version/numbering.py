@@ -8,7 +8,8 @@ Design (why numbers never collide and versions are never lost):
    flush) or among the versions of ``(t, take)`` pending in the same
    session, plus one. So two ``Version(task=t)`` made before a flush get
    consecutive numbers and the tutorial can print the number at once.
-2. **At flush** (a ``before_flush`` listener) the numbers are made final. On
+2. **At flush** (:func:`finalize_numbers`, the last step of the flush pipeline
+   in :mod:`stalker_core.models.flush`) the numbers are made final. On
    PostgreSQL the rows of the tasks concerned are locked first with
    ``SELECT ... FROM tasks WHERE id IN (...) ORDER BY id FOR UPDATE`` (sorted,
    so two sessions never deadlock on each other's tasks). With the lock held,
@@ -40,12 +41,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.db.session import DBSession
 from stalker_core.exceptions import ConcurrencyError
+from stalker_core.models.version.state import state_of
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
@@ -196,7 +198,13 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     return list(conn.execute(maxima_query).all())
 
 
-def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
+def finalize_numbers(session: Session) -> None:
+    """Flush step: make the numbers of the session's new versions final.
+
+    Locks the tasks concerned (PostgreSQL), re-reads their stored maxima and
+    renumbers (and re-renders) the automatically numbered versions that
+    clash; see the module docstring.
+    """
     from stalker_core.models.version.model import Version
 
     versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
@@ -222,16 +230,16 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
     for (task_key, take), members in groups.items():
         task = tasks[task_key]
         highest = maxima.get((task.id, take), 0) if task.id is not None else 0
-        fixed = {v.version_number for v in members if not getattr(v, "_auto_number", False)}
+        fixed = {v.version_number for v in members if not state_of(v).auto_number}
         auto = sorted(
-            (v for v in members if getattr(v, "_auto_number", False)),
+            (v for v in members if state_of(v).auto_number),
             key=lambda v: v.version_number or 0,
         )
         if not auto:
             continue
         numbers = [v.version_number for v in auto]
         clash = (
-            any(getattr(v, "_take_changed", False) for v in auto)
+            any(state_of(v).take_changed for v in auto)
             or min(numbers) <= highest
             or len(set(numbers)) != len(numbers)
             or bool(fixed.intersection(numbers))
@@ -242,30 +250,23 @@ def _finalize_numbers(session: Session, _ctx: Any, _instances: Any) -> None:
         for v in auto:
             while n in fixed:
                 n += 1
-            if v.version_number != n or getattr(v, "_take_changed", False):
+            if v.version_number != n or state_of(v).take_changed:
                 v._renumber(n)  # noqa: SLF001 - the model's own hook (re-renders paths)
             n += 1
     for v in versions:
-        v._take_changed = False  # noqa: SLF001 - numbered for good now
+        state_of(v).take_changed = False  # numbered for good now
         if v.task is not None and v.version_number is not None:
             note_number(session, v.task, v.take_name, v.version_number)
 
 
-def _clear_registry(session: Session, *_: Any) -> None:
+def forget_pending(session: Session) -> None:
+    """Forget the versions registered as pending (after a flush or a rollback)."""
     session.info.pop(_PENDING_KEY, None)
 
 
-def _forget_numbers(session: Session, *_: Any) -> None:
+def forget_known_numbers(session: Session) -> None:
+    """Forget the remembered stored maxima (after a rollback)."""
     session.info.pop(_KNOWN_KEY, None)
-
-
-def install_listeners() -> None:
-    """Attach the flush/rollback listeners to every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _finalize_numbers):
-        event.listen(Session, "before_flush", _finalize_numbers)
-        event.listen(Session, "after_flush_postexec", _clear_registry)
-        event.listen(Session, "after_soft_rollback", _clear_registry)
-        event.listen(Session, "after_soft_rollback", _forget_numbers)
 
 
 # -- reserve -----------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""The flush pipeline: the model's rules that run when a StalkerSession flushes.
+
+Some rules of the model can only run at flush, when every object of a unit
+of work is known: a number unique per project, a status derived from all
+children, a check that needs the database. They run as the steps of
+:data:`STEPS`, one after the other, from a single ``before_flush`` listener
+on :class:`~stalker_core.db.session.StalkerSession` (the session class of
+``DBSession``, ``db.setup()``, the CLI and the workflows). They are
+registered on that class only, not on SQLAlchemy's ``Session``: another
+SQLAlchemy session in the same process (a host application's own) runs none
+of them. :func:`install` registers them once, when :mod:`stalker_core.models`
+is imported.
+
+The order of the steps, and why:
+
+1. ``task_statuses`` - new leaf tasks get RTS or WFD from their dependencies,
+   containers are re-derived from their children, dependents react. First,
+   so that step 2 does not give a new task the first status of its status
+   list, and so that step 3 reads the status a new task really has.
+2. ``default_statuses`` - every other new object with statuses (project,
+   ticket, review, ...) gets the first status list stored for its class and
+   that list's first status. Before step 5: a ticket takes the studio's
+   ticket status list when there is one, NEW only otherwise.
+3. ``time_logs`` - a time log made while its task was in no session is
+   checked for overbooking and moves its task RTS/HREV -> WIP; a deleted time
+   log takes its duration off its task. After step 1, which gives a task new
+   in the same flush its RTS.
+4. ``shot_codes`` - the codes of new and changed shots are unique per
+   project. It reads only codes and projects, which no step changes; it runs
+   before steps 5 and 6, so a refused flush has taken no ticket number and
+   no task lock.
+5. ``ticket_numbers`` - new tickets are numbered per project; those still
+   without a status get NEW.
+6. ``version_numbers`` - the numbers of new versions are made final: on
+   PostgreSQL it locks the rows of their tasks (``SELECT ... FOR UPDATE``,
+   held until the transaction ends), re-reads the stored maxima and
+   renumbers and re-renders versions whose number another writer took
+   (:mod:`stalker_core.models.version.numbering`). Last: every step that can
+   refuse the flush runs before the lock is taken, and no later step can
+   create a version.
+
+Besides the pipeline, :func:`install` registers the end-of-transaction hooks
+in :data:`SESSION_HOOKS` on the same class (they forget per-transaction caches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from stalker_core.db.session import StalkerSession
+from stalker_core.models import mixins, shot, ticket
+from stalker_core.models.task import status as task_status
+from stalker_core.models.task import time_log
+from stalker_core.models.version import numbering
+
+
+@dataclass(frozen=True)
+class FlushStep:
+    """One named rule of the flush pipeline.
+
+    :param name: a short name, for documentation, tests and tracebacks.
+    :param run: called with the flushing session before SQLAlchemy computes
+        the unit of work; it may change, add or refuse objects (by raising).
+    """
+
+    name: str
+    run: Callable[[Session], None]
+
+
+#: The steps, in the order they run (see the module docstring for why).
+STEPS: tuple[FlushStep, ...] = (
+    FlushStep("task_statuses", task_status.settle_statuses),
+    FlushStep("default_statuses", mixins.default_statuses),
+    FlushStep("time_logs", time_log.check_at_flush),
+    FlushStep("shot_codes", shot.check_codes),
+    FlushStep("ticket_numbers", ticket.number_and_open),
+    FlushStep("version_numbers", numbering.finalize_numbers),
+)
+
+
+def run_steps(session: Session, _flush_context: Any = None, _objects: Any = None) -> None:
+    """The ``before_flush`` listener: run every step of :data:`STEPS`, in order."""
+    for step in STEPS:
+        step.run(session)
+
+
+def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
+    numbering.forget_pending(session)
+
+
+def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
+    numbering.forget_pending(session)
+    numbering.forget_known_numbers(session)
+
+
+def _after_rollback(session: Session) -> None:
+    task_status.after_rollback(session)
+
+
+def _after_commit(session: Session) -> None:
+    task_status.after_commit(session)
+
+
+#: ``(session event, listener)`` pairs registered beside :func:`run_steps`.
+SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("before_flush", run_steps),
+    # the versions registered as pending are in the database now
+    ("after_flush_postexec", _after_flush_postexec),
+    # pending versions and remembered maxima die with the (sub)transaction
+    ("after_soft_rollback", _after_soft_rollback),
+    # cached Status rows and the calendar may be stale after the transaction
+    ("after_rollback", _after_rollback),
+    ("after_commit", _after_commit),
+)
+
+
+def install() -> None:
+    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession` (idempotent)."""
+    for name, listener in SESSION_HOOKS:
+        if not event.contains(StalkerSession, name, listener):
+            event.listen(StalkerSession, name, listener)

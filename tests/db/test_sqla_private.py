@@ -1,0 +1,166 @@
+"""The one module touching SQLAlchemy internals: each private name, and each helper.
+
+When a SQLAlchemy upgrade renames or removes one of the private names,
+``test_private_name_still_exists[<owner>.<name>]`` fails and says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy.ext.associationproxy as associationproxy
+from sqlalchemy import create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import instance_state
+
+from stalker_core.db import _sqla_private as private
+from stalker_core.exceptions import StalkerTypeError
+from stalker_core.models import Department, User
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class Item(_Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(default="")
+
+
+@pytest.fixture
+def plain() -> Iterator[Session]:
+    engine = create_engine("sqlite://")
+    _Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _owners() -> dict[str, Any]:
+    """A live object for each owner named in PRIVATE_NAMES."""
+    session = Session()
+    department = Department(name="d")
+    return {
+        "Session": session,
+        "IdentityMap": session.identity_map,
+        "InstanceState": instance_state(Item()),
+        "sqlalchemy.ext.associationproxy": associationproxy,
+        "_AssociationList": department.users,
+        "AssociationProxy": Department.__mapper__.all_orm_descriptors["users"],
+        "AssociationProxyInstance": Department.users,
+    }
+
+
+@pytest.mark.parametrize(
+    "owner, name", private.PRIVATE_NAMES, ids=[f"{o}.{n}" for o, n in private.PRIVATE_NAMES]
+)
+def test_private_name_still_exists(owner: str, name: str) -> None:
+    obj = _owners()[owner]
+    assert hasattr(obj, name), (
+        f"SQLAlchemy no longer has {owner}.{name}; stalker_core/db/_sqla_private.py uses it"
+    )
+
+
+def test_the_unique_list_subclasses_sqlalchemys_list_proxy() -> None:
+    assert issubclass(private.UniqueAssociationList, associationproxy._AssociationList)
+    assert isinstance(Department(name="d").users, private.UniqueAssociationList)
+
+
+# -- pending_change_count ----------------------------------------------------------
+
+
+def test_pending_change_count_counts_new_changed_and_deleted(plain: Session) -> None:
+    assert private.pending_change_count(plain) == 0
+    items = [Item(label=str(i)) for i in range(5)]
+    plain.add_all(items)
+    assert private.pending_change_count(plain) == 5
+    plain.commit()
+    assert private.pending_change_count(plain) == 0
+    items[0].label = "changed"
+    items[1].label = "changed"
+    plain.delete(items[2])
+    assert private.pending_change_count(plain) == 3
+    assert private.pending_change_count(plain) == (
+        len(plain.new) + len(plain.deleted) + len(plain.dirty)
+    )
+    plain.commit()
+    assert private.pending_change_count(plain) == 0
+
+
+# -- add_without_cascade / same_session --------------------------------------------
+
+
+def test_add_without_cascade_makes_a_transient_object_pending(plain: Session) -> None:
+    item = Item(label="x")
+    state = instance_state(item)
+    assert private.add_without_cascade(plain, state) is True
+    assert item in plain.new
+    plain.commit()
+    assert plain.get(Item, item.id) is item
+
+
+def test_add_without_cascade_declines_objects_already_in_a_session(plain: Session) -> None:
+    item = Item(label="x")
+    plain.add(item)
+    assert private.add_without_cascade(plain, instance_state(item)) is False  # pending
+    plain.commit()
+    assert private.add_without_cascade(plain, instance_state(item)) is False  # persistent
+
+
+def test_same_session(plain: Session) -> None:
+    a, b, c = Item(), Item(), Item()
+    assert private.same_session(instance_state(a), instance_state(b))  # both in none
+    plain.add_all([a, b])
+    assert private.same_session(instance_state(a), instance_state(b))
+    assert not private.same_session(instance_state(a), instance_state(c))
+    with Session() as other:
+        other.add(c)
+        assert not private.same_session(instance_state(a), instance_state(c))
+
+
+# -- the unique association list ---------------------------------------------------
+
+
+def _user(n: int) -> User:
+    return User(name=f"U{n}", login=f"u{n}", email=f"u{n}@example.com", password="secret")
+
+
+def test_unique_list_appends_a_member_once() -> None:
+    dep = Department(name="d")
+    ann, bob = _user(1), _user(2)
+    dep.users.append(ann)
+    dep.users.append(ann)
+    dep.users.insert(0, ann)
+    assert dep.users == [ann]
+    assert ann in dep.users and bob not in dep.users
+    ann.departments.append(dep)  # the other side: still one membership
+    assert len(dep.user_roles) == 1
+    dep.users.insert(0, bob)
+    assert dep.users == [bob, ann]
+    dep.users[0] = ann  # replacing resets what the list remembers
+    assert ann in dep.users
+
+
+def test_unique_list_sees_changes_made_behind_its_back() -> None:
+    dep = Department(name="d")
+    ann = _user(1)
+    dep.users.append(ann)
+    dep.user_roles.clear()  # the underlying collection, not the proxy
+    assert ann not in dep.users
+    dep.users.append(ann)
+    assert dep.users == [ann]
+
+
+def test_bulk_set_takes_lists_and_other_proxies_and_names_the_attribute() -> None:
+    ann, bob = _user(1), _user(2)
+    one, two = Department(name="one"), Department(name="two")
+    one.users = [ann, bob, ann]
+    assert one.users == [ann, bob]
+    two.users = one.users  # another association list
+    assert two.users == [ann, bob]
+    assert private.proxy_attribute(one.users) == ("Department", "users")
+    with pytest.raises(StalkerTypeError, match=r"Department\.users should be a list"):
+        one.users = 5  # type: ignore[assignment]
