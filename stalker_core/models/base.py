@@ -147,6 +147,32 @@ def fk_id(table: str) -> Mapped[int]:
     return mapped_column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
 
 
+def link_table(name: str, **columns: str) -> Table:
+    """A many-to-many link table: each keyword is a column and the table its id refers to.
+
+    Every column is part of the primary key and a foreign key to ``<table>.id``
+    that cascades on delete, so removing either side removes the link::
+
+        task_watchers = link_table("task_watchers", task_id="tasks", user_id="users")
+
+    :param name: the table name.
+    :param columns: column name -> referenced table name, in column order (two or more).
+    :raises StalkerTypeError: with fewer than two columns.
+    """
+    if len(columns) < 2:
+        raise StalkerTypeError(
+            f"link table {name!r} needs two or more columns (name=table), got {list(columns)}"
+        )
+    return Table(
+        name,
+        Base.metadata,
+        *(
+            Column(column, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
+            for column, table in columns.items()
+        ),
+    )
+
+
 _NICE_RE = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -356,19 +382,8 @@ def unique_association_proxy(
     )
 
 
-entity_tags = Table(
-    "entity_tags",
-    Base.metadata,
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-)
-
-entity_notes = Table(
-    "entity_notes",
-    Base.metadata,
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
-    Column("note_id", ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True),
-)
+entity_tags = link_table("entity_tags", entity_id="simple_entities", tag_id="tags")
+entity_notes = link_table("entity_notes", entity_id="simple_entities", note_id="notes")
 
 
 class SimpleEntity(Base):

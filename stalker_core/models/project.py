@@ -12,7 +12,7 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -24,6 +24,7 @@ from stalker_core.models.base import (
     check_instance,
     check_number,
     fk_id,
+    link_table,
     on_append,
     unique_association_proxy,
     unlink_association,
@@ -45,12 +46,7 @@ if TYPE_CHECKING:
     from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
-project_clients = Table(
-    "project_clients",
-    Base.metadata,
-    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("client_id", ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
-)
+project_clients = link_table("project_clients", project_id="projects", client_id="clients")
 
 
 class ProjectUser(Base):

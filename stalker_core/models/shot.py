@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Table, event, select
+from sqlalchemy import ForeignKey, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
 from stalker_core.models.asset import name_from_code
-from stalker_core.models.base import Base, fk_id
+from stalker_core.models.base import fk_id, link_table
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
 
@@ -22,19 +22,9 @@ if TYPE_CHECKING:
     from stalker_core.models.scene import Scene
     from stalker_core.models.sequence import Sequence
 
-shot_sequences = Table(
-    "shot_sequences",
-    Base.metadata,
-    Column("shot_id", ForeignKey("shots.id", ondelete="CASCADE"), primary_key=True),
-    Column("sequence_id", ForeignKey("sequences.id", ondelete="CASCADE"), primary_key=True),
-)
+shot_sequences = link_table("shot_sequences", shot_id="shots", sequence_id="sequences")
 
-shot_scenes = Table(
-    "shot_scenes",
-    Base.metadata,
-    Column("shot_id", ForeignKey("shots.id", ondelete="CASCADE"), primary_key=True),
-    Column("scene_id", ForeignKey("scenes.id", ondelete="CASCADE"), primary_key=True),
-)
+shot_scenes = link_table("shot_scenes", shot_id="shots", scene_id="scenes")
 
 
 class Shot(Task, CodeMixin):

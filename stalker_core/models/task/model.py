@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
+from sqlalchemy import ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base, Entity, add_unlinked, fk_id
+from stalker_core.models.base import Entity, add_unlinked, fk_id, link_table
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
 from stalker_core.models.services import service
 from stalker_core.models.task import graph as task_graph
@@ -36,20 +36,13 @@ if TYPE_CHECKING:
     from stalker_core.models.version.model import Version
 
 
-def _user_link_table(name: str) -> Table:
-    return Table(
-        name,
-        Base.metadata,
-        Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
-        Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    )
-
-
-task_resources = _user_link_table("task_resources")
-task_alternative_resources = _user_link_table("task_alternative_resources")
-task_computed_resources = _user_link_table("task_computed_resources")
-task_responsible = _user_link_table("task_responsible")
-task_watchers = _user_link_table("task_watchers")
+task_resources = link_table("task_resources", task_id="tasks", user_id="users")
+task_alternative_resources = link_table(
+    "task_alternative_resources", task_id="tasks", user_id="users"
+)
+task_computed_resources = link_table("task_computed_resources", task_id="tasks", user_id="users")
+task_responsible = link_table("task_responsible", task_id="tasks", user_id="users")
+task_watchers = link_table("task_watchers", task_id="tasks", user_id="users")
 
 
 class Task(Entity, StatusMixin, DateRangeMixin):
