@@ -97,3 +97,71 @@ def test_link_table_needs_two_columns() -> None:
     with pytest.raises(StalkerTypeError, match="'lonely' needs two or more columns"):
         link_table("lonely", only_id="onlies")
     assert "lonely" not in Base.metadata.tables
+
+
+MEMBERSHIPS = [
+    ("DepartmentUser", "Department", "department_users", []),
+    ("ProjectUser", "Project", "project_users", ["rate"]),
+    ("ClientUser", "Client", "client_users", []),
+]
+
+
+@pytest.mark.parametrize(("name", "owner", "table", "extra"), MEMBERSHIPS)
+def test_role_memberships_have_one_shape(
+    name: str, owner: str, table: str, extra: list[str]
+) -> None:
+    from sqlalchemy import inspect as sa_inspect
+
+    cls = getattr(models_pkg, name)
+    key = owner.lower()
+    t = cls.__table__
+    assert t.name == table
+    assert [c.name for c in t.columns] == [f"{key}_id", "user_id", "role_id", *extra]
+    assert [c.name for c in t.primary_key.columns] == [f"{key}_id", "user_id"]
+    fks = {
+        c.name: (fk.target_fullname, fk.ondelete) for c in t.columns for fk in c.foreign_keys
+    }
+    assert fks == {
+        f"{key}_id": (f"{key}s.id", "CASCADE"),
+        "user_id": ("users.id", "CASCADE"),
+        "role_id": ("roles.id", "SET NULL"),
+    }
+    assert t.c.role_id.nullable and not t.c.user_id.nullable
+    rels = sa_inspect(cls).relationships
+    assert rels[key].mapper.class_ is getattr(models_pkg, owner)
+    assert rels[key].back_populates == "user_roles"
+    assert rels["user"].back_populates == f"{key}_roles" and rels["user"].lazy == "joined"
+    assert rels["role"].mapper.class_ is models_pkg.Role
+    assert getattr(models_pkg, owner)._membership_class is cls
+
+
+@pytest.mark.parametrize(("name", "owner", "table", "extra"), MEMBERSHIPS)
+def test_role_membership_links_are_checked(
+    name: str, owner: str, table: str, extra: list[str]
+) -> None:
+    cls = getattr(models_pkg, name)
+    key = owner.lower()
+    for attr, expected in ((key, owner), ("user", "User"), ("role", "Role")):
+        with pytest.raises(StalkerTypeError, match=rf"{owner}\.{attr} should be a {expected}"):
+            cls(**{attr: "not an object"})
+
+
+@pytest.mark.parametrize(("name", "owner", "table", "extra"), MEMBERSHIPS)
+def test_role_membership_removed_on_one_side_leaves_the_other(
+    name: str, owner: str, table: str, extra: list[str]
+) -> None:
+    from test_prod_support import make_user
+
+    key = owner.lower()
+    kwargs = {"name": "O", "code": "O"} if owner == "Project" else {"name": "O"}
+    group = getattr(models_pkg, owner)(**kwargs)
+    user = make_user(1)
+    role = models_pkg.Role(name="Lead")
+    group.set_role(user, role)
+    (link,) = group.user_roles
+    assert isinstance(link, getattr(models_pkg, name))
+    assert getattr(link, key) is group and link.role is role
+    assert list(getattr(user, f"{key}_roles")) == [link]
+    assert group.role_of(user) is role
+    setattr(link, key, None)
+    assert getattr(user, f"{key}_roles") == []
