@@ -18,9 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, event
+from sqlalchemy import (
+    Column,
+    ColumnDefault,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
 from sqlalchemy.ext.associationproxy import (
     AssociationProxy,
     _AssociationList,
@@ -64,21 +75,47 @@ def _strict_constructor(self: Any, **kwargs: Any) -> None:
     Keywords named in the class's ``_required`` must be given.
     """
     cls = type(self)
-    for key in getattr(cls, "_required", ()):
-        if kwargs.get(key) is None:
-            raise StalkerTypeError(
-                f"{cls.__name__}() needs the {key!r} argument "
-                f"(required: {', '.join(cls._required)})"
-            )
+    check_required(cls, kwargs)
     collections = _collection_keys(cls)
     for key, value in kwargs.items():
-        if key.startswith("_") or not hasattr(cls, key):
-            raise StalkerTypeError(
-                f"{cls.__name__}() got an unexpected keyword argument {key!r}"
-            )
-        if key in collections and not isinstance(value, list | tuple | set):
-            raise type_error(cls.__name__, key, "a list", value)
+        check_keyword(cls, key)
+        if key in collections:
+            value = check_collection(cls.__name__, key, value)  # a tuple or set too
         setattr(self, key, value)
+
+
+def check_required(cls: type, given: Mapping[str, Any]) -> None:
+    """Refuse a constructor call of ``cls`` that lacks a keyword of ``cls._required``.
+
+    A keyword given as ``None`` counts as missing.
+
+    :raises StalkerTypeError: naming the first missing keyword and all required ones.
+    """
+    required: tuple[str, ...] = getattr(cls, "_required", ())
+    for key in required:
+        if given.get(key) is None:
+            raise StalkerTypeError(
+                f"{cls.__name__}() needs the {key!r} argument (required: {', '.join(required)})"
+            )
+
+
+def check_keyword(cls: type, key: str) -> None:
+    """Refuse a constructor keyword that is private or no attribute of ``cls``.
+
+    :raises StalkerTypeError: naming the class and the keyword.
+    """
+    if key.startswith("_") or not hasattr(cls, key):
+        raise StalkerTypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}")
+
+
+def check_collection(cls_name: str, attr: str, value: Any) -> list[Any]:
+    """Validate the value of a list attribute (a list, tuple or set) and return it as a list.
+
+    :raises StalkerTypeError: for anything else (a str, a dict, a generator, ``None``).
+    """
+    if not isinstance(value, list | tuple | set):
+        raise type_error(cls_name, attr, "a list", value)
+    return list(value)
 
 
 _COLLECTIONS: dict[type, frozenset[str]] = {}
@@ -173,6 +210,20 @@ def link_table(name: str, **columns: str) -> Table:
     )
 
 
+def declared_defaults(table: Table) -> dict[str, ColumnDefault]:
+    """The scalar defaults declared on the columns of ``table``, by column key.
+
+    A constructor that puts defaults straight into a new object's state, or a
+    bulk INSERT that needs them in Python, reads ``defaults[key].arg`` when it
+    needs the value, so the value stays declared once, in ``mapped_column(default=...)``.
+    """
+    return {
+        c.key: c.default
+        for c in table.columns
+        if isinstance(c.default, ColumnDefault) and c.default.is_scalar
+    }
+
+
 _NICE_RE = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -209,6 +260,33 @@ def check_str(
             cls_name, attr, f"at most {max_length} characters", value[:40] + "..."
         )
     return value
+
+
+#: the longest ``name`` of an entity (the length of its column)
+NAME_LENGTH = 256
+
+
+def validate_name(cls_name: str, attr: str, value: Any) -> str:
+    """The rule of every entity's ``name``: see :func:`check_str` (at most :data:`NAME_LENGTH`).
+
+    Returns the name stripped.
+    """
+    return check_str(cls_name, attr, value, max_length=NAME_LENGTH)
+
+
+def validate_description(cls_name: str, attr: str, value: Any) -> str:
+    """The rule of every entity's ``description``: a str without NUL, kept as given.
+
+    ``None`` becomes ``""``.
+    """
+    return check_str(cls_name, attr, value, required=False, strip=False)
+
+
+def validate_type(cls_name: str, attr: str, value: Any) -> Type | None:
+    """The rule of every entity's ``type``: a :class:`~stalker_core.models.type.Type` or None."""
+    from stalker_core.models.type import Type
+
+    return cast("Type | None", check_instance(cls_name, attr, value, Type))
 
 
 def check_instance(
@@ -393,7 +471,7 @@ class SimpleEntity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(128), index=True)
-    name: Mapped[str] = mapped_column(String(256), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     date_created: Mapped[dt.datetime] = mapped_column(default=utc_now)
     date_updated: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
@@ -454,11 +532,11 @@ class SimpleEntity(Base):
 
     @validates("name")
     def _validate_name(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, max_length=256)
+        return validate_name(type(self).__name__, key, value)
 
     @validates("description")
     def _validate_description(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, required=False, strip=False)
+        return validate_description(type(self).__name__, key, value)
 
     @property
     def nice_name(self) -> str:
@@ -516,6 +594,10 @@ def _instance_of(class_name: str, *, required: bool = False) -> Any:
     return check
 
 
+def _type(target: Any, key: str, value: Any) -> Any:
+    return validate_type(type(target).__name__, key, value)
+
+
 def _aware(target: Any, key: str, value: Any) -> Any:
     if value is None:
         raise type_error(type(target).__name__, key, "an aware datetime.datetime", value)
@@ -524,7 +606,7 @@ def _aware(target: Any, key: str, value: Any) -> Any:
 
 on_set(SimpleEntity.created_by, _instance_of("User"))
 on_set(SimpleEntity.updated_by, _instance_of("User"))
-on_set(SimpleEntity.type, _instance_of("Type"))
+on_set(SimpleEntity.type, _type)
 on_set(SimpleEntity.thumbnail, _instance_of("File"))
 on_set(SimpleEntity.date_created, _aware)
 on_set(SimpleEntity.date_updated, _aware)

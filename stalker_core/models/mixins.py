@@ -40,14 +40,26 @@ if TYPE_CHECKING:
     from stalker_core.models.user import User
 
 
+#: the longest ``code`` (the length of its column)
+CODE_LENGTH = 256
+
+
+def validate_code(cls_name: str, attr: str, value: Any) -> str:
+    """The rule of a ``code``: see :func:`~stalker_core.models.base.check_str`.
+
+    At most :data:`CODE_LENGTH` characters; returned stripped.
+    """
+    return check_str(cls_name, attr, value, max_length=CODE_LENGTH)
+
+
 class CodeMixin:
     """A short ``code`` (e.g. ``"SH001"``), required."""
 
-    code: Mapped[str] = mapped_column(String(256), index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), index=True)
 
     @validates("code")
     def _validate_code(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, max_length=256)
+        return validate_code(type(self).__name__, key, value)
 
 
 class StatusMixin:
