@@ -3,7 +3,9 @@
 Every model derives from :class:`Base`. Most derive from :class:`SimpleEntity`
 (joined-table inheritance, discriminator ``entity_type`` = class name), which
 carries name, description, type, thumbnail, who created/updated it and when.
-:class:`Entity` adds tags and notes.
+:class:`Entity` adds tags and notes. :func:`link_table` makes every
+many-to-many link table; :func:`declared_defaults` reads the defaults declared
+on columns (never repeated as literals elsewhere).
 
 Two conveniences of the tutorial API live here:
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     Column,
@@ -50,7 +52,22 @@ from sqlalchemy.orm import (
 )
 
 from stalker_core.db.session import DBSession
-from stalker_core.exceptions import StalkerTypeError, type_error, value_error
+from stalker_core.exceptions import StalkerTypeError, type_error
+from stalker_core.models.checks import (
+    NAME_LENGTH,
+    check_collection,
+    validate_description,
+    validate_name,
+    validate_type,
+)
+
+# the value checks live in models/checks.py; re-exported for the modules that
+# import them from here
+from stalker_core.models.checks import check_instance as check_instance
+from stalker_core.models.checks import check_list as check_list
+from stalker_core.models.checks import check_number as check_number
+from stalker_core.models.checks import check_str as check_str
+from stalker_core.models.checks import entity_type_name as entity_type_name
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 
 if TYPE_CHECKING:
@@ -106,16 +123,6 @@ def check_keyword(cls: type, key: str) -> None:
     """
     if key.startswith("_") or not hasattr(cls, key):
         raise StalkerTypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}")
-
-
-def check_collection(cls_name: str, attr: str, value: Any) -> list[Any]:
-    """Validate the value of a list attribute (a list, tuple or set) and return it as a list.
-
-    :raises StalkerTypeError: for anything else (a str, a dict, a generator, ``None``).
-    """
-    if not isinstance(value, list | tuple | set):
-        raise type_error(cls_name, attr, "a list", value)
-    return list(value)
 
 
 _COLLECTIONS: dict[type, frozenset[str]] = {}
@@ -232,127 +239,6 @@ def make_nice_name(name: str) -> str:
     nice = _NICE_RE.sub("_", name.strip())
     nice = re.sub(r"_+", "_", nice)
     return nice.strip("_")
-
-
-def check_str(
-    cls_name: str, attr: str, value: Any, *, required: bool = True, strip: bool = True,
-    max_length: int | None = None,
-) -> str:
-    """Validate a string attribute and return it (stripped).
-
-    :raises StalkerTypeError: when ``value`` is not a str (or ``None`` when optional).
-    :raises ValidationError: when ``required`` and the string is empty, when it
-        holds a NUL character (no database stores those), or is longer than
-        ``max_length``.
-    """
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise type_error(cls_name, attr, "a str", value)
-    if strip:
-        value = value.strip()
-    if required and not value:
-        raise value_error(cls_name, attr, "a non-empty str", value)
-    if "\x00" in value:
-        raise value_error(cls_name, attr, "a str without NUL characters", value)
-    if max_length is not None and len(value) > max_length:
-        raise value_error(
-            cls_name, attr, f"at most {max_length} characters", value[:40] + "..."
-        )
-    return value
-
-
-#: the longest ``name`` of an entity (the length of its column)
-NAME_LENGTH = 256
-
-
-def validate_name(cls_name: str, attr: str, value: Any) -> str:
-    """The rule of every entity's ``name``: see :func:`check_str` (at most :data:`NAME_LENGTH`).
-
-    Returns the name stripped.
-    """
-    return check_str(cls_name, attr, value, max_length=NAME_LENGTH)
-
-
-def validate_description(cls_name: str, attr: str, value: Any) -> str:
-    """The rule of every entity's ``description``: a str without NUL, kept as given.
-
-    ``None`` becomes ``""``.
-    """
-    return check_str(cls_name, attr, value, required=False, strip=False)
-
-
-def validate_type(cls_name: str, attr: str, value: Any) -> Type | None:
-    """The rule of every entity's ``type``: a :class:`~stalker_core.models.type.Type` or None."""
-    from stalker_core.models.type import Type
-
-    return cast("Type | None", check_instance(cls_name, attr, value, Type))
-
-
-def check_instance(
-    cls_name: str, attr: str, value: Any, expected: type | tuple[type, ...], *,
-    required: bool = False,
-) -> Any:
-    """Validate that ``value`` is an instance of ``expected`` (or ``None`` when optional).
-
-    :raises StalkerTypeError: otherwise, naming the class, attribute and expected type.
-    """
-    if value is None:
-        if required:
-            raise type_error(cls_name, attr, _type_names(expected), value)
-        return None
-    if not isinstance(value, expected):
-        raise type_error(cls_name, attr, _type_names(expected), value)
-    return value
-
-
-def check_number(
-    cls_name: str, attr: str, value: Any, *, minimum: float | None = None,
-    strict: bool = False, integer: bool = False,
-) -> Any:
-    """Validate a number (bools refused); ``minimum`` inclusive unless ``strict``."""
-    kinds: tuple[type, ...] = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise type_error(cls_name, attr, "an int" if integer else "a number", value)
-    number: float = cast(float, value)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise value_error(cls_name, attr, "a finite number", value)
-    if minimum is not None and (number <= minimum if strict else number < minimum):
-        op = ">" if strict else ">="
-        raise value_error(cls_name, attr, f"a number {op} {minimum}", value)
-    return value
-
-
-def check_list(cls_name: str, attr: str, value: Any, item: type | tuple[type, ...]) -> list[Any]:
-    """Validate a list (or tuple) of ``item`` instances and return it as a list."""
-    if not isinstance(value, list | tuple):
-        raise type_error(cls_name, attr, f"a list of {_type_names(item)}", value)
-    for v in value:
-        if not isinstance(v, item):
-            raise type_error(cls_name, attr, f"a list of {_type_names(item)}", v)
-    return list(value)
-
-
-def _type_names(expected: type | tuple[type, ...]) -> str:
-    types = expected if isinstance(expected, tuple) else (expected,)
-    names = " or ".join(t.__name__ for t in types)
-    return f"a {names} instance"
-
-
-def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
-    """Return the class name for ``value`` (a class or a non-empty str).
-
-    :raises StalkerTypeError: neither a class nor a str.
-    :raises ValidationError: an empty or blank name.
-    """
-    if isinstance(value, type):
-        return value.__name__
-    if not isinstance(value, str):
-        raise type_error(cls_name, attr, "a class or a class name (str)", value)
-    value = value.strip()
-    if not value or not value.isidentifier() or len(value) > 128:
-        raise value_error(cls_name, attr, "a class name such as 'Task'", value)
-    return value
 
 
 class _UniqueAssociationList(_AssociationList[Any]):

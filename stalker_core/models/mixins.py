@@ -1,4 +1,4 @@
-"""Reusable column groups: code, status, project, date range.
+"""Reusable column groups: code, status, project, date range, role memberships.
 
 :class:`StatusMixin` objects get their defaults when flushed: a missing
 ``status_list`` is the first StatusList whose ``target_entity_type`` is the
@@ -24,13 +24,8 @@ from sqlalchemy.orm import (
 )
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import (
-    Base,
-    check_instance,
-    check_str,
-    on_set,
-    unlink_association,
-)
+from stalker_core.models.base import Base, on_set, unlink_association
+from stalker_core.models.checks import check_instance, check_str
 from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:

@@ -145,10 +145,12 @@ class TaskBatch:
         from stalker_core.models.asset import name_from_code, validate_asset_type
         from stalker_core.models.base import (
             SimpleEntity,
-            check_collection,
             check_keyword,
             check_required,
             declared_defaults,
+        )
+        from stalker_core.models.checks import (
+            check_collection,
             validate_description,
             validate_name,
             validate_type,
