@@ -5,7 +5,7 @@ for its message (``Task.name should be ...``), returns the value normalised
 (stripped, a list, ...) and raises
 :class:`~stalker_core.exceptions.StalkerTypeError` or
 :class:`~stalker_core.exceptions.ValidationError`. The ``validate_*``
-functions are the rules of the fields every entity has; ``@validates``
+functions are the rules of the fields every entity has (and of ``code``); ``@validates``
 methods and bulk paths (:class:`~stalker_core.models.task.bulk.TaskBatch`)
 call the same function, so the rules cannot drift apart.
 """
@@ -68,6 +68,18 @@ def validate_name(cls_name: str, attr: str, value: Any) -> str:
     Returns the name stripped.
     """
     return check_str(cls_name, attr, value, max_length=NAME_LENGTH)
+
+
+#: the longest ``code`` (the length of the column of :class:`~.mixins.CodeMixin`)
+CODE_LENGTH = 256
+
+
+def validate_code(cls_name: str, attr: str, value: Any) -> str:
+    """The rule of a ``code`` (``"SH001"``): as a name, at most :data:`CODE_LENGTH` characters.
+
+    Returns the code stripped.
+    """
+    return check_str(cls_name, attr, value, max_length=CODE_LENGTH)
 
 
 def validate_description(cls_name: str, attr: str, value: Any) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import (
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base, on_set, unlink_association
-from stalker_core.models.checks import check_instance, check_str
+from stalker_core.models.checks import CODE_LENGTH, check_instance, validate_code
 from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:
@@ -33,18 +33,6 @@ if TYPE_CHECKING:
     from stalker_core.models.role import Role
     from stalker_core.models.status import Status, StatusList
     from stalker_core.models.user import User
-
-
-#: the longest ``code`` (the length of its column)
-CODE_LENGTH = 256
-
-
-def validate_code(cls_name: str, attr: str, value: Any) -> str:
-    """The rule of a ``code``: see :func:`~stalker_core.models.base.check_str`.
-
-    At most :data:`CODE_LENGTH` characters; returned stripped.
-    """
-    return check_str(cls_name, attr, value, max_length=CODE_LENGTH)
 
 
 class CodeMixin:

@@ -112,7 +112,11 @@ def test_task_defaults_are_the_declared_column_defaults() -> None:
 def test_a_changed_column_default_reaches_both_paths(
     prod: Prod, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Change a default on its column only: Task(), TaskBatch and Shot rows all follow."""
+    """Change a default on its column only: Task(), Shot() and TaskBatch.add all follow.
+
+    Nothing is flushed while patched: SQLAlchemy memoizes a column's default
+    for its INSERTs at first use, so a patched default would leak into later tests.
+    """
     from stalker_core.models import Shot, Task
     from stalker_core.models.task.bulk import TaskBatch
 
@@ -121,18 +125,34 @@ def test_a_changed_column_default_reaches_both_paths(
     monkeypatch.setattr(columns.schedule_unit.default, "arg", "d")
     monkeypatch.setattr(columns.schedule_timing.default, "arg", 2.0)
     monkeypatch.setattr(Shot.__table__.c.cut_in.default, "arg", 11)
-    monkeypatch.setattr(Shot.__table__.c.cut_out.default, "arg", 11)
-    obj = Task(name="T", project=prod.project)
+    with prod.session.no_autoflush:
+        obj = Task(name="T", project=prod.project)
+        new = TaskBatch(prod.project).add("B")
+        for t in (obj, new):
+            assert (t.priority, t.schedule_unit, t.schedule_timing) == (321, "d", 2.0)
+        shot = Shot(code="S1", project=prod.project)
+        assert (shot.cut_in, shot.cut_out) == (11, 11)
+    prod.session.rollback()
+
+
+def test_batch_rows_take_the_column_defaults(prod: Prod) -> None:
+    """What TaskBatch leaves out of its rows (cut_in, bid_unit, ...) the columns fill in."""
+    from stalker_core.models import Shot
+    from stalker_core.models.task.bulk import TaskBatch
+    from stalker_core.models.task.model import task_defaults
+
     batch = TaskBatch(prod.project)
-    new = batch.add("B")
-    for t in (obj, new):
-        assert (t.priority, t.schedule_unit, t.schedule_timing) == (321, "d", 2.0)
-    assert Shot(code="S1", project=prod.project).cut_in == 11
     batch.add(kind="Shot", code="S2")
     batch.insert(prod.session)
     prod.session.commit()
-    cuts = prod.session.execute(select(Shot.code, Shot.cut_in, Shot.cut_out)).all()
-    assert sorted(cuts) == [("S1", 11, 11), ("S2", 11, 11)]
+    prod.session.expire_all()
+    shot = prod.session.scalars(select(Shot).filter_by(code="S2")).one()
+    assert (shot.cut_in, shot.cut_out) == (
+        Shot.__table__.c.cut_in.default.arg, Shot.__table__.c.cut_out.default.arg
+    )
+    assert {k: getattr(shot, k) for k in task_defaults() if not k.endswith(("cache", "count"))} == {
+        k: v for k, v in task_defaults().items() if not k.endswith(("cache", "count"))
+    }
 
 
 def test_batch_keywords_left_out_take_the_column_defaults(prod: Prod) -> None:

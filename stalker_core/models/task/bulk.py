@@ -32,14 +32,31 @@ from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from stalker_core import models
 from stalker_core.exceptions import (
     CircularDependencyError,
     ValidationError,
     type_error,
     value_error,
 )
+from stalker_core.models.asset import name_from_code, validate_asset_type
+from stalker_core.models.base import (
+    SimpleEntity,
+    check_keyword,
+    check_required,
+    declared_defaults,
+)
+from stalker_core.models.checks import (
+    check_collection,
+    validate_code,
+    validate_description,
+    validate_name,
+    validate_type,
+)
+from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
+from stalker_core.models.task.model import task_defaults
 from stalker_core.models.task.validation import (
     validate_dependency,
     validate_dependency_list,
@@ -57,6 +74,10 @@ if TYPE_CHECKING:
     from stalker_core.models.project import Project
 
 KINDS: tuple[str, ...] = ("Task", "Shot", "Asset", "Sequence", "Scene")
+
+
+#: the default of ``description`` (read when used, declared on the column)
+_DESCRIPTION_DEFAULT = declared_defaults(cast(Table, SimpleEntity.__table__))["description"]
 
 
 class _Unset(enum.Enum):
@@ -139,25 +160,6 @@ class TaskBatch:
         :raises StalkerTypeError: a value of the wrong type.
         :raises ValidationError: a value out of range, or unstored.
         """
-        from sqlalchemy import inspect as sa_inspect
-
-        from stalker_core import models
-        from stalker_core.models.asset import name_from_code, validate_asset_type
-        from stalker_core.models.base import (
-            SimpleEntity,
-            check_keyword,
-            check_required,
-            declared_defaults,
-        )
-        from stalker_core.models.checks import (
-            check_collection,
-            validate_description,
-            validate_name,
-            validate_type,
-        )
-        from stalker_core.models.mixins import CodeMixin, validate_code
-        from stalker_core.models.task.model import task_defaults
-
         if kind not in KINDS:
             raise value_error("TaskBatch", "kind", f"one of {', '.join(KINDS)}", kind)
         cls = getattr(models, kind)
@@ -177,7 +179,7 @@ class TaskBatch:
             check_keyword(cls, "code")
         name = validate_name(kind, "name", name)
         desc: str = (
-            declared_defaults(_table(SimpleEntity))["description"].arg
+            _DESCRIPTION_DEFAULT.arg
             if description is UNSET
             else validate_description(kind, "description", description)
         )
@@ -347,7 +349,6 @@ class TaskBatch:
         The caller commits. Stored parents get their roll-ups and status updated.
         """
         from stalker_core.models import Asset, Scene, Sequence, Shot, Task
-        from stalker_core.models.base import SimpleEntity
         from stalker_core.models.shot import check_unique_codes
         from stalker_core.models.status import StatusList
         from stalker_core.models.task.dependency import TaskDependency
