@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.orm import Mapped
 
@@ -10,6 +10,9 @@ from stalker_core.exceptions import type_error
 from stalker_core.models.base import fk_id
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
+
+if TYPE_CHECKING:
+    from stalker_core.models.type import Type
 
 
 def name_from_code(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -19,18 +22,25 @@ def name_from_code(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def validate_asset_type(cls_name: str, attr: str, value: Any) -> Type:
+    """An asset's ``type``: required, a :class:`~stalker_core.models.type.Type`."""
+    from stalker_core.models.type import Type
+
+    if not isinstance(value, Type):
+        raise type_error(
+            cls_name, attr, "a Type (e.g. Type(name='Character', code='Char', "
+            "target_entity_type='Asset'))", value
+        )
+    return value
+
+
 class Asset(Task, CodeMixin):
     """An asset; its name defaults to its code; a ``type`` is required."""
 
     __tablename__ = "assets"
+    _required: ClassVar[tuple[str, ...]] = ("code", "name")
     id: Mapped[int] = fk_id("tasks")
 
     def __init__(self, **kwargs: Any) -> None:
-        from stalker_core.models.type import Type
-
-        if not isinstance(kwargs.get("type"), Type):
-            raise type_error(
-                "Asset", "type", "a Type (e.g. Type(name='Character', code='Char', "
-                "target_entity_type='Asset'))", kwargs.get("type")
-            )
+        validate_asset_type("Asset", "type", kwargs.get("type"))
         super().__init__(**name_from_code(kwargs))

@@ -3,7 +3,9 @@
 Every model derives from :class:`Base`. Most derive from :class:`SimpleEntity`
 (joined-table inheritance, discriminator ``entity_type`` = class name), which
 carries name, description, type, thumbnail, who created/updated it and when.
-:class:`Entity` adds tags and notes.
+:class:`Entity` adds tags and notes. :func:`link_table` makes every
+many-to-many link table; :func:`declared_defaults` reads the defaults declared
+on columns (never repeated as literals elsewhere).
 
 Two conveniences of the tutorial API live here:
 
@@ -18,9 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Select, String, Table, Text, event
+from sqlalchemy import (
+    Column,
+    ColumnDefault,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Text,
+    event,
+)
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -38,7 +52,22 @@ from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.db import _sqla_private as sqla_private
 from stalker_core.db.session import DBSession, StalkerSession
-from stalker_core.exceptions import StalkerTypeError, type_error, value_error
+from stalker_core.exceptions import StalkerTypeError, type_error
+from stalker_core.models.checks import (
+    NAME_LENGTH,
+    check_collection,
+    validate_description,
+    validate_name,
+    validate_type,
+)
+
+# the value checks live in models/checks.py; re-exported for the modules that
+# import them from here
+from stalker_core.models.checks import check_instance as check_instance
+from stalker_core.models.checks import check_list as check_list
+from stalker_core.models.checks import check_number as check_number
+from stalker_core.models.checks import check_str as check_str
+from stalker_core.models.checks import entity_type_name as entity_type_name
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 
 if TYPE_CHECKING:
@@ -63,21 +92,37 @@ def _strict_constructor(self: Any, **kwargs: Any) -> None:
     Keywords named in the class's ``_required`` must be given.
     """
     cls = type(self)
-    for key in getattr(cls, "_required", ()):
-        if kwargs.get(key) is None:
-            raise StalkerTypeError(
-                f"{cls.__name__}() needs the {key!r} argument "
-                f"(required: {', '.join(cls._required)})"
-            )
+    check_required(cls, kwargs)
     collections = _collection_keys(cls)
     for key, value in kwargs.items():
-        if key.startswith("_") or not hasattr(cls, key):
-            raise StalkerTypeError(
-                f"{cls.__name__}() got an unexpected keyword argument {key!r}"
-            )
-        if key in collections and not isinstance(value, list | tuple | set):
-            raise type_error(cls.__name__, key, "a list", value)
+        check_keyword(cls, key)
+        if key in collections:
+            value = check_collection(cls.__name__, key, value)  # a tuple or set too
         setattr(self, key, value)
+
+
+def check_required(cls: type, given: Mapping[str, Any]) -> None:
+    """Refuse a constructor call of ``cls`` that lacks a keyword of ``cls._required``.
+
+    A keyword given as ``None`` counts as missing.
+
+    :raises StalkerTypeError: naming the first missing keyword and all required ones.
+    """
+    required: tuple[str, ...] = getattr(cls, "_required", ())
+    for key in required:
+        if given.get(key) is None:
+            raise StalkerTypeError(
+                f"{cls.__name__}() needs the {key!r} argument (required: {', '.join(required)})"
+            )
+
+
+def check_keyword(cls: type, key: str) -> None:
+    """Refuse a constructor keyword that is private or no attribute of ``cls``.
+
+    :raises StalkerTypeError: naming the class and the keyword.
+    """
+    if key.startswith("_") or not hasattr(cls, key):
+        raise StalkerTypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}")
 
 
 _COLLECTIONS: dict[type, frozenset[str]] = {}
@@ -194,6 +239,46 @@ def fk_id(table: str) -> Mapped[int]:
     return mapped_column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
 
 
+def link_table(name: str, **columns: str) -> Table:
+    """A many-to-many link table: each keyword is a column and the table its id refers to.
+
+    Every column is part of the primary key and a foreign key to ``<table>.id``
+    that cascades on delete, so removing either side removes the link::
+
+        task_watchers = link_table("task_watchers", task_id="tasks", user_id="users")
+
+    :param name: the table name.
+    :param columns: column name -> referenced table name, in column order (two or more).
+    :raises StalkerTypeError: with fewer than two columns.
+    """
+    if len(columns) < 2:
+        raise StalkerTypeError(
+            f"link table {name!r} needs two or more columns (name=table), got {list(columns)}"
+        )
+    return Table(
+        name,
+        Base.metadata,
+        *(
+            Column(column, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
+            for column, table in columns.items()
+        ),
+    )
+
+
+def declared_defaults(table: Table) -> dict[str, ColumnDefault]:
+    """The scalar defaults declared on the columns of ``table``, by column key.
+
+    A constructor that puts defaults straight into a new object's state, or a
+    bulk INSERT that needs them in Python, reads ``defaults[key].arg`` when it
+    needs the value, so the value stays declared once, in ``mapped_column(default=...)``.
+    """
+    return {
+        c.key: c.default
+        for c in table.columns
+        if isinstance(c.default, ColumnDefault) and c.default.is_scalar
+    }
+
+
 _NICE_RE = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -204,98 +289,6 @@ def make_nice_name(name: str) -> str:
     return nice.strip("_")
 
 
-def check_str(
-    cls_name: str, attr: str, value: Any, *, required: bool = True, strip: bool = True,
-    max_length: int | None = None,
-) -> str:
-    """Validate a string attribute and return it (stripped).
-
-    :raises StalkerTypeError: when ``value`` is not a str (or ``None`` when optional).
-    :raises ValidationError: when ``required`` and the string is empty, when it
-        holds a NUL character (no database stores those), or is longer than
-        ``max_length``.
-    """
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise type_error(cls_name, attr, "a str", value)
-    if strip:
-        value = value.strip()
-    if required and not value:
-        raise value_error(cls_name, attr, "a non-empty str", value)
-    if "\x00" in value:
-        raise value_error(cls_name, attr, "a str without NUL characters", value)
-    if max_length is not None and len(value) > max_length:
-        raise value_error(
-            cls_name, attr, f"at most {max_length} characters", value[:40] + "..."
-        )
-    return value
-
-
-def check_instance(
-    cls_name: str, attr: str, value: Any, expected: type | tuple[type, ...], *,
-    required: bool = False,
-) -> Any:
-    """Validate that ``value`` is an instance of ``expected`` (or ``None`` when optional).
-
-    :raises StalkerTypeError: otherwise, naming the class, attribute and expected type.
-    """
-    if value is None:
-        if required:
-            raise type_error(cls_name, attr, _type_names(expected), value)
-        return None
-    if not isinstance(value, expected):
-        raise type_error(cls_name, attr, _type_names(expected), value)
-    return value
-
-
-def check_number(
-    cls_name: str, attr: str, value: Any, *, minimum: float | None = None,
-    strict: bool = False, integer: bool = False,
-) -> Any:
-    """Validate a number (bools refused); ``minimum`` inclusive unless ``strict``."""
-    kinds: tuple[type, ...] = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise type_error(cls_name, attr, "an int" if integer else "a number", value)
-    number: float = cast(float, value)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise value_error(cls_name, attr, "a finite number", value)
-    if minimum is not None and (number <= minimum if strict else number < minimum):
-        op = ">" if strict else ">="
-        raise value_error(cls_name, attr, f"a number {op} {minimum}", value)
-    return value
-
-
-def check_list(cls_name: str, attr: str, value: Any, item: type | tuple[type, ...]) -> list[Any]:
-    """Validate a list (or tuple) of ``item`` instances and return it as a list."""
-    if not isinstance(value, list | tuple):
-        raise type_error(cls_name, attr, f"a list of {_type_names(item)}", value)
-    for v in value:
-        if not isinstance(v, item):
-            raise type_error(cls_name, attr, f"a list of {_type_names(item)}", v)
-    return list(value)
-
-
-def _type_names(expected: type | tuple[type, ...]) -> str:
-    types = expected if isinstance(expected, tuple) else (expected,)
-    names = " or ".join(t.__name__ for t in types)
-    return f"a {names} instance"
-
-
-def entity_type_name(cls_name: str, attr: str, value: Any) -> str:
-    """Return the class name for ``value`` (a class or a non-empty str).
-
-    :raises StalkerTypeError: neither a class nor a str.
-    :raises ValidationError: an empty or blank name.
-    """
-    if isinstance(value, type):
-        return value.__name__
-    if not isinstance(value, str):
-        raise type_error(cls_name, attr, "a class or a class name (str)", value)
-    value = value.strip()
-    if not value or not value.isidentifier() or len(value) > 128:
-        raise value_error(cls_name, attr, "a class name such as 'Task'", value)
-    return value
 
 
 def _unique_bulk_set(proxy: Any, values: Any) -> None:
@@ -349,19 +342,8 @@ def unique_association_proxy(
     )
 
 
-entity_tags = Table(
-    "entity_tags",
-    Base.metadata,
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-)
-
-entity_notes = Table(
-    "entity_notes",
-    Base.metadata,
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
-    Column("note_id", ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True),
-)
+entity_tags = link_table("entity_tags", entity_id="simple_entities", tag_id="tags")
+entity_notes = link_table("entity_notes", entity_id="simple_entities", note_id="notes")
 
 
 class SimpleEntity(Base):
@@ -371,7 +353,7 @@ class SimpleEntity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(128), index=True)
-    name: Mapped[str] = mapped_column(String(256), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     date_created: Mapped[dt.datetime] = mapped_column(default=utc_now)
     date_updated: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
@@ -432,11 +414,11 @@ class SimpleEntity(Base):
 
     @validates("name")
     def _validate_name(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, max_length=256)
+        return validate_name(type(self).__name__, key, value)
 
     @validates("description")
     def _validate_description(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, required=False, strip=False)
+        return validate_description(type(self).__name__, key, value)
 
     @property
     def nice_name(self) -> str:
@@ -494,6 +476,10 @@ def _instance_of(class_name: str, *, required: bool = False) -> Any:
     return check
 
 
+def _type(target: Any, key: str, value: Any) -> Any:
+    return validate_type(type(target).__name__, key, value)
+
+
 def _aware(target: Any, key: str, value: Any) -> Any:
     if value is None:
         raise type_error(type(target).__name__, key, "an aware datetime.datetime", value)
@@ -502,7 +488,7 @@ def _aware(target: Any, key: str, value: Any) -> Any:
 
 on_set(SimpleEntity.created_by, _instance_of("User"))
 on_set(SimpleEntity.updated_by, _instance_of("User"))
-on_set(SimpleEntity.type, _instance_of("Type"))
+on_set(SimpleEntity.type, _type)
 on_set(SimpleEntity.thumbnail, _instance_of("File"))
 on_set(SimpleEntity.date_created, _aware)
 on_set(SimpleEntity.date_updated, _aware)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.models.base import (
-    Base,
     Entity,
     check_instance,
     check_number,
     check_str,
     fk_id,
+    link_table,
     on_append,
 )
 from stalker_core.models.mixins import ProjectMixin, StatusMixin
@@ -25,12 +25,7 @@ from stalker_core.models.mixins import ProjectMixin, StatusMixin
 if TYPE_CHECKING:
     from stalker_core.models.client import Client
 
-price_list_goods = Table(
-    "price_list_goods",
-    Base.metadata,
-    Column("price_list_id", ForeignKey("price_lists.id", ondelete="CASCADE"), primary_key=True),
-    Column("good_id", ForeignKey("goods.id", ondelete="CASCADE"), primary_key=True),
-)
+price_list_goods = link_table("price_list_goods", price_list_id="price_lists", good_id="goods")
 
 
 def _amount(cls_name: str, key: str, value: Any) -> float:

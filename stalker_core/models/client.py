@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.ext.associationproxy import AssociationProxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, relationship
 
 from stalker_core.models.base import (
     Base,
@@ -15,42 +14,19 @@ from stalker_core.models.base import (
     fk_id,
     on_append,
     unique_association_proxy,
-    unlink_association,
 )
-from stalker_core.models.mixins import RoleMembersMixin
+from stalker_core.models.mixins import RoleMembership, RoleMembersMixin
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
-    from stalker_core.models.role import Role
     from stalker_core.models.user import User
 
 
-class ClientUser(Base):
+class ClientUser(RoleMembership, Base, owner="Client"):
     """A user working for a client, with an optional role."""
 
     __tablename__ = "client_users"
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
-    client: Mapped[Client] = relationship(back_populates="user_roles")
-    # joined: ``client.users`` is one query, not one per member
-    user: Mapped[User] = relationship(back_populates="client_roles", lazy="joined")
-    role: Mapped[Role | None] = relationship()
-
-    @validates("client", "user", "role")
-    def _validate_links(self, key: str, value: Any) -> Any:
-        from stalker_core.models.role import Role
-        from stalker_core.models.user import User
-
-        expected = {"client": Client, "user": User, "role": Role}[key]
-        value = check_instance("Client", key, value, expected)
-        if key != "role":
-            unlink_association(self, key, value, {"client": "user_roles", "user": "client_roles"})
-        return value
+    client: Mapped[Client]  # the column, relationship and validator: RoleMembership
 
 
 class Client(Entity, RoleMembersMixin):

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Table
 from sqlalchemy.orm import Mapped, relationship, validates
 
 from stalker_core.exceptions import type_error
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import Entity, fk_id, link_table
 from stalker_core.models.mixins import ProjectMixin, StatusMixin
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
 
-daily_files = Table(
-    "daily_files",
-    Base.metadata,
-    Column("daily_id", ForeignKey("dailies.id", ondelete="CASCADE"), primary_key=True),
-    Column("file_id", ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
-)
+daily_files = link_table("daily_files", daily_id="dailies", file_id="files")
 
 
 class Daily(Entity, ProjectMixin, StatusMixin):

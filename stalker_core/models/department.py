@@ -2,55 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.ext.associationproxy import AssociationProxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, relationship
 
 from stalker_core.models.base import (
     Base,
     Entity,
-    check_instance,
     fk_id,
     unique_association_proxy,
-    unlink_association,
 )
-from stalker_core.models.mixins import RoleMembersMixin
+from stalker_core.models.mixins import RoleMembership, RoleMembersMixin
 from stalker_core.models.services import service
 
 if TYPE_CHECKING:
-    from stalker_core.models.role import Role
     from stalker_core.models.user import User
 
 
-class DepartmentUser(Base):
+class DepartmentUser(RoleMembership, Base, owner="Department"):
     """Membership of a user in a department, with an optional role."""
 
     __tablename__ = "department_users"
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
-    department: Mapped[Department] = relationship(back_populates="user_roles")
-    # joined: ``department.users`` is one query, not one per member
-    user: Mapped[User] = relationship(back_populates="department_roles", lazy="joined")
-    role: Mapped[Role | None] = relationship()
-
-    @validates("department", "user", "role")
-    def _validate_links(self, key: str, value: Any) -> Any:
-        from stalker_core.models.role import Role
-        from stalker_core.models.user import User
-
-        expected = {"department": Department, "user": User, "role": Role}[key]
-        value = check_instance("Department", key, value, expected)
-        sides = {"department": "user_roles", "user": "department_roles"}
-        if key != "role":
-            unlink_association(self, key, value, sides)
-        return value
+    department: Mapped[Department]  # the column, relationship and validator: RoleMembership
 
 
 class Department(Entity, RoleMembersMixin):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Table
 from sqlalchemy.orm import Mapped, relationship
 
-from stalker_core.models.base import Base, Entity, SimpleEntity, check_instance, fk_id, on_append
+from stalker_core.models.base import (
+    Entity,
+    SimpleEntity,
+    check_instance,
+    fk_id,
+    link_table,
+    on_append,
+)
 
-entity_group_entities = Table(
-    "entity_group_entities",
-    Base.metadata,
-    Column("entity_group_id", ForeignKey("entity_groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
+entity_group_entities = link_table(
+    "entity_group_entities", entity_group_id="entity_groups", entity_id="simple_entities"
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import value_error
@@ -22,6 +22,7 @@ from stalker_core.models.base import (
     check_instance,
     entity_type_name,
     fk_id,
+    link_table,
     on_append,
 )
 
@@ -33,19 +34,9 @@ ACCESS: tuple[str, ...] = ("Allow", "Deny")
 #: the values of Permission.action
 ACTIONS: tuple[str, ...] = ("Create", "Read", "Update", "Delete", "List")
 
-group_users = Table(
-    "group_users",
-    Base.metadata,
-    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
+group_users = link_table("group_users", group_id="groups", user_id="users")
 
-group_permissions = Table(
-    "group_permissions",
-    Base.metadata,
-    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("permission_id", ForeignKey("permissions.id", ondelete="CASCADE"), primary_key=True),
-)
+group_permissions = link_table("group_permissions", group_id="groups", permission_id="permissions")
 
 
 def normalize_choice(cls_name: str, attr: str, value: Any, choices: tuple[str, ...]) -> str:

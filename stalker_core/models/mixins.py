@@ -1,4 +1,4 @@
-"""Reusable column groups: code, status, project, date range.
+"""Reusable column groups: code, status, project, date range, role memberships.
 
 :class:`StatusMixin` objects get their defaults when flushed: a missing
 ``status_list`` is the first StatusList whose ``target_entity_type`` is the
@@ -24,22 +24,25 @@ from sqlalchemy.orm import (
 )
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base, check_instance, check_str, on_set
+from stalker_core.models.base import Base, on_set, unlink_association
+from stalker_core.models.checks import CODE_LENGTH, check_instance, validate_code
 from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
+    from stalker_core.models.role import Role
     from stalker_core.models.status import Status, StatusList
+    from stalker_core.models.user import User
 
 
 class CodeMixin:
     """A short ``code`` (e.g. ``"SH001"``), required."""
 
-    code: Mapped[str] = mapped_column(String(256), index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), index=True)
 
     @validates("code")
     def _validate_code(self, key: str, value: Any) -> str:
-        return check_str(type(self).__name__, key, value, max_length=256)
+        return validate_code(type(self).__name__, key, value)
 
 
 class StatusMixin:
@@ -228,3 +231,78 @@ class RoleMembersMixin:
                 link.role = role
                 return
         self.user_roles.append(self._membership_class(user=user, role=role))
+
+
+class RoleMembership:
+    """The association class of a :class:`RoleMembersMixin` owner: one user, one role.
+
+    A subclass names its owner class; everything else is derived from it::
+
+        class DepartmentUser(RoleMembership, Base, owner="Department"):
+            __tablename__ = "department_users"
+            department: Mapped[Department]
+
+    declares, in this column order:
+
+    * ``department_id`` -> ``departments.id`` and ``user_id`` -> ``users.id``,
+      together the primary key, each deleted with its row (``CASCADE``);
+    * ``role_id`` -> ``roles.id``, set to NULL when the role is deleted;
+    * the relationships ``department`` (``Department.user_roles`` on the other
+      side), ``user`` (``User.department_roles``, loaded joined, so listing the
+      members is one query) and ``role``;
+    * one validator of the three: each is an instance of its class (errors name
+      the owner class), and removing a link on one side removes it on the other.
+
+    Extra columns (a project member's ``rate``) follow in the subclass body.
+    """
+
+    #: the owner class name, e.g. ``"Department"``; set by the ``owner=`` class keyword
+    _owner: ClassVar[str] = ""
+    #: the owner attribute (``"department"``), also the prefix of its column and table
+    _owner_key: ClassVar[str] = ""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
+    )
+    role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roles.id", ondelete="SET NULL"), sort_order=-1
+    )
+
+    @declared_attr
+    def user(cls) -> Mapped[User]:  # noqa: N805 - declarative directive
+        return relationship("User", back_populates=f"{cls._owner_key}_roles", lazy="joined")
+
+    @declared_attr
+    def role(cls) -> Mapped[Role | None]:  # noqa: N805 - declarative directive
+        return relationship("Role")
+
+    def __init_subclass__(cls, *, owner: str = "", **kwargs: Any) -> None:
+        if owner:
+            key = owner.lower()
+            cls._owner = owner
+            cls._owner_key = key
+            # set before the declarative base maps the class (its __init_subclass__ runs next)
+            setattr(
+                cls,
+                f"{key}_id",
+                mapped_column(
+                    ForeignKey(f"{key}s.id", ondelete="CASCADE"), primary_key=True, sort_order=-2
+                ),
+            )
+            setattr(cls, key, relationship(owner, back_populates="user_roles"))
+            cls._validate_links = validates(key, "user", "role")(  # type: ignore[attr-defined]
+                _check_membership_link
+            )
+        super().__init_subclass__(**kwargs)
+
+
+def _check_membership_link(link: RoleMembership, key: str, value: Any) -> Any:
+    """Validator of a :class:`RoleMembership`'s owner, ``user`` and ``role``."""
+    from sqlalchemy import inspect as sa_inspect
+
+    expected = sa_inspect(type(link)).relationships[key].mapper.class_
+    value = check_instance(link._owner, key, value, expected)
+    if key != "role":
+        sides = {link._owner_key: "user_roles", "user": f"{link._owner_key}_roles"}
+        unlink_association(link, key, value, sides)
+    return value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -24,13 +24,14 @@ from stalker_core.models.base import (
     check_instance,
     check_number,
     fk_id,
+    link_table,
     on_append,
     unique_association_proxy,
-    unlink_association,
 )
 from stalker_core.models.mixins import (
     CodeMixin,
     DateRangeMixin,
+    RoleMembership,
     RoleMembersMixin,
     StatusMixin,
 )
@@ -40,46 +41,19 @@ if TYPE_CHECKING:
     from stalker_core.models.client import Client
     from stalker_core.models.image_format import ImageFormat
     from stalker_core.models.repository import Repository
-    from stalker_core.models.role import Role
     from stalker_core.models.structure import Structure
     from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
-project_clients = Table(
-    "project_clients",
-    Base.metadata,
-    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("client_id", ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
-)
+project_clients = link_table("project_clients", project_id="projects", client_id="clients")
 
 
-class ProjectUser(Base):
+class ProjectUser(RoleMembership, Base, owner="Project"):
     """A user on a project, with an optional role and rate."""
 
     __tablename__ = "project_users"
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    project: Mapped[Project]  # the column, relationship and validator: RoleMembership
     rate: Mapped[float] = mapped_column(default=0.0)
-    project: Mapped[Project] = relationship(back_populates="user_roles")
-    # joined: ``project.users`` is one query, not one per member
-    user: Mapped[User] = relationship(back_populates="project_roles", lazy="joined")
-    role: Mapped[Role | None] = relationship()
-
-    @validates("project", "user", "role")
-    def _validate_links(self, key: str, value: Any) -> Any:
-        from stalker_core.models.role import Role
-        from stalker_core.models.user import User
-
-        expected = {"project": Project, "user": User, "role": Role}[key]
-        value = check_instance("Project", key, value, expected)
-        if key != "role":
-            unlink_association(self, key, value, {"project": "user_roles", "user": "project_roles"})
-        return value
 
     @validates("rate")
     def _validate_rate(self, key: str, value: Any) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Mapped
 
@@ -16,6 +16,7 @@ class Sequence(Task, CodeMixin):
     """A sequence; its name defaults to its code."""
 
     __tablename__ = "sequences"
+    _required: ClassVar[tuple[str, ...]] = ("code", "name")
     id: Mapped[int] = fk_id("tasks")
 
     def __init__(self, **kwargs: Any) -> None:

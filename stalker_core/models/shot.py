@@ -6,14 +6,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import Column, ForeignKey, Table, select
+from sqlalchemy import ForeignKey, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
 from stalker_core.models.asset import name_from_code
-from stalker_core.models.base import Base, fk_id
+from stalker_core.models.base import declared_defaults, fk_id, link_table
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
 
@@ -22,25 +22,16 @@ if TYPE_CHECKING:
     from stalker_core.models.scene import Scene
     from stalker_core.models.sequence import Sequence
 
-shot_sequences = Table(
-    "shot_sequences",
-    Base.metadata,
-    Column("shot_id", ForeignKey("shots.id", ondelete="CASCADE"), primary_key=True),
-    Column("sequence_id", ForeignKey("sequences.id", ondelete="CASCADE"), primary_key=True),
-)
+shot_sequences = link_table("shot_sequences", shot_id="shots", sequence_id="sequences")
 
-shot_scenes = Table(
-    "shot_scenes",
-    Base.metadata,
-    Column("shot_id", ForeignKey("shots.id", ondelete="CASCADE"), primary_key=True),
-    Column("scene_id", ForeignKey("scenes.id", ondelete="CASCADE"), primary_key=True),
-)
+shot_scenes = link_table("shot_scenes", shot_id="shots", scene_id="scenes")
 
 
 class Shot(Task, CodeMixin):
     """A shot; ``fps`` and ``image_format`` fall back to the project's."""
 
     __tablename__ = "shots"
+    _required: ClassVar[tuple[str, ...]] = ("code", "name")
     id: Mapped[int] = fk_id("tasks")
     cut_in: Mapped[int] = mapped_column(default=1001)
     cut_out: Mapped[int] = mapped_column(default=1001)
@@ -53,7 +44,7 @@ class Shot(Task, CodeMixin):
     scenes: Mapped[list[Scene]] = relationship(secondary=shot_scenes)
 
     def __init__(self, **kwargs: Any) -> None:
-        cut_in = kwargs.pop("cut_in", 1001)
+        cut_in = kwargs.pop("cut_in", _COLUMN_DEFAULTS["cut_in"].arg)
         cut_out = kwargs.pop("cut_out", None)
         duration = kwargs.pop("cut_duration", None)
         super().__init__(**name_from_code(kwargs))
@@ -133,6 +124,10 @@ class Shot(Task, CodeMixin):
         if value is not None and not isinstance(value, ImageFormat):
             raise type_error("Shot", "image_format", "an ImageFormat or None", value)
         self.shot_image_format = value
+
+
+#: the defaults declared on the shot's own columns (``cut_in``, ``cut_out``)
+_COLUMN_DEFAULTS = declared_defaults(cast(Table, Shot.__table__))
 
 
 def check_unique_codes(session: Session, shots: list[Shot]) -> None:

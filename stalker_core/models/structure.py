@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, Table, Text
+from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import (
@@ -23,22 +23,15 @@ from stalker_core.exceptions import (
     TemplateNotFoundError,
     type_error,
 )
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import Entity, fk_id, link_table
 from stalker_core.models.services import service
 
 if TYPE_CHECKING:
     from stalker_core.models.filename_template import FilenameTemplate
     from stalker_core.models.project import Project
 
-structure_templates = Table(
-    "structure_templates",
-    Base.metadata,
-    Column("structure_id", ForeignKey("structures.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "filename_template_id",
-        ForeignKey("filename_templates.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+structure_templates = link_table(
+    "structure_templates", structure_id="structures", filename_template_id="filename_templates"
 )
 
 #: entity types that use the ``Task`` template when they have none of their own

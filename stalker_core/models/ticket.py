@@ -19,10 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Column,
     ForeignKey,
     String,
-    Table,
     Text,
     UniqueConstraint,
     event,
@@ -32,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import StatusError, type_error, value_error
-from stalker_core.models.base import Base, Entity, SimpleEntity, fk_id
+from stalker_core.models.base import Entity, SimpleEntity, fk_id, link_table
 from stalker_core.models.mixins import ProjectMixin, StatusMixin
 
 if TYPE_CHECKING:
@@ -50,19 +48,9 @@ TICKET_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "reopen": (("CLS",), "ROP"),
 }
 
-ticket_links = Table(
-    "ticket_links",
-    Base.metadata,
-    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
-    Column("entity_id", ForeignKey("simple_entities.id", ondelete="CASCADE"), primary_key=True),
-)
+ticket_links = link_table("ticket_links", ticket_id="tickets", entity_id="simple_entities")
 
-ticket_related = Table(
-    "ticket_related",
-    Base.metadata,
-    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
-    Column("related_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
-)
+ticket_related = link_table("ticket_related", ticket_id="tickets", related_id="tickets")
 
 
 class Ticket(Entity, ProjectMixin, StatusMixin):

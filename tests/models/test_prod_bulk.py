@@ -97,9 +97,13 @@ def test_batch_refuses_bad_input_and_cycles(prod: Prod) -> None:
         batch.add("X", schedule_unit="days")
     with pytest.raises(ValidationError, match="0 or more"):
         batch.add("X", schedule_timing=-2)
-    with pytest.raises(StalkerTypeError, match="resources should be a list of stored User"):
+    with pytest.raises(StalkerTypeError, match="resources should be a list of User"):
         batch.add("X", resources=["bob"])
-    with pytest.raises(ValidationError, match="Shot.code should be a non-empty str"):
+    from test_prod_support import make_user
+
+    with pytest.raises(ValidationError, match="Task.resources 'User 7' must be stored"):
+        batch.add("X", resources=[make_user(7)])
+    with pytest.raises(StalkerTypeError, match=r"Shot\(\) needs the 'code' argument"):
         batch.add(kind="Shot")
     batch.add(kind="Shot", code="S1")
     with pytest.raises(ValidationError, match="used twice"):

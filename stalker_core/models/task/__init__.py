@@ -9,6 +9,7 @@ One module per concept:
 * :mod:`.workflow` - actions on a task (request review, approve, hold, stop, resume);
 * :mod:`.rollup` - cached roll-ups of containers (schedule, effort, status);
 * :mod:`.time_log` - :class:`TimeLog`, resource time booked on a leaf task;
+* :mod:`.validation` - the rules of each field, shared by ``Task`` and ``TaskBatch``;
 * :mod:`.bulk` - :class:`TaskBatch`, the bulk-insert path that shares Task's validators;
 * :mod:`.queries` - read-only queries (tasks of a user, ...).
 

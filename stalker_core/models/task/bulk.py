@@ -2,10 +2,11 @@
 
 Building thousands of ORM objects costs mostly SQLAlchemy bookkeeping (events,
 back-references, the unit of work). :class:`TaskBatch` takes the same input
-as ``Task(...)`` / ``Shot(...)``, checks it with the same rules and errors
-(types, units, timings, cycles), computes the first statuses (RTS/WFD, the
-containers' derived status) and the roll-up caches in Python, and writes
-every table with one multi-row INSERT each::
+as ``Task(...)`` / ``Shot(...)``, checks it with the same validator functions
+and errors (:mod:`~stalker_core.models.task.validation`; cycles and shot codes
+too), takes what is left out from the defaults declared on the columns,
+computes the first statuses (RTS/WFD, the containers' derived status) and the
+roll-up caches in Python, and writes every table with one multi-row INSERT each::
 
     batch = TaskBatch(project)
     shot = batch.add(kind="Shot", code="SH001")
@@ -21,23 +22,51 @@ the batch (plus stored containers the batch joins).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from stalker_core import models
 from stalker_core.exceptions import (
     CircularDependencyError,
     ValidationError,
     type_error,
     value_error,
 )
+from stalker_core.models.asset import name_from_code, validate_asset_type
+from stalker_core.models.base import (
+    SimpleEntity,
+    check_keyword,
+    check_required,
+    declared_defaults,
+)
+from stalker_core.models.checks import (
+    check_collection,
+    validate_code,
+    validate_description,
+    validate_name,
+    validate_type,
+)
+from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
-from stalker_core.units import MODELS, UNITS
+from stalker_core.models.task.model import task_defaults
+from stalker_core.models.task.validation import (
+    validate_dependency,
+    validate_dependency_list,
+    validate_parent,
+    validate_priority,
+    validate_schedule_model,
+    validate_timing,
+    validate_unit,
+    validate_user,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
@@ -47,25 +76,42 @@ if TYPE_CHECKING:
 KINDS: tuple[str, ...] = ("Task", "Shot", "Asset", "Sequence", "Scene")
 
 
+#: the default of ``description`` (read when used, declared on the column)
+_DESCRIPTION_DEFAULT = declared_defaults(cast(Table, SimpleEntity.__table__))["description"]
+
+
+class _Unset(enum.Enum):
+    UNSET = "the default declared on the column"
+
+
+#: a keyword of :meth:`TaskBatch.add` left out: the default declared on the Task column applies
+UNSET: Final = _Unset.UNSET
+
+
 @dataclass(eq=False)
 class NewTask:
-    """A task of a :class:`TaskBatch`; ``id`` is set by :meth:`TaskBatch.insert`."""
+    """A task of a :class:`TaskBatch`; ``id`` is set by :meth:`TaskBatch.insert`.
+
+    Its fields hold the validated, normalised values :meth:`TaskBatch.add` was given
+    (or the column defaults), as ``Task(...)`` would store them.
+    """
 
     name: str
-    kind: str = "Task"
-    code: str | None = None
-    parent: Any = None
-    resources: list[Any] = field(default_factory=list)
-    depends_on: list[Any] = field(default_factory=list)
-    schedule_timing: float = 1.0
-    schedule_unit: str = "h"
-    schedule_model: str = "effort"
-    priority: int = 500
-    description: str = ""
-    type: Any = None
+    kind: str
+    code: str | None
+    parent: Any
+    resources: list[Any]
+    depends_on: list[Any]
+    schedule_timing: float
+    schedule_unit: str
+    schedule_model: str
+    priority: int
+    description: str
+    type: Any
     id: int | None = None
     children: list[NewTask] = field(default_factory=list)
-    status: str | None = None
+    #: the first status code, set by :meth:`TaskBatch.insert` (RTS/WFD, or derived)
+    status: str = ""
     sums: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
@@ -79,7 +125,7 @@ class TaskBatch:
             raise type_error("TaskBatch", "project", "a Project", project)
         self.project = project
         self.tasks: list[NewTask] = []
-        self._codes: set[tuple[str, str]] = set()
+        self._codes: set[str] = set()
 
     # --- collecting ----------------------------------------------------------
 
@@ -90,67 +136,94 @@ class TaskBatch:
         kind: str = "Task",
         code: str | None = None,
         parent: Any = None,
-        resources: Iterable[Any] = (),
-        depends_on: Iterable[Any] = (),
-        schedule_timing: float = 1.0,
-        schedule_unit: str = "h",
-        schedule_model: str = "effort",
-        priority: int = 500,
-        description: str = "",
+        resources: Any = (),
+        depends_on: Any = (),
+        schedule_timing: float | _Unset = UNSET,
+        schedule_unit: str | _Unset = UNSET,
+        schedule_model: str | _Unset = UNSET,
+        priority: int | _Unset = UNSET,
+        description: str | _Unset = UNSET,
         type: Any = None,  # noqa: A002 - the model's attribute name
     ) -> NewTask:
-        """Add one task (checked now, like the ``Task`` constructor) and return it."""
-        from stalker_core.models.task.model import Task, _check_timing
-        from stalker_core.models.type import Type
-        from stalker_core.models.user import User
+        """Add one task, checked now by the validators of ``Task(...)``, and return it.
 
+        The keywords mean what they mean to ``Task``, ``Shot``, ``Asset``,
+        ``Sequence`` or ``Scene`` (``kind`` picks the class), and go through the
+        same validator functions in the same order, so a value is accepted,
+        normalised or refused (with the same error) as the constructor would.
+        A keyword left out takes the default declared on its column.
+
+        Bulk adds two rules: ``parent``, ``resources`` and the ``depends_on``
+        items that are not :class:`NewTask` objects of this batch must be
+        stored already, and a shot code may appear once per batch.
+
+        :raises StalkerTypeError: a value of the wrong type.
+        :raises ValidationError: a value out of range, or unstored.
+        """
         if kind not in KINDS:
             raise value_error("TaskBatch", "kind", f"one of {', '.join(KINDS)}", kind)
-        if kind != "Task":
-            if not isinstance(code, str) or not code.strip():
-                raise value_error(kind, "code", "a non-empty str", code)
-            code = code.strip()
-            name = name if name is not None else code
-        if not isinstance(name, str) or not name.strip():
-            raise value_error(kind, "name", "a non-empty str", name)
-        if kind == "Asset" and not isinstance(type, Type):
-            raise type_error("Asset", "type", "a Type", type)
-        if parent is not None and not isinstance(parent, (NewTask, Task)):
-            raise type_error(kind, "parent", "a Task, a NewTask of this batch or None", parent)
-        if isinstance(parent, Task) and sa_inspect(parent).key is None:
-            raise ValidationError(f"{kind}.parent {parent.name!r} must be stored (commit it first)")
-        res = list(resources)
-        for r in res:
-            if not isinstance(r, User) or sa_inspect(r).key is None:
-                raise type_error(kind, "resources", "a list of stored User", r)
-        deps = list(dict.fromkeys(depends_on))
-        for d in deps:
-            if not isinstance(d, (NewTask, Task)):
-                raise type_error(kind, "depends_on", "a list of Task", d)
-            if isinstance(d, Task) and sa_inspect(d).key is None:
-                raise ValidationError(f"{kind}.depends_on {d.name!r} must be stored")
-        timing = _check_timing(kind, "schedule_timing", schedule_timing)
-        if schedule_unit not in UNITS:
-            raise value_error(kind, "schedule_unit", f"one of {', '.join(UNITS)}", schedule_unit)
-        if schedule_model not in MODELS:
-            raise value_error(
-                kind, "schedule_model", f"one of {', '.join(MODELS)}", schedule_model
-            )
-        if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 1000:
-            raise value_error(kind, "priority", "an int between 0 and 1000", priority)
+        cls = getattr(models, kind)
+        coded = issubclass(cls, CodeMixin)
+        # the order of Task(...): the class's own checks, the parent, the
+        # required keywords, then each keyword (code first), depends_on last
+        if kind == "Asset":
+            validate_asset_type(kind, "type", type)
+        if coded:
+            name = name_from_code({"code": code, "name": name})["name"]
+        if not isinstance(parent, NewTask):
+            validate_parent(kind, "parent", parent)
+        check_required(cls, {"code": code, "name": name})
+        if coded:
+            code = validate_code(kind, "code", code)
+        elif code is not None:
+            check_keyword(cls, "code")
+        name = validate_name(kind, "name", name)
+        desc: str = (
+            _DESCRIPTION_DEFAULT.arg
+            if description is UNSET
+            else validate_description(kind, "description", description)
+        )
+        type = validate_type(kind, "type", type)
+        res = [
+            validate_user(kind, "resources", r)
+            for r in check_collection(kind, "resources", resources)
+        ]
+        values = task_defaults()
+        given = {
+            "schedule_timing": (schedule_timing, validate_timing),
+            "schedule_unit": (schedule_unit, validate_unit),
+            "schedule_model": (schedule_model, validate_schedule_model),
+            "priority": (priority, validate_priority),
+        }
+        for key, (value, validate) in given.items():
+            if value is not UNSET:
+                values[key] = validate(kind, key, value)
+        deps = [
+            d if isinstance(d, NewTask) else validate_dependency(kind, "depends_on", d)
+            for d in validate_dependency_list(kind, "depends_on", depends_on)
+        ]
+        deps = list(dict.fromkeys(deps))
+        # the rules of bulk
+        for attr, objects in (("parent", [parent]), ("resources", res), ("depends_on", deps)):
+            for obj in objects:
+                if obj is not None and not isinstance(obj, NewTask) and (
+                    sa_inspect(obj).key is None
+                ):
+                    raise ValidationError(
+                        f"{kind}.{attr} {obj.name!r} must be stored (commit it first)"
+                    )
         if kind == "Shot":
-            key = ("Shot", code)  # type: ignore[assignment]
-            if key in self._codes:
+            if code in self._codes:
                 raise ValidationError(
                     f"Shot.code should be unique in project {self.project.name!r}; "
                     f"{code!r} is used twice"
                 )
-            self._codes.add(key)  # type: ignore[arg-type]
+            self._codes.add(cast(str, code))
         t = NewTask(
-            name=name.strip(), kind=kind, code=code, parent=parent, resources=res,
-            depends_on=deps, schedule_timing=timing, schedule_unit=schedule_unit,
-            schedule_model=schedule_model, priority=priority, description=description,
-            type=type,
+            name=name, kind=kind, code=code if coded else None, parent=parent, resources=res,
+            depends_on=deps, schedule_timing=values["schedule_timing"],
+            schedule_unit=values["schedule_unit"], schedule_model=values["schedule_model"],
+            priority=values["priority"], description=desc, type=type,
         )
         if isinstance(parent, NewTask):
             parent.children.append(t)
@@ -264,7 +337,8 @@ class TaskBatch:
                 t.sums = (s, 0.0, 0.0)
         for t in sorted(self.tasks, key=_depth, reverse=True):
             if t.children:
-                t.status = task_status.derive_code(c.status for c in t.children)  # type: ignore[misc]
+                # children exist, so a code is derived
+                t.status = cast(str, task_status.derive_code(c.status for c in t.children))
                 t.sums = tuple(sum(c.sums[i] for c in t.children) for i in range(3))  # type: ignore[assignment]
 
     # --- writing -----------------------------------------------------------------------
@@ -275,7 +349,6 @@ class TaskBatch:
         The caller commits. Stored parents get their roll-ups and status updated.
         """
         from stalker_core.models import Asset, Scene, Sequence, Shot, Task
-        from stalker_core.models.base import SimpleEntity
         from stalker_core.models.shot import check_unique_codes
         from stalker_core.models.status import StatusList
         from stalker_core.models.task.dependency import TaskDependency
@@ -292,13 +365,18 @@ class TaskBatch:
                 for sl in real.query(StatusList).filter(StatusList.target_entity_type.in_(
                     {t.kind for t in self.tasks}))
             }
-            statuses = {
-                c: task_status.get_status(real, c) for c in {t.status or "RTS" for t in self.tasks}
-            }
+            statuses = {c: task_status.get_status(real, c) for c in {t.status for t in self.tasks}}
         real.flush()  # the project, statuses and anything pending get their ids
         shots = [t for t in self.tasks if t.kind == "Shot"]
         if shots:
-            _check_stored_codes(real, self.project, shots, check_unique_codes)
+            # the rule of Shot's flush, on stand-ins (a project, a code, no id yet)
+            check_unique_codes(
+                real,
+                [
+                    cast("Shot", SimpleNamespace(project=self.project, code=t.code, id=None))
+                    for t in shots
+                ],
+            )
         conn = real.connection()
         ordered = sorted(self.tasks, key=_depth)
         se = _table(SimpleEntity)
@@ -322,7 +400,7 @@ class TaskBatch:
                     "id": t.id,
                     "project_id": pid,
                     "parent_id": _id(t.parent),
-                    "status_id": statuses[t.status or "RTS"].id,
+                    "status_id": statuses[t.status].id,
                     "status_list_id": lists[t.kind].id if t.kind in lists else None,
                     "priority": t.priority,
                     "schedule_timing": t.schedule_timing,
@@ -342,9 +420,8 @@ class TaskBatch:
                 conn.execute(
                     insert(_table(cls)),
                     [
-                        {"id": t.id, "code": t.code, **({"cut_in": 1001, "cut_out": 1001}
-                                                         if cls is Shot else {})}
-                        for t in mine
+                        # cut_in, cut_out, ...: the defaults declared on the columns
+                        {"id": t.id, "code": t.code} for t in mine
                     ],
                 )
         links = [{"task_id": t.id, "user_id": u.id} for t in ordered for u in t.resources]
@@ -419,20 +496,3 @@ def _id(obj: Any) -> int | None:
 def _insert_returning_ids(conn: Any, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [row[0] for row in conn.execute(stmt, list(rows))]
-
-
-def _check_stored_codes(session: Session, project: Any, shots: list[NewTask], _check: Any) -> None:
-    from sqlalchemy import select
-
-    from stalker_core.models import Shot, Task
-
-    codes = {t.code for t in shots}
-    with session.no_autoflush:
-        clash = session.execute(
-            select(Shot.code).where(Task.project_id == project.id, Shot.code.in_(codes)).limit(1)
-        ).scalar()
-    if clash is not None:
-        raise ValidationError(
-            f"Shot.code should be unique in project {project.name!r}; "
-            f"a shot with code {clash!r} already exists"
-        )

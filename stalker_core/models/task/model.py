@@ -12,20 +12,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, event
+from sqlalchemy import ForeignKey, Integer, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base, Entity, add_unlinked, fk_id
+from stalker_core.models.base import (
+    Entity,
+    add_unlinked,
+    declared_defaults,
+    fk_id,
+    link_table,
+)
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
 from stalker_core.models.services import service
 from stalker_core.models.task import graph as task_graph
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import workflow as task_workflow
-from stalker_core.units import MODELS, UNITS
+from stalker_core.models.task.validation import (
+    validate_allocation_strategy,
+    validate_constraint,
+    validate_dependency,
+    validate_dependency_list,
+    validate_flag,
+    validate_parent,
+    validate_priority,
+    validate_schedule_model,
+    validate_timing,
+    validate_unit,
+    validate_user,
+)
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -36,26 +54,20 @@ if TYPE_CHECKING:
     from stalker_core.models.version.model import Version
 
 
-def _user_link_table(name: str) -> Table:
-    return Table(
-        name,
-        Base.metadata,
-        Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
-        Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    )
-
-
-task_resources = _user_link_table("task_resources")
-task_alternative_resources = _user_link_table("task_alternative_resources")
-task_computed_resources = _user_link_table("task_computed_resources")
-task_responsible = _user_link_table("task_responsible")
-task_watchers = _user_link_table("task_watchers")
+task_resources = link_table("task_resources", task_id="tasks", user_id="users")
+task_alternative_resources = link_table(
+    "task_alternative_resources", task_id="tasks", user_id="users"
+)
+task_computed_resources = link_table("task_computed_resources", task_id="tasks", user_id="users")
+task_responsible = link_table("task_responsible", task_id="tasks", user_id="users")
+task_watchers = link_table("task_watchers", task_id="tasks", user_id="users")
 
 
 class Task(Entity, StatusMixin, DateRangeMixin):
     """A task; Asset, Shot, Sequence and Scene are tasks too."""
 
     __tablename__ = "tasks"
+    _required: ClassVar[tuple[str, ...]] = ("name",)
     id: Mapped[int] = fk_id("simple_entities")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
@@ -136,10 +148,9 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         # state, so no attribute events are needed for them (bulk creation).
         d = self.__dict__
         d["_constructing"] = True
-        d.update(_CACHE_ZERO)
-        for key, value in _DEFAULTS.items():
+        for key, default in _COLUMN_DEFAULTS.items():
             if key not in kwargs:
-                d[key] = value
+                d[key] = default.arg
         parent = kwargs.pop("parent", None)
         project = kwargs.pop("project", None)
         depends_on = kwargs.pop("depends_on", None)
@@ -152,12 +163,13 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             session = object_session(project)
         if session is not None:
             add_unlinked(session, self)
-        try:
-            with session.no_autoflush if session is not None else nullcontext():
+        with session.no_autoflush if session is not None else nullcontext():
+            try:
                 self._construct(parent, project, depends_on, responsible, kwargs)
-        except BaseException:
-            self._abandon()
-            raise
+            except BaseException:
+                # no autoflush while undoing: the half-built task must never be flushed
+                self._abandon()
+                raise
         if status is not None:
             self.status = status
         elif session is not None and not self.child_count:
@@ -185,6 +197,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             )
         self.project = project
         super().__init__(**kwargs)
+        depends_on = validate_dependency_list(type(self).__name__, "depends_on", depends_on)
         if depends_on:
             self.depends_on = depends_on
         if responsible is None and parent is not None:
@@ -225,72 +238,53 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         if value is None and "_abandoned" in self.__dict__:
             _parent_changes(self, None, self.parent)
             return value
+        validate_parent(type(self).__name__, key, value)
         task_graph.check_parent(self, value)
         _parent_changes(self, value, self.parent)
         return value
 
     @validates("priority")
     def _validate_priority(self, key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise type_error(type(self).__name__, key, "an int between 0 and 1000", value)
-        if not 0 <= value <= 1000:
-            raise value_error(type(self).__name__, key, "an int between 0 and 1000", value)
-        return value
+        return validate_priority(type(self).__name__, key, value)
 
     @validates("schedule_timing", "bid_timing")
     def _validate_timing(self, key: str, value: Any) -> float:
-        value = _check_timing(type(self).__name__, key, value)
+        value = validate_timing(type(self).__name__, key, value)
         if key == "schedule_timing" and not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_timing=value)
         return value
 
     @validates("schedule_unit", "bid_unit")
     def _validate_unit(self, key: str, value: Any) -> str:
-        if value not in UNITS:
-            raise value_error(type(self).__name__, key, f"one of {', '.join(UNITS)}", value)
+        value = validate_unit(type(self).__name__, key, value)
         if key == "schedule_unit" and not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_unit=value)
-        return str(value)
+        return value
 
     @validates("schedule_model")
     def _validate_model(self, key: str, value: Any) -> str:
-        if value not in MODELS:
-            raise value_error(type(self).__name__, key, f"one of {', '.join(MODELS)}", value)
+        value = validate_schedule_model(type(self).__name__, key, value)
         if not self.child_count and _settled(self):
             task_rollup.leaf_changed(self, schedule_model=value)
-        return str(value)
+        return value
 
     @validates("schedule_constraint")
     def _validate_constraint(self, key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
-            raise value_error(
-                type(self).__name__, key, "0 (none), 1 (start), 2 (end) or 3 (both)", value
-            )
-        return value
+        return validate_constraint(type(self).__name__, key, value)
 
     @validates("allocation_strategy")
     def _validate_allocation(self, key: str, value: Any) -> str:
-        if value not in ALLOCATION_STRATEGIES:
-            raise value_error(
-                type(self).__name__, key, f"one of {', '.join(ALLOCATION_STRATEGIES)}", value
-            )
-        return str(value)
+        return validate_allocation_strategy(type(self).__name__, key, value)
 
     @validates("is_milestone", "persistent_allocation")
     def _validate_bool(self, key: str, value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise type_error(type(self).__name__, key, "a bool", value)
-        return value
+        return validate_flag(type(self).__name__, key, value)
 
     @validates(
         "resources", "alternative_resources", "computed_resources", "responsible", "watchers"
     )
     def _validate_user(self, key: str, value: Any) -> Any:
-        from stalker_core.models.user import User
-
-        if not isinstance(value, User):
-            raise type_error(type(self).__name__, key, "a list of User", value)
-        return value
+        return validate_user(type(self).__name__, key, value)
 
     @validates("computed_start", "computed_end")
     def _validate_computed(self, key: str, value: Any) -> dt.datetime | None:
@@ -307,11 +301,11 @@ class Task(Entity, StatusMixin, DateRangeMixin):
 
     @depends_on.setter
     def depends_on(self, value: Any) -> None:
-        if value is None:
-            value = []
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise type_error(type(self).__name__, "depends_on", "a list of Task", value)
-        task_graph.set_dependencies(self, list(value))
+        owner = type(self).__name__
+        items = validate_dependency_list(owner, "depends_on", value)
+        task_graph.set_dependencies(
+            self, [validate_dependency(owner, "depends_on", d) for d in items]
+        )
 
     @property
     def dependent_of(self) -> list[Task]:
@@ -431,46 +425,22 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         task_workflow.resume(self)
 
 
-ALLOCATION_STRATEGIES: tuple[str, ...] = (
-    "minallocated",
-    "maxloaded",
-    "minloaded",
-    "order",
-    "random",
-)
+#: the defaults declared on Task's own columns (priority, schedule_*, roll-up caches, ...);
+#: a new task holds them at once (see ``Task.__init__``), a TaskBatch row too
+_COLUMN_DEFAULTS = declared_defaults(cast(Table, Task.__table__))
 
-_CACHE_ZERO: dict[str, Any] = {
-    "schedule_seconds_cache": 0.0,
-    "total_logged_seconds_cache": 0.0,
-    "completed_seconds_cache": 0.0,
-    "child_count": 0,
-}
 
-_DEFAULTS: dict[str, Any] = {
-    "priority": 500,
-    "schedule_timing": 1.0,
-    "schedule_unit": "h",
-    "schedule_model": "effort",
-    "schedule_constraint": 0,
-    "bid_timing": 1.0,
-    "bid_unit": "h",
-    "allocation_strategy": "minallocated",
-    "persistent_allocation": True,
-    "is_milestone": False,
-}
+def task_defaults() -> dict[str, Any]:
+    """What a new task holds unless given: the defaults declared on Task's own columns.
+
+    :returns: attribute name -> value, e.g. ``{"priority": 500, "schedule_unit": "h", ...}``.
+    """
+    return {key: default.arg for key, default in _COLUMN_DEFAULTS.items()}
 
 
 def _settled(task: Task) -> bool:
     """False while ``Task.__init__`` runs (it settles roll-ups once at its end)."""
     return "_constructing" not in task.__dict__
-
-
-def _check_timing(cls_name: str, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise type_error(cls_name, key, "a number of units (int or float, 0 or more)", value)
-    if value != value or value < 0 or value == float("inf"):
-        raise value_error(cls_name, key, "a finite number of units, 0 or more", value)
-    return float(value)
 
 
 def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:

@@ -14,10 +14,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Column,
     ForeignKey,
     String,
-    Table,
     Text,
     UniqueConstraint,
     inspect,
@@ -32,7 +30,7 @@ from stalker_core.exceptions import (
     type_error,
     value_error,
 )
-from stalker_core.models.base import Base, Entity, check_str, fk_id
+from stalker_core.models.base import Entity, check_str, fk_id, link_table
 from stalker_core.models.paths import join_path
 from stalker_core.models.services import service
 from stalker_core.models.task.graph import lineage
@@ -44,19 +42,8 @@ if TYPE_CHECKING:
     from stalker_core.models.file import File
     from stalker_core.models.filename_template import FilenameTemplate
 
-version_inputs = Table(
-    "version_inputs",
-    Base.metadata,
-    Column("version_id", ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
-    Column("file_id", ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
-)
-
-version_outputs = Table(
-    "version_outputs",
-    Base.metadata,
-    Column("version_id", ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
-    Column("file_id", ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
-)
+version_inputs = link_table("version_inputs", version_id="versions", file_id="files")
+version_outputs = link_table("version_outputs", version_id="versions", file_id="files")
 
 _TAKE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 _EXT_RE = re.compile(r"^\.[A-Za-z0-9_\-.]+$")

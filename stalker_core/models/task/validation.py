@@ -1,0 +1,139 @@
+"""The rules of a task's fields, declared once for ``Task(...)`` and :class:`TaskBatch`.
+
+Each ``validate_<field>(owner, key, value)`` checks one value and returns it
+normalised (a float timing, a stripped name, ...), or raises
+:class:`~stalker_core.exceptions.StalkerTypeError` /
+:class:`~stalker_core.exceptions.ValidationError` naming ``owner.key`` (e.g.
+``Shot.priority``). The ``@validates`` methods of
+:class:`~stalker_core.models.task.model.Task` call them for single objects
+and :meth:`~stalker_core.models.task.bulk.TaskBatch.add` calls the same
+functions for bulk rows, so the two paths cannot drift apart. The rules of
+the fields every entity has (``name``, ``description``, ``type``) and of
+``code`` live with their columns, in :mod:`stalker_core.models.base` and
+:mod:`stalker_core.models.mixins`.
+
+None of them queries or touches a session.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.exceptions import type_error, value_error
+from stalker_core.units import MODELS, UNITS
+
+if TYPE_CHECKING:
+    from stalker_core.models.task.model import Task
+    from stalker_core.models.user import User
+
+#: how TaskJuggler picks among alternative resources (``Task.allocation_strategy``)
+ALLOCATION_STRATEGIES: tuple[str, ...] = (
+    "minallocated",
+    "maxloaded",
+    "minloaded",
+    "order",
+    "random",
+)
+#: ``Task.schedule_constraint``: 0 none, 1 start, 2 end, 3 both
+SCHEDULE_CONSTRAINTS: tuple[int, ...] = (0, 1, 2, 3)
+#: the lowest and highest ``Task.priority``
+PRIORITY_RANGE: tuple[int, int] = (0, 1000)
+
+
+def validate_priority(owner: str, key: str, value: Any) -> int:
+    """An int from 0 to 1000 (bools refused)."""
+    low, high = PRIORITY_RANGE
+    expected = f"an int between {low} and {high}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise type_error(owner, key, expected, value)
+    if not low <= value <= high:
+        raise value_error(owner, key, expected, value)
+    return value
+
+
+def validate_timing(owner: str, key: str, value: Any) -> float:
+    """A finite number of units, 0 or more; returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise type_error(owner, key, "a number of units (int or float, 0 or more)", value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
+    if not math.isfinite(number) or number < 0:
+        raise value_error(owner, key, "a finite number of units, 0 or more", value)
+    return number
+
+
+def validate_unit(owner: str, key: str, value: Any) -> str:
+    """One of :data:`~stalker_core.units.UNITS` (``"min"``, ``"h"``, ``"d"``, ...)."""
+    if not isinstance(value, str) or value not in UNITS:
+        raise value_error(owner, key, f"one of {', '.join(UNITS)}", value)
+    return value
+
+
+def validate_schedule_model(owner: str, key: str, value: Any) -> str:
+    """One of :data:`~stalker_core.units.MODELS` (effort, length, duration)."""
+    if not isinstance(value, str) or value not in MODELS:
+        raise value_error(owner, key, f"one of {', '.join(MODELS)}", value)
+    return value
+
+
+def validate_constraint(owner: str, key: str, value: Any) -> int:
+    """0 (none), 1 (start), 2 (end) or 3 (both)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SCHEDULE_CONSTRAINTS:
+        raise value_error(owner, key, "0 (none), 1 (start), 2 (end) or 3 (both)", value)
+    return value
+
+
+def validate_allocation_strategy(owner: str, key: str, value: Any) -> str:
+    """One of :data:`ALLOCATION_STRATEGIES`."""
+    if not isinstance(value, str) or value not in ALLOCATION_STRATEGIES:
+        raise value_error(owner, key, f"one of {', '.join(ALLOCATION_STRATEGIES)}", value)
+    return value
+
+
+def validate_flag(owner: str, key: str, value: Any) -> bool:
+    """A bool (``is_milestone``, ``persistent_allocation``)."""
+    if not isinstance(value, bool):
+        raise type_error(owner, key, "a bool", value)
+    return value
+
+
+def validate_user(owner: str, key: str, value: Any) -> User:
+    """One member of a list of users (``resources``, ``responsible``, ``watchers``, ...)."""
+    from stalker_core.models.user import User
+
+    if not isinstance(value, User):
+        raise type_error(owner, key, "a list of User", value)
+    return value
+
+
+def validate_parent(owner: str, key: str, value: Any) -> Task | None:
+    """A Task or None (cycles: :func:`~stalker_core.models.task.graph.check_parent`)."""
+    from stalker_core.models.task.model import Task
+
+    if value is not None and not isinstance(value, Task):
+        raise type_error(owner, key, "a Task or None", value)
+    return value
+
+
+def validate_dependency_list(owner: str, key: str, value: Any) -> list[Any]:
+    """Any iterable but a string (``None`` is empty), returned as a list.
+
+    Check the items with :func:`validate_dependency`; a repeated item counts once.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise type_error(owner, key, "a list of Task", value)
+    return list(value)
+
+
+def validate_dependency(owner: str, key: str, value: Any) -> Task:
+    """One item of ``depends_on``: a Task (cycles are checked by the graph)."""
+    from stalker_core.models.task.model import Task
+
+    if not isinstance(value, Task):
+        raise type_error(owner, key, "a list of Task", value)
+    return value

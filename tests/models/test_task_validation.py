@@ -1,0 +1,169 @@
+"""The rules of a task's fields (models/task/validation.py) and the defaults of its columns."""
+
+# ruff: noqa: F811 - the shared `prod` fixture is imported by name
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from test_prod_support import Prod, prod  # noqa: F401 - fixture
+
+from stalker_core.exceptions import StalkerTypeError, ValidationError
+from stalker_core.models.task import validation as v
+
+
+@pytest.mark.parametrize(
+    ("validate", "value", "expected"),
+    [
+        (v.validate_priority, 0, 0),
+        (v.validate_priority, 1000, 1000),
+        (v.validate_timing, 3, 3.0),
+        (v.validate_timing, 0, 0.0),
+        (v.validate_timing, 2.5, 2.5),
+        (v.validate_unit, "min", "min"),
+        (v.validate_schedule_model, "duration", "duration"),
+        (v.validate_constraint, 3, 3),
+        (v.validate_allocation_strategy, "order", "order"),
+        (v.validate_flag, False, False),
+        (v.validate_dependency_list, None, []),
+        (v.validate_dependency_list, (), []),
+        (v.validate_dependency_list, iter([1, 2]), [1, 2]),
+        (v.validate_parent, None, None),
+    ],
+)
+def test_validators_accept_and_normalise(validate: Any, value: Any, expected: Any) -> None:
+    out = validate("Shot", "field", value)
+    assert out == expected and type(out) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("validate", "value", "error", "message"),
+    [
+        (v.validate_priority, True, StalkerTypeError, "an int between 0 and 1000, not bool"),
+        (v.validate_priority, 1.0, StalkerTypeError, "an int between 0 and 1000, not float"),
+        (v.validate_priority, -1, ValidationError, "an int between 0 and 1000, not -1"),
+        (v.validate_priority, 1001, ValidationError, "an int between 0 and 1000, not 1001"),
+        (v.validate_timing, "1", StalkerTypeError, "a number of units"),
+        (v.validate_timing, True, StalkerTypeError, "a number of units"),
+        (v.validate_timing, -0.5, ValidationError, "a finite number of units, 0 or more"),
+        (v.validate_timing, math.nan, ValidationError, "a finite number of units"),
+        (v.validate_timing, math.inf, ValidationError, "a finite number of units"),
+        (v.validate_timing, 10**400, ValidationError, "a finite number of units"),
+        (v.validate_unit, "days", ValidationError, "one of min, h, d, w, m, y"),
+        (v.validate_unit, ["h"], ValidationError, "one of min, h, d, w, m, y"),
+        (v.validate_schedule_model, "Effort", ValidationError, "one of effort, length, duration"),
+        (v.validate_constraint, 4, ValidationError, "0 (none), 1 (start), 2 (end) or 3 (both)"),
+        (v.validate_constraint, True, ValidationError, "0 (none), 1 (start)"),
+        (v.validate_allocation_strategy, "best", ValidationError, "one of minallocated"),
+        (v.validate_flag, 1, StalkerTypeError, "a bool, not int"),
+        (v.validate_user, "bob", StalkerTypeError, "a list of User, not str"),
+        (v.validate_parent, "root", StalkerTypeError, "a Task or None, not str"),
+        (v.validate_dependency_list, "ab", StalkerTypeError, "a list of Task, not str"),
+        (v.validate_dependency_list, 7, StalkerTypeError, "a list of Task, not int"),
+        (v.validate_dependency, object(), StalkerTypeError, "a list of Task, not object"),
+    ],
+)
+def test_validators_refuse_naming_owner_and_field(
+    validate: Any, value: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        validate("Shot", "field", value)
+    assert str(info.value).startswith("Shot.field should be ")
+    assert message in str(info.value)
+
+
+def test_task_validators_are_the_shared_ones() -> None:
+    """Setting an attribute of a Task reports exactly what the shared function reports."""
+    from stalker_core.models import Project, Task
+
+    task = Task(name="T", project=Project(name="P", code="P"))
+    for attr, validate, bad in [
+        ("priority", v.validate_priority, 1001),
+        ("bid_timing", v.validate_timing, -1),
+        ("bid_unit", v.validate_unit, "days"),
+        ("schedule_model", v.validate_schedule_model, "x"),
+        ("schedule_constraint", v.validate_constraint, 9),
+        ("allocation_strategy", v.validate_allocation_strategy, "x"),
+        ("is_milestone", v.validate_flag, "yes"),
+        ("parent", v.validate_parent, "x"),
+    ]:
+        with pytest.raises(ValidationError) as expected:
+            validate("Task", attr, bad)
+        with pytest.raises(type(expected.value), match=f"^{re.escape(str(expected.value))}$"):
+            setattr(task, attr, bad)
+
+
+# --- column defaults, declared once ---------------------------------------------------
+
+
+def test_task_defaults_are_the_declared_column_defaults() -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task.model import task_defaults
+
+    declared = {c.key: c.default.arg for c in Task.__table__.c if c.default is not None}
+    assert task_defaults() == declared
+    assert {"priority", "schedule_timing", "schedule_unit", "schedule_model"} <= set(declared)
+
+
+def test_a_changed_column_default_reaches_both_paths(
+    prod: Prod, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Change a default on its column only: Task(), Shot() and TaskBatch.add all follow.
+
+    Nothing is flushed while patched: SQLAlchemy memoizes a column's default
+    for its INSERTs at first use, so a patched default would leak into later tests.
+    """
+    from stalker_core.models import Shot, Task
+    from stalker_core.models.task.bulk import TaskBatch
+
+    columns = Task.__table__.c
+    monkeypatch.setattr(columns.priority.default, "arg", 321)
+    monkeypatch.setattr(columns.schedule_unit.default, "arg", "d")
+    monkeypatch.setattr(columns.schedule_timing.default, "arg", 2.0)
+    monkeypatch.setattr(Shot.__table__.c.cut_in.default, "arg", 11)
+    with prod.session.no_autoflush:
+        obj = Task(name="T", project=prod.project)
+        new = TaskBatch(prod.project).add("B")
+        for t in (obj, new):
+            assert (t.priority, t.schedule_unit, t.schedule_timing) == (321, "d", 2.0)
+        shot = Shot(code="S1", project=prod.project)
+        assert (shot.cut_in, shot.cut_out) == (11, 11)
+    prod.session.rollback()
+
+
+def test_batch_rows_take_the_column_defaults(prod: Prod) -> None:
+    """What TaskBatch leaves out of its rows (cut_in, bid_unit, ...) the columns fill in."""
+    from stalker_core.models import Shot
+    from stalker_core.models.task.bulk import TaskBatch
+    from stalker_core.models.task.model import task_defaults
+
+    batch = TaskBatch(prod.project)
+    batch.add(kind="Shot", code="S2")
+    batch.insert(prod.session)
+    prod.session.commit()
+    prod.session.expire_all()
+    shot = prod.session.scalars(select(Shot).filter_by(code="S2")).one()
+    assert (shot.cut_in, shot.cut_out) == (
+        Shot.__table__.c.cut_in.default.arg, Shot.__table__.c.cut_out.default.arg
+    )
+    assert {k: getattr(shot, k) for k in task_defaults() if not k.endswith(("cache", "count"))} == {
+        k: v for k, v in task_defaults().items() if not k.endswith(("cache", "count"))
+    }
+
+
+def test_batch_keywords_left_out_take_the_column_defaults(prod: Prod) -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task.bulk import TaskBatch
+    from stalker_core.models.task.model import task_defaults
+
+    new = TaskBatch(prod.project).add("B")
+    defaults = task_defaults()
+    assert {k: getattr(new, k) for k in ("priority", "schedule_timing", "schedule_unit",
+                                        "schedule_model")} == {
+        k: defaults[k] for k in ("priority", "schedule_timing", "schedule_unit", "schedule_model")
+    }
+    assert new.description == "" and Task.__table__.c.priority.default.arg == new.priority
