@@ -97,7 +97,7 @@ class Timer:
 def ours_setup(url: str, *, init: bool = True) -> Any:
     """``stalker_core.db.setup()`` (+ ``init()``) on ``url``; returns ``DBSession``."""
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     db.setup({"sqlalchemy.url": url})
     if init:

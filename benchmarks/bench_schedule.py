@@ -43,7 +43,7 @@ class Run:
 
 def _session(url: str) -> tuple[Any, Any]:
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     engine = db.setup({"sqlalchemy.url": url})
     db.init()

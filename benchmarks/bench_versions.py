@@ -215,9 +215,9 @@ ROWS: list[Row] = [
 
 def _throughput_worker(url: str, task_id: int, barrier: Any, out: Any) -> None:
     from stalker_core.db.engine import make_engine
-    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Task
     from stalker_core.models.version.numbering import reserve_version
+    from stalker_core.orm.session import StalkerSession
 
     engine = make_engine(url)
     try:

@@ -52,8 +52,8 @@ def setup_database(url: str, repo_root: Path, existing: int) -> dict[str, Any]:
 
     from stalker_core import db
     from stalker_core.cli.demo_cmd import build_demo
-    from stalker_core.db.session import DBSession
     from stalker_core.models import SimpleEntity, Task, Version
+    from stalker_core.orm.session import DBSession
 
     db.setup({"sqlalchemy.url": url})
     db.init()
@@ -110,8 +110,8 @@ def measure_latency(task_id: int, saves: int, workdir: Path) -> dict[str, float]
     """Sequential saves; returns median/p95 of total, host save and overhead (ms)."""
     from stalker_standalone import StandaloneHost
 
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Task
+    from stalker_core.orm.session import DBSession
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.workflows import save_as_version
 
@@ -154,8 +154,8 @@ def worker(url: str, task_id: int, count: int, go: Path, workdir: Path) -> None:
     from stalker_standalone import StandaloneHost
 
     from stalker_core import db
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Task
+    from stalker_core.orm.session import DBSession
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.workflows import save_as_version
 
@@ -206,8 +206,8 @@ def measure_throughput(url: str, task_ids: list[int], procs: int, per_proc: int,
         tid = task_ids[i % len(task_ids)]
         numbers += [(tid, n) for n in json.loads(out.strip().splitlines()[-1])["numbers"]]
     wall = time.perf_counter() - t
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Version
+    from stalker_core.orm.session import DBSession
 
     DBSession.expire_all()
     ok = len(set(numbers)) == len(numbers) == procs * per_proc
@@ -221,7 +221,7 @@ def measure_throughput(url: str, task_ids: list[int], procs: int, per_proc: int,
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     with tempfile.TemporaryDirectory(prefix=f"bench-wf-{name}-") as tmp:
         work = Path(tmp)
@@ -294,7 +294,7 @@ def _run_postgres(args: argparse.Namespace) -> dict[str, Any]:
     try:
         return run_backend("postgresql", url, args)
     finally:
-        from stalker_core.db.session import DBSession
+        from stalker_core.orm.session import DBSession
 
         DBSession.remove()
         with admin.connect() as c:

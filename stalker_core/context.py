@@ -44,7 +44,7 @@ class ContextError(StalkerError):
 
 
 def _default_session() -> Any:
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     return DBSession
 

@@ -52,7 +52,7 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def pg_template(pg_admin_url: str) -> str:
     """Name of a template database holding the schema and default data."""
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -87,7 +87,7 @@ def session(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Itera
     Runs each test twice: on SQLite (a file under tmp_path) and on PostgreSQL.
     """
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     name = None
     admin = None

@@ -83,7 +83,7 @@ class Runtime:
         """The database session; ``DBSession`` connected to the configured database by default."""
         if self._session is not None:
             return self._session
-        from stalker_core.db.session import DBSession
+        from stalker_core.orm.session import DBSession
 
         if not _session_is_bound(DBSession):
             from stalker_core import db

@@ -73,7 +73,7 @@ def upgrade_cmd(url: str | None, revision: str) -> None:
 def init_cmd(url: str | None) -> None:
     """Create the schema if needed and the default data (idempotent)."""
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     url = _url(url)
     engine = db.setup({"sqlalchemy.url": url})

@@ -145,7 +145,7 @@ def plugin_manager(ctx: click.Context | None = None) -> Any:
 def connect(ctx: click.Context | None = None, *, init: bool = False) -> Any:
     """Set the database up for a command (``--db`` or the configured URL); return the session."""
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     url = None
     if ctx is not None:

@@ -27,8 +27,8 @@ def create_structure(project: str, url: str | None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from stalker_core.db.engine import make_engine
-    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Project
+    from stalker_core.orm.session import StalkerSession
     from stalker_core.templates.folders import create_project_structure
 
     if url is None:

@@ -51,8 +51,8 @@ def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
     from sqlalchemy import or_, select
 
     from stalker_core.db.engine import make_engine
-    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Project, Studio, User
+    from stalker_core.orm.session import StalkerSession
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
     from stalker_core.scheduling.gantt.mpl import require_matplotlib
 

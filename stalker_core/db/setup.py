@@ -1,6 +1,6 @@
 """``setup()`` and ``init()`` of the tutorial API.
 
-``setup()`` binds :data:`~stalker_core.db.session.DBSession` to an engine and
+``setup()`` binds :data:`~stalker_core.orm.session.DBSession` to an engine and
 brings the schema to the current version:
 
 * an empty database is created from the models in one go and stamped at the
@@ -24,8 +24,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from stalker_core.db import migrate
 from stalker_core.db.engine import make_engine
-from stalker_core.db.session import DBSession
 from stalker_core.exceptions import DatabaseError
+from stalker_core.orm.session import DBSession
 
 
 def create_tables(conn: Connection) -> None:

@@ -50,8 +50,6 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.attributes import instance_state
 
-from stalker_core.db import _sqla_private as sqla_private
-from stalker_core.db.session import DBSession, StalkerSession
 from stalker_core.exceptions import StalkerTypeError, type_error
 from stalker_core.models.checks import (
     NAME_LENGTH,
@@ -69,6 +67,8 @@ from stalker_core.models.checks import check_number as check_number
 from stalker_core.models.checks import check_str as check_str
 from stalker_core.models.checks import entity_type_name as entity_type_name
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
+from stalker_core.orm import _sqla_private as sqla_private
+from stalker_core.orm.session import DBSession, StalkerSession
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
@@ -160,7 +160,7 @@ class OrderedQuery(Query[Any]):
     :data:`DEFAULT_ORDER_OPTION`; ``order_by()``, ``group_by()`` and
     ``distinct()`` clear it (``order_by(None)`` sets it again). The ordering
     itself is added when the query runs, by a ``do_orm_execute`` hook of
-    :class:`~stalker_core.db.session.StalkerSession`, and only to a SELECT of
+    :class:`~stalker_core.orm.session.StalkerSession`, and only to a SELECT of
     exactly one mapped class (not to ``count()``, columns, or a
     ``from_statement()``).
     """

@@ -4,7 +4,7 @@ Some rules of the model can only run at flush, when every object of a unit
 of work is known: a number unique per project, a status derived from all
 children, a check that needs the database. They run as the steps of
 :data:`STEPS`, one after the other, from a single ``before_flush`` listener
-on :class:`~stalker_core.db.session.StalkerSession` (the session class of
+on :class:`~stalker_core.orm.session.StalkerSession` (the session class of
 ``DBSession``, ``db.setup()``, the CLI and the workflows). They are
 registered on that class only, not on SQLAlchemy's ``Session``: another
 SQLAlchemy session in the same process (a host application's own) runs none
@@ -52,11 +52,11 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from stalker_core.db.session import StalkerSession
 from stalker_core.models import mixins, shot, ticket
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import time_log
 from stalker_core.models.version import numbering
+from stalker_core.orm.session import StalkerSession
 
 
 @dataclass(frozen=True)

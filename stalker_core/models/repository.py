@@ -22,7 +22,6 @@ from sqlalchemy import Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from stalker_core.config import repository_env
-from stalker_core.db.session import DBSession
 from stalker_core.exceptions import RepositoryError, type_error
 from stalker_core.models.base import Entity, fk_id
 from stalker_core.models.mixins import CodeMixin
@@ -34,6 +33,7 @@ from stalker_core.models.paths import (
     relative_to,
     split_repo_var,
 )
+from stalker_core.orm.session import DBSession
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, scoped_session

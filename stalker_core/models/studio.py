@@ -214,7 +214,7 @@ class Studio(Entity, DateRangeMixin):
         sess = object_session(self)
         if sess is not None:
             return sess
-        from stalker_core.db.session import DBSession
+        from stalker_core.orm.session import DBSession
 
         return DBSession()  # type: ignore[no-any-return]
 

@@ -38,7 +38,7 @@ def _session_of(studio: Any, session: Any) -> Any:
     got = object_session(studio)
     if got is not None:
         return got
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     return DBSession
 

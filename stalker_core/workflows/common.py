@@ -17,7 +17,7 @@ def session_or_default(session: Any) -> Any:
     """``session``, or the tutorial's ``DBSession`` when ``None``."""
     if session is not None:
         return session
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     return DBSession
 

@@ -50,8 +50,8 @@ def test_demo_runs_twice(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixt
 def test_version_commands(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "repo"
     assert run(capsys, "--db", cli_db, "demo", "--root", str(root))[0] == 0
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Task
+    from stalker_core.orm.session import DBSession
 
     comp = DBSession.query(Task).filter_by(name="comp").order_by(Task.id).first()
     src = tmp_path / "plate.nk"
@@ -155,7 +155,7 @@ def test_demo_on_the_default_sqlite_database(
         assert expected.is_file() and str(expected) in out.replace("\n", "")
         assert (user_data_dir() / "demo_repository/DEMO/Hero/model/publish").is_dir()
     finally:
-        from stalker_core.db.session import DBSession
+        from stalker_core.orm.session import DBSession
 
         bind = DBSession.get_bind()
         DBSession.remove()

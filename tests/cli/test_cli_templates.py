@@ -57,8 +57,8 @@ def demo_with_plugin_templates(cli_db: str, root: Path,
                                capsys: pytest.CaptureFixture[str]) -> int:
     """Run the demo, then make its templates use the plugin; return the comp task's id."""
     assert run(capsys, "--db", cli_db, "demo", "--root", str(root))[0] == 0
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Project, Task
+    from stalker_core.orm.session import DBSession
 
     project = DBSession.query(Project).filter_by(code="DEMO").one()
     assert project.structure is not None

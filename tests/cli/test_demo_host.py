@@ -76,8 +76,8 @@ def test_demo_uses_the_host_the_hook_returns(
     assert opened[3] == saved[0]  # the model version, opened again to publish it
     assert (root / "DEMO/Hero/model/publish/Hero_model_Main_v001.fake").is_file()
 
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Version
+    from stalker_core.orm.session import DBSession
 
     assert {v.created_with for v in DBSession.query(Version)} == {"fakedcc"}
 

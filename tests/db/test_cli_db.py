@@ -29,8 +29,8 @@ def test_init_creates_default_data(db_url: str) -> None:
     from sqlalchemy import select
 
     from stalker_core.db.engine import make_engine
-    from stalker_core.db.session import StalkerSession
     from stalker_core.models import User
+    from stalker_core.orm.session import StalkerSession
 
     engine = make_engine(db_url)
     with StalkerSession(engine) as s:

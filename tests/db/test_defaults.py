@@ -105,7 +105,7 @@ def test_init_on_a_populated_database_costs_few_statements(session: Any) -> None
 
 
 def test_fresh_init_costs_few_statements(db_url: str) -> None:
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     engine = db.setup({"sqlalchemy.url": db_url})
     statements: list[str] = []
@@ -135,7 +135,7 @@ def test_init_keeps_edited_rows(session: Any) -> None:
 
 def test_configured_admin_and_statuses(db_url: str) -> None:
     from stalker_core import config
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     config.configure(
         admin_login="boss", admin_email="boss@studio.example", admin_password="s3cret",

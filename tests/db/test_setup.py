@@ -11,9 +11,9 @@ from sqlalchemy import inspect, text
 from stalker_core import db
 from stalker_core.db import migrate
 from stalker_core.db.engine import make_engine
-from stalker_core.db.session import DBSession
 from stalker_core.db.setup import prepare_schema
 from stalker_core.exceptions import DatabaseError
+from stalker_core.orm.session import DBSession
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ SKIPPED_URLS = ("sqlite:///C:/studio.db", "sqlite:////home/ozgur/studio.db")
 def test_parts_one_and_two_a(db_url: str) -> None:
     if not TUTORIAL.exists():
         pytest.skip(f"tutorial not found at {TUTORIAL}")
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     blocks = [b for b in extract_blocks(TUTORIAL) if b.part in ("I", "II/A")]
     assert len(blocks) > 15

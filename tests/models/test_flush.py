@@ -11,9 +11,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from test_prod_support import Prod, at, make_user, prod  # noqa: F401 - fixture
 
-from stalker_core.db.session import StalkerSession
 from stalker_core.exceptions import ValidationError
 from stalker_core.models import flush
+from stalker_core.orm.session import StalkerSession
 
 SESSION_EVENTS = (
     "before_flush",

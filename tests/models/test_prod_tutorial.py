@@ -12,8 +12,8 @@ from stalker_core.exceptions import CircularDependencyError
 @pytest.fixture
 def tutorial(session: Any) -> dict[str, Any]:
     """Part I and the project of Part II/A."""
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Project, Studio, User
+    from stalker_core.orm.session import DBSession
 
     my_studio = Studio(name="My Great Studio")
     me = User(

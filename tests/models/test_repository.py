@@ -152,7 +152,7 @@ def test_register_all_env_vars(session: Any, on_os: Any) -> None:
 
 def test_db_setup_registers_existing_repositories(db_url: str, on_os: Any) -> None:
     from stalker_core import db
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     on_os("linux")
     engine = db.setup({"sqlalchemy.url": db_url})

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from test_prod_support import Prod, at, complete, prod  # noqa: F401 - fixture
 
-from stalker_core.db.session import StalkerSession
 from stalker_core.exceptions import (
     DependencyViolationError,
     NaiveDatetimeError,
@@ -22,6 +21,7 @@ from stalker_core.exceptions import (
     StatusError,
     ValidationError,
 )
+from stalker_core.orm.session import StalkerSession
 
 
 def _leaf(prod: Prod, name: str = "T", **kw: Any) -> Any:
@@ -174,7 +174,7 @@ def test_exclusion_constraint_stops_concurrent_overbooking(
         with StalkerSession(engine) as s:
             assert s.query(TimeLog).count() == 1
     finally:
-        from stalker_core.db.session import DBSession
+        from stalker_core.orm.session import DBSession
 
         DBSession.remove()
         engine.dispose()

@@ -44,7 +44,7 @@ def run_parts(db_url: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def test_part_vi_prints_the_tutorial_values(db_url: str, monkeypatch: Any) -> None:
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     monkeypatch.setattr(repo_mod, "current_os", lambda: "linux")
     try:

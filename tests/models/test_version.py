@@ -127,7 +127,7 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
     PostgreSQL only: on SQLite our open read transaction blocks the other writer's
     commit (writers are serialised there; the unique constraint is the guard).
     """
-    from stalker_core.db.session import StalkerSession
+    from stalker_core.orm.session import StalkerSession
 
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("needs concurrent writers (PostgreSQL)")
@@ -150,7 +150,7 @@ def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -
 
 def test_remembered_maximum_is_only_a_hint(session: Any, world: Any) -> None:
     """Across commits the session remembers the maximum; the flush corrects a stale one."""
-    from stalker_core.db.session import StalkerSession
+    from stalker_core.orm.session import StalkerSession
 
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("needs concurrent writers (PostgreSQL)")

@@ -23,9 +23,9 @@ PER_PROCESS = 25
 
 def _worker(url: str, task_id: int, barrier: Any, errors: Any) -> None:
     from stalker_core.db.engine import make_engine
-    from stalker_core.db.session import StalkerSession
     from stalker_core.models import Task, Version
     from stalker_core.models.version.numbering import reserve_version
+    from stalker_core.orm.session import StalkerSession
 
     engine = make_engine(url)
     try:
@@ -68,8 +68,8 @@ def test_eight_processes_get_unique_consecutive_numbers(pg_url: str) -> None:
     from test_vers_helpers import build_world
 
     from stalker_core import db
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Version
+    from stalker_core.orm.session import DBSession
 
     engine = db.setup({"sqlalchemy.url": pg_url})
     try:

@@ -81,8 +81,8 @@ def test_schedule_command(tmp_path: Path, extra: list[str]) -> None:
 
     from stalker_core import db
     from stalker_core.cli.schedule_cmd import command
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Task
+    from stalker_core.orm.session import DBSession
 
     url = f"sqlite:///{tmp_path}/s.db"
     db.setup({"sqlalchemy.url": url})
@@ -106,7 +106,7 @@ def test_schedule_command(tmp_path: Path, extra: list[str]) -> None:
 def test_schedule_command_errors(tmp_path: Path) -> None:
     from stalker_core import db
     from stalker_core.cli.schedule_cmd import command
-    from stalker_core.db.session import DBSession
+    from stalker_core.orm.session import DBSession
 
     url = f"sqlite:///{tmp_path}/e.db"
     db.setup({"sqlalchemy.url": url})

@@ -18,8 +18,8 @@ def main() -> None:
     from wf_helpers import make_pm
 
     from stalker_core import db
-    from stalker_core.db.session import DBSession
     from stalker_core.models import Task
+    from stalker_core.orm.session import DBSession
     from stalker_core.testing.fake_host import FakeHost
     from stalker_core.workflows import save_as_version
 

@@ -45,9 +45,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from stalker_core.db.session import DBSession
 from stalker_core.exceptions import ConcurrencyError
 from stalker_core.models.version.state import state_of
+from stalker_core.orm.session import DBSession
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session

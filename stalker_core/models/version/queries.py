@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from stalker_core.db.session import DBSession
 from stalker_core.models.task.model import Task
 from stalker_core.models.version.model import Version
+from stalker_core.orm.session import DBSession
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, scoped_session

@@ -2,12 +2,12 @@
 
 SQLAlchemy has no public way to do the three things below at the cost
 stalker_core needs, so they touch its internals here and nowhere else.
-``tests/db/test_sqla_private.py`` exercises each private name listed in
+``tests/orm/test_sqla_private.py`` exercises each private name listed in
 :data:`PRIVATE_NAMES`: a SQLAlchemy upgrade that renames or removes one fails
 that test, naming it. Written against SQLAlchemy 2.1.
 
 1. :func:`pending_change_count` - the size of the next flush, read before each
-   flush by :class:`~stalker_core.db.session.StalkerSession` to decide whether
+   flush by :class:`~stalker_core.orm.session.StalkerSession` to decide whether
    to pause the cyclic GC. The public ``Session.new``/``deleted``/``dirty``
    build a set per call: about 0.26 ms for 2,000 new objects and 0.9 ms for
    2,000 changed ones (a flush updating 2,000 rows takes about 9 ms on SQLite),

@@ -15,9 +15,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
-from stalker_core.db import _sqla_private as private
 from stalker_core.exceptions import StalkerTypeError
 from stalker_core.models import Department, User
+from stalker_core.orm import _sqla_private as private
 
 
 class _Base(DeclarativeBase):
@@ -60,7 +60,7 @@ def _owners() -> dict[str, Any]:
 def test_private_name_still_exists(owner: str, name: str) -> None:
     obj = _owners()[owner]
     assert hasattr(obj, name), (
-        f"SQLAlchemy no longer has {owner}.{name}; stalker_core/db/_sqla_private.py uses it"
+        f"SQLAlchemy no longer has {owner}.{name}; stalker_core/orm/_sqla_private.py uses it"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from stalker_core.db.session import DBSession, StalkerSession
+from stalker_core.orm.session import DBSession, StalkerSession
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("stalker_core", "hosts", "plugins")
@@ -69,3 +69,12 @@ def test_dbsession_makes_stalker_sessions() -> None:
         assert isinstance(made, StalkerSession)
     finally:
         made.close()
+
+
+def test_the_tutorial_path_is_the_same_session() -> None:
+    """``stalker_core.db.session`` (the tutorial's import) re-exports the orm objects."""
+    from stalker_core.db import session as tutorial_path
+    from stalker_core.orm import session
+
+    assert tutorial_path.DBSession is session.DBSession
+    assert tutorial_path.StalkerSession is session.StalkerSession

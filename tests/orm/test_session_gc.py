@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from stalker_core.db.session import BULK_FLUSH_OBJECTS, DBSession, StalkerSession
+from stalker_core.orm.session import BULK_FLUSH_OBJECTS, DBSession, StalkerSession
 
 
 def _record_gc(session: Any) -> list[bool]:

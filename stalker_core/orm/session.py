@@ -1,0 +1,67 @@
+"""The session class of stalker_core and the scoped session of the tutorial API.
+
+:class:`StalkerSession` is the one session class stalker_core creates
+sessions of (``DBSession``, ``db.setup()``, the CLI, the workflows): the
+model's flush rules (:mod:`stalker_core.models.flush`) and its default query
+ordering are registered on it, never on SQLAlchemy's ``Session``, so other
+SQLAlchemy sessions in the same process (a host application's own) do not
+run them. A plain ``sqlalchemy.orm.Session`` used with stalker_core's models
+skips those rules: create ``StalkerSession(engine)`` instead.
+
+``DBSession`` is a thin facade for scripts and the tutorial. Library code
+(workflows, scheduler, services) takes an explicit ``session`` argument
+defaulting to it. Nothing connects at import time: :func:`stalker_core.db.setup`
+binds an engine.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from stalker_core.orm._sqla_private import pending_change_count
+
+#: a flush of at least this many new, changed or deleted objects runs with the
+#: cyclic garbage collector paused (see :class:`StalkerSession`)
+BULK_FLUSH_OBJECTS = 200
+
+
+class StalkerSession(Session):
+    """The :class:`~sqlalchemy.orm.Session` of stalker_core.
+
+    Use it like ``Session``: ``StalkerSession(engine)``. Two things set it
+    apart:
+
+    * the model's session hooks (flush pipeline, default ordering of
+      ``Model.query``) are registered on this class when
+      :mod:`stalker_core.models` is imported;
+    * its big flushes run without cyclic GC passes. A flush of thousands of
+      objects allocates millions of short-lived containers; Python's cyclic
+      garbage collector then runs hundreds of times over the whole heap (the
+      mapped classes, the identity map, the host application's objects) and
+      takes a third of the flush time. A flush of :data:`BULK_FLUSH_OBJECTS`
+      objects or more pauses it and restores it when the flush ends,
+      successfully or not; nothing else changes (cycles made meanwhile are
+      collected by the next ordinary GC pass). Small flushes keep the GC
+      running: one may wait long on a row lock while the host's other
+      threads allocate.
+    """
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        if pending_change_count(self) < BULK_FLUSH_OBJECTS or not gc.isenabled():
+            super().flush(objects)
+            return
+        gc.disable()
+        try:
+            super().flush(objects)
+        finally:
+            gc.enable()
+
+
+#: The thread-local session used by ``Model.query`` and the tutorial.
+DBSession: scoped_session[StalkerSession] = scoped_session(
+    sessionmaker(class_=StalkerSession, expire_on_commit=False)
+)
