@@ -1,8 +1,9 @@
 """The Blender host adapter: the :class:`~stalker_core.hosts.Host` protocol with ``bpy``.
 
 :class:`BlenderHost` implements the required work-file protocol and the
-capabilities ``timeline`` (frame range, fps), ``references`` (linked
-libraries), ``export`` (the published copy of the ``.blend``) and ``ui``:
+capabilities (:data:`~stalker_core.hosts.CAPABILITIES`) ``timeline`` (frame
+range, fps), ``references`` (linked libraries), ``export`` (the published copy
+of the ``.blend``) and ``ui``:
 
 * ``main_window()`` is ``None``: Blender is not a Qt application, there is no
   Qt window to parent dialogs to (its own dialogs are operators);
@@ -199,8 +200,8 @@ class BlenderHost:
     def export_workfile(self, path: Path) -> None:
         """Write a copy of the open scene to ``path`` that opens correctly from any folder.
 
-        The optional :class:`~stalker_core.hosts.SupportsExportWorkfile`
-        capability, used by the publish extractor. Blender stores external
+        The ``export`` capability (:class:`~stalker_core.hosts.ExportHost`),
+        used by the publish extractor. Blender stores external
         paths relative to the ``.blend`` (``//``); a copy placed in another
         folder would miss its libraries, images, sounds ... So every external
         path is made absolute for the duration of the write

@@ -35,11 +35,11 @@ EXPORT_KEY = "stalker_export"
 FORMATS: dict[str, str] = {"abc": ".abc", "usd": ".usd"}
 
 
-#: what these plugins use of a Blender host besides the Host protocol: the
-#: timeline (frame range) and two Blender-only members of
-#: :class:`~stalker_blender.adapter.BlenderHost`: ``scene`` (the current
-#: ``bpy.types.Scene``) and ``tracker`` (its unsaved-changes tracker)
-TIMELINE_MEMBERS: tuple[str, ...] = ("get_frame_range", "set_frame_range", "get_fps", "set_fps")
+#: the host capabilities these plugins use (frame range: checks and caches)
+CAPABILITIES: frozenset[str] = frozenset({"timeline"})
+#: the Blender-only members of :class:`~stalker_blender.adapter.BlenderHost` they
+#: use: ``scene`` (the current ``bpy.types.Scene``) and ``tracker`` (the
+#: unsaved-changes tracker, to mark repairs and suspend it during exports)
 BLENDER_MEMBERS: tuple[str, ...] = ("scene", "tracker")
 
 
@@ -47,16 +47,14 @@ def is_blender_host(host: Any) -> bool:
     """True when ``host`` is a Blender host these plugins can publish from.
 
     That is: ``bpy`` is loaded, ``host.name == "blender"``, ``host`` implements
-    the :class:`~stalker_core.hosts.Host` protocol with the timeline
-    capability, and it has the Blender members :data:`BLENDER_MEMBERS`.
+    the :class:`~stalker_core.hosts.Host` protocol with the capabilities
+    :data:`CAPABILITIES`, and it has the Blender members :data:`BLENDER_MEMBERS`.
     Whichever copy of this package made the host does not matter.
     """
     if getattr(host, "name", None) != "blender" or "bpy" not in sys.modules:
         return False
-    from stalker_core.hosts import missing_host_members
+    from stalker_core.hosts import host_capabilities, missing_host_members
 
-    if missing_host_members(host):
-        return False
-    if not all(callable(getattr(host, member, None)) for member in TIMELINE_MEMBERS):
+    if missing_host_members(host) or not CAPABILITIES <= host_capabilities(host):
         return False
     return all(hasattr(host, member) for member in BLENDER_MEMBERS)

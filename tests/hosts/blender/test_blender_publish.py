@@ -323,7 +323,7 @@ def test_collector_items(session: Any, tmp_path: Path, host: BlenderHost) -> Non
     session.flush()
     items = collect_blender_scene(host, None, version)
     assert [(i.name, i.kind) for i in items] == [("blender_scene", SCENE), ("cache:hero", CACHE)]
-    assert items[0].data["shot"] == {"name": "SH010", "first": 1001, "last": 1048}
+    assert items[0].data["shot"] == {"name": "SH010", "first": 1001, "last": 1048, "fps": 25.0}
     assert items[0].data["repository_roots"] == [str(tmp_path / "repo")]
     assert items[1].data == {"collection": "hero", "format": "abc"}
     asset_version = Version(task=prod.model)
