@@ -77,6 +77,8 @@ def blender_env(resources: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STALKER_")}
     env["BLENDER_USER_RESOURCES"] = str(resources)
     env["XDG_CONFIG_HOME"] = str(resources / "config")
+    env["XDG_CONFIG_DIRS"] = str(resources / "site_config")
+    env["XDG_DATA_HOME"] = str(resources / "data")
     env["PYTHONPATH"] = os.pathsep.join(
         [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     )
