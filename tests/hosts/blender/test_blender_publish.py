@@ -26,9 +26,8 @@ from stalker_blender.publish.validate import (  # noqa: E402
 )
 
 from stalker_core.exceptions import ValidationError, WorkfileError  # noqa: E402
-from stalker_core.plugins import check_of  # noqa: E402
+from stalker_core.plugins.api import PublishItem, check_of  # noqa: E402
 from stalker_core.testing.fake_host import FakeHost  # noqa: E402
-from stalker_core.workflows.publish import PublishItem  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
