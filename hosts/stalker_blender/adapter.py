@@ -1,5 +1,23 @@
 """The Blender host adapter: the :class:`~stalker_core.hosts.Host` protocol with ``bpy``.
 
+:class:`BlenderHost` implements the required work-file protocol and the
+capabilities (:data:`~stalker_core.hosts.CAPABILITIES`) ``timeline`` (frame
+range, fps), ``references`` (linked libraries), ``export`` (the published copy
+of the ``.blend``) and ``ui``:
+
+* ``main_window()`` is ``None``: Blender is not a Qt application, there is no
+  Qt window to parent dialogs to (its own dialogs are operators);
+* ``run_in_main_thread()`` calls directly on the main thread and, from
+  another thread, has a Blender timer run the call (:mod:`.mainthread`); where
+  no Blender event loop runs (``bpy`` as a Python module) such a call raises
+  :class:`~stalker_core.exceptions.HostError` after
+  :attr:`BlenderHost.main_thread_timeout` seconds instead of hanging.
+
+Blender-only extras, outside the protocols: :meth:`BlenderHost.override_reference`
+(library overrides), ``replace_reference(..., force=True)`` (replace a locked
+reference), and the members the Blender publish plugins use,
+:attr:`BlenderHost.scene` and :attr:`BlenderHost.tracker`.
+
 :class:`BlenderHost` holds no Blender data itself: every method looks up
 ``bpy.context.scene`` (and libraries by name) when called, because opening a
 file frees every datablock the process held (using a stale one raises
@@ -18,15 +36,17 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import bpy
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
 from stalker_core.hosts import Container
 
-from . import references
+from . import mainthread, references
 from .tracking import ChangeTracker, get_tracker
+
+T = TypeVar("T")
 
 #: name of the scene custom property (a group) holding the pipeline metadata
 METADATA_PROPERTY = "stalker"
@@ -42,16 +62,37 @@ def _operator_error(action: str, path: Path | str, exc: BaseException) -> Workfi
 class BlenderHost:
     """The host adapter for Blender (application or ``bpy`` module).
 
+    Create it on Blender's main thread: it installs the unsaved-changes
+    tracker's handlers and the timer that runs other threads' calls.
+
     :param tracker: the unsaved-changes tracker; the process-wide one by default.
+    :param main_thread_timeout: seconds :meth:`run_in_main_thread` waits, from
+        another thread, for Blender to run the call.
     """
 
     name = "blender"
     workfile_extensions: tuple[str, ...] = (".blend",)
 
-    def __init__(self, tracker: ChangeTracker | None = None) -> None:
+    def __init__(
+        self,
+        tracker: ChangeTracker | None = None,
+        *,
+        main_thread_timeout: float = mainthread.DEFAULT_TIMEOUT,
+    ) -> None:
+        if (
+            isinstance(main_thread_timeout, bool)
+            or not isinstance(main_thread_timeout, int | float)
+            or main_thread_timeout <= 0
+        ):
+            raise ValidationError(
+                f"BlenderHost: main_thread_timeout must be a positive number of seconds, "
+                f"not {main_thread_timeout!r}"
+            )
+        self.main_thread_timeout = float(main_thread_timeout)
         self._tracker = tracker if tracker is not None else get_tracker()
         if not self._tracker.installed:
             self._tracker.install()
+        mainthread.install_pump()
 
     def __repr__(self) -> str:
         return f"<BlenderHost {bpy.app.version_string} file={self.current_file()}>"
@@ -159,8 +200,8 @@ class BlenderHost:
     def export_workfile(self, path: Path) -> None:
         """Write a copy of the open scene to ``path`` that opens correctly from any folder.
 
-        The optional :class:`~stalker_core.hosts.SupportsExportWorkfile`
-        capability, used by the publish extractor. Blender stores external
+        The ``export`` capability (:class:`~stalker_core.hosts.ExportHost`),
+        used by the publish extractor. Blender stores external
         paths relative to the ``.blend`` (``//``); a copy placed in another
         folder would miss its libraries, images, sounds ... So every external
         path is made absolute for the duration of the write
@@ -330,7 +371,9 @@ class BlenderHost:
     def override_reference(self, container: Container) -> list[str]:
         """Make the reference's instances editable (library overrides); returns their names.
 
-        Local edits of overridden objects survive :meth:`replace_reference`.
+        A Blender extra, outside the ``references`` capability (other hosts
+        have no library overrides). Local edits of overridden objects survive
+        :meth:`replace_reference`.
         """
         names = references.override_library(self.scene, bpy.context.view_layer, container)
         self._tracker.mark_dirty()
@@ -346,3 +389,16 @@ class BlenderHost:
     def main_window(self) -> None:
         """Blender has no Qt main window; dialogs are Blender operators and panels."""
         return None
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Return ``func(*args, **kwargs)``, computed on Blender's main thread.
+
+        On the main thread ``func`` is called directly. From another thread
+        the call is handed to a Blender timer and waited for; whatever
+        ``func`` raises is raised here.
+
+        :raises HostError: no Blender event loop ran the call within
+            :attr:`main_thread_timeout` seconds (``bpy`` as a Python module,
+            or a main thread that is busy, e.g. waiting for this thread).
+        """
+        return mainthread.run_in_main_thread(func, args, kwargs, self.main_thread_timeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from . import operators, panel
+from . import mainthread, operators, panel
 from .runtime import runtime
 from .tracking import get_tracker
 
@@ -18,19 +18,24 @@ def is_registered() -> bool:
 
 
 def register() -> None:
-    """Register the operators and the panel; install the change tracker's handlers."""
+    """Register the operators and the panel; install the change tracker's handlers.
+
+    Also installs the timer that runs other threads' calls on the main thread
+    (:mod:`.mainthread`).
+    """
     # handlers must run from the first load on; a load makes the panel re-fetch
     get_tracker().on_load(runtime.forget_scene)
+    mainthread.install_pump()
     for cls in CLASSES:
         if not getattr(cls, "is_registered", False):
             bpy.utils.register_class(cls)
 
 
 def unregister() -> None:
-    """Unregister in reverse order, remove the tracker's handlers, forget cached state.
+    """Unregister in reverse order, remove the tracker's handlers and timer, forget state.
 
     A :class:`~stalker_blender.adapter.BlenderHost` created later installs the
-    handlers again (the host works without the add-on's UI).
+    handlers and the timer again (the host works without the add-on's UI).
     """
     for cls in reversed(CLASSES):
         if getattr(cls, "is_registered", False):
@@ -38,5 +43,6 @@ def unregister() -> None:
     tracker = get_tracker()
     tracker.remove_on_load(runtime.forget_scene)
     tracker.uninstall()
+    mainthread.remove_pump()
     runtime.last_results = []
     runtime.invalidate()

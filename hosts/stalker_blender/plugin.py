@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from stalker_core.plugins import hookimpl
+from stalker_core.plugins.api import hookimpl
 
 from .publish.collect import collect_blender_scene
 from .publish.extract import extract_cache

@@ -6,6 +6,13 @@ use, not when the add-on registers, so enabling the add-on stays instant.
 Embedding code and tests hand in their own session and plugin manager with
 :meth:`Runtime.configure`.
 
+The default plugin manager runs *this copy* of the package as the ``blender``
+plugin (:func:`use_own_plugin`). Installed as a Blender extension the add-on is
+imported as ``bl_ext.<repository>.stalker_blender``, while the ``blender``
+entry point of the installed stalker_core distribution names the top-level
+``stalker_blender.plugin``: without the swap the publish plugins of another
+copy (maybe another release) would check scenes for this add-on's host.
+
 The panel shows the scene's context on every redraw, so :meth:`Runtime.scene_context`
 caches it per Version id; the cache is dropped whenever an operator changes
 the pipeline state, and, with the last publish's results, after every file
@@ -30,6 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: the name the Blender plugin is registered under (the name of its entry point)
+PLUGIN_NAME = "blender"
+
 
 @dataclass(frozen=True)
 class SceneContext:
@@ -43,6 +53,31 @@ class SceneContext:
     published: bool = False
     #: why the context is unknown ("" when it is known)
     problem: str = ""
+
+
+def use_own_plugin(pm: pluggy.PluginManager) -> None:
+    """Make this package's :mod:`.plugin` module the ``blender`` plugin of ``pm``.
+
+    Replaces a ``blender`` plugin loaded from another copy of the package (the
+    entry point of the installed distribution); does nothing when the name is
+    blocked (a studio that blocks the plugin means it) or when this module is
+    registered already.
+    """
+    from . import plugin
+
+    if pm.is_blocked(PLUGIN_NAME):
+        return
+    current = pm.get_plugin(PLUGIN_NAME)
+    if current is plugin:
+        return
+    if current is not None:
+        pm.unregister(current)
+    if pm.is_registered(plugin):
+        pm.unregister(plugin)
+    pm.register(plugin, name=PLUGIN_NAME)
+    sources = getattr(pm, "sources", None)
+    if isinstance(sources, dict):
+        sources[PLUGIN_NAME] = f"the Blender add-on {__package__}"
 
 
 def _session_is_bound(session: Any) -> bool:
@@ -93,11 +128,18 @@ class Runtime:
         return DBSession
 
     def plugin_manager(self) -> pluggy.PluginManager:
-        """The plugin manager (built once with every installed plugin)."""
+        """The plugin manager (built once with every installed plugin).
+
+        The default one runs this copy of the package as the ``blender``
+        plugin (:func:`use_own_plugin`); one handed to :meth:`configure` is
+        used as it is.
+        """
         if self._pm is None:
             from stalker_core.plugins import get_plugin_manager
 
-            self._pm = get_plugin_manager()
+            pm = get_plugin_manager()
+            use_own_plugin(pm)
+            self._pm = pm
         return self._pm
 
     # -- the scene's context ---------------------------------------------------------------

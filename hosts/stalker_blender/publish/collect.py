@@ -1,4 +1,10 @@
-"""Collector of the Blender publish plugin (the only place that queries the database)."""
+"""Collector of the Blender publish plugin (the only place that queries the database).
+
+The shot's timing comes from the core's shared helpers
+(:func:`~stalker_core.workflows.timing.shot_of`,
+:func:`~stalker_core.workflows.timing.shot_timing`), as in the built-in
+publish plugin.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Any
 
 from stalker_core.exceptions import ValidationError
 from stalker_core.plugins.api import PublishItem, hookimpl
+from stalker_core.workflows.timing import shot_of, shot_timing
 
 from . import CACHE, EXPORT_KEY, FORMATS, SCENE, is_blender_host
 
@@ -27,17 +34,6 @@ def mark_for_export(collection: Any, fmt: str | None = "abc") -> None:
     collection[EXPORT_KEY] = fmt
 
 
-def shot_of(task: Any) -> Any:
-    """The task when it is a Shot, else its nearest Shot ancestor, else ``None``."""
-    node, seen = task, set()
-    while node is not None and id(node) not in seen:
-        seen.add(id(node))
-        if type(node).__name__ == "Shot":
-            return node
-        node = node.parent
-    return None
-
-
 def repository_roots(project: Any) -> list[str]:
     """The project's repository roots for this operating system (non-empty ones)."""
     if project is None:
@@ -52,18 +48,13 @@ def collect_blender_scene(host: Any, context: Any, version: Any) -> list[Publish
         return None
     import bpy
 
-    shot = shot_of(version.task)
     scene_item = PublishItem(
         name="blender_scene",
         kind=SCENE,
         version=version,
         path=Path(version.absolute_full_path),
         data={
-            "shot": (
-                {"name": shot.name, "first": shot.cut_in, "last": shot.cut_out}
-                if shot is not None
-                else None
-            ),
+            "shot": shot_timing(shot_of(version.task)),
             "repository_roots": repository_roots(version.task.project),
         },
     )

@@ -10,7 +10,9 @@ built-in publish plugin's ``frame_range`` and ``unsaved_changes`` checks
 once, by the Blender validator; with any other host the built-in checks run.
 
 * :func:`validate_frame_range` - the scene's frame range is the shot's cut
-  range, a preview range (if on) does not differ from it, the frame step is 1;
+  range (the core's shared "Frame range" result,
+  :func:`~stalker_core.workflows.timing.frame_range_result`), a preview range
+  (if on) does not differ from it, the frame step is 1;
 * :func:`validate_unsaved_changes` - no unsaved changes in the scene (no
   repair: the version's file is never saved over; save a new version), and
   no image edited in Blender (texture paint) left unsaved (repair: save the
@@ -26,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
+from stalker_core.workflows.timing import frame_range_result
 
 from . import CACHE, FORMATS, SCENE, is_blender_host
 
@@ -58,17 +61,15 @@ def validate_frame_range(host: Any, item: PublishItem) -> list[ValidationResult]
     scene = host.scene
     first, last = int(shot["first"]), int(shot["last"])
     results = []
-    if (scene.frame_start, scene.frame_end) != (first, last):
-        results.append(
-            ValidationResult(
-                "Frame range",
-                f"the Blender scene {scene.name!r} runs {scene.frame_start}-{scene.frame_end}, "
-                f"shot {shot['name']} is {first}-{last}",
-                plugin=f"{PLUGIN}.frame_range",
-                repair=lambda: host.set_frame_range(first, last),
-                repair_label=f"Set {first}-{last}",
-            )
-        )
+    wrong_range = frame_range_result(
+        host,
+        host.get_frame_range(),
+        shot,
+        plugin=f"{PLUGIN}.frame_range",
+        scene=f"the Blender scene {scene.name!r}",
+    )
+    if wrong_range is not None:
+        results.append(wrong_range)
     if scene.use_preview_range and (
         scene.frame_preview_start,
         scene.frame_preview_end,

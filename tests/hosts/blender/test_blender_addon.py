@@ -122,6 +122,33 @@ def test_host_detection_inside_the_application(monkeypatch: pytest.MonkeyPatch) 
     assert running_in_blender() is False
 
 
+def test_the_add_on_runs_its_own_copy_as_the_blender_plugin() -> None:
+    import types
+
+    from stalker_blender import plugin
+    from stalker_blender.runtime import PLUGIN_NAME, use_own_plugin
+
+    from stalker_core.plugins import get_plugin_manager
+
+    pm = get_plugin_manager({}, load_entrypoints=False, use_env=False)
+    another_copy = types.ModuleType("bl_ext.elsewhere.stalker_blender.plugin")
+    pm.register(another_copy, name=PLUGIN_NAME)
+    use_own_plugin(pm)
+    assert pm.get_plugin(PLUGIN_NAME) is plugin and not pm.is_registered(another_copy)
+    assert "stalker_blender" in pm.sources[PLUGIN_NAME]
+    use_own_plugin(pm)  # once is enough
+    assert [p for p in pm.get_plugins() if p is plugin] == [plugin]
+    # registered under another name (the tests' plugin manager): moved, not doubled
+    pm = plugin_manager()
+    use_own_plugin(pm)
+    assert pm.get_plugin(PLUGIN_NAME) is plugin
+    assert pm.get_name(plugin) == PLUGIN_NAME
+    # a studio that blocks the plugin means it
+    pm = get_plugin_manager({}, load_entrypoints=False, use_env=False, blocked=[PLUGIN_NAME])
+    use_own_plugin(pm)
+    assert pm.get_plugin(PLUGIN_NAME) is None and not pm.is_registered(plugin)
+
+
 def test_get_host_through_the_plugin_manager(registered: None) -> None:
     from stalker_core.workflows import get_host
 

@@ -18,7 +18,14 @@ pytestmark = pytest.mark.blender
 
 
 class TestBlenderHostContract(HostContract):
-    """Every contract check, on ``BlenderHost`` with real ``bpy``."""
+    """Every contract check, on ``BlenderHost`` with real ``bpy``: it has every capability.
+
+    ``ui``: ``main_window()`` is ``None`` (no Qt) and ``run_in_main_thread``
+    runs calls on Blender's main thread (``test_blender_mainthread.py`` tests
+    calls from other threads).
+    """
+
+    capabilities = frozenset({"timeline", "references", "export", "ui"})
 
     @pytest.fixture
     def host(self, fresh_blender: Any) -> Host:

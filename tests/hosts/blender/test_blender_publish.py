@@ -13,7 +13,7 @@ bpy = pytest.importorskip("bpy", exc_type=ImportError)
 
 from blender_project import build_character, build_production  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402
-from stalker_blender.publish import CACHE, EXPORT_KEY, SCENE  # noqa: E402
+from stalker_blender.publish import CACHE, EXPORT_KEY, SCENE, is_blender_host  # noqa: E402
 from stalker_blender.publish.collect import collect_blender_scene, mark_for_export  # noqa: E402
 from stalker_blender.publish.extract import extract_cache  # noqa: E402
 from stalker_blender.publish.paths import absolute_paths, external_files  # noqa: E402
@@ -26,9 +26,8 @@ from stalker_blender.publish.validate import (  # noqa: E402
 )
 
 from stalker_core.exceptions import ValidationError, WorkfileError  # noqa: E402
-from stalker_core.plugins import check_of  # noqa: E402
+from stalker_core.plugins.api import PublishItem, check_of  # noqa: E402
 from stalker_core.testing.fake_host import FakeHost  # noqa: E402
-from stalker_core.workflows.publish import PublishItem  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
@@ -72,6 +71,34 @@ def test_hooks_ignore_other_hosts(tmp_path: Path) -> None:
     assert extract_cache(fake, cache_item("hero", "abc"), tmp_path) is None
     assert collect_blender_scene(fake, None, SimpleNamespace()) is None
     assert stalker_publish_overridden_checks(fake) is None
+
+
+def second_copy_of(cls: type) -> type:
+    """A class like ``cls`` but not ``cls``: what importing the package a second time makes.
+
+    (Installed as a Blender extension, the add-on is ``bl_ext.<repo>.stalker_blender``
+    next to the distribution's ``stalker_blender``.)
+    """
+    namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+    return type(cls.__name__, (), namespace)
+
+
+def test_a_blender_host_is_recognised_by_what_it_is_not_by_its_class(
+    host: BlenderHost, tmp_path: Path
+) -> None:
+    other = second_copy_of(BlenderHost)()
+    assert not isinstance(other, BlenderHost)
+    assert is_blender_host(host) and is_blender_host(other)
+    assert stalker_publish_overridden_checks(other) == ["frame_range", "unsaved_changes"]
+    other.set_frame_range(1, 100)
+    (result,) = validate_frame_range(other, scene_item(shot=SHOT))
+    assert result.plugin == "blender.frame_range"
+    build_character("hero")
+    (rep,) = extract_cache(other, cache_item("hero", "usd"), tmp_path)
+    assert rep.path.is_file()
+    # the name alone is not enough: the protocol and the Blender members are needed too
+    assert not is_blender_host(FakeHost(name="blender", extensions=(".blend",)))
+    assert not is_blender_host(SimpleNamespace(name="blender"))
 
 
 def test_blender_takes_the_generic_checks_over(host: BlenderHost) -> None:
@@ -295,7 +322,7 @@ def test_collector_items(session: Any, tmp_path: Path, host: BlenderHost) -> Non
     session.flush()
     items = collect_blender_scene(host, None, version)
     assert [(i.name, i.kind) for i in items] == [("blender_scene", SCENE), ("cache:hero", CACHE)]
-    assert items[0].data["shot"] == {"name": "SH010", "first": 1001, "last": 1048}
+    assert items[0].data["shot"] == {"name": "SH010", "first": 1001, "last": 1048, "fps": 25.0}
     assert items[0].data["repository_roots"] == [str(tmp_path / "repo")]
     assert items[1].data == {"collection": "hero", "format": "abc"}
     asset_version = Version(task=prod.model)
