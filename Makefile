@@ -24,10 +24,12 @@ demo: $(VENV)/.run-stamp
 
 test: $(VENV)/.dev-stamp
 	$(BIN)/lint-imports
+	$(BIN)/lint-imports .importlinter-runtime
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-stamp
 	$(BIN)/lint-imports
+	$(BIN)/lint-imports .importlinter-runtime
 	$(BIN)/ruff check stalker_core hosts plugins tests benchmarks
 	$(BIN)/mypy stalker_core hosts plugins
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import (
     Column,
@@ -50,13 +50,12 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.attributes import instance_state
 
-from stalker_core.exceptions import StalkerTypeError, type_error
+from stalker_core.exceptions import StalkerError, StalkerTypeError, type_error
 from stalker_core.models.checks import (
     NAME_LENGTH,
     check_collection,
     validate_description,
     validate_name,
-    validate_type,
 )
 
 # the value checks live in models/checks.py; re-exported for the modules that
@@ -232,6 +231,43 @@ class Base(DeclarativeBase):
 
     def __init__(self, **kwargs: Any) -> None:
         _strict_constructor(self, **kwargs)
+
+
+#: name -> mapped class of the object model, filled by :func:`mapped_class` on a miss
+_MAPPED_BY_NAME: dict[str, type[Any]] = {}
+
+
+def mapped_class(name: str) -> type[Any]:
+    """The mapped class of the object model called ``name`` (``"Task"``, ``"User"``).
+
+    The modules low in the model (this one, :mod:`.mixins`, the task rules)
+    check instances of, query or create classes that are defined above them.
+    They find those classes here, by name, in SQLAlchemy's registry of mapped
+    classes (``Base.registry.mappers``), rather than importing the module above
+    them, which would be an import cycle. Importing any model module imports
+    the :mod:`stalker_core.models` package, hence every mapped class, first.
+    Only the classes defined in ``stalker_core.models`` are found: a subclass
+    made elsewhere (an application's, a test's) never shadows a model class.
+
+    :param name: a class name, e.g. ``"Project"``.
+    :raises StalkerError: when no mapped class of the object model has that name.
+    """
+    cls = _MAPPED_BY_NAME.get(name)
+    if cls is None:
+        # a miss rebuilds the table: classes are mapped as their modules are imported
+        found = {
+            m.class_.__name__: m.class_
+            for m in Base.registry.mappers
+            if m.class_.__module__.startswith("stalker_core.models.")
+        }
+        _MAPPED_BY_NAME.update(found)
+        cls = found.get(name)
+        if cls is None:
+            raise StalkerError(
+                f"no mapped class named {name!r} in stalker_core.models; expected one of "
+                f"{', '.join(sorted(found))}"
+            )
+    return cls
 
 
 def fk_id(table: str) -> Mapped[int]:
@@ -467,13 +503,16 @@ def on_append(attr: Any, check: Any) -> None:
 
 def _instance_of(class_name: str, *, required: bool = False) -> Any:
     def check(target: Any, key: str, value: Any) -> Any:
-        from stalker_core import models
-
         return check_instance(
-            type(target).__name__, key, value, getattr(models, class_name), required=required
+            type(target).__name__, key, value, mapped_class(class_name), required=required
         )
 
     return check
+
+
+def validate_type(cls_name: str, attr: str, value: Any) -> Type | None:
+    """The rule of every entity's ``type``: a :class:`~stalker_core.models.type.Type` or None."""
+    return cast("Type | None", check_instance(cls_name, attr, value, mapped_class("Type")))
 
 
 def _type(target: Any, key: str, value: Any) -> Any:

@@ -7,17 +7,16 @@ for its message (``Task.name should be ...``), returns the value normalised
 :class:`~stalker_core.exceptions.ValidationError`. The ``validate_*``
 functions are the rules of the fields every entity has (and of ``code``); ``@validates``
 methods and bulk paths (:class:`~stalker_core.models.task.bulk.TaskBatch`)
-call the same function, so the rules cannot drift apart.
+call the same function, so the rules cannot drift apart. This module knows
+no mapped class: the rule of ``type`` (a :class:`~stalker_core.models.type.Type`)
+is :func:`stalker_core.models.base.validate_type`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from stalker_core.exceptions import type_error, value_error
-
-if TYPE_CHECKING:
-    from stalker_core.models.type import Type
 
 
 def check_collection(cls_name: str, attr: str, value: Any) -> list[Any]:
@@ -88,13 +87,6 @@ def validate_description(cls_name: str, attr: str, value: Any) -> str:
     ``None`` becomes ``""``.
     """
     return check_str(cls_name, attr, value, required=False, strip=False)
-
-
-def validate_type(cls_name: str, attr: str, value: Any) -> Type | None:
-    """The rule of every entity's ``type``: a :class:`~stalker_core.models.type.Type` or None."""
-    from stalker_core.models.type import Type
-
-    return cast("Type | None", check_instance(cls_name, attr, value, Type))
 
 
 def check_instance(

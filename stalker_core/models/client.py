@@ -12,6 +12,7 @@ from stalker_core.models.base import (
     Entity,
     check_instance,
     fk_id,
+    mapped_class,
     on_append,
     unique_association_proxy,
 )
@@ -49,9 +50,7 @@ class Client(Entity, RoleMembersMixin):
 
 
 def _check_project(target: Any, key: str, value: Any) -> Any:
-    from stalker_core.models.project import Project
-
-    return check_instance("Client", key, value, Project, required=True)
+    return check_instance("Client", key, value, mapped_class("Project"), required=True)
 
 
 on_append(Client.projects, _check_project)

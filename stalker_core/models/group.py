@@ -23,6 +23,7 @@ from stalker_core.models.base import (
     entity_type_name,
     fk_id,
     link_table,
+    mapped_class,
     on_append,
 )
 
@@ -95,9 +96,7 @@ class Group(Entity):
 
 
 def _check_user(target: Any, key: str, value: Any) -> Any:
-    from stalker_core.models.user import User
-
-    return check_instance("Group", key, value, User, required=True)
+    return check_instance("Group", key, value, mapped_class("User"), required=True)
 
 
 def _check_permission(target: Any, key: str, value: Any) -> Any:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import (
 )
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base, on_set, unlink_association
+from stalker_core.models.base import Base, mapped_class, on_set, unlink_association
 from stalker_core.models.checks import CODE_LENGTH, check_instance, validate_code
 from stalker_core.models.types import ensure_aware, utc_now
 
@@ -67,10 +67,8 @@ class StatusMixin:
 
 
 def _check_status(target: Any, key: str, value: Any) -> Any:
-    from stalker_core.models.status import Status
-
     cls_name = type(target).__name__
-    value = check_instance(cls_name, key, value, Status)
+    value = check_instance(cls_name, key, value, mapped_class("Status"))
     sl = target.__dict__.get("status_list")
     if value is not None and sl is not None and "status_links" in sl.__dict__:
         if value not in sl.statuses:
@@ -83,10 +81,8 @@ def _check_status(target: Any, key: str, value: Any) -> Any:
 
 
 def _check_status_list(target: Any, key: str, value: Any) -> Any:
-    from stalker_core.models.status import StatusList
-
     cls_name = type(target).__name__
-    value = check_instance(cls_name, key, value, StatusList)
+    value = check_instance(cls_name, key, value, mapped_class("StatusList"))
     if value is None:
         return None
     wanted = value.target_entity_type
@@ -104,9 +100,7 @@ def _check_status_list(target: Any, key: str, value: Any) -> Any:
 
 
 def _check_project(target: Any, key: str, value: Any) -> Any:
-    from stalker_core.models.project import Project
-
-    return check_instance(type(target).__name__, key, value, Project)
+    return check_instance(type(target).__name__, key, value, mapped_class("Project"))
 
 
 @event.listens_for(Base, "mapper_configured", propagate=True)
@@ -135,16 +129,15 @@ def default_statuses(session: Session) -> None:
     pending = [o for o in session.new if isinstance(o, StatusMixin)]
     if not pending:
         return
-    from stalker_core.models.status import StatusList
-
     missing = {type(o).__name__ for o in pending if o.status_list is None}
     found: dict[str, StatusList] = {}
     if missing:
+        status_list_cls = mapped_class("StatusList")
         with session.no_autoflush:
             rows = session.scalars(
-                select(StatusList)
-                .where(StatusList.target_entity_type.in_(missing))
-                .order_by(StatusList.id)
+                select(status_list_cls)
+                .where(status_list_cls.target_entity_type.in_(missing))
+                .order_by(status_list_cls.id)
             ).all()
         for sl in rows:
             found.setdefault(sl.target_entity_type, sl)

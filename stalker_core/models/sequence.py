@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Mapped
 
-from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import fk_id
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
+from stalker_core.models.task.validation import name_from_code
 
 
 class Sequence(Task, CodeMixin):

@@ -12,10 +12,10 @@ from sqlalchemy import ForeignKey, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
-from stalker_core.models.asset import name_from_code
 from stalker_core.models.base import declared_defaults, fk_id, link_table
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
+from stalker_core.models.task.validation import name_from_code
 
 if TYPE_CHECKING:
     from stalker_core.models.image_format import ImageFormat
@@ -52,6 +52,12 @@ class Shot(Task, CodeMixin):
         if cut_out is None:
             cut_out = cut_in + (duration - 1 if duration is not None else 0)
         self.cut_out = cut_out
+
+    @staticmethod
+    def check_unique_codes(session: Session, shots: list[Shot]) -> None:
+        """:func:`check_unique_codes`, reached through the class by code that cannot
+        import this module (:class:`~stalker_core.models.task.bulk.TaskBatch`)."""
+        check_unique_codes(session, shots)
 
     @validates("cut_in", "cut_out")
     def _validate_cut(self, key: str, value: Any) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import value_error
-from stalker_core.models.base import SimpleEntity, check_instance, fk_id
+from stalker_core.models.base import SimpleEntity, check_instance, fk_id, mapped_class
 from stalker_core.models.mixins import DateRangeMixin
 from stalker_core.models.services import service
 
@@ -44,9 +44,7 @@ class Vacation(SimpleEntity, DateRangeMixin):
 
     @validates("user")
     def _validate_user(self, key: str, value: Any) -> Any:
-        from stalker_core.models.user import User
-
-        return check_instance("Vacation", key, value, User)
+        return check_instance("Vacation", key, value, mapped_class("User"))
 
     @property
     def to_tjp(self) -> str:

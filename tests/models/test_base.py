@@ -7,9 +7,15 @@ from typing import Any
 
 import pytest
 
-from stalker_core.exceptions import NaiveDatetimeError, StalkerTypeError, ValidationError
+from stalker_core import models
+from stalker_core.exceptions import (
+    NaiveDatetimeError,
+    StalkerError,
+    StalkerTypeError,
+    ValidationError,
+)
 from stalker_core.models import Department, Entity, File, Note, Tag, Type, User
-from stalker_core.models.base import make_nice_name
+from stalker_core.models.base import Base, make_nice_name, mapped_class
 
 
 def test_unknown_keyword_is_refused() -> None:
@@ -74,6 +80,20 @@ def test_relationship_types_are_checked() -> None:
     dep.tags.append(Tag(name="hero"))
     dep.notes.append(Note(content="first"))
     assert dep.notes[0].entities == [dep]
+
+
+def test_mapped_class_finds_every_model_class_by_name() -> None:
+    exported = {getattr(models, name) for name in models.__all__} - {Base}
+    assert len(exported) > 40
+    for cls in exported:  # ``Link`` is ``File``: looked up under its class name
+        assert mapped_class(cls.__name__) is cls
+
+
+def test_mapped_class_refuses_a_name_that_is_no_model_class() -> None:
+    with pytest.raises(StalkerError, match=r"no mapped class named 'Base'.*Task"):
+        mapped_class("Base")
+    with pytest.raises(StalkerError, match="no mapped class named 'Tasks'"):
+        mapped_class("Tasks")
 
 
 def test_dates_must_be_aware() -> None:

@@ -13,6 +13,19 @@ One module per concept:
 * :mod:`.bulk` - :class:`TaskBatch`, the bulk-insert path that shares Task's validators;
 * :mod:`.queries` - read-only queries (tasks of a user, ...).
 
+Their runtime imports go one way, bottom to top (checked by
+``.importlinter-runtime``; imports under ``TYPE_CHECKING`` are for typing only)::
+
+    validation, dependency, rollup  <  status  <  graph, workflow  <  model
+        <  time_log  <  bulk, queries
+
+A module that needs a class of a module above it (``Task`` in the rules,
+``Review`` in the workflow, ``TimeLog`` in the roll-ups) looks it up by name
+with :func:`stalker_core.models.base.mapped_class`. The whole package sits
+below the coded tasks (``Asset``, ``Shot``, ``Sequence``, ``Scene``) and
+``Review``, which import it: :class:`~.bulk.TaskBatch` reaches those classes,
+and ``Shot.check_unique_codes``, through ``mapped_class`` too.
+
 ``from stalker_core.models.task import Task`` keeps working as in Stalker.
 """
 

@@ -32,32 +32,33 @@ from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from stalker_core import models
 from stalker_core.exceptions import (
     CircularDependencyError,
     ValidationError,
     type_error,
     value_error,
 )
-from stalker_core.models.asset import name_from_code, validate_asset_type
 from stalker_core.models.base import (
     SimpleEntity,
     check_keyword,
     check_required,
     declared_defaults,
+    mapped_class,
+    validate_type,
 )
 from stalker_core.models.checks import (
     check_collection,
     validate_code,
     validate_description,
     validate_name,
-    validate_type,
 )
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task.model import task_defaults
 from stalker_core.models.task.validation import (
+    name_from_code,
+    validate_asset_type,
     validate_dependency,
     validate_dependency_list,
     validate_parent,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
 
     from stalker_core.models.project import Project
+    from stalker_core.models.shot import Shot
 
 KINDS: tuple[str, ...] = ("Task", "Shot", "Asset", "Sequence", "Scene")
 
@@ -162,7 +164,7 @@ class TaskBatch:
         """
         if kind not in KINDS:
             raise value_error("TaskBatch", "kind", f"one of {', '.join(KINDS)}", kind)
-        cls = getattr(models, kind)
+        cls = mapped_class(kind)
         coded = issubclass(cls, CodeMixin)
         # the order of Task(...): the class's own checks, the parent, the
         # required keywords, then each keyword (code first), depends_on last
@@ -348,11 +350,9 @@ class TaskBatch:
 
         The caller commits. Stored parents get their roll-ups and status updated.
         """
-        from stalker_core.models import Asset, Scene, Sequence, Shot, Task
-        from stalker_core.models.shot import check_unique_codes
         from stalker_core.models.status import StatusList
         from stalker_core.models.task.dependency import TaskDependency
-        from stalker_core.models.task.model import task_resources
+        from stalker_core.models.task.model import Task, task_resources
 
         real: Session = session() if not isinstance(session, Session) else session  # type: ignore[operator]
         if not self.tasks:
@@ -370,7 +370,7 @@ class TaskBatch:
         shots = [t for t in self.tasks if t.kind == "Shot"]
         if shots:
             # the rule of Shot's flush, on stand-ins (a project, a code, no id yet)
-            check_unique_codes(
+            mapped_class("Shot").check_unique_codes(
                 real,
                 [
                     cast("Shot", SimpleNamespace(project=self.project, code=t.code, id=None))
@@ -414,11 +414,11 @@ class TaskBatch:
                 for t in ordered
             ],
         )
-        for cls in (Shot, Asset, Sequence, Scene):
-            mine = [t for t in ordered if t.kind == cls.__name__]
+        for kind in ("Shot", "Asset", "Sequence", "Scene"):
+            mine = [t for t in ordered if t.kind == kind]
             if mine:
                 conn.execute(
-                    insert(_table(cls)),
+                    insert(_table(mapped_class(kind))),
                     [
                         # cut_in, cut_out, ...: the defaults declared on the columns
                         {"id": t.id, "code": t.code} for t in mine

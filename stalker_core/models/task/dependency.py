@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base
+from stalker_core.models.base import Base, mapped_class
 from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
@@ -62,9 +62,7 @@ class TaskDependency(Base):
 
     @validates("task", "depends_on")
     def _validate_task(self, key: str, value: Any) -> Any:
-        from stalker_core.models.task.model import Task
-
-        if value is not None and not isinstance(value, Task):
+        if value is not None and not isinstance(value, mapped_class("Task")):
             raise type_error("TaskDependency", key, "a Task", value)
         return value
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, overload
 from sqlalchemy.orm import object_session
 
 from stalker_core.exceptions import CircularDependencyError, type_error
-from stalker_core.models.base import add_unlinked
+from stalker_core.models.base import add_unlinked, mapped_class
 
 if TYPE_CHECKING:
     from stalker_core.models.task.model import Task
@@ -30,9 +30,7 @@ _LIMIT = 1_000_000
 
 
 def _task_cls() -> type[Task]:
-    from stalker_core.models.task.model import Task
-
-    return Task
+    return mapped_class("Task")
 
 
 def subtree(task: Task) -> list[Task]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
+from stalker_core.models.base import mapped_class
 from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 if TYPE_CHECKING:
@@ -175,12 +176,10 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
     Runs a handful of queries whatever the project size, then sets the caches
     bottom-up in memory. Returns the number of tasks visited.
     """
-    from stalker_core.models.task.model import Task
-    from stalker_core.models.task.time_log import TimeLog
-
-    tasks = session.scalars(select(Task).where(Task.project_id == project.id)).all()
-    tl, tk = TimeLog.__table__, Task.__table__
-    logged = dict(
+    task_cls = mapped_class("Task")
+    tasks = session.scalars(select(task_cls).where(task_cls.project_id == project.id)).all()
+    tl, tk = mapped_class("TimeLog").__table__, task_cls.__table__
+    logged: dict[int, float | None] = dict(
         session.execute(
             select(tl.c.task_id, func.sum(_duration_seconds_expr(session)))
             .join(tk, tk.c.id == tl.c.task_id)
@@ -218,9 +217,7 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
 
 
 def _duration_seconds_expr(session: Session | scoped_session) -> Any:
-    from stalker_core.models.task.time_log import TimeLog
-
-    tl = TimeLog.__table__
+    tl = mapped_class("TimeLog").__table__
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         return func.extract("epoch", tl.c.end - tl.c.start)

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import StatusError
+from stalker_core.models.base import mapped_class
 
 if TYPE_CHECKING:
     from stalker_core.models.status import Status
@@ -240,14 +241,13 @@ def child_codes(task: Task) -> list[str]:
     """
     from sqlalchemy.orm.util import identity_key
 
-    from stalker_core.models.task.model import Task
-
     state = sa_inspect(task)
     session = object_session(task)
     if session is None or state.key is None or "children" in state.dict:
         return [_effective_code(c) for c in task.children if c not in _deleted(session)]
     pid = state.key[1][0]
-    tbl = Task.__table__
+    task_cls = mapped_class("Task")
+    tbl = task_cls.__table__
     with session.no_autoflush:
         rows = session.execute(
             select(tbl.c.id, tbl.c.status_id).where(tbl.c.parent_id == pid)
@@ -256,7 +256,7 @@ def child_codes(task: Task) -> list[str]:
     seen: set[int] = set()
     for cid, sid in rows:
         seen.add(cid)
-        obj = session.identity_map.get(identity_key(Task, cid))
+        obj = session.identity_map.get(identity_key(task_cls, cid))
         if obj is not None:
             if obj in session.deleted:
                 continue
@@ -267,7 +267,7 @@ def child_codes(task: Task) -> list[str]:
             found = status_by_id(session, sid)
             codes.append(found.code if found is not None else "RTS")
     for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, Task) and obj.__dict__.get("parent") is task:
+        if isinstance(obj, task_cls) and obj.__dict__.get("parent") is task:
             if obj.id is None or obj.id not in seen:
                 codes.append(_effective_code(obj))
     return codes
@@ -383,9 +383,8 @@ def settle_statuses(session: Session) -> None:
     parents of deleted tasks) are re-derived deepest first, and their
     dependents react to a changed container status.
     """
-    from stalker_core.models.task.model import Task
-
-    new_tasks = [o for o in session.new if isinstance(o, Task)]
+    task_cls = mapped_class("Task")
+    new_tasks = [o for o in session.new if isinstance(o, task_cls)]
     queue = _queue(session)
     _deleted_tasks(session, queue)
     if not new_tasks and not queue:
@@ -419,9 +418,7 @@ def settle_statuses(session: Session) -> None:
 
 def _deleted_tasks(session: Session, queue: set[Task]) -> None:
     """Deleted tasks leave their (surviving) parents' roll-ups and statuses."""
-    from stalker_core.models.task.model import Task
-
-    gone = [o for o in session.deleted if isinstance(o, Task)]
+    gone = [o for o in session.deleted if isinstance(o, mapped_class("Task"))]
     if not gone:
         return
     with session.no_autoflush:

@@ -21,10 +21,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import type_error, value_error
+from stalker_core.models.base import mapped_class
 from stalker_core.units import MODELS, UNITS
 
 if TYPE_CHECKING:
     from stalker_core.models.task.model import Task
+    from stalker_core.models.type import Type
     from stalker_core.models.user import User
 
 #: how TaskJuggler picks among alternative resources (``Task.allocation_strategy``)
@@ -111,9 +113,7 @@ def validate_user(owner: str, key: str, value: Any) -> User:
 
 def validate_parent(owner: str, key: str, value: Any) -> Task | None:
     """A Task or None (cycles: :func:`~stalker_core.models.task.graph.check_parent`)."""
-    from stalker_core.models.task.model import Task
-
-    if value is not None and not isinstance(value, Task):
+    if value is not None and not isinstance(value, mapped_class("Task")):
         raise type_error(owner, key, "a Task or None", value)
     return value
 
@@ -132,8 +132,28 @@ def validate_dependency_list(owner: str, key: str, value: Any) -> list[Any]:
 
 def validate_dependency(owner: str, key: str, value: Any) -> Task:
     """One item of ``depends_on``: a Task (cycles are checked by the graph)."""
-    from stalker_core.models.task.model import Task
-
-    if not isinstance(value, Task):
+    if not isinstance(value, mapped_class("Task")):
         raise type_error(owner, key, "a list of Task", value)
+    return value
+
+
+def name_from_code(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Give ``kwargs`` a ``name`` equal to its ``code`` when no name was given.
+
+    The rule of the coded tasks (Asset, Shot, Sequence, Scene).
+    """
+    if kwargs.get("name") is None and "code" in kwargs:
+        kwargs["name"] = kwargs["code"]
+    return kwargs
+
+
+def validate_asset_type(cls_name: str, attr: str, value: Any) -> Type:
+    """An asset's ``type``: required, a :class:`~stalker_core.models.type.Type`."""
+    from stalker_core.models.type import Type
+
+    if not isinstance(value, Type):
+        raise type_error(
+            cls_name, attr, "a Type (e.g. Type(name='Character', code='Char', "
+            "target_entity_type='Asset'))", value
+        )
     return value

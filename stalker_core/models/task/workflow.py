@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stalker_core.exceptions import StatusError, ValidationError, type_error, value_error
+from stalker_core.models.base import mapped_class
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task.rollup import calendar_for
 from stalker_core.units import UNITS
@@ -84,8 +85,6 @@ def time_logged(task: Task) -> None:
 
 def request_review(task: Task) -> list[Review]:
     """WIP -> PREV and one Review per responsible (a new review set)."""
-    from stalker_core.models.review import Review
-
     check_action(task, "request review")
     reviewers = task.inherited_responsible
     if not reviewers:
@@ -94,7 +93,10 @@ def request_review(task: Task) -> list[Review]:
             "task.responsible = [user, ...] before requesting a review"
         )
     number = next_review_number(task)
-    reviews = [Review(task=task, reviewer=u, review_number=number) for u in reviewers]
+    review_cls = mapped_class("Review")
+    reviews: list[Review] = [
+        review_cls(task=task, reviewer=u, review_number=number) for u in reviewers
+    ]
     task_status.set_status(task, "PREV")
     return reviews
 
@@ -147,15 +149,15 @@ def request_revision(
     description: str = "",
 ) -> Review:
     """Ask for a revision: in PREV through ``reviewer``'s review; in CMPL a new review."""
-    from stalker_core.models.review import Review
-
     _check_extension(schedule_timing, schedule_unit)
     code = check_action(task, "request revision")
     if code == "PREV":
         pending = _pending(task, reviewer)
         review = pending[0]
     else:
-        review = Review(task=task, reviewer=reviewer, review_number=next_review_number(task))
+        review = mapped_class("Review")(
+            task=task, reviewer=reviewer, review_number=next_review_number(task)
+        )
     review.decision = "revision"
     review.schedule_timing = float(schedule_timing)
     review.schedule_unit = schedule_unit

@@ -46,6 +46,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import ConcurrencyError
+from stalker_core.models.base import mapped_class
 from stalker_core.models.version.state import state_of
 from stalker_core.orm.session import DBSession
 
@@ -106,8 +107,6 @@ def db_max_number(
     flush re-reads the maxima under the task lock and renumbers when another
     writer took the number meanwhile. A rollback forgets it.
     """
-    from stalker_core.models.version.model import Version
-
     if session is None or task.id is None:
         return 0
     known = _known_max(session)
@@ -116,7 +115,7 @@ def db_max_number(
         return known[key]
     if not query:
         return 0
-    versions = Version.__table__
+    versions = mapped_class("Version").__table__
     value = session.connection().scalar(  # Core: no ORM overhead, no autoflush
         select(func.max(versions.c.version_number)).where(
             versions.c.task_id == task.id, versions.c.take_name == take_name
@@ -171,11 +170,11 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     multi-statement simple query: still one snapshot per statement).
     """
     from stalker_core.models.task.model import Task
-    from stalker_core.models.version.model import Version
 
+    version_cls = mapped_class("Version")
     conn = session.connection()
     dialect = conn.dialect
-    versions = Version.__table__
+    versions = version_cls.__table__
     tasks = Task.__table__
     maxima_query = (
         select(versions.c.task_id, versions.c.take_name, func.max(versions.c.version_number))
@@ -188,7 +187,7 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
         ids = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
         sql = (
             f"SELECT id FROM {Task.__tablename__} WHERE id IN ({ids}) ORDER BY id FOR UPDATE; "
-            f"SELECT task_id, take_name, max(version_number) FROM {Version.__tablename__} "
+            f"SELECT task_id, take_name, max(version_number) FROM {version_cls.__tablename__} "
             f"WHERE task_id IN ({ids}) GROUP BY task_id, take_name"
         )
         return list(conn.exec_driver_sql(sql).all())
@@ -205,9 +204,8 @@ def finalize_numbers(session: Session) -> None:
     renumbers (and re-renders) the automatically numbered versions that
     clash; see the module docstring.
     """
-    from stalker_core.models.version.model import Version
-
-    versions: list[Version] = [o for o in session.new if isinstance(o, Version)]
+    version_cls = mapped_class("Version")
+    versions: list[Version] = [o for o in session.new if isinstance(o, version_cls)]
     if not versions:
         return
     groups: dict[tuple[int, str], list[Version]] = defaultdict(list)
@@ -292,10 +290,8 @@ def reserve_version(
     :raises ConcurrencyError: when the number was taken despite the lock
         (only possible on SQLite with several writing processes).
     """
-    from stalker_core.models.version.model import Version
-
     session = session if session is not None else DBSession
-    version = Version(task=task, take_name=take_name, **kwargs)
+    version: Version = mapped_class("Version")(task=task, take_name=take_name, **kwargs)
     try:
         if object_session(version) is None:
             session.add(version)
