@@ -5,7 +5,8 @@ Every model derives from :class:`Base`. Most derive from :class:`SimpleEntity`
 carries name, description, type, thumbnail, who created/updated it and when.
 :class:`Entity` adds tags and notes. :func:`link_table` makes every
 many-to-many link table; :func:`declared_defaults` reads the defaults declared
-on columns (never repeated as literals elsewhere).
+on columns (never repeated as literals elsewhere); :func:`mapped_class` finds a
+model class by name for the modules below the one that defines it.
 
 Two conveniences of the tutorial API live here:
 

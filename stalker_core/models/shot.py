@@ -55,8 +55,11 @@ class Shot(Task, CodeMixin):
 
     @staticmethod
     def check_unique_codes(session: Session, shots: list[Shot]) -> None:
-        """:func:`check_unique_codes`, reached through the class by code that cannot
-        import this module (:class:`~stalker_core.models.task.bulk.TaskBatch`)."""
+        """Refuse two shots of one project with the same code: :func:`check_unique_codes`.
+
+        For the code below this module that reaches Shot through its class
+        (:class:`~stalker_core.models.task.bulk.TaskBatch`).
+        """
         check_unique_codes(session, shots)
 
     @validates("cut_in", "cut_out")
