@@ -23,13 +23,13 @@ demo: $(VENV)/.run-stamp
 	$(BIN)/stalker demo
 
 test: $(VENV)/.dev-stamp
-	$(BIN)/lint-imports
-	$(BIN)/lint-imports .importlinter-runtime
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache .importlinter-runtime
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-stamp
-	$(BIN)/lint-imports
-	$(BIN)/lint-imports .importlinter-runtime
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache .importlinter-runtime
 	$(BIN)/ruff check stalker_core hosts plugins tests benchmarks
 	$(BIN)/mypy stalker_core hosts plugins
 
