@@ -2,7 +2,7 @@
 
 It gathers, in one place and with bulk queries, the database facts the
 validators need (the shot's cut range and fps from
-:func:`~stalker_core.workflows.timing.shot_timing`, the referenced versions
+:func:`~stalker_core.plugins.timing.shot_timing`, the referenced versions
 and their newest published versions), so validators never query.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import PublishItem, hookimpl
+from stalker_core.plugins.api import PublishItem, hookimpl, shot_of, shot_timing
 from stalker_core.workflows.references import reference_status, scene_references
-from stalker_core.workflows.timing import shot_of, shot_timing
 
 #: the item name and kind of the work file
 WORKFILE = "workfile"

@@ -29,8 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from stalker_core.hosts import VERSION_ID_KEY, host_supports
-from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
-from stalker_core.workflows.timing import frame_range_result, timeline_not_checked
+from stalker_core.plugins.api import (
+    PublishItem,
+    ValidationResult,
+    check,
+    frame_range_result,
+    hookimpl,
+    timeline_not_checked,
+)
 from stalker_publish.collect import WORKFILE, collect_references
 
 PLUGIN = "publish"

@@ -7,6 +7,6 @@ this module only re-exports them so that older imports keep working.
 
 from __future__ import annotations
 
-from stalker_core.plugins.api import SEVERITIES, SceneCheck, Severity, check_severity
+from stalker_core.plugins.types import SEVERITIES, SceneCheck, Severity, check_severity
 
 __all__ = ["SEVERITIES", "SceneCheck", "Severity", "check_severity"]

@@ -71,7 +71,7 @@ def test_the_types_have_one_home() -> None:
     for name in ("PublishItem", "PublishReport", "Representation", "ValidationResult"):
         assert getattr(workflows, name) is getattr(api, name)
         assert getattr(publish, name) is getattr(api, name)
-        assert getattr(api, name).__module__ == "stalker_core.plugins.api"
+        assert getattr(api, name).__module__ == "stalker_core.plugins.types"
     assert workflows.SceneCheck is results.SceneCheck is api.SceneCheck
 
 

@@ -143,7 +143,7 @@ def test_no_references_without_the_capability(session: Any, tmp_path: Path) -> N
 
 
 def test_shot_timing_is_shared_with_the_core(setup: Any) -> None:
-    from stalker_core.workflows.timing import shot_of, shot_timing
+    from stalker_core.plugins.timing import shot_of, shot_timing
 
     demo, host, v, ctx = setup
     shot = shot_of(v.task)

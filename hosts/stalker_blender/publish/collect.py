@@ -1,8 +1,8 @@
 """Collector of the Blender publish plugin (the only place that queries the database).
 
 The shot's timing comes from the core's shared helpers
-(:func:`~stalker_core.workflows.timing.shot_of`,
-:func:`~stalker_core.workflows.timing.shot_timing`), as in the built-in
+(:func:`~stalker_core.plugins.timing.shot_of`,
+:func:`~stalker_core.plugins.timing.shot_timing`), as in the built-in
 publish plugin.
 """
 
@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stalker_core.exceptions import ValidationError
-from stalker_core.plugins.api import PublishItem, hookimpl
-from stalker_core.workflows.timing import shot_of, shot_timing
+from stalker_core.plugins.api import PublishItem, hookimpl, shot_of, shot_timing
 
 from . import CACHE, EXPORT_KEY, FORMATS, SCENE, is_blender_host
 

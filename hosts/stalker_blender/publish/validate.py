@@ -11,7 +11,7 @@ once, by the Blender validator; with any other host the built-in checks run.
 
 * :func:`validate_frame_range` - the scene's frame range is the shot's cut
   range (the core's shared "Frame range" result,
-  :func:`~stalker_core.workflows.timing.frame_range_result`), a preview range
+  :func:`~stalker_core.plugins.timing.frame_range_result`), a preview range
   (if on) does not differ from it, the frame step is 1;
 * :func:`validate_unsaved_changes` - no unsaved changes in the scene (no
   repair: the version's file is never saved over; save a new version), and
@@ -27,8 +27,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
-from stalker_core.workflows.timing import frame_range_result
+from stalker_core.plugins.api import (
+    PublishItem,
+    ValidationResult,
+    check,
+    frame_range_result,
+    hookimpl,
+)
 
 from . import CACHE, FORMATS, SCENE, is_blender_host
 

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
-from wf_helpers import Demo
+import pytest
 
-from stalker_core.testing.fake_host import FakeHost
-from stalker_core.workflows.timing import (
+sys.path.insert(0, str(Path(__file__).parents[1] / "workflows"))
+from wf_helpers import Demo, build_project  # noqa: E402
+
+from stalker_core.plugins.timing import (  # noqa: E402
     ShotTiming,
     frame_range_result,
     shot_of,
     shot_timing,
     timeline_not_checked,
 )
+from stalker_core.testing.fake_host import FakeHost  # noqa: E402
 
 SHOT = ShotTiming(name="SH010", first=1001, last=1048, fps=24.0)
+
+
+@pytest.fixture
+def demo(session: Any, tmp_path: Path) -> Demo:
+    return build_project(session, tmp_path / "repo")
 
 
 def test_frame_range_result_only_for_a_different_range() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from stalker_core.hosts import TimelineHost
-from stalker_core.workflows.publish import ValidationResult
+from stalker_core.plugins.types import ValidationResult
 
 if TYPE_CHECKING:
     from stalker_core.models import Shot

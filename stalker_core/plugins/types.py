@@ -1,0 +1,226 @@
+"""The data types that hooks receive and return (publish items, results, reports, checks).
+
+Defined here once; plugin authors import them from :mod:`stalker_core.plugins.api`,
+the hook specifications and the workflows from here or from the api.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from stalker_core.models.file import File
+    from stalker_core.models.version.model import Version
+
+
+# -------------------------------------------------------------------------
+# severities and scene checks
+# -------------------------------------------------------------------------
+
+#: how bad a check or validation result is; only ``"error"`` stops a publish
+Severity = Literal["info", "warning", "error"]
+
+#: every :data:`Severity`, mildest first
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+
+
+def check_severity(value: str) -> str:
+    """Return ``value`` when it is a known severity, else raise ValueError."""
+    if value not in SEVERITIES:
+        raise ValueError(f"severity should be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return value
+
+
+@dataclass
+class SceneCheck:
+    """A finding about an opened scene, e.g. "3 references are outdated".
+
+    Returned by ``stalker_workfile_after_open`` implementations.
+
+    :param title: a short title.
+    :param message: what was found, in a sentence.
+    :param severity: ``"info"``, ``"warning"`` or ``"error"``.
+    :param fix: an optional callable that fixes it (e.g. update references).
+    :param fix_label: the label of the fix button.
+    :param plugin: the plugin that reported it (filled in by the core).
+    """
+
+    title: str
+    message: str
+    severity: Severity = "warning"
+    fix: Callable[[], Any] | None = None
+    fix_label: str = "Fix"
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        check_severity(self.severity)
+
+
+# -------------------------------------------------------------------------
+# publishing
+# -------------------------------------------------------------------------
+
+
+@dataclass
+class PublishItem:
+    """One thing a publish is made of (the work file, a camera, a cache ...).
+
+    Returned by ``stalker_publish_collect``, passed to the later stages.
+
+    :param name: unique within the publish, e.g. ``"workfile"``.
+    :param kind: what it is (``"workfile"``, ``"camera"`` ...); extractors filter on it.
+    :param version: the Version being published.
+    :param path: the main file of the item, when it has one.
+    :param data: whatever collectors found for validators (validators never query).
+    """
+
+    name: str
+    kind: str
+    version: Version
+    path: Path | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ValidationResult:
+    """A problem found by a validator (``stalker_publish_validate``).
+
+    :param title: a short title (results are grouped by it).
+    :param message: what is wrong and what is expected.
+    :param severity: ``"error"`` stops the publish; ``"warning"``/``"info"`` do not.
+    :param item: the name of the item concerned.
+    :param plugin: the plugin that reported it (filled in by the core).
+    :param repair: an optional callable fixing the problem.
+    :param repair_label: the label of the repair button.
+    :param check: the id of the check that found it (filled in by the core
+        from the validator's ``@check`` declaration, see
+        :mod:`stalker_core.plugins.checks`).
+    """
+
+    title: str
+    message: str
+    severity: Severity = "error"
+    item: str = ""
+    plugin: str = ""
+    repair: Callable[[], Any] | None = None
+    repair_label: str = "Repair"
+    check: str = ""
+
+    def __post_init__(self) -> None:
+        check_severity(self.severity)
+
+    @property
+    def is_error(self) -> bool:
+        """True when this result stops a publish."""
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = f" [{self.item}]" if self.item else ""
+        by = f" ({self.plugin})" if self.plugin else ""
+        return f"{self.severity}: {self.title}{where}: {self.message}{by}"
+
+
+@dataclass
+class Representation:
+    """A file an extractor (``stalker_publish_extract``) produced for an item.
+
+    :param name: the representation's name (``"workfile"``, ``"abc"`` ...).
+    :param path: the file, inside the staging folder.
+    """
+
+    name: str
+    path: Path
+
+
+@runtime_checkable
+class PublishTransaction(Protocol):
+    """What a ``stalker_publish_integrate`` implementation may do with the file transaction.
+
+    An integrator only *plans* where files go; the core copies them all
+    together after every integrator ran (or none, on failure), never
+    replacing an existing file. The workflows pass a
+    :class:`stalker_core.workflows.transaction.FileTransaction`.
+    """
+
+    def add(self, source: os.PathLike[str] | str, destination: os.PathLike[str] | str) -> None:
+        """Plan to copy ``source`` to the absolute path ``destination``.
+
+        :raises IntegrationError: for a relative destination, or one that
+            another file is already planned to.
+        """
+        ...
+
+    @property
+    def destinations(self) -> list[Path]:
+        """Every destination planned so far (by any integrator)."""
+        ...
+
+
+@dataclass(frozen=True)
+class HookFailure:
+    """An implementation that raised in a hook whose failures do not stop the others.
+
+    ``stalker_publish_after`` is such a hook: the publish is already
+    committed, so every notifier runs and each one that raised is recorded
+    in :attr:`PublishReport.failures`.
+
+    :param plugin: the name of the plugin that raised.
+    :param hook: the hook it raised in.
+    :param error: the exception it raised.
+    """
+
+    plugin: str
+    hook: str
+    error: BaseException
+
+    def __str__(self) -> str:
+        text = str(self.error)
+        error = f"{type(self.error).__name__}: {text}" if text else type(self.error).__name__
+        return f"plugin {self.plugin!r} raised in {self.hook}: {error}"
+
+
+@dataclass
+class PublishReport:
+    """Everything a publish (or a dry validation) found and did.
+
+    Passed to ``stalker_publish_after``; returned by
+    :func:`stalker_core.workflows.publish` and :func:`stalker_core.workflows.validate`.
+    """
+
+    #: the Version published (or validated)
+    version: Version
+    #: what the collectors collected
+    items: list[PublishItem] = field(default_factory=list)
+    #: what the validators found
+    results: list[ValidationResult] = field(default_factory=list)
+    #: item name -> what the extractors produced for it
+    representations: dict[str, list[Representation]] = field(default_factory=dict)
+    #: the File objects registered as the version's outputs
+    outputs: list[File] = field(default_factory=list)
+    #: where the published files were placed
+    published_paths: list[Path] = field(default_factory=list)
+    #: problems that did not stop the publish (failed repairs, failed notifiers), as text
+    warnings: list[str] = field(default_factory=list)
+    #: true once the files are placed and the database committed
+    published: bool = False
+    #: check id -> the plugins that check it instead of the generic validators
+    #: (answers of ``stalker_publish_overridden_checks``)
+    overridden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``(plugin, check id)`` of the validators skipped because they were overridden
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: ``stalker_publish_after`` implementations that raised (the publish is kept)
+    failures: list[HookFailure] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ValidationResult]:
+        """Results of severity error."""
+        return [r for r in self.results if r.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True when validation found no error."""
+        return not self.errors
