@@ -10,9 +10,9 @@ the database on flush); a new project takes the first status of its list.
 from __future__ import annotations
 
 import pathlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import ColumnDefault, ForeignKey, Integer, Table
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -23,6 +23,7 @@ from stalker_core.models.base import (
     Entity,
     check_instance,
     check_number,
+    declared_defaults,
     fk_id,
     link_table,
     on_append,
@@ -133,8 +134,9 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("fps", 25.0)
-        kwargs.setdefault("is_stereoscopic", False)
+        # the column defaults, on the object at once (Stalker shows them before a flush)
+        for key, default in _DEFAULTS.items():
+            kwargs.setdefault(key, default.arg)
         super().__init__(**kwargs)
 
     @validates("fps")
@@ -189,3 +191,11 @@ def _check_client(target: Any, key: str, value: Any) -> Any:
 
 
 on_append(Project.clients, _check_client)
+
+
+#: ``fps`` and ``is_stereoscopic`` as declared on the columns (set on new objects at once)
+_DEFAULTS: dict[str, ColumnDefault] = {
+    key: default
+    for key, default in declared_defaults(cast(Table, Project.__table__)).items()
+    if key in ("fps", "is_stereoscopic")
+}

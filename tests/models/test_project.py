@@ -121,3 +121,14 @@ def test_create_structure_delegates() -> None:
         p = Project(name="P", code="P")
         assert p.create_structure() == []
     assert seen == [p]
+
+
+def test_fps_and_stereo_defaults_are_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The constructor's defaults are read from the column declarations, not restated."""
+    fps = Project.__table__.c.fps.default
+    stereo = Project.__table__.c.is_stereoscopic.default
+    assert Project(name="P", code="P").fps == fps.arg == 25.0
+    monkeypatch.setattr(fps, "arg", 30.0)
+    monkeypatch.setattr(stereo, "arg", True)
+    p = Project(name="Q", code="Q")
+    assert (p.fps, p.is_stereoscopic) == (30.0, True)

@@ -165,3 +165,19 @@ def test_cycle_refused_on_stored_tasks(prod: Prod) -> None:
     prod.session.commit()
     prod.session.expire_all()
     assert prod.session.get(Task, a.id).depends_on == []
+
+
+def test_defaults_are_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new dependency's target and gap come from the column declarations."""
+    from stalker_core.models import TaskDependency
+
+    columns = TaskDependency.__table__.c
+    dep = TaskDependency()
+    assert (dep.dependency_target, dep.gap_timing, dep.gap_unit, dep.gap_model) == (
+        columns.dependency_target.default.arg,
+        columns.gap_timing.default.arg,
+        columns.gap_unit.default.arg,
+        columns.gap_model.default.arg,
+    )
+    monkeypatch.setattr(columns.gap_unit.default, "arg", "d")
+    assert TaskDependency().gap_unit == "d"

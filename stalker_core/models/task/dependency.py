@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ColumnDefault, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
-from stalker_core.models.base import Base, mapped_class
+from stalker_core.models.base import Base, declared_defaults, mapped_class
 from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
@@ -19,12 +19,6 @@ DEPENDENCY_TARGETS: tuple[str, ...] = ("onend", "onstart")
 #: how a gap is counted: working time (length) or calendar time (duration)
 GAP_MODELS: tuple[str, ...] = ("length", "duration")
 #: what a new dependency holds unless given
-_DEFAULTS: dict[str, Any] = {
-    "dependency_target": "onend",
-    "gap_timing": 0.0,
-    "gap_unit": "h",
-    "gap_model": "length",
-}
 
 
 class TaskDependency(Base):
@@ -55,9 +49,9 @@ class TaskDependency(Base):
         # the defaults are valid: straight into the new object's state (its
         # INSERT reads them from there), no attribute events per default
         d = self.__dict__
-        for key, value in _DEFAULTS.items():
+        for key, default in _DEFAULTS.items():
             if key not in kwargs:
-                d[key] = value
+                d[key] = default.arg
         super().__init__(**kwargs)
 
     @validates("task", "depends_on")
@@ -98,3 +92,7 @@ class TaskDependency(Base):
         t = self.task.name if self.task is not None else None
         d = self.depends_on.name if self.depends_on is not None else None
         return f"<TaskDependency {t!r} {self.dependency_target} {d!r}>"
+
+
+#: the defaults declared on the columns (put straight into new objects' state)
+_DEFAULTS: dict[str, ColumnDefault] = declared_defaults(cast(Table, TaskDependency.__table__))
