@@ -25,6 +25,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from stalker_core.db import migrate
 from stalker_core.db.engine import make_engine
 from stalker_core.exceptions import DatabaseError
+from stalker_core.orm._sqla_private import inline_foreign_keys
 from stalker_core.orm.session import DBSession
 
 
@@ -46,10 +47,9 @@ def create_tables(conn: Connection) -> None:
         _execute_script(conn, _ddl_script(conn))
         return
     for table in Base.metadata.sorted_tables:
-        for fk in table.foreign_key_constraints:
-            # an earlier create_all on another backend marks use_alter keys
-            # "ALTER only" (SQLAlchemy's AddConstraint); SQLite needs them inline
-            fk._create_rule = None
+        # an earlier create_all on another backend marks use_alter keys
+        # "ALTER only" (SQLAlchemy's AddConstraint); SQLite needs them inline
+        inline_foreign_keys(table)
         conn.execute(
             CreateTable(
                 table, include_foreign_key_constraints=list(table.foreign_key_constraints)

@@ -19,6 +19,10 @@ that test, naming it. Written against SQLAlchemy 2.1.
    ids of two instance states without looking the sessions up (0.3 µs
    against 1.4 µs for the public ``InstanceState.session``); it runs on every
    relationship change of every object.
+4. :func:`inline_foreign_keys` - a ``create_all`` on PostgreSQL marks the
+   ``use_alter`` foreign keys of the shared ``MetaData`` "ALTER only"
+   (``ForeignKeyConstraint._create_rule``); SQLite cannot add a constraint
+   with ALTER, so the SQLite schema writer resets the mark to write them inline.
 3. :class:`UniqueAssociationList` - an association-proxy list whose ``append``
    of a present member is a no-op. The documented ``proxy_factory`` hook of
    ``association_proxy`` must return an object that SQLAlchemy then drives
@@ -53,6 +57,7 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("AssociationProxy", "_default_getset"),
     ("AssociationProxyInstance", "owning_class"),
     ("AssociationProxyInstance", "parent"),
+    ("ForeignKeyConstraint", "_create_rule"),
 )
 
 
@@ -176,3 +181,16 @@ def proxy_attribute(proxy: Any) -> tuple[str, str]:
             if value is descriptor:
                 return owner.__name__, name
     return getattr(owner, "__name__", "?"), instance.target_collection
+
+
+# -- 4. foreign keys written inline ------------------------------------------------
+
+
+def inline_foreign_keys(table: Any) -> None:
+    """Clear the "ALTER only" mark an earlier ``create_all`` left on ``table``'s foreign keys.
+
+    Afterwards ``CreateTable(table, include_foreign_key_constraints=...)`` writes
+    every foreign key inside the ``CREATE TABLE`` (what SQLite needs).
+    """
+    for fk in table.foreign_key_constraints:
+        fk._create_rule = None

@@ -40,6 +40,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from stalker_core.exceptions import PluginError, TemplateRenderError
+from stalker_core.orm.inspection import is_mapped_instance
 
 #: attributes a template may never read, whatever the object
 FORBIDDEN_ATTRIBUTES = frozenset({"query", "metadata", "registry", "mro", "gi_frame", "f_globals"})
@@ -69,7 +70,7 @@ class StalkerSandbox(SandboxedEnvironment):
 
     def is_safe_callable(self, obj: Any) -> bool:
         owner = getattr(obj, "__self__", None)
-        if owner is not None and hasattr(owner, "_sa_instance_state"):
+        if owner is not None and is_mapped_instance(owner):
             return False
         return bool(super().is_safe_callable(obj))
 

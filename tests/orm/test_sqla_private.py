@@ -51,6 +51,7 @@ def _owners() -> dict[str, Any]:
         "_AssociationList": department.users,
         "AssociationProxy": Department.__mapper__.all_orm_descriptors["users"],
         "AssociationProxyInstance": Department.users,
+        "ForeignKeyConstraint": next(iter(Department.__table__.foreign_key_constraints)),
     }
 
 
@@ -164,3 +165,21 @@ def test_bulk_set_takes_lists_and_other_proxies_and_names_the_attribute() -> Non
     assert private.proxy_attribute(one.users) == ("Department", "users")
     with pytest.raises(StalkerTypeError, match=r"Department\.users should be a list"):
         one.users = 5  # type: ignore[assignment]
+
+
+def test_inline_foreign_keys_clears_the_alter_only_mark() -> None:
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateTable
+
+    meta = MetaData()
+    Table("a", meta, Column("id", Integer, primary_key=True))
+    b = Table("b", meta, Column("id", Integer, primary_key=True),
+              Column("a_id", Integer, ForeignKey("a.id", use_alter=True)))
+    (fk,) = b.foreign_key_constraints
+    fk._create_rule = lambda compiler: False  # what an earlier create_all leaves behind
+    ddl = CreateTable(b, include_foreign_key_constraints=[fk]).compile(dialect=sqlite.dialect())
+    assert "REFERENCES" not in str(ddl)
+    private.inline_foreign_keys(b)
+    ddl = CreateTable(b, include_foreign_key_constraints=[fk]).compile(dialect=sqlite.dialect())
+    assert "REFERENCES a (id)" in str(ddl)

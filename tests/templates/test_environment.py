@@ -169,3 +169,18 @@ def test_engine_from_plugin_contributions() -> None:
         engine_from_contributions([{"filter": {}}])
     with pytest.raises(PluginError, match="mapping"):
         engine_from_contributions([{"filters": [str.upper]}])
+
+
+def test_methods_of_model_objects_are_refused() -> None:
+    """A template may read a model object's data but never call its methods."""
+    from stalker_core.exceptions import TemplateRenderError
+    from stalker_core.models import Studio
+    from stalker_core.templates import TemplateEngine
+
+    engine = TemplateEngine()
+    studio = Studio(name="S")
+    assert engine.render("{{ s.name }}", {"s": studio}, "T") == "S"
+    with pytest.raises(TemplateRenderError, match="sandbox refuses"):
+        engine.render("{{ s.schedule() }}", {"s": studio}, "T")
+    # other objects' methods are still callable
+    assert engine.render("{{ 'a'.upper() }}", {}, "T") == "A"

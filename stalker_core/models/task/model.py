@@ -44,6 +44,7 @@ from stalker_core.models.task.validation import (
     validate_unit,
     validate_user,
 )
+from stalker_core.orm.inspection import is_mapped_instance
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -158,8 +159,8 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         status = kwargs.pop("status", None)
         # join the session of the parent/project first, while the task has no
         # links yet: later links then need no cascading session.add()
-        session = object_session(parent) if hasattr(parent, "_sa_instance_state") else None
-        if session is None and project is not None and hasattr(project, "_sa_instance_state"):
+        session = object_session(parent) if is_mapped_instance(parent) else None
+        if session is None and project is not None and is_mapped_instance(project):
             session = object_session(project)
         if session is not None:
             add_unlinked(session, self)
