@@ -5,18 +5,21 @@ The models sit *below* templates and scheduling in the layer order
 function. Yet Stalker's API, and our seed tutorial, put some of their work on
 model objects: ``version.update_paths()`` renders templates,
 ``studio.schedule()`` runs a scheduler, ``studio.to_tjp`` writes TaskJuggler
-text. Those methods call a *service* by name through :func:`service`, and
-the implementation is bound late, from the ``stalker_core.services``
-entry-point group of the installed distribution (``pyproject.toml``). The
-dependency therefore points the right way: templates and scheduling import
-the models; the models only know the name and the call signature declared in
-:data:`SERVICES`.
+text. Those methods call a *service* by name through :func:`service`. The
+implementation is bound late:
 
-A studio can replace a service for a process (a different path policy, a
-scheduler service in front of tj3) with :func:`override`, or for an install
-with its own distribution that declares the entry point; two distributions
-declaring the same service name is an error that names both, never a silent
-choice.
+1. an :func:`override` in force in the current context (a ``with`` block of
+   this thread or asyncio task), else
+2. the one entry point of that name in the ``stalker_core.services`` group,
+   declared by an installed distribution (a studio's replacement), else
+3. the default named in :data:`SERVICES` (``"module:attribute"`` in
+   templates or scheduling), so a source checkout on ``PYTHONPATH`` with no
+   installed metadata works too.
+
+These defaults are the models' only references to the layers above: strings,
+resolved on first use and documented here and in ``docs/layers.md``. Two
+distributions declaring the same service is an error naming both, never a
+silent choice.
 
 Example::
 
@@ -29,9 +32,12 @@ Example::
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from types import MappingProxyType
 from typing import Any
 
 from stalker_core.exceptions import ConfigError
@@ -39,31 +45,52 @@ from stalker_core.exceptions import ConfigError
 #: the entry-point group that binds the services
 GROUP = "stalker_core.services"
 
-#: every service the models call: name -> the call it stands for (documented once, here)
-SERVICES: dict[str, str] = {
-    "check_template_syntax": (
+
+@dataclass(frozen=True)
+class Service:
+    """A model service: where its default lives and the call it stands for."""
+
+    #: ``"module:attribute"`` of the default implementation
+    default: str
+    #: the call signature and what it is for
+    call: str
+
+
+#: every service the models call, declared once
+SERVICES: dict[str, Service] = {
+    "check_template_syntax": Service(
+        "stalker_core.templates.paths:check_template_syntax",
         "check_template_syntax(source: str, name: str) -> None; raises TemplateRenderError "
-        "on a syntax error (FilenameTemplate and Structure validators)"
+        "on a syntax error (FilenameTemplate and Structure validators)",
     ),
-    "create_project_structure": (
+    "create_project_structure": Service(
+        "stalker_core.templates.folders:create_project_structure",
         "create_project_structure(project: Project) -> list[Path]; makes the folders of "
-        "project.structure.custom_template (Project.create_structure)"
+        "project.structure.custom_template (Project.create_structure)",
     ),
-    "render_version_paths": (
+    "render_version_paths": Service(
+        "stalker_core.templates.paths:render_version_paths",
         "render_version_paths(version: Version, engine: TemplateEngine | None) -> "
         "tuple[str, str, TemplateEngine]; the rendered path and filename stem of a version, "
-        "and the engine used (Version.update_paths)"
+        "and the engine used (Version.update_paths)",
     ),
-    "schedule_studio": (
+    "schedule_studio": Service(
+        "stalker_core.scheduling:schedule_studio",
         "schedule_studio(studio, *, scheduled_by, projects, scheduler, session) -> "
-        "ScheduleResult (Studio.schedule)"
+        "ScheduleResult (Studio.schedule)",
     ),
-    "to_tjp": "to_tjp(obj) -> str; TaskJuggler text of a model object (the .to_tjp properties)",
+    "to_tjp": Service(
+        "stalker_core.scheduling:to_tjp",
+        "to_tjp(obj) -> str; TaskJuggler text of a model object (the .to_tjp properties)",
+    ),
 }
 
 _lock = threading.Lock()
 _entry_points: dict[str, EntryPoint] = {}
-_overrides: dict[str, list[Callable[..., Any]]] = {}
+#: the overrides in force in this context (an immutable mapping, replaced on change)
+_overrides: ContextVar[Mapping[str, Callable[..., Any]]] = ContextVar(
+    "stalker_core_model_service_overrides", default=MappingProxyType({})
+)
 
 
 def _check_name(name: str) -> None:
@@ -80,12 +107,6 @@ def _entry_point(name: str) -> EntryPoint:
     _check_name(name)
     with _lock:
         candidates = list(entry_points(group=GROUP, name=name))
-        if not candidates:
-            raise ConfigError(
-                f"no implementation of the model service {name!r}: no entry point {name!r} in "
-                f"group {GROUP!r}; install stalker_core as a distribution "
-                "(pip install stalker_core, or pip install -e . in a checkout)"
-            )
         values = sorted({ep.value for ep in candidates})
         if len(values) > 1:
             raise ConfigError(
@@ -93,25 +114,27 @@ def _entry_point(name: str) -> EntryPoint:
                 f"{GROUP!r}: {', '.join(values)}; uninstall one, or choose with "
                 "services.override()"
             )
-        _entry_points[name] = found = candidates[0]
+        found = candidates[0] if candidates else EntryPoint(name, SERVICES[name].default, GROUP)
+        _entry_points[name] = found
     return found
 
 
 def service(name: str) -> Callable[..., Any]:
     """Return the implementation of the model service ``name``.
 
-    An :func:`override` in force wins. Otherwise the entry point (looked up
-    once) is resolved at each call, which costs a dictionary look-up once its
-    module is imported, so the implementation is always the module's current
-    attribute.
+    An :func:`override` in force in this context wins. Otherwise the binding
+    (a distribution's entry point, else the default of :data:`SERVICES`;
+    looked up once) is resolved at each call, which costs a dictionary
+    look-up once its module is imported, so the implementation is always the
+    module's current attribute.
 
     :param name: a key of :data:`SERVICES`.
-    :raises ConfigError: for an unknown name, when no single entry point binds it,
+    :raises ConfigError: for an unknown name, when two distributions bind it,
         or when it is bound to something that is not callable.
     """
-    stack = _overrides.get(name)
-    if stack:
-        return stack[-1]
+    found_override = _overrides.get().get(name)
+    if found_override is not None:
+        return found_override
     found = _entry_point(name).load()
     if not callable(found):
         raise ConfigError(f"model service {name!r} is bound to {found!r}, which is not callable")
@@ -122,16 +145,17 @@ def service(name: str) -> Callable[..., Any]:
 def override(name: str, implementation: Callable[..., Any]) -> Iterator[None]:
     """Use ``implementation`` for the service ``name`` inside the ``with`` block.
 
-    Overrides nest (the innermost wins) and are process wide.
+    The override holds in the current context only (this thread, or this
+    asyncio task): other threads keep their own binding. Overrides nest; the
+    innermost wins. For a whole install, declare the entry point instead.
 
     :raises ConfigError: for an unknown name or a non-callable implementation.
     """
     _check_name(name)
     if not callable(implementation):
         raise ConfigError(f"override of model service {name!r} must be callable")
-    stack = _overrides.setdefault(name, [])
-    stack.append(implementation)
+    token = _overrides.set(MappingProxyType({**_overrides.get(), name: implementation}))
     try:
         yield
     finally:
-        stack.remove(implementation)
+        _overrides.reset(token)

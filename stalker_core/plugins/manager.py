@@ -65,6 +65,10 @@ __all__ = [
 #: any of them by name
 DEFAULT_PLUGINS: tuple[str, ...] = ("stalker_core.workflows.builtin",)
 
+#: earlier names of default plugins -> their names now, so a studio's
+#: ``blocked`` list written for an older version keeps blocking them
+RENAMED_PLUGINS: dict[str, str] = {"stalker_core.plugins.builtin": "stalker_core.workflows.builtin"}
+
 #: environment variables read by :func:`get_plugin_manager`
 ENV_PLUGINS = "STALKER_PLUGINS"
 ENV_DISABLE = "STALKER_DISABLE_PLUGINS"
@@ -211,6 +215,7 @@ def get_plugin_manager(
     env = environment() if use_env else {}
     blocked_names = set(_names(blocked)) | set(_names(_setting(config, "blocked")))
     blocked_names |= set(_names(env.get(ENV_DISABLE)))
+    blocked_names |= {RENAMED_PLUGINS[n] for n in blocked_names if n in RENAMED_PLUGINS}
     if strict is None:
         strict = _flag(_setting(config, "strict")) or _flag(env.get(ENV_STRICT, ""))
     if load_entrypoints is None:

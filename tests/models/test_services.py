@@ -11,7 +11,7 @@ from stalker_core.models import services
 
 
 @pytest.mark.parametrize("name", sorted(services.SERVICES))
-def test_every_service_is_bound_by_the_installed_distribution(name: str) -> None:
+def test_every_service_is_bound(name: str) -> None:
     impl = services.service(name)
     assert callable(impl)
     module = impl.__module__
@@ -63,11 +63,54 @@ def _fake_entry_points(found: list[EntryPoint]):  # type: ignore[no-untyped-def]
     return entry_points
 
 
-def test_missing_entry_point_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_installed_metadata_the_defaults_bind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source checkout on PYTHONPATH (no entry points) still gets every service."""
+    import stalker_core.scheduling
+    import stalker_core.templates.paths
+
     monkeypatch.setattr(services, "_entry_points", {})
     monkeypatch.setattr(services, "entry_points", _fake_entry_points([]))
-    with pytest.raises(ConfigError, match="no entry point 'to_tjp'.*pip install"):
-        services.service("to_tjp")
+    assert services.service("to_tjp") is stalker_core.scheduling.to_tjp
+    assert services.service("render_version_paths") is (
+        stalker_core.templates.paths.render_version_paths
+    )
+
+
+def test_a_distribution_replaces_a_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    eps = [EntryPoint("to_tjp", "stalker_core.models.services:_check_name", services.GROUP)]
+    monkeypatch.setattr(services, "_entry_points", {})
+    monkeypatch.setattr(services, "entry_points", _fake_entry_points(eps))
+    assert services.service("to_tjp") is services._check_name
+
+
+def test_every_default_names_the_layer_above(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, declared in services.SERVICES.items():
+        module, _, attribute = declared.default.partition(":")
+        assert module.startswith(("stalker_core.templates", "stalker_core.scheduling")), name
+        assert attribute, name
+
+
+def test_an_override_holds_in_its_own_thread_only() -> None:
+    import threading
+
+    seen: list[object] = []
+    inside = threading.Event()
+    done = threading.Event()
+
+    def other_thread() -> None:
+        inside.wait(5)
+        seen.append(services.service("to_tjp"))
+        done.set()
+
+    default = services.service("to_tjp")
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with services.override("to_tjp", print):
+        inside.set()
+        done.wait(5)
+        assert services.service("to_tjp") is print
+    worker.join(5)
+    assert seen == [default]
 
 
 def test_two_distributions_binding_one_service_is_an_error(

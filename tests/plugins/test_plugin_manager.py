@@ -72,6 +72,13 @@ def test_builtins_can_be_blocked() -> None:
     assert not pm.has_plugin("stalker_core.workflows.builtin")
 
 
+def test_the_default_plugins_earlier_name_still_blocks_it() -> None:
+    """A studio's blocked list written when the plugin was stalker_core.plugins.builtin."""
+    pm = get_plugin_manager({}, blocked=["stalker_core.plugins.builtin"],
+                            load_entrypoints=False, use_env=False)
+    assert not pm.has_plugin("stalker_core.workflows.builtin")
+
+
 def test_broken_entry_point_reported_others_load(
     modules: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
