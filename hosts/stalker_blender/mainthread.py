@@ -19,15 +19,12 @@ never runs later by surprise.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import bpy
 
-from stalker_core.exceptions import HostError, ValidationError
+from stalker_core.mainthread import MainThreadQueue, on_main_thread
 
 T = TypeVar("T")
 
@@ -36,36 +33,27 @@ DEFAULT_TIMEOUT = 30.0
 #: seconds between two looks of :func:`pump` at the queue
 PUMP_INTERVAL = 0.05
 
-_Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
-_calls: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+#: the calls waiting for Blender's main thread
+_queue = MainThreadQueue("Blender")
 
-
-def on_main_thread() -> bool:
-    """Whether the calling thread is the main thread (the one Blender runs Python on)."""
-    return threading.current_thread() is threading.main_thread()
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "PUMP_INTERVAL",
+    "install_pump",
+    "on_main_thread",
+    "pump",
+    "remove_pump",
+    "run_in_main_thread",
+]
 
 
 def pump() -> float:
     """Run every queued call on this (the main) thread; the timer callback.
 
-    Calls whose caller gave up waiting are skipped. The outcome (result or
-    exception) goes back to the waiting thread.
-
     :returns: the seconds until Blender should call it again.
     """
-    while True:
-        try:
-            future, func, args, kwargs = _calls.get_nowait()
-        except queue.Empty:
-            return PUMP_INTERVAL
-        if not future.set_running_or_notify_cancel():
-            continue  # the caller timed out and withdrew it
-        try:
-            result = func(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who re-raises it
-            future.set_exception(exc)
-        else:
-            future.set_result(result)
+    _queue.pump()
+    return PUMP_INTERVAL
 
 
 def install_pump() -> bool:
@@ -90,28 +78,8 @@ def remove_pump() -> None:
 def run_in_main_thread(
     func: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float
 ) -> T:
-    """Return ``func(*args, **kwargs)`` computed on the main thread.
+    """Return ``func(*args, **kwargs)`` computed on Blender's main thread.
 
-    :param timeout: the seconds to wait, from another thread, for Blender to
-        start the call; once started, the call is waited for until it ends.
-    :raises HostError: no Blender timer ran the call within ``timeout``.
-    :raises ValidationError: ``func`` is not callable.
-    :raises Exception: whatever ``func`` raised, re-raised in the calling thread.
+    See :meth:`stalker_core.mainthread.MainThreadQueue.call`.
     """
-    if not callable(func):
-        raise ValidationError(f"run_in_main_thread needs a callable, not {func!r}")
-    if on_main_thread():
-        return func(*args, **kwargs)
-    future: Future[T] = Future()
-    _calls.put((future, func, args, kwargs))
-    try:
-        return future.result(timeout=timeout)
-    except TimeoutError:
-        if future.cancel():
-            name = getattr(func, "__qualname__", repr(func))
-            raise HostError(
-                f"Blender did not run {name} on its main thread within {timeout:g} s: "
-                f"its event loop is not running (Blender as a Python module, or a busy "
-                f"main thread); call it from the main thread instead"
-            ) from None
-    return future.result()  # started meanwhile: wait for it to end
+    return _queue.call(func, args, kwargs, timeout=timeout)

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import CAPABILITIES, Container, protocol_members
+from stalker_core.mainthread import MainThreadQueue
 from stalker_core.workfiles import FileBackedHost, write_atomic
 
 #: marker key of the JSON files the FakeHost writes
@@ -117,6 +118,9 @@ class FakeHost(FileBackedHost):
         self.faults: list[Fault] = []
         self._default_range = (int(frame_range[0]), int(frame_range[1]))
         self._default_fps = float(fps)
+        #: seconds a call from another thread waits for :meth:`process_events`
+        self.main_thread_timeout = 5.0
+        self._main_thread = MainThreadQueue(f"FakeHost {name!r}")
         super().__init__(extensions)
 
     # --- test helpers ---------------------------------------------------------
@@ -385,9 +389,22 @@ class FakeHost(FileBackedHost):
         return None
 
     def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run ``func(*args, **kwargs)`` here (the test's thread is the main thread)."""
+        """Run ``func(*args, **kwargs)`` on the main thread, like a DCC.
+
+        On the main thread the call runs at once; from another thread it waits
+        until the main thread calls :meth:`process_events` (the fake's event
+        loop), and raises :class:`~stalker_core.exceptions.HostError` after
+        :attr:`main_thread_timeout` seconds when nothing does.
+        """
         self._maybe_fail("run_in_main_thread", func, *args, **kwargs)
-        return func(*args, **kwargs)
+        return self._main_thread.call(func, args, kwargs, timeout=self.main_thread_timeout)
+
+    def process_events(self) -> int:
+        """Test helper, the fake's event loop: run the calls other threads queued.
+
+        Call it on the main thread; returns how many calls ran.
+        """
+        return self._main_thread.pump()
 
     def __repr__(self) -> str:
         return f"<FakeHost {self.name!r} file={str(self.path) if self.path else None!r}>"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -90,6 +91,15 @@ class HostContract:
         return d
 
     # --- helpers a subclass may override ---------------------------------------
+
+    def process_events(self, host: Host) -> None:
+        """Let the host's event loop run once on the main thread (the ``ui`` tests call it).
+
+        Override it for a host whose application loop is not running in the
+        tests: e.g. call the pump that its timer would call. The default
+        sleeps a moment, for hosts whose loop runs by itself.
+        """
+        time.sleep(0.01)
 
     def make_workfile(self, host: Host, directory: Path, name: str = "work") -> Path:
         """Save a new scene as a work file in ``directory`` and return its path."""
@@ -412,6 +422,29 @@ class HostContract:
 
         assert cast(UIHost, host).run_in_main_thread(work, 2, b=3) == 5
         assert seen == [(2, 3, True)]
+
+    @claims("ui")
+    def test_run_in_main_thread_from_a_worker_runs_on_the_main_thread(self, host: Host) -> None:
+        """The point of the capability: a worker thread's call lands on the main thread."""
+        outcome: list[Any] = []
+
+        def work() -> bool:
+            return threading.current_thread() is threading.main_thread()
+
+        def worker() -> None:
+            try:
+                outcome.append(cast(UIHost, host).run_in_main_thread(work))
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                outcome.append(exc)
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while thread.is_alive() and time.monotonic() < deadline:
+            self.process_events(host)
+            thread.join(0.01)
+        assert not thread.is_alive(), "run_in_main_thread from a worker never returned"
+        assert outcome == [True], f"the call did not run on the main thread: {outcome!r}"
 
     @claims("ui")
     def test_run_in_main_thread_raises_the_callables_error(self, host: Host) -> None:

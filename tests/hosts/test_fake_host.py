@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import (
     CAPABILITIES,
+    Host,
     ReferenceHost,
     TimelineHost,
     host_capabilities,
@@ -26,6 +28,9 @@ class TestFakeHostContract(HostContract):
     def host(self) -> FakeHost:
         return FakeHost()
 
+    def process_events(self, host: Host) -> None:
+        cast(FakeHost, host).process_events()
+
 
 class TestFakeHostUnknownChanges(HostContract):
     """A host that cannot tell whether the scene changed answers None."""
@@ -35,6 +40,9 @@ class TestFakeHostUnknownChanges(HostContract):
     @pytest.fixture
     def host(self) -> FakeHost:
         return FakeHost(knows_changes=False)
+
+    def process_events(self, host: Host) -> None:
+        cast(FakeHost, host).process_events()
 
 
 class TestFakeHostWorkfileOnly(HostContract):
@@ -206,3 +214,27 @@ def test_contract_refuses_a_wrong_claim_and_skips_unclaimed_tests(tmp_path: Path
     # a claimed capability the host lacks fails its tests instead of passing silently
     with pytest.raises(TypeError):
         contract.test_run_in_main_thread_returns_the_result(host)
+
+
+def test_a_call_from_a_worker_waits_for_the_event_loop_then_gives_up() -> None:
+    """Without process_events() the worker's call times out and never runs later."""
+    import threading
+
+    from stalker_core.exceptions import HostError
+
+    host = FakeHost()
+    host.main_thread_timeout = 0.05
+    ran: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            host.run_in_main_thread(ran.append, 1)
+        except HostError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(5)
+    assert len(errors) == 1 and "did not run" in str(errors[0])
+    assert host.process_events() == 0 and ran == []

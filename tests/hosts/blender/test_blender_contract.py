@@ -21,8 +21,9 @@ class TestBlenderHostContract(HostContract):
     """Every contract check, on ``BlenderHost`` with real ``bpy``: it has every capability.
 
     ``ui``: ``main_window()`` is ``None`` (no Qt) and ``run_in_main_thread``
-    runs calls on Blender's main thread (``test_blender_mainthread.py`` tests
-    calls from other threads).
+    runs calls on Blender's main thread. bpy as a module has no event loop, so
+    :meth:`process_events` runs the pump its timer would run
+    (``test_blender_mainthread.py`` tests the timer and the timeout).
     """
 
     capabilities = frozenset({"timeline", "references", "export", "ui"})
@@ -32,6 +33,11 @@ class TestBlenderHostContract(HostContract):
         from stalker_blender.adapter import BlenderHost
 
         return BlenderHost()
+
+    def process_events(self, host: Host) -> None:
+        from stalker_blender import mainthread
+
+        mainthread.pump()
 
     def make_reference_file(self, host: Host, directory: Path, name: str = "asset") -> Path:
         """A linkable asset: a collection with a mesh object (an empty file links nothing)."""
