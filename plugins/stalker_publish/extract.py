@@ -17,9 +17,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from stalker_core.exceptions import PublishError
-from stalker_core.hosts import host_supports
-from stalker_core.plugins.api import PublishItem, Representation, hookimpl
+from stalker_core.plugins.api import (
+    PublishError,
+    PublishItem,
+    Representation,
+    hookimpl,
+    host_supports,
+)
 from stalker_publish.collect import WORKFILE
 
 

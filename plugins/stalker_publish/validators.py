@@ -28,13 +28,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.hosts import VERSION_ID_KEY, host_supports
 from stalker_core.plugins.api import (
+    VERSION_ID_KEY,
     PublishItem,
     ValidationResult,
     check,
     frame_range_result,
     hookimpl,
+    host_supports,
     timeline_not_checked,
 )
 from stalker_publish.collect import WORKFILE, collect_references

@@ -29,7 +29,10 @@ that call them share one definition:
   :func:`shot_of`, :func:`shot_timing` (:class:`ShotTiming`),
   :func:`frame_range_result` and :func:`timeline_not_checked`, so that every
   host's validators judge a scene's frame range the same way;
-* refusing an operation: :class:`VetoError`.
+* refusing an operation: :class:`VetoError`; failing a publish stage:
+  :class:`PublishError`;
+* the scene-metadata key under which a scene records its version:
+  :data:`VERSION_ID_KEY`.
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -45,8 +48,9 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from stalker_core.exceptions import VetoError
+from stalker_core.exceptions import PublishError, VetoError
 from stalker_core.hosts import (
+    VERSION_ID_KEY,
     Container,
     ExportHost,
     Host,
@@ -86,6 +90,7 @@ __all__ = [
     "HookFailure",
     "Host",
     "PROJECT_NAME",
+    "PublishError",
     "PublishItem",
     "PublishReport",
     "PublishTransaction",
@@ -96,6 +101,7 @@ __all__ = [
     "ShotTiming",
     "TimelineHost",
     "UIHost",
+    "VERSION_ID_KEY",
     "ValidationResult",
     "Version",
     "VetoError",
