@@ -50,9 +50,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from stalker_core.exceptions import ConfigError
 from stalker_core.models import mixins, shot, ticket
+from stalker_core.models.base import Base
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import time_log
 from stalker_core.models.version import numbering
@@ -119,8 +121,34 @@ SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
 )
 
 
+def require_stalker_session(mapper: Any, connection: Any, target: Any) -> None:
+    """Refuse to insert a model object through a session that skips the flush rules.
+
+    Registered on the models' ``Base`` for ``before_insert`` (per mapped class,
+    never on SQLAlchemy's ``Session``): a plain ``sqlalchemy.orm.Session``
+    would store a Task without its first status, a Ticket without a number or
+    a duplicate shot code, silently.
+
+    :raises ConfigError: naming the object and the session class to use.
+    """
+    session = object_session(target)
+    if session is not None and not isinstance(session, StalkerSession):
+        raise ConfigError(
+            f"{type(target).__name__} {getattr(target, 'name', '')!r} is being saved by a "
+            f"{type(session).__module__}.{type(session).__qualname__}, which skips "
+            "stalker_core's flush rules; use stalker_core.orm.session.StalkerSession(engine) "
+            "(or DBSession) instead"
+        )
+
+
 def install() -> None:
-    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession` (idempotent)."""
+    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession` and the session guard.
+
+    Idempotent. The guard (:func:`require_stalker_session`) is registered on
+    the models' ``Base``, so it runs only for stalker_core's own objects.
+    """
     for name, listener in SESSION_HOOKS:
         if not event.contains(StalkerSession, name, listener):
             event.listen(StalkerSession, name, listener)
+    if not event.contains(Base, "before_insert", require_stalker_session):
+        event.listen(Base, "before_insert", require_stalker_session, propagate=True)

@@ -5,8 +5,9 @@ sessions of (``DBSession``, ``db.setup()``, the CLI, the workflows): the
 model's flush rules (:mod:`stalker_core.models.flush`) and its default query
 ordering are registered on it, never on SQLAlchemy's ``Session``, so other
 SQLAlchemy sessions in the same process (a host application's own) do not
-run them. A plain ``sqlalchemy.orm.Session`` used with stalker_core's models
-skips those rules: create ``StalkerSession(engine)`` instead.
+run them. A plain ``sqlalchemy.orm.Session`` would skip those rules, so it may
+not insert stalker_core's models (:func:`stalker_core.models.flush.require_stalker_session`
+refuses with a ``ConfigError``): create ``StalkerSession(engine)`` instead.
 
 ``DBSession`` is a thin facade for scripts and the tutorial. Library code
 (workflows, scheduler, services) takes an explicit ``session`` argument

@@ -170,3 +170,24 @@ def test_a_refused_shot_code_takes_no_ticket_number(prod: Prod) -> None:
         prod.session.flush()
     assert ticket.number is None
     prod.session.rollback()
+
+
+def test_a_plain_session_may_not_insert_model_objects() -> None:
+    """A plain SQLAlchemy Session would skip the flush rules: inserting is refused, loudly."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session as PlainSession
+
+    from stalker_core.exceptions import ConfigError
+    from stalker_core.models import Base, Tag
+    from stalker_core.orm.session import StalkerSession
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with PlainSession(engine) as plain:
+        plain.add(Tag(name="refused"))
+        with pytest.raises(ConfigError, match="skips stalker_core's flush rules"):
+            plain.flush()
+    with StalkerSession(engine) as ours:
+        ours.add(Tag(name="stored"))
+        ours.flush()
+    engine.dispose()
