@@ -1,0 +1,56 @@
+"""Fixtures for the Maya host tests: the FAKE ``maya`` package of ``tests/fakes``.
+
+Maya cannot run here, so ``tests/fakes`` is put first on ``sys.path`` and
+``import maya.cmds`` gives the fake (``maya.IS_STALKER_TEST_FAKE``). Each
+test starts from a fresh fake session. The opt-in run inside a real Maya
+(``STALKER_MAYAPY``) is ``test_maya_real.py``; it does not use this fake.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FAKES = Path(__file__).resolve().parents[2] / "fakes"
+
+
+def _fake_maya() -> Any:
+    if str(FAKES) not in sys.path:
+        sys.path.insert(0, str(FAKES))
+    import maya
+    import maya.cmds
+    import maya.utils
+
+    assert maya.IS_STALKER_TEST_FAKE, f"expected the fake maya package, got {maya.__file__}"
+    return maya
+
+
+@pytest.fixture(autouse=True)
+def fake_maya() -> Iterator[Any]:
+    """The fake ``maya`` package, with a fresh session (restored after the test)."""
+    maya = _fake_maya()
+    maya.cmds._reset()
+    maya.cmds._batch = False
+    maya.pretend_inside_maya = False
+    maya.utils._deferred.clear()
+    yield maya
+    maya.cmds._reset()
+    maya.pretend_inside_maya = False
+
+
+@pytest.fixture
+def cmds(fake_maya: Any) -> Any:
+    """The fake ``maya.cmds``."""
+    return fake_maya.cmds
+
+
+@pytest.fixture
+def host(cmds: Any) -> Any:
+    """A MayaHost on the fake, with an empty scene."""
+    from stalker_maya.adapter import MayaHost
+
+    return MayaHost()
