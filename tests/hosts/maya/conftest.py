@@ -37,6 +37,8 @@ def fake_maya() -> Iterator[Any]:
     maya.cmds._batch = False
     maya.pretend_inside_maya = False
     maya.utils._deferred.clear()
+    maya.cmds._menus.clear()
+    maya.cmds._warnings.clear()
     yield maya
     maya.cmds._reset()
     maya.pretend_inside_maya = False
