@@ -1,4 +1,4 @@
-"""Entry point ``maya``: the Maya host (and its publish plugins), as a pluggy plugin.
+"""Entry point ``maya``: the Maya host and its publish plugins (:mod:`stalker_maya.publish`).
 
 Host detection (:func:`stalker_host_get`) answers only inside Maya:
 
@@ -18,7 +18,19 @@ from typing import Any
 
 from stalker_core.plugins.api import hookimpl
 
-__all__ = ["running_in_maya", "stalker_host_get"]
+from .publish.collect import collect_maya_scene
+from .publish.extract import extract_cache
+from .publish.validate import validate_cache_set, validate_reference_files, validate_unknown_nodes
+
+__all__ = [
+    "collect_maya_scene",
+    "extract_cache",
+    "running_in_maya",
+    "stalker_host_get",
+    "validate_cache_set",
+    "validate_reference_files",
+    "validate_unknown_nodes",
+]
 
 
 def running_in_maya() -> bool:

@@ -4,7 +4,8 @@ Only statements documented by Autodesk for Maya ASCII files are written, in
 the order Maya writes them (header comments, ``file`` reference statements,
 ``requires``, ``currentUnit``, ``fileInfo``, ``createNode`` blocks with
 indented ``addAttr``/``setAttr`` lines, the ``sceneConfigurationScriptNode``
-script node whose ``.b`` string holds the ``playbackOptions`` command, and the
+script node whose ``.b`` string holds the ``playbackOptions`` command,
+``connectAttr "node.iog" "set.dsm" -na`` for objectSet membership, and the
 ``// End of`` comment). Every value is a MEL string or number. The reader
 accepts exactly that subset and raises ``RuntimeError`` on anything else, so a
 file written by another program is not silently misread.
@@ -47,6 +48,8 @@ class SceneData:
     )
     nodes: dict[str, Node] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    #: objectSet -> member nodes (written as ``connectAttr "m.iog" "set.dsm" -na;``)
+    members: dict[str, list[str]] = field(default_factory=dict)
 
 
 def mel_quote(text: str) -> str:
@@ -95,6 +98,10 @@ def write(data: SceneData, name: str) -> str:
     lines.append('createNode script -n "sceneConfigurationScriptNode";')
     lines.append(f'\tsetAttr ".b" -type "string" {mel_quote(script)};')
     lines.append('\tsetAttr ".st" 6;')
+    for set_name, members in data.members.items():
+        for member in members:
+            source, target = mel_quote(f"{member}.iog"), mel_quote(f"{set_name}.dsm")
+            lines.append(f"connectAttr {source} {target} -na;")
     lines.append(f"// End of {name}")
     return "\n".join(lines) + "\n"
 
@@ -172,6 +179,8 @@ def read(text: str) -> SceneData:
         elif command == "createNode":
             current = Node(args[0])
             data.nodes[flags["n"]] = current
+        elif command == "connectAttr" and args[0].endswith(".iog") and args[1].endswith(".dsm"):
+            data.members.setdefault(args[1][:-4], []).append(args[0][:-4])
         elif command == "addAttr" and current is not None:
             pass
         elif command == "setAttr" and current is not None:

@@ -4,7 +4,9 @@ Modelled commands (each with only the flags listed in its ``_FLAGS`` entry,
 long or short name): ``file``, ``fileInfo``, ``playbackOptions``,
 ``currentUnit``, ``sets``, ``addAttr``, ``setAttr``, ``getAttr``,
 ``attributeQuery``, ``objExists``, ``ls``, ``delete``, ``namespace``,
-``referenceQuery``, ``about`` and, for the start-up menu, ``menu``,
+``referenceQuery``, ``about``, ``createNode`` (any type: a name and
+nothing more), ``loadPlugin``/``pluginInfo`` (only ``AbcExport``, which
+exists as a command once loaded) and, for the start-up menu, ``menu``,
 ``menuItem``, ``deleteUI`` and ``warning``. Any other flag raises ``TypeError`` (as
 Maya does for an invalid flag), any other command ``AttributeError``.
 
@@ -14,7 +16,7 @@ read as Maya ASCII by :mod:`maya._ma`; ``mayaBinary`` is *not* modelled and
 raises ``RuntimeError`` naming the fake. Simplifications, on purpose: a
 reference brings no nodes into the scene (only its reference node and
 namespace), changing the time unit leaves the playback range numbers as they
-are, and objectSet members are kept in memory only.
+are.
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ _FLAGS: dict[str, dict[str, str]] = {
         "referenceNode": "rfn", "isLoaded": "il",
     },
     "about": {"version": "v", "batch": "b"},
+    "createNode": {"name": "n"},
+    "loadPlugin": {"quiet": "qt"},
+    "pluginInfo": {"query": "q", "loaded": "l"},
+    "AbcExport": {"jobArg": "j"},
     "menu": {"label": "l", "parent": "p", "tearOff": "to", "exists": "ex",
              "deleteAllItems": "dai", "edit": "e"},
     "menuItem": {"label": "l", "parent": "p", "enable": "en", "command": "c", "divider": "d"},
@@ -83,7 +89,6 @@ class _Session:
         self.data = _ma.SceneData()
         self.namespaces: set[str] = set()
         self.unloaded: set[str] = set()
-        self.members: dict[str, list[str]] = {}
         self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
 
@@ -353,13 +358,13 @@ def sets(*args: Any, **kwargs: Any) -> Any:
     opts = _opts("sets", args, kwargs)
     if opts.get("query"):
         [name] = args
-        return list(_session.members.get(name, [])) or None
+        return list(_session.data.members.get(name, [])) or None
     missing = [a for a in args if a not in _all_nodes()]
     if missing:
         raise ValueError(f"No object matches name: {missing[0]}")
     name = _unique(opts.get("name", "set"), set(_all_nodes()))
     _session.data.nodes[name] = _ma.Node("objectSet")
-    _session.members[name] = list(args)
+    _session.data.members[name] = list(args)
     _changed()
     return name
 
@@ -426,9 +431,89 @@ def objExists(name: str) -> bool:
 
 
 def ls(**kwargs: Any) -> list[str]:
-    """``ls -type t``: the names of the nodes of one type."""
+    """``ls -type t``: the names of the nodes of one type (or of a list of types)."""
     opts = _opts("ls", (), kwargs)
-    return [name for name, kind in _all_nodes().items() if kind == opts["type"]]
+    types = opts["type"] if isinstance(opts["type"], list) else [opts["type"]]
+    return [name for name, kind in _all_nodes().items() if kind in types]
+
+
+def createNode(node_type: str, **kwargs: Any) -> str:
+    """``createNode type -name n``: a node with no attributes; returns its (unique) name."""
+    opts = _opts("createNode", (node_type,), kwargs)
+    name = _unique(opts.get("name", f"{node_type}1"), set(_all_nodes()))
+    _session.data.nodes[name] = _ma.Node(node_type)
+    _changed()
+    return name
+
+
+#: FAKE ONLY: plug-ins loaded in this session
+_plugins: set[str] = set()
+
+
+def loadPlugin(name: str, **kwargs: Any) -> list[str]:
+    """``loadPlugin``: only ``AbcExport`` is modelled."""
+    _opts("loadPlugin", (name,), kwargs)
+    if name != "AbcExport":
+        raise RuntimeError(f"Plug-in, \"{name}\", was not found (the fake models AbcExport)")
+    _plugins.add(name)
+    return [name]
+
+
+def pluginInfo(name: str, **kwargs: Any) -> bool:
+    """``pluginInfo name -query -loaded``."""
+    opts = _opts("pluginInfo", (name,), kwargs)
+    if not (opts.get("query") and opts.get("loaded")):
+        raise RuntimeError("fake pluginInfo: only -query -loaded is modelled")
+    return name in _plugins
+
+
+def _abc_export(**kwargs: Any) -> None:
+    """``AbcExport -j "..."``: writes a FAKE cache file (text, not Alembic) for the job.
+
+    Modelled job flags: ``-frameRange s e``, ``-root node`` (repeatable, a
+    transform), ``-file path``, ``-uvWrite``, ``-worldSpace``,
+    ``-dataFormat ogawa``. The file says it is a fake and lists the job.
+    """
+    opts = _opts("AbcExport", (), kwargs)
+    tokens = _ma._tokens(opts["jobArg"])
+    roots, first, last, target, i = [], None, None, None, 0
+    while i < len(tokens):
+        flag = tokens[i][0]
+        if flag == "-frameRange":
+            first, last = float(tokens[i + 1][0]), float(tokens[i + 2][0])
+            i += 3
+        elif flag in ("-root", "-file", "-dataFormat"):
+            value = tokens[i + 1][0]
+            if flag == "-root":
+                if _all_nodes().get(value.lstrip("|")) != "transform":
+                    raise RuntimeError(f"AbcExport: {value} is not a transform node")
+                roots.append(value)
+            elif flag == "-file":
+                target = value
+            elif value != "ogawa":
+                raise RuntimeError(f"AbcExport: the fake models -dataFormat ogawa, not {value}")
+            i += 2
+        elif flag in ("-uvWrite", "-worldSpace"):
+            i += 1
+        else:
+            raise RuntimeError(f"AbcExport: job flag not modelled by the fake: {flag}")
+    if target is None or first is None or not roots:
+        raise RuntimeError("AbcExport: the job needs -file, -frameRange and -root")
+    try:
+        Path(target).write_text(
+            f"FAKE Alembic cache written by the test fake of maya.cmds\n"
+            f"frameRange {first:g} {last:g}\nroots {' '.join(roots)}\n",
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        raise RuntimeError(f"AbcExport: cannot write {target}: {exc.strerror}") from None
+
+
+def __getattr__(name: str) -> Any:
+    """Commands that exist only once their plug-in is loaded (``AbcExport``)."""
+    if name == "AbcExport" and "AbcExport" in _plugins:
+        return _abc_export
+    raise AttributeError(f"module 'maya.cmds' has no attribute {name!r}")
 
 
 def delete(*names: str) -> None:
@@ -437,7 +522,7 @@ def delete(*names: str) -> None:
     for name in names:
         _node(name)
         del _session.data.nodes[name]
-        _session.members.pop(name, None)
+        _session.data.members.pop(name, None)
     _changed()
 
 
@@ -474,67 +559,5 @@ def about(**kwargs: Any) -> Any:
 _batch = False
 
 
-
-# --- user interface (kept across scenes, like Maya's UI) -----------------------------------
-
-#: FAKE ONLY: the menus: full name -> {"label": ..., "items": [item dicts]}
-_menus: dict[str, dict[str, Any]] = {}
-#: FAKE ONLY: the messages given to ``warning``
-_warnings: list[str] = []
-
-
-def _menu_named(name: str) -> str | None:
-    for full in _menus:
-        if name in (full, full.rpartition("|")[2]):
-            return full
-    return None
-
-
-def menu(*args: Any, **kwargs: Any) -> Any:
-    """``menu``: create one under a window (``parent``), ``exists``, or ``deleteAllItems``."""
-    opts = _opts("menu", args, kwargs)
-    name = args[0] if args else "menu"
-    if opts.get("exists"):
-        return _menu_named(name) is not None
-    if opts.get("edit"):
-        full = _menu_named(name)
-        if full is None or not opts.get("deleteAllItems"):
-            raise RuntimeError(f"fake menu -edit: no menu {name!r} or mode not modelled")
-        _menus[full]["items"].clear()
-        return full
-    if _batch:
-        raise RuntimeError("menu: there is no user interface in batch mode")
-    parent = opts.get("parent")
-    if parent != "MayaWindow":
-        raise RuntimeError(f"the fake models menus of 'MayaWindow' only, not {parent!r}")
-    full = f"{parent}|{_unique(name, {m.rpartition('|')[2] for m in _menus})}"
-    _menus[full] = {"label": opts.get("label", name), "items": []}
-    return full
-
-
-def menuItem(**kwargs: Any) -> str:
-    """``menuItem`` in a menu (``parent``): a label, ``enable``, a ``command`` or a divider."""
-    opts = _opts("menuItem", (), kwargs)
-    full = _menu_named(opts.get("parent", ""))
-    if full is None:
-        raise RuntimeError(f"menuItem: no menu {opts.get('parent')!r}")
-    items = _menus[full]["items"]
-    item = {"label": opts.get("label", ""), "enable": opts.get("enable", True),
-            "command": opts.get("command"), "divider": bool(opts.get("divider"))}
-    items.append(item)
-    return f"{full}|menuItem{len(items)}"
-
-
-def deleteUI(name: str, **kwargs: Any) -> None:
-    """``deleteUI`` of a menu."""
-    _opts("deleteUI", (name,), kwargs)
-    full = _menu_named(name)
-    if full is None:
-        raise RuntimeError(f"Object '{name}' not found.")
-    del _menus[full]
-
-
-def warning(message: str) -> None:
-    """``warning``: Maya prints it in the script editor and the command line."""
-    _opts("warning", (message,), {})
-    _warnings.append(message)
+# the user-interface commands live in maya/_ui.py (kept short); cmds exposes them
+from ._ui import _menus, _warnings, deleteUI, menu, menuItem, warning  # noqa: E402, F401

@@ -39,6 +39,7 @@ def fake_maya() -> Iterator[Any]:
     maya.utils._deferred.clear()
     maya.cmds._menus.clear()
     maya.cmds._warnings.clear()
+    maya.cmds._plugins.clear()
     yield maya
     maya.cmds._reset()
     maya.pretend_inside_maya = False
