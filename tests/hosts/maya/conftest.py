@@ -2,12 +2,17 @@
 
 Maya cannot run here, so ``tests/fakes`` is put first on ``sys.path`` and
 ``import maya.cmds`` gives the fake (``maya.IS_STALKER_TEST_FAKE``). Each
-test starts from a fresh fake session. The opt-in run inside a real Maya
-(``STALKER_MAYAPY``) is ``test_maya_real.py``; it does not use this fake.
+test starts from a fresh fake session.
+
+Inside a real Maya (``test_maya_real.py`` runs ``test_maya_contract.py``
+under ``$STALKER_MAYAPY`` with :data:`REAL_ENV` set), the fake is not put on
+the path: ``maya.standalone`` is initialised once and every test starts from
+``file -new -force``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +21,18 @@ from typing import Any
 import pytest
 
 FAKES = Path(__file__).resolve().parents[2] / "fakes"
+#: set to "1" by test_maya_real.py when the tests run inside mayapy
+REAL_ENV = "STALKER_MAYA_REAL"
+
+
+def _real_maya() -> Any:
+    import maya.standalone
+
+    maya.standalone.initialize(name="python")
+    import maya
+    import maya.cmds
+
+    return maya
 
 
 def _fake_maya() -> Any:
@@ -31,7 +48,15 @@ def _fake_maya() -> Any:
 
 @pytest.fixture(autouse=True)
 def fake_maya() -> Iterator[Any]:
-    """The fake ``maya`` package, with a fresh session (restored after the test)."""
+    """The fake ``maya`` package, with a fresh session (restored after the test).
+
+    Inside a real Maya: the real package, after ``file -new -force``.
+    """
+    if os.environ.get(REAL_ENV) == "1":
+        maya = _real_maya()
+        maya.cmds.file(new=True, force=True)
+        yield maya
+        return
     maya = _fake_maya()
     maya.cmds._reset()
     maya.cmds._batch = False
