@@ -8,7 +8,9 @@ because ``MayaWindow`` does not exist yet while ``userSetup.py`` runs.
 The menu's first item is a disabled label naming the scene's context
 ("SH010 / anim"), then "Version Up" (save the scene as the next version of
 its task and take). A menu command never raises into Maya: failures are shown
-with ``cmds.warning``.
+with ``cmds.warning``. With a user interface, :func:`install` also registers
+the scene callbacks of :mod:`stalker_maya.callbacks` (save check, after-open
+notice).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 MENU_NAME = "stalkerMenu"
 #: the window Maya's main menus belong to
 MAIN_WINDOW = "MayaWindow"
+#: the ids of the scene callbacks :func:`install` registered (once per session)
+_callback_ids: list[int] = []
 
 
 def _cmds() -> Any:
@@ -122,10 +126,19 @@ def create_menu(session: Any = None) -> str:
 
 
 def install() -> bool:
-    """Set Stalker up in this Maya; return whether the menu was queued (not in batch mode)."""
+    """Set Stalker up in this Maya; return whether it did (not in batch mode).
+
+    Registers the scene callbacks (:mod:`stalker_maya.callbacks`) once and
+    queues :func:`create_menu`.
+    """
     cmds = _cmds()
     if cmds.about(batch=True):
         return False
+    from .callbacks import install_callbacks
+
+    global _callback_ids
+    if not _callback_ids:
+        _callback_ids = install_callbacks()
     utils = importlib.import_module("maya.utils")
     utils.executeDeferred(create_menu)
     return True

@@ -183,6 +183,10 @@ def _save(file_type: str) -> str:
         raise RuntimeError("the FAKE maya.cmds does not model mayaBinary; save as mayaAscii")
     if file_type != "mayaAscii":
         raise RuntimeError(f"Invalid file type '{file_type}'")
+    from .api import OpenMaya
+
+    if not OpenMaya._fire(OpenMaya.MSceneMessage.kBeforeSaveCheck):
+        raise RuntimeError("The save was cancelled by a kBeforeSaveCheck callback.")
     path = Path(s.scene_name)
     text = _ma.write(s.data, path.name)
     try:
@@ -213,6 +217,9 @@ def _open(path: str, force: bool) -> str:
         if not Path(ref.path).is_file():
             s.unloaded.add(ref.node)
     s.scene_name = target.as_posix()
+    from .api import OpenMaya
+
+    OpenMaya._fire(OpenMaya.MSceneMessage.kAfterOpen)
     return s.scene_name
 
 

@@ -39,6 +39,7 @@ def _fake_maya() -> Any:
     if str(FAKES) not in sys.path:
         sys.path.insert(0, str(FAKES))
     import maya
+    import maya.api.OpenMaya
     import maya.cmds
     import maya.utils
 
@@ -65,8 +66,13 @@ def fake_maya() -> Iterator[Any]:
     maya.cmds._menus.clear()
     maya.cmds._warnings.clear()
     maya.cmds._plugins.clear()
+    maya.api.OpenMaya._callbacks.clear()
+    import stalker_maya.startup
+
+    stalker_maya.startup._callback_ids.clear()
     yield maya
     maya.cmds._reset()
+    maya.api.OpenMaya._callbacks.clear()
     maya.pretend_inside_maya = False
 
 
