@@ -72,7 +72,7 @@ def after_open(client_data: Any = None) -> None:
 
     cmds = _cmds()
     try:
-        message = outdated_message(MayaHost(cmds), client_data)
+        message = outdated_message(MayaHost(), client_data)
     except Exception:  # noqa: BLE001 - opening a scene must never fail because of us
         log.debug("stalker_maya: outdated check failed", exc_info=True)
         return

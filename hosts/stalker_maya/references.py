@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from stalker_core.exceptions import WorkfileError
 from stalker_core.hosts import Container
@@ -30,8 +29,10 @@ LOCKED_ATTR = "stalkerLocked"
 ATTRS = (NODE_ATTR, VERSION_ATTR, LOCKED_ATTR)
 
 
-def namespace_for(cmds: Any, path: Path) -> str:
+def namespace_for(path: Path) -> str:
     """A namespace not yet in the scene, from the file name (``prop_v003`` -> ``prop_v003``)."""
+    from maya import cmds
+
     base = re.sub(r"\W", "_", path.stem) or "ref"
     if base[0].isdigit():
         base = f"_{base}"
@@ -42,7 +43,9 @@ def namespace_for(cmds: Any, path: Path) -> str:
     return name
 
 
-def _container(cmds: Any, node: str) -> Container:
+def _container(node: str) -> Container:
+    from maya import cmds
+
     ref_node = cmds.getAttr(f"{node}.{NODE_ATTR}")
     version = cmds.getAttr(f"{node}.{VERSION_ATTR}")
     return Container(
@@ -53,17 +56,21 @@ def _container(cmds: Any, node: str) -> Container:
     )
 
 
-def container_sets(cmds: Any) -> list[str]:
+def container_sets() -> list[str]:
     """The objectSets that are containers (they carry :data:`NODE_ATTR`)."""
+    from maya import cmds
+
     return [s for s in cmds.ls(type="objectSet") if cmds.objExists(f"{s}.{NODE_ATTR}")]
 
 
-def list_containers(cmds: Any) -> list[Container]:
+def list_containers() -> list[Container]:
     """The containers of the scene, in the order they were made."""
-    return [_container(cmds, node) for node in container_sets(cmds)]
+    return [_container(node) for node in container_sets()]
 
 
-def _set_attrs(cmds: Any, node: str, values: dict[str, str]) -> None:
+def _set_attrs(node: str, values: dict[str, str]) -> None:
+    from maya import cmds
+
     for attr, value in values.items():
         cmds.setAttr(f"{node}.{attr}", value, type="string")
 
@@ -73,14 +80,16 @@ def _check_file(path: Path) -> None:
         raise WorkfileError(f"cannot reference {path} in Maya: the file does not exist")
 
 
-def load(cmds: Any, path: Path, version_id: int | None) -> Container:
+def load(path: Path, version_id: int | None) -> Container:
     """Reference ``path`` with a unique namespace and make its container set.
 
     :raises WorkfileError: when the file does not exist or Maya cannot load
         it; nothing is left in the scene then.
     """
+    from maya import cmds
+
     _check_file(path)
-    namespace = namespace_for(cmds, path)
+    namespace = namespace_for(path)
     try:
         loaded = cmds.file(path.as_posix(), reference=True, namespace=namespace)
     except RuntimeError as exc:
@@ -90,40 +99,46 @@ def load(cmds: Any, path: Path, version_id: int | None) -> Container:
     node = cmds.sets(name=f"{namespace}_CON", empty=True)
     for attr in ATTRS:
         cmds.addAttr(node, longName=attr, dataType="string")
-    _set_attrs(cmds, node, {
+    _set_attrs(node, {
         NODE_ATTR: ref_node,
         VERSION_ATTR: "" if version_id is None else str(version_id),
         LOCKED_ATTR: "0",
     })
-    return _container(cmds, node)
+    return _container(node)
 
 
-def _set_of(cmds: Any, container: Container) -> str:
+def _set_of(container: Container) -> str:
+    from maya import cmds
+
     if not cmds.objExists(f"{container.name}.{NODE_ATTR}"):
         raise WorkfileError(f"the container {container.name!r} is not in the Maya scene")
     return container.name
 
 
-def replace(cmds: Any, container: Container, path: Path, version_id: int | None) -> Container:
+def replace(container: Container, path: Path, version_id: int | None) -> Container:
     """Load ``path`` into the container's reference node and record ``version_id``.
 
     :raises WorkfileError: when the file does not exist or Maya cannot load it
         (the container is left as it was).
     """
-    node = _set_of(cmds, container)
+    from maya import cmds
+
+    node = _set_of(container)
     _check_file(path)
     ref_node = cmds.getAttr(f"{node}.{NODE_ATTR}")
     try:
         cmds.file(path.as_posix(), loadReference=ref_node)
     except RuntimeError as exc:
         raise WorkfileError(f"Maya could not load {path} into {ref_node}: {exc}") from exc
-    _set_attrs(cmds, node, {VERSION_ATTR: "" if version_id is None else str(version_id)})
-    return _container(cmds, node)
+    _set_attrs(node, {VERSION_ATTR: "" if version_id is None else str(version_id)})
+    return _container(node)
 
 
-def remove(cmds: Any, container: Container) -> None:
+def remove(container: Container) -> None:
     """Remove the reference, the namespace it leaves behind, and the container set."""
-    node = _set_of(cmds, container)
+    from maya import cmds
+
+    node = _set_of(container)
     ref_node = cmds.getAttr(f"{node}.{NODE_ATTR}")
     namespace = cmds.referenceQuery(ref_node, namespace=True)
     cmds.file(removeReference=True, referenceNode=ref_node)
@@ -132,8 +147,8 @@ def remove(cmds: Any, container: Container) -> None:
     cmds.delete(node)
 
 
-def lock(cmds: Any, container: Container, locked: bool) -> Container:
+def lock(container: Container, locked: bool) -> Container:
     """Record ``locked`` on the container set and return the container."""
-    node = _set_of(cmds, container)
-    _set_attrs(cmds, node, {LOCKED_ATTR: "1" if locked else "0"})
-    return _container(cmds, node)
+    node = _set_of(container)
+    _set_attrs(node, {LOCKED_ATTR: "1" if locked else "0"})
+    return _container(node)

@@ -103,7 +103,7 @@ def _run_version_up(*_args: Any) -> None:
 
     cmds = _cmds()
     try:
-        version = version_up(MayaHost(cmds))
+        version = version_up(MayaHost())
     except Exception as exc:  # noqa: BLE001 - shown to the artist, never raised into Maya
         cmds.warning(f"Stalker: Version Up failed: {exc}")
         return
@@ -119,7 +119,7 @@ def create_menu(session: Any = None) -> str:
     if cmds.menu(MENU_NAME, exists=True):
         cmds.deleteUI(MENU_NAME)
     menu = cmds.menu(MENU_NAME, label="Stalker", parent=MAIN_WINDOW, tearOff=True)
-    cmds.menuItem(label=context_label(MayaHost(cmds), session), enable=False, parent=menu)
+    cmds.menuItem(label=context_label(MayaHost(), session), enable=False, parent=menu)
     cmds.menuItem(divider=True, parent=menu)
     cmds.menuItem(label="Version Up", command=_run_version_up, parent=menu)
     return str(menu)

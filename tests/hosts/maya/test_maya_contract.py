@@ -23,4 +23,4 @@ class TestMayaHostContract(HostContract):
     def host(self, cmds: Any) -> Host:
         from stalker_maya.adapter import MayaHost
 
-        return MayaHost(cmds)
+        return MayaHost()
