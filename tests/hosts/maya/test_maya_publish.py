@@ -127,3 +127,19 @@ def test_mark_for_export_refuses_bad_input(cmds: Any) -> None:
         mark_for_export(cmds, "x", "fbx")
     with pytest.raises(ValidationError, match="no objectSet"):
         mark_for_export(cmds, "missing")
+
+
+def test_shot_fps_with_no_maya_unit(session: Any, tmp_path: Path, cmds: Any) -> None:
+    prod = build_production(session, tmp_path / "repo")
+    prod.shot.fps = 23.5
+    session.commit()
+    kw = {"session": session, "pm": plugin_manager(), "user": prod.user}
+    host = MayaHost()
+    host.set_frame_range(1001, 1048)
+    version = save_as_version(host, prod.anim, **kw)
+    [result] = [r for r in validate(host, version, session=session, pm=kw["pm"]).results
+                if r.is_error]
+    assert result.title == "Frame rate" and result.repair is not None
+    with pytest.raises(ValidationError, match="Maya has no time unit for 23.5 fps"):
+        result.repair()
+    assert host.has_unsaved_changes() is False  # nothing changed
