@@ -69,7 +69,8 @@ class MayaHost:
 
         Maya writes to a hidden temporary name in the same folder, which is
         then renamed onto ``path``; on failure the temporary file is removed,
-        ``path`` is left as it was and the scene keeps its old name.
+        ``path`` is left as it was and the scene keeps its old name and its
+        unsaved-changes flag.
 
         :raises WorkfileError: for another extension, a missing folder or
             when Maya cannot write the file (e.g. a read-only folder).
@@ -86,6 +87,7 @@ class MayaHost:
         if not path.parent.is_dir():
             raise WorkfileError(f"cannot save {path}: the folder {path.parent} does not exist")
         old = cmds.file(query=True, sceneName=True)
+        was_modified = bool(cmds.file(query=True, modified=True))
         tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.saving{path.suffix}")
         try:
             cmds.file(rename=tmp.as_posix())
@@ -94,6 +96,7 @@ class MayaHost:
         except (RuntimeError, OSError) as exc:
             tmp.unlink(missing_ok=True)
             cmds.file(rename=old)
+            cmds.file(modified=was_modified)  # a save to the temporary name cleared it
             raise WorkfileError(f"Maya could not save {path}: {exc}") from exc
         cmds.file(rename=path.as_posix())
 

@@ -141,6 +141,9 @@ def file(*args: Any, **kwargs: Any) -> Any:  # noqa: C901 - one command, many mo
         if opts.get("reference"):
             return [r.path for r in s.data.references]
         raise RuntimeError("fake file -query: only -sceneName, -modified, -reference modelled")
+    if "modified" in opts:  # file -modified true|false (edit): set the flag
+        s.modified = bool(opts["modified"])
+        return None
     if "rename" in opts:
         s.scene_name = Path(opts["rename"]).as_posix()
         return s.scene_name

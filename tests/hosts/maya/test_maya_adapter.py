@@ -180,8 +180,10 @@ def test_failed_rename_onto_the_reserved_name_leaves_nothing(
     def refuse(src: Any, dst: Any) -> None:
         raise PermissionError(13, "Permission denied", str(dst))
 
+    host.set_scene_metadata({"changed": "yes"})
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(WorkfileError, match="Permission denied"):
         host.save_file(tmp_path / "new.ma")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.ma"]
     assert host.current_file() == tmp_path / "old.ma"
+    assert host.has_unsaved_changes() is True
