@@ -1,0 +1,208 @@
+"""``MayaHost``: the host protocol on ``maya.cmds``.
+
+* Work file: ``file -q -sceneName`` / ``-modified``; save is ``file -rename``
+  onto a hidden temporary name in the target folder, ``file -save -type``
+  (``mayaAscii`` for ``.ma``, ``mayaBinary`` for ``.mb``), ``os.replace``
+  onto the reserved name, and ``file -rename`` to it; open is
+  ``file -open -force -prompt false``, new is ``file -new -force``.
+* Scene metadata: ``fileInfo`` key/value strings.
+* Capability ``"timeline"``: ``playbackOptions`` (min/max and the animation
+  start/end) and ``currentUnit -time`` with :mod:`stalker_maya.timeunits`.
+* Capability ``"references"``: :mod:`stalker_maya.references` (file
+  references with a container objectSet each).
+
+``maya.cmds`` is imported when a host is made, never at module import.
+Errors from Maya (``RuntimeError``) are raised again as
+:class:`~stalker_core.exceptions.WorkfileError` naming the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from stalker_core.exceptions import ValidationError, WorkfileError
+from stalker_core.hosts import Container
+
+from . import references
+from .timeunits import fps_of_unit, unit_of_fps
+
+#: work-file extension -> the ``file -save -type`` Maya writes it with
+FILE_TYPES: dict[str, str] = {".ma": "mayaAscii", ".mb": "mayaBinary"}
+
+
+class MayaHost:
+    """The host protocol on ``maya.cmds`` (capabilities ``timeline`` and ``references``).
+
+    Every method imports ``maya.cmds`` when called (``from maya import cmds``),
+    so type checkers check each call against the published ``maya.cmds`` stubs.
+    """
+
+    name = "maya"
+    workfile_extensions: tuple[str, ...] = tuple(FILE_TYPES)
+
+    @property
+    def cmds(self) -> Any:
+        """The ``maya.cmds`` module (for plugins that need more of Maya)."""
+        return importlib.import_module("maya.cmds")
+
+    # --- work file -------------------------------------------------------------------
+
+    def current_file(self) -> Path | None:
+        """The open scene's path, ``None`` while it is untitled."""
+        from maya import cmds
+
+        name = cmds.file(query=True, sceneName=True)
+        return Path(name) if name else None
+
+    def has_unsaved_changes(self) -> bool | None:
+        """Maya's modified flag."""
+        from maya import cmds
+
+        return bool(cmds.file(query=True, modified=True))
+
+    def save_file(self, path: Path) -> None:
+        """Save the scene onto the reserved name ``path`` (``.ma`` or ``.mb``).
+
+        Maya writes to a hidden temporary name in the same folder, which is
+        then renamed onto ``path``; on failure the temporary file is removed,
+        ``path`` is left as it was and the scene keeps its old name and its
+        unsaved-changes flag.
+
+        :raises WorkfileError: for another extension, a missing folder or
+            when Maya cannot write the file (e.g. a read-only folder).
+        """
+        from maya import cmds
+
+        path = Path(path)
+        file_type = FILE_TYPES.get(path.suffix.lower())
+        if file_type is None:
+            raise WorkfileError(
+                f"cannot save {path} from Maya: the extension should be one of "
+                f"{', '.join(FILE_TYPES)}"
+            )
+        if not path.parent.is_dir():
+            raise WorkfileError(f"cannot save {path}: the folder {path.parent} does not exist")
+        old = cmds.file(query=True, sceneName=True)
+        was_modified = bool(cmds.file(query=True, modified=True))
+        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.saving{path.suffix}")
+        try:
+            cmds.file(rename=tmp.as_posix())
+            cmds.file(save=True, type=file_type)
+            os.replace(tmp, path)
+        except (RuntimeError, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            cmds.file(rename=old)
+            cmds.file(modified=was_modified)  # a save to the temporary name cleared it
+            raise WorkfileError(f"Maya could not save {path}: {exc}") from exc
+        cmds.file(rename=path.as_posix())
+
+    def open_file(self, path: Path) -> None:
+        """Open ``path``, discarding the current scene (without a prompt).
+
+        :raises WorkfileError: when the file does not exist or Maya cannot read it.
+        """
+        from maya import cmds
+
+        path = Path(path)
+        if not path.is_file():
+            raise WorkfileError(f"cannot open {path} in Maya: the file does not exist")
+        try:
+            cmds.file(path.as_posix(), open=True, force=True, prompt=False)
+        except RuntimeError as exc:
+            raise WorkfileError(f"Maya could not open {path}: {exc}") from exc
+
+    def new_file(self) -> None:
+        """Start a new untitled scene, discarding the current one."""
+        from maya import cmds
+
+        cmds.file(new=True, force=True)
+
+    def get_scene_metadata(self) -> dict[str, str]:
+        """The scene's ``fileInfo`` entries (Maya's own ones included)."""
+        from maya import cmds
+
+        flat = cmds.fileInfo(query=True) or []
+        return dict(zip(flat[::2], flat[1::2], strict=True))
+
+    def set_scene_metadata(self, data: dict[str, str]) -> None:
+        """Write each key of ``data`` as a ``fileInfo`` entry (strings only)."""
+        from maya import cmds
+
+        for key, value in data.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise ValidationError(
+                    f"scene metadata should map str to str, not {key!r}: {value!r}"
+                )
+            cmds.fileInfo(key, value)
+
+    # --- capability "timeline" ---------------------------------------------------------
+
+    def get_frame_range(self) -> tuple[int, int]:
+        """The playback range (``playbackOptions -min/-max``), rounded to whole frames."""
+        from maya import cmds
+
+        first = cmds.playbackOptions(query=True, minTime=True)
+        last = cmds.playbackOptions(query=True, maxTime=True)
+        return round(first), round(last)
+
+    def set_frame_range(self, first: int, last: int) -> None:
+        """Set the playback and animation range to ``first``..``last``.
+
+        :raises ValidationError: unless ``first <= last`` are whole numbers.
+        """
+        from maya import cmds
+
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (first, last)):
+            raise ValidationError(f"frames should be integers, not {first!r}, {last!r}")
+        if first > last:
+            raise ValidationError(f"the first frame {first} is after the last frame {last}")
+        cmds.playbackOptions(
+            minTime=first, maxTime=last, animationStartTime=first, animationEndTime=last
+        )
+
+    def get_fps(self) -> float:
+        """The frame rate of the scene's time unit (``currentUnit -q -time``)."""
+        from maya import cmds
+
+        return fps_of_unit(cmds.currentUnit(query=True, time=True))
+
+    def set_fps(self, fps: float) -> None:
+        """Set the time unit for ``fps``, keeping the frame range's numbers.
+
+        :raises ValidationError: when Maya has no time unit for ``fps``
+            (the scene is left unchanged).
+        """
+        from maya import cmds
+
+        unit = unit_of_fps(fps)
+        first, last = self.get_frame_range()
+        cmds.currentUnit(time=unit)
+        self.set_frame_range(first, last)
+
+    # --- capability "references" -------------------------------------------------------
+
+    def list_references(self) -> list[Container]:
+        """The references loaded through the pipeline (those with a container set)."""
+        return references.list_containers()
+
+    def load_reference(self, path: Path, *, version_id: int | None = None) -> Container:
+        """Reference ``path`` under a new unique namespace, with a container set."""
+        return references.load(Path(path), version_id)
+
+    def replace_reference(
+        self, container: Container, path: Path, *, version_id: int | None = None
+    ) -> Container:
+        """Load ``path`` into the container's reference node (namespace and edits kept)."""
+        return references.replace(container, Path(path), version_id)
+
+    def remove_reference(self, container: Container) -> None:
+        """Remove the reference, its namespace and its container set."""
+        references.remove(container)
+
+    def lock_reference(self, container: Container, locked: bool = True) -> Container:
+        """Record ``locked`` on the container set."""
+        return references.lock(container, locked)

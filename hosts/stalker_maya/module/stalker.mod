@@ -1,0 +1,2 @@
++ stalker 0.1 .
+PYTHONPATH +:= ../..
