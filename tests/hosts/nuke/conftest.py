@@ -1,0 +1,50 @@
+"""Fixtures for the Nuke host tests, run against the FAKE ``nuke`` module in tests/fakes.
+
+For each test, ``tests/fakes`` goes on ``sys.path`` so ``import nuke`` finds
+the fake (a stateful model of the subset stalker_nuke calls; see its
+docstring) with a fresh session. Afterwards the fake and every
+``stalker_nuke`` module that imported it are dropped from ``sys.modules``,
+so no other test sees a ``nuke`` module (the Nuke plugin would then take
+itself for running inside Nuke).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FAKES = Path(__file__).resolve().parents[2] / "fakes"
+
+
+def _forget_nuke() -> None:
+    for name in list(sys.modules):
+        if name == "nuke" or name.startswith("nuke.") or name.startswith("stalker_nuke."):
+            del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            if parent in sys.modules and hasattr(sys.modules[parent], child):
+                # else `from . import child` would find the stale submodule on the package
+                delattr(sys.modules[parent], child)
+
+
+@pytest.fixture(autouse=True)
+def fake_nuke(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The fake ``nuke`` module in a fresh terminal session (``nuke -t``)."""
+    _forget_nuke()
+    monkeypatch.syspath_prepend(str(FAKES))
+    import nuke
+
+    assert Path(nuke.__file__).parent.parent == FAKES, f"expected the fake, got {nuke.__file__}"
+    yield nuke
+    _forget_nuke()
+
+
+@pytest.fixture
+def host(fake_nuke: Any) -> Any:
+    """A NukeHost on the fake's empty script."""
+    from stalker_nuke.adapter import NukeHost
+
+    return NukeHost()
