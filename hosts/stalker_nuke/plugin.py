@@ -1,0 +1,38 @@
+"""Entry point ``nuke``: the Nuke host (and its publish plugins) as a pluggy plugin.
+
+:func:`stalker_host_get` answers only inside Nuke: the ``nuke`` module must
+already be imported (inside Nuke, GUI or ``nuke -t``, it always is) and carry
+``nuke.env["NukeVersionString"]``. The plugin never imports ``nuke`` itself,
+so loading it in the CLI or on a farm worker without Nuke costs nothing and
+keeps the standalone host.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from stalker_core.plugins.api import hookimpl
+
+__all__ = ["running_in_nuke", "stalker_host_get"]
+
+
+def running_in_nuke() -> bool:
+    """Whether this process is Nuke (see the module docstring for the rule)."""
+    nuke = sys.modules.get("nuke")
+    if nuke is None:
+        return False
+    try:
+        return bool(nuke.env["NukeVersionString"])
+    except (AttributeError, KeyError, TypeError):
+        return False
+
+
+@hookimpl
+def stalker_host_get(context: Any) -> Any:
+    """Return a :class:`~stalker_nuke.adapter.NukeHost` inside Nuke, else ``None``."""
+    if not running_in_nuke():
+        return None
+    from .adapter import NukeHost
+
+    return NukeHost()
