@@ -1,4 +1,4 @@
-"""Entry point ``nuke``: the Nuke host (and its publish plugins) as a pluggy plugin.
+"""Entry point ``nuke``: the Nuke host and its publish plugins (:mod:`.publish`), for pluggy.
 
 :func:`stalker_host_get` answers only inside Nuke: the ``nuke`` module must
 already be imported (inside Nuke, GUI or ``nuke -t``, it always is) and carry
@@ -14,7 +14,19 @@ from typing import Any
 
 from stalker_core.plugins.api import hookimpl
 
-__all__ = ["running_in_nuke", "stalker_host_get"]
+from .publish.collect import collect_nuke_script
+from .publish.extract import extract_render
+from .publish.validate import validate_format, validate_missing_files, validate_write_paths
+
+__all__ = [
+    "collect_nuke_script",
+    "extract_render",
+    "running_in_nuke",
+    "stalker_host_get",
+    "validate_format",
+    "validate_missing_files",
+    "validate_write_paths",
+]
 
 
 def running_in_nuke() -> bool:

@@ -26,9 +26,10 @@ class NukeProduction:
 
 
 def build(session: Any, root: Path) -> NukeProduction:
-    """A repository on ``root`` holding project NP with shot SH010 and its task comp."""
+    """Project NP (24 fps, HD 1080) on a repository at ``root``; shot SH010 with task comp."""
     from stalker_core.models import (
         FilenameTemplate,
+        ImageFormat,
         Project,
         Repository,
         Shot,
@@ -51,7 +52,10 @@ def build(session: Any, root: Path) -> NukeProduction:
             )
         )
     user = User(name="Nuke Artist", login="nuke_artist", email="na@example.com", password="pw")
-    project = Project(name="Nuke Project", code="NP", repositories=[repo], structure=structure)
+    project = Project(
+        name="Nuke Project", code="NP", repositories=[repo], structure=structure, fps=24,
+        image_format=ImageFormat(name="HD 1080", width=1920, height=1080),
+    )
     shot = Shot(name="SH010", code="SH010", project=project, cut_in=1001, cut_out=1048)
     comp = Task(name="comp", project=project, parent=shot)
     session.add_all([project, user, shot, comp])
