@@ -82,10 +82,10 @@ class Knob:
         """The knob's value (``Array_Knob.getValue``)."""
         return self._value
 
-    def setValue(self, value: Any) -> bool:  # noqa: N802 - Nuke's name
+    def setValue(self, val: Any) -> bool:  # noqa: N802 - Nuke's name
         """Set the value; marks the script modified and records it in an open undo group."""
         old = self._value
-        self._value = self._coerce(value)
+        self._value = self._coerce(val)
         _record(self, old)
         return True
 
@@ -217,9 +217,9 @@ class Node:
         """The node's name (for Root: the script path, ``"Root"`` when unsaved)."""
         return str(self._knobs["name"].value())
 
-    def knob(self, name: str) -> Knob | None:
-        """The knob ``name``, or ``None``."""
-        return self._knobs.get(name)
+    def knob(self, p: str) -> Knob | None:
+        """The knob named ``p``, or ``None``."""
+        return self._knobs.get(p)
 
     def knobs(self) -> dict[str, Knob]:
         """All knobs by name."""
@@ -242,23 +242,21 @@ class Node:
         self._user.append(knob.name())
         _state.modified = True
 
-    def modified(self) -> bool:
-        """(Root only) Whether the script changed since it was opened or saved."""
-        self._root_only("modified")
-        return _state.modified
-
-    def setModified(self, value: bool) -> None:  # noqa: N802 - Nuke's name
-        """(Root only) Set the modified flag."""
-        self._root_only("setModified")
-        _state.modified = bool(value)
-
-    def _root_only(self, what: str) -> None:
-        if self._class != "Root":
-            raise AttributeError(f"'{self._class}' object has no attribute '{what}'")
-
     def _block(self) -> _nkfile.Block:
         user = [(self._knobs[n]._kind, n) for n in self._user]
         return (self._class, user, [(n, k._text()) for n, k in self._knobs.items()])
+
+
+class Root(Node):
+    """The Root node: the script's settings, name and modified flag."""
+
+    def modified(self) -> bool:
+        """Whether the script changed since it was opened or saved."""
+        return _state.modified
+
+    def setModified(self, modified: bool) -> None:  # noqa: N802 - Nuke's name
+        """Set the modified flag."""
+        _state.modified = bool(modified)
 
 
 def _default(cls: str, knob: str) -> Any:
@@ -273,7 +271,7 @@ def _default(cls: str, knob: str) -> Any:
 
 class _State:
     def __init__(self) -> None:
-        self.root = Node("Root", "Root")
+        self.root = Root("Root", "Root")
         self.nodes: list[Node] = []
         self.modified = False
         self.undo_depth = 0
@@ -320,7 +318,7 @@ class Undo:
         undo_log.append(_open_group.pop())
 
 
-def root() -> Node:
+def root() -> Root:
     """The Root node of the script."""
     return _state.root
 
@@ -335,21 +333,21 @@ def allNodes(filter: str | None = None) -> list[Node]:  # noqa: N802, A002 - Nuk
     return [n for n in _state.nodes if filter is None or n.Class() == filter]
 
 
-def toNode(name: str) -> Node | None:  # noqa: N802 - Nuke's name
-    """The node called ``name`` (``"root"`` is the Root node), or ``None``."""
-    if name == "root":
+def toNode(s: str) -> Node | None:  # noqa: N802 - Nuke's name
+    """The node called ``s`` (``"root"`` is the Root node), or ``None``."""
+    if s == "root":
         return _state.root
-    return next((n for n in _state.nodes if n.name() == name), None)
+    return next((n for n in _state.nodes if n.name() == s), None)
 
 
-def createNode(node: str, knobs: str = "", inpanel: bool = True) -> Node:  # noqa: N802
-    """Create a node of class ``node`` named ``<class><n>`` (``knobs`` must be empty here).
+def createNode(typ: str, knobs: str = "", inpanel: bool = True) -> Node:  # noqa: N802
+    """Create a node of class ``typ`` named ``<class><n>`` (``knobs`` must be empty here).
 
     ``inpanel`` (open the node's panel) has no effect: the fake has no panels.
     """
     if knobs:
         raise NotImplementedError("the fake does not parse createNode's knobs string")
-    created = Node(node, _free_name(node))
+    created = Node(typ, _free_name(typ))
     _state.nodes.append(created)
     _state.modified = True
     return created
@@ -379,7 +377,7 @@ def scriptClear() -> None:  # noqa: N802 - Nuke's name
 
 
 def _reset_script() -> None:
-    _state.root = Node("Root", "Root")
+    _state.root = Root("Root", "Root")
     _state.nodes = []
     _state.modified = False
 
@@ -488,8 +486,8 @@ class MenuItem:
         """Enable or grey out the item."""
         self._enabled = bool(enabled)
 
-    def isEnabled(self) -> bool:  # noqa: N802 - Nuke's name
-        """Whether the item can be clicked."""
+    def _is_enabled(self) -> bool:
+        """Test helper (not Nuke API): whether the item can be clicked."""
         return self._enabled
 
     def invoke(self) -> Any:

@@ -20,7 +20,7 @@ def test_menu_without_a_context(gui: Any, session: Any) -> None:
     menu = install_menu(gui, Session(session=session, pm=object()))
     assert gui.menu("Nuke").findItem("Stalker") is menu
     label, version_up = menu.items()
-    assert label.name() == NO_CONTEXT and not label.isEnabled()
+    assert label.name() == NO_CONTEXT and not label._is_enabled()
     assert version_up.name() == "Version Up"
     messages: list[str] = []
     gui.message = messages.append
