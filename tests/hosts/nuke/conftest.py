@@ -6,10 +6,15 @@ docstring) with a fresh session. Afterwards the fake and every
 ``stalker_nuke`` module that imported it are dropped from ``sys.modules``,
 so no other test sees a ``nuke`` module (the Nuke plugin would then take
 itself for running inside Nuke).
+
+Inside the real Nuke (``nuke -t``, started by ``test_nuke_real.py`` with
+:data:`INSIDE_NUKE` set) the real ``nuke`` module is used instead, and each
+test starts from ``nuke.scriptClear()``; only the contract suite runs there.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +23,8 @@ from typing import Any
 import pytest
 
 FAKES = Path(__file__).resolve().parents[2] / "fakes"
+#: set (to "1") by the runner of the opt-in run inside the real Nuke
+INSIDE_NUKE = "STALKER_NUKE_INSIDE"
 
 
 def _forget_nuke() -> None:
@@ -32,7 +39,14 @@ def _forget_nuke() -> None:
 
 @pytest.fixture(autouse=True)
 def fake_nuke(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The fake ``nuke`` module in a fresh terminal session (``nuke -t``)."""
+    """The fake ``nuke`` module in a fresh terminal session (``nuke -t``); inside Nuke, nuke."""
+    if os.environ.get(INSIDE_NUKE) == "1":
+        import nuke as real
+
+        real.scriptClear()
+        yield real
+        real.scriptClear()
+        return
     _forget_nuke()
     monkeypatch.syspath_prepend(str(FAKES))
     import nuke
