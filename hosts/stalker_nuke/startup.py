@@ -13,7 +13,7 @@ The "Stalker" menu (in Nuke's main menu bar) holds:
   (:func:`version_up`, through :func:`~stalker_core.workflows.save_as_version`).
 
 The database session and the plugin manager are created on first use
-(:class:`Session`), not at start-up, so Nuke starts as fast with the menu as
+(:class:`MenuRuntime`), not at start-up, so Nuke starts as fast with the menu as
 without it. The panels of the Qt panels issue are not in the menu yet.
 """
 
@@ -33,7 +33,7 @@ MENU_NAME = "Stalker"
 NO_CONTEXT = "No Stalker context"
 
 
-class Session:
+class MenuRuntime:
     """The database session and plugin manager the menu works with (created on first use)."""
 
     def __init__(self, session: Any = None, pm: Any = None) -> None:
@@ -108,14 +108,14 @@ def version_up(host: Any, session: Any, pm: Any) -> Any:
     return save_as_version(host, version.task, version.take_name, session=session, pm=pm)
 
 
-def install_menu(nuke_module: Any = None, runtime: Session | None = None) -> Any:
+def install_menu(nuke_module: Any = None, runtime: MenuRuntime | None = None) -> Any:
     """Build the "Stalker" menu in Nuke's menu bar; returns it.
 
     :param nuke_module: the ``nuke`` module (imported when not given).
     :param runtime: the session and plugin manager (created on first use by default).
     """
     nuke = nuke_module if nuke_module is not None else importlib.import_module("nuke")
-    runtime = runtime if runtime is not None else Session()
+    runtime = runtime if runtime is not None else MenuRuntime()
 
     from .adapter import NukeHost
 

@@ -291,6 +291,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_BENCH_PG_URL", "Admin URL of an existing PostgreSQL server for the "
            "benchmarks instead of a throwaway server.", "benchmarks/_harness.py",
            for_tests=True),
+    EnvVar("STALKER_NUKE", "The Nuke executable (`nuke -t`): the NukeHost contract suite "
+           "also runs inside the real Nuke.", "tests/hosts/nuke/test_nuke_real.py",
+           for_tests=True),
 )
 _ENV: dict[str, EnvVar] = {v.name: v for v in ENV_VARS}
 _TRUE = frozenset({"1", "true", "yes", "on"})

@@ -15,9 +15,9 @@ def gui(fake_nuke: Any) -> Any:
 
 
 def test_menu_without_a_context(gui: Any, session: Any) -> None:
-    from stalker_nuke.startup import NO_CONTEXT, Session, install_menu
+    from stalker_nuke.startup import NO_CONTEXT, MenuRuntime, install_menu
 
-    menu = install_menu(gui, Session(session=session, pm=object()))
+    menu = install_menu(gui, MenuRuntime(session=session, pm=object()))
     assert gui.menu("Nuke").findItem("Stalker") is menu
     label, version_up = menu.items()
     assert label.name() == NO_CONTEXT and not label._is_enabled()
@@ -31,7 +31,7 @@ def test_menu_without_a_context(gui: Any, session: Any) -> None:
 def test_version_up_saves_the_next_version(gui: Any, session: Any, tmp_path: Path) -> None:
     from nuke_project import build, plugin_manager
     from stalker_nuke.adapter import NukeHost
-    from stalker_nuke.startup import Session, install_menu
+    from stalker_nuke.startup import MenuRuntime, install_menu
 
     from stalker_core.workflows import save_as_version
 
@@ -39,7 +39,7 @@ def test_version_up_saves_the_next_version(gui: Any, session: Any, tmp_path: Pat
     pm = plugin_manager()
     host = NukeHost()
     first = save_as_version(host, prod.comp, "Main", session=session, pm=pm, user=prod.user)
-    menu = install_menu(gui, Session(session=session, pm=pm))
+    menu = install_menu(gui, MenuRuntime(session=session, pm=pm))
     label, version_up = menu.items()
     assert label.name() == "SH010 / comp"
     version_up.invoke()
