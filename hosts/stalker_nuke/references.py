@@ -122,12 +122,16 @@ def _user_knob(node: Any, name: str, factory: Any) -> Any:
     return knob
 
 
-def set_version_id(node: Any, version_id: int | None) -> None:
-    """Record ``version_id`` (or none) on ``node``."""
+def _check_version_id(version_id: int | None) -> None:
     if version_id is not None and (isinstance(version_id, bool) or not isinstance(version_id, int)):
         raise WorkfileError(
             f"version_id must be an int or None, not {type(version_id).__name__} {version_id!r}."
         )
+
+
+def set_version_id(node: Any, version_id: int | None) -> None:
+    """Record ``version_id`` (or none) on ``node``."""
+    _check_version_id(version_id)
     _user_knob(node, VERSION_KNOB, nuke.String_Knob).setValue(
         "" if version_id is None else str(version_id)
     )
@@ -144,11 +148,15 @@ def load(path: Path, version_id: int | None, node_class: str | None) -> Containe
     nuke.Undo.begin(f"Stalker: load {path.name}")
     try:
         node = nuke.createNode(cls, inpanel=False)
-        if cls == "Camera2":
-            node["read_from_file"].setValue(True)
-        node["file"].setValue(path.as_posix())
-        set_version_id(node, version_id)
-        _user_knob(node, LOCKED_KNOB, nuke.Boolean_Knob).setValue(False)
+        try:
+            if cls == "Camera2":
+                node["read_from_file"].setValue(True)
+            node["file"].setValue(path.as_posix())
+            set_version_id(node, version_id)
+            _user_knob(node, LOCKED_KNOB, nuke.Boolean_Knob).setValue(False)
+        except Exception:
+            nuke.delete(node)
+            raise
     finally:
         nuke.Undo.end()
     return container_of(node)
@@ -161,6 +169,7 @@ def relink(container: Container, path: Path, version_id: int | None, force: bool
     """
     node = find_node(container.name)
     path = check_file(path)
+    _check_version_id(version_id)
     if container_of(node).locked and not force:
         raise LockedReferenceError(
             f"Reference {node.name()!r} is locked; unlock it before pointing it at {str(path)!r}."

@@ -165,3 +165,16 @@ def test_references_in_the_saved_text(host: Any, tmp_path: Path) -> None:
         f" addUserKnob {{1 stalker_version_id}}\n stalker_version_id 33\n"
         f" addUserKnob {{6 stalker_locked}}\n stalker_locked false\n}}"
     ) in text
+
+
+def test_bad_version_id_changes_nothing(host: Any, tmp_path: Path) -> None:
+    v1, v2 = tmp_path / "a_v001.exr", tmp_path / "a_v002.exr"
+    v1.write_bytes(b"x")
+    v2.write_bytes(b"x")
+    with pytest.raises(WorkfileError, match="version_id must be an int"):
+        host.load_reference(v1, version_id="7")
+    assert host.list_references() == []
+    container = host.load_reference(v1, version_id=1)
+    with pytest.raises(WorkfileError, match="version_id must be an int"):
+        host.replace_reference(container, v2, version_id=True)
+    assert host.list_references() == [container]
