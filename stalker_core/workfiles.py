@@ -33,6 +33,39 @@ from stalker_core.exceptions import StalkerError, WorkfileError
 METADATA = "metadata"
 
 
+def reserve_workfile(path: Path) -> bool:
+    """Make sure a host may write its work file to ``path`` without overwriting anything.
+
+    ``path`` must be free, or be the empty placeholder a workflow reserved
+    (``O_CREAT | O_EXCL``). When it is free, it is reserved here the same way,
+    so two sessions saving one name cannot overwrite each other.
+
+    :returns: whether this call made the placeholder (the caller removes it
+        when its save fails).
+    :raises WorkfileError: the folder is missing or not writable, or ``path``
+        is a file with content.
+    """
+    if not path.parent.is_dir():
+        raise WorkfileError(
+            f"Cannot save {str(path)!r}: the folder {str(path.parent)!r} does not exist."
+        )
+    try:
+        with open(path, "xb"):
+            return True
+    except FileExistsError:
+        if not path.is_file() or path.stat().st_size > 0:
+            raise WorkfileError(
+                f"Refusing to save over the existing file {str(path)!r}; "
+                f"save as a new version instead."
+            ) from None
+        return False
+    except OSError as exc:
+        raise WorkfileError(
+            f"Cannot save {str(path)!r}: the folder {str(path.parent)!r} is not writable "
+            f"({exc.strerror}); check its permissions or choose another location."
+        ) from exc
+
+
 def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     """Create or replace ``target`` with what ``write(tmp)`` writes to a temporary path.
 

@@ -42,6 +42,7 @@ import bpy
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
 from stalker_core.hosts import Container
+from stalker_core.workfiles import reserve_workfile
 
 from . import mainthread, references
 from .tracking import ChangeTracker, get_tracker
@@ -149,22 +150,7 @@ class BlenderHost:
         save so no stray backup of the placeholder is left behind.
         """
         path = self._check_workfile_path(path)
-        if not path.parent.is_dir():
-            raise WorkfileError(
-                f"Cannot save {str(path)!r}: the folder {str(path.parent)!r} does not exist."
-            )
-        reserved_here = False
-        try:
-            with open(path, "xb"):
-                reserved_here = True
-        except FileExistsError:
-            if not path.is_file() or path.stat().st_size > 0:
-                raise WorkfileError(
-                    f"Refusing to save over the existing file {str(path)!r}; "
-                    f"save as a new version instead."
-                ) from None
-        except OSError as exc:
-            raise _operator_error("save", path, exc) from exc
+        reserved_here = reserve_workfile(path)
         filepaths = bpy.context.preferences.filepaths
         backups = filepaths.save_version
         filepaths.save_version = 0

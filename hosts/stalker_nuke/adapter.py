@@ -43,6 +43,7 @@ import nuke
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
 from stalker_core.hosts import Container
+from stalker_core.workfiles import reserve_workfile
 
 from . import references
 
@@ -95,25 +96,7 @@ class NukeHost:
             is a non-empty file, or Nuke could not write the script.
         """
         path = self._check_workfile_path(path)
-        if not path.parent.is_dir():
-            raise WorkfileError(
-                f"Cannot save {str(path)!r}: the folder {str(path.parent)!r} does not exist."
-            )
-        reserved_here = False
-        try:
-            with open(path, "xb"):
-                reserved_here = True
-        except FileExistsError:
-            if not path.is_file() or path.stat().st_size > 0:
-                raise WorkfileError(
-                    f"Refusing to save over the existing file {str(path)!r}; "
-                    f"save as a new version instead."
-                ) from None
-        except OSError as exc:
-            raise WorkfileError(
-                f"Cannot save {str(path)!r}: the folder {str(path.parent)!r} is not writable "
-                f"({exc.strerror}); check its permissions or choose another location."
-            ) from exc
+        reserved_here = reserve_workfile(path)
         root = nuke.root()
         old_name, was_modified = root.name(), bool(root.modified())
         temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")

@@ -74,12 +74,12 @@ def test_read_only_work_folder(
     folder.mkdir()
     folder.chmod(0o555)
     if os.geteuid() == 0:  # root writes into read-only folders: refuse as the OS would
-        import stalker_nuke.adapter
+        import stalker_core.workfiles  # the adapter reserves the name there
 
         def refuse(path: Any, mode: str = "r") -> Any:
             raise PermissionError(13, "Permission denied", str(path))
 
-        monkeypatch.setattr(stalker_nuke.adapter, "open", refuse, raising=False)
+        monkeypatch.setattr(stalker_core.workfiles, "open", refuse, raising=False)
     try:
         with pytest.raises(WorkfileError, match="is not writable"):
             host.save_file(folder / "v001.nk")
