@@ -349,3 +349,20 @@ def host_run_in_main_thread(
     if host_supports(host, "ui"):
         return cast(UIHost, host).run_in_main_thread(func, *args, **kwargs)
     return func(*args, **kwargs)
+
+
+def check_frame_range(owner: str, first: int, last: int) -> tuple[int, int]:
+    """Validate the arguments of ``set_frame_range`` (shared by every timeline host).
+
+    :param owner: how the error names the call, e.g. ``"BlenderHost.set_frame_range"``.
+    :raises StalkerTypeError: a bound is not an int (bools refused).
+    :raises ValidationError: ``first`` is after ``last``.
+    """
+    for label, value in (("first", first), ("last", last)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise StalkerTypeError(
+                f"{owner}: {label} must be an int, not {type(value).__name__} {value!r}"
+            )
+    if first > last:
+        raise ValidationError(f"{owner}: first frame {first} is after last frame {last}")
+    return first, last

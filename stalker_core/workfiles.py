@@ -33,6 +33,16 @@ from stalker_core.exceptions import StalkerError, WorkfileError
 METADATA = "metadata"
 
 
+def path_inside(path: str, roots: list[str]) -> bool:
+    """Whether the native ``path`` is one of ``roots`` or inside one (case-folded on Windows)."""
+    norm = os.path.normcase(os.path.normpath(path))
+    for root in roots:
+        base = os.path.normcase(os.path.normpath(root))
+        if norm == base or norm.startswith(base.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
 def reserve_workfile(path: Path) -> bool:
     """Make sure a host may write its work file to ``path`` without overwriting anything.
 

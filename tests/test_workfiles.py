@@ -21,3 +21,12 @@ def test_reserve_workfile(tmp_path: Path) -> None:
         reserve_workfile(free)
     with pytest.raises(WorkfileError, match="does not exist"):
         reserve_workfile(tmp_path / "missing" / "v001.ma")
+
+
+def test_path_inside() -> None:
+    from stalker_core.workfiles import path_inside
+
+    assert path_inside("/mnt/proj/SH010/comp.nk", ["/other", "/mnt/proj"])
+    assert path_inside("/mnt/proj", ["/mnt/proj/"])
+    assert not path_inside("/mnt/project2/x.nk", ["/mnt/proj"])  # a prefix is not a parent
+    assert not path_inside("/mnt/proj/../x.nk", ["/mnt/proj"])

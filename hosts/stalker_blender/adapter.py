@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 import bpy
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
-from stalker_core.hosts import Container
+from stalker_core.hosts import Container, check_frame_range
 from stalker_core.workfiles import reserve_workfile
 
 from . import mainthread, references
@@ -235,16 +235,7 @@ class BlenderHost:
 
     def set_frame_range(self, first: int, last: int) -> None:
         """Set the scene's frame range; ``first`` must not be after ``last``."""
-        for label, value in (("first", first), ("last", last)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise StalkerTypeError(
-                    f"BlenderHost.set_frame_range: {label} must be an int, "
-                    f"not {type(value).__name__} {value!r}"
-                )
-        if first > last:
-            raise ValidationError(
-                f"BlenderHost.set_frame_range: first frame {first} is after last frame {last}"
-            )
+        check_frame_range("BlenderHost.set_frame_range", first, last)
         scene = self.scene
         # set the end first when moving the range up, so Blender does not clamp
         before = scene.frame_start, scene.frame_end

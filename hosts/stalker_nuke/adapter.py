@@ -42,7 +42,7 @@ from pathlib import Path
 import nuke
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
-from stalker_core.hosts import Container
+from stalker_core.hosts import Container, check_frame_range
 from stalker_core.workfiles import reserve_workfile
 
 from . import references
@@ -147,16 +147,7 @@ class NukeHost:
 
     def set_frame_range(self, first: int, last: int) -> None:
         """Set the Root frame range; ``first`` must not be after ``last``."""
-        for label, value in (("first", first), ("last", last)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise StalkerTypeError(
-                    f"NukeHost.set_frame_range: {label} must be an int, "
-                    f"not {type(value).__name__} {value!r}"
-                )
-        if first > last:
-            raise ValidationError(
-                f"NukeHost.set_frame_range: first frame {first} is after last frame {last}"
-            )
+        check_frame_range("NukeHost.set_frame_range", first, last)
         root = nuke.root()
         root["first_frame"].setValue(first)
         root["last_frame"].setValue(last)

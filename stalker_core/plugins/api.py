@@ -32,7 +32,8 @@ that call them share one definition:
 * refusing an operation: :class:`VetoError`; failing a publish stage:
   :class:`PublishError`;
 * the scene-metadata key under which a scene records its version:
-  :data:`VERSION_ID_KEY`.
+  :data:`VERSION_ID_KEY`; whether a file lies inside a repository folder:
+  :func:`path_inside`.
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -78,6 +79,7 @@ from stalker_core.plugins.types import (
     Severity,
     ValidationResult,
 )
+from stalker_core.workfiles import path_inside
 
 if TYPE_CHECKING:
     from stalker_core.context import Context
@@ -111,6 +113,7 @@ __all__ = [
     "hookimpl",
     "host_capabilities",
     "host_supports",
+    "path_inside",
     "shot_of",
     "shot_timing",
     "timeline_not_checked",

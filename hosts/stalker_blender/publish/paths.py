@@ -10,6 +10,8 @@ from typing import Any
 
 import bpy
 
+from stalker_core.plugins.api import path_inside
+
 #: bpy.data collections whose datablocks point at external files
 _FILE_COLLECTIONS = (
     "libraries",
@@ -69,19 +71,11 @@ def external_files() -> list[ExternalFile]:
     return found
 
 
-def inside(path: str, roots: list[str]) -> bool:
-    """True when ``path`` is inside one of ``roots`` (compared case-sensitively on POSIX)."""
-    norm = os.path.normcase(os.path.normpath(path))
-    for root in roots:
-        base = os.path.normcase(os.path.normpath(root))
-        if norm == base or norm.startswith(base.rstrip(os.sep) + os.sep):
-            return True
-    return False
 
 
 def outside_repositories(roots: list[str]) -> list[ExternalFile]:
     """The external files that are not inside any of the repository ``roots``."""
-    return [f for f in external_files() if not inside(f.path, roots)]
+    return [f for f in external_files() if not path_inside(f.path, roots)]
 
 
 def pack(files: list[ExternalFile]) -> list[str]:

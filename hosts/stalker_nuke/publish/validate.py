@@ -17,21 +17,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
+from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl, path_inside
 
 from . import RENDER, SCRIPT, is_nuke_host
 
 PLUGIN = "nuke"
 
 
-def inside(path: str, roots: list[str]) -> bool:
-    """True when ``path`` is inside one of ``roots``."""
-    norm = os.path.normcase(os.path.normpath(path))
-    for root in roots:
-        base = os.path.normcase(os.path.normpath(root))
-        if norm == base or norm.startswith(base.rstrip(os.sep) + os.sep):
-            return True
-    return False
 
 
 @hookimpl(specname="stalker_publish_validate")
@@ -54,7 +46,7 @@ def validate_write_paths(host: Any, item: PublishItem) -> list[ValidationResult]
         return [ValidationResult(
             "Write path", f"Write node {name!r} has no file to render to", plugin=plugin
         )]
-    if not os.path.isabs(target) or not inside(target, roots):
+    if not os.path.isabs(target) or not path_inside(target, roots):
         return [ValidationResult(
             "Write path outside the repositories",
             f"Write node {name!r} renders to {target}, outside every repository of the "
