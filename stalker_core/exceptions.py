@@ -9,7 +9,8 @@ working::
     ├── ConfigError                      bad or unreadable configuration (names file and key)
     ├── MissingExtraError (ImportError)  an optional extra is not installed (names the extra)
     ├── DatabaseError                    database not set up, migration problems
-    │   └── ConcurrencyError             a lock or unique number could not be obtained
+    │   ├── ConcurrencyError             a lock or unique number could not be obtained
+    │   └── DatabaseUnavailableError     the server cannot be reached, the connection was lost
     ├── ValidationError (ValueError)     a bad value for an attribute
     │   ├── StalkerTypeError (TypeError) a value of the wrong type
     │   ├── NaiveDatetimeError           a datetime without tzinfo
@@ -99,6 +100,10 @@ class DatabaseError(StalkerError):
 
 class ConcurrencyError(DatabaseError):
     """A lock or a unique number could not be obtained in time."""
+
+
+class DatabaseUnavailableError(DatabaseError):
+    """The database server cannot be reached, or the connection was lost."""
 
 
 class ValidationError(StalkerError, ValueError):

@@ -24,6 +24,16 @@ from stalker_core.testing.pgserver import (
 
 TEMPLATE_DB = "stalker_template"
 
+# Qt widgets render offscreen in tests (pytest-qt creates the QApplication later)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/ui use Qt: mark them ``qt`` (``-m "not qt"`` leaves them out)."""
+    for item in items:
+        if "ui" in item.path.parts[-3:-1] and "tests" in item.path.parts:
+            item.add_marker(pytest.mark.qt)
+
 
 @pytest.fixture(autouse=True)
 def _reset_environ() -> Iterator[None]:

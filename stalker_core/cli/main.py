@@ -38,6 +38,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "project": "stalker_core.cli.project_cmd",
     "schedule": "stalker_core.cli.schedule_cmd",
     "version": "stalker_core.cli.version_cmd",
+    # the panels: a layer above the CLI, so named here only by this string
+    "ui": "stalker_core.ui.command",
 }
 
 #: sub-commands that render templates: they run with the plugins' template engine

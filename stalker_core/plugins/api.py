@@ -33,7 +33,10 @@ that call them share one definition:
   :class:`PublishError`;
 * the scene-metadata key under which a scene records its version:
   :data:`VERSION_ID_KEY`; whether a file lies inside a repository folder:
-  :func:`path_inside`.
+  :func:`path_inside`;
+* the user interface: :class:`PanelSpec` (a panel for the host menus and
+  ``stalker ui``) and :class:`UIAction` (a menu, Loader or Scene Inventory
+  action at one of the :data:`ACTION_LOCATIONS`, typed :data:`ActionLocation`).
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -70,13 +73,17 @@ from stalker_core.plugins.timing import (
     timeline_not_checked,
 )
 from stalker_core.plugins.types import (
+    ACTION_LOCATIONS,
+    ActionLocation,
     HookFailure,
+    PanelSpec,
     PublishItem,
     PublishReport,
     PublishTransaction,
     Representation,
     SceneCheck,
     Severity,
+    UIAction,
     ValidationResult,
 )
 from stalker_core.workfiles import path_inside
@@ -86,12 +93,15 @@ if TYPE_CHECKING:
     from stalker_core.models.version.model import Version
 
 __all__ = [
+    "ACTION_LOCATIONS",
+    "ActionLocation",
     "Container",
     "Context",
     "ExportHost",
     "HookFailure",
     "Host",
     "PROJECT_NAME",
+    "PanelSpec",
     "PublishError",
     "PublishItem",
     "PublishReport",
@@ -102,6 +112,7 @@ __all__ = [
     "Severity",
     "ShotTiming",
     "TimelineHost",
+    "UIAction",
     "UIHost",
     "VERSION_ID_KEY",
     "ValidationResult",

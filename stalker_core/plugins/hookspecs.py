@@ -39,11 +39,13 @@ from stalker_core.plugins.api import (
     PROJECT_NAME,
     Container,
     Host,
+    PanelSpec,
     PublishItem,
     PublishReport,
     PublishTransaction,
     Representation,
     SceneCheck,
+    UIAction,
     ValidationResult,
 )
 
@@ -424,6 +426,65 @@ def stalker_template_environment() -> dict[str, dict[str, Any]] | None:
         ``"tests"`` (name -> callable returning a bool), or ``None``. Any
         other key or shape is a :class:`~stalker_core.exceptions.PluginError`
         naming the plugin.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# user interface
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_ui_panels() -> list[PanelSpec] | None:
+    """Add panels to the host menus and to ``stalker ui NAME``.
+
+    Called by :func:`stalker_core.ui.registry.panel_specs` each time a menu
+    is built or a panel is asked for by name. The four built-in panels
+    (``workfiles``, ``publish``, ``loader``, ``inventory``) come from the
+    core's default plugin through this same hook. Answer without importing
+    Qt: the view is a dotted path imported when the panel is first shown::
+
+        @hookimpl
+        def stalker_ui_panels():
+            return [PanelSpec("review", "Review", "my_studio.review:ReviewPanel", order=50)]
+
+    A name given twice is a :class:`~stalker_core.exceptions.PluginError`
+    naming both plugins; a panel replaces a built-in one only by being
+    registered instead of the default plugin (``stalker plugins``).
+
+    :returns: a list of :class:`~stalker_core.plugins.api.PanelSpec`, or ``None``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def stalker_ui_actions(host: Host, location: str) -> list[UIAction] | None:
+    """Offer actions in a host menu, the Loader or the Scene Inventory.
+
+    Called with ``location`` ``"menu"`` when a host builds its "Stalker"
+    menu, ``"loader"`` when the Loader lists what it can do with a published
+    version, and ``"inventory"`` for the Scene Inventory's context menu.
+    Return only the actions that make sense for this ``host`` (test it with
+    :func:`~stalker_core.plugins.api.host_supports`), e.g. Maya offers
+    "Reference" and "Import", Nuke "Read node"::
+
+        @hookimpl
+        def stalker_ui_actions(host, location):
+            if location != "loader" or host.name != "nuke":
+                return None
+            return [UIAction("nuke.read", "Read node", "loader", _make_read,
+                             extensions=(".exr", ".mov"))]
+
+    The core's default plugin offers "Reference" for every host with the
+    ``references`` capability. Actions run on the host's main thread; see
+    :class:`~stalker_core.plugins.api.UIAction` for the arguments ``run`` gets.
+
+    :param host: the current host.
+    :param location: ``"menu"``, ``"loader"`` or ``"inventory"``.
+    :returns: a list of :class:`~stalker_core.plugins.api.UIAction`, or ``None``.
 
     .. versionadded:: 0.1
     """

@@ -224,3 +224,99 @@ class PublishReport:
     def ok(self) -> bool:
         """True when validation found no error."""
         return not self.errors
+
+
+# -------------------------------------------------------------------------
+# user interface: panels and actions
+# -------------------------------------------------------------------------
+
+#: where a :class:`UIAction` is offered
+ActionLocation = Literal["menu", "loader", "inventory"]
+
+#: every :data:`ActionLocation`
+ACTION_LOCATIONS: tuple[str, ...] = ("menu", "loader", "inventory")
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """A panel that a plugin adds to the host menus and to ``stalker ui``.
+
+    Returned by ``stalker_ui_panels``. The view is named by a dotted path,
+    ``"package.module:factory"``, so that answering the hook imports no Qt:
+    the factory is imported only when the panel is first shown.
+
+    :param name: the panel's id (``"workfiles"``, ``"studio_review"``), lower case.
+    :param title: the window title and menu label.
+    :param view: ``"module:callable"``; the callable is called as
+        ``factory(host=..., parent=..., session=..., plugin_manager=...)`` and
+        returns a ``QWidget``.
+    :param order: menu position, smallest first.
+    :param plugin: the plugin that added it (filled in by the core).
+    """
+
+    name: str
+    title: str
+    view: str
+    order: int = 100
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("_", "").isalnum() or not self.name.islower():
+            raise ValueError(
+                f"PanelSpec.name should be lower-case letters, digits and '_', not {self.name!r}"
+            )
+        module, sep, attr = self.view.partition(":")
+        if not (module and sep and attr):
+            raise ValueError(
+                f"PanelSpec.view should be 'package.module:callable', not {self.view!r}"
+            )
+
+
+@dataclass(frozen=True)
+class UIAction:
+    """An action a plugin offers in a host menu, the Loader or the Scene Inventory.
+
+    Returned by ``stalker_ui_actions``. ``run`` is called on the host's main
+    thread with keyword arguments that depend on the location:
+
+    * ``"menu"``: ``run(host=host)``;
+    * ``"loader"``: ``run(host=host, version=version, path=path)``, where
+      ``path`` is the version's absolute file path; it returns the
+      :class:`~stalker_core.hosts.Container` it made, or ``None``;
+    * ``"inventory"``: ``run(host=host, containers=[...])``.
+
+    :param name: a unique id, prefixed by the plugin (``"maya.reference"``).
+    :param label: the text on the button or menu item.
+    :param location: one of :data:`ACTION_LOCATIONS`.
+    :param run: the callable.
+    :param extensions: loader actions only: the file extensions (``".ma"``)
+        the action accepts; empty accepts every file.
+    :param description: a tooltip sentence.
+    :param order: position, smallest first.
+    :param plugin: the plugin that offered it (filled in by the core).
+    """
+
+    name: str
+    label: str
+    location: ActionLocation
+    run: Callable[..., Any]
+    extensions: tuple[str, ...] = ()
+    description: str = ""
+    order: int = 100
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if self.location not in ACTION_LOCATIONS:
+            raise ValueError(
+                f"UIAction.location should be one of {', '.join(ACTION_LOCATIONS)}, "
+                f"not {self.location!r}"
+            )
+        if not callable(self.run):
+            raise TypeError(f"UIAction.run should be callable, not {self.run!r}")
+        object.__setattr__(
+            self, "extensions", tuple(e.lower() for e in self.extensions)
+        )
+
+    def accepts(self, path: os.PathLike[str] | str) -> bool:
+        """True when this (loader) action takes a file with ``path``'s extension."""
+        return not self.extensions or Path(path).suffix.lower() in self.extensions

@@ -9,6 +9,11 @@ by that string.
 * ``stalker_workfile_after_open``: reports outdated references of the opened
   scene as a :class:`~stalker_core.plugins.api.SceneCheck` whose fix
   updates them to the latest published versions (locked ones are kept).
+* ``stalker_ui_panels``: the four built-in panels (Work Files, Publisher,
+  Loader, Scene Inventory), named by the dotted paths of their views in
+  :mod:`stalker_core.ui` (nothing of Qt is imported here).
+* ``stalker_ui_actions``: "Reference" in the Loader for every host with the
+  ``references`` capability; the reference records the version id.
 """
 
 from __future__ import annotations
@@ -16,7 +21,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import Context, Host, SceneCheck, Version, hookimpl
+from stalker_core.plugins.api import (
+    Container,
+    Context,
+    Host,
+    PanelSpec,
+    ReferenceHost,
+    SceneCheck,
+    UIAction,
+    Version,
+    hookimpl,
+    host_supports,
+)
 from stalker_core.workflows.references import find_outdated, update_references
 
 
@@ -46,5 +62,39 @@ def stalker_workfile_after_open(
             severity="warning",
             fix=fix,
             fix_label="Update to latest",
+        )
+    ]
+
+
+#: the built-in panels: the one list (menus, ``stalker ui`` and the docs derive from it)
+BUILTIN_PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec("workfiles", "Work Files", "stalker_core.ui.workfiles:WorkFilesPanel", order=10),
+    PanelSpec("publish", "Publisher", "stalker_core.ui.publisher:PublisherPanel", order=20),
+    PanelSpec("loader", "Loader", "stalker_core.ui.loader:LoaderPanel", order=30),
+    PanelSpec("inventory", "Scene Inventory", "stalker_core.ui.inventory:InventoryPanel",
+              order=40),
+)
+
+
+@hookimpl
+def stalker_ui_panels() -> list[PanelSpec]:
+    """The four built-in panels."""
+    return list(BUILTIN_PANELS)
+
+
+def _reference(host: ReferenceHost, version: Version, path: Path) -> Container:
+    return host.load_reference(Path(path), version_id=version.id)
+
+
+@hookimpl(trylast=True)
+def stalker_ui_actions(host: Host, location: str) -> list[UIAction] | None:
+    """"Reference" in the Loader, for hosts with the ``references`` capability."""
+    if location != "loader" or not host_supports(host, "references"):
+        return None
+    return [
+        UIAction(
+            "core.reference", "Reference", "loader", _reference,
+            description="Load the published file as a reference that records its version",
+            order=10,
         )
     ]

@@ -238,7 +238,8 @@ def test_describe_plugins_lists_hooks_and_sources() -> None:
     pm = get_plugin_manager({}, load_entrypoints=False, use_env=False,
                             plugins=[stalker_publish.plugin])
     rows = {r["name"]: r for r in describe_plugins(pm)}
-    assert rows["stalker_core.workflows.builtin"]["hooks"] == ["stalker_workfile_after_open"]
+    assert sorted(rows["stalker_core.workflows.builtin"]["hooks"]) == [
+        "stalker_ui_actions", "stalker_ui_panels", "stalker_workfile_after_open"]
     assert rows["stalker_publish.plugin"]["source"] == "registered by the caller"
     assert "stalker_publish_validate" in rows["stalker_publish.plugin"]["hooks"]
 
