@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from wf_helpers import build_project, make_pm
 
-sys.path.insert(0, str(Path(__file__).parent / "workflows"))
-from wf_helpers import build_project, make_pm  # noqa: E402
-
-from stalker_core.context import (  # noqa: E402
+from stalker_core.context import (
     TASK_ENV_VAR,
     Context,
     ContextError,
@@ -20,8 +17,8 @@ from stalker_core.context import (  # noqa: E402
     find_version_by_path,
     resolve_context,
 )
-from stalker_core.testing.fake_host import FakeHost  # noqa: E402
-from stalker_core.workflows import save_as_version  # noqa: E402
+from stalker_core.testing.fake_host import FakeHost
+from stalker_core.workflows import save_as_version
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 
 def main() -> None:
     url, task_id, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for wf_helpers
     from wf_helpers import make_pm
 
     from stalker_core import db

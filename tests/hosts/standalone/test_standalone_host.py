@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from stalker_standalone import StandaloneHost, sidecar_of
+from wf_helpers import build_project, make_pm
 
 from stalker_core.exceptions import WorkfileError
 from stalker_core.hosts import host_capabilities
 from stalker_core.testing.host_contract import HostContract
-
-sys.path.insert(0, str(Path(__file__).parents[2] / "workflows"))
-from wf_helpers import build_project, make_pm  # noqa: E402
 
 
 class TestStandaloneContract(HostContract):
