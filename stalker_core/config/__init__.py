@@ -43,6 +43,7 @@ from typing import Any
 import platformdirs
 
 from stalker_core.config.rules import (
+    APPLICATIONS_TABLE,
     BOOLEAN,
     INTERVALS,
     POSITIVE_INT,
@@ -156,6 +157,38 @@ SECTIONS: dict[str, str] = {
     "status_lists": "The default status list of each class.",
     "ticket": "Tickets.",
     "plugins": "Plugin loading (docs/hooks.md).",
+    "launch": "Starting applications for a task (stalker launch, docs/launcher.md).",
+    "applications": "The applications the launcher starts.",
+}
+
+_APPLICATIONS: dict[str, dict[str, Any]] = {
+    "blender": {
+        "label": "Blender", "icon": "blender", "variants": ["4.2", "3.4"],
+        "executables": {
+            "linux": "/opt/blender-{version}/blender",
+            "darwin": "/Applications/Blender {version}.app/Contents/MacOS/Blender",
+            "windows": "C:/Program Files/Blender Foundation/Blender {version}/blender.exe",
+        },
+        "args": [], "file_args": ["{file}"], "env": {}, "extensions": [".blend"],
+    },
+    "maya": {
+        "label": "Maya", "icon": "maya", "variants": ["2025", "2024"],
+        "executables": {
+            "linux": "/usr/autodesk/maya{version}/bin/maya",
+            "darwin": "/Applications/Autodesk/maya{version}/Maya.app/Contents/bin/maya",
+            "windows": "C:/Program Files/Autodesk/Maya{version}/bin/maya.exe",
+        },
+        "args": [], "file_args": ["-file", "{file}"], "env": {}, "extensions": [".ma", ".mb"],
+    },
+    "nuke": {
+        "label": "Nuke", "icon": "nuke", "variants": ["15.1v1", "14.1v1"],
+        "executables": {
+            "linux": "/usr/local/Nuke{version}/Nuke{short}",
+            "darwin": "/Applications/Nuke{version}/Nuke{version}.app/Contents/MacOS/Nuke{short}",
+            "windows": "C:/Program Files/Nuke{version}/Nuke{short}.exe",
+        },
+        "args": [], "file_args": ["{file}"], "env": {}, "extensions": [".nk"],
+    },
 }
 
 
@@ -224,6 +257,21 @@ class Config:
         "false: plugins installed through the stalker_core entry-point group are not "
         "loaded; built-in plugins, STALKER_PLUGINS modules and plugins registered in "
         "code still are.")
+    launch_save_new: bool = setting(
+        "launch.save_new", True, BOOLEAN,
+        "true: a task with no work file for the application starts with a new scene "
+        "saved at once as its first version (the host does it at start-up).")
+    launch_python_path: list[str] = setting(
+        "launch.python_path", [], STRING_LIST,
+        "Folders holding stalker_core and its dependencies for the applications' Python "
+        "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.")
+    applications: dict[str, dict[str, Any]] = setting(
+        "applications", _APPLICATIONS, APPLICATIONS_TABLE,
+        "Each application: label, icon, variants (versions, the first is the default), "
+        "executables per platform as patterns with {version} and {short} (the version up "
+        "to a 'v'), args, file_args (how the work file is passed, {file}), env (values may "
+        "use {version}) and the extensions of its work files. Host plugins also discover "
+        "installs (stalker_launch_discover). A studio table replaces this one whole.")
     sources: tuple[str, ...] = ()
 
     @property
@@ -281,6 +329,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_TASK_ID", "The id of the task an application was started for (set by a "
            "launcher); the context of a scene that is not a version.",
            "stalker_core.context, the Blender add-on"),
+    EnvVar("STALKER_DATABASE_URL", "SQLAlchemy URL of the database, over every file "
+           "(set by the launcher for the applications it starts).", "stalker_core.config",
+           "database.url"),
+    EnvVar("STALKER_PYTHONPATH", "Folders (os.pathsep separated) holding stalker_core and "
+           "its dependencies, set by the launcher; the Blender start-up script adds them to "
+           "Blender's Python.", "stalker_blender's start-up script"),
+    EnvVar("STALKER_LAUNCH_SAVE_NEW", "1: the launched application saves its new scene as "
+           "the task's first version at start-up (launch.save_new).", "the host add-ons",
+           "launch.save_new"),
     EnvVar("STALKER_DEBUG", "1/true/yes/on: the command line prints tracebacks "
            "(like --debug).", "the stalker command"),
     EnvVar("STALKER_PG_BIN", "Directory holding PostgreSQL's initdb and pg_ctl for the "
@@ -482,6 +539,9 @@ def load_config(**overrides: Any) -> Config:
     layers: list[tuple[object, dict[str, Any]]] = [(DEFAULTS_SOURCE, declared_defaults())]
     for path in studio_files():
         layers.append((path, read_toml(path)))
+    env_url = env_value("STALKER_DATABASE_URL")
+    if env_url:
+        layers.append(("STALKER_DATABASE_URL", {"database.url": env_url}))
     merged_overrides = {**_process_overrides, **overrides}
     if merged_overrides:
         layers.append(("<keyword overrides>", _override_layer(merged_overrides)))

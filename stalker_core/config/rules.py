@@ -125,3 +125,62 @@ STATUS_TABLE = Rule('a table of CODE = "Name"', _statuses_check)
 #: a table of class name -> status codes
 STATUS_LIST_TABLE = Rule('a table of Class = ["CODE", ...] (codes named in [statuses])',
                      _status_lists_check)
+
+
+#: the operating-system keys of an application's executables
+PLATFORMS: tuple[str, ...] = ("linux", "darwin", "windows")
+_APP_KEYS = {"label", "icon", "variants", "executables", "args", "file_args", "env",
+             "extensions"}
+
+
+def _string_table(value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(f"{what} should be a table of strings, got {value!r}")
+    return dict(value)
+
+
+def _application_check(name: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"application {name!r} should be a table, got {value!r}")
+    unknown = sorted(set(value) - _APP_KEYS)
+    if unknown:
+        raise ValueError(f"application {name!r} has unknown keys {unknown}; expected some of "
+                         f"{sorted(_APP_KEYS)}")
+    label = value.get("label", name)
+    if not isinstance(label, str) or not label:
+        raise TypeError(f"application {name!r}: label should be a non-empty string")
+    variants = STRING_LIST(value.get("variants", []))
+    executables = _string_table(value.get("executables", {}), f"{name}.executables")
+    bad = sorted(set(executables) - set(PLATFORMS))
+    if bad:
+        raise ValueError(f"{name}.executables: unknown platform(s) {bad}; expected "
+                         f"{', '.join(PLATFORMS)}")
+    extensions = STRING_LIST(value.get("extensions", []))
+    if any(not e.startswith(".") for e in extensions):
+        raise ValueError(f"{name}.extensions should start with a dot, got {extensions}")
+    return {
+        "label": label,
+        "icon": STRING(value.get("icon", "")),
+        "variants": list(variants),
+        "executables": executables,
+        "args": list(STRING_LIST(value.get("args", []))),
+        "file_args": list(STRING_LIST(value.get("file_args", ["{file}"]))),
+        "env": _string_table(value.get("env", {}), f"{name}.env"),
+        "extensions": [e.lower() for e in extensions],
+    }
+
+
+def _applications_check(value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a table of application name -> table, got {value!r}")
+    return {name: _application_check(name, v) for name, v in value.items()}
+
+
+#: a table of application name -> definition (label, variants, executables, ...)
+APPLICATIONS_TABLE = Rule(
+    "a table of name -> {label, icon, variants, executables = {linux, darwin, windows}, "
+    "args, file_args, env, extensions}",
+    _applications_check,
+)

@@ -46,7 +46,10 @@ def toml_value(value: Any) -> str:
         return json.dumps(value)  # TOML basic strings use JSON's escapes
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(f"expected a bool, number, string or list, got {value!r}")
+    if isinstance(value, dict):
+        inner = ", ".join(f"{_toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    raise TypeError(f"expected a bool, number, string, list or table, got {value!r}")
 
 
 def _toml_key(key: str) -> str:
@@ -84,7 +87,13 @@ def defaults_toml() -> str:
             lines += [*_comment(SECTIONS[section]), ""]
         for i, s in enumerate(settings):
             lines += [""] * (i > 0) + _comment(s.doc)
-            lines += [f"{_toml_key(k)} = {toml_value(v)}" for k, v in _entries(s)]
+            for k, v in _entries(s):
+                if isinstance(v, dict) and "." not in s.key and not s.items:
+                    # a table of tables (applications): one [section.name] table each
+                    lines += ["", f"[{section}.{_toml_key(k)}]"]
+                    lines += [f"{_toml_key(ik)} = {toml_value(iv)}" for ik, iv in v.items()]
+                else:
+                    lines.append(f"{_toml_key(k)} = {toml_value(v)}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from stalker_core import config
 from stalker_core.config import text
+from stalker_core.exceptions import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,8 +80,39 @@ def test_toml_values() -> None:
     assert text.toml_value('say "hi"\n') == '"say \\"hi\\"\\n"'
     tricky = "é\t\\"
     assert tomllib.loads("k = " + text.toml_value(tricky))["k"] == tricky
+    table = {"linux": "/opt/x {version}", "n": [1, 2], "empty": {}}
+    assert tomllib.loads("k = " + text.toml_value(table))["k"] == table
     with pytest.raises(TypeError, match="expected a bool"):
-        text.toml_value({"a": 1})
+        text.toml_value(object())
+
+
+def test_applications_are_written_as_one_table_each() -> None:
+    written = tomllib.loads(text.defaults_toml())["applications"]
+    assert written == config.SETTINGS["applications"].default
+    assert "[applications.blender]" in text.defaults_toml()
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"x": {"lable": "X"}}, "unknown keys"),
+    ({"x": {"executables": {"beos": "/x"}}}, "unknown platform"),
+    ({"x": {"extensions": ["blend"]}}, "start with a dot"),
+    ({"x": {"variants": "4.2"}}, "list of strings"),
+])
+def test_bad_application_definitions_are_refused(bad: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config.load_config(applications=bad)
+
+
+def test_database_url_from_the_environment_wins_over_files(monkeypatch, tmp_path) -> None:
+    studio = tmp_path / "studio.toml"
+    studio.write_text('[database]\nurl = "sqlite:///from_file.db"\n')
+    monkeypatch.setenv("STALKER_CONFIG", str(studio))
+    assert config.load_config().database_url == "sqlite:///from_file.db"
+    monkeypatch.setenv("STALKER_DATABASE_URL", "sqlite:///from_env.db")
+    loaded = config.load_config()
+    assert loaded.database_url == "sqlite:///from_env.db"
+    assert loaded.sources[-1] == "STALKER_DATABASE_URL"
+    assert config.load_config(database_url="sqlite://").database_url == "sqlite://"
 
 
 def test_command_line_writes_and_checks(tmp_path: Path) -> None:
