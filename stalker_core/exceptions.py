@@ -28,6 +28,7 @@ working::
     ├── SchedulingError                  the scheduler could not produce a plan
     │   └── TaskJugglerError             tj3 missing, timed out or reported an error
     ├── PluginError                      a plugin failed to load or raised in a hook
+    ├── LaunchError                      an application could not be started for a task
     ├── HostError
     │   ├── HostNotAvailableError        no host answered
     │   ├── HostCapabilityError          a host lacks a capability an operation needs
@@ -194,6 +195,10 @@ class TaskJugglerError(SchedulingError):
 
 class PluginError(StalkerError):
     """A plugin failed to load or raised inside a hook."""
+
+
+class LaunchError(StalkerError):
+    """An application could not be started for a task (unknown app, no install, bad task)."""
 
 
 class HostError(StalkerError):

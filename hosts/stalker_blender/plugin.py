@@ -22,6 +22,7 @@ from typing import Any
 
 from stalker_core.plugins.api import hookimpl
 
+from .launch import stalker_launch_discover, stalker_launch_prepare
 from .publish.collect import collect_blender_scene
 from .publish.extract import extract_cache
 from .publish.validate import (
@@ -40,6 +41,8 @@ __all__ = [
     "extract_cache",
     "running_in_blender",
     "stalker_host_get",
+    "stalker_launch_discover",
+    "stalker_launch_prepare",
     "stalker_publish_overridden_checks",
     "validate_cache_collection",
     "validate_external_paths",

@@ -102,6 +102,9 @@ class Setting:
     :param items: the fixed keys of a table that files override one by one
         (``working_hours``); without them a table replaces the default whole.
     :param default_doc: how the docs show a default that is resolved at run time.
+    :param merge: a table of tables merged two levels deep: a later layer's
+        ``[section.name]`` table changes only the keys it sets, and adds names
+        (``applications``).
     """
 
     key: str
@@ -110,6 +113,7 @@ class Setting:
     doc: str
     items: tuple[str, ...] = ()
     default_doc: str | None = None
+    merge: bool = False
 
     @property
     def section(self) -> str:
@@ -124,10 +128,10 @@ class Setting:
 
 
 def setting(key: str, default: Any, rule: Rule, doc: str, *, items: Sequence[str] = (),
-            default_doc: str | None = None) -> Any:
+            default_doc: str | None = None, merge: bool = False) -> Any:
     """Declare a :class:`Config` field as a setting (see :class:`Setting`)."""
     meta = {"setting": Setting(key, default, rule, " ".join(doc.split()), tuple(items),
-                               default_doc)}
+                               default_doc, merge)}
     if isinstance(default, list | dict):
         return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -271,7 +275,8 @@ class Config:
         "executables per platform as patterns with {version} and {short} (the version up "
         "to a 'v'), args, file_args (how the work file is passed, {file}), env (values may "
         "use {version}) and the extensions of its work files. Host plugins also discover "
-        "installs (stalker_launch_discover). A studio table replaces this one whole.")
+        "installs (stalker_launch_discover). A studio [applications.NAME] table changes "
+        "only the keys it sets, or adds an application.", merge=True)
     sources: tuple[str, ...] = ()
 
     @property
@@ -391,6 +396,15 @@ def environment() -> dict[str, str]:
     return {name: os.environ[name] for name in _ENV if name in os.environ}
 
 
+def process_environment() -> dict[str, str]:
+    """The whole environment of this process, as a new mapping.
+
+    Only for starting other programs (the launcher builds an application's
+    environment from it); settings and flags are read with :func:`env_value`.
+    """
+    return dict(os.environ)
+
+
 def repository_env(key: str | int) -> str | None:
     """The path in ``REPO<key>`` (a repository's id or code), or ``None`` when unset.
 
@@ -478,10 +492,23 @@ def studio_files() -> list[Path]:
     return [p for p in (site_config_file(), user_config_file()) if p.is_file()]
 
 
+#: the dotted keys whose tables of tables are merged across layers (Setting.merge)
+_MERGED = frozenset(s.key for s in SETTINGS.values() if s.merge)
+
+
+def _merge_tables(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = {name: dict(table) for name, table in base.items()}
+    for name, table in over.items():
+        out[name] = {**out.get(name, {}), **table}
+    return out
+
+
 def _build(layers: list[tuple[object, dict[str, Any]]]) -> Config:
     merged: dict[str, Any] = {}
     for _, layer in layers:
-        merged.update(layer)
+        for key, value in layer.items():
+            merged[key] = _merge_tables(merged[key], value) if (
+                key in _MERGED and key in merged) else value
     kwargs: dict[str, Any] = {}
     for name, s in SETTINGS.items():
         if s.items:

@@ -148,28 +148,40 @@ def _application_check(name: str, value: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"application {name!r} has unknown keys {unknown}; expected some of "
                          f"{sorted(_APP_KEYS)}")
-    label = value.get("label", name)
-    if not isinstance(label, str) or not label:
-        raise TypeError(f"application {name!r}: label should be a non-empty string")
-    variants = STRING_LIST(value.get("variants", []))
-    executables = _string_table(value.get("executables", {}), f"{name}.executables")
-    bad = sorted(set(executables) - set(PLATFORMS))
+    checks: dict[str, Any] = {
+        "label": lambda v: _non_empty(v, f"{name}.label"),
+        "icon": STRING,
+        "variants": lambda v: list(STRING_LIST(v)),
+        "executables": lambda v: _platform_table(v, name),
+        "args": lambda v: list(STRING_LIST(v)),
+        "file_args": lambda v: list(STRING_LIST(v)),
+        "env": lambda v: _string_table(v, f"{name}.env"),
+        "extensions": lambda v: _extensions(v, name),
+    }
+    # only the keys given: a studio table is merged key by key over the defaults
+    return {key: checks[key](v) for key, v in value.items()}
+
+
+def _non_empty(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{what} should be a non-empty string, got {value!r}")
+    return value
+
+
+def _platform_table(value: Any, name: str) -> dict[str, str]:
+    table = _string_table(value, f"{name}.executables")
+    bad = sorted(set(table) - set(PLATFORMS))
     if bad:
         raise ValueError(f"{name}.executables: unknown platform(s) {bad}; expected "
                          f"{', '.join(PLATFORMS)}")
-    extensions = STRING_LIST(value.get("extensions", []))
+    return table
+
+
+def _extensions(value: Any, name: str) -> list[str]:
+    extensions = STRING_LIST(value)
     if any(not e.startswith(".") for e in extensions):
         raise ValueError(f"{name}.extensions should start with a dot, got {extensions}")
-    return {
-        "label": label,
-        "icon": STRING(value.get("icon", "")),
-        "variants": list(variants),
-        "executables": executables,
-        "args": list(STRING_LIST(value.get("args", []))),
-        "file_args": list(STRING_LIST(value.get("file_args", ["{file}"]))),
-        "env": _string_table(value.get("env", {}), f"{name}.env"),
-        "extensions": [e.lower() for e in extensions],
-    }
+    return [e.lower() for e in extensions]
 
 
 def _applications_check(value: Any) -> dict[str, dict[str, Any]]:

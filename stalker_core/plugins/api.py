@@ -36,7 +36,9 @@ that call them share one definition:
   :func:`path_inside`;
 * the user interface: :class:`PanelSpec` (a panel for the host menus and
   ``stalker ui``) and :class:`UIAction` (a menu, Loader or Scene Inventory
-  action at one of the :data:`ACTION_LOCATIONS`, typed :data:`ActionLocation`).
+  action at one of the :data:`ACTION_LOCATIONS`, typed :data:`ActionLocation`);
+* launching applications: :class:`ApplicationInstall` (an install that
+  ``stalker_launch_discover`` found).
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -75,6 +77,7 @@ from stalker_core.plugins.timing import (
 from stalker_core.plugins.types import (
     ACTION_LOCATIONS,
     ActionLocation,
+    ApplicationInstall,
     HookFailure,
     PanelSpec,
     PublishItem,
@@ -95,6 +98,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTION_LOCATIONS",
     "ActionLocation",
+    "ApplicationInstall",
     "Container",
     "Context",
     "ExportHost",

@@ -37,6 +37,7 @@ import pluggy
 
 from stalker_core.plugins.api import (
     PROJECT_NAME,
+    ApplicationInstall,
     Container,
     Host,
     PanelSpec,
@@ -485,6 +486,67 @@ def stalker_ui_actions(host: Host, location: str) -> list[UIAction] | None:
     :param host: the current host.
     :param location: ``"menu"``, ``"loader"`` or ``"inventory"``.
     :returns: a list of :class:`~stalker_core.plugins.api.UIAction`, or ``None``.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# launching applications
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
+    """Find installs of ``application`` in the places a host plugin knows.
+
+    Called by :func:`stalker_core.workflows.launch.find_installs` each time
+    the launcher resolves an application, after the executables configured
+    in ``[applications.NAME]`` (those win when both name the same variant).
+    Look only where the application usually lives and return quickly (no
+    starting of the program; read version numbers from paths or files)::
+
+        @hookimpl
+        def stalker_launch_discover(application):
+            if application != "houdini":
+                return None
+            return [ApplicationInstall("houdini", p.name.split("-")[-1], p / "bin/houdini")
+                    for p in Path("/opt").glob("hfs*") if (p / "bin/houdini").is_file()]
+
+    :param application: the application's name in the configuration.
+    :returns: a list of :class:`~stalker_core.plugins.api.ApplicationInstall`, or ``None``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def stalker_launch_prepare(
+    application: str, variant: str, task: Any, env: dict[str, str]
+) -> None:
+    """Add to the environment an application is started with.
+
+    Called by :func:`stalker_core.workflows.launch.build_environment` after
+    the core has set ``STALKER_TASK_ID``, ``STALKER_DATABASE_URL``,
+    ``STALKER_PYTHONPATH`` and the application's configured ``env``, and
+    removed what must not leak from the launcher (its virtualenv, Qt plugin
+    paths). Implementations change ``env`` in place, in pluggy's order
+    (``tryfirst``/``trylast``); a host plugin puts its start-up location
+    there (Blender's scripts folder, ``MAYA_MODULE_PATH``, ``NUKE_PATH``)::
+
+        @hookimpl
+        def stalker_launch_prepare(application, env):
+            if application == "nuke":
+                env["NUKE_PATH"] = os.pathsep.join(filter(None, [STARTUP, env.get("NUKE_PATH")]))
+
+    Read nothing from ``os.environ``: ``env`` is the whole environment to be,
+    so that the result depends only on the arguments.
+
+    :param application: the application's name in the configuration.
+    :param variant: the variant being started.
+    :param task: the :class:`~stalker_core.models.task.Task` it is started for.
+    :param env: the environment, changed in place.
+    :returns: nothing; a returned value is ignored.
 
     .. versionadded:: 0.1
     """

@@ -320,3 +320,35 @@ class UIAction:
     def accepts(self, path: os.PathLike[str] | str) -> bool:
         """True when this (loader) action takes a file with ``path``'s extension."""
         return not self.extensions or Path(path).suffix.lower() in self.extensions
+
+
+# -------------------------------------------------------------------------
+# launching applications
+# -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationInstall:
+    """An installed application the launcher can start.
+
+    Returned by ``stalker_launch_discover``; also made from the configured
+    executable patterns.
+
+    :param application: the application's name in the configuration (``"blender"``).
+    :param variant: its version as the configuration names variants (``"3.4"``).
+    :param executable: the absolute path of the program.
+    :param source: where it was found (``"configuration"`` or the plugin's name).
+    """
+
+    application: str
+    variant: str
+    executable: Path
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "executable", Path(self.executable))
+        if not self.application or not self.variant:
+            raise ValueError(
+                f"ApplicationInstall needs an application and a variant, got "
+                f"{self.application!r} and {self.variant!r}"
+            )

@@ -21,8 +21,15 @@ SOURCES = [ROOT / "stalker_core", ROOT / "hosts", ROOT / "plugins"]
 CONFIG_PACKAGE = ROOT / "stalker_core" / "config"
 
 
+#: start-up scripts that run before stalker_core is importable, to put it on the path
+BOOTSTRAP_SCRIPTS = {
+    ROOT / "hosts/stalker_blender/blender_scripts/startup/stalker_launcher_startup.py",
+}
+
+
 def _python_files() -> list[Path]:
-    return sorted(p for d in SOURCES for p in d.rglob("*.py") if CONFIG_PACKAGE not in p.parents)
+    return sorted(p for d in SOURCES for p in d.rglob("*.py")
+                  if CONFIG_PACKAGE not in p.parents and p not in BOOTSTRAP_SCRIPTS)
 
 
 def _environ_reads(tree: ast.AST) -> list[int]:

@@ -103,6 +103,18 @@ def test_bad_application_definitions_are_refused(bad: dict, message: str) -> Non
         config.load_config(applications=bad)
 
 
+def test_a_studio_application_table_changes_only_its_keys(monkeypatch, tmp_path) -> None:
+    studio = tmp_path / "studio.toml"
+    studio.write_text('[applications.nuke]\nvariants = ["16.0v1"]\n\n'
+                      '[applications.houdini]\nlabel = "Houdini"\n')
+    monkeypatch.setenv("STALKER_CONFIG", str(studio))
+    apps = config.load_config().applications
+    default_nuke = config.SETTINGS["applications"].default["nuke"]
+    assert apps["nuke"] == {**default_nuke, "variants": ["16.0v1"]}
+    assert apps["houdini"] == {"label": "Houdini"}
+    assert apps["blender"] == config.SETTINGS["applications"].default["blender"]
+
+
 def test_database_url_from_the_environment_wins_over_files(monkeypatch, tmp_path) -> None:
     studio = tmp_path / "studio.toml"
     studio.write_text('[database]\nurl = "sqlite:///from_file.db"\n')
