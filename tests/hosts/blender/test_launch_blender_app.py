@@ -116,3 +116,39 @@ def test_stalker_launch_saves_a_version_through_the_real_blender(
                  "open(os.environ['TEST_REPORT'], 'w'))"])
     assert code == 0
     assert json.loads(report_path.read_text())["file"] == str(saved)
+
+
+GUI_SCRIPT = Path(__file__).with_name("blender_gui_script.py")
+
+
+@needs_blender_app
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+@pytest.mark.blender_app
+@pytest.mark.slow
+def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
+    session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real Blender window on a virtual screen, started by ``stalker launch``."""
+    import subprocess
+    import sys
+
+    demo = build_project(session, tmp_path / "repo")
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"),
+           "HOME": str(tmp_path / "home"), "TEST_REPORT": str(tmp_path / "drawn.json"),
+           "SHOT_OUT": str(tmp_path / "blender_panel.png")}
+    launch = [sys.executable, "-m", "stalker_core.cli.main", "--db", url, "launch", "blender",
+              "--task", str(demo.anim.id), "--wait", "--"]
+    # the first launch saves v001 headless, the second opens it in a window
+    save = f"import bpy; bpy.ops.stalker.save_as_version(task_id={demo.anim.id})"
+    subprocess.run([*launch, "-b", "--python-expr", save], env=env, check=True, timeout=300)
+    subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *launch,
+                    "--enable-event-simulate", "--python", str(GUI_SCRIPT)],
+                   env=env, check=True, timeout=300)
+    report = json.loads((tmp_path / "drawn.json").read_text())
+    assert report["tab_found"] is True and report["draws"] >= 1
+    assert report["task"] == "anim" and report["version"] == "Main v001"
+    assert report["project"] == demo.project.name
+    assert report["file"].endswith("_v001.blend")
+    png = (tmp_path / "blender_panel.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
