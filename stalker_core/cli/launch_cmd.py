@@ -41,7 +41,9 @@ def command(ctx: click.Context, application: str, task_id: int, variant: str | N
         for key in sorted(k for k in plan.env if k.startswith("STALKER_")):
             click.echo(f"  {key}={plan.env[key]}")
         return
-    launch = start(plan)
+    launch = start(plan, plugin_manager(ctx))
+    for note in launch.notes:
+        click.echo(note)
     click.echo(f"started pid {launch.pid}; log: {plan.log_path}")
     code = launch.wait() if wait else launch.check_startup(startup_check)
     if code is None:

@@ -193,6 +193,15 @@ _APPLICATIONS: dict[str, dict[str, Any]] = {
         },
         "args": [], "file_args": ["{file}"], "env": {}, "extensions": [".nk"],
     },
+    "krita": {
+        "label": "Krita", "icon": "krita", "variants": ["5.2", "5.1"],
+        "executables": {
+            "linux": "/opt/krita-{version}/krita",
+            "darwin": "/Applications/krita.app/Contents/MacOS/krita",
+            "windows": "C:/Program Files/Krita (x64)/bin/krita.exe",
+        },
+        "args": ["--nosplash"], "file_args": ["{file}"], "env": {}, "extensions": [".kra"],
+    },
 }
 
 
@@ -343,6 +352,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_LAUNCH_SAVE_NEW", "1: the launched application saves its new scene as "
            "the task's first version at start-up (launch.save_new).", "the host add-ons",
            "launch.save_new"),
+    EnvVar("STALKER_KRITA_SCRIPT", "A Python file the Krita plugin runs once Krita's window "
+           "is up (batch jobs; the Krita tests drive the contract suite with it).",
+           "stalker_krita.startup"),
     EnvVar("STALKER_DEBUG", "1/true/yes/on: the command line prints tracebacks "
            "(like --debug).", "the stalker command"),
     EnvVar("STALKER_PG_BIN", "Directory holding PostgreSQL's initdb and pg_ctl for the "

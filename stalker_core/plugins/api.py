@@ -28,7 +28,8 @@ that call them share one definition:
 * shot timing for publish checks (from :mod:`stalker_core.plugins.timing`):
   :func:`shot_of`, :func:`shot_timing` (:class:`ShotTiming`),
   :func:`frame_range_result` and :func:`timeline_not_checked`, so that every
-  host's validators judge a scene's frame range the same way;
+  host's validators judge a scene's frame range the same way; and
+  :func:`image_format_of` (:class:`ImageFormatData`) for resolution checks;
 * refusing an operation: :class:`VetoError`; failing a publish stage:
   :class:`PublishError`;
 * the scene-metadata key under which a scene records its version:
@@ -68,8 +69,10 @@ from stalker_core.hosts import (
 )
 from stalker_core.plugins.checks import check, check_of
 from stalker_core.plugins.timing import (
+    ImageFormatData,
     ShotTiming,
     frame_range_result,
+    image_format_of,
     shot_of,
     shot_timing,
     timeline_not_checked,
@@ -104,6 +107,7 @@ __all__ = [
     "ExportHost",
     "HookFailure",
     "Host",
+    "ImageFormatData",
     "PROJECT_NAME",
     "PanelSpec",
     "PublishError",
@@ -128,6 +132,7 @@ __all__ = [
     "hookimpl",
     "host_capabilities",
     "host_supports",
+    "image_format_of",
     "path_inside",
     "shot_of",
     "shot_timing",

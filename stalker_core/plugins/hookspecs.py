@@ -550,3 +550,31 @@ def stalker_launch_prepare(
 
     .. versionadded:: 0.1
     """
+
+
+@hookspec
+def stalker_launch_before_start(
+    application: str, variant: str, env: dict[str, str]
+) -> list[str] | None:
+    """Prepare files an application needs before it starts; say what was done.
+
+    Called by :func:`stalker_core.workflows.launch.start` just before the
+    program is started, after :func:`~stalker_core.workflows.launch.plan_launch`
+    (``--dry-run`` never calls it). Use it only for what an environment
+    variable cannot do, e.g. the Krita plugin enables its Python plugin in
+    the ``kritarc`` of the user the application runs as (found through
+    ``env``), and returns a sentence saying so, which the launcher prints::
+
+        @hookimpl
+        def stalker_launch_before_start(application, env):
+            if application == "krita" and enable_plugin(kritarc_of(env)):
+                return [f"enabled the Stalker plugin in {kritarc_of(env)}"]
+            return None
+
+    :param application: the application's name in the configuration.
+    :param variant: the variant being started.
+    :param env: the environment the program starts with (do not change it here).
+    :returns: sentences describing what was changed on disk, or ``None``.
+
+    .. versionadded:: 0.1
+    """

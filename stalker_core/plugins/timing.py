@@ -10,7 +10,9 @@ and reports a wrong frame range the same way, so both live here, once:
 * :func:`frame_range_result` - the "Frame range" error a validator reports
   when a scene's range is not the shot's, with the repair that sets it;
 * :func:`timeline_not_checked` - the ``"info"`` result a timing check reports
-  for a host without the ``"timeline"`` capability (the documented fallback).
+  for a host without the ``"timeline"`` capability (the documented fallback);
+* :func:`image_format_of` - the shot's, else the project's, image format as
+  plain data (:class:`ImageFormatData`), for resolution checks.
 """
 
 from __future__ import annotations
@@ -36,6 +38,31 @@ class ShotTiming(TypedDict):
     last: int
     #: frames per second (the shot's, else the project's)
     fps: float
+
+
+class ImageFormatData(TypedDict):
+    """An image format as plain data (what validators read, so they never query)."""
+
+    #: the format's name
+    name: str
+    #: width in pixels
+    width: int
+    #: height in pixels
+    height: int
+    #: pixel aspect ratio
+    pixel_aspect: float
+
+
+def image_format_of(task: Any) -> ImageFormatData | None:
+    """The image format of ``task``'s shot, else of its project, as plain data; or ``None``."""
+    shot = shot_of(task)
+    fmt = shot.image_format if shot is not None else None
+    if fmt is None and task is not None and task.project is not None:
+        fmt = task.project.image_format
+    if fmt is None:
+        return None
+    return ImageFormatData(name=fmt.name, width=int(fmt.width), height=int(fmt.height),
+                           pixel_aspect=float(fmt.pixel_aspect))
 
 
 def shot_of(task: Any) -> Shot | None:

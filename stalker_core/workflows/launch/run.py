@@ -15,6 +15,7 @@ import platformdirs
 
 from stalker_core.config import APP_AUTHOR, APP_NAME, get_config
 from stalker_core.exceptions import LaunchError
+from stalker_core.plugins.calls import call_each
 from stalker_core.workflows.common import plugin_manager_or_default, session_or_default
 from stalker_core.workflows.launch.apps import Application, get_application, resolve_install
 from stalker_core.workflows.launch.environment import build_environment, launcher_prefix
@@ -156,6 +157,8 @@ class Launch:
     plan: LaunchPlan
     process: subprocess.Popen[bytes]
     _log: IO[bytes] = field(repr=False)
+    #: what the plugins prepared on disk before the start (``stalker_launch_before_start``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def pid(self) -> int:
@@ -196,11 +199,20 @@ class Launch:
         return None
 
 
-def start(plan: LaunchPlan) -> Launch:
+def start(plan: LaunchPlan, plugin_manager: pluggy.PluginManager | None = None) -> Launch:
     """Start the planned application, its output going to ``plan.log_path``.
+
+    The ``stalker_launch_before_start`` hooks run first; what they say they
+    did is in :attr:`Launch.notes`.
 
     :raises LaunchError: the program cannot be started (the message names it).
     """
+    pm = plugin_manager_or_default(plugin_manager)
+    notes: list[str] = []
+    for _plugin, said in call_each(pm, "stalker_launch_before_start",
+                                   application=plan.application.name,
+                                   variant=plan.install.variant, env=dict(plan.env)):
+        notes.extend(str(s) for s in said)
     plan.log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(plan.log_path, "ab")  # noqa: SIM115 - closed when the process ends
     log.write(f"# {' '.join(plan.argv)}\n".encode())
@@ -214,4 +226,4 @@ def start(plan: LaunchPlan) -> Launch:
     except OSError as exc:
         log.close()
         raise LaunchError(f"could not start {plan.argv[0]}: {exc.strerror or exc}") from exc
-    return Launch(plan, process, log)
+    return Launch(plan, process, log, notes)

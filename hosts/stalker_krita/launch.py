@@ -1,0 +1,157 @@
+"""Launching Krita for a task: where it is installed, and how its plugin gets loaded.
+
+* :func:`discover` (``stalker_launch_discover``): ``/usr/bin/krita`` (the
+  version from the Debian package's changelog), AppImages named
+  ``krita-X.Y.Z-*.appimage`` in ``/opt`` and the home folder,
+  ``C:\\Program Files\\Krita (x64)\\bin\\krita.exe`` (version from the folder
+  ``share/krita/...`` is not reliable there, so the Windows install is
+  reported as variant ``"5"`` unless a versioned folder name says more) and
+  the macOS bundle (``Info.plist``). It never starts Krita.
+* :func:`prepare` (``stalker_launch_prepare``): puts this package's
+  ``xdg_data`` folder first in ``XDG_DATA_DIRS``: Krita looks for Python
+  plugins in ``<data dir>/krita/pykrita`` of every such folder, so nothing is
+  copied into the user's resource folder. It also sets
+  ``QT_PREFERRED_BINDING=PyQt5`` (Krita's binding, so Qt.py never loads a
+  second Qt into Krita).
+* :func:`enable_plugin` (``stalker_launch_before_start``): Krita loads a
+  Python plugin only when ``[python] enable_<name>=true`` is in the user's
+  ``kritarc``; the launcher writes that line (once) and says so.
+"""
+
+from __future__ import annotations
+
+import configparser
+import gzip
+import os
+import plistlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stalker_core.plugins.api import ApplicationInstall, hookimpl
+
+#: the application's name in the configuration
+APPLICATION = "krita"
+#: the folder put first in XDG_DATA_DIRS (holds krita/pykrita/...)
+DATA_DIR = Path(__file__).resolve().parent / "xdg_data"
+#: the Python plugin's name (its .desktop file and package)
+PLUGIN_NAME = "stalker_krita_plugin"
+#: the folder holding this package, added to STALKER_PYTHONPATH
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+_VERSION = re.compile(r"(\d+)\.(\d+)")
+
+
+def _variant(text: str) -> str | None:
+    match = _VERSION.search(text)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+@dataclass(frozen=True)
+class Roots:
+    """Where :func:`discover` looks (tests point these at fake install trees)."""
+
+    system_binary: Path = Path("/usr/bin/krita")
+    changelog: Path = Path("/usr/share/doc/krita/changelog.Debian.gz")
+    appimage_dirs: tuple[Path, ...] = (Path("/opt"), Path.home())
+    windows: Path = Path("C:/Program Files")
+    macos_apps: tuple[Path, ...] = field(default=(Path("/Applications"),))
+
+
+def _debian_version(changelog: Path) -> str | None:
+    try:
+        with gzip.open(changelog, "rt", errors="replace") as fh:
+            first = fh.readline()
+    except OSError:
+        return None
+    match = re.match(r"\S+ \(([^)]+)\)", first)
+    return _variant(match.group(1).split(":")[-1]) if match else None
+
+
+def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
+    """The Krita installs under ``roots`` (default: the usual places), without starting any."""
+    roots = roots or Roots()
+    found: list[tuple[str | None, Path]] = []
+    if roots.system_binary.is_file():
+        found.append((_debian_version(roots.changelog), roots.system_binary))
+    for folder in roots.appimage_dirs:
+        for image in sorted(folder.glob("krita-*")):
+            if image.suffix.lower() == ".appimage":
+                found.append((_variant(image.name), image))
+    for install in sorted(roots.windows.glob("Krita*")):
+        found.append((_variant(install.name) or "5", install / "bin" / "krita.exe"))
+    for apps in roots.macos_apps:
+        for bundle in sorted(apps.glob("krita*.app")):
+            try:
+                with open(bundle / "Contents" / "Info.plist", "rb") as fh:
+                    version = _variant(str(plistlib.load(fh).get("CFBundleShortVersionString", "")))
+            except (OSError, plistlib.InvalidFileException):
+                version = None
+            found.append((version, bundle / "Contents" / "MacOS" / "krita"))
+    return [ApplicationInstall(APPLICATION, v, exe, "krita") for v, exe in found
+            if v and exe.is_file()]
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Let Krita find the Stalker plugin and keep Qt.py on Krita's PyQt5 (see the module doc)."""
+    dirs = [d for d in env.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share").split(os.pathsep)
+            if d and d != str(DATA_DIR)]
+    env["XDG_DATA_DIRS"] = os.pathsep.join([str(DATA_DIR), *dirs])
+    env["QT_PREFERRED_BINDING"] = "PyQt5"
+    paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
+    if str(PACKAGE_ROOT) not in paths:
+        paths.insert(0, str(PACKAGE_ROOT))
+    env["STALKER_PYTHONPATH"] = os.pathsep.join(paths)
+
+
+def kritarc_of(env: dict[str, str]) -> Path:
+    """The ``kritarc`` Krita reads when started with ``env``."""
+    config_home = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")) / ".config")
+    return Path(config_home).expanduser() / "kritarc"
+
+
+def enable_plugin(kritarc: Path) -> bool:
+    """Write ``[python] enable_stalker_krita_plugin=true`` into ``kritarc``.
+
+    :returns: whether the file was changed (``False`` when already enabled).
+    """
+    key = f"enable_{PLUGIN_NAME}"
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep Krita's case
+    text = kritarc.read_text(encoding="utf-8", errors="replace") if kritarc.is_file() else ""
+    parser.read_string(text)
+    if parser.has_section("python") and parser.get("python", key, fallback="") == "true":
+        return False
+    lines = text.splitlines()
+    if "[python]" in lines:
+        lines = [ln for ln in lines if not ln.startswith(f"{key}=")]
+        lines.insert(lines.index("[python]") + 1, f"{key}=true")
+    else:
+        lines += ["", "[python]", f"{key}=true"]
+    kritarc.parent.mkdir(parents=True, exist_ok=True)
+    kritarc.write_text("\n".join(lines).lstrip("\n") + "\n", encoding="utf-8")
+    return True
+
+
+@hookimpl(specname="stalker_launch_discover")
+def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
+    """Krita's installs in their usual places."""
+    return discover() if application == APPLICATION else None
+
+
+@hookimpl(specname="stalker_launch_prepare")
+def stalker_launch_prepare(application: str, env: dict[str, str]) -> None:
+    """Krita's plugin folder and binding, for the ``krita`` application only."""
+    if application == APPLICATION:
+        prepare(env)
+
+
+@hookimpl(specname="stalker_launch_before_start")
+def stalker_launch_before_start(application: str, env: dict[str, str]) -> list[str] | None:
+    """Enable the Stalker plugin in the user's kritarc (Krita has no variable for it)."""
+    if application != APPLICATION:
+        return None
+    kritarc = kritarc_of(env)
+    if enable_plugin(kritarc):
+        return [f"enabled Krita's Python plugin {PLUGIN_NAME} in {kritarc}"]
+    return None

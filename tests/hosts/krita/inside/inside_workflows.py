@@ -1,0 +1,58 @@
+"""The pipeline through the real Krita: save, reopen, load, update, publish (run INSIDE Krita)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from stalker_core.controllers.registry import ui_actions
+from stalker_core.hosts import VERSION_ID_KEY
+from stalker_core.models import Task, Version
+from stalker_core.workflows import (
+    find_outdated,
+    open_version,
+    publish,
+    save_as_version,
+    update_references,
+)
+
+
+def _report(**data: Any) -> None:
+    path = Path(os.environ["KRITA_TEST_FACTS"]).with_name("inside_results.json")
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    stored.update(data)
+    path.write_text(json.dumps(stored))
+
+
+def test_save_reopen_load_update_publish(krita_host: Any, session: Any, facts: dict) -> None:
+    host = krita_host
+    task = session.get(Task, facts["task_id"])
+    first = save_as_version(host, task, "Main", "painted in Krita", session=session)
+    assert Path(first.absolute_full_path).is_file() and first.created_with == "krita"
+    assert host.get_scene_metadata()[VERSION_ID_KEY] == str(first.id)
+
+    host.new_file()
+    opened = open_version(host, first, session=session)
+    assert host.current_file() == Path(first.absolute_full_path)
+    assert host.get_scene_metadata()[VERSION_ID_KEY] == str(first.id), opened
+
+    old = session.get(Version, facts["image_v1"])
+    reference = next(a for a in ui_actions(host, "loader") if a.name == "core.reference")
+    container = reference.run(host=host, version=old, path=Path(old.absolute_full_path))
+    assert container.version_id == old.id
+    [outdated] = find_outdated(host, session=session)
+    assert outdated.latest is not None and outdated.latest.id == facts["image_v2"]
+    update_references(host, session=session)
+    [updated] = host.list_references()
+    assert updated.version_id == facts["image_v2"] and updated.name == container.name
+    assert updated.path == Path(session.get(Version, facts["image_v2"]).absolute_full_path)
+
+    second = save_as_version(host, task, "Main", "with the prop", session=session)
+    report = publish(host, second, session=session)
+    assert report.published, [str(r) for r in report.results]
+    pngs = [str(p) for p in report.published_paths if p.suffix == ".png"]
+    assert pngs, report.published_paths
+    _report(published_png=pngs[0], version=second.id,
+            checks=[str(r) for r in report.results])
