@@ -264,7 +264,7 @@ class LoaderController(PanelController):
         )
 
         def query() -> list[EntityGroup]:
-            counts = dict(self.session.execute(stmt).tuples().all())
+            counts = dict(self.session.execute(stmt).all())
             order = [k for k in ENTITY_KINDS if k in counts] + sorted(
                 k for k in counts if k not in ENTITY_KINDS
             )
@@ -426,7 +426,7 @@ class LoaderController(PanelController):
         if not ids:
             return {}
         stmt = select(Type.id, Type.name).where(Type.id.in_(sorted(ids)))
-        return dict(self.session.execute(stmt).tuples().all())
+        return dict(self.session.execute(stmt).all())
 
     def _version_row(self, v: Version, entity: str, path: str, flt: LoaderFilter) -> VersionRow:
         author = v.created_by.name if v.created_by is not None else ""
@@ -505,7 +505,7 @@ class LoaderController(PanelController):
         if not file.exists:
             why = file.problem or "it was moved or deleted; ask for it to be published again"
             return LoadResult(
-                False, f"The {file.kind} of {row.context} {row.label} is missing: "
+                False, f"The {file.label} of {row.context} {row.label} is missing: "
                        f"{file.path} ({why}).",
                 action=act.name, plugin=act.plugin, path=file.path, version_id=row.id)
         version = self.db_call("loader.get_version", self.session.get, Version, row.id)

@@ -164,6 +164,11 @@ class FileRow:
     problem: str = ""
 
     @property
+    def label(self) -> str:
+        """``"published file"`` or ``"work file"``."""
+        return "published file" if self.kind == PUBLISHED else self.kind
+
+    @property
     def extension(self) -> str:
         """The lower-case extension with its dot."""
         return self.path.suffix.lower()
