@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loader_helpers import actions_plugin, add_output, publish_new
 from wf_helpers import Demo
 
 from stalker_core.controllers.base import problem_of
@@ -18,46 +18,9 @@ from stalker_core.controllers.loader import (
 )
 from stalker_core.exceptions import DatabaseUnavailableError, ValidationError
 from stalker_core.hosts import VERSION_ID_KEY
-from stalker_core.plugins.api import UIAction, hookimpl
+from stalker_core.plugins.api import UIAction
 from stalker_core.testing import FakeHost
-from stalker_core.workflows import find_outdated, publish, save_as_version
-
-
-def publish_new(session: Any, pm: Any, task: Any, n: int = 1) -> list[Any]:
-    """``n`` new published versions of ``task`` by "artist" (saved from a host without
-    capabilities)."""
-    from stalker_core.models import User
-
-    user = session.query(User).filter_by(login="artist").one()
-    host = FakeHost(capabilities=())
-    out = []
-    for i in range(n):
-        host.edit(f"{task.name} {i}")
-        v = save_as_version(host, task, session=session, pm=pm, user=user)
-        publish(host, v, session=session, pm=pm)
-        out.append(v)
-    return out
-
-
-def add_output(session: Any, version: Any, name: str) -> Path:
-    """Register one more published file ``name`` next to the version's published copy."""
-    from stalker_core.models import File
-
-    path = Path(version.absolute_path) / "publish" / name
-    path.write_text("cache")
-    version.outputs.append(File(full_path=path.as_posix()))
-    session.commit()
-    return path
-
-
-def plugin(name: str, *actions: UIAction) -> types.ModuleType:
-    module = types.ModuleType(name)
-
-    def stalker_ui_actions(host: Any, location: str) -> list[UIAction]:
-        return list(actions)
-
-    module.stalker_ui_actions = hookimpl(stalker_ui_actions)  # type: ignore[attr-defined]
-    return module
+from stalker_core.workflows import find_outdated, save_as_version
 
 
 def loader(session: Any, pm: Any, host: Any = None) -> LoaderController:
@@ -279,7 +242,7 @@ def test_failing_action_is_named_and_leaves_nothing_half_loaded(
         host.load_reference(path, version_id=version.id)
         raise RuntimeError("the rig could not be built")
 
-    pm.register(plugin("studio_rigs", UIAction("studio.rig", "Load Rig", "loader",
+    pm.register(actions_plugin("studio_rigs", UIAction("studio.rig", "Load Rig", "loader",
                                                half_then_fail, order=5)), name="studio_rigs")
     host = FakeHost()
     ctl = loader(session, pm, host)
@@ -303,8 +266,9 @@ def test_actions_filter_files_by_extension(session: Any, demo: Demo, pm: Any) ->
     def import_cache(host: Any, version: Any, path: Path) -> None:
         calls.append(path)
 
-    pm.register(plugin("caches", UIAction("caches.abc", "Import Cache", "loader", import_cache,
-                                          extensions=(".abc",))), name="caches")
+    cache_action = UIAction("caches.abc", "Import Cache", "loader", import_cache,
+                            extensions=(".abc",))
+    pm.register(actions_plugin("caches", cache_action), name="caches")
     ctl = loader(session, pm, FakeHost(capabilities={"ui"}))
     assert [a.name for a in ctl.actions_for("x.fake")] == []
     assert [a.name for a in ctl.actions_for(cache)] == ["caches.abc"]
@@ -323,7 +287,7 @@ def test_action_that_does_not_record_the_version_is_flagged(
     def plain_link(host: Any, version: Any, path: Path) -> Any:
         return host.load_reference(path)  # like File > Link: no version id
 
-    pm.register(plugin("linker", UIAction("linker.link", "Link", "loader", plain_link)),
+    pm.register(actions_plugin("linker", UIAction("linker.link", "Link", "loader", plain_link)),
                 name="linker")
     result = loader(session, pm, FakeHost()).load(v.id, "linker.link")
     assert result.ok
