@@ -40,6 +40,11 @@ def fit_columns(tree: QtWidgets.QTreeWidget, stretch: int = 0) -> None:
         header.setSectionResizeMode(column, mode)
 
 
+def _centre(item: QtWidgets.QTreeWidgetItem, *columns: int) -> None:
+    for column in columns:
+        item.setTextAlignment(column, QtCore.Qt.AlignmentFlag.AlignCenter)
+
+
 def row_of(item: QtWidgets.QTreeWidgetItem | None) -> Any:
     """The controller row an item shows (``None`` for no item)."""
     return item.data(0, ROW_ROLE) if item is not None else None
@@ -99,6 +104,7 @@ class EntityTree(QtWidgets.QTreeWidget):
             item = QtWidgets.QTreeWidgetItem([entity.name, entity.type_name,
                                               str(entity.published)])
             item.setData(0, ROW_ROLE, entity)
+            _centre(item, 2)
             item.setToolTip(0, f"{entity.kind} {entity.name}: {entity.published} published "
                                f"version(s)")
             group.addChild(item)
@@ -156,6 +162,7 @@ class TaskList(QtWidgets.QTreeWidget):
                 [name, task.type_name, str(task.published), f"v{task.latest_number:03d}"]
             )
             item.setData(0, ROW_ROLE, task)
+            _centre(item, 2, 3)
             self.addTopLevelItem(item)
 
     def selected_task(self) -> TaskRow | None:
