@@ -14,14 +14,19 @@ from .runtime import runtime
 MAX_RESULTS = 8
 
 
-class STALKER_PT_context(bpy.types.Panel):
+class _Sidebar:
+    """Where the add-on's panels live: 3D Viewport > Sidebar (N) > Stalker."""
+
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Stalker"
+
+
+class STALKER_PT_context(_Sidebar, bpy.types.Panel):
     """The scene's pipeline context and the pipeline buttons."""
 
     bl_idname = "STALKER_PT_context"
     bl_label = "Stalker"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "Stalker"
 
     def draw(self, context: Any) -> None:
         layout = self.layout
@@ -66,7 +71,7 @@ class STALKER_PT_context(bpy.types.Panel):
             box.operator("stalker.repair", icon="TOOL_SETTINGS")
 
 
-class STALKER_PT_references(bpy.types.Panel):
+class STALKER_PT_references(_Sidebar, bpy.types.Panel):
     """The scene's references with their state, and Load Published.
 
     A library linked with File > Link has no version: it is listed as
@@ -75,9 +80,6 @@ class STALKER_PT_references(bpy.types.Panel):
 
     bl_idname = "STALKER_PT_references"
     bl_label = "References"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "Stalker"
     bl_parent_id = "STALKER_PT_context"
 
     def draw(self, context: Any) -> None:

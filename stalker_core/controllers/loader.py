@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Integer, Text, case, distinct, exists, func, literal, or_, select
 from sqlalchemy import cast as sql_cast
 
+from stalker_core.controllers import loader_rows
 from stalker_core.controllers.base import PanelController
 from stalker_core.controllers.loader_rows import (
     PAGE_SIZE,
@@ -50,7 +51,9 @@ from stalker_core.controllers.loader_rows import (
     TypeChoices,
     TypeRow,
     VersionRow,
-    normalise_extension,
+)
+from stalker_core.controllers.loader_rows import (
+    normalise_extension as normalise_extension,
 )
 from stalker_core.controllers.registry import ui_actions
 from stalker_core.exceptions import RepositoryError, ValidationError
@@ -65,27 +68,12 @@ from stalker_core.plugins.api import UIAction
 
 if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
-    from sqlalchemy.sql.selectable import CTE
+    from sqlalchemy.sql.selectable import CTE, Select
 
     from stalker_core.models.version.model import Version
 
-__all__ = [
-    "ENTITY_KINDS",
-    "PAGE_SIZE",
-    "EntityGroup",
-    "EntityRow",
-    "FileRow",
-    "LoadResult",
-    "LoaderController",
-    "LoaderFilter",
-    "Page",
-    "ProjectRow",
-    "TaskRow",
-    "TypeChoices",
-    "TypeRow",
-    "VersionRow",
-    "normalise_extension",
-]
+__all__ = ["ENTITY_KINDS", "GROUP_LABELS", "LoaderController"]
+__all__ += loader_rows.__all__
 
 T = TypeVar("T")
 
@@ -157,10 +145,7 @@ def _conditions(owners: CTE, flt: LoaderFilter) -> list[ColumnElement[bool]]:
     from stalker_core.models.version.model import Version, version_outputs
 
     versions = Version.__table__
-    conds: list[ColumnElement[bool]] = [
-        versions.c.task_id == owners.c.task_id,
-        versions.c.is_published.is_(True),
-    ]
+    conds: list[ColumnElement[bool]] = [versions.c.is_published.is_(True)]
     if flt.entity_type_ids:
         conds.append(owners.c.entity_type_id.in_(sorted(flt.entity_type_ids)))
     if flt.task_type_ids:
@@ -176,6 +161,16 @@ def _conditions(owners: CTE, flt: LoaderFilter) -> list[ColumnElement[bool]]:
         )
         conds.append(or_(_ends_with_any(versions.c.filename, flt.extensions), output))
     return conds
+
+
+def _matching(owners: CTE, flt: LoaderFilter, *columns: Any) -> Select[Any]:
+    """``SELECT columns`` over the tasks of ``owners`` joined to their matching published
+    versions."""
+    from stalker_core.models.version.model import Version
+
+    versions = Version.__table__
+    joined = owners.join(versions, versions.c.task_id == owners.c.task_id)
+    return select(*columns).select_from(joined).where(*_conditions(owners, flt))
 
 
 def _page(rows: Sequence[T], offset: int, limit: int) -> Page[T]:
@@ -251,17 +246,11 @@ class LoaderController(PanelController):
 
     def entity_groups(self, project_id: int, flt: LoaderFilter | None = None) -> list[EntityGroup]:
         """The entity kinds with matching published versions, with their entity counts."""
-        from stalker_core.models.version.model import Version
-
         flt = flt or LoaderFilter()
         owners = _owners(project_id=project_id)
-        stmt = (
-            select(owners.c.entity_kind, func.count(distinct(owners.c.entity_id)))
-            .select_from(owners.join(Version.__table__, Version.__table__.c.task_id
-                                     == owners.c.task_id))
-            .where(*_conditions(owners, flt))
-            .group_by(owners.c.entity_kind)
-        )
+        stmt = _matching(
+            owners, flt, owners.c.entity_kind, func.count(distinct(owners.c.entity_id))
+        ).group_by(owners.c.entity_kind)
 
         def query() -> list[EntityGroup]:
             counts = dict(self.session.execute(stmt).all())
@@ -289,21 +278,12 @@ class LoaderController(PanelController):
         _check_paging(offset, limit)
         flt = flt or LoaderFilter()
         owners = _owners(project_id=project_id)
-        versions = Version.__table__
+        columns = (owners.c.entity_id, owners.c.entity_name, owners.c.entity_kind,
+                   owners.c.entity_type_id)
         stmt = (
-            select(
-                owners.c.entity_id,
-                owners.c.entity_name,
-                owners.c.entity_kind,
-                owners.c.entity_type_id,
-                func.count(versions.c.id),
-            )
-            .select_from(owners.join(versions, versions.c.task_id == owners.c.task_id))
-            .where(owners.c.entity_kind == kind, *_conditions(owners, flt))
-            .group_by(
-                owners.c.entity_id, owners.c.entity_name, owners.c.entity_kind,
-                owners.c.entity_type_id,
-            )
+            _matching(owners, flt, *columns, func.count(Version.__table__.c.id))
+            .where(owners.c.entity_kind == kind)
+            .group_by(*columns)
             .order_by(owners.c.entity_name, owners.c.entity_id)
             .offset(offset)
             .limit(limit + 1)
@@ -327,15 +307,8 @@ class LoaderController(PanelController):
         owners = _owners(entity_id=entity_id)
         versions = Version.__table__
         stmt = (
-            select(
-                owners.c.task_id,
-                owners.c.path,
-                owners.c.task_type_id,
-                func.count(versions.c.id),
-                func.max(versions.c.version_number),
-            )
-            .select_from(owners.join(versions, versions.c.task_id == owners.c.task_id))
-            .where(*_conditions(owners, flt))
+            _matching(owners, flt, owners.c.task_id, owners.c.path, owners.c.task_type_id,
+                      func.count(versions.c.id), func.max(versions.c.version_number))
             .group_by(owners.c.task_id, owners.c.path, owners.c.task_type_id)
             .order_by(owners.c.path, owners.c.task_id)
         )

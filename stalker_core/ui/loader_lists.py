@@ -9,7 +9,7 @@ Each list is a ``QTreeWidget`` that shows rows of the Loader controller
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from Qt import QtCore, QtWidgets
 
@@ -23,6 +23,8 @@ from stalker_core.controllers.loader import (
 )
 
 __all__ = ["ROW_ROLE", "EntityTree", "FileList", "TaskList", "VersionList", "row_of"]
+
+T = TypeVar("T")
 
 #: item data role holding the controller's row (a group item holds its EntityGroup)
 ROW_ROLE = QtCore.Qt.ItemDataRole.UserRole
@@ -143,46 +145,59 @@ class EntityTree(QtWidgets.QTreeWidget):
             self.wants_page.emit(item.parent(), int(offset))
 
 
-class TaskList(QtWidgets.QTreeWidget):
+class _RowList(QtWidgets.QTreeWidget):
+    """A flat list of controller rows, one per item; column ``stretch`` takes the free width."""
+
+    def __init__(self, headers: list[str], *, stretch: int = 0, menu: bool = False,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(headers)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        fit_columns(self, stretch)
+        if menu:
+            self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def add_row(self, row: Any, texts: list[str], centred: tuple[int, ...] = ()
+                ) -> QtWidgets.QTreeWidgetItem:
+        """Append an item showing ``texts`` and holding ``row``."""
+        item = QtWidgets.QTreeWidgetItem(texts)
+        item.setData(0, ROW_ROLE, row)
+        _centre(item, *centred)
+        self.addTopLevelItem(item)
+        return item
+
+    def _selected(self, kind: type[T]) -> T | None:
+        row = row_of(self.currentItem())
+        return row if isinstance(row, kind) else None
+
+
+class TaskList(_RowList):
     """The tasks of the selected entity that have published versions."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setHeaderLabels(["Task", "Type", "Published", "Latest"])
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        fit_columns(self)
+        super().__init__(["Task", "Type", "Published", "Latest"], parent=parent)
 
     def set_tasks(self, entity: EntityRow, tasks: list[TaskRow]) -> None:
         """Show ``tasks`` of ``entity`` (its own versions are listed under its name)."""
         self.clear()
         for task in tasks:
             name = task.path or f"({entity.name} itself)"
-            item = QtWidgets.QTreeWidgetItem(
-                [name, task.type_name, str(task.published), f"v{task.latest_number:03d}"]
-            )
-            item.setData(0, ROW_ROLE, task)
-            _centre(item, 2, 3)
-            self.addTopLevelItem(item)
+            self.add_row(task, [name, task.type_name, str(task.published),
+                                f"v{task.latest_number:03d}"], centred=(2, 3))
 
     def selected_task(self) -> TaskRow | None:
         """The selected task, or ``None``."""
-        row = row_of(self.currentItem())
-        return row if isinstance(row, TaskRow) else None
+        return self._selected(TaskRow)
 
 
-class VersionList(QtWidgets.QTreeWidget):
+class VersionList(_RowList):
     """The published versions of the selected task, newest first, a page at a time."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setHeaderLabels(["Version", "Author", "Date", "Application", "Description"])
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAlternatingRowColors(True)
-        for column, width in enumerate((90, 120, 130, 90)):
-            self.setColumnWidth(column, width)
-        self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        super().__init__(["Version", "Author", "Date", "Application", "Description"],
+                         stretch=4, menu=True, parent=parent)
 
     def add_page(self, page: Page[VersionRow]) -> None:
         """Append the versions of ``page``."""
@@ -190,37 +205,27 @@ class VersionList(QtWidgets.QTreeWidget):
             date = v.created.strftime("%Y-%m-%d %H:%M") if v.created is not None else ""
             missing = sum(1 for f in v.files if not f.exists)
             label = v.label + (" (missing files)" if missing and missing == len(v.files) else "")
-            item = QtWidgets.QTreeWidgetItem(
-                [label, v.author, date, v.created_with, v.description]
-            )
-            item.setData(0, ROW_ROLE, v)
+            item = self.add_row(v, [label, v.author, date, v.created_with, v.description])
             item.setToolTip(4, v.description)
-            self.addTopLevelItem(item)
 
     def selected_version(self) -> VersionRow | None:
         """The selected version, or ``None``."""
-        row = row_of(self.currentItem())
-        return row if isinstance(row, VersionRow) else None
+        return self._selected(VersionRow)
 
 
-class FileList(QtWidgets.QTreeWidget):
+class FileList(_RowList):
     """The files of the selected version: its published files, then its work file."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setHeaderLabels(["File", "Kind", "Status", "Folder"])
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        fit_columns(self, stretch=3)
-        self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        super().__init__(["File", "Kind", "Status", "Folder"], stretch=3, menu=True,
+                         parent=parent)
 
     def set_files(self, files: Iterable[FileRow]) -> None:
         """Show ``files``; a missing one says so in words, with the reason as tooltip."""
         self.clear()
         for f in files:
             status = "available" if f.exists else "MISSING"
-            item = QtWidgets.QTreeWidgetItem([f.path.name, f.label, status, str(f.path.parent)])
-            item.setData(0, ROW_ROLE, f)
+            item = self.add_row(f, [f.path.name, f.label, status, str(f.path.parent)])
             item.setToolTip(0, str(f.path))
             item.setToolTip(3, str(f.path.parent))
             if not f.exists:
@@ -228,9 +233,7 @@ class FileList(QtWidgets.QTreeWidget):
                 font = item.font(2)
                 font.setBold(True)
                 item.setFont(2, font)
-            self.addTopLevelItem(item)
 
     def selected_file(self) -> FileRow | None:
         """The selected file, or ``None``."""
-        row = row_of(self.currentItem())
-        return row if isinstance(row, FileRow) else None
+        return self._selected(FileRow)

@@ -17,6 +17,7 @@ from stalker_blender import loader  # noqa: E402
 from stalker_blender.adapter import BlenderHost  # noqa: E402
 from stalker_blender.panel import STALKER_PT_references  # noqa: E402
 from stalker_blender.runtime import runtime  # noqa: E402
+from test_blender_addon import RecordingLayout  # noqa: E402
 
 pytestmark = pytest.mark.blender
 
@@ -44,22 +45,6 @@ def publish_character(prod: Any, x: float) -> Any:
     version = runtime.scene_version()
     publish(BlenderHost(), version, session=runtime.session(), pm=runtime.plugin_manager())
     return version
-
-
-class RecordingLayout:
-    """Stands in for ``UILayout`` (panels cannot draw in background mode)."""
-
-    def __init__(self, log: list[str]) -> None:
-        self.log = log
-
-    def column(self, **_kw: Any) -> RecordingLayout:
-        return self
-
-    def label(self, text: str = "", **_kw: Any) -> None:
-        self.log.append(text)
-
-    def operator(self, idname: str, **_kw: Any) -> None:
-        self.log.append(f"[{idname}]")
 
 
 def draw_references() -> list[str]:
