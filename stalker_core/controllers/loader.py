@@ -227,20 +227,20 @@ class LoaderController(PanelController):
 
     def type_choices(self, project_id: int) -> TypeChoices:
         """The Types of the project's entities and of its tasks (for the filter)."""
-        from stalker_core.models.type import Type
-
         owners = _owners(project_id=project_id)
-
-        def used(column: Any) -> tuple[TypeRow, ...]:
-            stmt = (
-                select(Type.id, Type.name)
-                .where(Type.id.in_(select(column).where(column.is_not(None))))
-                .order_by(Type.name)
-            )
-            return tuple(TypeRow(*row) for row in self.session.execute(stmt))
+        stmt = select(owners.c.entity_type_id, owners.c.task_type_id).distinct()
 
         def query() -> TypeChoices:
-            return TypeChoices(used(owners.c.entity_type_id), used(owners.c.task_type_id))
+            pairs = self.session.execute(stmt).all()
+            entity_ids = {e for e, _t in pairs if e is not None}
+            task_ids = {t for _e, t in pairs if t is not None}
+            names = self._type_names(entity_ids | task_ids)
+
+            def rows(ids: set[int]) -> tuple[TypeRow, ...]:
+                return tuple(sorted((TypeRow(i, names[i]) for i in ids if i in names),
+                                    key=lambda r: (r.name, r.id)))
+
+            return TypeChoices(rows(entity_ids), rows(task_ids))
 
         return self.db_call("loader.type_choices", query)
 
@@ -327,18 +327,22 @@ class LoaderController(PanelController):
         project_id: int,
         flt: LoaderFilter | None = None,
         *,
+        entity_id: int | None = None,
         task_id: int | None = None,
         offset: int = 0,
         limit: int = PAGE_SIZE,
     ) -> Page[VersionRow]:
         """A page of matching published versions, newest first.
 
-        :param task_id: only this task's versions; ``None``: the whole project.
+        :param entity_id: only the versions of this entity (faster than the
+            whole project: only its tasks are walked).
+        :param task_id: only this task's versions (give its ``entity_id`` too
+            when known); neither: the whole project.
         """
         _check_paging(offset, limit)
         return self.db_call(
             "loader.versions", self._version_page, project_id, flt or LoaderFilter(),
-            task_id=task_id, offset=offset, limit=limit,
+            entity_id=entity_id, task_id=task_id, offset=offset, limit=limit,
         )
 
     def version(self, version_id: int, flt: LoaderFilter | None = None) -> VersionRow | None:
@@ -357,6 +361,7 @@ class LoaderController(PanelController):
         project_id: int,
         flt: LoaderFilter,
         *,
+        entity_id: int | None = None,
         task_id: int | None = None,
         version_id: int | None = None,
         offset: int,
@@ -371,7 +376,10 @@ class LoaderController(PanelController):
         if project is None:
             return Page(())
         list(project.repositories)  # loaded once: every version's path resolves with them
-        owners = _owners(project_id=project_id)
+        if entity_id is not None:
+            owners = _owners(entity_id=entity_id)
+        else:
+            owners = _owners(project_id=project_id)
         stmt = (
             select(Version, owners.c.entity_name, owners.c.path)
             .join(owners, Version.task_id == owners.c.task_id)

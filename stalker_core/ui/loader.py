@@ -321,12 +321,13 @@ class LoaderPanel(QtWidgets.QWidget):
 
     def _more_versions(self) -> None:
         task = self.task_list.selected_task()
-        if task is None or self.project_id is None:
+        entity = self.entity_tree.selected_entity()
+        if task is None or entity is None or self.project_id is None:
             return
         project_id = self.project_id
         page = self._guard(lambda: self.controller.versions(
-            project_id, self.filter, task_id=task.id, offset=self._version_offset,
-            limit=self.page_size))
+            project_id, self.filter, entity_id=entity.id, task_id=task.id,
+            offset=self._version_offset, limit=self.page_size))
         if page is None:
             return
         self.version_list.add_page(page)

@@ -49,7 +49,8 @@ def test_browse_project_entity_task_version(session: Any, demo: Demo, pm: Any) -
     [model] = ctl.tasks(hero.id)
     assert (model.id, model.path, model.published, model.latest_number) == (
         demo.model.id, "model", 2, 2)
-    page = ctl.versions(pid, task_id=model.id)
+    page = ctl.versions(pid, entity_id=hero.id, task_id=model.id)
+    assert page == ctl.versions(pid, task_id=model.id)
     assert [v.id for v in page.items] == [v2.id, v1.id]  # newest first
     assert not page.has_more
     row = page.items[0]
@@ -93,6 +94,8 @@ def test_nested_tasks_sequences_and_top_level_tasks(session: Any, demo: Demo, pm
     assert other.name == "design" and [t.path for t in ctl.tasks(other.id)] == [""]
     row = ctl.versions(p.id, task_id=shading.id).items[0]
     assert row.context == "Hero / lookdev/shading"
+    assert [v.id for v in ctl.versions(p.id, entity_id=sequence.id).items] == [
+        v.id for v in ctl.versions(p.id, task_id=edit.id).items]  # the shot's are its own
     assert ctl.version(row.id) == row
 
 
