@@ -33,7 +33,8 @@ MORE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 
 
 def fit_columns(tree: QtWidgets.QTreeWidget, stretch: int = 0) -> None:
-    """Column ``stretch`` takes the free width; the others fit their contents."""
+    """Column ``stretch`` takes the free width; the others fit their contents (plus a gap)."""
+    tree.setStyleSheet("QTreeView::item { padding-right: 12px; }")
     header = tree.header()
     header.setStretchLastSection(False)
     for column in range(tree.columnCount()):
