@@ -21,6 +21,7 @@ from bpy.props import BoolProperty, EnumProperty, IntProperty, StringProperty
 
 from stalker_core.exceptions import StalkerError, UnsavedChangesError
 
+from . import loader
 from .runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def _run(operator: Any, action: str, work: Callable[[], str | None]) -> set[str]
         return {"CANCELLED"}
     finally:
         runtime.invalidate()
+        loader.forget()
     if message:
         operator.report({"INFO"}, message)
     return {"FINISHED"}
@@ -231,12 +233,62 @@ class STALKER_OT_update_references(bpy.types.Operator):
             )
             for container, reason in report.vetoed:
                 self.report({"WARNING"}, f"{container.name} kept: {reason}")
-            return (
-                f"{len(report.updated)} updated, {len(report.up_to_date)} up to date, "
-                f"{len(report.locked)} locked, {len(report.vetoed)} kept by a plugin"
-            )
+            message, untracked = loader.update_summary(report)
+            for warning in untracked:
+                self.report({"WARNING"}, warning)
+            return message
 
         return _run(self, "Update References", work)
+
+
+# -- load published -------------------------------------------------------------------------------
+
+
+def _published_items(_self: Any, _context: Any) -> list[tuple[str, str, str]]:
+    return loader.published_items()
+
+
+class STALKER_OT_load_published(bpy.types.Operator):
+    """Link a published version so that Update References follows it"""
+
+    bl_idname = "stalker.load_published"
+    bl_label = "Load Published"
+    # no UNDO: undo would drop the library but keep the reference's record in the report
+    bl_options = {"REGISTER"}
+    bl_property = "version"
+
+    version_id: IntProperty(  # type: ignore[valid-type]
+        name="Version ID", description="Published version to load (0: the one picked)", min=0
+    )
+    version: EnumProperty(  # type: ignore[valid-type]
+        name="Version", description="Published versions with a .blend file",
+        items=_published_items,
+    )
+    path: StringProperty(  # type: ignore[valid-type]
+        name="File", description="One of the version's files (empty: its published .blend)"
+    )
+    action: StringProperty(  # type: ignore[valid-type]
+        name="Action", description="Loader action (empty: the first that takes the file)"
+    )
+
+    def invoke(self, context: Any, event: Any) -> set[str]:
+        loader.forget()
+        context.window_manager.invoke_search_popup(self)
+        return {"RUNNING_MODAL"}
+
+    def execute(self, context: Any) -> set[str]:
+        def work() -> str:
+            version_id = self.version_id or int(self.version or 0)
+            if not version_id:
+                raise StalkerError("Pick a published version to load.")
+            result = loader.load_published(version_id, self.path, self.action)
+            if not result.ok:
+                raise StalkerError(result.message)
+            for warning in result.warnings:
+                self.report({"WARNING"}, warning)
+            return result.message
+
+        return _run(self, "Load Published", work)
 
 
 # -- publish -------------------------------------------------------------------------------------
@@ -373,5 +425,6 @@ CLASSES: tuple[type, ...] = (
     STALKER_OT_publish,
     STALKER_OT_repair,
     STALKER_OT_update_references,
+    STALKER_OT_load_published,
     STALKER_OT_mark_export,
 )

@@ -6,6 +6,7 @@ from typing import Any
 
 import bpy
 
+from . import loader
 from .publish import EXPORT_KEY
 from .runtime import runtime
 
@@ -13,14 +14,19 @@ from .runtime import runtime
 MAX_RESULTS = 8
 
 
-class STALKER_PT_context(bpy.types.Panel):
+class _Sidebar:
+    """Where the add-on's panels live: 3D Viewport > Sidebar (N) > Stalker."""
+
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Stalker"
+
+
+class STALKER_PT_context(_Sidebar, bpy.types.Panel):
     """The scene's pipeline context and the pipeline buttons."""
 
     bl_idname = "STALKER_PT_context"
     bl_label = "Stalker"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "Stalker"
 
     def draw(self, context: Any) -> None:
         layout = self.layout
@@ -65,4 +71,34 @@ class STALKER_PT_context(bpy.types.Panel):
             box.operator("stalker.repair", icon="TOOL_SETTINGS")
 
 
-CLASSES: tuple[type, ...] = (STALKER_PT_context,)
+class STALKER_PT_references(_Sidebar, bpy.types.Panel):
+    """The scene's references with their state, and Load Published.
+
+    A library linked with File > Link has no version: it is listed as
+    untracked, never as up to date.
+    """
+
+    bl_idname = "STALKER_PT_references"
+    bl_label = "References"
+    bl_parent_id = "STALKER_PT_context"
+
+    def draw(self, context: Any) -> None:
+        layout = self.layout
+        layout.operator("stalker.load_published", icon="LINK_BLEND")
+        try:
+            rows = loader.reference_rows()
+        except Exception as exc:  # noqa: BLE001 - a panel must draw whatever happens
+            layout.label(text=f"References unknown: {type(exc).__name__}: {exc}", icon="ERROR")
+            return
+        if not rows:
+            layout.label(text="No linked libraries")
+            return
+        col = layout.column(align=True)
+        for row in rows:
+            col.label(text=row.text, icon=row.icon)
+        untracked = sum(1 for row in rows if not row.tracked)
+        if untracked:
+            col.label(text=f"{untracked} untracked: relink them with Load Published", icon="INFO")
+
+
+CLASSES: tuple[type, ...] = (STALKER_PT_context, STALKER_PT_references)
