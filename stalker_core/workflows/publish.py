@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +53,6 @@ from stalker_core.plugins.api import (
     HookFailure,
     PublishItem,
     PublishReport,
-    Representation,
     ValidationResult,
 )
 from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
@@ -82,8 +81,9 @@ class PublishStep:
     """How far a :class:`PublishRun` is; yielded by :meth:`PublishRun.steps`.
 
     A step is yielded when a stage starts (``done == 0``) and after each
-    plugin call of that stage; integration counts the final placing of the
-    files and the database commit as its last call.
+    plugin call of that stage. Integration counts placing the files and the
+    database commit as its last call; the run ends with it (no step follows,
+    so a run is never left open once it committed).
     """
 
     #: one of :data:`STAGES`
@@ -92,9 +92,9 @@ class PublishStep:
     done: int
     #: the calls this stage makes in all
     total: int
-    #: the plugin just called ("" at the start of a stage, for a hook run whole, the commit)
+    #: the plugin just called ("" at the start of a stage and for a hook run whole)
     plugin: str = ""
-    #: the item it was called for ("" for collectors, stage starts and the commit)
+    #: the item it was called for ("" for collectors and stage starts)
     item: str = ""
 
     def __str__(self) -> str:
@@ -414,9 +414,9 @@ class PublishRun:
 
     :param host: the host with the version's scene open.
     :param version: the Version to publish.
-    :param items: names of the collected items to validate and publish;
-        ``None`` (the default) takes all of them. The others are collected
-        (:attr:`collected`) but left out of ``report.items``.
+    :param leave_out: names of collected items not to validate nor publish
+        (the artist unticked them); they stay in :attr:`collected` but not
+        in ``report.items``. Items collected under other names are taken.
     :param auto_repair: run the repairs of failing results, then validate again.
     :param keep_going: a validator that raises becomes a failed result
         (titled :data:`RAISED_TITLE`, naming the plugin) and the other
@@ -433,7 +433,7 @@ class PublishRun:
         user: User | str | None = None,
         session: Any = None,
         pm: pluggy.PluginManager | None = None,
-        items: Collection[str] | None = None,
+        leave_out: Collection[str] = (),
         auto_repair: bool = False,
         keep_going: bool = False,
     ) -> None:
@@ -443,7 +443,7 @@ class PublishRun:
         self.user = user
         self.session = session_or_default(session)
         self.pm = plugin_manager_or_default(pm)
-        self.selected = None if items is None else frozenset(items)
+        self.leave_out = frozenset(leave_out)
         self.auto_repair = auto_repair
         self.keep_going = keep_going
         #: what the run found and did (a new one for each :meth:`steps`)
@@ -461,7 +461,7 @@ class PublishRun:
         _exhaust(self.steps(until))
         return self.report
 
-    def steps(self, until: str = "integrate") -> Iterator[PublishStep]:
+    def steps(self, until: str = "integrate") -> Generator[PublishStep, None, None]:
         """Run the stages up to ``until`` (one of :data:`STAGES`), one plugin call per step.
 
         ``until="validate"`` writes nothing and does not fail on failed
@@ -470,7 +470,8 @@ class PublishRun:
 
         :raises PublishValidationError: publishing, and validation failed.
         :raises PublishError: publishing, and the version is already
-            published, nothing was collected or chosen, or nothing planned.
+            published, nothing was collected, every item is left out, or no
+            file was planned.
         :raises IntegrationError: files could not be placed; all rolled back.
         """
         if until not in STAGES:
@@ -485,7 +486,7 @@ class PublishRun:
         self.collected = []
         self.calls = []
         yield from _collect_steps(self.host, context, version, self.pm, self.collected)
-        report.items = [i for i in self.collected if self.selected is None or i.name in self.selected]
+        report.items = [i for i in self.collected if i.name not in self.leave_out]
         if until == "collect":
             return
         if publishing and not self.collected:
@@ -494,8 +495,8 @@ class PublishRun:
             )
         if publishing and not report.items:
             raise PublishError(
-                f"none of the collected items ({', '.join(i.name for i in self.collected)}) "
-                "is chosen; choose at least one to publish"
+                f"every collected item ({', '.join(i.name for i in self.collected)}) is left "
+                "out; choose at least one to publish"
             )
         yield from self._validate(context)
         if report.errors and self.auto_repair:
@@ -593,7 +594,6 @@ class PublishRun:
         report.published_paths = placed
         report.published = True
         _after(pm, context, version, report)
-        yield PublishStep("integrate", total, total)
 
 
 def _after(
