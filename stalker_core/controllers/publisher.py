@@ -91,7 +91,8 @@ class StageProgress:
         ``"running"``, ``"done"``, ``"failed"`` or ``"stopped"``.
     :param done: plugin calls made.
     :param total: plugin calls to make (known once the stage started).
-    :param current: the call just made, e.g. ``"validate 3/7: publish on workfile"``.
+    :param current: the plugin call just made, e.g. ``"validate 3/7: publish on workfile"``
+        (``""`` when none was named: the stage just started, or a hook ran whole).
     """
 
     name: str
@@ -524,7 +525,7 @@ class PublisherController(PanelController):
                     name, "done", self._stages[name].done, self._stages[name].total
                 )
         self._stages[step.stage] = StageProgress(
-            step.stage, "running", step.done, step.total, str(step)
+            step.stage, "running", step.done, step.total, str(step) if step.plugin else ""
         )
         self._sync()
 
