@@ -57,6 +57,7 @@ class PublisherPanel(QtWidgets.QWidget):
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._tick)
+        self._closed = False
         self._build()
         self.reload()
 
@@ -209,10 +210,18 @@ class PublisherPanel(QtWidgets.QWidget):
             self._timer.stop()
         self._show(state)
 
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Shown again after being closed (a menu click): the scene may have changed, reload."""
+        super().showEvent(event)
+        if self._closed and not event.spontaneous():
+            self._closed = False
+            self.reload()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Closing stops the run; a publish is rolled back."""
         self._timer.stop()
         self.controller.close()
+        self._closed = True
         super().closeEvent(event)
 
     # --- showing the state ----------------------------------------------------------

@@ -53,6 +53,7 @@ from stalker_core.plugins.api import (
     HookFailure,
     PublishItem,
     PublishReport,
+    Representation,
     ValidationResult,
 )
 from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
@@ -534,7 +535,7 @@ class PublishRun:
             yield PublishStep("extract", 0, total)
             done = 0
             for item in report.items:
-                reps = report.representations.setdefault(item.name, [])
+                reps: list[Representation] = report.representations.setdefault(item.name, [])
                 for impl in plan:
                     for plugin, _impl, found in _call(
                         pm, "stalker_publish_extract", impl,

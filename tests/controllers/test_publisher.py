@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import publish_helpers
 import pytest
-from sqlalchemy import create_engine, func, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 from stalker_standalone.host import StandaloneHost
 from wf_helpers import Demo, files_under
 
@@ -26,6 +26,11 @@ BUILTIN_CHECKS = {  # that answer a saved scene (scene_saved answers None: not i
 }
 
 
+# the shared fixtures
+saved = publish_helpers.saved
+unreachable = publish_helpers.unreachable
+
+
 def published_rows(session: Any) -> int:
     from stalker_core.models import File
 
@@ -38,14 +43,6 @@ def is_published(session: Any, version_id: int) -> bool:
 
     session.expire_all()
     return bool(session.get(Version, version_id).is_published)
-
-
-@pytest.fixture
-def saved(session: Any, demo: Demo, pm: Any) -> tuple[FakeHost, Any]:
-    """A FakeHost with comp v001 open, frame range and fps matching the shot."""
-    host = FakeHost(frame_range=(1001, 1050))
-    host.edit("comp work")
-    return host, save_as_version(host, demo.comp, session=session, pm=pm)
 
 
 def controller(host: Any, session: Any, pm: Any) -> PublisherController:
@@ -122,18 +119,6 @@ def test_a_file_that_is_no_version_gets_a_clear_notice(
     state = controller(host, session, pm).state()
     assert "'notes.txt' is not the file of a version" in state.notice
     assert not state.can_publish
-
-
-@pytest.fixture
-def unreachable(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    """A session on a database that cannot be reached (same backend as ``session``)."""
-    if request.node.callspec.params["session"] == "sqlite":
-        url = f"sqlite:///{tmp_path}/no/such/folder/stalker.db"
-    else:
-        url = "postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2"
-    engine = create_engine(url)
-    yield Session(engine)
-    engine.dispose()
 
 
 def test_database_unreachable_is_a_problem_with_retry(

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import publish_helpers
 import pytest
 from Qt import QtCore, QtGui, QtWidgets
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 from stalker_standalone.host import StandaloneHost
 from wf_helpers import Demo, files_under, make_pm
 
@@ -24,6 +24,11 @@ from stalker_core.workflows import save_as_version
 ROLE = QtCore.Qt.ItemDataRole.UserRole
 
 
+# the shared fixtures
+saved = publish_helpers.saved
+unreachable = publish_helpers.unreachable
+
+
 def published(session: Any, version_id: int) -> tuple[bool, int]:
     """Whether the version is published, and how many File rows there are."""
     from stalker_core.models import File, Version
@@ -31,13 +36,6 @@ def published(session: Any, version_id: int) -> tuple[bool, int]:
     session.expire_all()
     rows = int(session.scalar(select(func.count()).select_from(File)))
     return bool(session.get(Version, version_id).is_published), rows
-
-
-@pytest.fixture
-def saved(session: Any, demo: Demo, pm: Any) -> tuple[FakeHost, Any]:
-    host = FakeHost(frame_range=(1001, 1050))
-    host.edit("comp work")
-    return host, save_as_version(host, demo.comp, session=session, pm=pm)
 
 
 def idle(qtbot: Any, panel: PublisherPanel) -> None:
@@ -95,17 +93,6 @@ def test_a_scene_never_saved_shows_a_clear_notice(
     assert "never been saved" in panel.notice.text()
     assert not panel.validate_button.isEnabled() and not panel.publish_button.isEnabled()
     assert not panel.banner.isVisible()
-
-
-@pytest.fixture
-def unreachable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    if request.node.callspec.params["session"] == "sqlite":
-        url = f"sqlite:///{tmp_path}/no/such/folder/stalker.db"
-    else:
-        url = "postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2"
-    engine = create_engine(url)
-    yield Session(engine)
-    engine.dispose()
 
 
 def test_database_unreachable_shows_the_banner_and_retry_works(
@@ -274,6 +261,21 @@ def test_stop_or_close_mid_publish_rolls_back_and_the_next_publish_works(
     assert again.controller.state().outcome == "published"
     assert published(session, v.id) == (True, 1)
     assert not again.publish_button.isEnabled()
+
+
+def test_shown_again_after_closing_it_finds_the_scene_again(
+    qtbot: Any, session: Any, demo: Demo, pm: Any, saved: tuple[FakeHost, Any]
+) -> None:
+    host, v = saved
+    panel = make_panel(qtbot, host, session, pm)
+    panel.close()
+    host.edit("more work")
+    v2 = save_as_version(host, demo.comp, session=session, pm=pm)
+    panel.show()  # a second menu click shows the same instance
+    idle(qtbot, panel)
+    state = panel.controller.state()
+    assert state.version_id == v2.id != v.id and state.outcome == "collected"
+    assert "v002" in panel.context_label.text()
 
 
 def test_progress_moves_one_plugin_call_per_tick(

@@ -6,21 +6,18 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import publish_helpers
 import pytest
 from wf_helpers import Demo, files_under
 
 from stalker_core.exceptions import PluginError, PublishError
 from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
 from stalker_core.testing.fake_host import FakeHost
-from stalker_core.workflows import publish, save_as_version
+from stalker_core.workflows import publish
 from stalker_core.workflows.publish import RAISED_TITLE, PublishRun, PublishStep
 
-
-@pytest.fixture
-def saved(session: Any, demo: Demo, pm: Any) -> tuple[FakeHost, Any]:
-    host = FakeHost(frame_range=(1001, 1050))
-    host.edit("comp work")
-    return host, save_as_version(host, demo.comp, session=session, pm=pm)
+# the shared fixtures
+saved = publish_helpers.saved
 
 
 def impls(pm: Any, hook: str) -> int:
