@@ -29,7 +29,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Generator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -285,6 +285,19 @@ def check_rows(
     """
     rows = [g.row() for g in _groups(calls, skipped, overridden or {}).values()]
     return tuple(sorted(rows, key=lambda r: (CHECK_STATES.index(r.state), r.title.lower())))
+
+
+def _plain(rows: Iterable[Any]) -> list[Any]:
+    """Rows (dataclasses) as JSON data: dicts, with lists for tuples."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return [plain(asdict(row)) for row in rows]
 
 
 def _now() -> str:
@@ -630,27 +643,9 @@ class PublisherController(PanelController):
             "message": state.message,
             "started": self._started,
             "finished": self._finished,
-            "stages": [
-                {"name": s.name, "state": s.state, "done": s.done, "total": s.total}
-                for s in state.stages
-            ],
-            "items": [
-                {"name": i.name, "kind": i.kind, "path": i.path, "chosen": i.chosen}
-                for i in state.items
-            ],
-            "checks": [
-                {
-                    "key": c.key, "check": c.check, "title": c.title, "state": c.state,
-                    "plugins": list(c.plugins), "items": list(c.items),
-                    "description": c.description, "repair": c.repair_label,
-                    "results": [
-                        {"title": r.title, "message": r.message, "severity": r.severity,
-                         "item": r.item, "plugin": r.plugin, "objects": list(r.objects)}
-                        for r in c.results
-                    ],
-                }
-                for c in state.checks
-            ],
+            "stages": _plain(state.stages),
+            "items": _plain(state.items),
+            "checks": _plain(state.checks),
             "published_paths": list(state.published_paths),
             "warnings": list(state.warnings),
         }

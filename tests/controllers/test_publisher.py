@@ -469,7 +469,8 @@ def test_report_is_json_that_parses_back(
     assert [s["state"] for s in data["stages"]] == ["done", "done", "unused", "unused"]
     assert {c["key"] for c in data["checks"]} == BUILTIN_CHECKS | {"studio.naming", "studio.size"}
     naming = next(c for c in data["checks"] if c["key"] == "studio.naming")
-    assert naming["results"][0]["objects"] == ["cam1", "cam2"] and naming["repair"] == "Rename"
+    assert naming["results"][0]["objects"] == ["cam1", "cam2"]
+    assert naming["repair_label"] == "Rename"
     assert data["started"] <= data["finished"]
 
 
