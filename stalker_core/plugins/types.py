@@ -99,6 +99,8 @@ class ValidationResult:
     :param check: the id of the check that found it (filled in by the core
         from the validator's ``@check`` declaration, see
         :mod:`stalker_core.plugins.checks`).
+    :param objects: the names of the scene objects concerned (nodes, layers,
+        references ...), when the check can tell; a panel lists them.
     """
 
     title: str
@@ -109,9 +111,12 @@ class ValidationResult:
     repair: Callable[[], Any] | None = None
     repair_label: str = "Repair"
     check: str = ""
+    objects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_severity(self.severity)
+        found = (self.objects,) if isinstance(self.objects, str) else self.objects
+        self.objects = tuple(str(o) for o in found)
 
     @property
     def is_error(self) -> bool:
