@@ -207,8 +207,8 @@ class Runtime:
             if task is None:
                 return SceneContext(problem="Scene not saved as a version")
             return SceneContext(
-                project=task.project.name if task.project else "",
-                task=task.name,
+                project=_project_label(task),
+                task=_task_label(task),
                 task_id=task.id,
                 problem="Scene not saved as a version",
             )
@@ -221,13 +221,23 @@ class Runtime:
             )
         task = version.task
         return SceneContext(
-            project=task.project.name if task.project else "",
-            task=task.name,
+            project=_project_label(task),
+            task=_task_label(task),
             version=f"{version.take_name} v{version.version_number:03d}",
             version_id=version.id,
             task_id=task.id,
             published=bool(version.is_published),
         )
+
+
+def _project_label(task: Task) -> str:
+    """The project's code: the sidebar is narrow, and the code is what artists say."""
+    return task.project.code if task.project is not None else ""
+
+
+def _task_label(task: Task) -> str:
+    """``"SH010 / anim"``: the task under its parent (asset, shot), or the task alone."""
+    return f"{task.parent.name} / {task.name}" if task.parent is not None else task.name
 
 
 #: the add-on's runtime (one Blender process, one runtime)

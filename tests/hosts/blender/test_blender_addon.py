@@ -196,8 +196,8 @@ def test_panel_shows_context_and_buttons(pipeline: Any) -> None:
     build_character()
     bpy.ops.stalker.save_as_version(task_id=pipeline.model.id, description="first")
     lines = draw_panel()
-    assert "Project: Blender Project" in lines
-    assert "Task: model" in lines
+    assert f"Project: {pipeline.project.code}" in lines
+    assert f"Task: {pipeline.model.parent.name} / model" in lines
     assert "Version: Main v001" in lines
 
 
@@ -280,7 +280,7 @@ def test_loading_a_file_drops_what_described_the_old_scene(pipeline: Any, tmp_pa
     bpy.ops.stalker.save_as_version(task_id=pipeline.layout.id)
     with pytest.raises(RuntimeError):
         bpy.ops.stalker.publish()
-    assert runtime.last_results and "Task: layout" in draw_panel()
+    assert runtime.last_results and "Task: SH010 / layout" in draw_panel()
     BlenderHost().new_file()  # any file load (open, new, revert) resets
     assert runtime.last_results == []
     lines = draw_panel()
@@ -328,7 +328,7 @@ def test_mark_export_operator(registered: None) -> None:
 def test_task_from_the_launcher_environment(pipeline: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STALKER_TASK_ID", str(pipeline.layout.id))
     runtime.invalidate()
-    assert "Task: layout" in draw_panel()
+    assert "Task: SH010 / layout" in draw_panel()
     bpy.context.scene.render.fps = 25
     bpy.ops.stalker.save_as_version(description="from the launcher")
     assert runtime.scene_version().task == pipeline.layout

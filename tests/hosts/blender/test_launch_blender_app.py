@@ -147,8 +147,8 @@ def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
                    env=env, check=True, timeout=300)
     report = json.loads((tmp_path / "drawn.json").read_text())
     assert report["tab_found"] is True and report["draws"] >= 1
-    assert report["task"] == "anim" and report["version"] == "Main v001"
-    assert report["project"] == demo.project.name
+    assert report["task"] == "SH001 / anim" and report["version"] == "Main v001"
+    assert report["project"] == demo.project.code
     assert report["file"].endswith("_v001.blend")
     png = (tmp_path / "blender_panel.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
