@@ -55,7 +55,8 @@ class MayaHost:
         """The open scene's path, ``None`` while it is untitled."""
         from maya import cmds
 
-        name = cmds.file(query=True, sceneName=True)
+        # types-maya 0.6.1 types `file -q -sceneName` as bool; Maya returns the path string
+        name: str = cmds.file(query=True, sceneName=True)  # type: ignore[assignment]
         return Path(name) if name else None
 
     def has_unsaved_changes(self) -> bool | None:
@@ -86,7 +87,7 @@ class MayaHost:
             )
         if not path.parent.is_dir():
             raise WorkfileError(f"cannot save {path}: the folder {path.parent} does not exist")
-        old = cmds.file(query=True, sceneName=True)
+        old: str = cmds.file(query=True, sceneName=True)  # type: ignore[assignment]  # see above
         was_modified = bool(cmds.file(query=True, modified=True))
         tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.saving{path.suffix}")
         try:
@@ -125,7 +126,8 @@ class MayaHost:
         """The scene's ``fileInfo`` entries (Maya's own ones included)."""
         from maya import cmds
 
-        flat = cmds.fileInfo(query=True) or []
+        # `fileInfo -q` (every key and value) is documented but has no overload in types-maya
+        flat: list[str] = cmds.fileInfo(query=True) or []  # type: ignore[call-overload]
         return dict(zip(flat[::2], flat[1::2], strict=True))
 
     def set_scene_metadata(self, data: dict[str, str]) -> None:
