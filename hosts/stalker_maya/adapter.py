@@ -10,8 +10,16 @@
   start/end) and ``currentUnit -time`` with :mod:`stalker_maya.timeunits`.
 * Capability ``"references"``: :mod:`stalker_maya.references` (file
   references with a container objectSet each).
+* Capability ``"ui"``: the main window is ``MayaWindow``
+  (``maya.OpenMayaUI.MQtUtil.mainWindow()`` wrapped as a ``QWidget`` with Qt.py's
+  ``QtCompat.wrapInstance``; ``None`` in batch mode), and callables reach the
+  main thread through ``maya.utils.executeInMainThreadWithResult``. Qt is
+  imported inside :meth:`MayaHost.main_window` only, so this module imports
+  without Qt (``mayapy`` on a farm).
+* Outside the protocols: :meth:`MayaHost.import_file` (``file -i`` into a new
+  namespace, for the Loader's "Import" action; nothing is recorded).
 
-``maya.cmds`` is imported when a host is made, never at module import.
+Maya is imported inside the methods, never at module import.
 Errors from Maya (``RuntimeError``) are raised again as
 :class:`~stalker_core.exceptions.WorkfileError` naming the file.
 """
@@ -20,9 +28,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import Container
@@ -33,9 +43,11 @@ from .timeunits import fps_of_unit, unit_of_fps
 #: work-file extension -> the ``file -save -type`` Maya writes it with
 FILE_TYPES: dict[str, str] = {".ma": "mayaAscii", ".mb": "mayaBinary"}
 
+T = TypeVar("T")
+
 
 class MayaHost:
-    """The host protocol on ``maya.cmds`` (capabilities ``timeline`` and ``references``).
+    """The host protocol on ``maya.cmds`` (capabilities ``timeline``, ``references``, ``ui``).
 
     Every method imports ``maya.cmds`` when called (``from maya import cmds``),
     so type checkers check each call against the published ``maya.cmds`` stubs.
@@ -208,3 +220,74 @@ class MayaHost:
     def lock_reference(self, container: Container, locked: bool = True) -> Container:
         """Record ``locked`` on the container set."""
         return references.lock(container, locked)
+
+    # --- capability "ui" ---------------------------------------------------------------
+
+    def main_window(self) -> Any:
+        """Maya's main window (``MayaWindow``) as a Qt widget; ``None`` in batch mode."""
+        from maya import OpenMayaUI
+
+        # types-maya 0.6.1 ships an empty maya/OpenMayaUI.pyi (API 1.0): no MQtUtil there
+        pointer = OpenMayaUI.MQtUtil.mainWindow()  # type: ignore[attr-defined]
+        if pointer is None:
+            return None
+        from Qt import QtCompat, QtWidgets
+
+        return QtCompat.wrapInstance(int(pointer), QtWidgets.QWidget)
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Return ``func(*args, **kwargs)`` computed on Maya's main thread.
+
+        On the main thread ``func`` is called directly. From another thread
+        the call goes through ``maya.utils.executeInMainThreadWithResult``,
+        which waits until Maya's idle queue has run it; whatever ``func``
+        raises is raised here (the adapter carries the exception over itself
+        rather than rely on how a Maya version reports it).
+        """
+        if threading.current_thread() is threading.main_thread():
+            return func(*args, **kwargs)
+        from maya import utils
+
+        def call() -> tuple[bool, Any]:
+            try:
+                return True, func(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller below
+                return False, exc
+
+        ok, value = utils.executeInMainThreadWithResult(call)
+        if not ok:
+            raise value
+        return cast(T, value)
+
+    # --- outside the protocols ---------------------------------------------------------
+
+    def import_file(self, path: Path) -> list[str]:
+        """Import the nodes of the Maya file ``path`` under a new namespace; return them.
+
+        ``file -i`` copies the nodes into the scene: unlike a reference nothing
+        links them to the file, and no container or version id is recorded,
+        so they are not listed as references and never updated.
+
+        :raises WorkfileError: for another extension, a missing file, or when
+            Maya cannot import it.
+        """
+        from maya import cmds
+
+        path = Path(path)
+        file_type = FILE_TYPES.get(path.suffix.lower())
+        if file_type is None:
+            raise WorkfileError(
+                f"cannot import {path} into Maya: the extension should be one of "
+                f"{', '.join(FILE_TYPES)}"
+            )
+        if not path.is_file():
+            raise WorkfileError(f"cannot import {path} into Maya: the file does not exist")
+        namespace = references.namespace_for(path)
+        try:
+            new: list[str] = cmds.file(  # type: ignore[call-overload]  # stub lacks -namespace
+                path.as_posix(), i=True, type=file_type, namespace=namespace,
+                returnNewNodes=True,
+            )
+        except RuntimeError as exc:
+            raise WorkfileError(f"Maya could not import {path}: {exc}") from exc
+        return list(new or [])
