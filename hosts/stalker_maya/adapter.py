@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import importlib
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import Container
+from stalker_core.mainthread import on_main_thread, outcome_of
 
 from . import references
 from .timeunits import fps_of_unit, unit_of_fps
@@ -241,23 +241,15 @@ class MayaHost:
         On the main thread ``func`` is called directly. From another thread
         the call goes through ``maya.utils.executeInMainThreadWithResult``,
         which waits until Maya's idle queue has run it; whatever ``func``
-        raises is raised here (the adapter carries the exception over itself
-        rather than rely on how a Maya version reports it).
+        raises is raised here (carried by
+        :func:`~stalker_core.mainthread.outcome_of`, whatever the Maya version
+        does with an exception).
         """
-        if threading.current_thread() is threading.main_thread():
+        if on_main_thread():
             return func(*args, **kwargs)
         from maya import utils
 
-        def call() -> tuple[bool, Any]:
-            try:
-                return True, func(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - raised again in the caller below
-                return False, exc
-
-        ok, value = utils.executeInMainThreadWithResult(call)
-        if not ok:
-            raise value
-        return cast(T, value)
+        return utils.executeInMainThreadWithResult(outcome_of, func, args, kwargs).result()
 
     # --- outside the protocols ---------------------------------------------------------
 

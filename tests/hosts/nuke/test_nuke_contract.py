@@ -12,9 +12,23 @@ from stalker_core.testing.host_contract import HostContract
 
 
 class TestNukeHostContract(HostContract):
-    """NukeHost has the timeline and references capabilities (not export, not ui)."""
+    """NukeHost has the timeline, references and ui capabilities (not export).
 
-    capabilities = frozenset({"timeline", "references"})
+    ``ui``: on the fake no event loop runs, so :meth:`process_events` turns the
+    fake's (``nuke._process_events``, a test helper). Inside the real Nuke
+    (``nuke -t``) the default applies: Nuke's own loop is relied upon.
+    """
+
+    capabilities = frozenset({"timeline", "references", "ui"})
+
+    def process_events(self, host: Host) -> None:
+        import nuke
+
+        pump = getattr(nuke, "_process_events", None)  # the fake's test helper; not in Nuke
+        if pump is not None:
+            pump()
+        else:
+            super().process_events(host)
 
     @pytest.fixture
     def host(self, fake_nuke: Any) -> Any:
