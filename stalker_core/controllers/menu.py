@@ -9,9 +9,9 @@ here. The entries, in order:
 2. "Version Up": save the scene as the next version of its version's task
    and take (:meth:`MenuController.version_up`);
 3. one entry per panel of :func:`~stalker_core.controllers.registry.panel_specs`
-   (Work Files, Publisher, ...), whose ``run`` calls the ``open_panel``
-   callable the host gives (the host opens it with ``stalker_core.ui.show``,
-   which this layer may not import);
+   (Work Files, Publisher, ...), whose ``run`` calls the ``show`` callable the
+   host gives as ``show(name, host=..., session=..., plugin_manager=...)``
+   (the host passes ``stalker_core.ui.show``, which this layer may not import);
 4. the ``"menu"`` actions of the plugins
    (:func:`~stalker_core.controllers.registry.ui_actions`), each run as
    ``action.run(host=host)``.
@@ -28,6 +28,7 @@ connects it to the configured database first (:func:`stalker_core.db.setup`).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from stalker_core.models.version.model import Version
 
 __all__ = ["NO_VERSION", "MenuController", "MenuEntry", "connect_default_session"]
+
+log = logging.getLogger(__name__)
 
 #: the context label of a scene that is not a saved version
 NO_VERSION = "Not a Stalker version"
@@ -110,8 +113,8 @@ class MenuController(PanelController):
         with self.timed("scene version"):
             return connect_default_session(self.session).get(Version, int(raw))
 
-    def context_label(self, separator: str = " / ") -> str:
-        """``"<parent or project><separator><task>"`` of the scene's version.
+    def context_label(self) -> str:
+        """``"<parent or project> / <task>"`` of the scene's version, e.g. ``"SH010 / anim"``.
 
         Never raises: a scene that is not a version gives :data:`NO_VERSION`,
         a failure (no database) a label that says what went wrong.
@@ -124,7 +127,7 @@ class MenuController(PanelController):
             return NO_VERSION
         task = version.task
         owner = task.parent.name if task.parent is not None else task.project.name
-        return f"{owner}{separator}{task.name}"
+        return f"{owner} / {task.name}"
 
     def version_up(self) -> Version:
         """Save the scene as the next version of its version's task and take.
@@ -145,16 +148,27 @@ class MenuController(PanelController):
                 session=self.session, pm=self.plugin_manager, parent=version,
             )
 
-    def entries(
-        self, open_panel: Callable[[str], Any], *, separator: str = " / "
-    ) -> list[MenuEntry]:
+    def open_panel(self, show: Callable[..., Any], name: str) -> Any:
+        """Open the panel ``name`` with ``show`` for this host, session and plugins.
+
+        The default session is connected first when it can be; when it cannot
+        (no database), the panel opens all the same and shows the problem in
+        its error banner.
+        """
+        try:
+            connect_default_session(self.session)
+        except Exception:  # noqa: BLE001 - the panel reports it, with Retry
+            log.warning("the panel %r opens without a database connection", name, exc_info=True)
+        return show(name, host=self.host, session=self.session, plugin_manager=self.plugin_manager)
+
+    def entries(self, show: Callable[..., Any]) -> list[MenuEntry]:
         """The menu, top to bottom (see the module docstring).
 
-        :param open_panel: called with a panel's name when its entry is picked.
-        :param separator: between the parent and the task in the context label.
+        :param show: opens a panel, called as ``show(name, host=, session=,
+            plugin_manager=)`` (the host passes ``stalker_core.ui.show``).
         """
         found = [
-            MenuEntry(self.context_label(separator)),
+            MenuEntry(self.context_label()),
             DIVIDER,
             MenuEntry(
                 "Version Up", self.version_up,
@@ -163,7 +177,7 @@ class MenuController(PanelController):
         ]
         try:
             panels = [
-                MenuEntry(spec.title, functools.partial(open_panel, spec.name),
+                MenuEntry(spec.title, functools.partial(self.open_panel, show, spec.name),
                           tooltip=f"Open the {spec.title} panel")
                 for spec in panel_specs(self.plugin_manager)
             ]

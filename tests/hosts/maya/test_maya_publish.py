@@ -83,7 +83,7 @@ def test_wrong_fps_and_range_are_repaired(session: Any, tmp_path: Path, cmds: An
     for result in results:
         if result.is_error and result.repair is not None:
             result.repair()
-    assert host.get_frame_range() == (1001, 1048) and host.get_fps() == prod.shot.fps
+    assert host.get_frame_range() == (1001, 1050) and host.get_fps() == prod.shot.fps
     assert cmds.ls(type="unknown") == []
 
 
@@ -100,7 +100,7 @@ def test_missing_and_outside_references(session: Any, tmp_path: Path, cmds: Any)
     host.load_reference(outside)
     host.load_reference(gone)
     gone.unlink()
-    host.set_frame_range(1001, 1048)
+    host.set_frame_range(1001, 1050)
     version = save_as_version(host, prod.anim, **kw)
     with pytest.raises(PublishValidationError) as caught:
         publish(host, version, **kw)
@@ -135,7 +135,7 @@ def test_shot_fps_with_no_maya_unit(session: Any, tmp_path: Path, cmds: Any) -> 
     session.commit()
     kw = {"session": session, "pm": plugin_manager(), "user": prod.user}
     host = MayaHost()
-    host.set_frame_range(1001, 1048)
+    host.set_frame_range(1001, 1050)
     version = save_as_version(host, prod.anim, **kw)
     [result] = [r for r in validate(host, version, session=session, pm=kw["pm"]).results
                 if r.is_error]

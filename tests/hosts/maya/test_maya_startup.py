@@ -88,7 +88,7 @@ def test_version_up_from_the_menu(session: Any, tmp_path: Path, fake_maya: Any) 
     first = save_as_version(host, prod.anim, session=session, pm=pm)
     startup.create_menu(MenuController(host, session=session, plugin_manager=pm))
     items = fake_maya.cmds._open_menu(startup.MENU_NAME)
-    assert items[0]["label"] == "SH010 / anim" and items[0]["enable"] is False
+    assert items[0]["label"] == "SH001 / anim" and items[0]["enable"] is False
     [version_up] = [i for i in items if i["label"] == "Version Up"]
     version_up["command"](False)  # Maya passes the item's checked state
     assert fake_maya.cmds._warnings == []

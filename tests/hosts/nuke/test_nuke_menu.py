@@ -50,14 +50,14 @@ def test_version_up_saves_the_next_version(gui: Any, session: Any, tmp_path: Pat
     first = save_as_version(host, prod.comp, "Main", session=session, pm=pm, user=prod.user)
     menu = install_menu(gui, MenuController(host, session=session, plugin_manager=pm))
     label, version_up = commands(menu)[:2]
-    assert label.name() == "SH010 \u2215 comp"  # a "/" would make a sub-menu in Nuke
+    assert label.name() == "SH001 \u2215 comp"  # a "/" would make a sub-menu in Nuke
     assert [i.name() for i in menu.items() if isinstance(i, gui.Menu)] == []
     version_up.invoke()
     assert gui.messages == []
     current = host.current_file()
-    assert current is not None and current.name == "SH010_comp_Main_v002.nk"
+    assert current is not None and current.name == "SH001_comp_Main_v002.nk"
     assert Path(first.absolute_full_path).is_file() and current.is_file()
-    assert commands(menu)[0].name() == "SH010 \u2215 comp"  # rebuilt after the command
+    assert commands(menu)[0].name() == "SH001 \u2215 comp"  # rebuilt after the command
 
 
 def test_fake_menu_makes_sub_menus_of_slashes(gui: Any) -> None:

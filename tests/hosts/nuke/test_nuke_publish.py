@@ -50,18 +50,18 @@ def test_publish_renders_the_marked_write(
 ) -> None:
     from stalker_core.workflows import publish, save_as_version
 
-    renders = prod.root / "NP" / "SH010" / "renders"
+    renders = prod.root / "NP" / "SH001" / "renders"
     write = shot_script(host, fake_nuke, prod, renders / "comp.####.exr")
     version = save_as_version(host, prod.comp, "Main", **kw)
     report = publish(host, version, **kw)
     assert report.published and version.is_published
     stem = Path(version.absolute_full_path).stem
     names = sorted(p.name for p in report.published_paths)
-    assert names == sorted([f"{stem}.nk"] + [f"comp.{f:04d}.exr" for f in range(1001, 1049)])
+    assert names == sorted([f"{stem}.nk"] + [f"comp.{f:04d}.exr" for f in range(1001, 1051)])
     publish_dir = Path(version.absolute_path) / "publish"
     assert (publish_dir / "comp.1001.exr").read_bytes() == b"FAKE FRAME 1001\n"
     text = (publish_dir / f"{stem}.nk").read_text()  # the published script, read from outside
-    assert " first_frame 1001\n last_frame 1048\n fps 24\n" in text
+    assert " first_frame 1001\n last_frame 1050\n fps 24\n" in text
     assert f" file {(renders / 'comp.####.exr').as_posix()}\n" in text
     assert " addUserKnob {6 stalker_publish}\n stalker_publish true\n" in text
     # the open script is as it was: same Write path, nothing to save
