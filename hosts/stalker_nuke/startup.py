@@ -55,10 +55,12 @@ def nuke_label(text: str) -> str:
 
 
 def show_panel(name: str, **kwargs: Any) -> Any:
-    """Open the panel ``name`` (``stalker_core.ui.show``, imported now, with Qt)."""
-    from stalker_core import ui
+    """Open the panel ``name`` with :func:`stalker_core.ui.show.show` (Qt is imported now)."""
+    # the function from its module: once the module is imported, the package
+    # attribute ``stalker_core.ui.show`` names the module, not the function
+    from stalker_core.ui.show import show
 
-    return ui.show(name, **kwargs)
+    return show(name, **kwargs)
 
 
 def install_menu(nuke_module: Any = None, controller: MenuController | None = None) -> Any:

@@ -1,7 +1,7 @@
 """The "Stalker" menu of Maya on the FAKE ``maya`` package: panels and plugin menu actions.
 
-No Qt here: opening a panel is checked with ``stalker_core.ui.show`` replaced
-(``test_maya_ui.py`` really opens one).
+No Qt here: opening a panel is checked with ``startup.show_panel`` (which calls
+``stalker_core.ui.show``) replaced; ``test_maya_ui.py`` really opens one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from maya_project import plugin_manager
 from stalker_maya import startup
 from stalker_maya.adapter import MayaHost
 
-import stalker_core.ui
 from stalker_core.controllers.menu import MenuController
 from stalker_core.controllers.registry import panel_specs
 
@@ -44,7 +43,7 @@ def test_a_panel_item_calls_show(
     fake_maya: Any, session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(stalker_core.ui, "show", lambda name, **kw: shown.append((name, kw)))
+    monkeypatch.setattr(startup, "show_panel", lambda name, **kw: shown.append((name, kw)))
     pm = plugin_manager()
     host, items = open_menu(fake_maya, pm, session)
     [work_files] = [i for i in items if i["label"] == "Work Files"]
@@ -71,7 +70,7 @@ def test_a_failing_panel_is_a_warning(
     def fail(name: str, **kwargs: Any) -> None:
         raise RuntimeError("no Qt here")
 
-    monkeypatch.setattr(stalker_core.ui, "show", fail)
+    monkeypatch.setattr(startup, "show_panel", fail)
     _, items = open_menu(fake_maya, plugin_manager(), session)
     [loader] = [i for i in items if i["label"] == "Loader"]
     loader["command"](False)
