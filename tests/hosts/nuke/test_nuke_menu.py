@@ -66,3 +66,47 @@ def test_fake_menu_makes_sub_menus_of_slashes(gui: Any) -> None:
     menu.addCommand("A/B", lambda: None)
     [sub] = menu.items()
     assert sub.name() == "A" and [i.name() for i in sub.items()] == ["B"]
+
+
+def test_the_menu_lists_every_panel_and_menu_action(
+    gui: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui_probe
+    from nuke_project import plugin_manager
+    from stalker_nuke import startup
+    from stalker_nuke.adapter import NukeHost
+
+    from stalker_core.controllers.registry import panel_specs
+
+    ui_probe.CALLS.clear()
+    shown: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(startup, "show_panel", lambda name, **kw: shown.append((name, kw)))
+    pm = plugin_manager(ui_probe.probe_plugin())
+    host = NukeHost()
+    menu = startup.install_menu(gui, MenuController(host, session=session, plugin_manager=pm))
+    titles = [spec.title for spec in panel_specs(pm)]
+    assert "Work Files" in titles and "Scene Inventory" in titles
+    names = ["---" if item._separator else item.name() for item in menu.items()]
+    assert names == [NO_VERSION, "---", "Version Up", "---", *titles, "---", "Say hello"]
+    menu.findItem("Work Files").invoke()
+    [(name, kwargs)] = shown
+    assert name == "workfiles" and kwargs["host"] is host and kwargs["plugin_manager"] is pm
+    assert kwargs["session"] is session
+    menu.findItem("Say hello").invoke()
+    assert ui_probe.CALLS == [("action", {"host": host})]
+    assert menu.findItem("Say hello")._tooltip == "Say hello"
+    assert gui.messages == []
+
+
+def test_hosts_import_no_qt_until_a_panel_opens() -> None:
+    """Building the menus needs no Qt: a DCC without the ui extra still gets its menu."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stalker_nuke.startup, stalker_nuke.plugin, stalker_maya.startup, "
+        "stalker_maya.plugin, stalker_core.controllers.menu; "
+        "assert not {'Qt', 'PySide6'} & set(sys.modules), sorted(sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

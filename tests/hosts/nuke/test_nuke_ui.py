@@ -1,0 +1,96 @@
+"""The ``ui`` capability of NukeHost and its panels, with Qt offscreen, on the FAKE ``nuke``."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+import ui_probe
+from Qt import QtCore, QtWidgets
+
+from stalker_core.controllers.menu import MenuController
+from stalker_core.ui.show import close_panels
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture(autouse=True)
+def _close_panels(qapp: QtWidgets.QApplication) -> Any:
+    yield
+    close_panels()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def gui(fake_nuke: Any) -> Any:
+    fake_nuke._reset(gui=True)
+    return fake_nuke
+
+
+def test_main_window_is_nukes(gui: Any, host: Any) -> None:
+    other = QtWidgets.QMainWindow()  # another top-level window: not Nuke's
+    other.show()
+    window = gui._open_main_window()
+    assert host.main_window() is window
+    other.close()
+
+
+def test_no_main_window_in_terminal_mode(fake_nuke: Any, host: Any) -> None:
+    fake_nuke._open_main_window()  # even with a window around: nuke -t has no GUI
+    assert host.main_window() is None
+
+
+def test_an_error_on_the_main_thread_reaches_the_worker(fake_nuke: Any, host: Any) -> None:
+    """Nuke's executeInMainThreadWithResult returns None for an error; the adapter does not."""
+    outcome: list[Any] = []
+
+    def fail() -> None:
+        raise KeyError("no such node")
+
+    def worker() -> None:
+        try:
+            outcome.append(host.run_in_main_thread(fail))
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    while thread.is_alive():
+        fake_nuke._process_events()
+        thread.join(0.01)
+    [error] = outcome
+    assert isinstance(error, KeyError) and "no such node" in str(error)
+
+
+def test_the_fake_loses_errors_like_nuke(fake_nuke: Any) -> None:
+    """What the adapter works around: the raw call gives None, and refuses the main thread."""
+    result: list[Any] = []
+    thread = threading.Thread(
+        target=lambda: result.append(fake_nuke.executeInMainThreadWithResult(lambda: 1 / 0))
+    )
+    thread.start()
+    while thread.is_alive():
+        fake_nuke._process_events()
+        thread.join(0.01)
+    assert result == [None]
+    with pytest.raises(RuntimeError, match="would wait for itself"):
+        fake_nuke.executeInMainThreadWithResult(int)
+
+
+def test_a_panel_from_the_menu_is_parented_to_nukes_window(
+    gui: Any, host: Any, session: Any
+) -> None:
+    from nuke_project import plugin_manager
+    from stalker_nuke.startup import install_menu
+
+    ui_probe.CALLS.clear()
+    window = gui._open_main_window()
+    pm = plugin_manager(ui_probe.probe_plugin())
+    menu = install_menu(gui, MenuController(host, session=session, plugin_manager=pm))
+    menu.findItem("Probe").invoke()
+    assert gui.messages == []
+    [(kind, kwargs)] = ui_probe.CALLS
+    assert kind == "view" and kwargs["host"] is host and kwargs["parent"] is window
+    panel = window.findChild(QtWidgets.QLabel)
+    assert panel is not None and panel.isVisible() and panel.windowTitle() == "Stalker - Probe"
