@@ -44,7 +44,7 @@ DEFAULT_SETS = ("defaultLightSet", "defaultObjectSet")
 _FLAGS: dict[str, dict[str, str]] = {
     "file": {
         "query": "q", "sceneName": "sn", "modified": "mf", "rename": "rn", "save": "s",
-        "type": "typ", "open": "o", "force": "f", "new": "n", "reference": "r",
+        "type": "typ", "open": "o", "force": "f", "newFile": "new", "reference": "r",
         "namespace": "ns", "loadReference": "lr", "removeReference": "rr",
         "referenceNode": "rfn", "prompt": "pmt", "i": "i", "returnNewNodes": "rnn",
     },
@@ -150,7 +150,7 @@ def file(*args: Any, **kwargs: Any) -> Any:  # noqa: C901 - one command, many mo
         return s.scene_name
     if opts.get("save"):
         return _save(opts.get("type", "mayaAscii"))
-    if opts.get("new"):
+    if opts.get("newFile"):
         if s.modified and not opts.get("force"):
             raise RuntimeError("Unsaved changes.")
         _reset_scene()
