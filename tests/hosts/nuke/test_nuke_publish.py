@@ -6,39 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nuke_project import shot_script
 
 from stalker_core.exceptions import PublishValidationError
-
-HD = "1920 1080 0 0 1920 1080 1 HD_1080"
-
-
-@pytest.fixture
-def prod(session: Any, tmp_path: Path) -> Any:
-    from nuke_project import build
-
-    return build(session, tmp_path / "repo")
-
-
-@pytest.fixture
-def kw(session: Any, prod: Any) -> dict[str, Any]:
-    from nuke_project import plugin_manager
-
-    return {"session": session, "pm": plugin_manager(), "user": prod.user}
-
-
-def shot_script(host: Any, nuke: Any, prod: Any, write_to: Path | None) -> Any:
-    """A script with the shot's range, fps and format and, if asked, a marked Write node."""
-    from stalker_nuke.publish.collect import mark_for_publish
-
-    host.set_frame_range(prod.shot.cut_in, prod.shot.cut_out)
-    host.set_fps(prod.shot.fps)
-    nuke.root()["format"].setValue(HD)
-    if write_to is None:
-        return None
-    write = nuke.createNode("Write", inpanel=False)
-    write["file"].setValue(write_to.as_posix())
-    mark_for_publish(write)
-    return write
 
 
 def titles(excinfo: pytest.ExceptionInfo[PublishValidationError]) -> set[str]:

@@ -24,8 +24,11 @@ def _close_panels(qapp: QtWidgets.QApplication) -> Any:
 
 @pytest.fixture
 def gui(fake_nuke: Any) -> Any:
+    """The fake in GUI mode; its main window is deleted afterwards (Nuke has one)."""
     fake_nuke._reset(gui=True)
-    return fake_nuke
+    yield fake_nuke
+    for window in fake_nuke._main_windows:
+        window.deleteLater()
 
 
 def test_main_window_is_nukes(gui: Any, host: Any) -> None:
@@ -37,8 +40,9 @@ def test_main_window_is_nukes(gui: Any, host: Any) -> None:
 
 
 def test_no_main_window_in_terminal_mode(fake_nuke: Any, host: Any) -> None:
-    fake_nuke._open_main_window()  # even with a window around: nuke -t has no GUI
+    window = fake_nuke._open_main_window()  # even with a window around: nuke -t has no GUI
     assert host.main_window() is None
+    window.deleteLater()
 
 
 def test_an_error_on_the_main_thread_reaches_the_worker(fake_nuke: Any, host: Any) -> None:
