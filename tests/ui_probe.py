@@ -2,13 +2,17 @@
 
 The view factory imports Qt when called, so a test module that only lists the
 menu imports no Qt. Everything the probe is asked to do is recorded in
-:data:`CALLS`.
+:data:`CALLS`. :func:`panels_closed` is a fixture for the tests that really
+open panels.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from stalker_core.plugins.api import PanelSpec, UIAction, hookimpl
 
@@ -50,3 +54,15 @@ def probe_plugin(*, broken_panels: bool = False) -> types.ModuleType:
     plugin.stalker_ui_panels = hookimpl(stalker_ui_panels)  # type: ignore[attr-defined]
     plugin.stalker_ui_actions = hookimpl(stalker_ui_actions)  # type: ignore[attr-defined]
     return plugin
+
+
+@pytest.fixture
+def panels_closed(qapp: Any) -> Iterator[None]:
+    """Close and delete every panel the test opened (use it with ``usefixtures``)."""
+    from Qt import QtCore
+
+    from stalker_core.ui.show import close_panels
+
+    yield
+    close_panels()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)

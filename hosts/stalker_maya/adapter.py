@@ -46,6 +46,17 @@ FILE_TYPES: dict[str, str] = {".ma": "mayaAscii", ".mb": "mayaBinary"}
 T = TypeVar("T")
 
 
+def _file_type(path: Path, action: str, preposition: str) -> str:
+    """The Maya file type of ``path`` by its extension (``WorkfileError`` for another one)."""
+    file_type = FILE_TYPES.get(path.suffix.lower())
+    if file_type is None:
+        raise WorkfileError(
+            f"cannot {action} {path} {preposition} Maya: the extension should be one of "
+            f"{', '.join(FILE_TYPES)}"
+        )
+    return file_type
+
+
 class MayaHost:
     """The host protocol on ``maya.cmds`` (capabilities ``timeline``, ``references``, ``ui``).
 
@@ -91,12 +102,7 @@ class MayaHost:
         from maya import cmds
 
         path = Path(path)
-        file_type = FILE_TYPES.get(path.suffix.lower())
-        if file_type is None:
-            raise WorkfileError(
-                f"cannot save {path} from Maya: the extension should be one of "
-                f"{', '.join(FILE_TYPES)}"
-            )
+        file_type = _file_type(path, "save", "from")
         if not path.parent.is_dir():
             raise WorkfileError(f"cannot save {path}: the folder {path.parent} does not exist")
         old: str = cmds.file(query=True, sceneName=True)  # type: ignore[assignment]  # see above
@@ -266,12 +272,7 @@ class MayaHost:
         from maya import cmds
 
         path = Path(path)
-        file_type = FILE_TYPES.get(path.suffix.lower())
-        if file_type is None:
-            raise WorkfileError(
-                f"cannot import {path} into Maya: the extension should be one of "
-                f"{', '.join(FILE_TYPES)}"
-            )
+        file_type = _file_type(path, "import", "into")
         if not path.is_file():
             raise WorkfileError(f"cannot import {path} into Maya: the file does not exist")
         namespace = references.namespace_for(path)

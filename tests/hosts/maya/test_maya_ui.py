@@ -8,22 +8,15 @@ from typing import Any
 import pytest
 import ui_probe
 from maya_project import plugin_manager
-from Qt import QtCore, QtWidgets
+from Qt import QtWidgets
 from stalker_maya import startup
 from stalker_maya.adapter import MayaHost
+from ui_probe import panels_closed  # noqa: F401 - the fixture
 
 from stalker_core.controllers.menu import MenuController
 from stalker_core.exceptions import HostError
-from stalker_core.ui.show import close_panels
 
-pytestmark = pytest.mark.qt
-
-
-@pytest.fixture(autouse=True)
-def _close_panels(qapp: QtWidgets.QApplication) -> Any:
-    yield
-    close_panels()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+pytestmark = [pytest.mark.qt, pytest.mark.usefixtures("panels_closed")]
 
 
 def test_main_window_is_maya_window(fake_maya: Any) -> None:

@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 import ui_probe
-from Qt import QtCore, QtWidgets
+from Qt import QtWidgets
+from ui_probe import panels_closed  # noqa: F401 - the fixture
 
 from stalker_core.controllers.menu import MenuController
-from stalker_core.ui.show import close_panels
 
-pytestmark = pytest.mark.qt
-
-
-@pytest.fixture(autouse=True)
-def _close_panels(qapp: QtWidgets.QApplication) -> Any:
-    yield
-    close_panels()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+pytestmark = [pytest.mark.qt, pytest.mark.usefixtures("panels_closed")]
 
 
 @pytest.fixture
