@@ -14,11 +14,15 @@ It claims ``ui``:
   window; ``None`` in terminal mode (``nuke -t``) or without a
   ``QApplication``. Qt is imported inside the method only;
 * :meth:`NukeHost.run_in_main_thread`: on the main thread the callable runs
-  at once; from another thread through ``nuke.executeInMainThreadWithResult``
-  (which Nuke documents for this; called on the main thread it would wait for
-  itself). Nuke's function returns ``None`` when the callable raises, so the
-  adapter carries the exception over itself
-  (:func:`~stalker_core.mainthread.outcome_of`).
+  at once; from another thread in the GUI through
+  ``nuke.executeInMainThreadWithResult`` (which Nuke documents for this;
+  called on the main thread it would wait for itself). Nuke's function
+  returns ``None`` when the callable raises, so the adapter carries the
+  exception over itself (:func:`~stalker_core.mainthread.outcome_of`). In
+  ``nuke -t`` no event loop runs such calls, so the call waits in a queue
+  that the script's main thread runs with :meth:`NukeHost.process_events`, and
+  gives up with a ``HostError`` after :attr:`NukeHost.main_thread_timeout`
+  seconds instead of hanging.
 
 The work file:
 
@@ -55,7 +59,7 @@ import nuke
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
 from stalker_core.hosts import Container, check_frame_range
-from stalker_core.mainthread import on_main_thread, outcome_of
+from stalker_core.mainthread import MainThreadQueue, on_main_thread, outcome_of
 from stalker_core.workfiles import reserve_workfile
 
 from . import references
@@ -75,11 +79,17 @@ def _nuke_error(action: str, path: Path | str, exc: BaseException) -> WorkfileEr
     return WorkfileError(f"Nuke could not {action} {str(path)!r}: {message}")
 
 
+#: calls other threads hand to the main thread of ``nuke -t`` (no event loop runs them)
+_terminal_calls = MainThreadQueue("Nuke in terminal mode (nuke -t)")
+
+
 class NukeHost:
     """The host adapter for Nuke (GUI or ``nuke -t``)."""
 
     name = "nuke"
     workfile_extensions: tuple[str, ...] = (".nk",)
+    #: seconds a call from another thread waits in ``nuke -t`` (:meth:`run_in_main_thread`)
+    main_thread_timeout: float = 30.0
 
     def __repr__(self) -> str:
         return f"<NukeHost file={self.current_file()}>"
@@ -271,8 +281,23 @@ class NukeHost:
         """Return ``func(*args, **kwargs)`` computed on Nuke's main thread.
 
         Whatever ``func`` raises is raised here (see the module docstring).
+        In ``nuke -t`` the call waits for :meth:`process_events` on the main
+        thread.
+
+        :raises HostError: in ``nuke -t``, the main thread did not run
+            :meth:`process_events` within :attr:`main_thread_timeout` seconds.
         """
         if on_main_thread():
             return func(*args, **kwargs)
+        if not nuke.env["gui"]:
+            return _terminal_calls.call(func, args, kwargs, timeout=self.main_thread_timeout)
         outcome: Future[T] = nuke.executeInMainThreadWithResult(outcome_of, (func, args, kwargs))
         return outcome.result()
+
+    def process_events(self) -> int:
+        """In ``nuke -t``: run the calls other threads handed to the main thread; how many ran.
+
+        A script that runs workers in ``nuke -t`` calls it from its main
+        thread while it waits for them (the GUI's event loop does this itself).
+        """
+        return _terminal_calls.pump()

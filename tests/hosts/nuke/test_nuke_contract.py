@@ -14,21 +14,16 @@ from stalker_core.testing.host_contract import HostContract
 class TestNukeHostContract(HostContract):
     """NukeHost has the timeline, references and ui capabilities (not export).
 
-    ``ui``: on the fake no event loop runs, so :meth:`process_events` turns the
-    fake's (``nuke._process_events``, a test helper). Inside the real Nuke
-    (``nuke -t``) the default applies: Nuke's own loop is relied upon.
+    ``ui``: the suite runs as ``nuke -t`` (the fake's default, and the real
+    run), where no event loop runs the calls of worker threads, so
+    :meth:`process_events` runs ``NukeHost.process_events()`` as a script would
+    (``test_nuke_ui.py`` covers the GUI's ``executeInMainThreadWithResult``).
     """
 
     capabilities = frozenset({"timeline", "references", "ui"})
 
     def process_events(self, host: Host) -> None:
-        import nuke
-
-        pump = getattr(nuke, "_process_events", None)  # the fake's test helper; not in Nuke
-        if pump is not None:
-            pump()
-        else:
-            super().process_events(host)
+        host.process_events()  # type: ignore[attr-defined]  # NukeHost's, for nuke -t
 
     @pytest.fixture
     def host(self, fake_nuke: Any) -> Any:

@@ -38,26 +38,50 @@ def test_no_main_window_in_terminal_mode(fake_nuke: Any, host: Any) -> None:
     window.deleteLater()
 
 
-def test_an_error_on_the_main_thread_reaches_the_worker(fake_nuke: Any, host: Any) -> None:
-    """Nuke's executeInMainThreadWithResult returns None for an error; the adapter does not."""
+def in_worker(func: Any, pump: Any) -> list[Any]:
+    """Call ``func()`` in a worker thread, running ``pump()`` here until it is done."""
     outcome: list[Any] = []
-
-    def fail() -> None:
-        raise KeyError("no such node")
 
     def worker() -> None:
         try:
-            outcome.append(host.run_in_main_thread(fail))
-        except BaseException as exc:  # noqa: BLE001 - checked below
+            outcome.append(func())
+        except BaseException as exc:  # noqa: BLE001 - checked by the caller
             outcome.append(exc)
 
     thread = threading.Thread(target=worker)
     thread.start()
     while thread.is_alive():
-        fake_nuke._process_events()
+        pump()
         thread.join(0.01)
-    [error] = outcome
+    return outcome
+
+
+def fail() -> None:
+    assert threading.current_thread() is threading.main_thread()
+    raise KeyError("no such node")
+
+
+def test_an_error_on_the_main_thread_reaches_the_worker(gui: Any, host: Any) -> None:
+    """In the GUI: Nuke's executeInMainThreadWithResult gives None for an error; not the host."""
+    [error] = in_worker(lambda: host.run_in_main_thread(fail), gui._process_events)
     assert isinstance(error, KeyError) and "no such node" in str(error)
+
+
+def test_in_terminal_mode_the_script_runs_the_calls(fake_nuke: Any, host: Any) -> None:
+    """``nuke -t`` has no event loop: the script's main thread runs ``process_events``."""
+    [error] = in_worker(lambda: host.run_in_main_thread(fail), host.process_events)
+    assert isinstance(error, KeyError) and "no such node" in str(error)
+    [value] = in_worker(lambda: host.run_in_main_thread(str.upper, "ok"), host.process_events)
+    assert value == "OK"
+
+
+def test_in_terminal_mode_a_call_nobody_runs_gives_up(fake_nuke: Any, host: Any) -> None:
+    from stalker_core.exceptions import HostError
+
+    host.main_thread_timeout = 0.05
+    [error] = in_worker(lambda: host.run_in_main_thread(int), lambda: None)
+    assert isinstance(error, HostError) and "nuke -t" in str(error)
+    assert host.process_events() == 0  # withdrawn: it never runs later
 
 
 def test_the_fake_loses_errors_like_nuke(fake_nuke: Any) -> None:
