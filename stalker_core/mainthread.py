@@ -102,3 +102,21 @@ class MainThreadQueue:
                     "module, or a busy main thread); call it from the main thread instead"
                 ) from None
         return future.result()  # started meanwhile: wait for it to end
+
+
+def outcome_of(func: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Future[T]:
+    """Call ``func(*args, **kwargs)`` now; return a finished Future holding its outcome.
+
+    For a DCC's own "run on the main thread and wait" call (Maya's and Nuke's
+    ``executeInMainThreadWithResult``) that returns the callable's result
+    but may lose an exception on the way: hand it ``outcome_of`` instead of
+    ``func`` and call ``.result()`` on what comes back, which returns the
+    result or raises the exception in the calling thread.
+    """
+    future: Future[T] = Future()
+    future.set_running_or_notify_cancel()
+    try:
+        future.set_result(func(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - carried to the caller, who re-raises it
+        future.set_exception(exc)
+    return future

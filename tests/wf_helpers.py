@@ -27,8 +27,14 @@ class Demo:
     user: Any
 
 
-def build_project(session: Any, root: Path, code: str = "TP") -> Demo:
-    """A project on ``root`` with a shot (comp, anim) and an asset (model)."""
+def build_project(
+    session: Any, root: Path, code: str = "TP", shot: tuple[str, int, int] = ("SH001", 1001, 1050)
+) -> Demo:
+    """A project on ``root`` with a shot (comp, anim) and an asset Hero (model).
+
+    :param code: the project's code (its folder under ``root``).
+    :param shot: the shot's name (also its code), first and last frame.
+    """
     from stalker_core.models import (
         Asset,
         FilenameTemplate,
@@ -60,14 +66,15 @@ def build_project(session: Any, root: Path, code: str = "TP") -> Demo:
     char = session.query(Type).filter_by(name="Character").first() or Type(
         name="Character", code="CHAR", target_entity_type="Asset"
     )
-    shot = Shot(name="SH001", code="SH001", project=project, cut_in=1001, cut_out=1050)
-    comp = Task(name="comp", project=project, parent=shot)
-    anim = Task(name="anim", project=project, parent=shot)
+    shot_name, cut_in, cut_out = shot
+    the_shot = Shot(name=shot_name, code=shot_name, project=project, cut_in=cut_in, cut_out=cut_out)
+    comp = Task(name="comp", project=project, parent=the_shot)
+    anim = Task(name="anim", project=project, parent=the_shot)
     asset = Asset(name="Hero", code="HERO", project=project, type=char)
     model = Task(name="model", project=project, parent=asset)
-    session.add_all([shot, comp, anim, asset, model])
+    session.add_all([the_shot, comp, anim, asset, model])
     session.commit()
-    return Demo(root, project, shot, comp, anim, asset, model, user)
+    return Demo(root, project, the_shot, comp, anim, asset, model, user)
 
 
 def files_under(root: Path) -> set[str]:

@@ -10,8 +10,16 @@
   start/end) and ``currentUnit -time`` with :mod:`stalker_maya.timeunits`.
 * Capability ``"references"``: :mod:`stalker_maya.references` (file
   references with a container objectSet each).
+* Capability ``"ui"``: the main window is ``MayaWindow``
+  (``maya.OpenMayaUI.MQtUtil.mainWindow()`` wrapped as a ``QWidget`` with Qt.py's
+  ``QtCompat.wrapInstance``; ``None`` in batch mode), and callables reach the
+  main thread through ``maya.utils.executeInMainThreadWithResult``. Qt is
+  imported inside :meth:`MayaHost.main_window` only, so this module imports
+  without Qt (``mayapy`` on a farm).
+* Outside the protocols: :meth:`MayaHost.import_file` (``file -i`` into a new
+  namespace, for the Loader's "Import" action; nothing is recorded).
 
-``maya.cmds`` is imported when a host is made, never at module import.
+Maya is imported inside the methods, never at module import.
 Errors from Maya (``RuntimeError``) are raised again as
 :class:`~stalker_core.exceptions.WorkfileError` naming the file.
 """
@@ -21,11 +29,13 @@ from __future__ import annotations
 import importlib
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from stalker_core.exceptions import ValidationError, WorkfileError
 from stalker_core.hosts import Container
+from stalker_core.mainthread import on_main_thread, outcome_of
 
 from . import references
 from .timeunits import fps_of_unit, unit_of_fps
@@ -33,9 +43,22 @@ from .timeunits import fps_of_unit, unit_of_fps
 #: work-file extension -> the ``file -save -type`` Maya writes it with
 FILE_TYPES: dict[str, str] = {".ma": "mayaAscii", ".mb": "mayaBinary"}
 
+T = TypeVar("T")
+
+
+def _file_type(path: Path, action: str, preposition: str) -> str:
+    """The Maya file type of ``path`` by its extension (``WorkfileError`` for another one)."""
+    file_type = FILE_TYPES.get(path.suffix.lower())
+    if file_type is None:
+        raise WorkfileError(
+            f"cannot {action} {path} {preposition} Maya: the extension should be one of "
+            f"{', '.join(FILE_TYPES)}"
+        )
+    return file_type
+
 
 class MayaHost:
-    """The host protocol on ``maya.cmds`` (capabilities ``timeline`` and ``references``).
+    """The host protocol on ``maya.cmds`` (capabilities ``timeline``, ``references``, ``ui``).
 
     Every method imports ``maya.cmds`` when called (``from maya import cmds``),
     so type checkers check each call against the published ``maya.cmds`` stubs.
@@ -55,7 +78,8 @@ class MayaHost:
         """The open scene's path, ``None`` while it is untitled."""
         from maya import cmds
 
-        name = cmds.file(query=True, sceneName=True)
+        # types-maya 0.6.1 types `file -q -sceneName` as bool; Maya returns the path string
+        name: str = cmds.file(query=True, sceneName=True)  # type: ignore[assignment]
         return Path(name) if name else None
 
     def has_unsaved_changes(self) -> bool | None:
@@ -78,15 +102,10 @@ class MayaHost:
         from maya import cmds
 
         path = Path(path)
-        file_type = FILE_TYPES.get(path.suffix.lower())
-        if file_type is None:
-            raise WorkfileError(
-                f"cannot save {path} from Maya: the extension should be one of "
-                f"{', '.join(FILE_TYPES)}"
-            )
+        file_type = _file_type(path, "save", "from")
         if not path.parent.is_dir():
             raise WorkfileError(f"cannot save {path}: the folder {path.parent} does not exist")
-        old = cmds.file(query=True, sceneName=True)
+        old: str = cmds.file(query=True, sceneName=True)  # type: ignore[assignment]  # see above
         was_modified = bool(cmds.file(query=True, modified=True))
         tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.saving{path.suffix}")
         try:
@@ -125,7 +144,8 @@ class MayaHost:
         """The scene's ``fileInfo`` entries (Maya's own ones included)."""
         from maya import cmds
 
-        flat = cmds.fileInfo(query=True) or []
+        # `fileInfo -q` (every key and value) is documented but has no overload in types-maya
+        flat: list[str] = cmds.fileInfo(query=True) or []  # type: ignore[call-overload]
         return dict(zip(flat[::2], flat[1::2], strict=True))
 
     def set_scene_metadata(self, data: dict[str, str]) -> None:
@@ -206,3 +226,61 @@ class MayaHost:
     def lock_reference(self, container: Container, locked: bool = True) -> Container:
         """Record ``locked`` on the container set."""
         return references.lock(container, locked)
+
+    # --- capability "ui" ---------------------------------------------------------------
+
+    def main_window(self) -> Any:
+        """Maya's main window (``MayaWindow``) as a Qt widget; ``None`` in batch mode."""
+        from maya import OpenMayaUI
+
+        # types-maya 0.6.1 ships an empty maya/OpenMayaUI.pyi (API 1.0): no MQtUtil there
+        pointer = OpenMayaUI.MQtUtil.mainWindow()  # type: ignore[attr-defined]
+        if pointer is None:
+            return None
+        from Qt import QtCompat, QtWidgets
+
+        return QtCompat.wrapInstance(int(pointer), QtWidgets.QWidget)
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Return ``func(*args, **kwargs)`` computed on Maya's main thread.
+
+        On the main thread ``func`` is called directly. From another thread
+        the call goes through ``maya.utils.executeInMainThreadWithResult``,
+        which waits until Maya's idle queue has run it; whatever ``func``
+        raises is raised here (carried by
+        :func:`~stalker_core.mainthread.outcome_of`, whatever the Maya version
+        does with an exception).
+        """
+        if on_main_thread():
+            return func(*args, **kwargs)
+        from maya import utils
+
+        return utils.executeInMainThreadWithResult(outcome_of, func, args, kwargs).result()
+
+    # --- outside the protocols ---------------------------------------------------------
+
+    def import_file(self, path: Path) -> list[str]:
+        """Import the nodes of the Maya file ``path`` under a new namespace; return them.
+
+        ``file -i`` copies the nodes into the scene: unlike a reference nothing
+        links them to the file, and no container or version id is recorded,
+        so they are not listed as references and never updated.
+
+        :raises WorkfileError: for another extension, a missing file, or when
+            Maya cannot import it.
+        """
+        from maya import cmds
+
+        path = Path(path)
+        file_type = _file_type(path, "import", "into")
+        if not path.is_file():
+            raise WorkfileError(f"cannot import {path} into Maya: the file does not exist")
+        namespace = references.namespace_for(path)
+        try:
+            new: list[str] = cmds.file(  # type: ignore[call-overload]  # stub lacks -namespace
+                path.as_posix(), i=True, type=file_type, namespace=namespace,
+                returnNewNodes=True,
+            )
+        except RuntimeError as exc:
+            raise WorkfileError(f"Maya could not import {path}: {exc}") from exc
+        return list(new or [])

@@ -55,11 +55,13 @@ def outdated_message(host: Any, session: Any = None) -> str | None:
     """The notice to show when references are outdated, or ``None``."""
     if not host.list_references():
         return None
+    from stalker_core.controllers.menu import connect_default_session
     from stalker_core.workflows import find_outdated
+    from stalker_core.workflows.common import session_or_default
 
-    from .startup import _session
-
-    outdated = find_outdated(host, session=session if session is not None else _session())
+    outdated = find_outdated(
+        host, session=connect_default_session(session_or_default(session))
+    )
     if not outdated:
         return None
     names = ", ".join(status.container.name for status in outdated)

@@ -9,14 +9,21 @@ Host detection (:func:`stalker_host_get`) answers only inside Maya:
   run ``maya.standalone.initialize()`` the commands are not there yet, and the
   test fake of ``tests/fakes`` refuses unless a test sets
   ``maya.pretend_inside_maya``.
+
+Loader actions (:func:`stalker_ui_actions`): "Import" for Maya files, next to
+the core's "Reference" (which every host with references has). Import copies
+the file's nodes into the scene under a new namespace; it records nothing, so
+imported nodes are not tracked: they are not containers, the Scene Inventory
+does not list them and "update" never touches them.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import hookimpl
+from stalker_core.plugins.api import UIAction, hookimpl
 
 from .publish.collect import collect_maya_scene
 from .publish.extract import extract_cache
@@ -27,6 +34,7 @@ __all__ = [
     "extract_cache",
     "running_in_maya",
     "stalker_host_get",
+    "stalker_ui_actions",
     "validate_cache_set",
     "validate_reference_files",
     "validate_unknown_nodes",
@@ -52,3 +60,29 @@ def stalker_host_get(context: Any) -> Any:
     from .adapter import MayaHost
 
     return MayaHost()
+
+
+def _import(host: Any, version: Any, path: Path) -> None:
+    host.import_file(Path(path))
+
+
+@hookimpl
+def stalker_ui_actions(host: Any, location: str) -> list[UIAction] | None:
+    """The Loader's "Import" (``file -i``) for a Maya host; nothing elsewhere."""
+    if location != "loader" or getattr(host, "name", None) != "maya" or not callable(
+        getattr(host, "import_file", None)
+    ):
+        return None
+    from .adapter import FILE_TYPES
+
+    return [
+        UIAction(
+            "maya.import", "Import", "loader", _import,
+            extensions=tuple(FILE_TYPES),
+            description=(
+                "Import the file's nodes into the scene under a new namespace; imported "
+                "nodes are not tracked (no version is recorded, they are never updated)"
+            ),
+            order=20,
+        )
+    ]

@@ -23,6 +23,12 @@ from pathlib import Path
 from stalker_core.exceptions import WorkfileError
 from stalker_core.hosts import Container
 
+# Type checking against types-maya 0.6.1: its `referenceQuery` returns list[str] for
+# every flag, while Maya returns one string for -filename, -namespace and
+# -referenceNode; its `file` overloads lack the -reference/-namespace/-referenceNode
+# flags of the create mode; its `sets` returns a union. The ignores below name the
+# stub gap they cover (each is narrow: one error code on one line).
+
 NODE_ATTR = "stalkerReferenceNode"
 VERSION_ATTR = "stalkerVersionId"
 LOCKED_ATTR = "stalkerLocked"
@@ -48,9 +54,12 @@ def _container(node: str) -> Container:
 
     ref_node = cmds.getAttr(f"{node}.{NODE_ATTR}")
     version = cmds.getAttr(f"{node}.{VERSION_ATTR}")
+    filename: str = cmds.referenceQuery(  # type: ignore[assignment]  # stub: list[str]
+        ref_node, filename=True, withoutCopyNumber=True
+    )
     return Container(
         name=node,
-        path=Path(cmds.referenceQuery(ref_node, filename=True, withoutCopyNumber=True)),
+        path=Path(filename),
         version_id=int(version) if version else None,
         locked=cmds.getAttr(f"{node}.{LOCKED_ATTR}") == "1",
     )
@@ -91,12 +100,21 @@ def load(path: Path, version_id: int | None) -> Container:
     _check_file(path)
     namespace = namespace_for(path)
     try:
-        loaded = cmds.file(path.as_posix(), reference=True, namespace=namespace)
+        loaded = cmds.file(  # type: ignore[call-overload]  # stub lacks -reference, -namespace
+            path.as_posix(), reference=True, namespace=namespace
+        )
     except RuntimeError as exc:
         raise WorkfileError(f"Maya could not reference {path}: {exc}") from exc
-    ref_node = cmds.referenceQuery(loaded, referenceNode=True)
-    namespace = cmds.referenceQuery(ref_node, namespace=True).lstrip(":")
-    node = cmds.sets(name=f"{namespace}_CON", empty=True)
+    ref_node: str = cmds.referenceQuery(  # type: ignore[assignment]  # stub: list[str]
+        loaded, referenceNode=True
+    )
+    ref_namespace: str = cmds.referenceQuery(  # type: ignore[assignment]  # stub: list[str]
+        ref_node, namespace=True
+    )
+    namespace = ref_namespace.lstrip(":")
+    node: str = cmds.sets(  # type: ignore[assignment]  # stub: a union; create mode: str
+        name=f"{namespace}_CON", empty=True
+    )
     for attr in ATTRS:
         cmds.addAttr(node, longName=attr, dataType="string")
     _set_attrs(node, {
@@ -140,8 +158,12 @@ def remove(container: Container) -> None:
 
     node = _set_of(container)
     ref_node = cmds.getAttr(f"{node}.{NODE_ATTR}")
-    namespace = cmds.referenceQuery(ref_node, namespace=True)
-    cmds.file(removeReference=True, referenceNode=ref_node)
+    namespace: str = cmds.referenceQuery(  # type: ignore[assignment]  # stub: list[str]
+        ref_node, namespace=True
+    )
+    cmds.file(  # type: ignore[call-overload]  # stub lacks -referenceNode in this mode
+        removeReference=True, referenceNode=ref_node
+    )
     if cmds.namespace(exists=namespace):
         cmds.namespace(removeNamespace=namespace, deleteNamespaceContent=True)
     cmds.delete(node)

@@ -3,23 +3,29 @@
 :func:`install` is what the module's ``userSetup.py`` calls. In batch mode
 (``about -batch``: ``mayapy``, render nodes) it does nothing; with a user
 interface it queues :func:`create_menu` with ``maya.utils.executeDeferred``,
-because ``MayaWindow`` does not exist yet while ``userSetup.py`` runs.
+because ``MayaWindow`` does not exist yet while ``userSetup.py`` runs, and
+registers the scene callbacks of :mod:`stalker_maya.callbacks` (save check,
+after-open notice).
 
-The menu's first item is a disabled label naming the scene's context
-("SH010 / anim"), then "Version Up" (save the scene as the next version of
-its task and take). A menu command never raises into Maya: failures are shown
-with ``cmds.warning``. With a user interface, :func:`install` also registers
-the scene callbacks of :mod:`stalker_maya.callbacks` (save check, after-open
-notice).
+The menu's items are those of
+:class:`~stalker_core.controllers.menu.MenuController`: a disabled label
+naming the scene's context ("SH010 / anim"), "Version Up", one item per panel
+(Work Files, Publisher, Loader, Scene Inventory and those of plugins), which
+opens it with ``stalker_core.ui.show`` (Qt is imported when an item is picked,
+never at start-up), and the plugins' ``"menu"`` actions. The items are made
+again each time the artist opens the menu (``menu -postMenuCommand``), so the
+label follows the open scene. A menu command never raises into Maya:
+failures are shown with ``cmds.warning``.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from typing import Any
 
-from stalker_core.hosts import VERSION_ID_KEY
+from stalker_core.controllers.menu import MenuController, MenuEntry
 
 log = logging.getLogger(__name__)
 
@@ -35,94 +41,61 @@ def _cmds() -> Any:
     return importlib.import_module("maya.cmds")
 
 
-def _session() -> Any:
-    """``DBSession``, connected to the configured database when it is not yet."""
-    from stalker_core.orm.session import DBSession
+def show_panel(name: str, **kwargs: Any) -> Any:
+    """Open the panel ``name`` with :func:`stalker_core.ui.show.show` (Qt is imported now)."""
+    # the function from its module: once the module is imported, the package
+    # attribute ``stalker_core.ui.show`` names the module, not the function
+    from stalker_core.ui.show import show
 
-    factory = getattr(DBSession, "session_factory", None)
-    if factory is not None and factory.kw.get("bind") is None:
-        from stalker_core import db
-
-        db.setup()
-        db.init()
-    return DBSession
+    return show(name, **kwargs)
 
 
-def scene_version(host: Any, session: Any = None) -> Any:
-    """The Version recorded in the open scene's metadata, or ``None``.
-
-    The database is not touched for a scene without a version id.
-    """
-    from stalker_core.models.version.model import Version
-
-    raw = host.get_scene_metadata().get(VERSION_ID_KEY, "")
-    if not raw.isdigit():
-        return None
-    return (session if session is not None else _session()).get(Version, int(raw))
-
-
-def context_label(host: Any, session: Any = None) -> str:
-    """The menu's context label: ``"<parent or project> / <task>"`` of the scene's version.
-
-    Never raises: a scene that is not a version, or a database that cannot be
-    reached, gives a label saying so.
-    """
-    try:
-        version = scene_version(host, session)
-    except Exception as exc:  # noqa: BLE001 - the menu must be built whatever happens
-        log.debug("stalker_maya: context lookup failed", exc_info=True)
-        return f"Stalker: {type(exc).__name__}: {exc}"
-    if version is None:
-        return "Not a Stalker version"
-    task = version.task
-    owner = task.parent.name if task.parent is not None else task.project.name
-    return f"{owner} / {task.name}"
-
-
-def version_up(host: Any, session: Any = None, pm: Any = None) -> Any:
-    """Save the scene as the next version of its version's task and take.
-
-    :raises WorkfileError: when the open scene is not a Stalker version.
-    """
-    from stalker_core.exceptions import WorkfileError
-    from stalker_core.workflows import save_as_version
-
-    version = scene_version(host, session)
-    if version is None:
-        raise WorkfileError(
-            "this scene is not a Stalker version: save it with Save As Version first"
-        )
-    session = session if session is not None else _session()
-    return save_as_version(
-        host, version.task, version.take_name, session=session, pm=pm, parent=version
-    )
-
-
-def _run_version_up(*_args: Any) -> None:
-    from .adapter import MayaHost
-
-    cmds = _cmds()
-    try:
-        version = version_up(MayaHost())
-    except Exception as exc:  # noqa: BLE001 - shown to the artist, never raised into Maya
-        cmds.warning(f"Stalker: Version Up failed: {exc}")
+def run_entry(entry: MenuEntry, *_args: Any) -> None:
+    """Run a menu entry's command; a failure becomes a ``cmds.warning`` (Maya passes a flag)."""
+    if entry.run is None:
         return
-    log.info("stalker_maya: saved %s", version.absolute_full_path)
-    create_menu()
+    try:
+        result = entry.run()
+    except Exception as exc:  # noqa: BLE001 - shown to the artist, never raised into Maya
+        _cmds().warning(f"Stalker: {entry.label} failed: {exc}")
+        return
+    log.info("stalker_maya: %s: %r", entry.label, result)
 
 
-def create_menu(session: Any = None) -> str:
-    """(Re)build the "Stalker" menu in ``MayaWindow`` and return its name."""
+def fill_menu(menu: str, controller: MenuController) -> None:
+    """Replace the items of ``menu`` with the controller's entries."""
+    cmds = _cmds()
+    cmds.menu(menu, edit=True, deleteAllItems=True)
+    for entry in controller.entries(show_panel):
+        if entry.divider:
+            cmds.menuItem(divider=True, parent=menu)
+        elif entry.run is None:
+            cmds.menuItem(label=entry.label, enable=False, parent=menu)
+        else:
+            cmds.menuItem(
+                label=entry.label, annotation=entry.tooltip, parent=menu,
+                command=functools.partial(run_entry, entry),
+            )
+
+
+def create_menu(controller: MenuController | None = None) -> str:
+    """(Re)build the "Stalker" menu in ``MayaWindow`` and return its name.
+
+    :param controller: what the menu shows (default: one over a new
+        :class:`~stalker_maya.adapter.MayaHost`, the default session and plugins).
+    """
     from .adapter import MayaHost
 
     cmds = _cmds()
+    controller = controller if controller is not None else MenuController(MayaHost())
     if cmds.menu(MENU_NAME, exists=True):
         cmds.deleteUI(MENU_NAME)
-    menu = cmds.menu(MENU_NAME, label="Stalker", parent=MAIN_WINDOW, tearOff=True)
-    cmds.menuItem(label=context_label(MayaHost(), session), enable=False, parent=menu)
-    cmds.menuItem(divider=True, parent=menu)
-    cmds.menuItem(label="Version Up", command=_run_version_up, parent=menu)
-    return str(menu)
+    menu = str(cmds.menu(
+        MENU_NAME, label="Stalker", parent=MAIN_WINDOW, tearOff=True,
+        postMenuCommand=lambda *_: fill_menu(MENU_NAME, controller),
+    ))
+    fill_menu(MENU_NAME, controller)
+    return menu
 
 
 def install() -> bool:

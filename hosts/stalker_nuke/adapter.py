@@ -6,10 +6,23 @@
 
 * ``export``: a ``.nk`` names its files by absolute path (the ``file`` knobs),
   so the byte copy the publish plugin makes already opens from any folder;
-* ``ui``: not written yet (Nuke's main window and
-  ``nuke.executeInMainThreadWithResult`` are not modelled by the fake, so the
-  capability could not be tested here). Without it dialogs are not parented
-  and callables run in the calling thread (docs/hosts.md).
+
+It claims ``ui``:
+
+* :meth:`NukeHost.main_window`: in the GUI, the top-level widget whose Qt
+  class is Nuke's main window (:data:`MAIN_WINDOW_CLASS`), else the active
+  window; ``None`` in terminal mode (``nuke -t``) or without a
+  ``QApplication``. Qt is imported inside the method only;
+* :meth:`NukeHost.run_in_main_thread`: on the main thread the callable runs
+  at once; from another thread in the GUI through
+  ``nuke.executeInMainThreadWithResult`` (which Nuke documents for this;
+  called on the main thread it would wait for itself). Nuke's function
+  returns ``None`` when the callable raises, so the adapter carries the
+  exception over itself (:func:`~stalker_core.mainthread.outcome_of`). In
+  ``nuke -t`` no event loop runs such calls, so the call waits in a queue
+  that the script's main thread runs with :meth:`NukeHost.process_events`, and
+  gives up with a ``HostError`` after :attr:`NukeHost.main_thread_timeout`
+  seconds instead of hanging.
 
 The work file:
 
@@ -37,12 +50,16 @@ import contextlib
 import json
 import os
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, TypeVar
 
 import nuke
 
 from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
 from stalker_core.hosts import Container, check_frame_range
+from stalker_core.mainthread import MainThreadQueue, on_main_thread, outcome_of
 from stalker_core.workfiles import reserve_workfile
 
 from . import references
@@ -51,6 +68,10 @@ from . import references
 METADATA_KNOB = "stalker_metadata"
 #: the name Nuke gives a script that was never saved
 UNSAVED_NAME = "Root"
+#: the Qt class name of Nuke's main window
+MAIN_WINDOW_CLASS = "Foundry::UI::DockMainWindow"
+
+T = TypeVar("T")
 
 
 def _nuke_error(action: str, path: Path | str, exc: BaseException) -> WorkfileError:
@@ -58,11 +79,17 @@ def _nuke_error(action: str, path: Path | str, exc: BaseException) -> WorkfileEr
     return WorkfileError(f"Nuke could not {action} {str(path)!r}: {message}")
 
 
+#: calls other threads hand to the main thread of ``nuke -t`` (no event loop runs them)
+_terminal_calls = MainThreadQueue("Nuke in terminal mode (nuke -t)")
+
+
 class NukeHost:
     """The host adapter for Nuke (GUI or ``nuke -t``)."""
 
     name = "nuke"
     workfile_extensions: tuple[str, ...] = (".nk",)
+    #: seconds a call from another thread waits in ``nuke -t`` (:meth:`run_in_main_thread`)
+    main_thread_timeout: float = 30.0
 
     def __repr__(self) -> str:
         return f"<NukeHost file={self.current_file()}>"
@@ -233,3 +260,44 @@ class NukeHost:
     def lock_reference(self, container: Container, locked: bool = True) -> Container:
         """Lock (or unlock) ``container``."""
         return references.set_locked(container, locked)
+
+    # -- capability "ui" -----------------------------------------------------------------
+
+    def main_window(self) -> Any:
+        """Nuke's main window (see the module docstring); ``None`` in ``nuke -t``."""
+        if not nuke.env["gui"]:
+            return None
+        from Qt import QtWidgets
+
+        app = QtWidgets.QApplication.instance()
+        if not isinstance(app, QtWidgets.QApplication):
+            return None
+        for widget in app.topLevelWidgets():
+            if widget.metaObject().className() == MAIN_WINDOW_CLASS:
+                return widget
+        return app.activeWindow()
+
+    def run_in_main_thread(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Return ``func(*args, **kwargs)`` computed on Nuke's main thread.
+
+        Whatever ``func`` raises is raised here (see the module docstring).
+        In ``nuke -t`` the call waits for :meth:`process_events` on the main
+        thread.
+
+        :raises HostError: in ``nuke -t``, the main thread did not run
+            :meth:`process_events` within :attr:`main_thread_timeout` seconds.
+        """
+        if on_main_thread():
+            return func(*args, **kwargs)
+        if not nuke.env["gui"]:
+            return _terminal_calls.call(func, args, kwargs, timeout=self.main_thread_timeout)
+        outcome: Future[T] = nuke.executeInMainThreadWithResult(outcome_of, (func, args, kwargs))
+        return outcome.result()
+
+    def process_events(self) -> int:
+        """In ``nuke -t``: run the calls other threads handed to the main thread; how many ran.
+
+        A script that runs workers in ``nuke -t`` calls it from its main
+        thread while it waits for them (the GUI's event loop does this itself).
+        """
+        return _terminal_calls.pump()

@@ -5,14 +5,24 @@ already be imported (inside Nuke, GUI or ``nuke -t``, it always is) and carry
 ``nuke.env["NukeVersionString"]``. The plugin never imports ``nuke`` itself,
 so loading it in the CLI or on a farm worker without Nuke costs nothing and
 keeps the standalone host.
+
+Loader actions (:func:`stalker_ui_actions`). There is no separate "Read node"
+action: the core's "Reference" (offered to every host with references)
+already makes a Read node for images and movies and a ReadGeo2 node for
+geometry (:meth:`NukeHost.load_reference <stalker_nuke.adapter.NukeHost.load_reference>`
+picks the class by extension) and records the version, so a second button
+would do the same. Nuke adds "Camera" for ``.abc`` and ``.fbx`` files: a
+Camera2 node reading its camera from the file (what "Reference" cannot
+guess: the same file also loads as geometry), recording the version too.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import hookimpl
+from stalker_core.plugins.api import Container, UIAction, hookimpl
 
 from .publish.collect import collect_nuke_script
 from .publish.extract import extract_render
@@ -23,6 +33,7 @@ __all__ = [
     "extract_render",
     "running_in_nuke",
     "stalker_host_get",
+    "stalker_ui_actions",
     "validate_format",
     "validate_missing_files",
     "validate_write_paths",
@@ -48,3 +59,29 @@ def stalker_host_get(context: Any) -> Any:
     from .adapter import NukeHost
 
     return NukeHost()
+
+
+#: the files a Camera2 node reads a camera from
+CAMERA_EXTENSIONS: tuple[str, ...] = (".abc", ".fbx")
+
+
+def _camera(host: Any, version: Any, path: Path) -> Container:
+    return host.load_reference(Path(path), version_id=version.id, node_class="Camera2")
+
+
+@hookimpl
+def stalker_ui_actions(host: Any, location: str) -> list[UIAction] | None:
+    """The Loader's "Camera" (a Camera2 node) for a Nuke host; nothing elsewhere."""
+    if location != "loader" or getattr(host, "name", None) != "nuke":
+        return None
+    return [
+        UIAction(
+            "nuke.camera", "Camera", "loader", _camera,
+            extensions=CAMERA_EXTENSIONS,
+            description=(
+                "Load the camera of the file as a Camera2 node that records its version "
+                "(Reference loads the same file as geometry, with ReadGeo2)"
+            ),
+            order=20,
+        )
+    ]

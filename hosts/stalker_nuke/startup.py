@@ -5,16 +5,21 @@ Nuke session (GUI, ``nuke -t``, render nodes); ``menu.py`` calls
 :func:`install_menu` in the GUI only. Both files catch every error, so a
 broken environment never stops Nuke from starting (see their docstrings).
 
-The "Stalker" menu (in Nuke's main menu bar) holds:
+The "Stalker" menu (in Nuke's main menu bar) lists the entries of
+:class:`~stalker_core.controllers.menu.MenuController`:
 
-* a disabled label naming the open script's context, e.g. ``"SH010 / comp"``
-  (:func:`context_label`; refreshed after each menu command);
-* "Version Up": save the script as the next version of its task
-  (:func:`version_up`, through :func:`~stalker_core.workflows.save_as_version`).
+* a disabled label naming the open script's context, e.g. ``"SH010 / comp"``;
+* "Version Up": save the script as the next version of its task and take;
+* one command per panel (Work Files, Publisher, Loader, Scene Inventory and
+  those of plugins), which opens it with ``stalker_core.ui.show`` - Qt is
+  imported when the command runs, never at start-up;
+* the plugins' ``"menu"`` actions.
 
-The database session and the plugin manager are created on first use
-(:class:`MenuRuntime`), not at start-up, so Nuke starts as fast with the menu as
-without it. The panels of the Qt panels issue are not in the menu yet.
+Nuke reads a ``/`` in a command's name as a sub-menu, so the labels show it as
+``∕`` (:func:`nuke_label`). The menu is made again after each of its commands
+(the context may have changed). Failures are shown with ``nuke.message``,
+never raised into Nuke. The database session and the plugin manager are
+created on first use, not at start-up.
 """
 
 from __future__ import annotations
@@ -23,42 +28,12 @@ import importlib
 import logging
 from typing import Any
 
-from stalker_core.hosts import VERSION_ID_KEY
+from stalker_core.controllers.menu import MenuController, MenuEntry
 
 log = logging.getLogger(__name__)
 
 #: the name of the menu in Nuke's menu bar
 MENU_NAME = "Stalker"
-#: the label shown when the script belongs to no known task
-NO_CONTEXT = "No Stalker context"
-
-
-class MenuRuntime:
-    """The database session and plugin manager the menu works with (created on first use)."""
-
-    def __init__(self, session: Any = None, pm: Any = None) -> None:
-        self._session = session
-        self._pm = pm
-
-    def session(self) -> Any:
-        """The given session, else ``DBSession`` connected to the configured database."""
-        if self._session is None:
-            from stalker_core import db
-            from stalker_core.orm.session import DBSession
-
-            if DBSession.session_factory.kw.get("bind") is None:
-                db.setup()
-                db.init()
-            self._session = DBSession
-        return self._session
-
-    def plugin_manager(self) -> Any:
-        """The given plugin manager, else one with every installed plugin."""
-        if self._pm is None:
-            from stalker_core.plugins import get_plugin_manager
-
-            self._pm = get_plugin_manager()
-        return self._pm
 
 
 def initialize() -> None:
@@ -74,75 +49,57 @@ def initialize() -> None:
     log.info("Stalker: the Nuke host is available")
 
 
-def _version_of(host: Any, session: Any) -> Any:
-    from stalker_core.models.version.model import Version
-
-    raw = host.get_scene_metadata().get(VERSION_ID_KEY, "")
-    return session.get(Version, int(raw)) if raw.isdigit() else None
+def nuke_label(text: str) -> str:
+    """``text`` as a menu item name: ``/`` and ``\\`` would make sub-menus in Nuke."""
+    return text.replace("/", "\u2215").replace("\\", "\u2216")
 
 
-def context_label(host: Any, session: Any) -> str:
-    """``"<parent> / <task>"`` of the script's version (``"SH010 / comp"``), else NO_CONTEXT."""
-    version = _version_of(host, session)
-    if version is None or version.task is None:
-        return NO_CONTEXT
-    task = version.task
-    owner = task.parent.name if task.parent is not None else task.project.name
-    return f"{owner} / {task.name}"
+def show_panel(name: str, **kwargs: Any) -> Any:
+    """Open the panel ``name`` with :func:`stalker_core.ui.show.show` (Qt is imported now)."""
+    # the function from its module: once the module is imported, the package
+    # attribute ``stalker_core.ui.show`` names the module, not the function
+    from stalker_core.ui.show import show
+
+    return show(name, **kwargs)
 
 
-def version_up(host: Any, session: Any, pm: Any) -> Any:
-    """Save the script as the next version of its task (same take); returns the Version.
-
-    :raises ContextError: the script was not saved as a version of a known task.
-    """
-    from stalker_core.context import ContextError
-    from stalker_core.workflows import save_as_version
-
-    version = _version_of(host, session)
-    if version is None:
-        raise ContextError(
-            "Version Up needs a script saved as a version of a task; this script is not "
-            "(open one, or save it with Save As Version first)"
-        )
-    return save_as_version(host, version.task, version.take_name, session=session, pm=pm)
-
-
-def install_menu(nuke_module: Any = None, runtime: MenuRuntime | None = None) -> Any:
+def install_menu(nuke_module: Any = None, controller: MenuController | None = None) -> Any:
     """Build the "Stalker" menu in Nuke's menu bar; returns it.
 
     :param nuke_module: the ``nuke`` module (imported when not given).
-    :param runtime: the session and plugin manager (created on first use by default).
+    :param controller: what the menu shows (default: one over a new
+        :class:`~stalker_nuke.adapter.NukeHost`, the default session and plugins).
     """
     nuke = nuke_module if nuke_module is not None else importlib.import_module("nuke")
-    runtime = runtime if runtime is not None else MenuRuntime()
+    if controller is None:
+        from .adapter import NukeHost
 
-    from .adapter import NukeHost
-
-    host = NukeHost()
+        controller = MenuController(NukeHost())
     menu = nuke.menu("Nuke").addMenu(MENU_NAME)
-
-    def label() -> str:
-        try:
-            return context_label(host, runtime.session())
-        except Exception as exc:  # noqa: BLE001 - the label must not break the menu
-            log.warning("Stalker: no context for the menu: %s", exc)
-            return NO_CONTEXT
 
     def refresh() -> None:
         menu.clearMenu()
-        menu.addCommand(label(), lambda: None).setEnabled(False)
-        menu.addCommand("Version Up", run_version_up)
+        for entry in controller.entries(show_panel):
+            if entry.divider:
+                menu.addSeparator()
+            elif entry.run is None:
+                menu.addCommand(nuke_label(entry.label), lambda: None).setEnabled(False)
+            else:
+                menu.addCommand(
+                    nuke_label(entry.label), lambda entry=entry: run(entry),
+                    tooltip=entry.tooltip,
+                )
 
-    def run_version_up() -> None:
+    def run(entry: MenuEntry) -> None:
+        assert entry.run is not None
         try:
-            version = version_up(host, runtime.session(), runtime.plugin_manager())
+            result = entry.run()
         except Exception as exc:  # noqa: BLE001 - shown to the artist, not raised into Nuke
-            nuke.message(f"Stalker: Version Up failed: {exc}")
-            return
+            nuke.message(f"Stalker: {entry.label} failed: {exc}")
+        else:
+            log.info("Stalker: %s: %r", entry.label, result)
         finally:
             refresh()
-        log.info("Stalker: saved version %s", version.version_number)
 
     refresh()
     return menu

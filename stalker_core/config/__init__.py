@@ -368,6 +368,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_NUKE", "The Nuke executable (`nuke -t`): the NukeHost contract suite "
            "also runs inside the real Nuke.", "tests/hosts/nuke/test_nuke_real.py",
            for_tests=True),
+    EnvVar("STALKER_MAYAPY", "The `mayapy` executable: the MayaHost contract suite also "
+           "runs inside the real Maya.", "tests/hosts/maya/test_maya_real.py",
+           for_tests=True),
 )
 _ENV: dict[str, EnvVar] = {v.name: v for v in ENV_VARS}
 _TRUE = frozenset({"1", "true", "yes", "on"})

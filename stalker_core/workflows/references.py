@@ -23,6 +23,7 @@ from stalker_core.exceptions import ValidationError, VetoError
 from stalker_core.hosts import Container, Host, ReferenceHost, host_supports
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.representations import replacement_path
 
 if TYPE_CHECKING:
     import pluggy
@@ -62,6 +63,8 @@ class UpdateReport:
     locked: list[Container] = field(default_factory=list)
     vetoed: list[tuple[Container, str]] = field(default_factory=list)
     up_to_date: list[Container] = field(default_factory=list)
+    #: outdated references kept because the newer version has no file like theirs (why)
+    unmatched: list[tuple[Container, str]] = field(default_factory=list)
 
 
 def reference_status(
@@ -147,9 +150,14 @@ def update_references(
     :param to: ``"latest_published"`` (default) or ``"latest"`` (any version).
     :param subset: only these references (containers or their names).
     :param context: the scene's context, passed to the hooks.
-    :returns: an :class:`UpdateReport`. Locked references are never touched
-        (listed in ``locked``); a before-update veto keeps one reference and
-        is listed in ``vetoed``. For a host without the ``"references"``
+    :returns: an :class:`UpdateReport`. Each reference is pointed at the file
+        of the newer version that takes the place of its own
+        (:func:`~stalker_core.workflows.representations.replacement_path`: the
+        work file for a work file, the same kind of published output for an
+        output, e.g. the newer renders for a Read of renders); one with no
+        such file is kept and listed in ``unmatched``. Locked references are
+        never touched (listed in ``locked``); a before-update veto keeps one
+        reference and is listed in ``vetoed``. For a host without the ``"references"``
         capability nothing is done and ``skipped`` says so.
     """
     check_host(host)
@@ -174,6 +182,14 @@ def update_references(
             report.locked.append(c)
             continue
         assert status.current is not None and status.latest is not None
+        target = replacement_path(c.path, status.current, status.latest)
+        if target is None:
+            report.unmatched.append((c, (
+                f"v{status.latest.version_number:03d} has no file like {Path(c.path).name} "
+                f"(it published none of that kind); the reference stays at "
+                f"v{status.current.version_number:03d}"
+            )))
+            continue
         try:
             call_each(
                 pm, "stalker_references_before_update",
@@ -182,8 +198,6 @@ def update_references(
         except VetoError as exc:
             report.vetoed.append((c, str(exc)))
             continue
-        refs.replace_reference(
-            c, Path(status.latest.absolute_full_path), version_id=status.latest.id
-        )
+        refs.replace_reference(c, target, version_id=status.latest.id)
         report.updated.append((c, status.current, status.latest))
     return report

@@ -3,9 +3,10 @@
 They run only when the publishing host is a Maya host (:func:`is_maya_host`:
 its name is ``"maya"``, it implements the host protocol with the
 ``timeline`` and ``references`` capabilities and has the ``cmds`` member);
-elsewhere every hook returns ``None``. Maya is reached through ``host.cmds``,
-so the module loads in processes without Maya (the CLI loads every entry
-point).
+elsewhere every hook returns ``None``. The hooks import ``maya.cmds`` when
+they run (so mypy checks each call against the ``types-maya`` stubs), never at
+module import, so the module loads in processes without Maya (the CLI loads
+every entry point).
 
 The generic checks of the built-in publish plugin run for Maya as they are:
 the scene is saved and unchanged, the frame range and the fps are the shot's

@@ -11,13 +11,15 @@ from stalker_core.plugins.api import PublishItem, hookimpl
 from . import CACHE, EXPORT_ATTR, FORMATS, SCENE, is_maya_host
 
 
-def mark_for_export(cmds: Any, object_set: str, fmt: str | None = "abc") -> None:
+def mark_for_export(object_set: str, fmt: str | None = "abc") -> None:
     """Mark the objectSet ``object_set`` to be cached as ``fmt`` when publishing.
 
     ``fmt=None`` clears the mark.
 
     :raises ValidationError: for an unknown format or a missing set.
     """
+    from maya import cmds
+
     if fmt is not None and fmt not in FORMATS:
         raise ValidationError(
             f"cache format should be one of {', '.join(sorted(FORMATS))}, not {fmt!r}"
@@ -29,8 +31,10 @@ def mark_for_export(cmds: Any, object_set: str, fmt: str | None = "abc") -> None
     cmds.setAttr(f"{object_set}.{EXPORT_ATTR}", fmt or "", type="string")
 
 
-def marked_sets(cmds: Any) -> dict[str, str]:
+def marked_sets() -> dict[str, str]:
     """The objectSets marked for export: name -> format."""
+    from maya import cmds
+
     marked = {}
     for name in cmds.ls(type="objectSet"):
         if cmds.objExists(f"{name}.{EXPORT_ATTR}"):
@@ -59,7 +63,7 @@ def collect_maya_scene(host: Any, context: Any, version: Any) -> list[PublishIte
         path=Path(version.absolute_full_path),
         data={"repository_roots": repository_roots(version.task.project)},
     )]
-    for name, fmt in marked_sets(host.cmds).items():
+    for name, fmt in marked_sets().items():
         items.append(PublishItem(
             name=f"cache:{name}", kind=CACHE, version=version, data={"set": name, "format": fmt}
         ))

@@ -36,18 +36,21 @@ def extract_cache(host: Any, item: PublishItem, staging_dir: Path) -> list[Repre
     """Cache the item's set as Alembic over the scene's frame range into ``staging_dir``."""
     if item.kind != CACHE or not is_maya_host(host):
         return None
-    cmds = host.cmds
+    from maya import cmds
+
     name = item.data["set"]
     stem = Path(item.version.absolute_full_path).stem
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     target = Path(staging_dir) / "maya" / f"{stem}_{safe}{FORMATS['abc']}"
     target.parent.mkdir(parents=True, exist_ok=True)
     first, last = host.get_frame_range()
-    roots = list(cmds.sets(name, query=True) or [])
+    # `sets -q SET` (the members) has no overload in types-maya 0.6.1
+    roots = list(cmds.sets(name, query=True) or [])  # type: ignore[call-overload]
     try:
         if not cmds.pluginInfo(ABC_PLUGIN, query=True, loaded=True):
             cmds.loadPlugin(ABC_PLUGIN, quiet=True)
-        cmds.AbcExport(jobArg=abc_job(roots, first, last, target))
+        # a plug-in command: not in the stubs of maya.cmds (they list Maya's own commands)
+        cmds.AbcExport(jobArg=abc_job(roots, first, last, target))  # type: ignore[attr-defined]
     except (RuntimeError, AttributeError) as exc:
         raise PublishError(f"Maya could not cache set {name!r} as Alembic: {exc}") from exc
     if not target.is_file():

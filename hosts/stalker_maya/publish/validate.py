@@ -1,6 +1,6 @@
 """Validators of the Maya publish plugin, with a repair where it is safe.
 
-They read the scene through ``host.cmds`` at validation time (so a repair
+They read the scene through ``maya.cmds`` at validation time (so a repair
 followed by a new validation sees the repaired scene) and take database
 facts only from the item's data.
 
@@ -21,7 +21,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import PublishItem, ValidationResult, check, hookimpl
+from stalker_core.plugins.api import (
+    PublishItem,
+    ValidationResult,
+    check,
+    hookimpl,
+    path_inside,
+)
 
 from . import CACHE, FORMATS, SCENE, is_maya_host
 
@@ -36,7 +42,8 @@ def validate_unknown_nodes(host: Any, item: PublishItem) -> list[ValidationResul
     """The scene has no unknown nodes."""
     if item.kind != SCENE or not is_maya_host(host):
         return None
-    cmds = host.cmds
+    from maya import cmds
+
     unknown = cmds.ls(type=UNKNOWN_TYPES)
     if not unknown:
         return []
@@ -55,21 +62,25 @@ def validate_unknown_nodes(host: Any, item: PublishItem) -> list[ValidationResul
     )]
 
 
-def _inside(path: Path, roots: list[str]) -> bool:
-    return any(path.resolve().is_relative_to(Path(root).resolve()) for root in roots)
-
-
 @hookimpl(specname="stalker_publish_validate")
 @check("maya.reference_files")
 def validate_reference_files(host: Any, item: PublishItem) -> list[ValidationResult] | None:
     """Every referenced file exists and lies inside the project's repositories."""
     if item.kind != SCENE or not is_maya_host(host):
         return None
+    from maya import cmds
+
     roots = list(item.data.get("repository_roots") or [])
     results = []
-    for raw in host.cmds.file(query=True, reference=True) or []:
-        node = host.cmds.referenceQuery(raw, referenceNode=True)
-        path = Path(host.cmds.referenceQuery(node, filename=True, withoutCopyNumber=True))
+    # types-maya 0.6.1: `file -q -reference` is typed bool (Maya: the paths, list[str]) and
+    # `referenceQuery` list[str] for every flag (Maya: one string for these two)
+    loaded: list[str] = cmds.file(query=True, reference=True) or []  # type: ignore[assignment]
+    for raw in loaded:
+        node: str = cmds.referenceQuery(raw, referenceNode=True)  # type: ignore[assignment]
+        filename: str = cmds.referenceQuery(  # type: ignore[assignment]
+            node, filename=True, withoutCopyNumber=True
+        )
+        path = Path(filename)
         if not path.is_file():
             results.append(ValidationResult(
                 "Missing referenced file",
@@ -77,7 +88,7 @@ def validate_reference_files(host: Any, item: PublishItem) -> list[ValidationRes
                 "replace or remove the reference",
                 plugin=f"{PLUGIN}.reference_files",
             ))
-        elif not _inside(path, roots):
+        elif not path_inside(str(path), roots):
             results.append(ValidationResult(
                 "Reference outside the repositories",
                 f"reference {node} reads {path}, outside every repository of the project; "
@@ -93,14 +104,15 @@ def validate_cache_set(host: Any, item: PublishItem) -> list[ValidationResult] |
     """The set to cache exists, holds nodes, and the format is known."""
     if item.kind != CACHE or not is_maya_host(host):
         return None
-    cmds = host.cmds
+    from maya import cmds
+
     name, fmt = item.data["set"], item.data["format"]
     problem = None
     if fmt not in FORMATS:
         problem = f"set {name!r} asks for format {fmt!r}; known: {', '.join(sorted(FORMATS))}"
     elif name not in cmds.ls(type="objectSet"):
         problem = f"set {name!r} no longer exists"
-    elif not cmds.sets(name, query=True):
+    elif not cmds.sets(name, query=True):  # type: ignore[call-overload]  # `sets -q SET`: no stub
         problem = f"set {name!r} holds no nodes; there is nothing to cache"
     if problem is None:
         return []

@@ -24,8 +24,6 @@ from . import RENDER, SCRIPT, is_nuke_host
 PLUGIN = "nuke"
 
 
-
-
 @hookimpl(specname="stalker_publish_validate")
 @check("nuke.write_paths")
 def validate_write_paths(host: Any, item: PublishItem) -> list[ValidationResult] | None:

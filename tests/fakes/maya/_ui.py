@@ -1,5 +1,8 @@
 """FAKE ``maya.cmds`` user-interface commands: ``menu``, ``menuItem``, ``deleteUI``, ``warning``.
 
+``menu -postMenuCommand`` is stored and run by :func:`_open_menu` (fake-only),
+which stands for the artist clicking the menu.
+
 Part of the fake :mod:`maya.cmds` (which re-exports them); not Maya. The UI is
 kept across scenes, like Maya's, and does not exist in batch mode.
 """
@@ -41,8 +44,23 @@ def menu(*args: Any, **kwargs: Any) -> Any:
     if parent != "MayaWindow":
         raise RuntimeError(f"the fake models menus of 'MayaWindow' only, not {parent!r}")
     full = f"{parent}|{_cmds._unique(name, {m.rpartition('|')[2] for m in _menus})}"
-    _menus[full] = {"label": opts.get("label", name), "items": []}
+    _menus[full] = {"label": opts.get("label", name), "items": [],
+                    "postMenuCommand": opts.get("postMenuCommand")}
     return full
+
+
+def _open_menu(name: str) -> list[dict[str, Any]]:
+    """FAKE ONLY: the artist opens the menu: its ``postMenuCommand`` runs, then its items show.
+
+    Maya calls the command before showing the menu; the fake passes it no arguments.
+    """
+    full = _menu_named(name)
+    if full is None:
+        raise RuntimeError(f"no menu {name!r}")
+    command = _menus[full]["postMenuCommand"]
+    if command is not None:
+        command()
+    return list(_menus[full]["items"])
 
 
 def menuItem(**kwargs: Any) -> str:
@@ -53,7 +71,8 @@ def menuItem(**kwargs: Any) -> str:
         raise RuntimeError(f"menuItem: no menu {opts.get('parent')!r}")
     items = _menus[full]["items"]
     item = {"label": opts.get("label", ""), "enable": opts.get("enable", True),
-            "command": opts.get("command"), "divider": bool(opts.get("divider"))}
+            "command": opts.get("command"), "divider": bool(opts.get("divider")),
+            "annotation": opts.get("annotation", "")}
     items.append(item)
     return f"{full}|menuItem{len(items)}"
 

@@ -1,7 +1,7 @@
 """FAKE ``maya.cmds`` - a stateful stand-in for the subset ``stalker_maya`` calls. Not Maya.
 
 Modelled commands (each with only the flags listed in its ``_FLAGS`` entry,
-long or short name): ``file``, ``fileInfo``, ``playbackOptions``,
+long or short name): ``file`` (``-i`` import included), ``fileInfo``, ``playbackOptions``,
 ``currentUnit``, ``sets``, ``addAttr``, ``setAttr``, ``getAttr``,
 ``attributeQuery``, ``objExists``, ``ls``, ``delete``, ``namespace``,
 ``referenceQuery``, ``about``, ``createNode`` (any type: a name and
@@ -44,9 +44,9 @@ DEFAULT_SETS = ("defaultLightSet", "defaultObjectSet")
 _FLAGS: dict[str, dict[str, str]] = {
     "file": {
         "query": "q", "sceneName": "sn", "modified": "mf", "rename": "rn", "save": "s",
-        "type": "typ", "open": "o", "force": "f", "new": "n", "reference": "r",
+        "type": "typ", "open": "o", "force": "f", "newFile": "new", "reference": "r",
         "namespace": "ns", "loadReference": "lr", "removeReference": "rr",
-        "referenceNode": "rfn", "prompt": "pmt",
+        "referenceNode": "rfn", "prompt": "pmt", "i": "i", "returnNewNodes": "rnn",
     },
     "fileInfo": {"query": "q", "remove": "rm"},
     "playbackOptions": {
@@ -73,8 +73,9 @@ _FLAGS: dict[str, dict[str, str]] = {
     "pluginInfo": {"query": "q", "loaded": "l"},
     "AbcExport": {"jobArg": "j"},
     "menu": {"label": "l", "parent": "p", "tearOff": "to", "exists": "ex",
-             "deleteAllItems": "dai", "edit": "e"},
-    "menuItem": {"label": "l", "parent": "p", "enable": "en", "command": "c", "divider": "d"},
+             "deleteAllItems": "dai", "edit": "e", "postMenuCommand": "pmc"},
+    "menuItem": {"label": "l", "parent": "p", "enable": "en", "command": "c", "divider": "d",
+                 "annotation": "ann"},
     "deleteUI": {},
     "warning": {},
 }
@@ -149,7 +150,7 @@ def file(*args: Any, **kwargs: Any) -> Any:  # noqa: C901 - one command, many mo
         return s.scene_name
     if opts.get("save"):
         return _save(opts.get("type", "mayaAscii"))
-    if opts.get("new"):
+    if opts.get("newFile"):
         if s.modified and not opts.get("force"):
             raise RuntimeError("Unsaved changes.")
         _reset_scene()
@@ -158,6 +159,8 @@ def file(*args: Any, **kwargs: Any) -> Any:  # noqa: C901 - one command, many mo
         return _open(_path_arg(args), bool(opts.get("force")))
     if opts.get("reference"):
         return _reference(_path_arg(args), opts.get("namespace"))
+    if opts.get("i"):
+        return _import(_path_arg(args), opts)
     if "loadReference" in opts:
         return _load_reference(opts["loadReference"], _path_arg(args))
     if opts.get("removeReference"):
@@ -224,6 +227,41 @@ def _open(path: str, force: bool) -> str:
 
     OpenMaya._fire(OpenMaya.MSceneMessage.kAfterOpen)
     return s.scene_name
+
+
+def _import(path: str, opts: dict[str, Any]) -> Any:
+    """``file -i``: the file's nodes (and set members) come in under a new namespace.
+
+    Modelled: a ``.ma`` file of the fake's subset holding no references, imported
+    into ``-namespace`` (made unique with a number, as Maya does on a clash).
+    Its ``fileInfo``, time unit and playback range are not imported (Maya's
+    import keeps the scene's own). Returns the new nodes with
+    ``-returnNewNodes``, else the file name.
+    """
+    s = _session
+    target = Path(path)
+    if not target.is_file():
+        raise RuntimeError(f'File not found: "{path}"')
+    file_type = opts.get("type", "mayaAscii")
+    if file_type == "mayaBinary" or target.suffix.lower() == ".mb":
+        raise RuntimeError("the FAKE maya.cmds does not model importing mayaBinary files")
+    if file_type != "mayaAscii":
+        raise RuntimeError(f"Invalid file type '{file_type}'")
+    if not opts.get("namespace"):
+        raise RuntimeError("the FAKE maya.cmds models file -i into a -namespace only")
+    data = _ma.read(target.read_text(encoding="utf-8"))
+    if data.references:
+        raise RuntimeError("the FAKE maya.cmds does not model importing a file with references")
+    ns = _unique(opts["namespace"], s.namespaces)
+    s.namespaces.add(ns)
+    new = []
+    for name, node in data.nodes.items():
+        s.data.nodes[f"{ns}:{name}"] = _ma.Node(node.type, dict(node.attrs))
+        new.append(f"{ns}:{name}")
+    for name, members in data.members.items():
+        s.data.members[f"{ns}:{name}"] = [f"{ns}:{m}" for m in members]
+    _changed()
+    return new if opts.get("returnNewNodes") else target.as_posix()
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -570,4 +608,4 @@ _batch = False
 
 
 # the user-interface commands live in maya/_ui.py (kept short); cmds exposes them
-from ._ui import _menus, _warnings, deleteUI, menu, menuItem, warning  # noqa: E402, F401
+from ._ui import _menus, _open_menu, _warnings, deleteUI, menu, menuItem, warning  # noqa: E402, F401

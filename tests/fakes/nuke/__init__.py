@@ -16,7 +16,16 @@ against the published ``types-nuke`` stubs by mypy), and nothing else:
 * :func:`execute` of a ``Write`` node: writes one small file per frame
   (not an image: the bytes ``FAKE FRAME <n>``);
 * :data:`env` (``gui`` is False: this fake is ``nuke -t``), :func:`menu`
-  (menus and commands, recorded so tests can invoke them).
+  (menus and commands, recorded so tests can invoke them; a ``/`` in a name
+  makes sub-menus, as in Nuke), :func:`message`;
+* :func:`executeInMainThreadWithResult`: from another thread the call waits
+  until a test runs :func:`_process_events` (standing for Nuke's event loop) on
+  the main thread. Like Nuke's own (``nuke/executeInMain.py``) it returns the
+  result and does not carry an exception over (the caller gets ``None``);
+  called on the main thread it raises, because Nuke would wait for itself.
+  The FAKE gives up waiting after :data:`WAIT_LIMIT` seconds (Nuke: never);
+* Nuke's main window: :func:`_open_main_window` (fake-only) makes a
+  ``QMainWindow`` whose Qt class name is Nuke's, ``Foundry::UI::DockMainWindow``.
 
 Scripts are written and read as real ``.nk`` text in the subset described in
 :mod:`nuke._nkfile`. Anything not modelled raises: an unknown function is an
@@ -31,6 +40,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from stalker_core.mainthread import MainThreadQueue, on_main_thread
 
 from . import _nkfile
 
@@ -299,6 +310,8 @@ def _reset(gui: bool = False) -> None:
     undo_log.clear()
     _open_group.clear()
     _menus.clear()
+    messages.clear()
+    _main_thread_calls.pump()  # nothing may wait from an earlier session
     env["gui"] = gui
 
 
@@ -477,6 +490,8 @@ class MenuItem:
         self._name = name
         self._command = command
         self._enabled = True
+        self._tooltip = ""
+        self._separator = False
 
     def name(self) -> str:
         """The item's label."""
@@ -507,7 +522,10 @@ class Menu(MenuItem):
         self._items: list[MenuItem] = []
 
     def addMenu(self, name: str) -> Menu:  # noqa: N802 - Nuke's name
-        """The sub-menu ``name``, created when missing."""
+        """The sub-menu ``name``, created when missing (``"A/B"``: B inside A)."""
+        head, sep, rest = name.replace("\\", "/").partition("/")
+        if sep:
+            return self.addMenu(head).addMenu(rest)
         found = self.findItem(name)
         if isinstance(found, Menu):
             return found
@@ -515,10 +533,23 @@ class Menu(MenuItem):
         self._items.append(sub)
         return sub
 
-    def addCommand(self, name: str, command: Callable[[], Any] | str = "") -> MenuItem:  # noqa: N802
-        """Add (or replace) the command ``name``."""
+    def addCommand(  # noqa: N802 - Nuke's name
+        self, name: str, command: Callable[[], Any] | str = "", *, tooltip: str = ""
+    ) -> MenuItem:
+        """Add (or replace) the command ``name``; ``"A/B"`` adds B to the sub-menu A (as Nuke)."""
+        parent, sep, leaf = name.replace("\\", "/").rpartition("/")
+        if sep:
+            return self.addMenu(parent).addCommand(leaf, command, tooltip=tooltip)
         item = MenuItem(name, command)
+        item._tooltip = tooltip
         self._items = [i for i in self._items if i.name() != name] + [item]
+        return item
+
+    def addSeparator(self) -> MenuItem:  # noqa: N802 - Nuke's name
+        """Add a separator line."""
+        item = MenuItem("", "")
+        item._separator = True
+        self._items.append(item)
         return item
 
     def findItem(self, name: str) -> MenuItem | None:  # noqa: N802 - Nuke's name
@@ -532,6 +563,70 @@ class Menu(MenuItem):
     def clearMenu(self) -> None:  # noqa: N802 - Nuke's name
         """Remove every item."""
         self._items = []
+
+
+def message(prompt: str) -> None:
+    """Show ``prompt`` to the artist (the fake records it in :data:`messages`)."""
+    messages.append(prompt)
+
+
+#: messages given to :func:`message`, oldest first (test helper, not Nuke API)
+messages: list[str] = []
+
+#: seconds a thread waits in :func:`executeInMainThreadWithResult` (FAKE ONLY; Nuke: forever)
+WAIT_LIMIT = 30.0
+#: the calls waiting for the main thread (FAKE ONLY)
+_main_thread_calls = MainThreadQueue("the FAKE Nuke")
+
+
+def executeInMainThreadWithResult(  # noqa: N802 - Nuke's name
+    call: Callable[..., Any], args: Any = (), kwargs: Any = None
+) -> Any:
+    """Run ``call(*args, **kwargs)`` on the main thread, wait, and return its result.
+
+    See the module docstring: an exception of ``call`` gives ``None`` here, as
+    in Nuke; on the main thread it raises instead of waiting for itself.
+    """
+    if on_main_thread():
+        raise RuntimeError(
+            "FAKE nuke: executeInMainThreadWithResult called on the main thread would wait "
+            "for itself; call the function directly there"
+        )
+    if not isinstance(args, tuple):
+        args = (args,)  # Nuke accepts a single argument
+    kwargs = dict(kwargs or {})
+
+    def swallow() -> Any:
+        try:
+            return call(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - Nuke's executeInMain.py returns None then
+            return None
+
+    return _main_thread_calls.call(swallow, timeout=WAIT_LIMIT)
+
+
+def _process_events() -> int:
+    """Test helper (not Nuke API): Nuke's event loop turns once: queued main-thread calls run."""
+    return _main_thread_calls.pump()
+
+
+#: the fake main window (test helper state)
+_main_windows: list[Any] = []
+
+
+def _open_main_window() -> Any:
+    """Test helper (not Nuke API): the GUI's main window, a ``Foundry::UI::DockMainWindow``.
+
+    Needs a running ``QApplication`` (pytest-qt's ``qapp``); made once per session.
+    """
+    from Qt import QtCompat, QtWidgets
+
+    if not _main_windows or not QtCompat.isValid(_main_windows[0]):
+        cls = type("Foundry::UI::DockMainWindow", (QtWidgets.QMainWindow,), {})
+        window = cls()
+        window.setWindowTitle("FAKE Nuke")
+        _main_windows[:] = [window]
+    return _main_windows[0]
 
 
 def menu(name: str) -> Menu:

@@ -6,13 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: folder per task under the project, file named after the version
-TASK_PATH = (
-    "$REPO{{project.repository.code}}/{{project.code}}/"
-    "{%- for p in parent_tasks -%}{{p.nice_name}}/{%- endfor -%}"
-)
-VERSION_FILE = '{{version.nice_name}}_v{{"%03d"|format(version.version_number)}}'
-
 
 @dataclass
 class Production:
@@ -28,66 +21,26 @@ class Production:
 
 
 def build_production(session: Any, root: Path) -> Production:
-    """Repository on ``root``; asset Hero (task model) and shot SH010 1001-1048 (task layout)."""
-    from stalker_core.models import (
-        Asset,
-        FilenameTemplate,
-        Project,
-        Repository,
-        Shot,
-        Structure,
-        Task,
-        Type,
-        User,
-    )
+    """wf_helpers' project as "Blender Project" (BP) on ``root``; shot SH010 1001-1048 with
+    a layout task, asset Hero (task model)."""
+    from wf_helpers import build_project  # here: a Blender subprocess imports this module too
 
-    root.mkdir(parents=True, exist_ok=True)
-    repo = Repository(
-        name="Blender Repo",
-        code="BREPO",
-        linux_path=str(root),
-        macos_path=str(root),
-        windows_path=str(root),
-    )
-    structure = Structure(name="Blender Structure")
-    for kind in ("Task", "Shot", "Asset"):
-        structure.templates.append(
-            FilenameTemplate(
-                name=f"Blender {kind}",
-                target_entity_type=kind,
-                path=TASK_PATH,
-                filename=VERSION_FILE,
-            )
-        )
-    user = User(
-        name="Blender Artist", login="blender_artist", email="ba@example.com", password="secret"
-    )
-    project = Project(name="Blender Project", code="BP", repositories=[repo], structure=structure)
-    char_type = session.query(Type).filter_by(name="Character").first() or Type(
-        name="Character", code="CHAR", target_entity_type="Asset"
-    )
-    shot = Shot(name="SH010", code="SH010", project=project, cut_in=1001, cut_out=1048)
-    layout = Task(name="layout", project=project, parent=shot)
-    character = Asset(name="Hero", code="HERO", project=project, type=char_type)
-    model = Task(name="model", project=project, parent=character)
-    session.add_all([project, user, shot, layout, character, model])
+    from stalker_core.models import Task
+
+    demo = build_project(session, root, code="BP", shot=("SH010", 1001, 1048))
+    demo.project.name = "Blender Project"
+    layout = Task(name="layout", project=demo.project, parent=demo.shot)
+    session.add(layout)
     session.commit()
-    return Production(root, project, shot, layout, character, model, user)
+    return Production(root, demo.project, demo.shot, layout, demo.asset, demo.model, demo.user)
 
 
 def plugin_manager() -> Any:
-    """Built-in plugins + the publish plugin + the Blender plugin (no autoload, no env)."""
+    """Built-in, standalone, publish and Blender plugins (no autoload, no env)."""
     import stalker_blender.plugin
-    import stalker_publish.plugin
+    from wf_helpers import make_pm
 
-    from stalker_core.plugins import get_plugin_manager
-
-    return get_plugin_manager(
-        {},
-        load_entrypoints=False,
-        use_env=False,
-        plugins=[stalker_publish.plugin, stalker_blender.plugin],
-    )
+    return make_pm(stalker_blender.plugin)
 
 
 def build_character(name: str = "hero", x: float = 0.0) -> None:

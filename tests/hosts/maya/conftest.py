@@ -41,6 +41,7 @@ def _fake_maya() -> Any:
     import maya
     import maya.api.OpenMaya
     import maya.cmds
+    import maya.OpenMayaUI
     import maya.utils
 
     assert maya.IS_STALKER_TEST_FAKE, f"expected the fake maya package, got {maya.__file__}"
@@ -63,6 +64,7 @@ def fake_maya() -> Iterator[Any]:
     maya.cmds._batch = False
     maya.pretend_inside_maya = False
     maya.utils._deferred.clear()
+    maya.utils.processIdleEvents()  # nothing may wait from an earlier test
     maya.cmds._menus.clear()
     maya.cmds._warnings.clear()
     maya.cmds._plugins.clear()

@@ -10,6 +10,7 @@ from maya_project import build_production, plugin_manager
 from stalker_maya import callbacks, startup
 from stalker_maya.adapter import MayaHost
 
+from stalker_core.controllers.menu import MenuController
 from stalker_core.exceptions import WorkfileError
 from stalker_core.workflows import publish, save_as_version
 
@@ -40,7 +41,7 @@ def test_ctrl_s_over_a_version_file_is_refused(
         cmds.file(save=True, type="mayaAscii")  # what Ctrl+S does
     assert path.read_bytes() == before
     assert "Version Up" in cmds._warnings[-1] and f"version {version.id}" in cmds._warnings[-1]
-    second = startup.version_up(host, session, plugin_manager())  # the pipeline may save
+    second = MenuController(host, session=session).version_up()  # the pipeline may save
     assert second.version_number == 2 and Path(second.absolute_full_path).is_file()
 
 

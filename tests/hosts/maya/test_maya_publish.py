@@ -29,7 +29,7 @@ def test_model_then_shot_with_cache_and_outdated_reference(
     prod = build_production(session, tmp_path / "repo")
     kw = {"session": session, "pm": plugin_manager(), "user": prod.user}
     host = MayaHost()
-    mark_for_export(cmds, _crate(cmds), "abc")
+    mark_for_export(_crate(cmds), "abc")
     model_v1 = save_as_version(host, prod.model, **kw)
     report = publish(host, model_v1, **kw)
     stem = Path(model_v1.absolute_full_path).stem
@@ -83,7 +83,7 @@ def test_wrong_fps_and_range_are_repaired(session: Any, tmp_path: Path, cmds: An
     for result in results:
         if result.is_error and result.repair is not None:
             result.repair()
-    assert host.get_frame_range() == (1001, 1048) and host.get_fps() == prod.shot.fps
+    assert host.get_frame_range() == (1001, 1050) and host.get_fps() == prod.shot.fps
     assert cmds.ls(type="unknown") == []
 
 
@@ -100,7 +100,7 @@ def test_missing_and_outside_references(session: Any, tmp_path: Path, cmds: Any)
     host.load_reference(outside)
     host.load_reference(gone)
     gone.unlink()
-    host.set_frame_range(1001, 1048)
+    host.set_frame_range(1001, 1050)
     version = save_as_version(host, prod.anim, **kw)
     with pytest.raises(PublishValidationError) as caught:
         publish(host, version, **kw)
@@ -115,7 +115,7 @@ def test_empty_cache_set_is_reported(session: Any, tmp_path: Path, cmds: Any) ->
     prod = build_production(session, tmp_path / "repo")
     kw = {"session": session, "pm": plugin_manager(), "user": prod.user}
     host = MayaHost()
-    mark_for_export(cmds, cmds.sets(name="nothing", empty=True))
+    mark_for_export(cmds.sets(name="nothing", empty=True))
     version = save_as_version(host, prod.model, **kw)
     with pytest.raises(PublishValidationError) as caught:
         publish(host, version, **kw)
@@ -124,9 +124,9 @@ def test_empty_cache_set_is_reported(session: Any, tmp_path: Path, cmds: Any) ->
 
 def test_mark_for_export_refuses_bad_input(cmds: Any) -> None:
     with pytest.raises(ValidationError, match="format"):
-        mark_for_export(cmds, "x", "fbx")
+        mark_for_export("x", "fbx")
     with pytest.raises(ValidationError, match="no objectSet"):
-        mark_for_export(cmds, "missing")
+        mark_for_export("missing")
 
 
 def test_shot_fps_with_no_maya_unit(session: Any, tmp_path: Path, cmds: Any) -> None:
@@ -135,7 +135,7 @@ def test_shot_fps_with_no_maya_unit(session: Any, tmp_path: Path, cmds: Any) -> 
     session.commit()
     kw = {"session": session, "pm": plugin_manager(), "user": prod.user}
     host = MayaHost()
-    host.set_frame_range(1001, 1048)
+    host.set_frame_range(1001, 1050)
     version = save_as_version(host, prod.anim, **kw)
     [result] = [r for r in validate(host, version, session=session, pm=kw["pm"]).results
                 if r.is_error]

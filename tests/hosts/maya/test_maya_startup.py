@@ -12,6 +12,7 @@ from maya_project import build_production, plugin_manager
 from stalker_maya import plugin, startup
 from stalker_maya.adapter import MayaHost
 
+from stalker_core.controllers.menu import MenuController
 from stalker_core.workflows import save_as_version
 
 MODULE = Path(startup.__file__).parent / "module"
@@ -36,10 +37,11 @@ def test_install_queues_the_menu(fake_maya: Any) -> None:
     fake_maya.pretend_inside_maya = True
     assert startup.install() is True
     assert fake_maya.cmds._menus == {}  # not before Maya is idle
-    assert fake_maya.utils._run_deferred() == 1
+    assert len(fake_maya.utils._deferred) == 1
+    fake_maya.utils.processIdleEvents()
     [(name, menu)] = fake_maya.cmds._menus.items()
     assert name == "MayaWindow|stalkerMenu" and menu["label"] == "Stalker"
-    first, divider, version_up = menu["items"]
+    first, divider, version_up = menu["items"][:3]
     assert first["enable"] is False and first["label"] == "Not a Stalker version"
     assert divider["divider"] is True
     assert version_up["label"] == "Version Up" and callable(version_up["command"])
@@ -79,32 +81,29 @@ def test_module_file_points_at_the_package() -> None:
     assert ((MODULE / relative).resolve() / "stalker_maya" / "startup.py").is_file()
 
 
-def test_context_label_and_version_up(session: Any, tmp_path: Path, fake_maya: Any) -> None:
+def test_version_up_from_the_menu(session: Any, tmp_path: Path, fake_maya: Any) -> None:
     prod = build_production(session, tmp_path / "repo")
     host = MayaHost()
     pm = plugin_manager()
     first = save_as_version(host, prod.anim, session=session, pm=pm)
-    assert startup.context_label(host, session) == "SH010 / anim"
-    second = startup.version_up(host, session, pm)
-    assert second.version_number == first.version_number + 1
+    startup.create_menu(MenuController(host, session=session, plugin_manager=pm))
+    items = fake_maya.cmds._open_menu(startup.MENU_NAME)
+    assert items[0]["label"] == "SH001 / anim" and items[0]["enable"] is False
+    [version_up] = [i for i in items if i["label"] == "Version Up"]
+    version_up["command"](False)  # Maya passes the item's checked state
+    assert fake_maya.cmds._warnings == []
+    second = MenuController(host, session=session).scene_version()
+    assert second is not None and second.version_number == first.version_number + 1
     assert second.parent is first
     assert host.current_file() == Path(second.absolute_full_path)
     assert Path(second.absolute_full_path).read_text().startswith("//Maya ASCII")
 
 
-def test_version_up_of_an_unsaved_scene(session: Any, fake_maya: Any) -> None:
-    from stalker_core.exceptions import WorkfileError
-
-    with pytest.raises(WorkfileError, match="Save As Version first"):
-        startup.version_up(MayaHost(), session)
-
-
-def test_menu_command_failure_is_a_warning(fake_maya: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_maya.pretend_inside_maya = True
-
-    def fail(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("database down")
-
-    monkeypatch.setattr(startup, "version_up", fail)
-    startup._run_version_up(False)
-    assert fake_maya.cmds._warnings == ["Stalker: Version Up failed: database down"]
+def test_version_up_of_an_unsaved_scene_is_a_warning(session: Any, fake_maya: Any) -> None:
+    pm = plugin_manager()
+    startup.create_menu(MenuController(MayaHost(), session=session, plugin_manager=pm))
+    [version_up] = [i for i in fake_maya.cmds._open_menu("stalkerMenu")
+                    if i["label"] == "Version Up"]
+    version_up["command"](False)
+    [warning] = fake_maya.cmds._warnings
+    assert warning.startswith("Stalker: Version Up failed:") and "Save As Version first" in warning

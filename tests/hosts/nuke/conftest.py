@@ -62,3 +62,17 @@ def host(fake_nuke: Any) -> Any:
     from stalker_nuke.adapter import NukeHost
 
     return NukeHost()
+
+
+@pytest.fixture
+def prod(session: Any, tmp_path: Path) -> Any:
+    from nuke_project import build
+
+    return build(session, tmp_path / "repo")
+
+
+@pytest.fixture
+def kw(session: Any, prod: Any) -> dict[str, Any]:
+    from nuke_project import plugin_manager
+
+    return {"session": session, "pm": plugin_manager(), "user": prod.user}

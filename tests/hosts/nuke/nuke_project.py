@@ -1,78 +1,45 @@
-"""A small production for the Nuke tests: shot SH010 (1001-1048) with a comp task."""
+"""The Nuke tests' production: wf_helpers' project at 24 fps in HD 1080 (shot SH001 with comp)
+and a plugin manager with the Nuke plugin."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: folder per task, file named after the version
-TASK_PATH = (
-    "$REPO{{project.repository.code}}/{{project.code}}/"
-    "{%- for p in parent_tasks -%}{{p.nice_name}}/{%- endfor -%}"
-)
-VERSION_FILE = '{{version.nice_name}}_v{{"%03d"|format(version.version_number)}}'
+from wf_helpers import Demo, build_project, make_pm
+
+#: the HD 1080 format as a Nuke format knob value
+HD = "1920 1080 0 0 1920 1080 1 HD_1080"
 
 
-@dataclass
-class NukeProduction:
-    """The objects of the test production."""
+def build(session: Any, root: Path) -> Demo:
+    """Project NP (24 fps, HD 1080) on a repository at ``root``; shot SH001 with task comp."""
+    from stalker_core.models import ImageFormat
 
-    root: Path
-    project: Any
-    shot: Any
-    comp: Any
-    user: Any
-
-
-def build(session: Any, root: Path) -> NukeProduction:
-    """Project NP (24 fps, HD 1080) on a repository at ``root``; shot SH010 with task comp."""
-    from stalker_core.models import (
-        FilenameTemplate,
-        ImageFormat,
-        Project,
-        Repository,
-        Shot,
-        Structure,
-        Task,
-        User,
-    )
-
-    root.mkdir(parents=True, exist_ok=True)
-    repo = Repository(
-        name="Nuke Repo", code="NREPO", linux_path=str(root), macos_path=str(root),
-        windows_path=str(root),
-    )
-    structure = Structure(name="Nuke Structure")
-    for kind in ("Task", "Shot", "Asset"):
-        structure.templates.append(
-            FilenameTemplate(
-                name=f"Nuke {kind}", target_entity_type=kind, path=TASK_PATH,
-                filename=VERSION_FILE,
-            )
-        )
-    user = User(name="Nuke Artist", login="nuke_artist", email="na@example.com", password="pw")
-    project = Project(
-        name="Nuke Project", code="NP", repositories=[repo], structure=structure, fps=24,
-        image_format=ImageFormat(name="HD 1080", width=1920, height=1080),
-    )
-    shot = Shot(name="SH010", code="SH010", project=project, cut_in=1001, cut_out=1048)
-    comp = Task(name="comp", project=project, parent=shot)
-    session.add_all([project, user, shot, comp])
+    demo = build_project(session, root, code="NP")
+    demo.project.fps = 24
+    demo.project.image_format = ImageFormat(name="HD 1080", width=1920, height=1080)
     session.commit()
-    return NukeProduction(root, project, shot, comp, user)
+    return demo
 
 
-def plugin_manager() -> Any:
-    """Built-in plugins + the publish plugin + the Nuke plugin (no entry points, no env)."""
+def plugin_manager(*extra: object) -> Any:
+    """Built-in, standalone, publish and Nuke plugins, plus ``extra`` (no autoload, no env)."""
     import stalker_nuke.plugin
-    import stalker_publish.plugin
 
-    from stalker_core.plugins import get_plugin_manager
+    return make_pm(stalker_nuke.plugin, *extra)
 
-    return get_plugin_manager(
-        {},
-        load_entrypoints=False,
-        use_env=False,
-        plugins=[stalker_publish.plugin, stalker_nuke.plugin],
-    )
+
+def shot_script(host: Any, nuke: Any, prod: Any, write_to: Path | None) -> Any:
+    """A script with the shot's range, fps and format and, if asked, a marked Write node."""
+    from stalker_nuke.publish.collect import mark_for_publish
+
+    host.set_frame_range(prod.shot.cut_in, prod.shot.cut_out)
+    host.set_fps(prod.shot.fps)
+    nuke.root()["format"].setValue(HD)
+    if write_to is None:
+        return None
+    write = nuke.createNode("Write", inpanel=False)
+    write["file"].setValue(write_to.as_posix())
+    mark_for_publish(write)
+    return write

@@ -12,9 +12,18 @@ from stalker_core.testing.host_contract import HostContract
 
 
 class TestNukeHostContract(HostContract):
-    """NukeHost has the timeline and references capabilities (not export, not ui)."""
+    """NukeHost has the timeline, references and ui capabilities (not export).
 
-    capabilities = frozenset({"timeline", "references"})
+    ``ui``: the suite runs as ``nuke -t`` (the fake's default, and the real
+    run), where no event loop runs the calls of worker threads, so
+    :meth:`process_events` runs ``NukeHost.process_events()`` as a script would
+    (``test_nuke_ui.py`` covers the GUI's ``executeInMainThreadWithResult``).
+    """
+
+    capabilities = frozenset({"timeline", "references", "ui"})
+
+    def process_events(self, host: Host) -> None:
+        host.process_events()  # type: ignore[attr-defined]  # NukeHost's, for nuke -t
 
     @pytest.fixture
     def host(self, fake_nuke: Any) -> Any:

@@ -6,39 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nuke_project import shot_script
 
 from stalker_core.exceptions import PublishValidationError
-
-HD = "1920 1080 0 0 1920 1080 1 HD_1080"
-
-
-@pytest.fixture
-def prod(session: Any, tmp_path: Path) -> Any:
-    from nuke_project import build
-
-    return build(session, tmp_path / "repo")
-
-
-@pytest.fixture
-def kw(session: Any, prod: Any) -> dict[str, Any]:
-    from nuke_project import plugin_manager
-
-    return {"session": session, "pm": plugin_manager(), "user": prod.user}
-
-
-def shot_script(host: Any, nuke: Any, prod: Any, write_to: Path | None) -> Any:
-    """A script with the shot's range, fps and format and, if asked, a marked Write node."""
-    from stalker_nuke.publish.collect import mark_for_publish
-
-    host.set_frame_range(prod.shot.cut_in, prod.shot.cut_out)
-    host.set_fps(prod.shot.fps)
-    nuke.root()["format"].setValue(HD)
-    if write_to is None:
-        return None
-    write = nuke.createNode("Write", inpanel=False)
-    write["file"].setValue(write_to.as_posix())
-    mark_for_publish(write)
-    return write
 
 
 def titles(excinfo: pytest.ExceptionInfo[PublishValidationError]) -> set[str]:
@@ -50,18 +20,18 @@ def test_publish_renders_the_marked_write(
 ) -> None:
     from stalker_core.workflows import publish, save_as_version
 
-    renders = prod.root / "NP" / "SH010" / "renders"
+    renders = prod.root / "NP" / "SH001" / "renders"
     write = shot_script(host, fake_nuke, prod, renders / "comp.####.exr")
     version = save_as_version(host, prod.comp, "Main", **kw)
     report = publish(host, version, **kw)
     assert report.published and version.is_published
     stem = Path(version.absolute_full_path).stem
     names = sorted(p.name for p in report.published_paths)
-    assert names == sorted([f"{stem}.nk"] + [f"comp.{f:04d}.exr" for f in range(1001, 1049)])
+    assert names == sorted([f"{stem}.nk"] + [f"comp.{f:04d}.exr" for f in range(1001, 1051)])
     publish_dir = Path(version.absolute_path) / "publish"
     assert (publish_dir / "comp.1001.exr").read_bytes() == b"FAKE FRAME 1001\n"
     text = (publish_dir / f"{stem}.nk").read_text()  # the published script, read from outside
-    assert " first_frame 1001\n last_frame 1048\n fps 24\n" in text
+    assert " first_frame 1001\n last_frame 1050\n fps 24\n" in text
     assert f" file {(renders / 'comp.####.exr').as_posix()}\n" in text
     assert " addUserKnob {6 stalker_publish}\n stalker_publish true\n" in text
     # the open script is as it was: same Write path, nothing to save

@@ -22,10 +22,10 @@ class MMessage:
     """Base of the message classes: removing callbacks."""
 
     @staticmethod
-    def removeCallback(callback_id: int) -> None:
+    def removeCallback(id: int) -> None:  # noqa: A002 - the name in the stubs
         """Remove a registered callback (``RuntimeError`` for an unknown id)."""
-        if _callbacks.pop(callback_id, None) is None:
-            raise RuntimeError(f"(kInvalidParameter): no callback with id {callback_id}")
+        if _callbacks.pop(id, None) is None:
+            raise RuntimeError(f"(kInvalidParameter): no callback with id {id}")
 
 
 class MSceneMessage(MMessage):
