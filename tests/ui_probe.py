@@ -61,7 +61,7 @@ def panels_closed(qapp: Any) -> Iterator[None]:
     """Close and delete every panel the test opened (use it with ``usefixtures``)."""
     from Qt import QtCore
 
-    from stalker_core.ui.show import close_panels
+    from stalker_core.ui.windows import close_panels
 
     yield
     close_panels()

@@ -92,7 +92,7 @@ def save_new_document() -> None:
         return
     session = connect_default_session(DBSession)
     context = Context.from_env(session=session)
-    if context.task is None:
+    if context is None or context.task is None:
         return
     save_as_version(host(), context.task, "Main", "New document from the launcher",
                     session=session)

@@ -42,10 +42,8 @@ def _cmds() -> Any:
 
 
 def show_panel(name: str, **kwargs: Any) -> Any:
-    """Open the panel ``name`` with :func:`stalker_core.ui.show.show` (Qt is imported now)."""
-    # the function from its module: once the module is imported, the package
-    # attribute ``stalker_core.ui.show`` names the module, not the function
-    from stalker_core.ui.show import show
+    """Open the panel ``name`` with :func:`stalker_core.ui.show` (Qt is imported now)."""
+    from stalker_core.ui import show
 
     return show(name, **kwargs)
 

@@ -40,7 +40,7 @@ def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Pa
         return
     panel_spec(panel, pm)  # an unknown name fails here, before Qt starts
     _require_qt()
-    from stalker_core.ui.show import application, show
+    from stalker_core.ui.windows import application, show
     from stalker_core.workflows import get_host
 
     session = connect(ctx)

@@ -275,7 +275,7 @@ def test_demo_state_selects_a_published_version(make_panel: Any, session: Any,
 @pytest.fixture
 def cli_url(db_url: str) -> Iterator[str]:
     """A database for the CLI; its connection is closed before the database is dropped."""
-    from stalker_core.ui.show import close_panels
+    from stalker_core.ui.windows import close_panels
 
     yield db_url
     close_panels()

@@ -370,7 +370,7 @@ def test_stalker_ui_publish_renders_a_screenshot(
     demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from stalker_core.cli.main import main
-    from stalker_core.ui.show import close_panels
+    from stalker_core.ui.windows import close_panels
 
     workfile = _unpublished_file(demo_db)
     png = tmp_path / "shots" / "publisher.png"

@@ -13,7 +13,7 @@ from stalker_core.plugins import get_plugin_manager
 from stalker_core.plugins.api import PanelSpec, hookimpl
 from stalker_core.testing import FakeHost
 from stalker_core.ui import show as show_panel
-from stalker_core.ui.show import close_panels, create_panel, open_panels
+from stalker_core.ui.windows import close_panels, create_panel, open_panels
 
 BUILT: list[dict[str, Any]] = []
 
