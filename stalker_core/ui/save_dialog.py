@@ -108,7 +108,8 @@ class SaveAsVersionDialog(QtWidgets.QDialog):
             "stalker_save_problems", "background: #5c1f1f; color: #fdd; border: 1px solid #a33;"
         )
         self.conflict_label = _note(
-            "stalker_save_conflict", "background: #5a4a12; color: #fff4cc; border: 1px solid #b8962e;"
+            "stalker_save_conflict",
+            "background: #5a4a12; color: #fff4cc; border: 1px solid #b8962e;",
         )
 
         form = QtWidgets.QFormLayout()

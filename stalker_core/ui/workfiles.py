@@ -180,13 +180,13 @@ class WorkFilesPanel(QtWidgets.QWidget):
         self.project_box.currentIndexChanged.connect(lambda _i: self._project_changed())
         self.my_tasks_box.toggled.connect(lambda _on: self._project_changed())
         self.refresh_button.clicked.connect(self.refresh)
-        self.tree.taskSelected.connect(self._task_changed)
+        self.tree.taskSelected.connect(lambda node: self._task_changed(node))
         self.takes_list.currentItemChanged.connect(lambda *_: self._take_changed())
         self.versions_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
         self.versions_view.doubleClicked.connect(lambda _i: self.open_selected())
-        self.versions_model.failed.connect(self._show_problem)
+        self.versions_model.failed.connect(lambda problem: self._show_problem(problem))
         self.save_button.clicked.connect(self.save_as_version)
         self.open_button.clicked.connect(self.open_selected)
         self.open_new_button.clicked.connect(self.open_selected_as_new)
@@ -229,10 +229,10 @@ class WorkFilesPanel(QtWidgets.QWidget):
             self._task_changed(None)
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.project_box, self.my_tasks_box, self.tree, self.takes_list,
-                       self.versions_view):
+        for widget in (self.project_box, self.tree, self.takes_list, self.versions_view):
             widget.setEnabled(on)
         if not on:
+            self.my_tasks_box.setEnabled(False)
             self.tree.clear()
             self.takes_list.clear()
             self.versions_model.clear()
@@ -397,8 +397,8 @@ class WorkFilesPanel(QtWidgets.QWidget):
     def save_as_version(self) -> None:
         """Show the Save As Version dialog for the selected task and take."""
         node = self.tree.selected_node()
-        if node is None:
-            return
+        if node is None or not self._guard(lambda: self.controller.task_path(node.id)):
+            return  # a task deleted meanwhile: the banner says so and the tree was reloaded
         dialog = self.make_save_dialog(node.id, self.current_take() or "Main")
         if dialog is None:
             return

@@ -16,6 +16,8 @@ from stalker_core.exceptions import StalkerError
 __all__ = ["STATUS_COLOURS", "TaskTree", "VersionsTableModel", "status_icon"]
 
 _ROLE = QtCore.Qt.ItemDataRole
+_Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
+_ROOT = QtCore.QModelIndex()
 #: item data: the level below was read (possibly empty)
 _LOADED = _ROLE.UserRole + 1
 #: a colour per task status code; the code and name are always written next to it
@@ -240,11 +242,11 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
 
     # -- Qt model ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = _ROOT) -> int:  # noqa: N802
         """Rows loaded so far."""
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: _Index = _ROOT) -> int:  # noqa: N802
         """The six columns."""
         return 0 if parent.isValid() else len(self.COLUMNS)
 
@@ -256,7 +258,7 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: QtCore.QModelIndex, role: int = _ROLE.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = _ROLE.DisplayRole) -> Any:
         """Text, tooltips and fonts of a cell."""
         row = self.row_at(index.row()) if index.isValid() else None
         if row is None:
@@ -291,11 +293,11 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
             return "\u2714 published" if row.published else "no"
         return row.application or "unknown"
 
-    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: _Index) -> bool:  # noqa: N802
         """True while rows remain to be read."""
         return not parent.isValid() and self._task_id is not None and len(self._rows) < self._total
 
-    def fetchMore(self, parent: QtCore.QModelIndex) -> None:  # noqa: N802
+    def fetchMore(self, parent: _Index) -> None:  # noqa: N802
         """Read the next page (after the last number loaded)."""
         if not self.canFetchMore(parent) or self._task_id is None:
             return
