@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, literal, select
-from sqlalchemy.orm import aliased
 
 from stalker_core.context import ContextError, current_user
 from stalker_core.controllers.base import PanelController
@@ -131,6 +130,7 @@ class BrowseController(PanelController):
         self._user_known = False
         #: labels of the tasks handed out, to name a task that has since been deleted
         self._labels: dict[int, str] = {}
+        self._status_names: dict[int, tuple[str, str]] = {}
 
     # -- transactions -----------------------------------------------------------
 
@@ -216,35 +216,60 @@ class BrowseController(PanelController):
     def _children(
         self, project_id: int, parent_id: int | None, only: MyTasks | None
     ) -> list[TaskNode]:
-        from stalker_core.models.status import Status
+        from stalker_core.models.base import SimpleEntity
         from stalker_core.models.task.model import Task
 
-        status = aliased(Status, flat=True)
-        kids = Task.__table__.alias("kids")
-        stmt = (
-            select(
-                Task.id, Task.name, Task.entity_type, Task.parent_id,
-                exists().where(kids.c.parent_id == Task.id).label("has_children"),
-                status.code, status.name,
-            )
-            .outerjoin(status, status.id == Task.status_id)
-            .where(Task.project_id == project_id)
-            .order_by(Task.name, Task.id)
-        )
+        # two small queries instead of one join: joined to the entity table (which
+        # holds every version too) the planners tend to scan all of it (PostgreSQL
+        # merge-joins the whole primary key, SQLite materialises the status join)
+        tasks, entities = Task.__table__, SimpleEntity.__table__
+        kids = tasks.alias("kids")
+        stmt = select(
+            tasks.c.id, tasks.c.parent_id, tasks.c.status_id,
+            exists().where(kids.c.parent_id == tasks.c.id).label("has_children"),
+        ).where(tasks.c.project_id == project_id)
         if parent_id is None:
-            stmt = stmt.where(Task.parent_id.is_(None))
+            stmt = stmt.where(tasks.c.parent_id.is_(None))
         else:
-            stmt = stmt.where(Task.parent_id == parent_id)
+            stmt = stmt.where(tasks.c.parent_id == parent_id)
         if only is not None:
-            stmt = stmt.where(Task.id.in_(sorted(only.visible)))
+            stmt = stmt.where(tasks.c.id.in_(sorted(only.visible)))
+        rows = self.session.execute(stmt).all()
+        if not rows:
+            return []
+        names = {
+            eid: (name, kind) for eid, name, kind in self.session.execute(
+                select(entities.c.id, entities.c.name, entities.c.entity_type)
+                .where(entities.c.id.in_([r[0] for r in rows]))
+            )
+        }
+        statuses = self._statuses({r[2] for r in rows if r[2] is not None})
         nodes = []
-        for tid, name, kind, parent, has_children, code, sname in self.session.execute(stmt):
+        for tid, parent, status_id, has_children in rows:
             if only is not None:
                 # filtered, a task opens only when the filter keeps something below it
                 has_children = tid in only.parents
+            name, kind = names.get(tid, ("", "Task"))
+            code, status_name = statuses.get(status_id, (None, None))
             nodes.append(TaskNode(tid, name, kind or "Task", parent, bool(has_children),
-                                  code, sname))
+                                  code, status_name))
+        nodes.sort(key=lambda n: (n.name, n.id))
         return nodes
+
+    def _statuses(self, wanted: set[int]) -> dict[int, tuple[str, str]]:
+        """Code and name of the statuses ``wanted``, read once and kept (they rarely change)."""
+        if not wanted <= self._status_names.keys():
+            from stalker_core.models.base import SimpleEntity
+            from stalker_core.models.status import Status
+
+            statuses, entities = Status.__table__, SimpleEntity.__table__
+            self._status_names = {
+                sid: (code, name) for sid, code, name in self.session.execute(
+                    select(statuses.c.id, statuses.c.code, entities.c.name)
+                    .join(entities, entities.c.id == statuses.c.id)
+                )
+            }
+        return self._status_names
 
     def my_tasks(self, project_id: int) -> MyTasks:
         """The tasks of :attr:`user` in ``project_id`` and their ancestors (empty: no user)."""

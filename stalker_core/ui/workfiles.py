@@ -93,12 +93,10 @@ class WorkFilesPanel(QtWidgets.QWidget):
             QtWidgets.QAbstractItemView.SelectionMode.SingleSelection
         )
         self.versions_view.setAlternatingRowColors(True)
-        # long descriptions wrap (never cut): rows take the height their text needs
+        # a long description wraps (never cut): its row alone grows (see _fit_rows)
         self.versions_view.setWordWrap(True)
         self.versions_view.verticalHeader().hide()
-        self.versions_view.verticalHeader().setSectionResizeMode(
-            QtWidgets.QHeaderView.ResizeMode.ResizeToContents
-        )
+        self._tall_rows: set[int] = set()
         self._size_columns()
         self.versions_title = QtWidgets.QLabel("Versions")
         self.versions_title.setWordWrap(True)
@@ -137,6 +135,28 @@ class WorkFilesPanel(QtWidgets.QWidget):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(model.DESCRIPTION, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(metrics.horizontalAdvance("v000") + 16)
+
+    def _fit_rows(self, first: int = 0, last: int | None = None, *, reset: bool = False) -> None:
+        """Give the rows whose description does not fit on one line the height it needs.
+
+        Only those rows are measured (a width from the font metrics per row),
+        so a page of many rows costs little; the others keep the default height.
+        """
+        view, model = self.versions_view, self.versions_model
+        if reset:
+            self._tall_rows.clear()
+        last = model.rowCount() - 1 if last is None else last
+        room = view.columnWidth(VersionsTableModel.DESCRIPTION) - 12
+        metrics = view.fontMetrics()
+        default = view.verticalHeader().defaultSectionSize()
+        for r in range(first, last + 1):
+            text = model.texts_of(r)[VersionsTableModel.DESCRIPTION]
+            if metrics.horizontalAdvance(text) > room:
+                view.resizeRowToContents(r)
+                self._tall_rows.add(r)
+            elif r in self._tall_rows:
+                view.setRowHeight(r, default)
+                self._tall_rows.discard(r)
 
     def _layout(self) -> None:
         top = QtWidgets.QHBoxLayout()
@@ -187,6 +207,14 @@ class WorkFilesPanel(QtWidgets.QWidget):
         )
         self.versions_view.doubleClicked.connect(lambda _i: self.open_selected())
         self.versions_model.failed.connect(lambda problem: self._show_problem(problem))
+        self.versions_model.modelReset.connect(lambda: self._fit_rows(reset=True))
+        self.versions_model.rowsInserted.connect(
+            lambda _parent, first, last: self._fit_rows(first, last)
+        )
+        self.versions_view.horizontalHeader().sectionResized.connect(
+            lambda column, _old, _new: column == VersionsTableModel.DESCRIPTION
+            and self._fit_rows()
+        )
         self.save_button.clicked.connect(self.save_as_version)
         self.open_button.clicked.connect(self.open_selected)
         self.open_new_button.clicked.connect(self.open_selected_as_new)
@@ -328,7 +356,7 @@ class WorkFilesPanel(QtWidgets.QWidget):
         self.takes_list.blockSignals(True)
         for item in takes:
             entry = QtWidgets.QListWidgetItem(item.label)
-            entry.setData(_ROLE.UserRole, item.name)
+            entry.setData(_ROLE.UserRole, item)
             self.takes_list.addItem(entry)
         names = [t.name for t in takes]
         self.takes_list.setCurrentRow(names.index(take) if take in names else 0)
@@ -338,14 +366,15 @@ class WorkFilesPanel(QtWidgets.QWidget):
     def current_take(self) -> str | None:
         """The selected take."""
         item = self.takes_list.currentItem()
-        return item.data(_ROLE.UserRole) if item is not None else None
+        return item.data(_ROLE.UserRole).name if item is not None else None
 
     def _take_changed(self, version_id: int | None = None) -> None:
         node = self.tree.selected_node()
-        take = self.current_take()
+        item = self.takes_list.currentItem()
+        take: TakeItem | None = item.data(_ROLE.UserRole) if item is not None else None
         if node is None or take is None:
             self.versions_model.clear()
-        elif not self._guard(lambda: self.versions_model.load(node.id, take)):
+        elif not self._guard(lambda: self.versions_model.load(node.id, take.name, take.count)):
             self.versions_model.clear()
         if version_id is not None:
             self.select_version(version_id)

@@ -196,7 +196,11 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
         super().__init__(parent)
         self._controller = controller
         self._rows: list[VersionRow] = []
+        self._texts: list[tuple[str, ...]] = []
         self._total = 0
+        self._bold = QtGui.QFont()
+        self._bold.setBold(True)
+        self._green = QtGui.QBrush(QtGui.QColor("#2e8b3a"))
         self._task_id: int | None = None
         self._take = ""
 
@@ -215,26 +219,38 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
         """The take shown."""
         return self._take
 
-    def load(self, task_id: int | None, take: str = "") -> None:
-        """Show the first page of ``take`` of ``task_id`` (raises the controller's errors)."""
+    def load(self, task_id: int | None, take: str = "", total: int | None = None) -> None:
+        """Show the first page of ``take`` of ``task_id`` (raises the controller's errors).
+
+        :param total: how many versions the take has, when the caller just
+            counted them (the takes list does); else counted here (SQL).
+        """
         rows: list[VersionRow] = []
-        total = 0
-        if task_id is not None:
-            total = self._controller.version_count(task_id, take)
+        if task_id is None:
+            total = 0
+        else:
+            if total is None:
+                total = self._controller.version_count(task_id, take)
             rows = self._controller.versions_page(task_id, take) if total else []
         self.beginResetModel()
         self._task_id, self._take, self._rows, self._total = task_id, take, rows, total
+        self._texts = [self.texts(r) for r in rows]
         self.endResetModel()
 
     def clear(self) -> None:
         """Show nothing."""
         self.beginResetModel()
         self._task_id, self._take, self._rows, self._total = None, "", [], 0
+        self._texts = []
         self.endResetModel()
 
     def row_at(self, row: int) -> VersionRow | None:
         """The version of table row ``row``."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def texts_of(self, row: int) -> tuple[str, ...]:
+        """The cells of table row ``row`` as shown."""
+        return self._texts[row]
 
     def find(self, version_id: int) -> int:
         """The table row of ``version_id`` among the loaded rows, or -1."""
@@ -259,39 +275,39 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = _ROLE.DisplayRole) -> Any:
-        """Text, tooltips and fonts of a cell."""
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
+        """Text, tooltips and fonts of a cell (texts made once per row: Qt asks often)."""
+        r = index.row()
+        if not 0 <= r < len(self._rows):
             return None
         col = index.column()
         if role == _ROLE.DisplayRole:
-            return self._text(row, col)
+            return self._texts[r][col]
+        row = self._rows[r]
+        if role == _ROLE.FontRole:
+            return self._bold if row.published and col in self._MARKED else None
+        if role == _ROLE.ForegroundRole:
+            return self._green if row.published and col == self.PUBLISHED else None
         if role == _ROLE.ToolTipRole:
-            if col == self.DESCRIPTION and row.description:
-                return row.description
-            return row.filename
+            return row.description if col == self.DESCRIPTION and row.description else (
+                row.filename
+            )
         if role == _ROLE.UserRole:
             return row
-        if role == _ROLE.FontRole and row.published and col in (self.VERSION, self.PUBLISHED):
-            font = QtGui.QFont()
-            font.setBold(True)
-            return font
-        if role == _ROLE.ForegroundRole and row.published and col == self.PUBLISHED:
-            return QtGui.QBrush(QtGui.QColor("#2e8b3a"))
         return None
 
-    def _text(self, row: VersionRow, col: int) -> str:
-        if col == self.VERSION:
-            return row.label
-        if col == self.AUTHOR:
-            return row.author or "unknown"
-        if col == self.DATE:
-            return _when(row.date)
-        if col == self.DESCRIPTION:
-            return " ".join(row.description.split())
-        if col == self.PUBLISHED:
-            return "\u2714 published" if row.published else "no"
-        return row.application or "unknown"
+    _MARKED = (0, 4)  # VERSION, PUBLISHED: bold on published versions
+
+    @classmethod
+    def texts(cls, row: VersionRow) -> tuple[str, ...]:
+        """The cells of ``row`` as shown (the published state in words, not only bold)."""
+        return (
+            row.label,
+            row.author or "unknown",
+            _when(row.date),
+            " ".join(row.description.split()),
+            "\u2714 published" if row.published else "no",
+            row.application or "unknown",
+        )
 
     def canFetchMore(self, parent: _Index) -> bool:  # noqa: N802
         """True while rows remain to be read."""
@@ -314,6 +330,7 @@ class VersionsTableModel(QtCore.QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QtCore.QModelIndex(), first, first + len(page) - 1)
         self._rows.extend(page)
+        self._texts.extend(self.texts(r) for r in page)
         self.endInsertRows()
 
 
