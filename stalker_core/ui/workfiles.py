@@ -95,8 +95,16 @@ class WorkFilesPanel(QtWidgets.QWidget):
         self.versions_view.setAlternatingRowColors(True)
         # a long description wraps (never cut): its row alone grows (see _fit_rows)
         self.versions_view.setWordWrap(True)
-        self.versions_view.verticalHeader().hide()
+        rows = self.versions_view.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(self.versions_view.fontMetrics().height() + 8)
         self._tall_rows: set[int] = set()
+        self._fit_timer = QtCore.QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(lambda: self._fit_rows())
+        #: the take and version to select when a task is selected by code (None: the first)
+        self._wanted: tuple[str | None, int | None] = (None, None)
         self._size_columns()
         self.versions_title = QtWidgets.QLabel("Versions")
         self.versions_title.setWordWrap(True)
@@ -136,15 +144,18 @@ class WorkFilesPanel(QtWidgets.QWidget):
         header.setSectionResizeMode(model.DESCRIPTION, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(metrics.horizontalAdvance("v000") + 16)
 
-    def _fit_rows(self, first: int = 0, last: int | None = None, *, reset: bool = False) -> None:
+    def _rows_reset(self) -> None:
+        """A new take is shown: every row is one line high again; measure once laid out."""
+        self._tall_rows.clear()
+        self._fit_timer.start()
+
+    def _fit_rows(self, first: int = 0, last: int | None = None) -> None:
         """Give the rows whose description does not fit on one line the height it needs.
 
         Only those rows are measured (a width from the font metrics per row),
         so a page of many rows costs little; the others keep the default height.
         """
         view, model = self.versions_view, self.versions_model
-        if reset:
-            self._tall_rows.clear()
         last = model.rowCount() - 1 if last is None else last
         room = view.columnWidth(VersionsTableModel.DESCRIPTION) - 12
         metrics = view.fontMetrics()
@@ -161,9 +172,9 @@ class WorkFilesPanel(QtWidgets.QWidget):
     def _layout(self) -> None:
         top = QtWidgets.QHBoxLayout()
         top.addWidget(QtWidgets.QLabel("Project:"))
-        top.addWidget(self.project_box, 1)
+        top.addWidget(self.project_box)
         top.addWidget(self.my_tasks_box)
-        top.addStretch(0)
+        top.addStretch(1)
         top.addWidget(self.refresh_button)
 
         def column(title: str | QtWidgets.QLabel, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
@@ -207,13 +218,14 @@ class WorkFilesPanel(QtWidgets.QWidget):
         )
         self.versions_view.doubleClicked.connect(lambda _i: self.open_selected())
         self.versions_model.failed.connect(lambda problem: self._show_problem(problem))
-        self.versions_model.modelReset.connect(lambda: self._fit_rows(reset=True))
+        self.versions_model.modelReset.connect(self._rows_reset)
         self.versions_model.rowsInserted.connect(
             lambda _parent, first, last: self._fit_rows(first, last)
         )
         self.versions_view.horizontalHeader().sectionResized.connect(
+            # the header tells before it has the new width: measure once it has
             lambda column, _old, _new: column == VersionsTableModel.DESCRIPTION
-            and self._fit_rows()
+            and self._fit_timer.start()
         )
         self.save_button.clicked.connect(self.save_as_version)
         self.open_button.clicked.connect(self.open_selected)
@@ -336,8 +348,6 @@ class WorkFilesPanel(QtWidgets.QWidget):
         if not found:
             self._task_changed(None)
         return found
-
-    _wanted: tuple[str | None, int | None] = (None, None)
 
     def _task_changed(self, node: TaskNode | None) -> None:
         take, version_id = self._wanted
@@ -529,3 +539,4 @@ def demo_state(widget: QtWidgets.QWidget) -> None:
             break
     if widget.versions_model.rowCount():
         widget.versions_view.selectRow(0)
+    QtWidgets.QApplication.processEvents()  # long descriptions get their row heights

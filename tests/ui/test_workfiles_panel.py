@@ -174,6 +174,22 @@ def test_the_versions_table_reads_more_pages_as_it_scrolls(
     assert panel.controller.call_log.calls[-2].label == "workfiles.version_count"
 
 
+def test_a_long_description_wraps_in_a_taller_row(
+    qtbot: Any, session: Any, demo: Demo, pm: Any, host: FakeHost
+) -> None:
+    long_text = " ".join(["the shoulders were retopologised for the rig test"] * 6)
+    save_as_version(host, demo.comp, "Main", "short", "artist", session=session, pm=pm)
+    save_as_version(host, demo.comp, "Main", long_text, "artist", session=session, pm=pm)
+    panel = make_panel(qtbot, session, pm, host)
+    panel.resize(1280, 800)
+    panel.show()
+    view = panel.versions_view
+    assert table_column(panel, 3)[0] == long_text  # the whole text, never shortened
+    qtbot.waitUntil(lambda: view.rowHeight(0) >= 2 * view.rowHeight(1))
+    panel.resize(2 * view.fontMetrics().horizontalAdvance(long_text) + 2000, 800)
+    qtbot.waitUntil(lambda: view.rowHeight(0) == view.rowHeight(1))  # wide enough: one line
+
+
 # -- save as version ---------------------------------------------------------------------------
 
 
