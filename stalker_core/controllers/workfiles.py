@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from stalker_core.context import Context, ContextError
+from stalker_core.controllers import workfiles_data
 from stalker_core.controllers.browse import BrowseController
 from stalker_core.controllers.workfiles_data import (
     CheckRow,
@@ -62,20 +63,8 @@ if TYPE_CHECKING:
     from stalker_core.models.version.model import Version
     from stalker_core.workflows.open import OpenResult
 
-__all__ = [
-    "CheckRow",
-    "OpenChoice",
-    "OpenOutcome",
-    "SaveOutcome",
-    "SavePlan",
-    "SaveRequest",
-    "Selection",
-    "TakeItem",
-    "UnsavedPrompt",
-    "VersionNotFoundError",
-    "VersionRow",
-    "WorkFilesController",
-]
+__all__ = ["DEFAULT_TAKE", "PAGE_SIZE", "WorkFilesController"]
+__all__ += workfiles_data.__all__  # the data classes it takes and returns
 
 #: versions per page of the versions table
 PAGE_SIZE = 200

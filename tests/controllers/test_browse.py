@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from panel_helpers import other_session, unreachable_session
 from wf_helpers import Demo, build_project
 
 from stalker_core.controllers.browse import BrowseController, TaskNotFoundError
 from stalker_core.exceptions import DatabaseUnavailableError
-
-UNREACHABLE = "postgresql+psycopg2://u@127.0.0.1:1/x"
-
-
-@contextmanager
-def other_session(session: Any) -> Iterator[Any]:
-    """A second session on the same database: another artist's, another process's."""
-    from stalker_core.orm.session import StalkerSession
-
-    other = StalkerSession(bind=session.get_bind(), expire_on_commit=False)
-    try:
-        yield other
-    finally:
-        other.close()
 
 
 def test_projects_by_name_with_their_codes(session: Any, demo: Demo, tmp_path: Path) -> None:
@@ -129,19 +114,11 @@ def test_reads_see_what_others_committed_since(session: Any, demo: Demo) -> None
 
 
 def test_an_unreachable_database_is_a_clear_retryable_error() -> None:
-    from sqlalchemy import create_engine
-
     from stalker_core.controllers.base import problem_of
-    from stalker_core.orm.session import StalkerSession
 
-    engine = create_engine(UNREACHABLE)
-    session = StalkerSession(bind=engine)
-    try:
+    with unreachable_session() as session:
         browse = BrowseController(session=session)
         with pytest.raises(DatabaseUnavailableError, match="cannot be reached") as info:
             browse.projects()
         assert problem_of(info.value).retry
         assert [c.label for c in browse.call_log.calls] == ["browse.projects"]
-    finally:
-        session.close()
-        engine.dispose()

@@ -6,12 +6,11 @@ Run on SQLite and PostgreSQL, with the FakeHost and the standalone host.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from panel_helpers import other_session, unreachable_session
 from wf_helpers import Demo, files_under
 
 from stalker_core.controllers.browse import TaskNotFoundError
@@ -38,18 +37,6 @@ def any_host(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     scene.write_text("a plain scene\n")
     host.open_file(scene)
     return host
-
-
-@contextmanager
-def other_session(session: Any) -> Iterator[Any]:
-    """Another artist's session on the same database."""
-    from stalker_core.orm.session import StalkerSession
-
-    other = StalkerSession(bind=session.get_bind(), expire_on_commit=False)
-    try:
-        yield other
-    finally:
-        other.close()
 
 
 def controller(session: Any, pm: Any, host: Any = None, **kw: Any) -> WorkFilesController:
@@ -472,25 +459,16 @@ def test_a_version_deleted_while_the_panel_is_open(
         c.open(row.id)
 
 
-def test_an_unreachable_database_writes_nothing(tmp_path: Path, pm: Any) -> None:
-    from sqlalchemy import create_engine
-
-    from stalker_core.orm.session import StalkerSession
-
-    engine = create_engine("postgresql+psycopg2://u@127.0.0.1:1/x")
-    session = StalkerSession(bind=engine)
+def test_an_unreachable_database_writes_nothing(pm: Any) -> None:
     host = FakeHost()
-    try:
+    with unreachable_session() as session:
         c = WorkFilesController(host, session=session, plugin_manager=pm)
         with pytest.raises(DatabaseUnavailableError):
             c.save(SaveRequest(1, "Main", "", 1))
         with pytest.raises(DatabaseUnavailableError):
             c.projects()
-        assert host.current_file() is None
-        assert not [call for call in host.calls if call.method == "save_file"]
-    finally:
-        session.close()
-        engine.dispose()
+    assert host.current_file() is None
+    assert not [call for call in host.calls if call.method == "save_file"]
 
 
 def test_a_connection_lost_mid_panel_is_retryable(

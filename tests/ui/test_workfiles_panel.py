@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from panel_helpers import other_session, unreachable_session
 from Qt import QtCore, QtGui, QtWidgets
 from wf_helpers import Demo, files_under
 
@@ -18,20 +17,6 @@ from stalker_core.ui.workfiles import WorkFilesPanel, demo_state
 from stalker_core.ui.workfiles_models import VersionsTableModel
 from stalker_core.workflows import save_as_version
 
-UNREACHABLE = "postgresql+psycopg2://u@127.0.0.1:1/x"
-
-
-@contextmanager
-def other_session(session: Any) -> Iterator[Any]:
-    """Another artist's session on the same database."""
-    from stalker_core.orm.session import StalkerSession
-
-    other = StalkerSession(bind=session.get_bind(), expire_on_commit=False)
-    try:
-        yield other
-    finally:
-        other.close()
-
 
 def make_panel(qtbot: Any, session: Any, pm: Any, host: Any = None, **kw: Any) -> WorkFilesPanel:
     controller = WorkFilesController(host, session=session, plugin_manager=pm,
@@ -39,6 +24,15 @@ def make_panel(qtbot: Any, session: Any, pm: Any, host: Any = None, **kw: Any) -
     panel = WorkFilesPanel(controller=controller)
     qtbot.addWidget(panel)
     return panel
+
+
+def dialog_for(qtbot: Any, panel: WorkFilesPanel, task: Any,
+               take: str = "Main") -> SaveAsVersionDialog:
+    """The Save As Version dialog of ``panel`` for ``task``, shown (not run modally)."""
+    dialog = SaveAsVersionDialog(panel.controller, task.id, take, panel)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
 
 
 def save_versions(session: Any, pm: Any, host: FakeHost, task: Any, n: int,
@@ -222,8 +216,7 @@ def test_saving_from_the_dialog_goes_through_the_host(
     from stalker_core.models import Version
 
     panel = make_panel(qtbot, session, pm, host)
-    dialog = SaveAsVersionDialog(panel.controller, demo.comp.id, "Main", panel)
-    qtbot.addWidget(dialog)
+    dialog = dialog_for(qtbot, panel, demo.comp, "Main")
     dialog.description.setPlainText("first pass")
     dialog.save_button.click()
     assert dialog.result() == QtWidgets.QDialog.DialogCode.Accepted
@@ -271,9 +264,7 @@ def test_the_dialog_says_why_it_cannot_save(
         demo.project.repositories = []
     session.commit()
     panel = make_panel(qtbot, session, pm, host)
-    dialog = SaveAsVersionDialog(panel.controller, task.id, "Main", panel)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = dialog_for(qtbot, panel, task, "Main")
     assert not dialog.save_button.isEnabled()
     assert dialog.problems_label.isVisible()
     assert words in dialog.problems_label.text()
@@ -288,9 +279,7 @@ def test_the_dialog_offers_the_next_number_when_someone_saved_meanwhile(
     from stalker_core.models import Task
 
     panel = make_panel(qtbot, session, pm, host)
-    dialog = SaveAsVersionDialog(panel.controller, demo.comp.id, "Main", panel)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = dialog_for(qtbot, panel, demo.comp, "Main")
     assert dialog.number_label.text() == "v001"
     with other_session(session) as other:
         save_as_version(FakeHost(name="nuke"), other.get(Task, demo.comp.id), "Main", "theirs",
@@ -435,14 +424,8 @@ def test_open_as_new_version_refused_on_a_closed_task_shows_why(
 
 
 def test_an_unreachable_database_shows_a_banner_with_retry(qtbot: Any, pm: Any) -> None:
-    from sqlalchemy import create_engine
-
-    from stalker_core.orm.session import StalkerSession
-
-    engine = create_engine(UNREACHABLE)
-    session = StalkerSession(bind=engine)
     host = FakeHost()
-    try:
+    with unreachable_session() as session:
         panel = make_panel(qtbot, session, pm, host)
         panel.show()
         assert panel.banner.isVisible()
@@ -454,11 +437,8 @@ def test_an_unreachable_database_shows_a_banner_with_retry(qtbot: Any, pm: Any) 
         panel.banner.retry_button.click()  # tries again, fails again, says so again
         assert len(panel.controller.call_log.calls) > before
         assert panel.banner.isVisible()
-        assert not [c for c in host.calls if c.method in ("save_file", "open_file")]
-        assert QtWidgets.QApplication.activeModalWidget() is None  # no traceback dialog
-    finally:
-        session.close()
-        engine.dispose()
+    assert not [c for c in host.calls if c.method in ("save_file", "open_file")]
+    assert QtWidgets.QApplication.activeModalWidget() is None  # no traceback dialog
 
 
 def test_a_task_deleted_while_the_panel_is_open(
@@ -510,8 +490,7 @@ def test_save_request_of_the_controller_is_what_the_dialog_sends(
     sent: list[SaveRequest] = []
     real = panel.controller.save
     monkeypatch.setattr(panel.controller, "save", lambda r: sent.append(r) or real(r))
-    dialog = SaveAsVersionDialog(panel.controller, demo.comp.id, "Alt", panel)
-    qtbot.addWidget(dialog)
+    dialog = dialog_for(qtbot, panel, demo.comp, "Alt")
     dialog.description.setPlainText("  blocking  ")
     dialog.save_button.click()
     assert sent == [SaveRequest(demo.comp.id, "Alt", "blocking", 1, ".fake")]
