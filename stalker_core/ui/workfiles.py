@@ -402,13 +402,18 @@ class WorkFilesPanel(QtWidgets.QWidget):
             f"Versions of {label}, take {self.current_take() or '-'}: {total:,}"
         )
 
+    #: pages read at most to find a version to select (an old one of a long take is not)
+    SELECT_PAGES = 5
+
     def select_version(self, version_id: int) -> bool:
-        """Select ``version_id``'s row (reading pages until it is found)."""
+        """Select ``version_id``'s row, reading up to :attr:`SELECT_PAGES` more pages."""
         model = self.versions_model
         row = model.find(version_id)
-        while row < 0 and model.canFetchMore(QtCore.QModelIndex()):
+        pages = 0
+        while row < 0 and pages < self.SELECT_PAGES and model.canFetchMore(QtCore.QModelIndex()):
             model.fetchMore(QtCore.QModelIndex())
             row = model.find(version_id)
+            pages += 1
         if row < 0:
             return False
         self.versions_view.selectRow(row)

@@ -184,6 +184,17 @@ def test_a_long_description_wraps_in_a_taller_row(
     qtbot.waitUntil(lambda: view.rowHeight(0) == view.rowHeight(1))  # wide enough: one line
 
 
+def test_an_old_version_of_a_long_take_is_not_hunted_for(
+    qtbot: Any, session: Any, demo: Demo, pm: Any, host: FakeHost
+) -> None:
+    oldest, *_ = save_versions(session, pm, host, demo.comp, WorkFilesPanel.SELECT_PAGES + 2)
+    host.new_file()
+    panel = make_panel(qtbot, session, pm, host, page_size=1)
+    panel.select_task(demo.comp.id)
+    assert not panel.select_version(oldest.id)  # 1 + SELECT_PAGES rows read, then it stops
+    assert panel.versions_model.rowCount() == 1 + WorkFilesPanel.SELECT_PAGES
+
+
 # -- save as version ---------------------------------------------------------------------------
 
 
