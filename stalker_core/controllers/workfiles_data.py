@@ -33,11 +33,10 @@ class VersionNotFoundError(StalkerError):
 
 @dataclass(frozen=True)
 class TakeItem:
-    """One take of a task: its name, how many versions it has, the highest number."""
+    """One take of a task: its name and how many versions it has."""
 
     name: str
     count: int
-    latest: int
 
     @property
     def label(self) -> str:
