@@ -190,10 +190,31 @@ class BrowseController(PanelController):
     def _projects(self) -> list[ProjectItem]:
         from stalker_core.models.project import Project
 
-        rows = self.session.execute(
-            select(Project.id, Project.name, Project.code).order_by(Project.name, Project.id)
-        ).all()
-        return [ProjectItem(pid, name, code or "") for pid, name, code in rows]
+        projects = Project.__table__
+        rows = self.session.execute(select(projects.c.id, projects.c.code)).all()
+        names = self._names([pid for pid, _ in rows])
+        items = [ProjectItem(pid, names.get(pid, ("", ""))[0], code or "") for pid, code in rows]
+        return sorted(items, key=lambda p: (p.name, p.id))
+
+    def _names(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """``{id: (name, entity_type)}`` of the entities ``ids``.
+
+        Read on their own: joined to a small table (tasks, projects), the
+        entity table (which also holds every version) tends to be scanned
+        whole by the planners (PostgreSQL merge-joins all its primary key,
+        SQLite without statistics walks its name index).
+        """
+        from stalker_core.models.base import SimpleEntity
+
+        if not ids:
+            return {}
+        entities = SimpleEntity.__table__
+        return {
+            eid: (name, kind) for eid, name, kind in self.session.execute(
+                select(entities.c.id, entities.c.name, entities.c.entity_type)
+                .where(entities.c.id.in_(ids))
+            )
+        }
 
     # -- tasks --------------------------------------------------------------------------
 
@@ -216,13 +237,9 @@ class BrowseController(PanelController):
     def _children(
         self, project_id: int, parent_id: int | None, only: MyTasks | None
     ) -> list[TaskNode]:
-        from stalker_core.models.base import SimpleEntity
         from stalker_core.models.task.model import Task
 
-        # two small queries instead of one join: joined to the entity table (which
-        # holds every version too) the planners tend to scan all of it (PostgreSQL
-        # merge-joins the whole primary key, SQLite materialises the status join)
-        tasks, entities = Task.__table__, SimpleEntity.__table__
+        tasks = Task.__table__  # names read apart: see _names
         kids = tasks.alias("kids")
         stmt = select(
             tasks.c.id, tasks.c.parent_id, tasks.c.status_id,
@@ -237,12 +254,7 @@ class BrowseController(PanelController):
         rows = self.session.execute(stmt).all()
         if not rows:
             return []
-        names = {
-            eid: (name, kind) for eid, name, kind in self.session.execute(
-                select(entities.c.id, entities.c.name, entities.c.entity_type)
-                .where(entities.c.id.in_([r[0] for r in rows]))
-            )
-        }
+        names = self._names([r[0] for r in rows])
         statuses = self._statuses({r[2] for r in rows if r[2] is not None})
         nodes = []
         for tid, parent, status_id, has_children in rows:
@@ -259,15 +271,13 @@ class BrowseController(PanelController):
     def _statuses(self, wanted: set[int]) -> dict[int, tuple[str, str]]:
         """Code and name of the statuses ``wanted``, read once and kept (they rarely change)."""
         if not wanted <= self._status_names.keys():
-            from stalker_core.models.base import SimpleEntity
             from stalker_core.models.status import Status
 
-            statuses, entities = Status.__table__, SimpleEntity.__table__
+            statuses = Status.__table__
+            codes = dict(self.session.execute(select(statuses.c.id, statuses.c.code)).all())
+            names = self._names(list(codes))
             self._status_names = {
-                sid: (code, name) for sid, code, name in self.session.execute(
-                    select(statuses.c.id, statuses.c.code, entities.c.name)
-                    .join(entities, entities.c.id == statuses.c.id)
-                )
+                sid: (code, names.get(sid, (code, ""))[0]) for sid, code in codes.items()
             }
         return self._status_names
 
