@@ -1,4 +1,9 @@
-"""Open a version in a host, checking unsaved changes and reporting scene checks."""
+"""Open a version in a host, checking unsaved changes and reporting scene checks.
+
+:func:`open_version` opens a version's file; :func:`open_as_new_version`
+opens it and saves it at once as the next version (copying a published or
+older version forward).
+"""
 
 from __future__ import annotations
 
@@ -106,3 +111,45 @@ def open_version(
                 check.plugin = plugin
             checks.append(check)
     return OpenResult(version, path, checks)
+
+
+def open_as_new_version(
+    host: Host,
+    version: Version,
+    description: str | None = None,
+    force: bool = False,
+    *,
+    user: User | str | None = None,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+    unknown_is_dirty: bool = True,
+) -> OpenResult:
+    """Open ``version``'s file and save it at once as a new version of its task and take.
+
+    This copies a published or older version forward: :func:`open_version`
+    opens the file (unsaved changes are checked, the after-open hooks run),
+    then :func:`~stalker_core.workflows.save.save_as_version` saves it as
+    the next number with ``version`` as its parent, through the save's safe
+    path (reserved file name, hooks, rollback on failure). The host's current
+    file is the new version's afterwards. When the save fails, the host keeps
+    ``version``'s file open and nothing is written.
+
+    :param description: the new version's description (default: ``"copied
+        forward from v003"``).
+    :returns: an :class:`OpenResult` of the *new* version, with the checks of
+        the opening.
+    :raises UnsavedChangesError: as :func:`open_version`.
+    """
+    from stalker_core.workflows.save import save_as_version
+
+    opened = open_version(
+        host, version, force, user=user, session=session, pm=pm,
+        unknown_is_dirty=unknown_is_dirty,
+    )
+    if description is None:
+        description = f"copied forward from v{version.version_number:03d}"
+    new = save_as_version(
+        host, version.task, version.take_name, description, user,
+        session=session, pm=pm, extension=opened.path.suffix or None, parent=version,
+    )
+    return OpenResult(new, Path(new.absolute_full_path), opened.checks)

@@ -12,6 +12,10 @@ raised. An existing file is never overwritten: the name is reserved with
 ``O_CREAT | O_EXCL`` before the host writes, so at most one process can own
 it; a name already taken by a stray file (left by a crash or another tool)
 moves the new version to the next free number instead.
+
+:func:`preview_save` answers, without saving anything, what
+:func:`save_as_version` would make now: the next number, the file name the
+template renders and, when saving is impossible, why (:func:`save_problems`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +34,7 @@ from stalker_core.exceptions import (
     ConcurrencyError,
     StalkerError,
     StalkerTypeError,
+    TemplateError,
     ValidationError,
     WorkfileError,
 )
@@ -51,8 +57,14 @@ log = logging.getLogger(__name__)
 MAX_NAME_RETRIES = 20
 
 
-def _check_extension(host: Host, extension: str | None) -> str:
-    ext = extension if extension is not None else host.workfile_extensions[0]
+def _check_extension(host: Host | None, extension: str | None) -> str:
+    """``extension`` (default: the host's first one; none without a host) once checked."""
+    if extension is not None:
+        ext = extension
+    elif host is not None:
+        ext = host.workfile_extensions[0]
+    else:
+        return ""
     if not isinstance(ext, str) or not ext.startswith(".") or len(ext) < 2 or "/" in ext:
         raise ValidationError(f"extension should look like '.ext', not {ext!r}")
     return ext
@@ -299,3 +311,130 @@ def _undo(
             host.set_scene_metadata({VERSION_ID_KEY: old_meta.get(VERSION_ID_KEY, "")})
         except Exception as exc:  # noqa: BLE001
             log.warning("could not restore the scene metadata: %s", exc)
+
+
+# -- preview: what a save would make now, or why it cannot --------------------------
+
+
+@dataclass(frozen=True)
+class SavePreview:
+    """What :func:`save_as_version` would make now, or why it cannot save.
+
+    Nothing is written to compute it. The number is a forecast: another
+    artist may take it before the save, which then uses the next free one.
+    """
+
+    #: the next version number of the task and take
+    number: int
+    #: the highest number stored for the task and take (0 when none)
+    latest: int
+    #: the version's folder, repository independent (``$REPO<id>/...``); ``""`` if not rendered
+    path: str = ""
+    #: the file name, extension included; ``""`` if not rendered
+    filename: str = ""
+    #: the file on this computer; ``""`` if not rendered
+    absolute_full_path: str = ""
+    #: why saving is impossible, one sentence each; empty when it can save
+    problems: tuple[str, ...] = ()
+
+    @property
+    def can_save(self) -> bool:
+        """True when nothing stands in the way of saving."""
+        return not self.problems
+
+
+def task_label(task: Task) -> str:
+    """``SEQ01/SH10/anim``: the task's name after its parents' names."""
+    from stalker_core.models.task.graph import lineage
+
+    return "/".join(t.name for t in lineage(task))
+
+
+def save_problems(task: Task) -> list[str]:
+    """Why no new version of ``task`` may be saved, one sentence each (empty: it may).
+
+    Refused are a container task (versions belong on its leaf tasks), a task
+    whose status closes it (:data:`~stalker_core.models.task.status.DONE`:
+    Completed, Stopped) and a project without a repository to save into.
+    """
+    from stalker_core.models.task.status import DONE, TASK_STATUSES, code_of
+
+    label = task_label(task)
+    problems: list[str] = []
+    if task.is_container:
+        problems.append(
+            f"{label} is a container of {len(task.children)} task(s); save versions on one "
+            f"of the tasks inside it"
+        )
+    code = code_of(task)
+    if code in DONE:
+        problems.append(
+            f"{label} is closed ({TASK_STATUSES.get(code, code)}, {code}); it has to be "
+            f"reopened before new versions are saved"
+        )
+    project = task.project
+    if not list(project.repositories):
+        problems.append(
+            f"project {project.name!r} has no repository to save into; add a repository to "
+            f"the project"
+        )
+    return problems
+
+
+def preview_save(
+    task: Task,
+    take_name: str = "Main",
+    *,
+    host: Host | None = None,
+    extension: str | None = None,
+    session: Any = None,
+    pm: pluggy.PluginManager | None = None,
+    engine: TemplateEngine | None = None,
+) -> SavePreview:
+    """What :func:`save_as_version` would make for ``task`` and ``take_name`` now.
+
+    The highest stored number is read again from the database (not the
+    session's memory of it), and the path and file name are rendered as the
+    save renders them (same template, same engine), so a missing template
+    variable shows here. Nothing is written, and the session is left as it
+    was.
+
+    :param host: the host that will save; its first work-file extension is
+        the default ``extension``.
+    :param extension: the file extension (default: the host's first one, or
+        none without a host).
+    :param engine: the template engine (default: the engine of ``pm``'s plugins).
+    :returns: a :class:`SavePreview`; its ``problems`` say why saving is
+        impossible (see :func:`save_problems`; also a bad take name or
+        extension, a missing template, a template that does not render).
+    """
+    from stalker_core.exceptions import RepositoryError
+    from stalker_core.models.version.model import Version
+    from stalker_core.models.version.numbering import forget_known_numbers, max_version_number
+    from stalker_core.plugins.templates import template_engine
+
+    session = session_or_default(session)
+    problems = save_problems(task)
+    ext = ""
+    try:
+        ext = _check_extension(host, extension)
+    except ValidationError as exc:
+        problems.append(str(exc))
+    forget_known_numbers(session)  # the memory is a hint; a forecast needs the stored maximum
+    latest = max_version_number(task, take_name, session)
+    number = latest + 1
+    try:
+        version = Version(task=task, take_name=take_name, version_number=number, extension=ext)
+    except ValidationError as exc:
+        problems.append(str(exc))
+        return SavePreview(number, latest, problems=tuple(problems))
+    path = filename = full = ""
+    try:
+        if list(task.project.repositories):
+            version.update_paths(engine=engine or template_engine(plugin_manager_or_default(pm)))
+            path, filename, full = version.path, version.filename, version.absolute_full_path
+    except (TemplateError, RepositoryError) as exc:
+        problems.append(str(exc))
+    finally:
+        version.discard()
+    return SavePreview(number, latest, path, filename, full, tuple(problems))
