@@ -1,0 +1,621 @@
+"""The Scene Inventory controller: the scene's references, their versions, and what to do.
+
+No Qt here: plain data classes in and out (:class:`ContainerRow`,
+:class:`InventoryState`, :class:`VersionChoice`, :class:`UpdateSummary`),
+the scene reached through the host protocol on the host's main thread
+(:func:`~stalker_core.hosts.host_run_in_main_thread`), the database through
+:meth:`~stalker_core.controllers.base.PanelController.db_call` (timed, a
+lost connection raised as
+:class:`~stalker_core.exceptions.DatabaseUnavailableError`).
+
+**A bounded number of queries, whatever the number of containers.** The
+status of every container comes from
+:func:`~stalker_core.workflows.references.reference_status` (two queries),
+and the tasks shown in the Task column are loaded one query per level of
+the task tree (:func:`load_task_paths`), never one per container.
+
+**Change detection.** :meth:`InventoryController.scene_changed` compares a
+fingerprint of the scene (the current file and the list of containers,
+each with its path, version id and lock) with the one of the last
+:meth:`~InventoryController.load`. It costs one ``list_references`` call on
+the host and no database query, so a view may poll it (the Qt panel does,
+every second while it is visible). Changes in the database (someone
+publishes a newer version) are picked up by :meth:`~InventoryController.load`.
+
+**Updating many references** is an :class:`UpdateJob`: one reference per
+:meth:`UpdateJob.step`, so a view shows progress and may cancel between
+references; :meth:`UpdateJob.run` does every step (CLI, tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from sqlalchemy import select
+
+from stalker_core.controllers.base import PanelController
+from stalker_core.controllers.registry import ui_actions
+from stalker_core.exceptions import ValidationError
+from stalker_core.hosts import Container, ReferenceHost, host_run_in_main_thread, host_supports
+from stalker_core.workflows.references import (
+    Target,
+    UpdateReport,
+    UpdateStep,
+    apply_reference_updates,
+    reference_status,
+    set_reference_version,
+)
+
+if TYPE_CHECKING:
+    from stalker_core.context import Context
+    from stalker_core.models.task.model import Task
+    from stalker_core.plugins.api import UIAction
+    from stalker_core.workflows.references import ReferenceStatus
+
+__all__ = [
+    "ContainerRow",
+    "InventoryController",
+    "InventoryState",
+    "RowState",
+    "UpdateJob",
+    "UpdateSummary",
+    "VersionChoice",
+    "load_task_paths",
+]
+
+#: what a container's row says about it
+RowState = Literal["up_to_date", "outdated", "untracked", "missing"]
+
+STATE_LABELS: dict[str, str] = {
+    "up_to_date": "Up to date",
+    "outdated": "Outdated",
+    "untracked": "Untracked",
+    "missing": "Missing version",
+}
+
+
+def _number(n: int | None) -> str:
+    return f"v{n:03d}" if n is not None else ""
+
+
+@dataclass(frozen=True)
+class ContainerRow:
+    """One container of the scene as the inventory shows it.
+
+    :param name: the host's name for the container.
+    :param path: the referenced file.
+    :param version_id: the version id the container records, or ``None``.
+    :param locked: whether "update" leaves it alone.
+    :param state: ``"up_to_date"``, ``"outdated"``, ``"untracked"`` (no
+        version id) or ``"missing"`` (the version id names no version).
+    :param task: the task path of the loaded version (``"SEQ01/SH10/anim"``).
+    :param take: its take name.
+    :param loaded: the loaded version's number.
+    :param loaded_published: whether the loaded version is published.
+    :param latest: the newest version number of the task and take.
+    :param latest_published: the newest published number, ``None`` if none is.
+    :param target: the number an update would load (outdated rows only).
+    :param note: what the last action did to it, or why it cannot be updated.
+    """
+
+    name: str
+    path: Path
+    version_id: int | None
+    locked: bool
+    state: RowState
+    task: str = ""
+    take: str = ""
+    loaded: int | None = None
+    loaded_published: bool = False
+    latest: int | None = None
+    latest_published: int | None = None
+    target: int | None = None
+    note: str = ""
+
+    @property
+    def is_outdated(self) -> bool:
+        """True when a newer version (of the controller's target) exists."""
+        return self.state == "outdated"
+
+    @property
+    def can_update(self) -> bool:
+        """True when "update" would change it: outdated and not locked."""
+        return self.is_outdated and not self.locked
+
+    @property
+    def can_set_version(self) -> bool:
+        """True when its version can be chosen: its version exists and it is not locked."""
+        return self.loaded is not None and not self.locked
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, e.g. ``"Outdated: v002 available"``."""
+        label = STATE_LABELS[self.state]
+        if self.state == "outdated":
+            label = f"{label}: {_number(self.target)} available"
+        return label
+
+    @property
+    def loaded_label(self) -> str:
+        """``"v001"``, ``"v001 (not published)"``, or ``""``."""
+        if self.loaded is None:
+            return ""
+        return _number(self.loaded) + ("" if self.loaded_published else " (not published)")
+
+    @property
+    def latest_label(self) -> str:
+        """The newest number, ``""`` when unknown."""
+        return _number(self.latest)
+
+    @property
+    def latest_published_label(self) -> str:
+        """The newest published number, ``"none"`` when no version is published."""
+        if self.loaded is None:
+            return ""
+        return _number(self.latest_published) or "none"
+
+
+@dataclass(frozen=True)
+class InventoryState:
+    """What the inventory shows: the rows, or why there are none.
+
+    :param rows: one per container, in the scene's order.
+    :param supported: False when the host has no references capability.
+    :param message: the sentence to show instead of rows (unsupported host).
+    """
+
+    rows: list[ContainerRow] = field(default_factory=list)
+    supported: bool = True
+    message: str = ""
+
+    def count(self, state: RowState) -> int:
+        """How many rows are in ``state``."""
+        return sum(1 for r in self.rows if r.state == state)
+
+    @property
+    def outdated(self) -> list[ContainerRow]:
+        """The rows an "Update all outdated" would update (outdated, not locked)."""
+        return [r for r in self.rows if r.can_update]
+
+    @property
+    def summary(self) -> str:
+        """One line: how many containers, outdated, locked, untracked, missing."""
+        if not self.supported:
+            return "no references in this host"
+        parts = [f"{len(self.rows)} container{'s' if len(self.rows) != 1 else ''}"]
+        outdated = self.count("outdated")
+        if outdated:
+            locked = sum(1 for r in self.rows if r.is_outdated and r.locked)
+            parts.append(f"{outdated} outdated" + (f" ({locked} locked)" if locked else ""))
+        locked_all = sum(1 for r in self.rows if r.locked)
+        if locked_all:
+            parts.append(f"{locked_all} locked")
+        for state in ("untracked", "missing"):
+            n = self.count(cast(RowState, state))
+            if n:
+                parts.append(f"{n} {STATE_LABELS[state].lower()}")
+        return " \u00b7 ".join(parts)
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    """A version the Set Version dialog offers (same task and take as the container)."""
+
+    id: int
+    number: int
+    published: bool
+    created: dt.datetime | None
+    author: str
+    description: str
+    loaded: bool
+
+    @property
+    def label(self) -> str:
+        """``"v003  published  2024-05-01 10:00  anna  - final pose"``."""
+        parts = [_number(self.number), "published" if self.published else "not published"]
+        if self.created is not None:
+            parts.append(self.created.strftime("%Y-%m-%d %H:%M"))
+        if self.author:
+            parts.append(self.author)
+        text = "  ".join(parts)
+        if self.description:
+            text += f"  - {self.description}"
+        if self.loaded:
+            text += "  (loaded)"
+        return text
+
+
+@dataclass(frozen=True)
+class UpdateSummary:
+    """What an update did, by container name."""
+
+    updated: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    locked: list[str] = field(default_factory=list)
+    vetoed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, report: UpdateReport) -> UpdateSummary:
+        """The summary of a workflow :class:`UpdateReport`."""
+        return cls(
+            updated=[c.name for c, _, _ in report.updated],
+            up_to_date=[c.name for c in report.up_to_date],
+            locked=[c.name for c in report.locked],
+            vetoed=[(c.name, why) for c, why in report.vetoed],
+            failed=[(c.name, why) for c, why in report.failed],
+            cancelled=[c.name for c in report.cancelled],
+        )
+
+    @property
+    def text(self) -> str:
+        """One sentence for the panel's status line."""
+        parts = [f"{len(self.updated)} updated"]
+        if self.locked:
+            parts.append(f"{len(self.locked)} locked (kept)")
+        if self.vetoed:
+            kept = "; ".join(f"{n}: {why}" for n, why in self.vetoed)
+            parts.append(f"{len(self.vetoed)} kept by a plugin ({kept})")
+        if self.failed:
+            failed = "; ".join(f"{n}: {why}" for n, why in self.failed)
+            parts.append(f"{len(self.failed)} failed ({failed})")
+        if self.cancelled:
+            parts.append(f"{len(self.cancelled)} not done (cancelled)")
+        return ", ".join(parts)
+
+
+_NOTES: dict[str, str] = {
+    "updated": "updated to {target}",
+    "vetoed": "kept by a plugin: {message}",
+    "failed": "update failed: {message}",
+    "locked": "locked: not updated",
+}
+
+
+class UpdateJob:
+    """Updating references one at a time: progress, and cancelling between references.
+
+    Made by :meth:`InventoryController.update`; the database work (the
+    references' status) is done before the first step.
+    """
+
+    def __init__(
+        self,
+        controller: InventoryController,
+        statuses: list[ReferenceStatus],
+        steps: Iterator[UpdateStep],
+    ) -> None:
+        self._controller = controller
+        self._statuses = statuses
+        self._steps = steps
+        #: the workflow's report, filled step by step
+        self.report = UpdateReport()
+        #: references handled so far
+        self.done = 0
+        #: the last step (the reference just handled), ``None`` before the first
+        self.last: UpdateStep | None = None
+        self.cancelled = False
+        self.finished = not statuses
+
+    @property
+    def total(self) -> int:
+        """How many references the job goes through."""
+        return len(self._statuses)
+
+    def __repr__(self) -> str:
+        return f"<UpdateJob {self.done}/{self.total}{' cancelled' if self.cancelled else ''}>"
+
+    def step(self) -> UpdateStep | None:
+        """Handle the next reference; ``None`` once every reference is handled or cancelled."""
+        if self.finished:
+            return None
+        step = next(self._steps, None)
+        if step is None:
+            self.finished = True
+            return None
+        self.done = step.done
+        self.last = step
+        self.report.record(step)
+        note = _NOTES.get(step.outcome)
+        if note is not None:
+            target = _number(step.status.latest.version_number if step.status.latest else None)
+            self._controller.notes[step.status.container.name] = note.format(
+                target=target, message=step.message
+            )
+        if self.done >= self.total:
+            self.finished = True
+        return step
+
+    def cancel(self) -> None:
+        """Stop before the next reference; the ones not reached are listed as cancelled."""
+        if self.finished:
+            return
+        self.cancelled = self.finished = True
+        close = getattr(self._steps, "close", None)
+        if close is not None:
+            close()
+        self.report.cancelled = [s.container for s in self._statuses[self.done:]]
+
+    def run(self, progress: Callable[[UpdateJob], bool | None] | None = None) -> UpdateSummary:
+        """Do every remaining step; ``progress(job)`` after each, ``False`` cancels."""
+        while self.step() is not None:
+            if progress is not None and progress(self) is False:
+                self.cancel()
+        return self.summary
+
+    @property
+    def summary(self) -> UpdateSummary:
+        """What the job did so far."""
+        return UpdateSummary.of(self.report)
+
+
+def load_task_paths(session: Any, task_ids: Iterable[int]) -> dict[int, str]:
+    """The path (``"SEQ01/SH10/anim"``) of each task, one query per level of the tree.
+
+    Loads the tasks and their ancestors into ``session`` a level at a time,
+    so walking ``task.parent`` afterwards costs no query.
+    """
+    from stalker_core.models.task.model import Task
+
+    tasks: dict[int, Task] = {}
+    wanted = set(task_ids)
+    todo = set(wanted)
+    while todo:
+        found = session.scalars(select(Task).where(Task.id.in_(todo))).all()
+        tasks.update((t.id, t) for t in found)
+        todo = {t.parent_id for t in found if t.parent_id is not None} - tasks.keys()
+    paths: dict[int, str] = {}
+    for task_id in wanted:
+        names: list[str] = []
+        node = tasks.get(task_id)
+        while node is not None and len(names) <= len(tasks):
+            names.append(node.name)
+            node = tasks.get(node.parent_id) if node.parent_id is not None else None
+        paths[task_id] = "/".join(reversed(names))
+    return paths
+
+
+class InventoryController(PanelController):
+    """The Scene Inventory: list the scene's containers, update, set version, lock, remove.
+
+    :param host: the current host; without the ``references`` capability
+        the inventory is empty and :attr:`message` says why.
+    :param target: what "outdated" means: a newer *published* version
+        (``"latest_published"``, the default) or any newer version (``"latest"``).
+    """
+
+    def __init__(
+        self,
+        host: Any = None,
+        *,
+        session: Any = None,
+        plugin_manager: Any = None,
+        target: Target = "latest_published",
+    ) -> None:
+        super().__init__(host, session=session, plugin_manager=plugin_manager)
+        self.target: Target = target
+        #: container name -> what the last action did to it (shown in the Note column)
+        self.notes: dict[str, str] = {}
+        self._fingerprint: Hashable = None
+        self._task_paths: dict[int, str] = {}
+
+    # --- the host -------------------------------------------------------------------
+
+    @property
+    def supported(self) -> bool:
+        """True when the host has the ``references`` capability."""
+        return self.host is not None and host_supports(self.host, "references")
+
+    @property
+    def message(self) -> str:
+        """Why the inventory is empty for this host (``""`` when it is supported)."""
+        if self.host is None:
+            return "No host: the Scene Inventory lists the references of a host's scene."
+        if self.supported:
+            return ""
+        return (
+            f"The {self.host.name!r} host cannot load references (it has no 'references' "
+            "capability), so there is nothing to list here. Open the Scene Inventory from "
+            "an application that loads references, such as Blender."
+        )
+
+    def _refs(self) -> ReferenceHost:
+        if not self.supported:
+            raise ValidationError(self.message)
+        return cast(ReferenceHost, self.host)
+
+    def containers(self) -> list[Container]:
+        """The scene's containers (read on the host's main thread); none when unsupported."""
+        if not self.supported:
+            return []
+        return host_run_in_main_thread(self.host, self._refs().list_references)
+
+    def fingerprint(self) -> Hashable:
+        """A cheap summary of the scene: the current file and the containers (no database)."""
+        if self.host is None:
+            return None
+        current = host_run_in_main_thread(self.host, self.host.current_file)
+        return (str(current), tuple(self.containers()))
+
+    def scene_changed(self) -> bool:
+        """True when the scene differs from the last :meth:`load` (see the module docstring)."""
+        return self.fingerprint() != self._fingerprint
+
+    def _container(self, name: str) -> Container:
+        for c in self.containers():
+            if c.name == name:
+                return c
+        raise ValidationError(f"no container named {name!r} in the scene; refresh the inventory")
+
+    # --- listing ----------------------------------------------------------------------
+
+    def _statuses(self, containers: list[Container]) -> list[ReferenceStatus]:
+        statuses = reference_status(containers, self.target, session=self.session)
+        ids = {s.current.task_id for s in statuses if s.current is not None}
+        self._task_paths = load_task_paths(self.session, ids)
+        return statuses
+
+    def _row(self, s: ReferenceStatus) -> ContainerRow:
+        c, cur = s.container, s.current
+        note = self.notes.get(c.name, "")
+        if cur is None:
+            state: RowState = "missing" if s.is_missing else "untracked"
+            if not note:
+                note = (
+                    f"version {c.version_id} no longer exists; load it again from the Loader"
+                    if s.is_missing else "no version recorded (not loaded through the pipeline)"
+                )
+            return ContainerRow(c.name, c.path, c.version_id, c.locked, state, note=note)
+        latest_published = s.newest_published
+        return ContainerRow(
+            c.name, c.path, c.version_id, c.locked,
+            "outdated" if s.is_outdated else "up_to_date",
+            task=self._task_paths.get(cur.task_id, ""),
+            take=cur.take_name,
+            loaded=cur.version_number,
+            loaded_published=bool(cur.is_published),
+            latest=s.newest.version_number if s.newest is not None else None,
+            latest_published=(
+                latest_published.version_number if latest_published is not None else None
+            ),
+            target=s.latest.version_number if s.is_outdated and s.latest else None,
+            note=note,
+        )
+
+    def load(self) -> InventoryState:
+        """Read the scene and the database: one row per container.
+
+        :raises DatabaseUnavailableError: the database cannot be reached.
+        """
+        self._fingerprint = self.fingerprint()
+        if not self.supported:
+            return InventoryState(supported=False, message=self.message)
+        containers = list(cast(tuple[str, tuple[Container, ...]], self._fingerprint)[1])
+        statuses = self.db_call("inventory: reference status", self._statuses, containers)
+        return InventoryState([self._row(s) for s in statuses])
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _context(self) -> Context:
+        from stalker_core.context import resolve_context
+
+        assert self.host is not None
+        path = host_run_in_main_thread(self.host, self.host.current_file)
+        return self.db_call("inventory: scene context", resolve_context, path=path,
+                            session=self.session)
+
+    def update(self, names: Iterable[str] | None = None) -> UpdateJob:
+        """A job updating the outdated, unlocked containers (of ``names``, else all).
+
+        The status is read now (one timed database call); the host is
+        changed one reference per :meth:`UpdateJob.step`.
+        """
+        self._refs()
+        wanted = None if names is None else set(names)
+        containers = [c for c in self.containers() if wanted is None or c.name in wanted]
+        statuses = self.db_call("inventory: reference status", self._statuses, containers)
+        todo = [s for s in statuses if s.is_outdated and not s.container.locked]
+        for s in todo:
+            self.notes.pop(s.container.name, None)
+        steps = apply_reference_updates(
+            cast(Any, self.host), todo, context=self._context() if todo else None,
+            pm=self.plugin_manager, keep_going=True,
+        )
+        return UpdateJob(self, todo, steps)
+
+    def versions_for(self, name: str) -> list[VersionChoice]:
+        """The versions of the task and take the container ``name`` holds, newest first.
+
+        :raises ValidationError: the container records no version, or it no longer exists.
+        """
+        from stalker_core.models.version.model import Version
+
+        c = self._container(name)
+        if c.version_id is None:
+            raise ValidationError(f"container {name!r} records no version to choose from")
+
+        def query() -> list[VersionChoice]:
+            current = self.session.get(Version, c.version_id)
+            if current is None:
+                raise ValidationError(
+                    f"the version {c.version_id} of container {name!r} no longer exists"
+                )
+            versions = self.session.scalars(
+                select(Version)
+                .where(Version.task_id == current.task_id,
+                       Version.take_name == current.take_name)
+                .order_by(Version.version_number.desc())
+            ).all()
+            return [
+                VersionChoice(
+                    v.id, v.version_number, bool(v.is_published), v.date_created,
+                    v.created_by.name if v.created_by is not None else "",
+                    v.description or "", v.id == c.version_id,
+                )
+                for v in versions
+            ]
+
+        return self.db_call("inventory: versions of a container", query)
+
+    def set_version(self, name: str, version_id: int) -> Container:
+        """Point the container ``name`` at the version ``version_id`` (same task and take).
+
+        :raises ValidationError: locked, unknown container or version, another task or take.
+        :raises VetoError: a plugin kept the container as it is.
+        """
+        from stalker_core.models.version.model import Version
+
+        version = self.db_call("inventory: version", self.session.get, Version, version_id)
+        if version is None:
+            raise ValidationError(f"no version with id {version_id}")
+        self.notes.pop(name, None)
+        container = set_reference_version(
+            cast(Any, self._refs()), name, version, context=self._context(),
+            session=self.session, pm=self.plugin_manager,
+        )
+        self.notes[name] = f"set to {_number(version.version_number)}"
+        return container
+
+    def lock(self, names: Iterable[str], locked: bool = True) -> list[Container]:
+        """Lock (``locked=False``: unlock) the containers ``names``; return them updated."""
+        refs = self._refs()
+        by_name = {c.name: c for c in self.containers()}
+        done = []
+        for name in names:
+            c = by_name.get(name)
+            if c is None:
+                raise ValidationError(f"no container named {name!r} in the scene")
+            done.append(host_run_in_main_thread(self.host, refs.lock_reference, c, locked))
+        return done
+
+    def remove(self, names: Iterable[str]) -> int:
+        """Remove the containers ``names`` from the scene; return how many were removed."""
+        refs = self._refs()
+        by_name = {c.name: c for c in self.containers()}
+        removed = 0
+        for name in names:
+            c = by_name.get(name)
+            if c is None:
+                continue  # already gone
+            host_run_in_main_thread(self.host, refs.remove_reference, c)
+            self.notes.pop(name, None)
+            removed += 1
+        return removed
+
+    def actions(self) -> list[UIAction]:
+        """The plugins' actions for the inventory's context menu (``stalker_ui_actions``)."""
+        if self.host is None:
+            return []
+        return ui_actions(self.host, "inventory", self.plugin_manager)
+
+    def run_action(self, action: UIAction, names: Iterable[str]) -> Any:
+        """Run a plugin action on the containers ``names`` on the host's main thread."""
+        wanted = set(names)
+        containers = [c for c in self.containers() if c.name in wanted]
+        return host_run_in_main_thread(self.host, action.run, host=self.host,
+                                       containers=containers)
