@@ -467,11 +467,13 @@ class InventoryController(PanelController):
             state: RowState = "missing" if s.is_missing else "untracked"
             if not note:
                 note = (
-                    f"version {c.version_id} no longer exists; load it again from the Loader"
-                    if s.is_missing else "no version recorded (not loaded through the pipeline)"
+                    f"version {c.version_id} was deleted; load it again"
+                    if s.is_missing else "no version id: loaded outside the pipeline"
                 )
             return ContainerRow(c.name, c.path, c.version_id, c.locked, state, note=note)
         latest_published = s.newest_published
+        if not note and s.is_outdated and c.locked:
+            note = f"locked: updates keep {_number(cur.version_number)}"
         return ContainerRow(
             c.name, c.path, c.version_id, c.locked,
             "outdated" if s.is_outdated else "up_to_date",

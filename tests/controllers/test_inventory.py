@@ -55,8 +55,9 @@ def test_rows_tell_every_state_in_words(scene: Scene, session: Any, pm: Any) -> 
     assert rows["held"].locked and not rows["held"].can_update
     assert not rows["held"].can_set_version and rows["old"].can_set_version
     assert rows["fresh"].state_label == "Up to date" and rows["fresh"].target is None
-    assert "no version recorded" in rows["plate"].note
-    assert f"version {MISSING_ID} no longer exists" in rows["ghost"].note
+    assert rows["plate"].note == "no version id: loaded outside the pipeline"
+    assert rows["ghost"].note == f"version {MISSING_ID} was deleted; load it again"
+    assert rows["held"].note == "locked: updates keep v001"
     assert rows["ghost"].loaded is None and not rows["ghost"].can_set_version
     assert [r.name for r in state.outdated] == ["old", "older"]
     assert state.summary == (
