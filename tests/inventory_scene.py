@@ -65,3 +65,21 @@ def build_scene(session: Any, demo: Demo, pm: Any, host: FakeHost | None = None)
     put(host, "plate", v1, version_id=None)
     put(host, "ghost", v1, version_id=MISSING_ID)
     return Scene(v1, v2, v3, host)
+
+
+class DatabaseDown:
+    """Makes ``session``'s queries fail as a lost connection does while :attr:`down` is True."""
+
+    def __init__(self, session: Any, monkeypatch: Any, reason: str) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        self.down = True
+        for name in ("execute", "scalars"):
+            real = getattr(session, name)
+
+            def flaky(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                if self.down:
+                    raise OperationalError("SELECT", {}, Exception(reason))
+                return _real(*args, **kwargs)
+
+            monkeypatch.setattr(session, name, flaky)

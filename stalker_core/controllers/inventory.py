@@ -9,10 +9,12 @@ lost connection raised as
 :class:`~stalker_core.exceptions.DatabaseUnavailableError`).
 
 **A bounded number of queries, whatever the number of containers.** The
-status of every container comes from
-:func:`~stalker_core.workflows.references.reference_status` (two queries),
-and the tasks shown in the Task column are loaded one query per level of
-the task tree (:func:`load_task_paths`), never one per container.
+rows come from :func:`~stalker_core.workflows.references.version_numbers`
+(one query, no Version objects built) and the task paths of the Task
+column from :func:`load_task_paths` (one query per level of the task
+tree), never one query per container. An update reads the Version objects
+it needs with :func:`~stalker_core.workflows.references.reference_status`
+(two queries) and loads their tasks in one more.
 
 **Change detection.** :meth:`InventoryController.scene_changed` compares a
 fingerprint of the scene (the current file and the list of containers,
@@ -45,14 +47,15 @@ from stalker_core.workflows.references import (
     Target,
     UpdateReport,
     UpdateStep,
+    VersionNumbers,
     apply_reference_updates,
     reference_status,
     set_reference_version,
+    version_numbers,
 )
 
 if TYPE_CHECKING:
     from stalker_core.context import Context
-    from stalker_core.models.task.model import Task
     from stalker_core.plugins.api import UIAction
     from stalker_core.workflows.references import ReferenceStatus
 
@@ -357,25 +360,27 @@ class UpdateJob:
 def load_task_paths(session: Any, task_ids: Iterable[int]) -> dict[int, str]:
     """The path (``"SEQ01/SH10/anim"``) of each task, one query per level of the tree.
 
-    Loads the tasks and their ancestors into ``session`` a level at a time,
-    so walking ``task.parent`` afterwards costs no query.
+    Reads only ids, parents and names (no task objects are built).
     """
     from stalker_core.models.task.model import Task
 
-    tasks: dict[int, Task] = {}
+    tasks: dict[int, tuple[int | None, str]] = {}
     wanted = set(task_ids)
     todo = set(wanted)
     while todo:
-        found = session.scalars(select(Task).where(Task.id.in_(todo))).all()
-        tasks.update((t.id, t) for t in found)
-        todo = {t.parent_id for t in found if t.parent_id is not None} - tasks.keys()
+        found = session.execute(
+            select(Task.id, Task.parent_id, Task.name).where(Task.id.in_(todo))
+        ).all()
+        tasks.update((tid, (parent, name)) for tid, parent, name in found)
+        todo = {parent for _, parent, _ in found if parent is not None} - tasks.keys()
     paths: dict[int, str] = {}
     for task_id in wanted:
         names: list[str] = []
-        node = tasks.get(task_id)
-        while node is not None and len(names) <= len(tasks):
-            names.append(node.name)
-            node = tasks.get(node.parent_id) if node.parent_id is not None else None
+        node: int | None = task_id
+        while node in tasks and len(names) <= len(tasks):
+            parent, name = tasks[node]
+            names.append(name)
+            node = parent
         paths[task_id] = "/".join(reversed(names))
     return paths
 
@@ -454,38 +459,46 @@ class InventoryController(PanelController):
 
     # --- listing ----------------------------------------------------------------------
 
-    def _statuses(self, containers: list[Container]) -> list[ReferenceStatus]:
-        statuses = reference_status(containers, self.target, session=self.session)
-        ids = {s.current.task_id for s in statuses if s.current is not None}
-        self._task_paths = load_task_paths(self.session, ids)
-        return statuses
+    def _numbers(self, containers: list[Container]) -> dict[int, VersionNumbers]:
+        numbers = version_numbers(
+            (c.version_id for c in containers if c.version_id is not None), session=self.session
+        )
+        self._task_paths = load_task_paths(self.session, {n.task_id for n in numbers.values()})
+        return numbers
 
-    def _row(self, s: ReferenceStatus) -> ContainerRow:
-        c, cur = s.container, s.current
+    def _plan(self, containers: list[Container]) -> list[ReferenceStatus]:
+        """The outdated, unlocked statuses, their tasks loaded (the steps then query nothing)."""
+        from stalker_core.models.task.model import Task
+
+        todo = [s for s in reference_status(containers, self.target, session=self.session)
+                if s.is_outdated and not s.container.locked]
+        ids = {s.latest.task_id for s in todo if s.latest is not None}
+        if ids:
+            self.session.scalars(select(Task).where(Task.id.in_(ids))).all()
+        return todo
+
+    def _row(self, c: Container, n: VersionNumbers | None) -> ContainerRow:
         note = self.notes.get(c.name, "")
-        if cur is None:
-            state: RowState = "missing" if s.is_missing else "untracked"
+        if n is None:
+            missing = c.version_id is not None
             if not note:
-                note = (
-                    f"version {c.version_id} was deleted; load it again"
-                    if s.is_missing else "no version id: loaded outside the pipeline"
-                )
-            return ContainerRow(c.name, c.path, c.version_id, c.locked, state, note=note)
-        latest_published = s.newest_published
-        if not note and s.is_outdated and c.locked:
-            note = f"locked: updates keep {_number(cur.version_number)}"
+                note = (f"version {c.version_id} was deleted; load it again" if missing
+                        else "no version id: loaded outside the pipeline")
+            return ContainerRow(c.name, c.path, c.version_id, c.locked,
+                                "missing" if missing else "untracked", note=note)
+        outdated = n.is_outdated(self.target)
+        if not note and outdated and c.locked:
+            note = f"locked: updates keep {_number(n.number)}"
         return ContainerRow(
             c.name, c.path, c.version_id, c.locked,
-            "outdated" if s.is_outdated else "up_to_date",
-            task=self._task_paths.get(cur.task_id, ""),
-            take=cur.take_name,
-            loaded=cur.version_number,
-            loaded_published=bool(cur.is_published),
-            latest=s.newest.version_number if s.newest is not None else None,
-            latest_published=(
-                latest_published.version_number if latest_published is not None else None
-            ),
-            target=s.latest.version_number if s.is_outdated and s.latest else None,
+            "outdated" if outdated else "up_to_date",
+            task=self._task_paths.get(n.task_id, ""),
+            take=n.take_name,
+            loaded=n.number,
+            loaded_published=n.published,
+            latest=n.newest,
+            latest_published=n.newest_published,
+            target=n.target(self.target) if outdated else None,
             note=note,
         )
 
@@ -498,8 +511,11 @@ class InventoryController(PanelController):
         if not self.supported:
             return InventoryState(supported=False, message=self.message)
         containers = list(cast(tuple[str, tuple[Container, ...]], self._fingerprint)[1])
-        statuses = self.db_call("inventory: reference status", self._statuses, containers)
-        return InventoryState([self._row(s) for s in statuses])
+        numbers = self.db_call("inventory: reference status", self._numbers, containers)
+        return InventoryState([
+            self._row(c, numbers.get(c.version_id) if c.version_id is not None else None)
+            for c in containers
+        ])
 
     # --- actions ----------------------------------------------------------------------
 
@@ -520,8 +536,7 @@ class InventoryController(PanelController):
         self._refs()
         wanted = None if names is None else set(names)
         containers = [c for c in self.containers() if wanted is None or c.name in wanted]
-        statuses = self.db_call("inventory: reference status", self._statuses, containers)
-        todo = [s for s in statuses if s.is_outdated and not s.container.locked]
+        todo = self.db_call("inventory: update plan", self._plan, containers)
         for s in todo:
             self.notes.pop(s.container.name, None)
         steps = apply_reference_updates(

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from Qt import QtCore, QtWidgets
+from Qt import QtCore, QtGui, QtWidgets
 
 from stalker_core.controllers.base import Problem, problem_of
 from stalker_core.controllers.inventory import (
@@ -46,10 +46,13 @@ from stalker_core.controllers.inventory import (
 from stalker_core.exceptions import StalkerError
 from stalker_core.ui.inventory_model import (
     COLUMNS,
+    LOCK,
     ROW_ROLE,
     SORT_ROLE,
+    STATE,
     Index,
     InventoryModel,
+    cell_text,
 )
 from stalker_core.ui.widgets import ErrorBanner
 
@@ -60,6 +63,8 @@ WATCH_INTERVAL_MS = 1000
 #: the longest an update works before letting the window repaint
 SLICE_SECONDS = 0.03
 
+#: the rows the column widths are measured on
+FIT_ROWS = 200
 #: the narrowest each column starts (wider when its text needs it; Note takes the rest)
 COLUMN_WIDTHS = {"State": 120, "Name": 110, "Task": 110, "Take": 60, "Loaded": 70,
                  "Latest": 60, "Latest published": 120, "Lock": 70}
@@ -223,7 +228,6 @@ class InventoryPanel(QtWidgets.QWidget):
                 header.resizeSection(i, COLUMN_WIDTHS[name])
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        header.setResizeContentsPrecision(200)  # widths from the first rows only: fast
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.filter_edit.textChanged.connect(self._filter)
         self.outdated_only.toggled.connect(self._filter)
@@ -316,10 +320,24 @@ class InventoryPanel(QtWidgets.QWidget):
         self._enable()
 
     def _fit_columns(self) -> None:
-        """Widen the columns to their text (never narrower than the defaults); Note stretches."""
+        """Widen the columns to their text (never narrower than the defaults); Note stretches.
+
+        Measured on the distinct texts of the first :data:`FIT_ROWS` rows with the
+        font metrics: Qt's ``sizeHintForColumn`` asks the model for every row.
+        """
         header = self.table.horizontalHeader()
+        plain = self.table.fontMetrics()
+        bold_font = self.table.font()
+        bold_font.setBold(True)
+        bold = QtGui.QFontMetrics(bold_font)
+        rows = self.state.rows[:FIT_ROWS]
         for i, name in enumerate(COLUMNS[:-1]):
-            wanted = max(COLUMN_WIDTHS.get(name, 0), self.table.sizeHintForColumn(i))
+            texts = {cell_text(r, i) for r in rows}
+            metrics = bold if i == STATE else plain
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            icon = 22 if i in (STATE, LOCK) else 0
+            wanted = max(COLUMN_WIDTHS.get(name, 0), widest + icon + 14,
+                         plain.horizontalAdvance(name) + 20)
             if header.sectionSize(i) < wanted:
                 header.resizeSection(i, wanted)
 

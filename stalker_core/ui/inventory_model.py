@@ -17,7 +17,10 @@ from stalker_core.controllers.inventory import ContainerRow
 #: what Qt passes for an index (PySide6 types the overridden methods with both)
 Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 
-__all__ = ["COLUMNS", "ROW_ROLE", "SORT_ROLE", "Index", "InventoryModel", "lock_icon", "state_icon"]
+__all__ = [
+    "COLUMNS", "LOCK", "ROW_ROLE", "SORT_ROLE", "STATE", "Index", "InventoryModel", "cell_text",
+    "lock_icon", "state_icon",
+]
 
 #: the columns, in order
 COLUMNS: tuple[str, ...] = (
@@ -117,7 +120,8 @@ def lock_icon() -> QtGui.QIcon:
     return _draw("lock", paint)
 
 
-def _text(row: ContainerRow, column: int) -> str:
+def cell_text(row: ContainerRow, column: int) -> str:
+    """The text of ``row`` in ``column``."""
     if column == STATE:
         return row.state_label
     if column == NAME:
@@ -145,7 +149,7 @@ def _sort_key(row: ContainerRow, column: int) -> Any:
         return -1 if value is None else value
     if column == LOCK:
         return (0 if row.locked else 1, row.name.lower())
-    return _text(row, column).lower()
+    return cell_text(row, column).lower()
 
 
 class InventoryModel(QtCore.QAbstractTableModel):
@@ -185,7 +189,7 @@ class InventoryModel(QtCore.QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == QtCore.Qt.ItemDataRole.DisplayRole:
-            return _text(row, column)
+            return cell_text(row, column)
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:

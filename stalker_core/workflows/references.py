@@ -1,8 +1,11 @@
 """Find outdated references in a scene and update them to the latest versions.
 
-Two queries whatever the number of references (:func:`reference_status`):
-the referenced versions by id, and the newest and newest published version
-of every (task, take) among them.
+Few queries whatever the number of references. :func:`version_numbers`
+reads, in one query and without building any Version object, where each
+referenced version stands in its task and take (its number, the newest and
+the newest published number): enough to list a scene's references.
+:func:`reference_status` adds a second query for the Version objects an
+update needs (the referenced ones and their targets).
 
 References are the optional ``"references"`` capability of a host
 (:class:`~stalker_core.hosts.ReferenceHost`). A host without it has no
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import case, func, or_, select, tuple_
 
 from stalker_core.exceptions import StalkerError, ValidationError, VetoError
 from stalker_core.hosts import (
@@ -51,6 +54,37 @@ TARGETS: tuple[str, ...] = ("latest_published", "latest")
 Outcome = Literal["updated", "up_to_date", "locked", "vetoed", "failed"]
 
 
+@dataclass(frozen=True)
+class VersionNumbers:
+    """Where a version stands in its task and take, read without loading Version objects.
+
+    :param version_id: the version.
+    :param task_id: its task.
+    :param take_name: its take.
+    :param number: its version number.
+    :param published: whether it is published.
+    :param newest: the highest number of the task and take.
+    :param newest_published: the highest published number, ``None`` when none is.
+    """
+
+    version_id: int
+    task_id: int
+    take_name: str
+    number: int
+    published: bool
+    newest: int
+    newest_published: int | None
+
+    def target(self, to: Target = "latest_published") -> int | None:
+        """The number "update to ``to``" aims at."""
+        return self.newest_published if to == "latest_published" else self.newest
+
+    def is_outdated(self, to: Target = "latest_published") -> bool:
+        """True when the target is newer than this version."""
+        target = self.target(to)
+        return target is not None and target > self.number
+
+
 @dataclass
 class ReferenceStatus:
     """A reference, the version it points to, and the newest candidate.
@@ -60,15 +94,13 @@ class ReferenceStatus:
         or the version no longer exists (:attr:`is_missing`).
     :param latest: the newest candidate of the target asked for (the
         newest published version, or the newest of all).
-    :param newest: the newest version of the same task and take.
-    :param newest_published: the newest published version of it.
+    :param numbers: where ``current`` stands in its task and take.
     """
 
     container: Container
     current: Version | None
     latest: Version | None
-    newest: Version | None = None
-    newest_published: Version | None = None
+    numbers: VersionNumbers | None = None
 
     @property
     def is_outdated(self) -> bool:
@@ -78,11 +110,6 @@ class ReferenceStatus:
             and self.latest is not None
             and self.latest.version_number > self.current.version_number
         )
-
-    @property
-    def is_tracked(self) -> bool:
-        """True when the reference records a version id (found or not)."""
-        return self.container.version_id is not None
 
     @property
     def is_missing(self) -> bool:
@@ -141,85 +168,79 @@ class UpdateReport:
             self.up_to_date.append(c)
 
 
-def newest_versions(
-    keys: Iterable[tuple[int, str]], *, session: Any = None
-) -> dict[tuple[int, str], tuple[Version, Version | None]]:
-    """The newest and the newest published version of each (task id, take name), one query.
+def _check_target(to: str) -> None:
+    if to not in TARGETS:
+        raise ValidationError(f"to should be one of {', '.join(TARGETS)}, not {to!r}")
 
-    :returns: ``{(task_id, take_name): (newest, newest published or None)}``
-        for the keys that have versions.
+
+def version_numbers(
+    version_ids: Iterable[int], *, session: Any = None
+) -> dict[int, VersionNumbers]:
+    """Where each version stands in its task and take, in one query (no Version objects).
+
+    :returns: ``{version_id: VersionNumbers}`` for the ids that name a version.
     """
     from stalker_core.models.version.model import Version
 
-    keys = list(set(keys))
-    if not keys:
+    ids = set(version_ids)
+    if not ids:
         return {}
     session = session_or_default(session)
-    heads = (
+    v = cast(Any, Version).__table__.c
+    keys = select(v.task_id, v.take_name).where(v.id.in_(ids))
+    family = (v.task_id, v.take_name)
+    ranked = (
         select(
-            Version.task_id.label("task_id"),
-            Version.take_name.label("take_name"),
-            func.max(Version.version_number).label("newest"),
-            func.max(
-                case((Version.is_published.is_(True), Version.version_number))
-            ).label("published"),
+            v.id, v.task_id, v.take_name, v.version_number, v.is_published,
+            func.max(v.version_number).over(partition_by=family).label("newest"),
+            func.max(case((v.is_published.is_(True), v.version_number)))
+            .over(partition_by=family).label("published"),
         )
-        .where(tuple_(Version.task_id, Version.take_name).in_(keys))
-        .group_by(Version.task_id, Version.take_name)
+        .where(tuple_(*family).in_(keys))
         .subquery()
     )
-    stmt = select(Version, heads.c.newest, heads.c.published).join(
-        heads,
-        and_(
-            Version.task_id == heads.c.task_id,
-            Version.take_name == heads.c.take_name,
-            or_(
-                Version.version_number == heads.c.newest,
-                Version.version_number == heads.c.published,
-            ),
-        ),
-    )
-    newest: dict[tuple[int, str], Version] = {}
-    published: dict[tuple[int, str], Version] = {}
-    for version, newest_number, published_number in session.execute(stmt):
-        key = (version.task_id, version.take_name)
-        if version.version_number == newest_number:
-            newest[key] = version
-        if version.version_number == published_number:
-            published[key] = version
-    return {key: (v, published.get(key)) for key, v in newest.items()}
+    stmt = select(ranked).where(ranked.c.id.in_(ids))
+    return {
+        row[0]: VersionNumbers(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
+        for row in session.execute(stmt)
+    }
 
 
 def reference_status(
     containers: Iterable[Container], to: Target = "latest_published", *, session: Any = None
 ) -> list[ReferenceStatus]:
-    """Resolve each container's version and the newest candidates for it (two queries).
+    """Resolve each container's version and the newest candidate for it (two queries).
 
     :param to: which newest version counts as :attr:`ReferenceStatus.latest`:
         ``"latest_published"`` or ``"latest"``.
     """
     from stalker_core.models.version.model import Version
 
-    if to not in TARGETS:
-        raise ValidationError(f"to should be one of {', '.join(TARGETS)}, not {to!r}")
+    _check_target(to)
     session = session_or_default(session)
     containers = list(containers)
-    ids = {c.version_id for c in containers if c.version_id is not None}
-    current: dict[int, Version] = {}
-    if ids:
-        current = {v.id: v for v in session.scalars(select(Version).where(Version.id.in_(ids)))}
-    heads = newest_versions(
-        ((v.task_id, v.take_name) for v in current.values()), session=session
+    numbers = version_numbers(
+        (c.version_id for c in containers if c.version_id is not None), session=session
     )
+    versions: dict[int, Version] = {}
+    latest: dict[tuple[int, str], Version] = {}
+    if numbers:
+        targets = {(n.task_id, n.take_name, n.target(to)) for n in numbers.values()
+                   if n.target(to) is not None}
+        cond: Any = Version.id.in_(list(numbers))
+        if targets:
+            cond = or_(cond, tuple_(Version.task_id, Version.take_name,
+                                    Version.version_number).in_(list(targets)))
+        for version in session.scalars(select(Version).where(cond)):
+            versions[version.id] = version
+            if (version.task_id, version.take_name, version.version_number) in targets:
+                latest[(version.task_id, version.take_name)] = version
     result = []
     for c in containers:
-        cur = current.get(c.version_id) if c.version_id is not None else None
-        newest, published = (
-            heads.get((cur.task_id, cur.take_name), (None, None)) if cur is not None
-            else (None, None)
-        )
-        latest = published if to == "latest_published" else newest
-        result.append(ReferenceStatus(c, cur, latest, newest, published))
+        n = numbers.get(c.version_id) if c.version_id is not None else None
+        cur = versions.get(n.version_id) if n is not None else None
+        new = latest.get((n.task_id, n.take_name)) if n is not None else None
+        result.append(ReferenceStatus(c, cur, new, n))
     return result
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inventory_scene import MISSING_ID, Scene, build_scene, put
+from inventory_scene import MISSING_ID, DatabaseDown, Scene, build_scene, put
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 from wf_helpers import Demo
 
 from stalker_core.controllers.base import problem_of
@@ -270,19 +269,12 @@ def test_host_without_references_says_so(session: Any, pm: Any, make_host: Any) 
 def test_database_unreachable_then_retry(scene: Scene, session: Any, pm: Any,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     ctl = controller(scene, session, pm)
-    real = session.scalars
-    failures = [OperationalError("SELECT", {}, Exception("server closed the connection"))]
-
-    def flaky(*args: Any, **kwargs: Any) -> Any:
-        if failures:
-            raise failures.pop()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(session, "scalars", flaky)
+    db = DatabaseDown(session, monkeypatch, "server closed the connection")
     with pytest.raises(DatabaseUnavailableError, match="cannot be reached") as caught:
         ctl.load()
     problem = problem_of(caught.value)
     assert problem.retry and "server closed the connection" in problem.message
+    db.down = False
     assert len(ctl.load().rows) == 6  # the retry
     assert [c.label for c in ctl.call_log.calls] == ["inventory: reference status"] * 2
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inventory_scene import Scene, build_scene, put
+from inventory_scene import DatabaseDown, Scene, build_scene, put
 from Qt import QtCore, QtGui, QtWidgets
-from sqlalchemy.exc import OperationalError
 from wf_helpers import Demo
 
 from stalker_core.exceptions import VetoError
@@ -18,7 +17,6 @@ from stalker_core.testing.fake_host import FakeHost
 from stalker_core.ui import inventory as inventory_view
 from stalker_core.ui.inventory import InventoryPanel, demo_state
 from stalker_core.ui.inventory_model import COLUMNS, ROW_ROLE
-from stalker_core.ui.show import close_panels, open_panels
 
 STATE, NAME, LOCK, NOTE = (COLUMNS.index(c) for c in ("State", "Name", "Lock", "Note"))
 
@@ -213,22 +211,14 @@ def test_the_scene_is_watched_while_visible(
 def test_database_unreachable_shows_banner_and_retry(
     qtbot: Any, scene: Scene, session: Any, pm: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = session.scalars
-    down = [True]
-
-    def flaky(*args: Any, **kwargs: Any) -> Any:
-        if down[0]:
-            raise OperationalError("SELECT", {}, Exception("could not connect to server"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(session, "scalars", flaky)
+    db = DatabaseDown(session, monkeypatch, "could not connect to server")
     panel = InventoryPanel(scene.host, session=session, plugin_manager=pm)
     qtbot.addWidget(panel)
     assert panel.banner.isVisibleTo(panel)
     assert "could not connect to server" in panel.banner.label.text()
     assert panel.banner.retry_button.isVisibleTo(panel)
     assert panel.model.rowCount() == 0 and not panel.update_all_button.isEnabled()
-    down[0] = False
+    db.down = False
     panel.banner.retry_button.click()
     assert not panel.banner.isVisibleTo(panel) and panel.model.rowCount() == 6
     assert scene.host.called("replace_reference") == []
@@ -246,7 +236,10 @@ def test_host_without_references_says_so(qtbot: Any, session: Any, pm: Any) -> N
 def test_cli_screenshot_in_the_standalone_host(
     qtbot: Any, session: Any, tmp_path: Path
 ) -> None:
+    # imported here, not at the top: importing the submodule stalker_core.ui.show
+    # replaces the function stalker_core.ui.show that test_show imports by name
     from stalker_core.cli.main import main
+    from stalker_core.ui.show import close_panels, open_panels
 
     png = tmp_path / "inventory.png"
     url = session.get_bind().url.render_as_string(hide_password=False)

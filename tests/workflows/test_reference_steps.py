@@ -13,10 +13,11 @@ from stalker_core.exceptions import HostCapabilityError, ValidationError, Workfi
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.workflows.references import (
     UpdateStep,
-    newest_versions,
+    VersionNumbers,
     reference_status,
     set_reference_version,
     update_references,
+    version_numbers,
 )
 
 
@@ -25,18 +26,22 @@ def scene(session: Any, demo: Demo, pm: Any) -> Scene:
     return build_scene(session, demo, pm)
 
 
-def test_status_carries_newest_and_newest_published(scene: Scene, session: Any) -> None:
+def test_status_and_numbers(scene: Scene, session: Any) -> None:
     statuses = {s.container.name: s for s in reference_status(scene.host.list_references(),
                                                               session=session)}
     old = statuses["old"]
-    assert (old.current, old.latest, old.newest, old.newest_published) == (
-        scene.v1, scene.v2, scene.v3, scene.v2
-    )
-    assert statuses["ghost"].is_missing and statuses["ghost"].is_tracked
-    assert not statuses["plate"].is_missing and not statuses["plate"].is_tracked
-    key = (scene.v1.task_id, "Main")
-    assert newest_versions([key, (key[0], "Other")], session=session) == {
-        key: (scene.v3, scene.v2)
+    assert (old.current, old.latest) == (scene.v1, scene.v2) and old.is_outdated
+    assert old.numbers == VersionNumbers(scene.v1.id, scene.v1.task_id, "Main", 1, True, 3, 2)
+    assert statuses["fresh"].numbers.target("latest") == 3
+    assert not statuses["fresh"].numbers.is_outdated() and statuses["fresh"].numbers.is_outdated(
+        "latest")
+    assert statuses["ghost"].is_missing and statuses["ghost"].numbers is None
+    assert not statuses["plate"].is_missing and statuses["plate"].numbers is None
+    latest = {s.container.name: s for s in reference_status(scene.host.list_references(),
+                                                            "latest", session=session)}
+    assert latest["fresh"].latest == scene.v3 and latest["fresh"].is_outdated
+    assert version_numbers([scene.v3.id, 987654321], session=session) == {
+        scene.v3.id: VersionNumbers(scene.v3.id, scene.v3.task_id, "Main", 3, False, 3, 2)
     }
 
 
