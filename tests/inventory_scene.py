@@ -83,3 +83,17 @@ class DatabaseDown:
                 return _real(*args, **kwargs)
 
             monkeypatch.setattr(session, name, flaky)
+
+
+def veto(name: str, message: str) -> object:
+    """A plugin whose ``stalker_references_before_update`` keeps the reference ``name``."""
+    from stalker_core.exceptions import VetoError
+    from stalker_core.plugins.api import hookimpl
+
+    class Keep:
+        @hookimpl
+        def stalker_references_before_update(self, container: Any) -> None:
+            if container.name == name:
+                raise VetoError(message)
+
+    return Keep()

@@ -150,6 +150,11 @@ class ContainerRow:
         return _number(self.loaded) + ("" if self.loaded_published else " (not published)")
 
     @property
+    def lock_label(self) -> str:
+        """``"Locked"`` or ``""``."""
+        return "Locked" if self.locked else ""
+
+    @property
     def latest_label(self) -> str:
         """The newest number, ``""`` when unknown."""
         return _number(self.latest)
@@ -327,7 +332,8 @@ class UpdateJob:
         note = _NOTES.get(step.outcome)
         if note is not None:
             target = _number(step.status.latest.version_number if step.status.latest else None)
-            self._controller.notes[step.status.container.name] = note.format(
+            # the name after the step: a host may rename an updated reference
+            self._controller.notes[step.container.name] = note.format(
                 target=target, message=step.message
             )
         if self.done >= self.total:

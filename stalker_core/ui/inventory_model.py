@@ -120,32 +120,24 @@ def lock_icon() -> QtGui.QIcon:
     return _draw("lock", paint)
 
 
+#: the ContainerRow attribute each column shows, in column order
+CELL_ATTRIBUTES: tuple[str, ...] = (
+    "state_label", "name", "task", "take", "loaded_label", "latest_label",
+    "latest_published_label", "lock_label", "note",
+)
+
+
 def cell_text(row: ContainerRow, column: int) -> str:
     """The text of ``row`` in ``column``."""
-    if column == STATE:
-        return row.state_label
-    if column == NAME:
-        return row.name
-    if column == TASK:
-        return row.task
-    if column == TAKE:
-        return row.take
-    if column == LOADED:
-        return row.loaded_label
-    if column == LATEST:
-        return row.latest_label
-    if column == PUBLISHED:
-        return row.latest_published_label
-    if column == LOCK:
-        return "Locked" if row.locked else ""
-    return row.note
+    return str(getattr(row, CELL_ATTRIBUTES[column]))
 
 
 def _sort_key(row: ContainerRow, column: int) -> Any:
     if column == STATE:
         return (STATE_ORDER[row.state], row.name.lower())
-    if column in (LOADED, LATEST, PUBLISHED):
-        value = {LOADED: row.loaded, LATEST: row.latest, PUBLISHED: row.latest_published}[column]
+    numbers = {LOADED: row.loaded, LATEST: row.latest, PUBLISHED: row.latest_published}
+    if column in numbers:
+        value = numbers[column]
         return -1 if value is None else value
     if column == LOCK:
         return (0 if row.locked else 1, row.name.lower())

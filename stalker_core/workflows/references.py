@@ -143,6 +143,7 @@ class UpdateReport:
 
     #: why no reference was looked at (the host has no references), else ``None``
     skipped: str | None = None
+    #: (the reference as it was before, its old version, its new version)
     updated: list[tuple[Container, Version, Version]] = field(default_factory=list)
     locked: list[Container] = field(default_factory=list)
     vetoed: list[tuple[Container, str]] = field(default_factory=list)
@@ -157,7 +158,7 @@ class UpdateReport:
         c = step.status.container
         if step.outcome == "updated":
             assert step.status.current is not None and step.status.latest is not None
-            self.updated.append((step.container, step.status.current, step.status.latest))
+            self.updated.append((c, step.status.current, step.status.latest))
         elif step.outcome == "locked":
             self.locked.append(c)
         elif step.outcome == "vetoed":

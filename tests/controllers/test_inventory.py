@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inventory_scene import MISSING_ID, DatabaseDown, Scene, build_scene, put
+from inventory_scene import MISSING_ID, DatabaseDown, Scene, build_scene, put, veto
 from sqlalchemy import event
 from wf_helpers import Demo
 
@@ -25,16 +25,6 @@ def scene(session: Any, demo: Demo, pm: Any) -> Scene:
 
 def controller(scene: Scene, session: Any, pm: Any, **kwargs: Any) -> InventoryController:
     return InventoryController(scene.host, session=session, plugin_manager=pm, **kwargs)
-
-
-def veto(name: str, message: str) -> object:
-    class Keep:
-        @hookimpl
-        def stalker_references_before_update(self, container: Any) -> None:
-            if container.name == name:
-                raise VetoError(message)
-
-    return Keep()
 
 
 def test_rows_tell_every_state_in_words(scene: Scene, session: Any, pm: Any) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inventory_scene import DatabaseDown, Scene, build_scene, put
+from inventory_scene import DatabaseDown, Scene, build_scene, put, veto
 from Qt import QtCore, QtGui, QtWidgets
 from wf_helpers import Demo
 
-from stalker_core.exceptions import VetoError
 from stalker_core.plugins.api import UIAction, hookimpl
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.ui import inventory as inventory_view
@@ -38,16 +37,6 @@ def cells(panel: InventoryPanel, column: int) -> dict[str, Any]:
     model = panel.table.model()
     return {model.index(r, NAME).data(): model.index(r, column).data()
             for r in range(model.rowCount())}
-
-
-def veto(name: str, message: str) -> object:
-    class Keep:
-        @hookimpl
-        def stalker_references_before_update(self, container: Any) -> None:
-            if container.name == name:
-                raise VetoError(message)
-
-    return Keep()
 
 
 def test_states_are_told_by_words_icons_and_tints(panel: InventoryPanel) -> None:
