@@ -1,7 +1,8 @@
 """The Scene Inventory controller: the scene's references, their versions, and what to do.
 
 No Qt here: plain data classes in and out (:class:`ContainerRow`,
-:class:`InventoryState`, :class:`VersionChoice`, :class:`UpdateSummary`),
+:class:`InventoryState`, :class:`VersionChoice`, :class:`UpdateSummary`,
+defined in :mod:`~stalker_core.controllers.inventory_rows`),
 the scene reached through the host protocol on the host's main thread
 (:func:`~stalker_core.hosts.host_run_in_main_thread`), the database through
 :meth:`~stalker_core.controllers.base.PanelController.db_call` (timed, a
@@ -31,15 +32,20 @@ references; :meth:`UpdateJob.run` does every step (CLI, tests, benchmarks).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 
 from stalker_core.controllers.base import PanelController
+from stalker_core.controllers.inventory_rows import (
+    ContainerRow,
+    InventoryState,
+    RowState,
+    UpdateSummary,
+    VersionChoice,
+    version_label,
+)
 from stalker_core.controllers.registry import ui_actions
 from stalker_core.exceptions import ValidationError
 from stalker_core.hosts import Container, ReferenceHost, host_run_in_main_thread, host_supports
@@ -69,213 +75,6 @@ __all__ = [
     "VersionChoice",
     "load_task_paths",
 ]
-
-#: what a container's row says about it
-RowState = Literal["up_to_date", "outdated", "untracked", "missing"]
-
-STATE_LABELS: dict[str, str] = {
-    "up_to_date": "Up to date",
-    "outdated": "Outdated",
-    "untracked": "Untracked",
-    "missing": "Missing version",
-}
-
-
-def _number(n: int | None) -> str:
-    return f"v{n:03d}" if n is not None else ""
-
-
-@dataclass(frozen=True)
-class ContainerRow:
-    """One container of the scene as the inventory shows it.
-
-    :param name: the host's name for the container.
-    :param path: the referenced file.
-    :param version_id: the version id the container records, or ``None``.
-    :param locked: whether "update" leaves it alone.
-    :param state: ``"up_to_date"``, ``"outdated"``, ``"untracked"`` (no
-        version id) or ``"missing"`` (the version id names no version).
-    :param task: the task path of the loaded version (``"SEQ01/SH10/anim"``).
-    :param take: its take name.
-    :param loaded: the loaded version's number.
-    :param loaded_published: whether the loaded version is published.
-    :param latest: the newest version number of the task and take.
-    :param latest_published: the newest published number, ``None`` if none is.
-    :param target: the number an update would load (outdated rows only).
-    :param note: what the last action did to it, or why it cannot be updated.
-    """
-
-    name: str
-    path: Path
-    version_id: int | None
-    locked: bool
-    state: RowState
-    task: str = ""
-    take: str = ""
-    loaded: int | None = None
-    loaded_published: bool = False
-    latest: int | None = None
-    latest_published: int | None = None
-    target: int | None = None
-    note: str = ""
-
-    @property
-    def is_outdated(self) -> bool:
-        """True when a newer version (of the controller's target) exists."""
-        return self.state == "outdated"
-
-    @property
-    def can_update(self) -> bool:
-        """True when "update" would change it: outdated and not locked."""
-        return self.is_outdated and not self.locked
-
-    @property
-    def can_set_version(self) -> bool:
-        """True when its version can be chosen: its version exists and it is not locked."""
-        return self.loaded is not None and not self.locked
-
-    @property
-    def state_label(self) -> str:
-        """The state in words, e.g. ``"Outdated: v002 available"``."""
-        label = STATE_LABELS[self.state]
-        if self.state == "outdated":
-            label = f"{label}: {_number(self.target)} available"
-        return label
-
-    @property
-    def loaded_label(self) -> str:
-        """``"v001"``, ``"v001 (not published)"``, or ``""``."""
-        if self.loaded is None:
-            return ""
-        return _number(self.loaded) + ("" if self.loaded_published else " (not published)")
-
-    @property
-    def lock_label(self) -> str:
-        """``"Locked"`` or ``""``."""
-        return "Locked" if self.locked else ""
-
-    @property
-    def latest_label(self) -> str:
-        """The newest number, ``""`` when unknown."""
-        return _number(self.latest)
-
-    @property
-    def latest_published_label(self) -> str:
-        """The newest published number, ``"none"`` when no version is published."""
-        if self.loaded is None:
-            return ""
-        return _number(self.latest_published) or "none"
-
-
-@dataclass(frozen=True)
-class InventoryState:
-    """What the inventory shows: the rows, or why there are none.
-
-    :param rows: one per container, in the scene's order.
-    :param supported: False when the host has no references capability.
-    :param message: the sentence to show instead of rows (unsupported host).
-    """
-
-    rows: list[ContainerRow] = field(default_factory=list)
-    supported: bool = True
-    message: str = ""
-
-    def count(self, state: RowState) -> int:
-        """How many rows are in ``state``."""
-        return sum(1 for r in self.rows if r.state == state)
-
-    @property
-    def outdated(self) -> list[ContainerRow]:
-        """The rows an "Update all outdated" would update (outdated, not locked)."""
-        return [r for r in self.rows if r.can_update]
-
-    @property
-    def summary(self) -> str:
-        """One line: how many containers, outdated, locked, untracked, missing."""
-        if not self.supported:
-            return "no references in this host"
-        parts = [f"{len(self.rows)} container{'s' if len(self.rows) != 1 else ''}"]
-        outdated = self.count("outdated")
-        if outdated:
-            locked = sum(1 for r in self.rows if r.is_outdated and r.locked)
-            parts.append(f"{outdated} outdated" + (f" ({locked} locked)" if locked else ""))
-        locked_all = sum(1 for r in self.rows if r.locked)
-        if locked_all:
-            parts.append(f"{locked_all} locked")
-        for state in ("untracked", "missing"):
-            n = self.count(cast(RowState, state))
-            if n:
-                parts.append(f"{n} {STATE_LABELS[state].lower()}")
-        return " \u00b7 ".join(parts)
-
-
-@dataclass(frozen=True)
-class VersionChoice:
-    """A version the Set Version dialog offers (same task and take as the container)."""
-
-    id: int
-    number: int
-    published: bool
-    created: dt.datetime | None
-    author: str
-    description: str
-    loaded: bool
-
-    @property
-    def label(self) -> str:
-        """``"v003  published  2024-05-01 10:00  anna  - final pose"``."""
-        parts = [_number(self.number), "published" if self.published else "not published"]
-        if self.created is not None:
-            parts.append(self.created.strftime("%Y-%m-%d %H:%M"))
-        if self.author:
-            parts.append(self.author)
-        text = "  ".join(parts)
-        if self.description:
-            text += f"  - {self.description}"
-        if self.loaded:
-            text += "  (loaded)"
-        return text
-
-
-@dataclass(frozen=True)
-class UpdateSummary:
-    """What an update did, by container name."""
-
-    updated: list[str] = field(default_factory=list)
-    up_to_date: list[str] = field(default_factory=list)
-    locked: list[str] = field(default_factory=list)
-    vetoed: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    cancelled: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, report: UpdateReport) -> UpdateSummary:
-        """The summary of a workflow :class:`UpdateReport`."""
-        return cls(
-            updated=[c.name for c, _, _ in report.updated],
-            up_to_date=[c.name for c in report.up_to_date],
-            locked=[c.name for c in report.locked],
-            vetoed=[(c.name, why) for c, why in report.vetoed],
-            failed=[(c.name, why) for c, why in report.failed],
-            cancelled=[c.name for c in report.cancelled],
-        )
-
-    @property
-    def text(self) -> str:
-        """One sentence for the panel's status line."""
-        parts = [f"{len(self.updated)} updated"]
-        if self.locked:
-            parts.append(f"{len(self.locked)} locked (kept)")
-        if self.vetoed:
-            kept = "; ".join(f"{n}: {why}" for n, why in self.vetoed)
-            parts.append(f"{len(self.vetoed)} kept by a plugin ({kept})")
-        if self.failed:
-            failed = "; ".join(f"{n}: {why}" for n, why in self.failed)
-            parts.append(f"{len(self.failed)} failed ({failed})")
-        if self.cancelled:
-            parts.append(f"{len(self.cancelled)} not done (cancelled)")
-        return ", ".join(parts)
-
 
 _NOTES: dict[str, str] = {
     "updated": "updated to {target}",
@@ -331,7 +130,8 @@ class UpdateJob:
         self.report.record(step)
         note = _NOTES.get(step.outcome)
         if note is not None:
-            target = _number(step.status.latest.version_number if step.status.latest else None)
+            latest = step.status.latest
+            target = version_label(latest.version_number if latest is not None else None)
             # the name after the step: a host may rename an updated reference
             self._controller.notes[step.container.name] = note.format(
                 target=target, message=step.message
@@ -494,7 +294,7 @@ class InventoryController(PanelController):
                                 "missing" if missing else "untracked", note=note)
         outdated = n.is_outdated(self.target)
         if not note and outdated and c.locked:
-            note = f"locked: updates keep {_number(n.number)}"
+            note = f"locked: updates keep {version_label(n.number)}"
         return ContainerRow(
             c.name, c.path, c.version_id, c.locked,
             "outdated" if outdated else "up_to_date",
@@ -601,7 +401,7 @@ class InventoryController(PanelController):
             cast(Any, self._refs()), name, version, context=self._context(),
             session=self.session, pm=self.plugin_manager,
         )
-        self.notes[name] = f"set to {_number(version.version_number)}"
+        self.notes[name] = f"set to {version_label(version.version_number)}"
         return container
 
     def lock(self, names: Iterable[str], locked: bool = True) -> list[Container]:

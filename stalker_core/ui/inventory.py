@@ -162,6 +162,11 @@ class InventoryPanel(QtWidgets.QWidget):
         #: asks a yes/no question (tests replace it): (title, text) -> bool
         self.confirm: Callable[[str, str], bool] = lambda t, x: _confirm(self, t, x)
         self._build()
+        # the update runs a slice per tick of this timer; owned by the panel, it dies with it
+        self.slice_timer = QtCore.QTimer(self)
+        self.slice_timer.setSingleShot(True)
+        self.slice_timer.setInterval(0)
+        self.slice_timer.timeout.connect(self._run_slice)
         self.watch_timer = QtCore.QTimer(self)
         self.watch_timer.setInterval(WATCH_INTERVAL_MS)
         self.watch_timer.timeout.connect(self.check_scene)
@@ -359,6 +364,11 @@ class InventoryPanel(QtWidgets.QWidget):
         self.watch_timer.start()
         self.check_scene()
 
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Closing the panel stops a running update after the current reference."""
+        self.cancel_update()
+        super().closeEvent(event)
+
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.watch_timer.stop()
         super().hideEvent(event)
@@ -510,7 +520,7 @@ class InventoryPanel(QtWidgets.QWidget):
         self.cancel_button.setEnabled(True)
         self.progress_row.show()
         self._enable()
-        QtCore.QTimer.singleShot(0, self._run_slice)
+        self.slice_timer.start()
 
     def _run_slice(self) -> None:
         job = self.job
@@ -530,7 +540,7 @@ class InventoryPanel(QtWidgets.QWidget):
         if job.finished:
             self._finish(job)
         else:
-            QtCore.QTimer.singleShot(0, self._run_slice)
+            self.slice_timer.start()
 
     def cancel_update(self) -> None:
         """Stop the running update after the reference being updated."""

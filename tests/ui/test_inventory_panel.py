@@ -113,6 +113,20 @@ def test_cancel_stops_between_containers(
     assert {r.name for r in outdated} == set(summary.cancelled)
 
 
+def test_closing_the_panel_stops_the_update(
+    qtbot: Any, panel: InventoryPanel, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(10):
+        put(scene.host, f"crowd{i:02d}", scene.v1)
+    panel.refresh()
+    monkeypatch.setattr(inventory_view, "SLICE_SECONDS", 0.0)
+    panel.show()
+    panel.progress.valueChanged.connect(lambda v: v == 1 and panel.close())
+    with qtbot.waitSignal(panel.update_finished, timeout=10_000) as finished:
+        panel.update_all()
+    assert len(finished.args[0].updated) == 1 and len(finished.args[0].cancelled) == 11
+
+
 def test_update_selected_set_version_lock_and_remove(
     panel: InventoryPanel, scene: Scene
 ) -> None:
