@@ -94,13 +94,18 @@ def test_update_all_shows_progress_and_a_veto_keeps_one(
     assert panel.update_all_button.text() == "Update all outdated (1)"
 
 
+def add_crowd(panel: InventoryPanel, scene: Scene, n: int, monkeypatch: Any) -> None:
+    """``n`` more outdated containers, updated one per slice of the event loop."""
+    for i in range(n):
+        put(scene.host, f"crowd{i:02d}", scene.v1)
+    panel.refresh()
+    monkeypatch.setattr(inventory_view, "SLICE_SECONDS", 0.0)
+
+
 def test_cancel_stops_between_containers(
     qtbot: Any, panel: InventoryPanel, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for i in range(20):
-        put(scene.host, f"crowd{i:02d}", scene.v1)
-    panel.refresh()
-    monkeypatch.setattr(inventory_view, "SLICE_SECONDS", 0.0)  # one reference per slice
+    add_crowd(panel, scene, 20, monkeypatch)
     # the artist clicks Cancel once the bar shows two references done
     panel.progress.valueChanged.connect(lambda v: v == 2 and panel.cancel_button.click())
     with qtbot.waitSignal(panel.update_finished, timeout=10_000) as finished:
@@ -116,10 +121,7 @@ def test_cancel_stops_between_containers(
 def test_closing_the_panel_stops_the_update(
     qtbot: Any, panel: InventoryPanel, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for i in range(10):
-        put(scene.host, f"crowd{i:02d}", scene.v1)
-    panel.refresh()
-    monkeypatch.setattr(inventory_view, "SLICE_SECONDS", 0.0)
+    add_crowd(panel, scene, 10, monkeypatch)
     panel.show()
     panel.progress.valueChanged.connect(lambda v: v == 1 and panel.close())
     with qtbot.waitSignal(panel.update_finished, timeout=10_000) as finished:
