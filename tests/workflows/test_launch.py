@@ -97,7 +97,7 @@ def test_missing_install_says_where_it_looked(tmp_path: Path) -> None:
 
 
 def test_unknown_application_lists_the_configured_ones(tmp_path: Path) -> None:
-    with pytest.raises(LaunchError, match=r"called 'houdini'.*: blender, maya, nuke \("):
+    with pytest.raises(LaunchError, match=r"called 'houdini'.*: blender, krita, maya, nuke \("):
         get_application("houdini", maya_config(tmp_path))
 
 
