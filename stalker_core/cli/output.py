@@ -62,7 +62,7 @@ def output_format() -> str:
 
 def is_terminal() -> bool:
     """Standard output is an interactive terminal."""
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
@@ -70,7 +70,7 @@ def make_console(*, stderr: bool = False) -> Any:
     """A rich console: the terminal's width on a terminal, unlimited when piped."""
     from rich.console import Console
 
-    stream = sys.stderr if stderr else click.get_text_stream("stdout")
+    stream = sys.stderr if stderr else sys.stdout
     if getattr(stream, "isatty", lambda: False)():
         return Console(file=stream, stderr=stderr)
     return Console(file=stream, width=PIPE_WIDTH, soft_wrap=True, highlight=False)
@@ -116,7 +116,7 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
               title: str | None = None) -> None:
     """Print ``rows`` (only ``columns``, in that order) as a table, JSON or CSV."""
     fmt = output_format()
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         out.write(json.dumps([{c: plain(r.get(c)) for c in columns} for r in rows], indent=2))
         out.write("\n")

@@ -158,7 +158,8 @@ def require_database(url: str | URL) -> None:
     path = sqlite_file(url)
     if path is not None and not path.is_file():
         raise DatabaseError(
-            f"no database at {safe_url(url)!r}: the file {path} does not exist; {CREATE_HINT}"
+            f"no stalker_core database at {safe_url(url)!r}: the file {path} does not exist; "
+            f"{CREATE_HINT}"
         )
 
 
@@ -186,8 +187,8 @@ def prepare_schema(engine: Engine, *, auto_upgrade: bool = True, create: bool = 
                     )
                 if not create:
                     raise DatabaseError(
-                        f"the database {shown!r} is empty (no stalker_core schema); "
-                        f"{CREATE_HINT}"
+                        f"the database {shown!r} is empty, not a stalker_core database "
+                        f"yet; {CREATE_HINT}"
                     )
                 create_tables(conn)
                 migrate.stamp(conn, migrate.HEAD)

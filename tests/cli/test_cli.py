@@ -44,7 +44,17 @@ def test_demo_runs_twice(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixt
 
     code, out, err = run(capsys, "--db", cli_db, "demo", "--root", str(root), "--fresh")
     assert code == 0, err
-    assert "created project Demo Project DEMO2" in out
+    assert "deleted the demo project(s) DEMO" in out
+    assert "created project Demo Project DEMO in" in out
+    assert re.search(r"Hero/model .* 1 .* v001 .* v001", out)  # started over: one version
+    assert not (root / "DEMO/Hero/model/publish/Hero_model_Main_v002.txt").exists()
+    from stalker_core.models import Project
+    from stalker_core.orm.session import DBSession
+
+    assert [p.code for p in DBSession.query(Project)] == ["DEMO"]
+    code, out, err = run(capsys, "--db", cli_db, "schedule", "--no-progress")
+    assert code == 0, err
+    assert "of 1 project(s)" in out  # later schedules plan the one demo project
 
 
 def test_version_commands(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

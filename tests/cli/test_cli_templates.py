@@ -97,7 +97,7 @@ def test_version_save_and_create_structure_use_plugin_templates(
     assert Path(m.group(1)).read_text() == "nuke script"
     assert default_engine() is before  # the command's engine was scoped to it
 
-    code, out, err = run(capsys, "project", "create-structure", "DEMO", "--url", cli_db)
+    code, out, err = run(capsys, "project", "create-structure", "DEMO", "--db", cli_db)
     assert code == 0, err
     assert (root / "fx/demo/library").is_dir()
     assert default_engine() is before

@@ -1,31 +1,73 @@
-"""``stalker db upgrade|init|current`` (contract C4)."""
+"""``stalker db upgrade|init|current`` (contract C4): the database of --db, messages that say what happened."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner
+from pathlib import Path
 
-from stalker_core.cli.db_cmd import command
+import pytest
+
+from stalker_core.cli.main import main
 from stalker_core.db import migrate
 
 
-def test_upgrade_creates_then_reports_current(db_url: str) -> None:
-    runner = CliRunner()
-    res = runner.invoke(command, ["current", "--url", db_url])
-    assert res.exit_code == 0, res.output
-    assert "no schema version" in res.output
-    res = runner.invoke(command, ["upgrade", "--url", db_url])
-    assert res.exit_code == 0, res.output
-    assert f"schema created at revision {migrate.HEAD}" in res.output
-    res = runner.invoke(command, ["upgrade", "--url", db_url])
-    assert "already at revision" in res.output
-    res = runner.invoke(command, ["current", "--url", db_url])
-    assert f"{migrate.HEAD} (head)" in res.output
+@pytest.fixture(autouse=True)
+def _default_database_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The configured default database is a file these tests must never touch."""
+    from stalker_core import config
+
+    default = tmp_path / "default" / "default.db"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("STALKER_CONFIG", raising=False)
+    config.reset()
+    config.configure(database_url=f"sqlite:///{default}")
+    yield default
+    config.reset()
+    assert not default.exists() and not default.parent.exists()
 
 
-def test_init_creates_default_data(db_url: str) -> None:
-    runner = CliRunner()
-    res = runner.invoke(command, ["init", "--url", db_url])
-    assert res.exit_code == 0, res.output
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_upgrade_creates_then_reports_current(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", db_url, "db", "current")
+    assert code == 0, err
+    assert "empty" in out or "no database" in out
+    code, out, err = run(capsys, "db", "upgrade", "--db", db_url)  # --db after the command
+    assert code == 0, err
+    assert f"schema created at revision {migrate.HEAD}" in out
+    code, out, _ = run(capsys, "--db", db_url, "db", "upgrade")
+    assert f"already at revision {migrate.HEAD}; nothing to do" in out
+    code, out, _ = run(capsys, "db", "current", "--db", db_url)
+    assert f"{migrate.HEAD} (head)" in out
+
+
+def test_db_current_on_a_missing_file_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nonexistent_dir" / "x.db"
+    code, out, err = run(capsys, "--db", f"sqlite:///{missing}", "db", "current")
+    assert code == 0, err
+    assert "no database" in out and str(missing) in out and "'stalker db init'" in out
+    assert not missing.parent.exists()
+
+
+def test_init_says_what_it_created_then_that_nothing_was_added(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", db_url, "db", "init")
+    assert code == 0, err
+    assert f"schema created at revision {migrate.HEAD}" in out
+    assert "default data created (" in out and "1 users" in out and "statuses" in out
+    code, out, err = run(capsys, "--db", db_url, "db", "init")
+    assert code == 0, err
+    assert "schema created" not in out and "default data created" not in out
+    assert "default data already present, nothing added" in out
     from sqlalchemy import select
 
     from stalker_core.db.engine import make_engine
@@ -38,14 +80,35 @@ def test_init_creates_default_data(db_url: str) -> None:
     engine.dispose()
 
 
-def test_upgrade_refuses_a_foreign_database(db_url: str) -> None:
+def test_upgrade_to_an_unknown_revision_names_the_known_ones(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "--db", db_url, "db", "upgrade")[0] == 0
+    code, out, err = run(capsys, "--db", db_url, "db", "upgrade", "--revision", "9999")
+    assert code == 1
+    assert err.startswith("error: unknown revision '9999'") and migrate.HEAD in err
+    assert "update stalker_core" not in err.lower()  # not the package version's fault
+
+
+def test_upgrade_never_goes_back(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", db_url, "db", "upgrade")[0] == 0
+    code, out, err = run(capsys, "--db", db_url, "db", "upgrade", "--revision", "base")
+    assert code == 1
+    assert "upgraded" not in out
+    assert f"at revision '{migrate.HEAD}', newer than 'base'" in err
+
+
+def test_upgrade_refuses_a_foreign_database(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     from stalker_core.db.engine import make_engine
-    from stalker_core.exceptions import DatabaseError
     from stalker_core.models import Base
 
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    res = CliRunner().invoke(command, ["upgrade", "--url", db_url])
-    assert res.exit_code != 0
-    assert isinstance(res.exception, DatabaseError)
+    code, out, err = run(capsys, "--db", db_url, "db", "upgrade")
+    assert code == 1 and "no schema version" in err
+
+
+def test_two_different_db_urls_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", "sqlite:///a.db", "db", "current", "--db", "sqlite:///b.db")
+    assert code == 2 and "--db is given twice" in err
