@@ -15,8 +15,10 @@ from stalker_core.exceptions import ValidationError
 
 
 def _suggest(word: str, choices: list[str]) -> str:
-    near = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {near[0]!r}?" if near else ""
+    """``"; did you mean 'X'?"`` for the closest of ``choices`` (case ignored), else ``""``."""
+    by_lower = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
+    return f"; did you mean {by_lower[near[0]]!r}?" if near else ""
 
 
 def find_project(session: Any, ref: str) -> Any:

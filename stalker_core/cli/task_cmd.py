@@ -197,6 +197,8 @@ def _task_options(f: Any) -> Any:
         click.option("--priority", type=int, default=None, help="Priority (0-1000)."),
         click.option("--resource", "resources", multiple=True, metavar="LOGIN",
                      help="A resource (login); repeatable; replaces the resources."),
+        click.option("--responsible", "responsible", multiple=True, metavar="LOGIN",
+                     help="Who reviews it (login); repeatable; replaces the responsible."),
         click.option("--depends-on", "depends_on", type=int, multiple=True, metavar="ID",
                      help="A task it depends on (id); repeatable; replaces the dependencies."),
     )):
@@ -206,7 +208,7 @@ def _task_options(f: Any) -> Any:
 
 def _apply(session: Any, task: Any, *, description: str | None, timing: tuple[float, str] | None,
            model: str | None, priority: int | None, resources: list[Any] | None,
-           depends_on: list[Any] | None) -> None:
+           responsible: list[Any] | None, depends_on: list[Any] | None) -> None:
     if description is not None:
         task.description = description
     if timing is not None:
@@ -217,6 +219,8 @@ def _apply(session: Any, task: Any, *, description: str | None, timing: tuple[fl
         task.priority = priority
     if resources is not None:
         task.resources = resources
+    if responsible is not None:
+        task.responsible = responsible
     if depends_on is not None:
         task.depends_on = depends_on
 
@@ -243,7 +247,7 @@ def _tasks(session: Any, ids: Iterable[int]) -> list[Any]:
 @_task_options
 def create_cmd(name: str, project_ref: str | None, parent_id: int | None,
                description: str | None, timing: tuple[float, str] | None, model: str | None,
-               priority: int | None, resources: tuple[str, ...],
+               priority: int | None, resources: tuple[str, ...], responsible: tuple[str, ...],
                depends_on: tuple[int, ...]) -> None:
     """Create a task NAME in a project (--project) or under a task (--parent)."""
     from stalker_core.cli.lookup import find_by_id, find_project
@@ -265,6 +269,7 @@ def create_cmd(name: str, project_ref: str | None, parent_id: int | None,
     session.add(task)
     _apply(session, task, description=description, timing=timing, model=model,
            priority=priority, resources=_users(session, resources) if resources else None,
+           responsible=_users(session, responsible) if responsible else None,
            depends_on=_tasks(session, depends_on) if depends_on else None)
     session.commit()
     path = task_paths(session, [project.id]).get(task.id, task.name)
@@ -329,8 +334,8 @@ def transition(task: Any, code: str, *, reviewer: Any = None,
 @click.option("--note", default="", help="With --status HREV: what to change.")
 def update_cmd(task_id: int, name: str | None, description: str | None,
                timing: tuple[float, str] | None, model: str | None, priority: int | None,
-               resources: tuple[str, ...], depends_on: tuple[int, ...],
-               add_resources: tuple[str, ...], remove_resources: tuple[str, ...],
+               resources: tuple[str, ...], responsible: tuple[str, ...],
+               depends_on: tuple[int, ...], add_resources: tuple[str, ...], remove_resources: tuple[str, ...],
                status: str | None, reviewer: str | None, extend: tuple[float, str] | None,
                note: str) -> None:
     """Change a task; --status moves it through the status workflow."""
@@ -354,10 +359,12 @@ def update_cmd(task_id: int, name: str | None, description: str | None,
         new_resources += [u for u in _users(session, add_resources) if u not in new_resources]
     _apply(session, task, description=description, timing=timing, model=model,
            priority=priority, resources=new_resources,
+           responsible=_users(session, responsible) if responsible else None,
            depends_on=_tasks(session, depends_on) if depends_on else None)
     changed += [label for label, value in (
         ("description", description), ("timing", timing), ("model", model),
         ("priority", priority), ("resources", new_resources),
+        ("responsible", responsible or None),
         ("dependencies", depends_on or None)) if value is not None]
     if status is not None:
         who = find_user(session, reviewer) if reviewer else None
