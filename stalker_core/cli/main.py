@@ -220,7 +220,11 @@ def connect(ctx: click.Context | None = None, *, create: bool = False) -> Any:
     if create:
         db.init()
     if ctx is not None:
-        ctx.find_root().call_on_close(lambda: (DBSession.remove(), engine.dispose()))
+        def close() -> None:
+            DBSession.remove()
+            engine.dispose()
+
+        ctx.find_root().call_on_close(close)
     return DBSession
 
 

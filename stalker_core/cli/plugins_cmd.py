@@ -33,8 +33,10 @@ def list_cmd(strict: bool) -> None:
                "error": str(err)} for err in pm.load_errors]
     blocked = sorted(n for n, p in pm.list_name_plugin() if p is None)
     if output_format() != "table":
-        blocked_rows = [{"plugin": n, "from": "blocked", "hooks": [], "loaded": False,
-                         "error": None} for n in blocked]
+        blocked_rows: list[dict[str, object]] = [
+            {"plugin": n, "from": "blocked", "hooks": [], "loaded": False, "error": None}
+            for n in blocked
+        ]
         emit_rows(rows + failed + blocked_rows, COLUMNS)
         return
     emit_rows(rows, ("plugin", "from", "hooks"), title="stalker_core plugins")

@@ -49,7 +49,8 @@ def list_cmd() -> None:
     session = connect()
     projects = session.scalars(select(Project).order_by(Project.code)).all()
     tasks = _counts(session, Task.id, Task.project_id)
-    users = _counts(session, ProjectUser.user_id, ProjectUser.project_id)
+    links = ProjectUser.__table__.c
+    users = _counts(session, links.user_id, links.project_id)
     rows = [{
         "id": p.id, "code": p.code, "name": p.name, "status": _status_code(p),
         "start": p.start, "end": p.end, "tasks": tasks.get(p.id, 0),

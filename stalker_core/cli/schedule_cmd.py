@@ -15,9 +15,8 @@ path changes nothing; each warning of the plan is printed once.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 

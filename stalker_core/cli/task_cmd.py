@@ -335,7 +335,8 @@ def transition(task: Any, code: str, *, reviewer: Any = None,
 def update_cmd(task_id: int, name: str | None, description: str | None,
                timing: tuple[float, str] | None, model: str | None, priority: int | None,
                resources: tuple[str, ...], responsible: tuple[str, ...],
-               depends_on: tuple[int, ...], add_resources: tuple[str, ...], remove_resources: tuple[str, ...],
+               depends_on: tuple[int, ...], add_resources: tuple[str, ...],
+               remove_resources: tuple[str, ...],
                status: str | None, reviewer: str | None, extend: tuple[float, str] | None,
                note: str) -> None:
     """Change a task; --status moves it through the status workflow."""

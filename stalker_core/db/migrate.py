@@ -117,6 +117,7 @@ def upgrade_steps(current: str | None, target: str = "head") -> list[str]:
     script = ScriptDirectory.from_config(alembic_config())
     known = known_revisions()
     listing = ", ".join(known) + f" (head is {known[-1]})" if known else "none"
+    found: Any
     try:
         found = script.get_revision(target)
     except CommandError:

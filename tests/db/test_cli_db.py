@@ -1,4 +1,7 @@
-"""``stalker db upgrade|init|current`` (contract C4): the database of --db, messages that say what happened."""
+"""``stalker db upgrade|init|current`` (contract C4).
+
+They act on the database of --db and their messages say what happened.
+"""
 
 from __future__ import annotations
 
@@ -98,7 +101,9 @@ def test_upgrade_never_goes_back(db_url: str, capsys: pytest.CaptureFixture[str]
     assert f"at revision '{migrate.HEAD}', newer than 'base'" in err
 
 
-def test_upgrade_refuses_a_foreign_database(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_upgrade_refuses_a_foreign_database(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from stalker_core.db.engine import make_engine
     from stalker_core.models import Base
 
