@@ -21,42 +21,34 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean {by_lower[near[0]]!r}?" if near else ""
 
 
-def find_project(session: Any, ref: str) -> Any:
-    """The project with code (case matters) or id ``ref``."""
+def _by_code_or_id(session: Any, cls: Any, column: Any, ref: str, what: str,
+                   listing: str) -> Any:
     from sqlalchemy import or_, select
 
+    clauses = [column == ref]
+    if ref.isdigit():
+        clauses.append(cls.id == int(ref))
+    found = session.scalars(select(cls).where(or_(*clauses)).order_by(cls.id)).first()
+    if found is None:
+        names = list(session.scalars(select(column)))
+        raise ValidationError(f"no {what} {ref!r}{_suggest(ref, names)} ({listing})")
+    return found
+
+
+def find_project(session: Any, ref: str) -> Any:
+    """The project with code (case matters) or id ``ref``."""
     from stalker_core.models import Project
 
-    clauses = [Project.code == ref]
-    if ref.isdigit():
-        clauses.append(Project.id == int(ref))
-    found = session.scalars(select(Project).where(or_(*clauses)).order_by(Project.id)).first()
-    if found is None:
-        codes = list(session.scalars(select(Project.code)))
-        raise ValidationError(
-            f"no project with code or id {ref!r} in the database{_suggest(ref, codes)}"
-            " (codes are case sensitive; 'stalker project list' lists them)"
-        )
-    return found
+    return _by_code_or_id(session, Project, Project.code, ref, "project with code or id",
+                          "codes are case sensitive; 'stalker project list' lists them")
 
 
 def find_user(session: Any, ref: str) -> Any:
     """The user with login or id ``ref``."""
-    from sqlalchemy import or_, select
-
     from stalker_core.models import User
 
-    clauses = [User.login == ref]
-    if ref.isdigit():
-        clauses.append(User.id == int(ref))
-    found = session.scalars(select(User).where(or_(*clauses)).order_by(User.id)).first()
-    if found is None:
-        logins = list(session.scalars(select(User.login)))
-        raise ValidationError(
-            f"no user with login or id {ref!r}{_suggest(ref, logins)}"
-            " ('stalker user list' lists them)"
-        )
-    return found
+    return _by_code_or_id(session, User, User.login, ref, "user with login or id",
+                          "'stalker user list' lists them")
 
 
 def find_by_id(session: Any, cls: Any, ident: int, what: str) -> Any:

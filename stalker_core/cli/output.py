@@ -127,6 +127,10 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
         for r in rows:
             writer.writerow([_csv(r.get(c)) for c in columns])
         return
+    make_console().print(_table(rows, columns, title))
+
+
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None) -> Any:
     from rich.table import Table
 
     table = Table(title=title)
@@ -134,7 +138,7 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
         table.add_column(c, overflow="fold")
     for r in rows:
         table.add_row(*(text(r.get(c)) for c in columns))
-    make_console().print(table)
+    return table
 
 
 def emit_record(record: Mapping[str, Any], *, title: str | None = None,
@@ -166,12 +170,7 @@ def emit_record(record: Mapping[str, Any], *, title: str | None = None,
         if not rows:
             console.print(f"{label}: none", highlight=False)
             continue
-        table = Table(title=label)
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*(text(r.get(c)) for c in columns))
-        console.print(table)
+        console.print(_table(rows, columns, label))
 
 
 class _Bar:

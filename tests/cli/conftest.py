@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +72,39 @@ def studio_db(cli_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     _close_cli_session()
     engine.dispose()
     yield cli_db
+
+
+@pytest.fixture
+def default_db_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The configured default database: a file the test must neither create nor touch.
+
+    Commands given ``--db`` must act on that database only; the fixture
+    fails the test when the default database's folder appears.
+    """
+    from stalker_core import config
+
+    default = tmp_path / "default" / "default.db"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("STALKER_CONFIG", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    config.reset()
+    config.configure(database_url=f"sqlite:///{default}")
+    yield default
+    config.reset()
+    assert not default.parent.exists(), "a command used the default database instead of --db"
+
+
+def _own_lines(err: str) -> str:
+    return "".join(line for line in err.splitlines(keepends=True)
+                   if not line.startswith("warning: plugin "))
+
+
+@pytest.fixture
+def own_lines() -> Any:
+    """A function: stderr without the warnings about installed plugins that fail to load.
+
+    A stale editable install may declare entry points of another checkout;
+    their load warnings are not what the tests using this are about.
+    """
+    return _own_lines

@@ -12,21 +12,7 @@ import pytest
 from stalker_core.cli.main import main
 from stalker_core.db import migrate
 
-
-@pytest.fixture(autouse=True)
-def _default_database_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The configured default database is a file these tests must never touch."""
-    from stalker_core import config
-
-    default = tmp_path / "default" / "default.db"
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("STALKER_CONFIG", raising=False)
-    config.reset()
-    config.configure(database_url=f"sqlite:///{default}")
-    yield default
-    config.reset()
-    assert not default.exists() and not default.parent.exists()
+pytestmark = pytest.mark.usefixtures("default_db_elsewhere")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
