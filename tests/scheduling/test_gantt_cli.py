@@ -214,7 +214,7 @@ def test_schedule_color_by_resource_or_project(session: Any, tmp_path: Path,
     legend = re.search(r'id="v-tree".*?<div class="legend">(.*?)</div>', text, re.S)
     assert legend is not None
     entries = set(re.findall(r"</span>([^<]*) ", legend.group(1)))
-    assert entries == ({"me"} if color_by == "resource" else {"Fancy 0", "Fancy 1"})
+    assert entries == ({"Me"} if color_by == "resource" else {"Fancy 0", "Fancy 1"})
     assert "WIP" not in legend.group(1)
     # --view picks the view shown first in the page
     assert re.search(r'id="v-resource" class="view" style="display:block"', text)
