@@ -95,23 +95,52 @@ def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
 
 
 @command.command(name="publish")
-@click.argument("version_id", type=int)
+@click.argument("version_ids", metavar="VERSION_ID...", type=int, nargs=-1, required=True)
 @database_option
 @click.option("--repair", is_flag=True, help="Run the repairs of failing checks, then re-check.")
 @click.pass_context
-def publish_cmd(ctx: click.Context, version_id: int, repair: bool) -> None:
-    """Publish a version: collect, validate, extract, integrate."""
-    from stalker_core.exceptions import PublishValidationError
+def publish_cmd(ctx: click.Context, version_ids: tuple[int, ...], repair: bool) -> None:
+    """Publish versions: collect, validate, extract, integrate (a progress bar for several).
+
+    Each version is published on its own: one that fails is reported and the
+    others still go; the command fails when any did.
+    """
+    from stalker_core.cli.main import warn
+    from stalker_core.cli.output import progress
+    from stalker_core.exceptions import PublishValidationError, StalkerError
     from stalker_core.models import Version
-    from stalker_core.workflows import publish
 
     session = connect(ctx)
-    version = _get(session, Version, version_id, "version")
+    versions = [_get(session, Version, vid, "version") for vid in version_ids]
     host, pm = _host_and_pm(ctx)
-    path = Path(version.absolute_full_path)
-    if host.current_file() is None and path.is_file():
-        host.open_file(path)
     console = make_console()
+    failed: list[str] = []
+    with progress("publishing", total=len(versions), show=len(versions) > 1) as bar:
+        for version in versions:
+            bar.describe(f"publishing version {version.id}")
+            try:
+                _publish_one(host, pm, session, console, version, repair, len(versions) > 1)
+            except (PublishValidationError, StalkerError) as exc:
+                if len(versions) == 1:
+                    raise
+                session.rollback()
+                failed.append(f"version {version.id}: {' '.join(str(exc).split())}")
+            bar.advance()
+    for line in failed:
+        warn(f"not published: {line}")
+    if failed:
+        raise StalkerError(f"{len(failed)} of {len(versions)} versions were not published "
+                           "(see the warnings above)")
+
+
+def _publish_one(host: Any, pm: Any, session: Any, console: Any, version: Any, repair: bool,
+                 reopen: bool) -> None:
+    from stalker_core.exceptions import PublishValidationError
+    from stalker_core.workflows import publish
+
+    path = Path(version.absolute_full_path)
+    if (reopen or host.current_file() is None) and path.is_file():
+        host.open_file(path)
     try:
         report = publish(host, version, session=session, pm=pm, auto_repair=repair)
     except PublishValidationError as exc:

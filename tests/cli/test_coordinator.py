@@ -222,3 +222,26 @@ def test_json_and_csv_together_are_refused(
 ) -> None:
     code, _, err = run(capsys, "--db", studio_db, "task", "list", "--json", "--csv")
     assert code == 2 and "cannot be used together" in err
+
+
+def test_version_publish_many(
+    studio_db: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = ids(capsys, studio_db)
+    vids = []
+    for key in ("SH001/comp", "SH001/anim"):
+        src = tmp_path / f"{key.replace('/', '_')}.txt"
+        src.write_text(key)
+        code, out, err = run(capsys, "--db", studio_db, "version", "save", "--task",
+                             str(task[key]), "--file", str(src), "-m", "to publish")
+        assert code == 0, err
+        vids.append(out.split()[2])
+    code, out, err = run(capsys, "--db", studio_db, "version", "publish", *vids)
+    assert code == 0, err
+    assert out.count("published ") == 2
+    rows = as_json(capsys, studio_db, "version", "list", "--published")
+    assert sorted(str(r["id"]) for r in rows) == sorted(vids)
+    code, out, err = run(capsys, "--db", studio_db, "version", "publish", *vids)
+    assert code == 1
+    assert err.count("warning: not published: version") == 2
+    assert "2 of 2 versions were not published" in err
