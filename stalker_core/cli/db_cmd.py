@@ -1,35 +1,21 @@
 """``stalker db``: database commands (contract C4).
 
-* ``stalker db upgrade`` — bring the schema to the newest revision (a fresh
-  database is created and stamped);
+* ``stalker db upgrade`` — bring the schema to the newest revision (or
+  ``--revision``); an empty or missing database is created;
 * ``stalker db init`` — create the schema if needed and the default data;
-* ``stalker db current`` — print the schema revision of the database.
+* ``stalker db current`` — print the schema revision of the database
+  (never creates anything).
 
-Each takes ``--url`` (default: the configured database URL).
+Every one acts on the database of ``--db`` (before or after ``db``), else
+the configured one, and names it in its output. Each message says what was
+done: created, upgraded from one revision to another, or nothing.
 """
 
 from __future__ import annotations
 
 import click
 
-_URL_HELP = "Database URL (default: the configured one)."
-
-
-def _url(url: str | None) -> str:
-    if url is not None:
-        return url
-    from stalker_core.config import get_config
-
-    return get_config().database_url
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - only for display
-        return url
+from stalker_core.cli.main import database_option, database_url
 
 
 @click.group(name="db")
@@ -38,70 +24,92 @@ def command() -> None:
 
 
 @command.command(name="upgrade")
-@click.option("--url", default=None, help=_URL_HELP)
-@click.option("--revision", default="head", show_default=True, help="Target revision.")
-def upgrade_cmd(url: str | None, revision: str) -> None:
-    """Upgrade the database schema (create it when the database is empty)."""
+@database_option
+@click.option("--revision", default="head", show_default=True,
+              help="Target revision (a revision id, or head).")
+def upgrade_cmd(revision: str) -> None:
+    """Upgrade the database schema (create it when the database is empty or missing)."""
+    from stalker_core.cli.output import progress
     from stalker_core.db import migrate
-    from stalker_core.db.engine import make_engine
-    from stalker_core.db.setup import prepare_schema
+    from stalker_core.db.engine import make_engine, safe_url
+    from stalker_core.db.setup import database_state, prepare_schema
 
-    url = _url(url)
+    url = database_url()
+    state = database_state(url)
+    if state.has_tables and state.revision is None:
+        prepare_schema(make_engine(url))  # raises: tables without a version
+    steps = migrate.upgrade_steps(state.revision, revision)
+    shown = safe_url(url)
+    if not steps:
+        click.echo(f"{shown}: already at revision {state.revision}; nothing to do")
+        return
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            before = migrate.current_revision(conn)
-        if revision == "head":
-            done = prepare_schema(engine, auto_upgrade=True)
-        else:
-            migrate.upgrade(engine, revision)
-            done = "upgraded"
-        with engine.connect() as conn:
-            after = migrate.current_revision(conn)
+        if state.revision is None and steps[-1] == migrate.HEAD:
+            prepare_schema(engine)
+            click.echo(f"{shown}: schema created at revision {migrate.HEAD}")
+            return
+        with progress("upgrading the schema", total=len(steps)) as bar:
+            for step in steps:
+                bar.describe(f"migration {step}")
+                migrate.upgrade(engine, step)
+                bar.advance()
     finally:
         engine.dispose()
-    if done == "current":
-        click.echo(f"{_safe(url)}: already at revision {after}")
-    elif done == "created":
-        click.echo(f"{_safe(url)}: schema created at revision {after}")
-    else:
-        click.echo(f"{_safe(url)}: upgraded from {before} to {after}")
+    before = state.revision or "an empty database"
+    click.echo(f"{shown}: upgraded from {before} to {steps[-1]} "
+               f"({len(steps)} migration{'s' if len(steps) != 1 else ''}: {', '.join(steps)})")
 
 
 @command.command(name="init")
-@click.option("--url", default=None, help=_URL_HELP)
-def init_cmd(url: str | None) -> None:
+@database_option
+def init_cmd() -> None:
     """Create the schema if needed and the default data (idempotent)."""
     from stalker_core import db
+    from stalker_core.db import migrate
+    from stalker_core.db.setup import database_state
     from stalker_core.orm.session import DBSession
 
-    url = _url(url)
+    url = database_url()
+    before = database_state(url)
     engine = db.setup({"sqlalchemy.url": url})
     try:
-        db.init()
+        added = db.init()
     finally:
         DBSession.remove()
         engine.dispose()
-    click.echo(f"{_safe(url)}: default data present")
+    if before.revision is None:
+        done = [f"schema created at revision {migrate.HEAD}"]
+    elif before.revision != migrate.HEAD:
+        done = [f"schema upgraded from {before.revision} to {migrate.HEAD}"]
+    else:
+        done = [f"schema at revision {migrate.HEAD}"]
+    if added:
+        done.append("default data created (" + ", ".join(
+            f"{n} {kind}" for kind, n in added.items()) + ")")
+    else:
+        done.append("default data already present, nothing added")
+    click.echo(f"{before.url}: " + "; ".join(done))
 
 
 @command.command(name="current")
-@click.option("--url", default=None, help=_URL_HELP)
-def current_cmd(url: str | None) -> None:
+@database_option
+def current_cmd() -> None:
     """Print the schema revision of the database (and whether it is the newest)."""
     from stalker_core.db import migrate
-    from stalker_core.db.engine import make_engine
+    from stalker_core.db.setup import database_state
 
-    url = _url(url)
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            rev = migrate.current_revision(conn)
-    finally:
-        engine.dispose()
-    if rev is None:
-        click.echo(f"{_safe(url)}: no schema version (empty or not a stalker_core database)")
-    elif rev == migrate.HEAD:
-        click.echo(f"{_safe(url)}: {rev} (head)")
+    state = database_state(database_url())
+    if not state.exists:
+        click.echo(f"{state.url}: no database ({state.problem}); "
+                   "'stalker db init' creates it")
+    elif state.revision is None and state.has_tables:
+        click.echo(f"{state.url}: stalker tables without a schema version "
+                   "(not made by this stalker_core)")
+    elif state.revision is None:
+        click.echo(f"{state.url}: empty (no stalker_core schema); 'stalker db init' creates it")
+    elif state.revision == migrate.HEAD:
+        click.echo(f"{state.url}: {state.revision} (head)")
     else:
-        click.echo(f"{_safe(url)}: {rev} (head is {migrate.HEAD}; run 'stalker db upgrade')")
+        click.echo(f"{state.url}: {state.revision} (head is {migrate.HEAD}; "
+                   "run 'stalker db upgrade')")

@@ -1,9 +1,10 @@
 """``stalker demo``: a demo studio, scheduled, with versions saved and one published.
 
 This is the README's main job in one command. It uses the configured database
-(``--db`` or the default SQLite file in the user data folder), builds the demo
-studio once and reuses it on later runs (``--fresh`` starts a new demo
-project instead), schedules it, saves a new version of a few tasks through
+(``--db`` or the default SQLite file in the user data folder; created when
+missing), builds the demo studio once and reuses it on later runs
+(``--fresh`` starts over: the demo project, its tasks, versions and files
+are deleted and built again), schedules it, saves a new version of a few tasks through
 the active host, publishes one of them and prints a summary table.
 
 The host comes from the plugins (the ``stalker_host_get`` hook, see
@@ -14,6 +15,8 @@ standalone host, which answers last. The CLI never imports a host package.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,8 @@ from typing import Any
 
 import click
 
-from stalker_core.cli.main import connect, plugin_manager
+from stalker_core.cli.main import connect, database_option, plugin_manager
+from stalker_core.cli.output import make_console
 
 STUDIO_NAME = "Demo Studio"
 PROJECT_CODE = "DEMO"
@@ -140,6 +144,54 @@ def build_demo(session: Any, root: Path, code: str = PROJECT_CODE) -> DemoStudio
     return DemoStudio(studio, project, users, tasks, created=True)
 
 
+#: codes of demo projects: DEMO, and DEMO2, DEMO3... of older ``--fresh`` runs
+DEMO_CODE = re.compile(rf"{PROJECT_CODE}\d*")
+
+
+def remove_demo(session: Any) -> list[str]:
+    """Delete the demo projects (their tasks, versions, time logs and structure) and files.
+
+    Only projects made by :func:`build_demo` are touched: a code of
+    :data:`DEMO_CODE` and the name ``Demo Project <code>``. Their folders
+    in the demo repository are deleted too. The users, the studio and the
+    repository stay (they are reused).
+
+    :returns: the codes of the deleted projects.
+    """
+    from sqlalchemy import select
+
+    from stalker_core.models import Project, Task, TimeLog, Version
+
+    projects = [p for p in session.scalars(select(Project).where(
+        Project.code.like(f"{PROJECT_CODE}%"))) if DEMO_CODE.fullmatch(p.code)
+        and p.name == f"Demo Project {p.code}"]
+    for project in projects:
+        folder = Path(project.repository.path) / project.code if project.repository else None
+        tasks = list(session.scalars(select(Task).where(Task.project_id == project.id)))
+        ids = [t.id for t in tasks]
+        for model in (Version, TimeLog):
+            for row in session.scalars(select(model).where(model.task_id.in_(ids))
+                                       .order_by(model.id.desc())):
+                session.delete(row)
+        session.flush()
+        depth = {t.id: len(t.parents) for t in tasks}
+        for task in sorted(tasks, key=lambda t: -depth[t.id]):
+            session.delete(task)
+            session.flush()
+        structure = project.structure
+        session.delete(project)
+        session.flush()
+        if structure is not None:
+            for template in list(structure.templates):
+                session.delete(template)
+            session.delete(structure)
+        session.flush()
+        if folder is not None and folder.is_dir():
+            shutil.rmtree(folder)
+    session.commit()
+    return [p.code for p in projects]
+
+
 def _write_source(folder: Path, task_key: str, run: int) -> Path:
     src = folder / (task_key.replace("/", "_") + ".txt")
     src.write_text(
@@ -150,31 +202,32 @@ def _write_source(folder: Path, task_key: str, run: int) -> Path:
 
 
 @click.command(name="demo")
+@database_option
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the demo repository (default: in the user data folder).")
-@click.option("--fresh", is_flag=True, help="Create a new demo project instead of reusing it.")
+@click.option("--fresh", is_flag=True,
+              help="Start over: delete the demo project (tasks, versions, files) and build it "
+                   "again.")
 @click.pass_context
 def command(ctx: click.Context, root: Path | None, fresh: bool) -> None:
     """Create (or reuse) a demo studio, schedule it, save and publish versions."""
-    from rich.console import Console
     from rich.progress import Progress
     from sqlalchemy import func, select
 
-    from stalker_core.models import Project, Version
+    from stalker_core.models import Version
     from stalker_core.workflows import get_host, publish, save_as_version
 
-    console = Console()
+    console = make_console()
     pm = plugin_manager(ctx)
     host = get_host(pm)  # before any database work: no host, no demo
-    session = connect(ctx, init=True)
+    session = connect(ctx, create=True)
     root = (root or default_root()).resolve()
-    code = PROJECT_CODE
     if fresh:
-        n = session.scalar(select(func.count()).select_from(Project)
-                           .where(Project.code.like(f"{PROJECT_CODE}%")))
-        code = f"{PROJECT_CODE}{int(n or 0) + 1}"
+        removed = remove_demo(session)
+        if removed:
+            console.print(f"deleted the demo project(s) {', '.join(removed)}", highlight=False)
     with console.status("building the demo studio"):
-        demo = build_demo(session, root, code)
+        demo = build_demo(session, root)
     console.print(
         f"{'created' if demo.created else 'reusing'} project [bold]{demo.project.name}[/] "
         f"in {session.get_bind().url.render_as_string(hide_password=True)}",

@@ -7,7 +7,15 @@ import does not break the other commands: it is listed as unavailable and
 running it prints why.
 
 Errors are printed as one line (``error: ...``) with exit status 1; pass
-``--debug`` (or set ``STALKER_DEBUG=1``) for the traceback.
+``--debug`` (or set ``STALKER_DEBUG=1``) for the traceback. Warnings of the
+library (its loggers) are printed once each as ``warning: ...``.
+
+The database is resolved in one place for every command
+(:func:`database_url`): the ``--db URL`` option, given before the command
+or after it (:func:`database_option`, one option with one spelling), else
+the configured URL. :func:`connect` opens it and refuses a missing or
+empty database unless the command creates one (``db init|upgrade`` and
+``demo``).
 
 Commands that render filename or structure templates
 (:data:`TEMPLATE_COMMANDS`) run with the template engine of the plugins
@@ -18,8 +26,10 @@ manager is built once per invocation (:func:`plugin_manager`).
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -38,6 +48,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "plugins": "stalker_core.cli.plugins_cmd",
     "project": "stalker_core.cli.project_cmd",
     "schedule": "stalker_core.cli.schedule_cmd",
+    "task": "stalker_core.cli.task_cmd",
+    "timelog": "stalker_core.cli.timelog_cmd",
+    "user": "stalker_core.cli.user_cmd",
     "version": "stalker_core.cli.version_cmd",
     # the panels: a layer above the CLI, so named here only by this string
     "ui": "stalker_core.ui.command",
@@ -79,6 +92,19 @@ class LazyGroup(click.Group):
         names |= {n for n, m in LAZY_COMMANDS.items() if _module_exists(m)}
         return sorted(names)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Click's resolution, with "did you mean" over the lazily loaded commands too."""
+        name = click.utils.make_str(args[0])
+        if (self.get_command(ctx, name) is None and not ctx.resilient_parsing
+                and not name.startswith("-")):
+            raise click.exceptions.NoSuchCommand(
+                name, possibilities=difflib.get_close_matches(name, self.list_commands(ctx)),
+                ctx=ctx,
+            )
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
         if found is not None:
@@ -98,22 +124,41 @@ class LazyGroup(click.Group):
         return command
 
 
+_DB_KEY = "database_url"
+_DB_HELP = ("Database URL, before or after the command (default: the configured one, "
+            "a SQLite file in the user data folder).")
+
+
+def _remember_database(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    before = obj.get(_DB_KEY)
+    if before is not None and before != value:
+        raise click.UsageError(f"--db is given twice with different URLs: {before!r} and {value!r}")
+    obj[_DB_KEY] = value
+
+
+def database_option(f: Any) -> Any:
+    """The ``--db URL`` option, for the group and for every command that uses the database.
+
+    All of them store into one place (the root context), so
+    ``stalker --db URL db current`` and ``stalker db current --db URL`` are
+    the same; two different URLs are refused.
+    """
+    return click.option("--db", metavar="URL", default=None, expose_value=False,
+                        callback=_remember_database, help=_DB_HELP)(f)
+
+
 @click.group(cls=LazyGroup)
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
-@click.option(
-    "--db",
-    "database_url",
-    metavar="URL",
-    default=None,
-    help="Database URL (default: the configured one, a SQLite file in the user data folder).",
-)
+@database_option
 @click.version_option(package_name="stalker_core", prog_name="stalker")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, database_url: str | None) -> None:
-    """Production asset management: demo, versions, plugins, scheduling."""
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Production asset management: projects, tasks, versions, scheduling, plugins."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    ctx.obj["database_url"] = database_url
     if ctx.invoked_subcommand in TEMPLATE_COMMANDS and not _asks_for_help(ctx):
         from stalker_core.plugins.templates import plugin_templates
 
@@ -145,18 +190,64 @@ def plugin_manager(ctx: click.Context | None = None) -> Any:
     return pm
 
 
-def connect(ctx: click.Context | None = None, *, init: bool = False) -> Any:
-    """Set the database up for a command (``--db`` or the configured URL); return the session."""
+def database_url(ctx: click.Context | None = None) -> str:
+    """The database of this invocation: ``--db`` (wherever it was given), else the configured one.
+
+    The one place every command resolves its database.
+    """
+    ctx = ctx or click.get_current_context(silent=True)
+    url = (ctx.find_root().obj or {}).get(_DB_KEY) if ctx is not None else None
+    if url:
+        return str(url)
+    from stalker_core.config import get_config
+
+    return get_config().database_url
+
+
+def connect(ctx: click.Context | None = None, *, create: bool = False) -> Any:
+    """Open the database of :func:`database_url` for a command; return ``DBSession``.
+
+    :param create: create the schema and the default data of a missing or
+        empty database (``demo``); otherwise such a database is refused with
+        an error naming the command that creates it, and an older schema
+        asks for ``stalker db upgrade`` instead of being upgraded silently.
+    The session is removed and the engine disposed of when the command ends.
+    """
     from stalker_core import db
     from stalker_core.orm.session import DBSession
 
-    url = None
-    if ctx is not None:
-        url = (ctx.find_root().obj or {}).get("database_url")
-    db.setup({"sqlalchemy.url": url} if url else None)
-    if init:
+    ctx = ctx or click.get_current_context(silent=True)
+    engine = db.setup({"sqlalchemy.url": database_url(ctx)}, create=create, auto_upgrade=create)
+    if create:
         db.init()
+    if ctx is not None:
+        def close() -> None:
+            DBSession.remove()
+            engine.dispose()
+
+        ctx.find_root().call_on_close(close)
     return DBSession
+
+
+_WARNED: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` on stderr, once per invocation for the same message."""
+    if message in _WARNED:
+        return
+    _WARNED.add(message)
+    click.echo(f"warning: {message}", err=True)
+
+
+class _WarningHandler(logging.Handler):
+    """Prints the library's warnings through :func:`warn` (each once)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        warn(record.getMessage())
 
 
 def _one_line(exc: BaseException) -> str:
@@ -170,6 +261,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (console script entry point)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or env_flag("STALKER_DEBUG")
+    _WARNED.clear()
+    library_log = logging.getLogger("stalker_core")
+    handler, propagate = _WarningHandler(), library_log.propagate
+    library_log.addHandler(handler)
+    library_log.propagate = False
+    try:
+        return _run(args, debug)
+    finally:
+        library_log.removeHandler(handler)
+        library_log.propagate = propagate
+
+
+def _run(args: list[str], debug: bool) -> int:
     try:
         cli.main(args=args, prog_name="stalker", standalone_mode=False)
     except click.exceptions.Abort:

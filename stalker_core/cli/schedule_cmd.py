@@ -7,17 +7,20 @@ long), commits the computed dates, prints a summary and writes the chart
 (``.png``, ``.svg`` or an interactive ``.html``). Leaf bars are coloured by
 ``--color-by`` resource (default), status (the tasks' status codes, read in
 one query) or project. A rich progress bar shows loading, scheduling and
-writing. The command opens its own session on ``--url`` (default: the
-configured database).
+writing. The command uses the database of ``--db`` (else the configured
+one). The chart's path is checked before anything is scheduled, so a bad
+path changes nothing; each warning of the plan is printed once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from stalker_core.cli.main import connect, database_option, warn
 from stalker_core.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @click.command(name="schedule")
-@click.option("--url", default=None, help="Database URL (default: the configured one).")
+@database_option
 @click.option("--studio", "studio_name", default=None, help="Studio name (default: the first).")
 @click.option("--project", "projects", multiple=True,
               help="Schedule only this project (code or id); repeatable.")
@@ -44,76 +47,86 @@ if TYPE_CHECKING:
               help="Colour of the task bars: first resource, task status or project.")
 @click.option("--user", "login", default=None, help="Login of the user who schedules.")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
-def command(url: str | None, studio_name: str | None, projects: tuple[str, ...],
+def command(studio_name: str | None, projects: tuple[str, ...],
             scheduler: str, optimise: float | None, gantt: str | None, view: str,
             color_by: str, login: str | None, no_progress: bool) -> None:
     """Schedule the studio's projects and store the computed dates."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
 
-    from stalker_core.db.engine import make_engine
-    from stalker_core.models import Project, Studio, User
-    from stalker_core.orm.session import StalkerSession
+    from stalker_core.cli.lookup import find_project, find_user
+    from stalker_core.models import Studio
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
     from stalker_core.scheduling.gantt.mpl import require_matplotlib
 
-    if gantt is not None and not gantt.lower().endswith((".png", ".svg", ".html")):
-        raise ValidationError(f"--gantt should end with .png, .svg or .html, not {gantt!r}")
-    if gantt is not None and not gantt.lower().endswith(".html"):
-        require_matplotlib()  # say which extra is missing before scheduling, not after
+    if gantt is not None:
+        check_output_path(gantt, (".png", ".svg", ".html"), "--gantt")
+        if not gantt.lower().endswith(".html"):
+            require_matplotlib()  # say which extra is missing before scheduling, not after
     if optimise is not None and scheduler != "native":
         raise ValidationError("--optimise works with the native scheduler only")
-    if url is None:
-        from stalker_core.config import get_config
+    session = connect()
+    query = select(Studio).order_by(Studio.id)
+    if studio_name:
+        query = query.where(Studio.name == studio_name)
+    studio = session.scalars(query).first()
+    if studio is None:
+        raise ValidationError(
+            f"no studio {studio_name!r} in the database" if studio_name else
+            "the database has no studio; create one first"
+        )
+    chosen = [find_project(session, code) for code in projects] if projects else None
+    user = find_user(session, login) if login else None
+    sched = TaskJugglerScheduler() if scheduler == "tj3" else NativeScheduler(optimise=optimise)
+    result = _run(session, studio, user, chosen, sched, not no_progress)
+    session.commit()
+    click.echo(summary(result))
+    for w in result.warnings:
+        warn(w)
+    if gantt:
+        from stalker_core.scheduling.gantt import draw_gantt
 
-        url = get_config().database_url
-    engine = make_engine(url)
-    try:
-        with StalkerSession(engine) as session:
-            query = select(Studio).order_by(Studio.id)
-            if studio_name:
-                query = query.where(Studio.name == studio_name)
-            studio = session.scalars(query).first()
-            if studio is None:
-                raise ValidationError(
-                    f"no studio {studio_name!r} in the database" if studio_name else
-                    "the database has no studio; create one first"
-                )
-            chosen = None
-            if projects:
-                chosen = []
-                for code in projects:
-                    clauses = [Project.code == code]
-                    if code.isdigit():
-                        clauses.append(Project.id == int(code))
-                    found = session.scalars(select(Project).where(or_(*clauses))).first()
-                    if found is None:
-                        raise ValidationError(f"no project with code or id {code!r}")
-                    chosen.append(found)
-            user = None
-            if login:
-                user = session.scalars(select(User).where(User.login == login)).first()
-                if user is None:
-                    raise ValidationError(f"no user with login {login!r}")
-            sched = TaskJugglerScheduler() if scheduler == "tj3" else NativeScheduler(
-                optimise=optimise)
-            result = _run(session, studio, user, chosen, sched, not no_progress)
-            session.commit()
-            click.echo(result.message)
-            for w in result.warnings:
-                click.echo(f"warning: {w}", err=True)
-            if gantt:
-                from stalker_core.scheduling.gantt import draw_gantt
+        statuses = None
+        if color_by == "status":
+            statuses = task_status_codes(
+                session, {t.project_id for t in result.problem.tasks.values()},
+                result.problem.tasks)
+        out = draw_gantt(result.problem, result.plan, gantt, view=view,
+                         color_by=color_by, statuses=statuses)
+        click.echo(f"gantt chart written to {out}")
 
-                statuses = None
-                if color_by == "status":
-                    statuses = task_status_codes(
-                        session, {t.project_id for t in result.problem.tasks.values()},
-                        result.problem.tasks)
-                out = draw_gantt(result.problem, result.plan, gantt, view=view,
-                                 color_by=color_by, statuses=statuses)
-                click.echo(f"gantt chart written to {out}")
-    finally:
-        engine.dispose()
+
+def check_output_path(path: str, extensions: tuple[str, ...], option: str) -> Path:
+    """Refuse an output file that cannot be written, before any work is done.
+
+    :raises ValidationError: a wrong extension, a missing folder, a folder
+        that cannot be written to, or a path that is a folder.
+    """
+    import os
+
+    if not path.lower().endswith(extensions):
+        raise ValidationError(
+            f"{option} should end with {', '.join(extensions[:-1])} or {extensions[-1]}, "
+            f"not {path!r}"
+        )
+    out = Path(path).expanduser()
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise ValidationError(f"{option} {path!r} is a folder; give a file name")
+    if not folder.is_dir():
+        raise ValidationError(
+            f"{option} {path!r}: the folder {str(folder)!r} does not exist; create it first"
+        )
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValidationError(f"{option} {path!r} cannot be written (permission denied)")
+    return out
+
+
+def summary(result: object) -> str:
+    """The result's message without its list of warnings (they are printed one a line)."""
+    message = str(getattr(result, "message", ""))
+    warnings = list(getattr(result, "warnings", []))
+    cut = message.find(f"; {len(warnings)} warning(s): ") if warnings else -1
+    return message[:cut] + f" ({len(warnings)} warning(s) below)" if cut >= 0 else message
 
 
 def task_status_codes(session: Session, project_ids: Collection[int],

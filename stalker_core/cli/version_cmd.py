@@ -1,8 +1,11 @@
-"""``stalker version save|open|publish|list``: the version workflows from the command line.
+"""``stalker version save|open|publish|list|update``: versions from the command line.
 
 The commands use the active host (the standalone host outside an
-application): ``save`` copies a file into a new version of a task,
-``publish`` opens the version's file and runs the publish stages.
+application): ``save`` copies a file (``--file``) into a new version of a
+task (an empty placeholder only with ``--empty``), ``publish`` opens the
+version's file and runs the publish stages, ``list`` prints versions with
+their description, author and date, ``update`` changes a description
+without saving again.
 """
 
 from __future__ import annotations
@@ -12,15 +15,13 @@ from typing import Any
 
 import click
 
-from stalker_core.cli.main import connect, plugin_manager
-from stalker_core.exceptions import StalkerError
+from stalker_core.cli.lookup import find_by_id as _get
+from stalker_core.cli.main import connect, database_option, plugin_manager
+from stalker_core.cli.output import emit_rows, make_console, output_options
+from stalker_core.exceptions import ValidationError
 
-
-def _get(session: Any, cls: Any, ident: int, what: str) -> Any:
-    obj = session.get(cls, ident)
-    if obj is None:
-        raise StalkerError(f"no {what} with id {ident}")
-    return obj
+LIST_COLUMNS = ("id", "task", "take", "v", "published", "description", "author", "date",
+                "with", "path")
 
 
 def _host_and_pm(ctx: click.Context) -> tuple[Any, Any]:
@@ -36,24 +37,35 @@ def command() -> None:
 
 
 @command.command(name="save")
+@database_option
 @click.option("--task", "task_id", type=int, required=True, help="Id of the task.")
 @click.option("--file", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="The file to save as the new version (standalone host).")
+              default=None, help="The file to save as the new version.")
+@click.option("--empty", is_flag=True,
+              help="Without --file: save an empty (0-byte) placeholder version on purpose.")
 @click.option("--take", default="Main", show_default=True, help="Take name.")
 @click.option("-m", "--description", default="", help="What changed.")
 @click.option("--ext", "extension", default=None,
               help="File extension (default: the source file's, else the host's).")
 @click.option("--user", "login", default=None, help="Login of the artist (default: OS login).")
 @click.pass_context
-def save_cmd(ctx: click.Context, task_id: int, source: Path | None, take: str,
+def save_cmd(ctx: click.Context, task_id: int, source: Path | None, empty: bool, take: str,
              description: str, extension: str | None, login: str | None) -> None:
-    """Save a new version of a task."""
+    """Save a new version of a task from --file (or the host's open work file)."""
     from stalker_core.models import Task
     from stalker_core.workflows import save_as_version
 
+    if source is not None and empty:
+        raise click.UsageError("--file and --empty cannot be used together")
+    host, pm = _host_and_pm(ctx)
+    if source is None and not empty and host.current_file() is None:
+        raise ValidationError(
+            "nothing to save: no --file was given and the host has no open work file; "
+            "pass --file PATH (the file to save as the version), or --empty to save an "
+            "empty placeholder on purpose"
+        )
     session = connect(ctx)
     task = _get(session, Task, task_id, "task")
-    host, pm = _host_and_pm(ctx)
     if source is not None:
         host.open_file(source.resolve())
         if extension is None and source.suffix:
@@ -65,6 +77,7 @@ def save_cmd(ctx: click.Context, task_id: int, source: Path | None, take: str,
 
 @command.command(name="open")
 @click.argument("version_id", type=int)
+@database_option
 @click.option("--force", is_flag=True, help="Discard unsaved changes.")
 @click.pass_context
 def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
@@ -82,24 +95,52 @@ def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
 
 
 @command.command(name="publish")
-@click.argument("version_id", type=int)
+@click.argument("version_ids", metavar="VERSION_ID...", type=int, nargs=-1, required=True)
+@database_option
 @click.option("--repair", is_flag=True, help="Run the repairs of failing checks, then re-check.")
 @click.pass_context
-def publish_cmd(ctx: click.Context, version_id: int, repair: bool) -> None:
-    """Publish a version: collect, validate, extract, integrate."""
-    from rich.console import Console
+def publish_cmd(ctx: click.Context, version_ids: tuple[int, ...], repair: bool) -> None:
+    """Publish versions: collect, validate, extract, integrate (a progress bar for several).
 
-    from stalker_core.exceptions import PublishValidationError
+    Each version is published on its own: one that fails is reported and the
+    others still go; the command fails when any did.
+    """
+    from stalker_core.cli.main import warn
+    from stalker_core.cli.output import progress
+    from stalker_core.exceptions import PublishValidationError, StalkerError
     from stalker_core.models import Version
-    from stalker_core.workflows import publish
 
     session = connect(ctx)
-    version = _get(session, Version, version_id, "version")
+    versions = [_get(session, Version, vid, "version") for vid in version_ids]
     host, pm = _host_and_pm(ctx)
+    console = make_console()
+    failed: list[str] = []
+    with progress("publishing", total=len(versions), show=len(versions) > 1) as bar:
+        for version in versions:
+            bar.describe(f"publishing version {version.id}")
+            try:
+                _publish_one(host, pm, session, console, version, repair, len(versions) > 1)
+            except (PublishValidationError, StalkerError) as exc:
+                if len(versions) == 1:
+                    raise
+                session.rollback()
+                failed.append(f"version {version.id}: {' '.join(str(exc).split())}")
+            bar.advance()
+    for line in failed:
+        warn(f"not published: {line}")
+    if failed:
+        raise StalkerError(f"{len(failed)} of {len(versions)} versions were not published "
+                           "(see the warnings above)")
+
+
+def _publish_one(host: Any, pm: Any, session: Any, console: Any, version: Any, repair: bool,
+                 reopen: bool) -> None:
+    from stalker_core.exceptions import PublishValidationError
+    from stalker_core.workflows import publish
+
     path = Path(version.absolute_full_path)
-    if host.current_file() is None and path.is_file():
+    if (reopen or host.current_file() is None) and path.is_file():
         host.open_file(path)
-    console = Console()
     try:
         report = publish(host, version, session=session, pm=pm, auto_repair=repair)
     except PublishValidationError as exc:
@@ -129,39 +170,62 @@ def print_results(console: Any, results: list[Any]) -> None:
 
 
 @command.command(name="list")
+@database_option
 @click.option("--task", "task_id", type=int, default=None, help="Only this task's versions.")
-@click.option("--project", "project_code", default=None, help="Only this project's versions.")
+@click.option("--project", "project_code", default=None,
+              help="Only this project's versions (code or id).")
+@click.option("--user", "login", default=None, help="Only versions saved by this user (login).")
 @click.option("--published", is_flag=True, help="Only published versions.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many.")
+@output_options()
 @click.pass_context
 def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
-             published: bool, limit: int) -> None:
-    """List versions, newest first."""
-    from rich.console import Console
-    from rich.table import Table
+             login: str | None, published: bool, limit: int) -> None:
+    """List versions, newest first, with their description, author and date."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from stalker_core.models import Project, Task, Version
+    from stalker_core.cli.lookup import find_project, find_user, task_path
+    from stalker_core.models import Task, Version
 
     session = connect(ctx)
-    stmt = select(Version).options(selectinload(Version.task)).order_by(Version.id.desc())
+    stmt = (select(Version)
+            .options(selectinload(Version.task), selectinload(Version.created_by))
+            .order_by(Version.id.desc()))
     if task_id is not None:
         stmt = stmt.where(Version.task_id == task_id)
     if project_code is not None:
-        tasks = Task.__table__
-        project_ids = select(Project.__table__.c.id).where(Project.__table__.c.code == project_code)
+        project = find_project(session, project_code)
         stmt = stmt.where(Version.task_id.in_(
-            select(tasks.c.id).where(tasks.c.project_id.in_(project_ids))
-        ))
+            select(Task.__table__.c.id).where(Task.__table__.c.project_id == project.id)))
+    if login is not None:
+        stmt = stmt.where(Version.created_by_id == find_user(session, login).id)
     if published:
         stmt = stmt.where(Version.is_published.is_(True))
     versions = session.scalars(stmt.limit(limit)).all()
-    table = Table(title=f"versions ({len(versions)})")
-    for col in ("id", "task", "take", "v", "published", "with", "path"):
-        table.add_column(col)
-    for v in versions:
-        table.add_row(str(v.id), f"{v.task.name} ({v.task_id})", v.take_name,
-                      f"{v.version_number:03d}", "yes" if v.is_published else "",
-                      v.created_with or "", v.full_path)
-    Console().print(table)
+    rows = [{
+        "id": v.id, "task": f"{task_path(v.task)} ({v.task_id})", "task_id": v.task_id,
+        "take": v.take_name, "v": v.version_number, "published": bool(v.is_published),
+        "description": v.description or "",
+        "author": v.created_by.login if v.created_by is not None else None,
+        "date": v.date_created, "with": v.created_with or "", "path": v.full_path,
+    } for v in versions]
+    emit_rows(rows, LIST_COLUMNS, title=f"versions ({len(rows)})")
+
+
+@command.command(name="update")
+@click.argument("version_id", type=int)
+@database_option
+@click.option("-m", "--description", required=True, help="The new description.")
+@click.pass_context
+def update_cmd(ctx: click.Context, version_id: int, description: str) -> None:
+    """Change the description of a version (no new save needed)."""
+    from stalker_core.models import Version
+
+    session = connect(ctx)
+    version = _get(session, Version, version_id, "version")
+    old = version.description or ""
+    version.description = description
+    session.commit()
+    click.echo(f"version {version.id} ({version.filename}): description "
+               f"{old!r} -> {description!r}")

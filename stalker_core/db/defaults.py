@@ -32,8 +32,15 @@ def permission_class_names() -> list[str]:
     return sorted({m.class_.__name__ for m in Base.registry.mappers})
 
 
-def create_defaults(session: Session | scoped_session, config: Config | None = None) -> None:
-    """Create the default data when missing (idempotent); the caller commits."""
+def create_defaults(
+    session: Session | scoped_session, config: Config | None = None
+) -> dict[str, int]:
+    """Create the default data when missing (idempotent); the caller commits.
+
+    :returns: how many rows of each kind were added (``{"users": 1,
+        "statuses": 9, ...}``; only kinds with additions; empty when
+        everything was there already).
+    """
     from stalker_core.config import get_config
     from stalker_core.models import (
         Department,
@@ -54,39 +61,53 @@ def create_defaults(session: Session | scoped_session, config: Config | None = N
         ).first()
         group = session.scalars(select(Group).where(Group.name == cfg.admin_group)).first()
 
+        added: dict[str, int] = {}
         new_admin = admin is None
         if admin is None:
+            added["users"] = 1
             admin = User(
                 name=cfg.admin_name, login=cfg.admin_login, email=cfg.admin_email,
                 password=cfg.admin_password,
             )
             session.add(admin)
         if department is None:
+            added["departments"] = 1
             department = Department(name=cfg.admin_department, created_by=admin)
             session.add(department)
         if group is None:
+            added["groups"] = 1
             group = Group(name=cfg.admin_group, created_by=admin)
             session.add(group)
         if new_admin:
             department.users.append(admin)
             group.users.append(admin)
 
-        _create_statuses(session, cfg, admin, Status, StatusList)
-        _create_ticket_types(session, cfg, admin, Type)
+        added["statuses"], added["status lists"] = _create_statuses(
+            session, cfg, admin, Status, StatusList
+        )
+        added["types"] = _create_ticket_types(session, cfg, admin, Type)
 
     session.flush()
-    _grant_everything(session, group, Permission, group_permissions, ACTIONS)
+    added["permissions"] = _grant_everything(
+        session, group, Permission, group_permissions, ACTIONS
+    )
+    return {kind: n for kind, n in added.items() if n}
 
 
-def _create_statuses(session: Any, cfg: Config, admin: Any, Status: Any, StatusList: Any) -> None:
+def _create_statuses(
+    session: Any, cfg: Config, admin: Any, Status: Any, StatusList: Any
+) -> tuple[int, int]:
+    """Add the missing statuses and status lists; return how many of each."""
     codes = set(cfg.status_names)
     for sl_codes in cfg.status_lists.values():
         codes.update(sl_codes)
     existing = {
         s.code: s for s in session.scalars(select(Status).where(Status.code.in_(codes)))
     }
+    new_statuses = new_lists = 0
     for code in sorted(codes):
         if code not in existing:
+            new_statuses += 1
             status = Status(name=cfg.status_name(code), code=code, created_by=admin)
             session.add(status)
             existing[code] = status
@@ -100,27 +121,34 @@ def _create_statuses(session: Any, cfg: Config, admin: Any, Status: Any, StatusL
     for target, sl_codes in cfg.status_lists.items():
         if target in have:
             continue
+        new_lists += 1
         session.add(
             StatusList(
                 name=f"{target} Statuses", target_entity_type=target,
                 statuses=[existing[c] for c in sl_codes], created_by=admin,
             )
         )
+    return new_statuses, new_lists
 
 
-def _create_ticket_types(session: Any, cfg: Config, admin: Any, Type: Any) -> None:
+def _create_ticket_types(session: Any, cfg: Config, admin: Any, Type: Any) -> int:
+    """Add the missing ticket types; return how many."""
     have = set(
         session.scalars(select(Type.name).where(Type.target_entity_type == "Ticket"))
     )
-    for name in cfg.ticket_types:
-        if name not in have:
-            session.add(Type(name=name, code=name, target_entity_type="Ticket", created_by=admin))
+    missing = [name for name in cfg.ticket_types if name not in have]
+    for name in missing:
+        session.add(Type(name=name, code=name, target_entity_type="Ticket", created_by=admin))
+    return len(missing)
 
 
 def _grant_everything(
     session: Any, group: Any, Permission: Any, group_permissions: Any, actions: tuple[str, ...]
-) -> None:
-    """Allow the admins group every action on every class (two statements when fresh)."""
+) -> int:
+    """Allow the admins group every action on every class (two statements when fresh).
+
+    :returns: how many permissions were added.
+    """
     wanted = {("Allow", a, c) for c in permission_class_names() for a in actions}
     table = Permission.__table__
     have = set(
@@ -149,3 +177,4 @@ def _grant_everything(
             .where(table.c.id.not_in(linked)),
         )
     )
+    return len(missing)

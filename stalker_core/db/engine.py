@@ -7,10 +7,11 @@ so neither has to import the other for it.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
@@ -56,7 +57,76 @@ def _is_sqlite_file(database: str | None, query: Any) -> bool:
     return True
 
 
-def make_engine(url: str, *, sqlite_wal: bool = True, **kwargs: Any) -> Engine:
+#: PostgreSQL drivers (SQLAlchemy dialect names, also their module names) in the
+#: order they are preferred when a URL names none
+POSTGRES_DRIVERS: tuple[str, ...] = ("psycopg", "psycopg2")
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def postgres_driver() -> str | None:
+    """The PostgreSQL driver to use: psycopg (3) when installed, else psycopg2, else ``None``."""
+    for driver in POSTGRES_DRIVERS:
+        if _installed(driver):
+            return driver
+    return None
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse ``url`` and name the installed driver where it names none.
+
+    ``postgres://`` (Heroku's and libpq's spelling) is read as
+    ``postgresql://``; a PostgreSQL URL without a driver
+    (``postgresql://user@host/db``) gets the installed one (see
+    :func:`postgres_driver`) instead of SQLAlchemy's default, which may not be
+    installed. A URL that names its driver (``postgresql+psycopg2://``) is
+    kept as it is.
+
+    :raises DatabaseError: the URL cannot be parsed.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - re-raised as ours
+        raise DatabaseError(f"invalid database URL {str(url)!r}: {exc}") from None
+    name = parsed.drivername
+    if name == "postgres" or name.startswith("postgres+"):
+        name = "postgresql" + name[len("postgres"):]
+    if name == "postgresql":
+        driver = postgres_driver()
+        if driver is None:
+            raise DatabaseError(
+                "a PostgreSQL URL needs a driver: install psycopg2 (pip install "
+                "psycopg2-binary, a dependency of stalker_core) or psycopg"
+            )
+        name = f"postgresql+{driver}"
+    return parsed.set(drivername=name) if name != parsed.drivername else parsed
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite database URL; ``None`` for in-memory, ``file:`` URIs and servers."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    db = parsed.database
+    if not _is_sqlite_file(db, parsed.query) or not db or db.startswith("file:"):
+        return None
+    return Path(db).expanduser()
+
+
+def safe_url(url: str | URL) -> str:
+    """``url`` for messages: the password hidden (the text itself when it cannot be parsed)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for display
+        return str(url)
+
+
+def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the settings stalker_core needs.
 
     SQLite: foreign keys on; real transactions (DDL included, SAVEPOINT
@@ -68,11 +138,10 @@ def make_engine(url: str, *, sqlite_wal: bool = True, **kwargs: Any) -> Engine:
     instead of failing with "database is locked" (``connect_args={"timeout":
     ...}`` overrides it; ``sqlite_wal=False`` keeps the file's journal mode,
     e.g. for a file on a network share, where WAL does not work).
+    PostgreSQL URLs go through :func:`normalise_url` (``postgres://`` and
+    driverless URLs use the installed driver).
     """
-    try:
-        parsed = make_url(url)
-    except Exception as exc:  # noqa: BLE001 - re-raised as ours
-        raise DatabaseError(f"invalid database URL {url!r}: {exc}") from None
+    parsed = normalise_url(url)
     wal = False
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
@@ -80,14 +149,15 @@ def make_engine(url: str, *, sqlite_wal: bool = True, **kwargs: Any) -> Engine:
             kwargs.setdefault("poolclass", StaticPool)
             kwargs.setdefault("connect_args", {"check_same_thread": False})
         else:
-            if not db.startswith("file:"):
-                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = sqlite_file(parsed)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             if _is_sqlite_file(db, parsed.query):
                 connect_args = dict(kwargs.get("connect_args") or {})
                 connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
                 kwargs["connect_args"] = connect_args
                 wal = sqlite_wal
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         if wal:

@@ -93,6 +93,56 @@ def script_head() -> str:
     return head
 
 
+def known_revisions() -> list[str]:
+    """The revisions of the packaged scripts, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return [s.revision for s in reversed(list(script.walk_revisions()))]
+
+
+def upgrade_steps(current: str | None, target: str = "head") -> list[str]:
+    """The revisions an upgrade from ``current`` to ``target`` applies, oldest first.
+
+    :param current: the database's revision (``None``: no schema yet).
+    :param target: a revision id, ``"head"`` or ``"base"``.
+    :returns: empty when the database is at ``target`` already.
+    :raises DatabaseError: ``target`` is not a known revision; the database
+        is at a revision these scripts do not know (a newer stalker_core made
+        it); or ``target`` is older than ``current`` (upgrades never go back).
+    """
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config())
+    known = known_revisions()
+    listing = ", ".join(known) + f" (head is {known[-1]})" if known else "none"
+    found: Any
+    try:
+        found = script.get_revision(target)
+    except CommandError:
+        raise DatabaseError(
+            f"unknown revision {target!r}; the revisions of this stalker_core are {listing}"
+        ) from None
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"the database is at revision {current!r}, which this stalker_core does not "
+            f"know (its revisions: {listing}); a newer stalker_core made it: update "
+            "stalker_core"
+        )
+    chain: list[str] = []
+    while found is not None and found.revision != current:
+        chain.append(found.revision)
+        down = found.down_revision
+        found = script.get_revision(down) if isinstance(down, str) else None
+    if current is not None and found is None:
+        raise DatabaseError(
+            f"the database is at revision {current!r}, newer than {target!r}; "
+            "'stalker db upgrade' never goes back to an older revision"
+        )
+    return list(reversed(chain))
+
+
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is stamped with, or ``None`` (no version table)."""
     if not inspect(connection).has_table(VERSION_TABLE):

@@ -12,18 +12,25 @@ brings the schema to the current version:
 * anything else (tables without a version, an unknown revision) raises
   :class:`~stalker_core.exceptions.DatabaseError`.
 
+``setup(create=False)`` (what the command line uses, except ``stalker db
+init|upgrade`` and ``stalker demo``) refuses a missing or empty database
+instead of creating one, so a mistyped URL is an error, not a new studio.
+:func:`database_state` looks at a database without creating anything.
+
 ``init()`` adds the default data (idempotent, see :mod:`stalker_core.db.defaults`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import URL, Connection, Engine, inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from stalker_core.db import migrate
-from stalker_core.db.engine import make_engine
+from stalker_core.db.engine import make_engine, safe_url, sqlite_file
 from stalker_core.exceptions import DatabaseError
 from stalker_core.orm._sqla_private import inline_foreign_keys
 from stalker_core.orm.session import DBSession
@@ -85,27 +92,113 @@ def _execute_script(conn: Connection, script: str) -> None:
         cursor.close()
 
 
-def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
+#: what to do about a missing or empty database (the commands that create one)
+CREATE_HINT = (
+    "create it with 'stalker db init' (or 'stalker demo' for a demo studio), "
+    "or check the database URL (--db, or database_url in the configuration)"
+)
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What :func:`database_state` found, without creating anything.
+
+    :ivar url: the URL, password hidden.
+    :ivar problem: why there is no database to use (missing file, failed
+        connection), else ``None``.
+    :ivar revision: the schema revision it is stamped with (``None``: none).
+    :ivar has_tables: it holds stalker tables.
+    """
+
+    url: str
+    problem: str | None = None
+    revision: str | None = None
+    has_tables: bool = False
+
+    @property
+    def exists(self) -> bool:
+        """The database could be reached."""
+        return self.problem is None
+
+    @property
+    def empty(self) -> bool:
+        """Reached, but holding no stalker_core schema."""
+        return self.exists and self.revision is None and not self.has_tables
+
+
+def _connect_problem(exc: OperationalError) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return " ".join(str(cause).split()) or type(cause).__name__
+
+
+def database_state(url: str | URL) -> DatabaseState:
+    """Look at the database of ``url`` without creating it or anything in it."""
+    shown = safe_url(url)
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        return DatabaseState(shown, problem=f"the file {path} does not exist")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return DatabaseState(
+                shown, revision=migrate.current_revision(conn),
+                has_tables=inspect(conn).has_table("simple_entities"),
+            )
+    except OperationalError as exc:
+        return DatabaseState(shown, problem=_connect_problem(exc))
+    finally:
+        engine.dispose()
+
+
+def require_database(url: str | URL) -> None:
+    """Refuse a database that is missing (no file, cannot connect) or empty.
+
+    :raises DatabaseError: naming the database and the command that creates it.
+    """
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise DatabaseError(
+            f"no stalker_core database at {safe_url(url)!r}: the file {path} does not exist; "
+            f"{CREATE_HINT}"
+        )
+
+
+def prepare_schema(engine: Engine, *, auto_upgrade: bool = True, create: bool = True) -> str:
     """Create, keep or upgrade the schema of ``engine``'s database; return what was done.
 
+    :param create: create the schema of an empty database (else refuse it,
+        and turn a failed connection into a :class:`DatabaseError` saying how
+        to create the database).
     :returns: ``"created"``, ``"current"`` or ``"upgraded"``.
     :raises DatabaseError: see the module docstring.
     """
-    with engine.begin() as conn:
-        current = migrate.current_revision(conn)
-        if current == migrate.HEAD:
-            return "current"
-        if current is None:
-            if inspect(conn).has_table("simple_entities"):
-                raise DatabaseError(
-                    f"database {engine.url.render_as_string(hide_password=True)!r} has "
-                    "stalker tables but no schema version; it was not made by this "
-                    "stalker_core. Use a new database, or stamp it (see "
-                    "'python -m stalker_core.db.migrate --help')"
-                )
-            create_tables(conn)
-            migrate.stamp(conn, migrate.HEAD)
-            return "created"
+    shown = safe_url(engine.url)
+    try:
+        with engine.begin() as conn:
+            current = migrate.current_revision(conn)
+            if current == migrate.HEAD:
+                return "current"
+            if current is None:
+                if inspect(conn).has_table("simple_entities"):
+                    raise DatabaseError(
+                        f"database {shown!r} has stalker tables but no schema version; it "
+                        "was not made by this stalker_core. Use a new database, or stamp "
+                        "it (see 'python -m stalker_core.db.migrate --help')"
+                    )
+                if not create:
+                    raise DatabaseError(
+                        f"the database {shown!r} is empty, not a stalker_core database "
+                        f"yet; {CREATE_HINT}"
+                    )
+                create_tables(conn)
+                migrate.stamp(conn, migrate.HEAD)
+                return "created"
+    except OperationalError as exc:
+        if create:
+            raise
+        raise DatabaseError(
+            f"cannot use the database {shown!r}: {_connect_problem(exc)}; {CREATE_HINT}"
+        ) from None
     if not auto_upgrade:
         raise DatabaseError(
             f"the database schema is at revision {current!r}, this stalker_core needs "
@@ -115,7 +208,9 @@ def prepare_schema(engine: Engine, *, auto_upgrade: bool = True) -> str:
     return "upgraded"
 
 
-def setup(settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True) -> Engine:
+def setup(
+    settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True, create: bool = True
+) -> Engine:
     """Connect ``DBSession`` to the database and create or upgrade its schema.
 
     :param settings: ``{"sqlalchemy.url": ...}`` as in the tutorial; ``None``
@@ -123,6 +218,9 @@ def setup(settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True) 
         keys are passed to :func:`sqlalchemy.create_engine` (e.g.
         ``"sqlalchemy.echo": True``).
     :param auto_upgrade: upgrade an older database (default) or refuse.
+    :param create: create a missing or empty database (default, as in the
+        tutorial) or refuse it with a :class:`DatabaseError` that says how to
+        create it.
     :returns: the engine.
     """
     from stalker_core import models  # noqa: F401 - map every class
@@ -134,8 +232,14 @@ def setup(settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True) 
 
         url = get_config().database_url
     extra = {k.split(".", 1)[1]: v for k, v in settings.items() if k.startswith("sqlalchemy.")}
+    if not create:
+        require_database(url)
     engine = make_engine(url, **extra)
-    prepare_schema(engine, auto_upgrade=auto_upgrade)
+    try:
+        prepare_schema(engine, auto_upgrade=auto_upgrade, create=create)
+    except BaseException:
+        engine.dispose()
+        raise
     DBSession.remove()
     DBSession.configure(bind=engine)
     from stalker_core.models import repository
@@ -146,9 +250,13 @@ def setup(settings: dict[str, Any] | None = None, *, auto_upgrade: bool = True) 
     return engine
 
 
-def init() -> None:
-    """Create the default data (idempotent): admin, statuses, status lists, types."""
+def init() -> dict[str, int]:
+    """Create the default data (idempotent): admin, statuses, status lists, types.
+
+    :returns: how many rows of each kind were added (empty: all were there).
+    """
     from stalker_core.db.defaults import create_defaults
 
-    create_defaults(DBSession)
+    added = create_defaults(DBSession)
     DBSession.commit()
+    return added

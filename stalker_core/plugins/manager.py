@@ -13,8 +13,13 @@
    :class:`~stalker_core.exceptions.PluginError`;
 4. the modules named in ``STALKER_PLUGINS`` (comma separated) are imported
    and registered the same way;
-5. ``stalker_plugins_configure`` is called and ``check_pending()`` makes a
-   misspelled hook implementation fail at start-up.
+5. a plugin implementing a hook that does not exist (a misspelt name) is
+   treated like a plugin that fails to load: unregistered and recorded in
+   ``load_errors`` with the hook and the nearest hook name ("did you mean"),
+   or, in strict mode, a :class:`~stalker_core.exceptions.PluginError`
+   saying so in one line;
+6. ``stalker_plugins_configure`` is called and ``check_pending()`` checks
+   what is left.
 
 Settings come from keyword arguments, then from the configuration object
 (``plugins.blocked``, ``plugins.strict``, ``plugins.autoload`` as attributes
@@ -33,6 +38,7 @@ here too.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 from collections.abc import Iterable
@@ -87,7 +93,12 @@ class PluginLoadError:
     error: BaseException
 
     def __str__(self) -> str:
-        return f"plugin {self.name!r} ({self.source}) failed to load: {describe_error(self.error)}"
+        named = f"plugin {self.name!r} "
+        text = str(self.error)
+        if isinstance(self.error, PluginError) and text.startswith(named):
+            # our own message names the plugin already: say it once
+            return f"{named}({self.source}) {text[len(named):]}"
+        return f"{named}({self.source}) failed to load: {describe_error(self.error)}"
 
 
 class StalkerPluginManager(pluggy.PluginManager):
@@ -266,12 +277,42 @@ def get_plugin_manager(
         name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}"
         pm.register_from(plugin, name, "registered by the caller")
 
+    for name, plugin, error in _unknown_hooks(pm):
+        pm.unregister(plugin)
+        fail(name, pm.sources.pop(name, "registered"), error)
+
     pm.hook.stalker_plugins_configure.call_historic(kwargs={"config": config})
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {exc.plugin!r} implements an unknown hook: {exc}") from exc
     return pm
+
+
+def _unknown_hooks(pm: StalkerPluginManager) -> list[tuple[str, object, PluginError]]:
+    """Plugins implementing a hook that has no hookspec: (name, plugin, error naming the hook)."""
+    known = sorted(n for n, c in vars(pm.hook).items() if not n.startswith("_") and c.has_spec())
+    found: dict[str, tuple[object, list[str]]] = {}
+    for hook_name, caller in sorted(vars(pm.hook).items()):
+        if hook_name.startswith("_") or caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.optionalhook:
+                continue
+            name = pm.get_name(impl.plugin) or impl.plugin_name
+            found.setdefault(name, (impl.plugin, []))[1].append(hook_name)
+    out = []
+    for name, (plugin, hooks) in found.items():
+        parts = []
+        for hook_name in hooks:
+            near = difflib.get_close_matches(hook_name, known, n=1)
+            parts.append(f"{hook_name!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        what = "an unknown hook" if len(parts) == 1 else "unknown hooks"
+        out.append((name, plugin, PluginError(
+            f"plugin {name!r} implements {what} {', '.join(parts)} "
+            "(the hooks are listed in docs/hooks.md)"
+        )))
+    return out
 
 
 def _entry_points() -> list[EntryPoint]:

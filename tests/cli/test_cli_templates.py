@@ -7,6 +7,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,7 @@ def demo_with_plugin_templates(cli_db: str, root: Path,
 
 def test_version_save_and_create_structure_use_plugin_templates(
     cli_db: str, tmp_path: Path, plugin_dir: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], own_lines: Any,
 ) -> None:
     root = tmp_path / "repo"
     comp_id = demo_with_plugin_templates(cli_db, root, capsys)
@@ -84,6 +85,7 @@ def test_version_save_and_create_structure_use_plugin_templates(
     # without the plugin: a one-line error naming the missing filter, nothing saved
     code, out, err = run(capsys, "--db", cli_db, "version", "save", "--task", str(comp_id),
                          "--file", str(src))
+    err = own_lines(err)
     assert code == 1 and err.startswith("error: ") and "No filter named 'cli_slug'" in err, err
     assert not (root / "fx").exists()
 
@@ -97,7 +99,7 @@ def test_version_save_and_create_structure_use_plugin_templates(
     assert Path(m.group(1)).read_text() == "nuke script"
     assert default_engine() is before  # the command's engine was scoped to it
 
-    code, out, err = run(capsys, "project", "create-structure", "DEMO", "--url", cli_db)
+    code, out, err = run(capsys, "project", "create-structure", "DEMO", "--db", cli_db)
     assert code == 0, err
     assert (root / "fx/demo/library").is_dir()
     assert default_engine() is before
@@ -105,11 +107,12 @@ def test_version_save_and_create_structure_use_plugin_templates(
 
 def test_conflicting_plugins_fail_in_one_line_but_help_works(
     cli_db: str, tmp_path: Path, plugin_dir: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], own_lines: Any,
 ) -> None:
     monkeypatch.setenv("STALKER_PLUGINS", ",".join(MODULES))
     code, out, err = run(capsys, "--db", cli_db, "version", "save", "--task", "1")
     assert code == 1
+    err = own_lines(err)
     assert len(err.strip().splitlines()) == 1, err
     assert re.search(
         r"error: plugins '(cli_tpl_plugin|cli_tpl_rival)' and '(cli_tpl_plugin|cli_tpl_rival)' "

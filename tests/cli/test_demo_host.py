@@ -84,12 +84,13 @@ def test_demo_uses_the_host_the_hook_returns(
 
 def test_demo_without_a_host_fails_before_touching_the_database(
     cli_db: str, tmp_path: Path, no_standalone: None, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], own_lines: Any,
 ) -> None:
     monkeypatch.delenv("STALKER_PLUGINS", raising=False)
     root = tmp_path / "demo_repo"
     code, out, err = run(capsys, "--db", cli_db, "demo", "--root", str(root))
     assert code == 1
+    err = own_lines(err)
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("error: no host plugin answered stalker_host_get"), err
     assert not root.exists()

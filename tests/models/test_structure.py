@@ -134,11 +134,11 @@ def test_cli_create_structure(session: Any, tmp_path: Path) -> None:
     session.commit()
     url = str(session.get_bind().url.render_as_string(hide_password=False))
     runner = CliRunner()
-    result = runner.invoke(command, ["create-structure", "CLI", "--url", url])
+    result = runner.invoke(command, ["create-structure", "CLI", "--db", url])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "repo" / "References" / "Images").is_dir()
     assert "References/Images" in result.output.replace("\\", "/")
-    result = runner.invoke(command, ["create-structure", "NOPE", "--url", url])
+    result = runner.invoke(command, ["create-structure", "NOPE", "--db", url])
     assert result.exit_code != 0
     assert "no project with code or id 'NOPE'" in str(result.exception)
 
@@ -148,7 +148,7 @@ def test_cli_on_a_database_without_schema(tmp_path: Path) -> None:
     from stalker_core.exceptions import DatabaseError
 
     url = f"sqlite:///{tmp_path}/empty.db"
-    result = CliRunner().invoke(command, ["create-structure", "FC", "--url", url])
+    result = CliRunner().invoke(command, ["create-structure", "FC", "--db", url])
     assert result.exit_code != 0
     assert isinstance(result.exception, DatabaseError)
     assert "stalker_core database" in str(result.exception)

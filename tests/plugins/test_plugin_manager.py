@@ -142,10 +142,18 @@ def test_stalker_plugins_env(modules: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert [e.name for e in pm.load_errors] == ["plug_missing"]
 
 
-def test_misspelled_hook_fails_at_start(modules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_misspelled_hook_is_a_load_error_or_fails_in_strict_mode(
+    modules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_entry_points(monkeypatch, typo="plug_typo")
-    with pytest.raises(PluginError, match="unknown hook"):
-        get_plugin_manager({}, use_env=False)
+    pm = get_plugin_manager({}, use_env=False)
+    assert not pm.has_plugin("typo")
+    (error,) = pm.load_errors
+    assert str(error).count("'typo'") == 1
+    assert "unknown hook 'stalker_workfile_after_sav'" in str(error)
+    assert "did you mean 'stalker_workfile_after_save'?" in str(error)
+    with pytest.raises(PluginError, match=r"unknown hook .* \(did you mean"):
+        get_plugin_manager({}, use_env=False, strict=True)
 
 
 def test_configure_hook_is_historic() -> None:

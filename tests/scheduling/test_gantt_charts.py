@@ -28,6 +28,7 @@ from stalker_core.scheduling.gantt import (
     render_html,
 )
 from stalker_core.scheduling.gantt.html import html_ticks
+from stalker_core.scheduling.gantt.layout import date_ticks, elbow, week_marks
 
 UTC = dt.UTC
 
@@ -74,14 +75,16 @@ def test_tree_layout_rows_arrows_and_legend() -> None:
     assert got == [("anim", "comp", "fs"), ("anim", "layout", "ss"),
                    ("comp", "review", "fs"), ("layout", "review", "fs")]
     assert all(a.src != a.dst and a.dst in idx.values() for a in lay.arrows)
-    # leaves coloured by their first login, legend lists exactly those logins
+    # leaves coloured by their first resource, named by full name (the login in the
+    # tooltip); the legend lists exactly those people
     by_label = {r.label: r for r in lay.rows}
-    assert by_label["anim"].bars[0].text == "anna"
-    assert by_label["model"].bars[0].text == "anna, ben"
+    assert by_label["anim"].bars[0].text == "Anna Artist"
+    assert by_label["model"].bars[0].text == "Anna Artist, Ben Builder"
+    assert "Anna Artist (anna), Ben Builder (ben)" in by_label["model"].bars[0].tip
     legend = dict(lay.legend)
-    assert set(legend) == {"anna", "ben", "unassigned"}
-    assert by_label["comp"].bars[0].color == legend["ben"]
-    assert by_label["anim"].bars[0].color == legend["anna"] != legend["ben"]
+    assert set(legend) == {"Anna Artist", "Ben Builder", "unassigned"}
+    assert by_label["comp"].bars[0].color == legend["Ben Builder"]
+    assert by_label["anim"].bars[0].color == legend["Anna Artist"] != legend["Ben Builder"]
     assert by_label["review"].bars[0].color == UNASSIGNED_COLOR
     assert lay.now == MONDAY and lay.total_rows == len(lay.rows) and lay.note == ""
 
@@ -96,7 +99,7 @@ def test_colour_by_status_and_project() -> None:
     assert dict(lay.legend) == {"WIP": STATUS_COLORS["WIP"], "CMPL": STATUS_COLORS["CMPL"],
                                 "no status": UNASSIGNED_COLOR}
     # no statuses known: falls back to resources
-    assert "anna" in dict(gantt_layout(pr, plan, "tree", color_by="status").legend)
+    assert "Anna Artist" in dict(gantt_layout(pr, plan, "tree", color_by="status").legend)
     lay = gantt_layout(pr, plan, "tree", color_by="project")
     assert [k for k, _ in lay.legend] == ["Project 1", "Project 2"]
     rows = {r.label: r for r in lay.rows}
@@ -131,7 +134,8 @@ def test_figure_artists_match_the_layout() -> None:
     assert now.get_xdata()[0] == pytest.approx(date2num(MONDAY))
     assert _gid(fig, "nonworking")  # the plan runs over a weekend
     texts = [t.get_text() for t in _gid(fig, "bar-labels")]
-    assert sorted(texts) == ["anna", "anna, ben", "ben", "ben"]
+    assert sorted(texts) == ["Anna Artist", "Anna Artist, Ben Builder", "Ben Builder",
+                             "Ben Builder"]
     # labels indented by depth, containers in bold, left aligned
     labels = fig.axes[0].get_yticklabels()
     assert [lab.get_text() for lab in labels][:4] == ["Project 1", "   SEQ01", "      SH010",
@@ -139,7 +143,7 @@ def test_figure_artists_match_the_layout() -> None:
     assert labels[1].get_fontweight() == "bold" and labels[3].get_fontweight() == "normal"
     assert all(lab.get_horizontalalignment() == "left" for lab in labels)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[:3] == ["anna", "ben", "unassigned"]
+    assert legend[:3] == ["Anna Artist", "Ben Builder", "unassigned"]
     assert {"container", "milestone", "finish-to-start", "start-to-start", "non-working",
             "now"} <= set(legend)
 
@@ -248,7 +252,9 @@ def test_resource_view_runs_and_task_legend() -> None:
     anna = lay.rows[0]
     names = [b.text for b in anna.bars if b.text]
     # one label per run of bookings of a task, each run spanning its bookings
-    assert sorted(names) == ["anim", "model"]
+    assert sorted(names) == ["Hero/model", "SH010/anim"]  # paths: same names told apart
+    assert sorted(b.short for b in anna.bars if b.text) == ["anim", "model"]
+    assert all("Anna Artist (anna)" in b.tip for b in anna.bars)
     runs = [b for b in anna.bars if b.text]
     assert all(b.text_end is not None and b.text_end >= b.end for b in runs)
     legend = dict(lay.legend)
@@ -324,3 +330,62 @@ def test_svg_and_png_written_with_gids(tmp_path: Path, ext: str) -> None:
             assert f'id="{gid}' in data.decode()
     else:
         assert data.startswith(b"\x89PNG")
+
+
+def test_arrows_that_would_share_a_path_are_drawn_apart() -> None:
+    """Two arrows leaving one bar get two lanes; two reaching one row two offsets."""
+    pr, plan = _planned()
+    lay = gantt_layout(pr, plan, "tree")
+    label = {i: r.label for i, r in enumerate(lay.rows)}
+    from_anim = sorted((a.lane, label[a.dst]) for a in lay.arrows if label[a.src] == "anim")
+    assert [lane for lane, _ in from_anim] == [0, 1]
+    into_review = [a.offset for a in lay.arrows if label[a.dst] == "review"]
+    assert len(into_review) == 2 and into_review[0] == -into_review[1] != 0
+    # the vertical segments of two lanes differ; a lane never leaves the bar
+    first = elbow(0.0, 10.0, 0, 20.0, 3, "fs", 1.0, 0)
+    second = elbow(0.0, 10.0, 0, 20.0, 5, "fs", 1.0, 1)
+    assert first[0][0] != second[0][0] and 0.0 <= second[0][0] < first[0][0] <= 10.0
+    fig = gantt_figure(lay)
+    (deps,) = _gid(fig, "dependencies")
+    starts = [tuple(seg[0]) for seg in deps.get_segments()]
+    assert len(set(starts)) == len(starts)  # no two arrows start at one point
+    (heads,) = _gid(fig, "dependency-heads")
+    assert len({tuple(p) for p in heads.get_offsets()}) == len(lay.arrows)
+
+
+def test_date_axis_has_weekdays_and_weeks() -> None:
+    lo = dt.datetime(2026, 12, 3, 9, tzinfo=UTC)  # a Thursday
+    hi = lo + dt.timedelta(days=20)
+    ticks = date_ticks(lo, hi, UTC)
+    assert all(re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d [A-Z][a-z]{2}", text)
+               for _, text in ticks)
+    weeks = week_marks(lo, hi, UTC)
+    assert [(t.date().isoformat(), text) for t, text in weeks] == [
+        ("2026-12-07", "week 50"), ("2026-12-14", "week 51"), ("2026-12-21", "week 52")]
+    assert week_marks(lo, lo + dt.timedelta(hours=20), UTC) == []  # too short to matter
+    assert week_marks(lo, lo + dt.timedelta(days=400), UTC) == []  # months instead
+    fig = gantt_figure(GanttLayout("tree", [], start=lo, end=hi, now=lo))
+    (lines,) = _gid(fig, "weeks")
+    assert len(lines.get_segments()) == 3
+    assert [t.get_text().strip() for t in _gid(fig, "week-labels")] == [
+        "week 50", "week 51", "week 52"]
+    page = render_html([GanttLayout("tree", [], start=lo, end=hi, now=lo)], "t")
+    assert page.count('class="week"') == 3 and "week 51</text>" in page
+
+
+def test_project_view_shows_the_colour_of_each_leaf() -> None:
+    pr, plan = _planned()
+    lay = gantt_layout(pr, plan, "project", color_by="status",
+                       statuses={3: "WIP", 4: "CMPL", 6: "RTS"})
+    rows = {r.label: r for r in lay.rows}
+    seq = rows["SEQ01"]
+    assert sorted(b.color for b in seq.bars) == sorted(
+        [STATUS_COLORS["WIP"], STATUS_COLORS["CMPL"], STATUS_COLORS["RTS"]])
+    assert sorted(b.text for b in seq.bars) == ["CMPL", "RTS", "WIP"]  # not colour alone
+    assert {"WIP", "CMPL", "RTS"} <= set(dict(lay.legend))
+    by_person = gantt_layout(pr, plan, "project")
+    assert {b.text for b in {r.label: r for r in by_person.rows}["SEQ01"].bars} == {
+        "Anna Artist", "Ben Builder"}
+    fig = gantt_figure(lay)
+    (tb,) = _gid(fig, "task-bars")
+    assert len(tb.get_paths()) == sum(b.kind == "task" for r in lay.rows for b in r.bars)

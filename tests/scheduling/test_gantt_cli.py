@@ -91,7 +91,7 @@ def test_schedule_command(tmp_path: Path, extra: list[str]) -> None:
     studio.populate(DBSession, studio.synthetic_problem(50, seed=2))
     DBSession.remove()
     out = tmp_path / "plan.html"
-    result = CliRunner().invoke(command, ["--url", url, "--gantt", str(out), *extra])
+    result = CliRunner().invoke(command, ["--db", url, "--gantt", str(out), *extra])
     assert result.exit_code == 0, result.output
     assert "scheduled 60 tasks" in result.output
     assert out.exists() and "v-resource" in out.read_text()
@@ -112,10 +112,10 @@ def test_schedule_command_errors(tmp_path: Path) -> None:
     db.setup({"sqlalchemy.url": url})
     db.init()
     DBSession.remove()
-    result = CliRunner().invoke(command, ["--url", url])
+    result = CliRunner().invoke(command, ["--db", url])
     assert isinstance(result.exception, ValidationError)
     assert "no studio" in str(result.exception)
-    result = CliRunner().invoke(command, ["--url", url, "--gantt", "x.pdf"])
+    result = CliRunner().invoke(command, ["--db", url, "--gantt", "x.pdf"])
     assert "--gantt should end with" in str(result.exception)
 
 
@@ -182,7 +182,7 @@ def test_schedule_color_by_status(session: Any, tmp_path: Path) -> None:
     leaves = {t.id for t in session.query(Task).all() if t.name != "SH001"}
     session.remove()
     out = tmp_path / "plan.html"
-    result = CliRunner().invoke(command, ["--url", _db_url(session), "--gantt", str(out),
+    result = CliRunner().invoke(command, ["--db", _db_url(session), "--gantt", str(out),
                                           "--color-by", "status", "--no-progress"])
     assert result.exit_code == 0, result.output
     text = out.read_text()
@@ -206,7 +206,7 @@ def test_schedule_color_by_resource_or_project(session: Any, tmp_path: Path,
     _studio_with_statuses(session)
     session.remove()
     out = tmp_path / "plan.html"
-    result = CliRunner().invoke(command, ["--url", _db_url(session), "--gantt", str(out),
+    result = CliRunner().invoke(command, ["--db", _db_url(session), "--gantt", str(out),
                                           "--color-by", color_by, "--no-progress",
                                           "--view", "resource"])
     assert result.exit_code == 0, result.output
@@ -214,7 +214,7 @@ def test_schedule_color_by_resource_or_project(session: Any, tmp_path: Path,
     legend = re.search(r'id="v-tree".*?<div class="legend">(.*?)</div>', text, re.S)
     assert legend is not None
     entries = set(re.findall(r"</span>([^<]*) ", legend.group(1)))
-    assert entries == ({"me"} if color_by == "resource" else {"Fancy 0", "Fancy 1"})
+    assert entries == ({"Me"} if color_by == "resource" else {"Fancy 0", "Fancy 1"})
     assert "WIP" not in legend.group(1)
     # --view picks the view shown first in the page
     assert re.search(r'id="v-resource" class="view" style="display:block"', text)
@@ -241,7 +241,7 @@ def test_schedule_color_by_status_image(session: Any, tmp_path: Path,
     real = gantt.gantt_figure
     monkeypatch.setattr(gantt, "gantt_figure", spy)
     out = tmp_path / "plan.png"
-    result = CliRunner().invoke(command, ["--url", _db_url(session), "--gantt", str(out),
+    result = CliRunner().invoke(command, ["--db", _db_url(session), "--gantt", str(out),
                                           "--color-by", "status", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\x89PNG")

@@ -62,7 +62,7 @@ def test_schedule_command_says_so_before_scheduling(
     from stalker_core.cli.main import main
 
     url = f"sqlite:///{tmp_path}/empty.db"  # no studio: scheduling would fail differently
-    code = main(["schedule", "--url", url, "--gantt", str(tmp_path / "plan.png")])
+    code = main(["schedule", "--db", url, "--gantt", str(tmp_path / "plan.png")])
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("error: PNG and SVG Gantt charts: matplotlib is not installed")

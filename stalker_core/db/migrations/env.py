@@ -7,8 +7,8 @@ Runs with the connection put in ``config.attributes["connection"]`` by
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
+from stalker_core.db.engine import make_engine
 from stalker_core.db.migrate import migration_options
 from stalker_core.models import Base
 
@@ -39,7 +39,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.connect() as conn:
         context.configure(
             connection=conn, target_metadata=target_metadata,

@@ -12,8 +12,13 @@ What a chart shows:
   bars with end caps, leaf tasks as full bars coloured by resource (or by
   status, or by project) with a legend, milestones as diamonds;
 - labels indented by their depth in the task tree;
-- dependency arrows (finish-to-start and start-to-start) between visible rows;
-- the resource login(s) on a leaf bar when they fit, beside it otherwise;
+- dependency arrows (finish-to-start and start-to-start) between visible rows,
+  drawn apart where they would share a path;
+- people by their full name in every view (the login in tooltips): on a leaf
+  bar when it fits, beside it otherwise (tree view);
+- a date axis with weekdays and week lines;
+- the project view: each top-level container's leaf tasks on its row,
+  coloured by ``color_by``;
 - non-working days (days without working hours, studio vacations) shaded, and
   each resource's own vacations hatched on its row in the resource view, where
   consecutive bookings of a task are joined by a light band named once;

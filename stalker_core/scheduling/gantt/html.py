@@ -18,56 +18,17 @@ from stalker_core.scheduling.gantt.layout import (
     NOW_COLOR,
     SUMMARY_COLOR,
     GanttLayout,
+    date_ticks,
     elbow,
     fmt_time,
     text_color,
+    week_marks,
     x_range,
     zone,
 )
 
-
-def html_ticks(lo: dt.datetime, hi: dt.datetime, tz: dt.tzinfo
-                ) -> list[tuple[dt.datetime, str]]:
-    """Readable date ticks between ``lo`` and ``hi`` (an hour to years apart): at most
-    16, the day (or year) written when it changes."""
-    span = (hi - lo).total_seconds()
-    local = lo.astimezone(tz)
-    out: list[tuple[dt.datetime, str]] = []
-    for step in (3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400,
-                 14 * 86400):
-        if span / step > 16:
-            continue
-        t = local.replace(minute=0, second=0, microsecond=0)
-        if step >= 86400:
-            t = t.replace(hour=0)
-        else:
-            t = t.replace(hour=t.hour - t.hour % (step // 3600))
-        if step >= 7 * 86400:
-            t -= dt.timedelta(days=t.weekday())
-        last_day = None
-        while t <= hi:
-            if t >= lo:
-                if step < 86400:
-                    text = t.strftime("%H:%M" if t.date() == last_day else "%a %d %b %H:%M")
-                else:
-                    text = t.strftime("%a %d %b" if step == 86400 else "%d %b")
-                out.append((t, text))
-                last_day = t.date()
-            t = (t + dt.timedelta(seconds=step)).astimezone(tz)
-        return out
-    months = next(m for m in (1, 2, 3, 6, 12, 24, 60) if span / (m * 30.4 * 86400) <= 15)
-    y, m = local.year, local.month
-    m -= (m - 1) % months if months <= 12 else 0
-    last_year = None
-    while True:
-        t = dt.datetime(y, m, 1, tzinfo=tz)
-        if t > hi:
-            return out
-        if t >= lo:
-            out.append((t, t.strftime("%b" if t.year == last_year else "%b %Y")))
-            last_year = t.year
-        m += months
-        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+#: the date ticks of both renderers (the name this module gave them first)
+html_ticks = date_ticks
 
 
 def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool) -> str:
@@ -91,7 +52,12 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
         if x1 > x0:
             chart.append(f'<rect class="nw" x="{x0:.1f}" y="{head}" width="{x1 - x0:.1f}" '
                          f'height="{n * row_h}"/>')
-    for t, text in html_ticks(lo, hi, tz):
+    for t, text in week_marks(lo, hi, tz):
+        x = x_of(t)
+        chart.append(f'<line class="week" x1="{x:.1f}" x2="{x:.1f}" y1="{head - 6}" '
+                     f'y2="{total_h}"><title>{esc(text)}</title></line>'
+                     f'<text class="wk st" x="{x + 2:.1f}" y="{head - 1}">{esc(text)}</text>')
+    for t, text in date_ticks(lo, hi, tz):
         x = x_of(t)
         chart.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{head - 6}" '
                      f'y2="{total_h}"/><text class="tick st" x="{x + 2:.1f}" y="14">'
@@ -133,24 +99,24 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
                                  f'fill="{b.color}"/>')
                 parts.append(f'<rect class="bar" x="{x:.1f}" y="{top + 3}" width="{w:.1f}" '
                              f'height="{row_h - 6}" fill="{b.color}">{tip}</rect>')
-                if b.text:
-                    tw = (x_of(b.text_end) - x) if b.text_end else w
-                    if w >= len(b.text) * 6 + 6:
-                        parts.append(f'<text class="bt st" x="{x + 3:.1f}" y="{mid + 3.5:.1f}" '
-                                     f'fill="{text_color(b.color)}">{esc(b.text)}</text>')
-                    elif tw >= len(b.text) * 6 + 6:
-                        parts.append(f'<text class="bt st" x="{x + tw / 2:.1f}" '
-                                     f'y="{mid + 3.5:.1f}" text-anchor="middle">'
-                                     f"{esc(b.text)}</text>")
-                    elif layout.view != "resource":
-                        parts.append(f'<text class="bt st side" x="{x + w + 3:.1f}" '
-                                     f'y="{mid + 3.5:.1f}">{esc(b.text)}</text>')
+                tw = (x_of(b.text_end) - x) if b.text_end else w
+                fits = [t for t in (b.text, b.short) if t and tw >= len(t) * 6 + 6]
+                if fits and w >= len(fits[0]) * 6 + 6:
+                    parts.append(f'<text class="bt st" x="{x + 3:.1f}" y="{mid + 3.5:.1f}" '
+                                 f'fill="{text_color(b.color)}">{esc(fits[0])}</text>')
+                elif fits:
+                    parts.append(f'<text class="bt st" x="{x + tw / 2:.1f}" '
+                                 f'y="{mid + 3.5:.1f}" text-anchor="middle">'
+                                 f"{esc(fits[0])}</text>")
+                elif b.text and layout.view == "tree":
+                    parts.append(f'<text class="bt st side" x="{x + w + 3:.1f}" '
+                                 f'y="{mid + 3.5:.1f}">{esc(b.text)}</text>')
         parts.append("</g>")
         chart.append("".join(parts))
     for a in layout.arrows:
         (s0, e0), (s1, _e1) = ends[a.src], ends[a.dst]
         pts = [(x, head + (y + 0.5) * row_h)
-               for x, y in elbow(s0, e0, a.src, s1, a.dst, a.kind, 8.0)]
+               for x, y in elbow(s0, e0, a.src, s1, a.dst + a.offset, a.kind, 8.0, a.lane)]
         d = "M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in pts)
         chart.append(f'<path class="dep {a.kind}" d="{d}" marker-end="url(#ah)"/>')
     if layout.now is not None and lo <= layout.now <= hi:
@@ -208,6 +174,8 @@ body{{font:12px sans-serif;margin:8px;color:#222}} svg text{{font:11px sans-seri
 .dep.ss{{stroke-dasharray:4 3}} .now{{stroke:{NOW_COLOR};stroke-width:1.5;stroke-dasharray:6 4;
 vector-effect:non-scaling-stroke}} .nowt{{fill:{NOW_COLOR}}}
 .bt{{font-size:9px}} .side{{fill:#4a4a4a}} .tick{{fill:#444}}
+.week{{stroke:#8a94a3;stroke-width:1;vector-effect:non-scaling-stroke}}
+.wk{{fill:#5b6573;font-size:8px}}
 .legend{{margin:6px 0}} .sw{{display:inline-block;width:12px;height:10px;margin:0 3px 0 10px;
 vertical-align:middle}} .note{{color:#b03a2e;font-style:italic;margin:4px 0}}
 </style></head><body>

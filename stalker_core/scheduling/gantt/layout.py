@@ -8,7 +8,14 @@ that the renderers draw as they are (matplotlib in
 
 - three views: ``project`` (projects and their top-level tasks), ``tree``
   (the whole task tree) and ``resource`` (one row per resource, its bookings);
-- leaf colours by resource, status or project, with the legend;
+- leaf colours by resource, status or project, with the legend; people are
+  named by their full name in every view (the login in tooltips); the
+  project view shows the coloured leaf tasks on their top-level container's
+  row, each named by its status or person where it fits;
+- dependency arrows that would share a path get lanes and offsets
+  (:class:`Arrow`) so they are drawn apart;
+- the date axis: ticks with weekdays (:func:`date_ticks`) and the weeks
+  (:func:`week_marks`);
 - above ``max_rows`` rows the tree is collapsed to its containers (then to
   fewer levels, then cut) and :attr:`GanttLayout.note` says so;
 - the non-working time (days without working hours, studio vacations).
@@ -58,6 +65,8 @@ class Bar:
     text: str = ""
     #: the text is centred on ``start .. text_end`` (a run of bookings), default ``end``
     text_end: dt.datetime | None = None
+    #: a shorter text, written when ``text`` does not fit on the bar
+    short: str = ""
 
 
 @dataclass
@@ -80,11 +89,19 @@ class Row:
 
 @dataclass
 class Arrow:
-    """A dependency between two rows: ``kind`` is ``fs`` (finish-to-start) or ``ss``."""
+    """A dependency between two rows: ``kind`` is ``fs`` (finish-to-start) or ``ss``.
+
+    Arrows leaving the same row get different ``lane`` numbers (their
+    vertical segments are drawn apart) and arrows reaching the same row
+    different ``offset`` values (their last segments and heads are drawn
+    apart, in row heights), so arrows that would share a path stay told apart.
+    """
 
     src: int
     dst: int
     kind: str = "fs"
+    lane: int = 0
+    offset: float = 0.0
 
 
 @dataclass
@@ -110,11 +127,21 @@ def fmt_time(moment: dt.datetime | None) -> str:
     return "-" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
-def _login(problem: Problem, rid: int) -> str:
+def person(problem: Problem, rid: int) -> str:
+    """How a chart names a resource: the full name (every view), else the login."""
     r = problem.resources.get(rid)
     if r is None:
         return str(rid)
-    return r.login or r.name
+    return r.name or r.login or str(rid)
+
+
+def person_tip(problem: Problem, rid: int) -> str:
+    """The full name with the login, for tooltips: ``Anna Artist (anna)``."""
+    r = problem.resources.get(rid)
+    if r is None:
+        return str(rid)
+    name = person(problem, rid)
+    return f"{name} ({r.login})" if r.login and r.login != name else name
 
 
 def gantt_rows(problem: Problem, plan: Plan, view: str = "tree", max_rows: int | None = None
@@ -129,7 +156,7 @@ def gantt_layout(problem: Problem, plan: Plan, view: str = "tree", max_rows: int
                  ) -> GanttLayout:
     """Lay out ``view``: rows, dependency arrows, legend, non-working time, now.
 
-    :param color_by: leaf colour: ``resource`` (first allocated login), ``status``
+    :param color_by: leaf colour: ``resource`` (first allocated person), ``status``
         (``statuses`` maps task id to a status code) or ``project``.
     :param max_rows: above it the tree keeps containers only, then fewer levels,
         then is cut; :attr:`GanttLayout.note` says what was left out.
@@ -185,30 +212,37 @@ def _task_rows(problem: Problem, plan: Plan, view: str, color_by: str,
                 keys[key] = _PALETTE[len(keys) % len(_PALETTE)]
         return keys[key]
 
-    # stable colours: resources by login order, whatever the row order
+    # stable colours: resources by name order, whatever the row order
     if color_by == "resource":
-        for login in sorted(_login(problem, r) for r in problem.resources):
-            key_color(login)
+        for name in sorted(person(problem, r) for r in problem.resources):
+            key_color(name)
 
     def bar_of(tid: int) -> Bar | None:
         tp = plan.tasks.get(tid)
         if tp is None or tp.start is None or tp.end is None:
             return None
         t = tasks[tid]
-        logins = [_login(problem, r) for r in (tp.resources or t.resources)]
-        who = ", ".join(logins)
-        tip = f"{t.name}\n{fmt_time(tp.start)} - {fmt_time(tp.end)}" + (f"\n{who}" if who else "")
+        rids = list(tp.resources or t.resources)
+        names = [person(problem, r) for r in rids]
+        who = ", ".join(names)
+        tips = ", ".join(person_tip(problem, r) for r in rids)
+        tip = f"{t.name}\n{fmt_time(tp.start)} - {fmt_time(tp.end)}" + (f"\n{tips}" if tips else "")
         if tid in children:
             return Bar(tp.start, tp.end, SUMMARY_COLOR, tip, "summary")
+        key = ""
         if color_by == "status":
             st = statuses.get(tid)
             color = key_color(st) if st else UNASSIGNED_COLOR
             tip += f"\n{st}" if st else ""
+            key = st or ""
         elif color_by == "project":
             color = pcolor.get(t.project_id, _PALETTE[0])
         else:
-            color = key_color(logins[0]) if logins else UNASSIGNED_COLOR
-        return Bar(tp.start, tp.end, color, tip, "milestone" if t.milestone else "task", who)
+            color = key_color(names[0]) if names else UNASSIGNED_COLOR
+            key = names[0] if names else ""
+        bar = Bar(tp.start, tp.end, color, tip, "milestone" if t.milestone else "task", who)
+        bar.short = key if view == "project" else ""
+        return bar
 
     roots: dict[int, list[int]] = {}
     for t in tasks.values():
@@ -233,7 +267,17 @@ def _task_rows(problem: Problem, plan: Plan, view: str, color_by: str,
             b = bar_of(tid)
             kind = ("container" if tid in children
                     else "milestone" if tasks[tid].milestone else "task")
-            rows.append(Row(tasks[tid].name, level, [b] if b else [], kind, tid))
+            bars = [b] if b else []
+            if level == depth_limit and tid in children:
+                # the project view: a container's row shows its leaf tasks, coloured by
+                # ``color_by``, each named by its colour key (status, person) where it fits
+                leaf_bars = [lb for lb in map(bar_of, _leaves_under(tid, children))
+                             if lb is not None]
+                if leaf_bars:
+                    for lb in leaf_bars:
+                        lb.text, lb.short = lb.short, ""
+                    bars = leaf_bars
+            rows.append(Row(tasks[tid].name, level, bars, kind, tid))
             if level < depth_limit:
                 stack.extend((k, level + 1) for k in reversed(children.get(tid, [])))
     if color_by == "project":
@@ -246,6 +290,18 @@ def _task_rows(problem: Problem, plan: Plan, view: str, color_by: str,
             legend.append(("no status" if color_by == "status" else "unassigned",
                            UNASSIGNED_COLOR))
     return rows, legend
+
+
+def _leaves_under(tid: int, children: Mapping[int, list[int]]) -> list[int]:
+    """The leaf tasks below ``tid``, depth first."""
+    out, stack = [], list(reversed(children.get(tid, [])))
+    while stack:
+        k = stack.pop()
+        if k in children:
+            stack.extend(reversed(children[k]))
+        else:
+            out.append(k)
+    return out
 
 
 def _resource_rows(problem: Problem, plan: Plan) -> tuple[list[Row], list[tuple[str, str]]]:
@@ -271,7 +327,7 @@ def _resource_rows(problem: Problem, plan: Plan) -> tuple[list[Row], list[tuple[
         parent = tasks.get(t.parent_id) if t.parent_id is not None else None
         return f"{parent.name}/{t.name}" if parent else t.name
 
-    names = {r.id: r.name for r in problem.resources.values()}
+    names = {r.id: person(problem, r.id) for r in problem.resources.values()}
     rows = []
     for rid in sorted(per, key=lambda r: names.get(r, str(r))):
         bars: list[Bar] = []
@@ -280,13 +336,15 @@ def _resource_rows(problem: Problem, plan: Plan) -> tuple[list[Row], list[tuple[
         for s, e, tid in sorted(per[rid], key=lambda x: (x[0], x[2])):
             t = tasks[tid]
             c = tcolor[tid] if by_task else pcolor.get(t.project_id, _PALETTE[0])
-            b = Bar(s, e, c, f"{full_name(tid)}\n{fmt_time(s)} - {fmt_time(e)}")
+            b = Bar(s, e, c, f"{full_name(tid)}\n{fmt_time(s)} - {fmt_time(e)}\n"
+                             f"{person_tip(problem, rid)}")
             if run_head is not None and run_tid == tid and s - (run_head.text_end or s) \
                     <= dt.timedelta(days=4):
                 run_head.text_end = e
             else:
                 run_head, run_tid = b, tid
-                b.text, b.text_end = t.name, e
+                # the path tells tasks of the same name apart (SH10/layout, SH20/layout)
+                b.text, b.short, b.text_end = full_name(tid), t.name, e
             bars.append(b)
         res = problem.resources.get(rid)
         rows.append(Row(names.get(rid, str(rid)), 0, bars, "resource",
@@ -331,6 +389,18 @@ def _arrows(problem: Problem, rows: list[Row]) -> list[Arrow]:
             src = index.get(d.depends_on)
             if src is not None:
                 out.append(Arrow(src, i, "ss" if d.target == "onstart" else "fs"))
+    by_src: dict[int, list[Arrow]] = {}
+    by_dst: dict[int, list[Arrow]] = {}
+    for a in out:
+        by_src.setdefault(a.src, []).append(a)
+        by_dst.setdefault(a.dst, []).append(a)
+    for group in by_src.values():  # the farthest target keeps the outer lane
+        for lane, a in enumerate(sorted(group, key=lambda a: abs(a.dst - a.src))):
+            a.lane = lane
+    for group in by_dst.values():
+        m = len(group)
+        for j, a in enumerate(sorted(group, key=lambda a: a.src)):
+            a.offset = (j - (m - 1) / 2) * min(0.14, 0.5 / m)
     return out
 
 
@@ -361,6 +431,70 @@ def _nonworking(problem: Problem, lo: dt.datetime, hi: dt.datetime
     return merged
 
 
+def date_ticks(lo: dt.datetime, hi: dt.datetime, tz: dt.tzinfo
+               ) -> list[tuple[dt.datetime, str]]:
+    """Readable date ticks between ``lo`` and ``hi`` (an hour to years apart): at most
+    16, the day (or year) written when it changes; days carry their weekday
+    (``Mon 07 Dec``)."""
+    span = (hi - lo).total_seconds()
+    local = lo.astimezone(tz)
+    out: list[tuple[dt.datetime, str]] = []
+    for step in (3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400,
+                 14 * 86400):
+        if span / step > 16:
+            continue
+        t = local.replace(minute=0, second=0, microsecond=0)
+        if step >= 86400:
+            t = t.replace(hour=0)
+        else:
+            t = t.replace(hour=t.hour - t.hour % (step // 3600))
+        if step >= 7 * 86400:
+            t -= dt.timedelta(days=t.weekday())
+        last_day = None
+        while t <= hi:
+            if t >= lo:
+                if step < 86400:
+                    text = t.strftime("%H:%M" if t.date() == last_day else "%a %d %b %H:%M")
+                else:
+                    text = t.strftime("%a %d %b" if step <= 2 * 86400 else "%d %b")
+                out.append((t, text))
+                last_day = t.date()
+            t = (t + dt.timedelta(seconds=step)).astimezone(tz)
+        return out
+    months = next(m for m in (1, 2, 3, 6, 12, 24, 60) if span / (m * 30.4 * 86400) <= 15)
+    y, m = local.year, local.month
+    m -= (m - 1) % months if months <= 12 else 0
+    last_year = None
+    while True:
+        t = dt.datetime(y, m, 1, tzinfo=tz)
+        if t > hi:
+            return out
+        if t >= lo:
+            out.append((t, t.strftime("%b" if t.year == last_year else "%b %Y")))
+            last_year = t.year
+        m += months
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+
+
+def week_marks(lo: dt.datetime, hi: dt.datetime, tz: dt.tzinfo
+               ) -> list[tuple[dt.datetime, str]]:
+    """The Mondays (local midnight) between ``lo`` and ``hi`` with their ISO week
+    (``week 50``), for plans of two days to half a year (empty otherwise)."""
+    span = hi - lo
+    if span < dt.timedelta(days=2) or span > dt.timedelta(days=183):
+        return []
+    day = lo.astimezone(tz).date()
+    day += dt.timedelta(days=(7 - day.weekday()) % 7)
+    out: list[tuple[dt.datetime, str]] = []
+    while True:
+        t = dt.datetime.combine(day, dt.time(), tz)
+        if t > hi:
+            return out
+        if t >= lo:
+            out.append((t, f"week {day.isocalendar().week}"))
+        day += dt.timedelta(days=7)
+
+
 def zone(name: str) -> dt.tzinfo:
     """The time zone ``name``, UTC when unknown."""
     try:
@@ -375,20 +509,22 @@ def text_color(color: str) -> str:
     return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-def elbow(s0: float, e0: float, y0: float, x1: float, y1: float, kind: str, d: float
-           ) -> list[tuple[float, float]]:
+def elbow(s0: float, e0: float, y0: float, x1: float, y1: float, kind: str, d: float,
+          lane: int = 0) -> list[tuple[float, float]]:
     """The polyline of a dependency arrow to ``(x1, y1)`` from the bar ``s0 .. e0`` on row
     ``y0`` (rows are 1 apart, bars 0.64 high).
 
     Finish-to-start arrows leave the predecessor's bar by its lower (or upper) edge near
-    its end, so a login written beside the bar stays readable; start-to-start arrows leave
-    by its start.
+    its end, so a name written beside the bar stays readable; start-to-start arrows leave
+    by its start. ``lane`` (see :class:`Arrow`) moves the vertical segment of the
+    second, third... arrow of a bar further from its end, so they do not overlap.
     """
+    step = d * 0.8 * lane
     if kind == "ss":
-        a = min(s0, x1) - d
+        a = min(s0, x1) - d - step
         return [(s0, y0), (a, y0), (a, y1), (x1, y1)]
     down = 1.0 if y1 > y0 else -1.0
-    xs = max(e0 - d / 2, (s0 + e0) / 2)
+    xs = max(max(e0 - d / 2, (s0 + e0) / 2) - step, s0)
     ys = y0 + 0.32 * down
     if x1 >= xs + d / 2:
         return [(xs, ys), (xs, y1), (x1, y1)]

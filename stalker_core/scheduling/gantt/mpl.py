@@ -2,9 +2,10 @@
 
 :func:`gantt_figure` draws a :class:`~stalker_core.scheduling.gantt.layout.GanttLayout`:
 summary bars with end caps for containers, leaf bars in their colours with the
-resource logins on or beside them, milestones as diamonds, dependency arrows,
-shaded non-working time, hatched resource vacations, a dashed now line, the
-legend and the row-limit note. matplotlib is imported only when drawing; it
+resources' names on or beside them, milestones as diamonds, dependency arrows
+(drawn apart where they would share a path), shaded non-working time, hatched
+resource vacations, a dashed now line, a date axis with weekdays and week
+numbers, the legend and the row-limit note. matplotlib is imported only when drawing; it
 comes with the ``charts`` extra, and :func:`require_matplotlib` says so when
 it is missing.
 """
@@ -21,8 +22,10 @@ from stalker_core.scheduling.gantt.layout import (
     NOW_COLOR,
     SUMMARY_COLOR,
     GanttLayout,
+    date_ticks,
     elbow,
     text_color,
+    week_marks,
     x_range,
     zone,
 )
@@ -51,14 +54,15 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
 
     Artists carry gids: ``task-bars``, ``summary-bars``, ``summary-caps``,
     ``milestones``, ``dependencies``, ``dependency-heads``, ``nonworking``,
-    ``now``, ``bar-labels`` (one text per login label), ``note``.
+    ``now``, ``bar-labels`` (one text per bar label), ``weeks`` (the Monday
+    lines) and ``week-labels``, ``note``.
 
     :raises MissingExtraError: matplotlib is not installed (the ``charts`` extra).
     """
     require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection, PolyCollection
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, get_epoch
+    from matplotlib.dates import get_epoch
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -126,11 +130,13 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
                 run_c.append(b.color)
             if b.text:
                 te = date2num(b.text_end) if b.text_end else e
+                fits = [t for t in (b.text, b.short)
+                        if t and te - s >= (len(t) * 0.052 + 0.08) * per_in]
                 need = (len(b.text) * 0.052 + 0.08) * per_in
-                if te - s >= need:
-                    texts.append(((s + te) / 2, y, b.text,
+                if fits:
+                    texts.append(((s + te) / 2, y, fits[0],
                                   text_color(b.color) if te == e else "#1a1a1a", "center"))
-                elif layout.view != "resource":
+                elif layout.view == "tree":  # beside the bar: room only in the tree
                     if te + per_in * 0.04 + need < x_hi:
                         texts.append((te + per_in * 0.04, y, b.text, "#4a4a4a", "left"))
                     else:
@@ -162,16 +168,17 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
     if layout.arrows:
         ends = {}
         for y, row in enumerate(rows):
-            b = row.bars[0]
-            ends[y] = (date2num(b.start), date2num(b.end))
+            if row.bars:
+                ends[y] = (date2num(min(b.start for b in row.bars)),
+                           date2num(max(b.end for b in row.bars)))
         segs, styles, hx, hy = [], [], [], []
         d = per_in * 0.09
         for a in layout.arrows:
             (s0, e0), (s1, _e1) = ends[a.src], ends[a.dst]
-            segs.append(elbow(s0, e0, a.src, s1, a.dst, a.kind, d))
+            segs.append(elbow(s0, e0, a.src, s1, a.dst + a.offset, a.kind, d, a.lane))
             styles.append((0, (3, 2)) if a.kind == "ss" else "solid")
             hx.append(s1)
-            hy.append(a.dst)
+            hy.append(a.dst + a.offset)
         ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.7,
                                          linestyles=styles, zorder=4, gid="dependencies"))
         ax.scatter(hx, hy, marker=">", s=14, c="#555555", zorder=4, gid="dependency-heads")
@@ -196,10 +203,19 @@ def gantt_figure(layout: GanttLayout, title: str = "") -> Figure:
         elif r.kind == "container":
             lab.set_fontweight("bold")
             lab.set_color("#2f3b4c")
-    locator = AutoDateLocator(tz=tz, minticks=4, maxticks=14)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=tz))
+    ticks = date_ticks(lo, hi, tz)
+    ax.set_xticks([date2num(t) for t, _ in ticks], [text for _, text in ticks])
     ax.tick_params(axis="x", labelsize=7.5, top=True, labeltop=n > 25)
+    weeks = week_marks(lo, hi, tz)
+    if weeks:
+        from matplotlib.transforms import offset_copy
+
+        wx = [date2num(t) for t, _ in weeks]
+        ax.vlines(wx, -0.5, n - 0.5, colors="#8a94a3", linewidth=0.8, zorder=1, gid="weeks")
+        under = offset_copy(ax.get_xaxis_transform(), fig=fig, y=-21, units="points")
+        for x, (_, text) in zip(wx, weeks, strict=True):
+            ax.text(x, 0, f" {text}", transform=under, fontsize=7, color="#5b6573",
+                    ha="left", va="top", gid="week-labels")
     ax.grid(axis="x", linewidth=0.4, color="#d0d4da", zorder=0)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
