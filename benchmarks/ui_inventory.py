@@ -152,7 +152,7 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> Numbers:
     from stalker_core.controllers.inventory import InventoryController
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.ui.inventory import InventoryPanel
-    from stalker_core.ui.show import application
+    from stalker_core.ui.windows import application
 
     numbers = Numbers(backend)
     app = application()

@@ -95,7 +95,7 @@ def measure(session: Any, task_id: int, label: str, repeat: int) -> dict[str, An
     from stalker_core.models import Version
     from stalker_core.plugins import get_plugin_manager
     from stalker_core.testing import FakeHost
-    from stalker_core.ui.show import application
+    from stalker_core.ui.windows import application
     from stalker_core.ui.workfiles import WorkFilesPanel
 
     app = application()

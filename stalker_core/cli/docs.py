@@ -83,6 +83,13 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker demo",
         "stalker demo --fresh",
     )),
+    "launch": ("Start an application (Blender, Maya, Nuke, Krita, ...) for a task, with its "
+               "latest work file and the pipeline loaded; see docs/launcher.md.", (
+        "stalker launch blender --task 12",
+        "stalker launch krita --task 12 --new",
+        "stalker launch maya --task 12 --dry-run",
+        "stalker launch blender --task 12 --wait -- -b --python-expr 'import bpy'",
+    )),
     "plugins": ("What plugins are installed, their hooks and where they came from.", (
         "stalker plugins list",
         "stalker plugins list --json",
@@ -115,8 +122,12 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker timelog add --task 42 --start 2026-05-04T10:00 --duration 2h -m blocking",
         "stalker timelog list --user demo_anna --json",
     )),
-    "ui": ("The artist panels (Qt) outside an application.", (
+    "ui": ("The artist panels (Qt) in the standalone host: Work Files, Publisher, Loader, "
+           "Scene Inventory, and those of plugins.", (
+        "stalker ui --list",
         "stalker ui workfiles",
+        "stalker ui publish --file /path/to/a/saved/version.txt",
+        "stalker ui loader --screenshot loader.png",
     )),
     "user": ("The people of the studio, their tasks and time logs.", (
         "stalker user list --project DEMO",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stalker_core.cli.main import connect, plugin_manager
+from stalker_core.cli.main import connect, database_option, plugin_manager
 
 
 @click.command(name="launch", context_settings={"ignore_unknown_options": True})
@@ -19,6 +19,7 @@ from stalker_core.cli.main import connect, plugin_manager
 @click.option("--startup-check", type=float, default=2.0, show_default=True,
               help="Seconds to watch for a crash at start-up (without --wait).")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@database_option
 @click.pass_context
 def command(ctx: click.Context, application: str, task_id: int, variant: str | None, new: bool,
             wait: bool, dry_run: bool, startup_check: float, args: tuple[str, ...]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from stalker_core.cli.main import connect, plugin_manager
+from stalker_core.cli.main import connect, database_option, plugin_manager
 from stalker_core.exceptions import MissingExtraError
 
 UI_EXTRA = "ui"
@@ -25,6 +25,7 @@ def _require_qt() -> None:
               default=None, help="Open this work file in the standalone host first.")
 @click.option("--screenshot", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Render the panel to this PNG (1280x800) and exit instead of running.")
+@database_option
 @click.pass_context
 def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Path | None,
             screenshot: Path | None) -> None:

@@ -241,10 +241,8 @@ def test_host_without_references_says_so(qtbot: Any, session: Any, pm: Any) -> N
 def test_cli_screenshot_in_the_standalone_host(
     qtbot: Any, session: Any, tmp_path: Path
 ) -> None:
-    # imported here, not at the top: importing the submodule stalker_core.ui.show
-    # replaces the function stalker_core.ui.show that test_show imports by name
     from stalker_core.cli.main import main
-    from stalker_core.ui.show import close_panels, open_panels
+    from stalker_core.ui.windows import close_panels, open_panels
 
     png = tmp_path / "inventory.png"
     url = session.get_bind().url.render_as_string(hide_password=False)

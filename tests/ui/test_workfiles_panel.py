@@ -534,7 +534,7 @@ def test_stalker_ui_workfiles_screenshot(
 ) -> None:
     from stalker_core.cli.main import main
     from stalker_core.orm.session import DBSession
-    from stalker_core.ui.show import close_panels
+    from stalker_core.ui.windows import close_panels
 
     monkeypatch.setenv("COLUMNS", "200")
     png = tmp_path / "shot" / "workfiles.png"
