@@ -24,6 +24,9 @@ from stalker_core.testing.pgserver import (
 
 TEMPLATE_DB = "stalker_template"
 
+#: the ``demo`` project, ``pm`` and ``host`` fixtures, for every test (tests/wf_fixtures.py)
+pytest_plugins = ["wf_fixtures"]
+
 # Qt widgets render offscreen in tests (pytest-qt creates the QApplication later)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

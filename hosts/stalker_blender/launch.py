@@ -20,16 +20,20 @@ Two hook implementations of the ``blender`` plugin (registered by
 
 from __future__ import annotations
 
-import gzip
-import os
-import plistlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import ApplicationInstall, hookimpl
+from stalker_core.plugins.api import (
+    ApplicationInstall,
+    bundle_version,
+    debian_package_version,
+    existing_installs,
+    hookimpl,
+    prepend_paths,
+    version_in,
+)
 
 #: the application's name in the configuration
 APPLICATION = "blender"
@@ -37,15 +41,6 @@ APPLICATION = "blender"
 SCRIPTS_DIR = Path(__file__).resolve().parent / "blender_scripts"
 #: the folder holding this package, added to STALKER_PYTHONPATH
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
-_VERSION = re.compile(r"(\d+)\.(\d+)")
-
-
-def _variant(text: str) -> str | None:
-    """``"3.4"`` from ``"3.4.1+dfsg-2"``, ``"blender-4.2.1-linux-x64"`` or ``"Blender 4.2"``."""
-    match = _VERSION.search(text)
-    return f"{match.group(1)}.{match.group(2)}" if match else None
-
 
 @dataclass(frozen=True)
 class Roots:
@@ -58,45 +53,26 @@ class Roots:
     macos_apps: tuple[Path, ...] = field(default=(Path("/Applications"),))
 
 
-def _debian_version(changelog: Path) -> str | None:
-    try:
-        with gzip.open(changelog, "rt", errors="replace") as fh:
-            first = fh.readline()
-    except OSError:
-        return None
-    match = re.match(r"\S+ \(([^)]+)\)", first)
-    return _variant(match.group(1)) if match else None
-
-
-def _macos_version(app: Path) -> str | None:
-    try:
-        with open(app / "Contents" / "Info.plist", "rb") as fh:
-            info = plistlib.load(fh)
-    except (OSError, plistlib.InvalidFileException):
-        return None
-    return _variant(str(info.get("CFBundleShortVersionString", "")))
+#: where the hook looks (tests replace it with fake install trees)
+DEFAULT_ROOTS = Roots()
 
 
 def _candidates(roots: Roots) -> Iterable[tuple[str | None, Path]]:
     if roots.system_binary.is_file():
-        yield _debian_version(roots.changelog), roots.system_binary
+        yield debian_package_version(roots.changelog), roots.system_binary
     for folder in roots.unpacked:
         for unpacked in sorted(folder.glob("blender-*")):
-            yield _variant(unpacked.name), unpacked / "blender"
+            yield version_in(unpacked.name), unpacked / "blender"
     for installed in sorted(roots.windows.glob("Blender *")):
-        yield _variant(installed.name), installed / "blender.exe"
+        yield version_in(installed.name), installed / "blender.exe"
     for apps in roots.macos_apps:
         for bundle in sorted(apps.glob("Blender*.app")):
-            yield _macos_version(bundle), bundle / "Contents" / "MacOS" / "Blender"
+            yield bundle_version(bundle), bundle / "Contents" / "MacOS" / "Blender"
 
 
 def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
     """The Blender installs under ``roots`` (default: the usual places), without starting any."""
-    found = []
-    for variant, executable in _candidates(roots or Roots()):
-        if variant and executable.is_file():
-            found.append(ApplicationInstall(APPLICATION, variant, executable, "blender"))
-    return found
+    return existing_installs(APPLICATION, "blender", _candidates(roots or DEFAULT_ROOTS))
 
 
 @hookimpl(specname="stalker_launch_discover")
@@ -108,10 +84,7 @@ def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None
 def prepare(env: dict[str, str]) -> None:
     """Point Blender at the start-up script that loads the pipeline (see the module doc)."""
     env["BLENDER_USER_SCRIPTS"] = str(SCRIPTS_DIR)
-    paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
-    if str(PACKAGE_ROOT) not in paths:
-        paths.insert(0, str(PACKAGE_ROOT))
-    env["STALKER_PYTHONPATH"] = os.pathsep.join(paths)
+    prepend_paths(env, "STALKER_PYTHONPATH", [PACKAGE_ROOT])
 
 
 @hookimpl(specname="stalker_launch_prepare")

@@ -21,14 +21,19 @@
 from __future__ import annotations
 
 import configparser
-import gzip
-import os
-import plistlib
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stalker_core.plugins.api import ApplicationInstall, hookimpl
+from stalker_core.plugins.api import (
+    ApplicationInstall,
+    bundle_version,
+    debian_package_version,
+    existing_installs,
+    hookimpl,
+    prepend_paths,
+    version_in,
+)
 
 #: the application's name in the configuration
 APPLICATION = "krita"
@@ -38,14 +43,6 @@ DATA_DIR = Path(__file__).resolve().parent / "xdg_data"
 PLUGIN_NAME = "stalker_krita_plugin"
 #: the folder holding this package, added to STALKER_PYTHONPATH
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
-_VERSION = re.compile(r"(\d+)\.(\d+)")
-
-
-def _variant(text: str) -> str | None:
-    match = _VERSION.search(text)
-    return f"{match.group(1)}.{match.group(2)}" if match else None
-
 
 @dataclass(frozen=True)
 class Roots:
@@ -58,50 +55,34 @@ class Roots:
     macos_apps: tuple[Path, ...] = field(default=(Path("/Applications"),))
 
 
-def _debian_version(changelog: Path) -> str | None:
-    try:
-        with gzip.open(changelog, "rt", errors="replace") as fh:
-            first = fh.readline()
-    except OSError:
-        return None
-    match = re.match(r"\S+ \(([^)]+)\)", first)
-    return _variant(match.group(1).split(":")[-1]) if match else None
+#: where the hook looks (tests replace it with fake install trees)
+DEFAULT_ROOTS = Roots()
 
 
 def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
     """The Krita installs under ``roots`` (default: the usual places), without starting any."""
-    roots = roots or Roots()
-    found: list[tuple[str | None, Path]] = []
+    return existing_installs(APPLICATION, "krita", _candidates(roots or DEFAULT_ROOTS))
+
+
+def _candidates(roots: Roots) -> Iterable[tuple[str | None, Path]]:
     if roots.system_binary.is_file():
-        found.append((_debian_version(roots.changelog), roots.system_binary))
+        yield debian_package_version(roots.changelog), roots.system_binary
     for folder in roots.appimage_dirs:
         for image in sorted(folder.glob("krita-*")):
             if image.suffix.lower() == ".appimage":
-                found.append((_variant(image.name), image))
+                yield version_in(image.name), image
     for install in sorted(roots.windows.glob("Krita*")):
-        found.append((_variant(install.name) or "5", install / "bin" / "krita.exe"))
+        yield version_in(install.name) or "5", install / "bin" / "krita.exe"
     for apps in roots.macos_apps:
         for bundle in sorted(apps.glob("krita*.app")):
-            try:
-                with open(bundle / "Contents" / "Info.plist", "rb") as fh:
-                    version = _variant(str(plistlib.load(fh).get("CFBundleShortVersionString", "")))
-            except (OSError, plistlib.InvalidFileException):
-                version = None
-            found.append((version, bundle / "Contents" / "MacOS" / "krita"))
-    return [ApplicationInstall(APPLICATION, v, exe, "krita") for v, exe in found
-            if v and exe.is_file()]
+            yield bundle_version(bundle), bundle / "Contents" / "MacOS" / "krita"
 
 
 def prepare(env: dict[str, str]) -> None:
     """Let Krita find the Stalker plugin and keep Qt.py on Krita's PyQt5 (see the module doc)."""
-    dirs = [d for d in env.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share").split(os.pathsep)
-            if d and d != str(DATA_DIR)]
-    env["XDG_DATA_DIRS"] = os.pathsep.join([str(DATA_DIR), *dirs])
+    prepend_paths(env, "XDG_DATA_DIRS", [DATA_DIR], default="/usr/local/share:/usr/share")
     env["QT_PREFERRED_BINDING"] = "PyQt5"
-    paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
-    if str(PACKAGE_ROOT) not in paths:
-        paths.insert(0, str(PACKAGE_ROOT))
-    env["STALKER_PYTHONPATH"] = os.pathsep.join(paths)
+    prepend_paths(env, "STALKER_PYTHONPATH", [PACKAGE_ROOT])
 
 
 def kritarc_of(env: dict[str, str]) -> Path:

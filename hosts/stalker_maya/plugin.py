@@ -25,6 +25,7 @@ from typing import Any
 
 from stalker_core.plugins.api import UIAction, hookimpl
 
+from .launch import stalker_launch_discover, stalker_launch_prepare
 from .publish.collect import collect_maya_scene
 from .publish.extract import extract_cache
 from .publish.validate import validate_cache_set, validate_reference_files, validate_unknown_nodes
@@ -34,6 +35,8 @@ __all__ = [
     "extract_cache",
     "running_in_maya",
     "stalker_host_get",
+    "stalker_launch_discover",
+    "stalker_launch_prepare",
     "stalker_ui_actions",
     "validate_cache_set",
     "validate_reference_files",

@@ -24,6 +24,7 @@ from typing import Any
 
 from stalker_core.plugins.api import Container, UIAction, hookimpl
 
+from .launch import stalker_launch_discover, stalker_launch_prepare
 from .publish.collect import collect_nuke_script
 from .publish.extract import extract_render
 from .publish.validate import validate_format, validate_missing_files, validate_write_paths
@@ -33,6 +34,8 @@ __all__ = [
     "extract_render",
     "running_in_nuke",
     "stalker_host_get",
+    "stalker_launch_discover",
+    "stalker_launch_prepare",
     "stalker_ui_actions",
     "validate_format",
     "validate_missing_files",

@@ -39,7 +39,10 @@ that call them share one definition:
   ``stalker ui``) and :class:`UIAction` (a menu, Loader or Scene Inventory
   action at one of the :data:`ACTION_LOCATIONS`, typed :data:`ActionLocation`);
 * launching applications: :class:`ApplicationInstall` (an install that
-  ``stalker_launch_discover`` found).
+  ``stalker_launch_discover`` found), the discovery helpers
+  :func:`version_in`, :func:`debian_package_version`, :func:`bundle_version`
+  and :func:`existing_installs`, and :func:`prepend_paths` (put folders
+  first in a path-list variable, for ``stalker_launch_prepare``).
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -68,6 +71,13 @@ from stalker_core.hosts import (
     host_supports,
 )
 from stalker_core.plugins.checks import check, check_of
+from stalker_core.plugins.launching import (
+    bundle_version,
+    debian_package_version,
+    existing_installs,
+    prepend_paths,
+    version_in,
+)
 from stalker_core.plugins.timing import (
     ImageFormatData,
     ShotTiming,
@@ -126,17 +136,22 @@ __all__ = [
     "ValidationResult",
     "Version",
     "VetoError",
+    "bundle_version",
     "check",
     "check_of",
+    "debian_package_version",
+    "existing_installs",
     "frame_range_result",
     "hookimpl",
     "host_capabilities",
     "host_supports",
     "image_format_of",
     "path_inside",
+    "prepend_paths",
     "shot_of",
     "shot_timing",
     "timeline_not_checked",
+    "version_in",
 ]
 
 #: the pluggy project name of stalker_core (also its entry-point group)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+from launch_helpers import fake_executable
 from wf_helpers import make_pm
 
 from stalker_core import config as config_module
@@ -33,16 +33,6 @@ from stalker_core.workflows.launch import (
     resolve_install,
     start,
 )
-
-FAKE_DCC = Path(__file__).resolve().parents[1] / "fakes" / "fake_dcc.py"
-
-
-def fake_executable(path: Path) -> Path:
-    """Install the FAKE DCC (tests/fakes/fake_dcc.py) at ``path``, runnable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"#!{sys.executable}\n" + FAKE_DCC.read_text())
-    path.chmod(0o755)
-    return path
 
 
 def maya_config(tmp_path: Path, **launch: Any) -> Any:

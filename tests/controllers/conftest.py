@@ -1,7 +1,0 @@
-"""Fixtures of the controller tests: a project on a repository, hosts, a plugin manager."""
-
-from __future__ import annotations
-
-from wf_fixtures import demo, host, pm
-
-__all__ = ["demo", "host", "pm"]

@@ -1,7 +1,0 @@
-"""Fixtures of the panel tests: a project on a temporary repository, hosts, a plugin manager."""
-
-from __future__ import annotations
-
-from wf_fixtures import demo, host, pm
-
-__all__ = ["demo", "host", "pm"]
