@@ -54,6 +54,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "version": "stalker_core.cli.version_cmd",
     # the panels: a layer above the CLI, so named here only by this string
     "ui": "stalker_core.ui.command",
+    "launcher": "stalker_core.ui.launcher_command",
 }
 
 #: sub-commands that render templates: they run with the plugins' template engine

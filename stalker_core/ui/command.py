@@ -13,7 +13,8 @@ from stalker_core.exceptions import MissingExtraError
 UI_EXTRA = "ui"
 
 
-def _require_qt() -> None:
+def require_qt() -> None:
+    """Refuse clearly when Qt.py (the ``ui`` extra) is not installed."""
     if importlib.util.find_spec("Qt") is None:
         raise MissingExtraError("the Qt panels", UI_EXTRA, "Qt.py")
 
@@ -40,7 +41,7 @@ def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Pa
             click.echo("\nrun: stalker ui NAME")
         return
     panel_spec(panel, pm)  # an unknown name fails here, before Qt starts
-    _require_qt()
+    require_qt()
     from stalker_core.ui.windows import application, show
     from stalker_core.workflows import get_host
 
