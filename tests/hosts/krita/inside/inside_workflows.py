@@ -14,8 +14,10 @@ from stalker_core.workflows import (
     find_outdated,
     open_version,
     publish,
+    repair,
     save_as_version,
     update_references,
+    validate,
 )
 
 
@@ -50,11 +52,16 @@ def test_save_reopen_load_update_publish(krita_host: Any, session: Any, facts: d
     assert updated.path == Path(session.get(Version, facts["image_v2"]).absolute_full_path)
 
     second = save_as_version(host, task, "Main", "with the prop", session=session)
-    # a new Krita document runs 0-100 at 24 fps; the shot's range and rate are repaired
-    report = publish(host, second, session=session, auto_repair=True)
-    assert report.published, [str(r) for r in report.results]
+    # a new Krita document runs 0-100 at 24 fps: the checks fail, their repairs set the
+    # shot's range and rate, and the repaired document is saved again, then published
+    checked = validate(host, second, session=session)
+    assert {r.title for r in checked.errors} == {"Frame range", "Frame rate"}
+    repair(checked.results)
     assert host.get_frame_range() == (1001, 1050) and host.get_fps() == 25.0
+    third = save_as_version(host, task, "Main", "shot timing", session=session)
+    report = publish(host, third, session=session)
+    assert report.published, [str(r) for r in report.results]
     pngs = [str(p) for p in report.published_paths if p.suffix == ".png"]
     assert pngs, report.published_paths
-    _report(published_png=pngs[0], version=second.id,
+    _report(published_png=pngs[0], version=third.id,
             checks=[str(r) for r in report.results])
