@@ -47,12 +47,22 @@ def _controller() -> Any:
     return MenuController(host())
 
 
+#: the message boxes shown, kept alive until closed
+_messages: list[Any] = []
+
+
 def _report(title: str, exc: BaseException) -> None:
-    from Qt import QtWidgets
+    """Show the error in a message box that does not block Krita (and print its traceback)."""
+    from Qt import QtCore, QtWidgets
 
     traceback.print_exc()
-    QtWidgets.QMessageBox.warning(host().main_window(), f"Stalker - {title}", str(exc) or
-                                  type(exc).__name__)
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, f"Stalker - {title}",
+                                str(exc) or type(exc).__name__,
+                                QtWidgets.QMessageBox.StandardButton.Ok, host().main_window())
+    box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda _result, b=box: _messages.remove(b))
+    _messages.append(box)
+    box.open()
 
 
 def _open_panel(name: str) -> None:

@@ -24,6 +24,7 @@ CONFIG_PACKAGE = ROOT / "stalker_core" / "config"
 #: start-up scripts that run before stalker_core is importable, to put it on the path
 BOOTSTRAP_SCRIPTS = {
     ROOT / "hosts/stalker_blender/blender_scripts/startup/stalker_launcher_startup.py",
+    ROOT / "hosts/stalker_krita/xdg_data/krita/pykrita/stalker_krita_plugin/__init__.py",
 }
 
 

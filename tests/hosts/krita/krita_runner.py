@@ -35,7 +35,8 @@ def main():
         code = pytest.main(
             ["-c", str(HERE / "inside" / "pytest.ini"), "--rootdir", str(HERE / "inside"),
              "-q", str(HERE / "inside" / "inside_contract.py"),
-             str(HERE / "inside" / "inside_workflows.py")],
+             str(HERE / "inside" / "inside_workflows.py"),
+             str(HERE / "inside" / "inside_panels.py")],
             plugins=[collect])
         summary = {"exit": int(code), "outcomes": collect.outcomes}
     except BaseException:  # noqa: BLE001 - always report and quit

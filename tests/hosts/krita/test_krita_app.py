@@ -59,7 +59,7 @@ def _run_krita(url: str, task_id: int, tmp_path: Path, facts: Path) -> subproces
     env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
            "XDG_STATE_HOME": str(tmp_path / "state"),
            "STALKER_KRITA_SCRIPT": str(HERE / "krita_runner.py"),
-           "KRITA_TEST_FACTS": str(facts)}
+           "KRITA_TEST_FACTS": str(facts), "KRITA_SCREENSHOTS": str(tmp_path)}
     command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m",
                "stalker_core.cli.main", "--db", url, "launch", "krita", "--task", str(task_id),
                "--new", "--wait"]
@@ -96,6 +96,11 @@ def test_contract_and_pipeline_inside_real_krita(session: Any, tmp_path: Path) -
     passed = [k for k, v in summary["outcomes"].items() if v[0] == "passed"]
     assert any("test_save_reopen_load_update_publish" in k for k in passed)
     assert sum("TestKritaHost" in k for k in passed) >= 25
+    assert sum("test_panel_opens_from_the_menu" in k for k in passed) == 4
+    assert any("test_qt_py_runs_on_kritas_pyqt5" in k for k in passed)
+    for name in ("workfiles", "publish", "loader", "inventory"):
+        png = (tmp_path / f"krita_{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, name
     assert proc.returncode == 0, out
 
     # the published PNG, read from outside Krita: the blue file layer over the white page
