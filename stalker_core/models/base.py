@@ -585,6 +585,8 @@ def _join_session(state: Any, value: Any, *_: Any) -> Any:
 
 @event.listens_for(Base, "mapper_configured", propagate=True)
 def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
+    # a Shot loaded through a Task query: its own table's SELECT built once
+    sqla_private.memoize_subclass_loads(mapper)
     for rel in mapper.relationships:
         if rel.parent is not mapper or rel.viewonly:
             continue
