@@ -22,7 +22,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Float, bindparam, func, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -154,12 +154,16 @@ def _cached_parent(session: Session | None, node: Any) -> Any:
     return found
 
 
-def _chain_ids(start_id: int) -> Any:
-    """A recursive CTE of the ids of the task ``start_id`` and of every task above it."""
+#: statements built once per process (building one costs more than running it)
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _chain_ids() -> Any:
+    """A recursive CTE of the ids of the task ``:chain_start`` and of every task above it."""
     tasks = mapped_class("Task").__table__
     up = (
         select(tasks.c.id, tasks.c.parent_id)
-        .where(tasks.c.id == start_id)
+        .where(tasks.c.id == bindparam("chain_start"))
         .cte("ancestors", recursive=True)
     )
     return up.union_all(
@@ -167,12 +171,34 @@ def _chain_ids(start_id: int) -> Any:
     )
 
 
+def _statement(name: str) -> Any:
+    """The statement ``name`` ("load chain", "add to chain"), built on first use."""
+    stmt = _STATEMENTS.get(name)
+    if stmt is not None:
+        return stmt
+    task_cls = mapped_class("Task")
+    tasks = task_cls.__table__
+    up = _chain_ids()
+    if name == "load chain":
+        stmt = select(task_cls).where(task_cls.id.in_(select(up.c.id)))
+    else:
+        stmt = (
+            update(tasks)
+            .where(tasks.c.id.in_(select(up.c.id)))
+            .values({
+                key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
+                for key in CACHE_KEYS
+            })
+            .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
+        )
+    _STATEMENTS[name] = stmt
+    return stmt
+
+
 def _load_chain(session: Any, start_id: int) -> list[Any]:
     """Load the task ``start_id`` and every task above it in one statement."""
-    task_cls = mapped_class("Task")
-    up = _chain_ids(start_id)
     with session.no_autoflush:
-        return list(session.scalars(select(task_cls).where(task_cls.id.in_(select(up.c.id)))))
+        return list(session.scalars(_statement("load chain"), {"chain_start": start_id}))
 
 
 #: the dependency collections of a task: (attribute, the TaskDependency column naming the task)
@@ -281,18 +307,9 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
     if parent_id is None:
         return True
     task_cls = mapped_class("Task")
-    tasks = task_cls.__table__
-    up = _chain_ids(parent_id)
-    stmt = (
-        update(tasks)
-        .where(tasks.c.id.in_(select(up.c.id)))
-        .values({
-            key: func.coalesce(tasks.c[key], 0.0) + delta
-            for key, delta in zip(CACHE_KEYS, deltas, strict=True)
-        })
-        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
-    )
-    for row in connection.execute(stmt).all():
+    params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
+    params["chain_start"] = parent_id
+    for row in connection.execute(_statement("add to chain"), params).all():
         obj = session.identity_map.get(identity_key(task_cls, row[0]))
         if obj is None:
             continue
