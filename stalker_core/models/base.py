@@ -590,6 +590,9 @@ def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
     for rel in mapper.relationships:
         if rel.parent is not mapper or rel.viewonly:
             continue
-        attr = getattr(cls, rel.key)
-        event.listen(attr, "append", _join_session, propagate=True, raw=True, retval=True)
-        event.listen(attr, "set", _join_session, propagate=True, raw=True, retval=True)
+        # a collection takes objects through "append" (a list assigned too, item
+        # by item), a scalar reference through "set": one listener each
+        event.listen(
+            getattr(cls, rel.key), "append" if rel.uselist else "set", _join_session,
+            propagate=True, raw=True, retval=True,
+        )
