@@ -47,10 +47,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Databases, ours_setup, peer_setup  # noqa: E402
+from _harness import Databases  # noqa: E402
+from rows_production import TASKS_PER_SHOT, USERS, _deps, _ours_base, _peer_base  # noqa: E402
 
 UTC = dt.UTC
-TASKS_PER_SHOT = 20
 SHOTS_PER_GROUP = 100
 GOAL_SECONDS = 0.005
 KINDS = ("logged time", "schedule", "status")
@@ -63,14 +63,6 @@ def shape(tasks: int) -> tuple[int, int]:
     return max(1, shots // per_group), per_group
 
 
-def _deps(k: int) -> list[int]:
-    if k == 0:
-        return []
-    if k == TASKS_PER_SHOT - 1:
-        return [k - 1, k - 2, k - 3]
-    return [k - 1]
-
-
 def _log_window(i: int) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(2026, 3, 2, 10, tzinfo=UTC) + dt.timedelta(days=i)
     return start, start + dt.timedelta(hours=2)
@@ -80,17 +72,11 @@ def _log_window(i: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _ours_build(url: str, tasks: int) -> dict[str, Any]:
-    from stalker_core.models import Project, Task, User
+    from stalker_core.models import Task
     from stalker_core.models.task.bulk import TaskBatch
 
-    s = ours_setup(url)
-    users = [
-        User(name=f"User {i}", login=f"user{i}", email=f"user{i}@example.com", password="pw")
-        for i in range(TASKS_PER_SHOT)
-    ]
-    project = Project(name="Bench", code="BENCH")
-    s.add_all([*users, project])
-    s.commit()
+    assert USERS >= TASKS_PER_SHOT  # one user per task of a shot
+    s, project, users = _ours_base(url)
     groups, per_group = shape(tasks)
     batch = TaskBatch(project)
     root = batch.add("Shots")
@@ -124,16 +110,18 @@ def _ours_build(url: str, tasks: int) -> dict[str, Any]:
     return info
 
 
-def _ours_read_root(s: Any, root_id: int) -> tuple[Any, ...]:
-    from stalker_core.models import Task
-
-    root = s.get(Task, root_id)
+def _read_root(s: Any, task_cls: Any, root_id: int) -> tuple[Any, ...]:
+    root = s.get(task_cls, root_id)
     return (root.status.code, root.total_logged_seconds, root.schedule_seconds,
             root.percent_complete)
 
 
-def _ours_edit(s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, float]:
-    from stalker_core.models import Task, TimeLog, User
+def _edit(lib: str, s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, float]:
+    """One timed edit in a fresh session, the same code for both libraries."""
+    if lib == "ours":
+        from stalker_core.models import Task, TimeLog, User
+    else:
+        from stalker import Task, TimeLog, User
 
     shot = info["shots"][(i * 7919) % len(info["shots"])]
     t0 = time.perf_counter()
@@ -142,7 +130,7 @@ def _ours_edit(s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, flo
     t1 = time.perf_counter()
     if kind == "logged time":
         start, end = _log_window(i)
-        TimeLog(task=leaf, resource=user, start=start, end=end)
+        s.add(TimeLog(task=leaf, resource=user, start=start, end=end))
     elif kind == "schedule":
         leaf.schedule_timing = 3
     else:
@@ -150,10 +138,19 @@ def _ours_edit(s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, flo
     s.flush()
     t2 = time.perf_counter()
     s.commit()
-    _ours_read_root(s, info["root"])
+    _read_root(s, Task, info["root"])
     t3 = time.perf_counter()
     s.remove()
     return {"rollup": t2 - t1, "edit": t3 - t0}
+
+
+def _edits(lib: str, s: Any, info: dict[str, Any], edits: int) -> dict[str, list[dict[str, float]]]:
+    times: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    _edit(lib, s, info, "logged time", edits * 3)  # warm-up
+    for i in range(edits):
+        for kind in KINDS:
+            times[kind].append(_edit(lib, s, info, kind, i))
+    return times
 
 
 def _ours_verify(s: Any, info: dict[str, Any]) -> bool:
@@ -183,30 +180,20 @@ def run_ours(url: str, tasks: int, edits: int) -> dict[str, Any]:
     info = _ours_build(url, tasks)
     build = time.perf_counter() - t0
     s = DBSession
-    times: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
-    _ours_edit(s, info, "logged time", edits * 3)  # warm-up
-    for i in range(edits):
-        for kind in KINDS:
-            times[kind].append(_ours_edit(s, info, kind, i))
+    from stalker_core.models import Task
+
+    times = _edits("ours", s, info, edits)
     return {"tasks": info["tasks"], "build": build, "times": times,
-            "consistent": _ours_verify(s, info), "root": list(_ours_read_root(s, info["root"]))}
+            "consistent": _ours_verify(s, info), "root": list(_read_root(s, Task, info["root"]))}
 
 
 # --- Stalker 1.1.2.1 --------------------------------------------------------------
 
 
 def _peer_build(url: str, tasks: int) -> dict[str, Any]:
-    from stalker import Project, Repository, Shot, Task, User
+    from stalker import Shot, Task
 
-    s = peer_setup(url)
-    repo = Repository(name="Repo", code="R")
-    users = [
-        User(name=f"User {i}", login=f"user{i}", email=f"user{i}@example.com", password="pw")
-        for i in range(TASKS_PER_SHOT)
-    ]
-    project = Project(name="Bench", code="BENCH", repositories=[repo])
-    s.add_all([*users, repo, project])
-    s.commit()
+    s, project, users = _peer_base(url)
     groups, per_group = shape(tasks)
     root = Task(name="Shots", project=project)
     s.add(root)
@@ -236,44 +223,13 @@ def _peer_build(url: str, tasks: int) -> dict[str, Any]:
     return info
 
 
-def _peer_edit(s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, float]:
-    from stalker import Task, TimeLog, User
-
-    shot = info["shots"][(i * 7919) % len(info["shots"])]
-    t0 = time.perf_counter()
-    leaf = s.get(Task, shot[5] if kind == "schedule" else shot[0])
-    user = s.get(User, info["users"][0]) if kind == "logged time" else None
-    t1 = time.perf_counter()
-    if kind == "logged time":
-        start, end = _log_window(i)
-        s.add(TimeLog(task=leaf, resource=user, start=start, end=end))
-    elif kind == "schedule":
-        leaf.schedule_timing = 3
-    else:
-        leaf.stop()
-    s.flush()
-    t2 = time.perf_counter()
-    s.commit()
-    root = s.get(Task, info["root"])
-    _ = (root.status.code, root.total_logged_seconds, root.schedule_seconds,
-         root.percent_complete)
-    t3 = time.perf_counter()
-    s.remove()
-    return {"rollup": t2 - t1, "edit": t3 - t0}
-
-
 def run_peer(url: str, tasks: int, edits: int) -> dict[str, Any]:
     from stalker.db.session import DBSession
 
     t0 = time.perf_counter()
     info = _peer_build(url, tasks)
     build = time.perf_counter() - t0
-    times: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
-    _peer_edit(DBSession, info, "logged time", edits * 3)  # warm-up
-    for i in range(edits):
-        for kind in KINDS:
-            times[kind].append(_peer_edit(DBSession, info, kind, i))
-    return {"tasks": info["tasks"], "build": build, "times": times}
+    return {"tasks": info["tasks"], "build": build, "times": _edits("peer", DBSession, info, edits)}
 
 
 # --- driver -------------------------------------------------------------------------

@@ -285,7 +285,8 @@ def stored_work_calendar(session: Session) -> WorkCalendar | None:
         .select_from(studios.outerjoin(hours, hours.c.id == studios.c.working_hours_id))
         .limit(1)
     )
-    row = session.connection().execute(stmt).first()
+    connection = session.connection(bind_arguments={"mapper": Studio.__mapper__})
+    row = connection.execute(stmt).first()
     if row is None:
         return None
     studio = session.identity_map.get(identity_key(Studio, row.id))

@@ -300,13 +300,13 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
     attrs = state.attrs
     if attrs.parent_id.history.has_changes() or attrs.parent.history.has_changes():
         return False
-    connection = session.connection()
+    task_cls = mapped_class("Task")
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(task_cls)})
     if not connection.dialect.update_returning:
         return False
     parent_id = task.parent_id
     if parent_id is None:
         return True
-    task_cls = mapped_class("Task")
     params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
     params["chain_start"] = parent_id
     for row in connection.execute(_statement("add to chain"), params).all():
