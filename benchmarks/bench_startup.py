@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -175,6 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=12, help="modules shown in each profile")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="stalker-startup-"))
+    try:
+        return _bench(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, tmp: Path) -> int:
     ours_url = f"sqlite:///{tmp / 'demo.db'}"
     peer_url = f"sqlite:///{tmp / 'peer.db'}"
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
