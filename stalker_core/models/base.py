@@ -585,9 +585,14 @@ def _join_session(state: Any, value: Any, *_: Any) -> Any:
 
 @event.listens_for(Base, "mapper_configured", propagate=True)
 def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
+    # a Shot loaded through a Task query: its own table's SELECT built once
+    sqla_private.memoize_subclass_loads(mapper)
     for rel in mapper.relationships:
         if rel.parent is not mapper or rel.viewonly:
             continue
-        attr = getattr(cls, rel.key)
-        event.listen(attr, "append", _join_session, propagate=True, raw=True, retval=True)
-        event.listen(attr, "set", _join_session, propagate=True, raw=True, retval=True)
+        # a collection takes objects through "append" (a list assigned too, item
+        # by item), a scalar reference through "set": one listener each
+        event.listen(
+            getattr(cls, rel.key), "append" if rel.uselist else "set", _join_session,
+            propagate=True, raw=True, retval=True,
+        )

@@ -55,6 +55,7 @@ from sqlalchemy.orm import Session, object_session
 from stalker_core.exceptions import ConfigError
 from stalker_core.models import mixins, shot, ticket
 from stalker_core.models.base import Base
+from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import time_log
 from stalker_core.models.version import numbering
@@ -93,11 +94,13 @@ def run_steps(session: Session, _flush_context: Any = None, _objects: Any = None
 
 def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
     numbering.forget_pending(session)
+    task_rollup.forget_moves(session)
 
 
 def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
     numbering.forget_pending(session)
     numbering.forget_known_numbers(session)
+    task_rollup.forget_pushed(session, rolled_back=True)
 
 
 def _after_rollback(session: Session) -> None:
@@ -106,14 +109,17 @@ def _after_rollback(session: Session) -> None:
 
 def _after_commit(session: Session) -> None:
     task_status.after_commit(session)
+    task_rollup.forget_pushed(session, rolled_back=False)
 
 
 #: ``(session event, listener)`` pairs registered beside :func:`run_steps`.
 SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("before_flush", run_steps),
-    # the versions registered as pending are in the database now
+    # the versions registered as pending are in the database now, and the
+    # moves of tasks: the stored hierarchy is the one in memory again
     ("after_flush_postexec", _after_flush_postexec),
-    # pending versions and remembered maxima die with the (sub)transaction
+    # pending versions, remembered maxima and parents' sums pushed in the
+    # database die with the (sub)transaction
     ("after_soft_rollback", _after_soft_rollback),
     # cached Status rows and the calendar may be stale after the transaction
     ("after_rollback", _after_rollback),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import ForeignKey, Table, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
@@ -182,6 +183,16 @@ def check_codes(session: Session) -> None:
     """
     shots = [o for o in session.new if isinstance(o, Shot)]
     for o in session.dirty:
-        if isinstance(o, Shot) and session.is_modified(o, include_collections=False):
+        if isinstance(o, Shot) and _code_or_project_changed(o):
             shots.append(o)
     check_unique_codes(session, shots)
+
+
+def _code_or_project_changed(shot: Shot) -> bool:
+    """Did ``shot``'s code or project change since it was loaded? (no attribute is loaded)
+
+    A shot made dirty by anything else (a roll-up cache, a status) keeps its
+    checked code: it is not checked again.
+    """
+    attrs = sa_inspect(shot).attrs
+    return any(attrs[key].history.has_changes() for key in ("code", "project_id", "project"))

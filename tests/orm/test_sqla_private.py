@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy.ext.associationproxy as associationproxy
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
+from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
@@ -52,6 +53,7 @@ def _owners() -> dict[str, Any]:
         "AssociationProxy": Department.__mapper__.all_orm_descriptors["users"],
         "AssociationProxyInstance": Department.users,
         "ForeignKeyConstraint": next(iter(Department.__table__.foreign_key_constraints)),
+        "Mapper": Department.__mapper__,
     }
 
 
@@ -183,3 +185,36 @@ def test_inline_foreign_keys_clears_the_alter_only_mark() -> None:
     private.inline_foreign_keys(b)
     ddl = CreateTable(b, include_foreign_key_constraints=[fk]).compile(dialect=sqlite.dialect())
     assert "REFERENCES a (id)" in str(ddl)
+
+
+def test_memoize_subclass_loads_builds_the_subclass_select_once() -> None:
+    from sqlalchemy.orm import aliased
+
+    from stalker_core.models import Shot, Task
+
+    mapper, via = Shot.__mapper__, Task.__mapper__
+    private.memoize_subclass_loads(mapper)  # done for every model mapper already: idempotent
+    first = mapper._subclass_load_via_in(mapper, via)
+    assert mapper._subclass_load_via_in(mapper, via) is first
+    query, enable, disable = first
+    assert "shots" in str(query)
+    # through an alias: built each time, as SQLAlchemy does
+    entity = sqlalchemy_inspect(aliased(Shot))
+    assert entity.is_aliased_class
+    assert mapper._subclass_load_via_in(entity, via) is not mapper._subclass_load_via_in(
+        entity, via
+    )
+    # other mappers (not the models') are left alone
+    assert "_subclass_load_via_in" not in vars(Item.__mapper__)
+
+
+def test_a_shot_loaded_through_task_gets_its_own_columns(session: Any) -> None:
+    from stalker_core.models import Project, Shot, Task
+
+    project = Project(name="P", code="P")
+    session.add(Shot(code="SH1", project=project, cut_in=3, cut_out=9))
+    session.commit()
+    session.remove()
+    (loaded,) = session.scalars(select(Task).where(Task.project_id == project.id)).all()
+    assert isinstance(loaded, Shot)
+    assert (loaded.code, loaded.cut_in, loaded.cut_out) == ("SH1", 3, 9)

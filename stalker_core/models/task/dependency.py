@@ -32,8 +32,11 @@ class TaskDependency(Base):
     task_id: Mapped[int] = mapped_column(
         ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
     )
+    # indexed on its own: the primary key's index serves ``task_id`` lookups
+    # only, and "who waits for this task" (task_dependent_of, a status change
+    # reaching dependents, the ON DELETE CASCADE) would scan the whole table
     depends_on_id: Mapped[int] = mapped_column(
-        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     dependency_target: Mapped[str] = mapped_column(String(16), default="onend")
     gap_timing: Mapped[float] = mapped_column(default=0.0)

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import ForeignKey, Integer, String, Table, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
@@ -97,14 +98,22 @@ class Task(Entity, StatusMixin, DateRangeMixin):
     child_count: Mapped[int] = mapped_column(Integer, default=0)
 
     project: Mapped[Project] = relationship(back_populates="tasks", foreign_keys=[project_id])
+    # the join is spelled out: SQLAlchemy's own (from the self-referencing key
+    # of a joined-inheritance table) names tasks.id twice, which stops a
+    # ``task.parent`` of a loaded parent from being taken from the session
+    # (one SELECT per ancestor walked)
     parent: Mapped[Task | None] = relationship(
         remote_side="Task.id",
+        primaryjoin="Task.parent_id == Task.id",
         back_populates="children",
         foreign_keys=[parent_id],
         active_history=True,
     )
     children: Mapped[list[Task]] = relationship(
-        back_populates="parent", foreign_keys=[parent_id], order_by="Task.id"
+        back_populates="parent",
+        primaryjoin="Task.id == Task.parent_id",
+        foreign_keys=[parent_id],
+        order_by="Task.id",
     )
     task_depends_on: Mapped[list[TaskDependency]] = relationship(
         back_populates="task",
@@ -448,16 +457,20 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
     """Move ``target``'s roll-ups from ``old`` to ``value`` (validated already)."""
     if old is value:
         return
+    session = object_session(target)
+    if session is not None and sa_inspect(target).key is not None:
+        task_rollup.note_move(session)  # the stored hierarchy differs until the flush
     if old is not None:
         task_rollup.detach_from_parent(target, old)
     if value is not None:
         task_rollup.attach_to_parent(target, value)
     if target.status_id is None and target.__dict__.get("status") is None:
         return  # a new task: its parents are settled at flush
+    # the validator runs before ``parent`` is set: say who moves where
     if old is not None:
-        task_status.parent_changed(old)
+        task_status.parent_changed(old, leaving=target)
     if value is not None:
-        task_status.parent_changed(value)
+        task_status.parent_changed(value, joining=target)
 
 
 @event.listens_for(Task.status, "set")
@@ -466,8 +479,11 @@ def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
         return
     parent = target.__dict__.get("parent")
     session = object_session(target)
-    if parent is not None and session is not None:
-        # a direct ``task.status = ...`` also re-derives the parent (at flush)
+    if parent is not None and session is not None and not task_status.is_being_set(
+        session, target
+    ):
+        # a direct ``task.status = ...`` also re-derives the parent (at flush);
+        # set_status() re-derives it at once
         task_status.queue_refresh(session, parent)
     # only "done or not" changes the completed part of a leaf
     old_done = task_status.code_of(target) in task_status.DONE

@@ -10,16 +10,23 @@ Every task stores three cached numbers (seconds):
 
 A change on a leaf computes the leaf's new numbers and adds the *differences*
 to each ancestor, walking ``parent`` only: nothing loads a container's
-children. :func:`recompute_rollups` rebuilds all caches of a project with a
-few aggregate queries (repair, verification).
+children, and the ancestors missing from the session are loaded with one
+statement (:func:`load_ancestors`), so the cost of a change grows with the
+depth of the leaf, not with the size of the project. :func:`recompute_rollups`
+rebuilds all caches of a project with a few aggregate queries (repair,
+verification).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, bindparam, func, or_, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
 from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
@@ -51,14 +58,12 @@ def session_calendar(session: Session) -> WorkCalendar:
     if cal is not None:
         return cal  # type: ignore[no-any-return]
     cal = DEFAULT_CALENDAR
-    from stalker_core.models.studio import Studio
+    from stalker_core.models.studio import stored_work_calendar
 
     with session.no_autoflush:
-        studio = session.scalars(select(Studio).limit(1)).first()
-    if studio is not None:
-        found = getattr(studio, "work_calendar", None)
-        if isinstance(found, WorkCalendar):
-            cal = found
+        found = stored_work_calendar(session)
+    if isinstance(found, WorkCalendar):
+        cal = found
     session.info[_CALENDAR_KEY] = cal
     return cal
 
@@ -90,18 +95,251 @@ def status_code(task: Any, override: Any = None) -> str | None:
     return st if isinstance(st, str) else st.code
 
 
+#: the deepest hierarchy walked (a guard against a cycle in corrupt data)
+MAX_DEPTH = 10_000
+
+
+def load_ancestors(task: Any, *, dependencies: bool = False) -> list[Any]:
+    """The parents of ``task``, nearest first, with one statement for those not loaded yet.
+
+    Walking ``task.parent`` upwards lazy-loads one parent per statement. Here
+    the stored part of the chain that is not in the session yet comes in one
+    statement (a recursive CTE over ``parent_id``; plus one SELECT per Task
+    subclass in the chain, e.g. a Shot's own table), so a change on a leaf
+    costs a number of statements that does not grow with its depth. Parents
+    set in memory (not flushed yet) are followed as they are.
+
+    :param dependencies: also load the dependency collections of ``task`` and
+        its parents that are not loaded yet (one more statement, see
+        :func:`load_dependencies`).
+    """
+    chain: list[Any] = []
+    session = object_session(task)
+    node = task
+    loaded: list[Any] = []  # held: the session keeps loaded objects weakly
+    while len(chain) < MAX_DEPTH:
+        parent = _cached_parent(session, node)
+        if parent is _MISSING:
+            loaded = _load_chain(session, node.parent_id)
+            parent = node.parent  # from the session now
+        if parent is None:
+            break
+        chain.append(parent)
+        node = parent
+    if dependencies and session is not None:
+        load_dependencies(session, [task, *chain])
+    del loaded
+    return chain
+
+
+_MISSING: Any = object()
+
+
+def _cached_parent(session: Session | None, node: Any) -> Any:
+    """``node``'s parent when it needs no statement, else :data:`_MISSING`."""
+    d = node.__dict__
+    if "parent" in d:
+        return d["parent"]
+    state = sa_inspect(node)
+    if session is None or state.key is None:
+        return node.parent  # a new object: its parent is in memory or None
+    parent_id = d.get("parent_id") if "parent_id" in d else node.parent_id
+    if parent_id is None:
+        return None
+    found = session.identity_map.get(identity_key(mapped_class("Task"), parent_id))
+    if found is None:
+        return _MISSING
+    # kept on the child, as a lazy load would: the chain stays in the session
+    set_committed_value(node, "parent", found)
+    return found
+
+
+#: statements built once per process (building one costs more than running it)
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _chain_ids() -> Any:
+    """A recursive CTE of the ids of the task ``:chain_start`` and of every task above it."""
+    tasks = mapped_class("Task").__table__
+    up = (
+        select(tasks.c.id, tasks.c.parent_id)
+        .where(tasks.c.id == bindparam("chain_start"))
+        .cte("ancestors", recursive=True)
+    )
+    return up.union_all(
+        select(tasks.c.id, tasks.c.parent_id).join(up, tasks.c.id == up.c.parent_id)
+    )
+
+
+def _statement(name: str) -> Any:
+    """The statement ``name`` ("load chain", "add to chain"), built on first use."""
+    stmt = _STATEMENTS.get(name)
+    if stmt is not None:
+        return stmt
+    task_cls = mapped_class("Task")
+    tasks = task_cls.__table__
+    up = _chain_ids()
+    if name == "load chain":
+        stmt = select(task_cls).where(task_cls.id.in_(select(up.c.id)))
+    else:
+        stmt = (
+            update(tasks)
+            .where(tasks.c.id.in_(select(up.c.id)))
+            .values({
+                key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
+                for key in CACHE_KEYS
+            })
+            .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
+        )
+    _STATEMENTS[name] = stmt
+    return stmt
+
+
+def _load_chain(session: Any, start_id: int) -> list[Any]:
+    """Load the task ``start_id`` and every task above it in one statement."""
+    with session.no_autoflush:
+        return list(session.scalars(_statement("load chain"), {"chain_start": start_id}))
+
+
+#: the dependency collections of a task: (attribute, the TaskDependency column naming the task)
+_DEPENDENCY_SIDES = (("task_depends_on", "task_id"), ("task_dependent_of", "depends_on_id"))
+
+
+def load_dependencies(session: Session, tasks: list[Any]) -> None:
+    """Load the dependency collections of the stored ``tasks`` that lack them, in one query.
+
+    Both ``task_depends_on`` (what a task waits for: the checks walk the
+    parents' too) and ``task_dependent_of`` (who waits for it: they react
+    when its status changes) are loaded.
+    """
+    todo: dict[str, dict[int, Any]] = {attr: {} for attr, _ in _DEPENDENCY_SIDES}
+    for t in tasks:
+        if sa_inspect(t).key is None:
+            continue
+        for attr, _ in _DEPENDENCY_SIDES:
+            if attr not in t.__dict__:
+                todo[attr][t.id] = t
+    if not any(todo.values()):
+        return
+    dep_cls = mapped_class("TaskDependency")
+    found: dict[str, dict[int, list[Any]]] = {
+        attr: {tid: [] for tid in ids} for attr, ids in todo.items()
+    }
+    criteria = [
+        getattr(dep_cls, column).in_(list(todo[attr]))
+        for attr, column in _DEPENDENCY_SIDES
+        if todo[attr]
+    ]
+    with session.no_autoflush:
+        for td in session.scalars(select(dep_cls).where(or_(*criteria))):
+            for attr, column in _DEPENDENCY_SIDES:
+                owner = found[attr].get(getattr(td, column))
+                if owner is not None:
+                    owner.append(td)
+    for attr, by_id in found.items():
+        for tid, deps in by_id.items():
+            set_committed_value(todo[attr][tid], attr, deps)
+
+
+# --- the sums, pushed up ---------------------------------------------------------
+
+_MOVED_KEY = "stalker_core.hierarchy_moved"
+#: the cached sums of a task, in the order of the differences pushed up
+CACHE_KEYS = ("schedule_seconds_cache", "total_logged_seconds_cache", "completed_seconds_cache")
+
+
+def note_move(session: Session) -> None:
+    """A stored task moved to another parent: until the next flush the stored
+    hierarchy is not the one in memory (see :func:`propagate`)."""
+    session.info[_MOVED_KEY] = True
+
+
+def forget_moves(session: Session) -> None:
+    """The flush wrote the moves (or the transaction ended): the database is in step."""
+    session.info.pop(_MOVED_KEY, None)
+
+
+_PUSHED_KEY = "stalker_core.sums_pushed"
+
+
+def forget_pushed(session: Session, *, rolled_back: bool) -> None:
+    """The transaction (or a savepoint) ended: forget the parents given sums from the database.
+
+    :param rolled_back: their sums were rolled back with it; the stored values
+        they were given (:func:`_add_in_database`) are expired, to be read
+        again. SQLAlchemy expires only the objects changed in a rolled-back
+        savepoint, and these were not changed, only given new stored values.
+    """
+    pushed: set[Any] = session.info.pop(_PUSHED_KEY, set())
+    if not rolled_back:
+        return
+    for obj in pushed:
+        state = sa_inspect(obj)
+        if state.session_id == session.hash_key and not state.deleted and not state.detached:
+            session.expire(obj, list(CACHE_KEYS))
+
+
+def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, float]) -> bool:
+    """Add ``deltas`` to the cached sums of ``task``'s stored parents with one UPDATE.
+
+    ``UPDATE tasks SET <sum> = <sum> + :delta ... WHERE id IN (<the parents, a
+    recursive CTE>) RETURNING ...``: no parent is loaded, none is flushed, and
+    the statement is one whatever the depth; two sessions adding to the same
+    parent do not lose each other's time either (the addition happens in the
+    database). The parents that are in the session take the new sums as
+    their stored values (a parent with an unflushed sum of its own keeps it,
+    plus the difference, for its flush to write).
+
+    :returns: ``False`` when the stored hierarchy may not be the one in memory
+        (a new task, a move not flushed yet, a database without UPDATE ...
+        RETURNING): the caller walks the parents in memory instead.
+    """
+    state = sa_inspect(task)
+    if state.key is None or state.deleted or session.info.get(_MOVED_KEY):
+        return False
+    attrs = state.attrs
+    if attrs.parent_id.history.has_changes() or attrs.parent.history.has_changes():
+        return False
+    task_cls = mapped_class("Task")
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(task_cls)})
+    if not connection.dialect.update_returning:
+        return False
+    parent_id = task.parent_id
+    if parent_id is None:
+        return True
+    params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
+    params["chain_start"] = parent_id
+    for row in connection.execute(_statement("add to chain"), params).all():
+        obj = session.identity_map.get(identity_key(task_cls, row[0]))
+        if obj is None:
+            continue
+        obj_attrs = sa_inspect(obj).attrs
+        for key, stored, delta in zip(CACHE_KEYS, row[1:], deltas, strict=True):
+            if key not in obj.__dict__:
+                continue  # not loaded: read from the database when used
+            if obj_attrs[key].history.has_changes():
+                # an unflushed sum is written whole by the flush: it takes the difference too
+                setattr(obj, key, _num(obj.__dict__[key]) + delta)
+            else:
+                set_committed_value(obj, key, stored)
+                session.info.setdefault(_PUSHED_KEY, set()).add(obj)
+    return True
+
+
 def propagate(task: Task, d_sched: float, d_logged: float, d_done: float) -> None:
     """Add the differences to every ancestor of ``task`` (parents only; no children loaded)."""
     if not (d_sched or d_logged or d_done):
         return
-    parent = task.parent
-    seen = 0
-    while parent is not None and seen < 10_000:
-        parent.schedule_seconds_cache = _num(parent.schedule_seconds_cache) + d_sched
-        parent.total_logged_seconds_cache = _num(parent.total_logged_seconds_cache) + d_logged
-        parent.completed_seconds_cache = _num(parent.completed_seconds_cache) + d_done
-        parent = parent.parent
-        seen += 1
+    session = object_session(task)
+    if session is not None and _add_in_database(session, task, (d_sched, d_logged, d_done)):
+        return
+    with session.no_autoflush if session is not None else nullcontext():
+        for parent in load_ancestors(task):
+            parent.schedule_seconds_cache = _num(parent.schedule_seconds_cache) + d_sched
+            parent.total_logged_seconds_cache = (
+                _num(parent.total_logged_seconds_cache) + d_logged
+            )
+            parent.completed_seconds_cache = _num(parent.completed_seconds_cache) + d_done
 
 
 def leaf_changed(task: Task, *, d_logged: float = 0.0, **override: Any) -> None:
@@ -162,12 +400,12 @@ def attach_to_parent(task: Task, parent: Task) -> None:
 
 
 def _add_chain(start: Task, d_s: float, d_l: float, d_c: float) -> None:
-    node: Task | None = start
-    while node is not None:
-        node.schedule_seconds_cache = _num(node.schedule_seconds_cache) + d_s
-        node.total_logged_seconds_cache = _num(node.total_logged_seconds_cache) + d_l
-        node.completed_seconds_cache = _num(node.completed_seconds_cache) + d_c
-        node = node.parent
+    session = object_session(start)
+    with session.no_autoflush if session is not None else nullcontext():
+        for node in [start, *load_ancestors(start)]:
+            node.schedule_seconds_cache = _num(node.schedule_seconds_cache) + d_s
+            node.total_logged_seconds_cache = _num(node.total_logged_seconds_cache) + d_l
+            node.completed_seconds_cache = _num(node.completed_seconds_cache) + d_c
 
 
 def recompute_rollups(session: Session | scoped_session, project: Project) -> int:

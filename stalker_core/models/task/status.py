@@ -60,8 +60,10 @@ DONE = frozenset({"CMPL", "STOP"})
 NOT_STARTED = frozenset({"WFD", "RTS"})
 
 _CACHE_KEY = "stalker_core.status_cache"
+_BY_ID_KEY = "stalker_core.status_by_id"
 _QUEUE_KEY = "stalker_core.status_queue"
 _BULK_KEY = "stalker_core.status_bulk"
+_SETTING_KEY = "stalker_core.status_setting"
 
 
 # --- lookup -----------------------------------------------------------------
@@ -72,8 +74,12 @@ def _cache(session: Session) -> dict[str, Status]:
     if cache is None:
         from stalker_core.models.status import Status
 
+        # by the ids of the statuses table: a bare ``select(Status)`` joins the
+        # table of every entity, which SQLite (without table statistics) scans
+        # whole: ~10 ms at 100,000 tasks, on every status change of a session
+        ids = select(Status.__table__.c.id)
         with session.no_autoflush:
-            rows = session.scalars(select(Status)).all()
+            rows = session.scalars(select(Status).where(Status.id.in_(ids))).all()
         cache = {s.code: s for s in rows}
         session.info[_CACHE_KEY] = cache
     return cache
@@ -102,10 +108,12 @@ def status_by_id(session: Session, status_id: int | None) -> Status | None:
     """The cached Status with primary key ``status_id``."""
     if status_id is None:
         return None
-    for st in _cache(session).values():
-        if st.id == status_id:
-            return st
-    return session.get(_status_cls(), status_id)
+    cache = _cache(session)
+    by_id: dict[int, Status] | None = session.info.get(_BY_ID_KEY)
+    if by_id is None or len(by_id) != len(cache):
+        by_id = session.info[_BY_ID_KEY] = {st.id: st for st in cache.values() if st.id}
+    found = by_id.get(status_id)
+    return found if found is not None else session.get(_status_cls(), status_id)
 
 
 def _status_cls() -> Any:
@@ -117,6 +125,7 @@ def _status_cls() -> Any:
 def forget_statuses(session: Session) -> None:
     """Drop the per-session status cache (after a rollback)."""
     session.info.pop(_CACHE_KEY, None)
+    session.info.pop(_BY_ID_KEY, None)
     session.info.pop(_QUEUE_KEY, None)
 
 
@@ -175,13 +184,13 @@ def deps_satisfied(task: Task) -> bool:
     A dependency without a status yet (a new task) has not started, so it
     satisfies nothing.
     """
-    node: Task | None = task
-    while node is not None:
+    from stalker_core.models.task.rollup import load_ancestors
+
+    for node in [task, *load_ancestors(task, dependencies=True)]:
         for td in node.task_depends_on:
             dep = td.depends_on
             if dep is not None and not satisfied(code_of(dep), td.dependency_target or "onend"):
                 return False
-        node = node.parent
     return True
 
 
@@ -218,12 +227,80 @@ def derive_code(codes: Iterable[str]) -> str | None:
     return "WIP"
 
 
-def refresh_container(task: Task) -> None:
-    """Re-derive ``task``'s status from its children's."""
+#: what each status of a container says of all its children:
+#: (all WFD, all not started, all done) - the questions :func:`derive_code` asks
+_SAYS_OF_ALL: dict[str, tuple[bool, bool, bool]] = {
+    "WFD": (True, True, False),
+    "RTS": (False, True, False),
+    "CMPL": (False, False, True),
+    "WIP": (False, False, False),
+}
+_ASKED: tuple[frozenset[str], ...] = (frozenset({"WFD"}), NOT_STARTED, DONE)
+
+
+def derive_after_change(
+    container_code: str | None, old: str | None, new: str, *, only_child: bool = False
+) -> str | None:
+    """A container's status after one child moved from ``old`` to ``new``, if that alone tells.
+
+    The container's current status answers the three questions of
+    :func:`derive_code` for all of its children. The moved child answers them
+    anew: "no" settles a question; "yes" keeps the old answer when the child
+    said "yes" before too. Only a child that starts to say "yes" leaves the
+    question open (are all the others saying "yes" as well?): then ``None``,
+    and the other children must be read.
+
+    :param only_child: the moved child is the container's only child.
+    :returns: the derived code, or ``None`` when the other children decide it.
+    """
+    before = _SAYS_OF_ALL.get(container_code or "")
+    if before is None or old is None:
+        return None
+    after: list[bool] = []
+    for all_before, members in zip(before, _ASKED, strict=True):
+        if new not in members:
+            after.append(False)
+        elif old in members:
+            after.append(all_before)
+        elif only_child:
+            after.append(True)
+        else:
+            return None
+    all_wfd, all_not_started, all_done = after
+    if all_wfd:
+        return "WFD"
+    if all_not_started:
+        return "RTS"
+    return "CMPL" if all_done else "WIP"
+
+
+def refresh_container(
+    task: Task,
+    change: tuple[str | None, str] | None = None,
+    *,
+    leaving: Task | None = None,
+    joining: Task | None = None,
+) -> None:
+    """Re-derive ``task``'s status from its children's.
+
+    :param change: ``(old, new)`` codes of the one child that changed, when
+        known: the status then often follows from ``task``'s own status
+        (:func:`derive_after_change`) without reading the other children.
+    :param leaving, joining: a child being moved out of or into ``task`` right
+        now (its ``parent`` is not set yet: a validator runs first).
+    """
     if not task.child_count:
         return
-    code = derive_code(child_codes(task))
-    if code is not None and code != code_of(task):
+    code = None
+    current = code_of(task)
+    if change is not None:
+        session = object_session(task)
+        # a queued container may be stale: its children's changes are not in its status yet
+        if session is None or task not in session.info.get(_QUEUE_KEY, ()):
+            code = derive_after_change(current, *change, only_child=task.child_count == 1)
+    if code is None:
+        code = derive_code(child_codes(task, leaving=leaving, joining=joining))
+    if code is not None and code != current:
         set_status(task, code)
 
 
@@ -231,20 +308,27 @@ def _deleted(session: Session | None) -> Any:
     return session.deleted if session is not None else ()
 
 
-def child_codes(task: Task) -> list[str]:
+def child_codes(
+    task: Task, *, leaving: Task | None = None, joining: Task | None = None
+) -> list[str]:
     """The status codes of ``task``'s children without loading them as objects.
 
     A loaded ``children`` collection is used as it is. Otherwise one query
     reads ``(id, status_id)`` of the stored children, and the children that
     are in the session (changed, moved in or out, new) count with their
     in-memory state: the result is right before a flush too.
+
+    :param leaving, joining: a child whose move out of or into ``task`` is
+        being validated (not in ``parent`` nor in ``children`` yet).
     """
     from sqlalchemy.orm.util import identity_key
 
     state = sa_inspect(task)
     session = object_session(task)
+    extra = [joining] if joining is not None else []
     if session is None or state.key is None or "children" in state.dict:
-        return [_effective_code(c) for c in task.children if c not in _deleted(session)]
+        kids = [c for c in task.children if c is not leaving and c not in _deleted(session)]
+        return [_effective_code(c) for c in kids + [j for j in extra if j not in kids]]
     pid = state.key[1][0]
     task_cls = mapped_class("Task")
     tbl = task_cls.__table__
@@ -258,7 +342,7 @@ def child_codes(task: Task) -> list[str]:
         seen.add(cid)
         obj = session.identity_map.get(identity_key(task_cls, cid))
         if obj is not None:
-            if obj in session.deleted:
+            if obj in session.deleted or obj is leaving:
                 continue
             if "parent" in obj.__dict__ and obj.__dict__["parent"] is not task:
                 continue  # moved away, not flushed yet
@@ -266,9 +350,10 @@ def child_codes(task: Task) -> list[str]:
         else:
             found = status_by_id(session, sid)
             codes.append(found.code if found is not None else "RTS")
-    for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, task_cls) and obj.__dict__.get("parent") is task:
-            if obj.id is None or obj.id not in seen:
+    for obj in [*session.new, *session.dirty, *extra]:
+        if isinstance(obj, task_cls) and (obj.__dict__.get("parent") is task or obj is joining):
+            if obj is not leaving and (obj.id is None or obj.id not in seen):
+                seen.add(obj.id)
                 codes.append(_effective_code(obj))
     return codes
 
@@ -285,9 +370,20 @@ def queue_refresh(session: Session, container: Task) -> None:
     _queue(session).add(container)
 
 
-def parent_changed(parent: Task | None) -> None:
+def parent_changed(
+    parent: Task | None,
+    change: tuple[str | None, str] | None = None,
+    *,
+    leaving: Task | None = None,
+    joining: Task | None = None,
+) -> None:
     """A child of ``parent`` changed: re-derive its status now (inside the flush
-    step: once per container, after all children settled)."""
+    step: once per container, after all children settled).
+
+    :param change: ``(old, new)`` status codes of the child, when only its
+        status changed (see :func:`refresh_container`).
+    :param leaving, joining: the child is being moved out of or into ``parent``.
+    """
     if parent is None:
         return
     session = object_session(parent)
@@ -298,7 +394,7 @@ def parent_changed(parent: Task | None) -> None:
         _queue(session).add(parent)
         return
     with session.no_autoflush:
-        refresh_container(parent)
+        refresh_container(parent, change, leaving=leaving, joining=joining)
 
 
 # --- setting a status ---------------------------------------------------------
@@ -309,12 +405,22 @@ def set_status(task: Task, code: str) -> None:
     session = session_of(task)
     with session.no_autoflush:  # one flush at the end, not one per lazy load
         old = code_of(task)
-        task.status = get_status(session, code)
+        setting: set[Task] = session.info.setdefault(_SETTING_KEY, set())
+        setting.add(task)
+        try:
+            task.status = get_status(session, code)
+        finally:
+            setting.discard(task)
         if old == code:
             return
         if old is not None and not session.info.get(_BULK_KEY):
             _dependents_react(task, old, code)
-        parent_changed(task.parent)
+        parent_changed(task.parent, (old, code))
+
+
+def is_being_set(session: Session, task: Task) -> bool:
+    """True while :func:`set_status` assigns ``task``'s status (it handles the parent itself)."""
+    return task in session.info.get(_SETTING_KEY, ())
 
 
 def _dependents_react(task: Task, old: str, new: str) -> None:
@@ -430,11 +536,12 @@ def _deleted_tasks(session: Session, queue: set[Task]) -> None:
 
 
 def after_rollback(session: Session) -> None:
-    """The transaction rolled back: forget the cached statuses and calendar."""
+    """The transaction rolled back: forget the cached statuses, calendar and moves."""
     forget_statuses(session)
-    from stalker_core.models.task.rollup import forget_calendar
+    from stalker_core.models.task.rollup import forget_calendar, forget_moves
 
     forget_calendar(session)
+    forget_moves(session)
 
 
 def after_commit(session: Session) -> None:

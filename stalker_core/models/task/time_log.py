@@ -150,9 +150,9 @@ def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
         last logged work ends.
     """
     from stalker_core.models.task import status as task_status
+    from stalker_core.models.task.rollup import load_ancestors
 
-    node: Task | None = task
-    while node is not None:
+    for node in [task, *load_ancestors(task, dependencies=True)]:
         for td in node.task_depends_on:
             dep = td.depends_on
             if dep is None:
@@ -172,7 +172,6 @@ def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
                         f"cannot log time on {task.name!r} starting {start.isoformat()}: "
                         f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
                     )
-        node = node.parent
     return None
 
 

@@ -85,14 +85,19 @@ class Version(Entity):
     filename: Mapped[str] = mapped_column(Text, default="")
 
     task: Mapped[Task] = relationship(back_populates="versions", foreign_keys=[task_id])
+    # the join is spelled out so that a loaded parent is taken from the session
+    # (see Task.parent)
     parent: Mapped[Version | None] = relationship(
         remote_side="Version.id",
+        primaryjoin="Version.parent_id == Version.id",
         back_populates="children",
         foreign_keys=[parent_id],
         post_update=True,
     )
     children: Mapped[list[Version]] = relationship(
-        back_populates="parent", foreign_keys=[parent_id]
+        back_populates="parent",
+        primaryjoin="Version.id == Version.parent_id",
+        foreign_keys=[parent_id],
     )
     inputs: Mapped[list[File]] = relationship(secondary=version_inputs)
     outputs: Mapped[list[File]] = relationship(secondary=version_outputs)
