@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:15:33.266133
+Create Date: 2026-12-03 14:05:23.902659
 """
 
 from __future__ import annotations
@@ -582,6 +582,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_task_dependencies_task_id_tasks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('task_id', 'depends_on_id', name=op.f('pk_task_dependencies'))
     )
+    with op.batch_alter_table('task_dependencies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_task_dependencies_depends_on_id'), ['depends_on_id'], unique=False)
+
     op.create_table('task_resources',
     sa.Column('task_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -736,6 +739,9 @@ def downgrade() -> None:
     op.drop_table('task_watchers')
     op.drop_table('task_responsible')
     op.drop_table('task_resources')
+    with op.batch_alter_table('task_dependencies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_dependencies_depends_on_id'))
+
     op.drop_table('task_dependencies')
     op.drop_table('task_computed_resources')
     op.drop_table('task_alternative_resources')
