@@ -19,6 +19,16 @@ def require_qt() -> None:
         raise MissingExtraError("the Qt panels", UI_EXTRA, "Qt.py")
 
 
+def _demo_state(widget: object) -> None:
+    """Put the panel in the state its module shows in pictures (its ``demo_state``), if any."""
+    import importlib
+
+    module = importlib.import_module(type(widget).__module__)
+    state = getattr(module, "demo_state", None)
+    if callable(state):
+        state(widget)
+
+
 @click.command(name="ui")
 @click.argument("panel", required=False)
 @click.option("--list", "list_only", is_flag=True, help="List the panels and exit.")
@@ -26,10 +36,12 @@ def require_qt() -> None:
               default=None, help="Open this work file in the standalone host first.")
 @click.option("--screenshot", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Render the panel to this PNG (1280x800) and exit instead of running.")
+@click.option("--demo", is_flag=True,
+              help="With --screenshot: first put the panel in the state shown in the docs.")
 @database_option
 @click.pass_context
 def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Path | None,
-            screenshot: Path | None) -> None:
+            screenshot: Path | None, demo: bool) -> None:
     """Open an artist panel (workfiles, publish, loader, inventory) in the standalone host."""
     from stalker_core.controllers.registry import panel_spec, panel_specs
 
@@ -42,7 +54,7 @@ def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Pa
         return
     panel_spec(panel, pm)  # an unknown name fails here, before Qt starts
     require_qt()
-    from stalker_core.ui.windows import application, show
+    from stalker_core.ui.windows import application, grab_to, show
     from stalker_core.workflows import get_host
 
     session = connect(ctx)
@@ -52,12 +64,9 @@ def command(ctx: click.Context, panel: str | None, list_only: bool, workfile: Pa
     app = application()
     widget = show(panel, host=host, session=session, plugin_manager=pm)
     if screenshot is not None:
-        widget.resize(1280, 800)
-        app.processEvents()
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        if not widget.grab().save(str(screenshot)):
-            raise click.ClickException(f"could not write the screenshot {screenshot}")
+        if demo:
+            _demo_state(widget)
+        grab_to(widget, screenshot)
         click.echo(f"wrote {screenshot}")
-        widget.close()
         return
     app.exec()

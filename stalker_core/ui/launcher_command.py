@@ -15,14 +15,15 @@ from stalker_core.ui.command import require_qt
               help="Whose tasks to list (default: the user with your login name).")
 @click.option("--screenshot", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Render the window to this PNG and exit instead of running.")
+@click.option("--demo", is_flag=True, help="With --screenshot: the state shown in the docs.")
 @database_option
 @click.pass_context
-def command(ctx: click.Context, login: str | None, screenshot: Path | None) -> None:
+def command(ctx: click.Context, login: str | None, screenshot: Path | None, demo: bool) -> None:
     """Open the launcher: my tasks, the applications for each, launches and their logs."""
     require_qt()
     from stalker_core.controllers.launcher import LauncherController
     from stalker_core.ui.launcher import LauncherWindow, demo_state
-    from stalker_core.ui.windows import application
+    from stalker_core.ui.windows import application, grab_to
 
     session = connect(ctx)
     pm = plugin_manager(ctx)
@@ -31,13 +32,10 @@ def command(ctx: click.Context, login: str | None, screenshot: Path | None) -> N
         session=session, plugin_manager=pm, user=login))
     window.show()
     if screenshot is not None:
-        demo_state(window)
-        window.resize(1280, 800)
-        app.processEvents()
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(screenshot)):
-            raise click.ClickException(f"could not write the screenshot {screenshot}")
+        if demo:
+            demo_state(window)
+        window.timer.stop()
+        grab_to(window, screenshot, delete=True)
         click.echo(f"wrote {screenshot}")
-        window.close()
         return
     app.exec()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from Qt import QtCompat, QtCore, QtWidgets
@@ -15,7 +16,7 @@ from stalker_core.plugins.api import PanelSpec
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["application", "close_panels", "create_panel", "open_panels", "show"]
+__all__ = ["application", "close_panels", "create_panel", "grab_to", "open_panels", "show"]
 
 #: panel name -> the open instance of this process
 _OPEN: dict[str, QtWidgets.QWidget] = {}
@@ -108,3 +109,24 @@ def show(
     widget.raise_()
     widget.activateWindow()
     return widget
+
+
+def grab_to(widget: QtWidgets.QWidget, path: Path, size: tuple[int, int] = (1280, 800),
+            *, delete: bool = False) -> None:
+    """Render ``widget`` at ``size`` to the PNG ``path``, then close it.
+
+    :param delete: also delete it now, so that Qt never destroys it after
+        the QApplication is gone (a window not kept by :func:`show`).
+    :raises OSError: the PNG could not be written.
+    """
+    app = application()
+    widget.resize(*size)
+    app.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = widget.grab().save(str(path))
+    widget.close()
+    if delete:
+        widget.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    if not ok:
+        raise OSError(f"could not write the screenshot {path}")

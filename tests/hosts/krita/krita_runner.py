@@ -32,11 +32,12 @@ def main():
         import pytest
 
         collect = _Collect()
+        only = os.environ.get("KRITA_INSIDE_ONLY")  # e.g. inside_panels.py (docs/make_images.py)
+        modules = [only] if only else ["inside_contract.py", "inside_workflows.py",
+                                       "inside_panels.py"]
         code = pytest.main(
-            ["-c", str(HERE / "inside" / "pytest.ini"), "--rootdir", str(HERE / "inside"),
-             "-q", str(HERE / "inside" / "inside_contract.py"),
-             str(HERE / "inside" / "inside_workflows.py"),
-             str(HERE / "inside" / "inside_panels.py")],
+            ["-c", str(HERE / "inside" / "pytest.ini"), "--rootdir", str(HERE / "inside"), "-q",
+             *(str(HERE / "inside" / m) for m in modules)],
             plugins=[collect])
         summary = {"exit": int(code), "outcomes": collect.outcomes}
     except BaseException:  # noqa: BLE001 - always report and quit

@@ -1,0 +1,97 @@
+"""Render every picture of the docs from a fresh demo studio (``python docs/make_images.py``).
+
+* ``docs/images/ui_<panel>.png``: the four artist panels and the launcher,
+  offscreen at 1280x800 (``stalker ui NAME --screenshot``, ``stalker launcher
+  --screenshot``), each in the state its view module's ``demo_state`` gives;
+* ``docs/images/blender_panel.png``: the real Blender application in a window
+  on a virtual screen, started by ``stalker launch`` (needs ``blender`` and
+  ``xvfb-run``; skipped, with a line saying so, without them);
+* ``docs/images/krita_<panel>.png``: the panels inside the real Krita on its
+  PyQt5, opened from its Stalker menu (needs ``krita`` and ``xvfb-run``);
+* ``docs/images/demo_gantt*.png``: the demo studio's schedule.
+
+Everything runs on a throwaway SQLite database and repository, with the
+demo built twice (two versions per demo task). Look at every picture after.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGES = ROOT / "docs" / "images"
+PANELS = ("workfiles", "publish", "loader", "inventory")
+
+
+def stalker(url: str, *args: str, env: dict[str, str] | None = None,
+            wrap: tuple[str, ...] = ()) -> None:
+    """Run the ``stalker`` command on the demo database; stop on failure."""
+    command = [*wrap, sys.executable, "-m", "stalker_core.cli.main", "--db", url, *args]
+    print("$", " ".join(command[len(wrap):][2:]), flush=True)
+    subprocess.run(command, check=True, env=env)
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        url = f"sqlite:///{tmp / 'demo.db'}"
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp),
+               "USER": "demo_anna", "LOGNAME": "demo_anna"}
+        for _ in range(2):
+            stalker(url, "demo", "--root", str(tmp / "studio"), env=env)
+        for panel in PANELS:
+            stalker(url, "ui", panel, "--demo", "--screenshot", str(IMAGES / f"ui_{panel}.png"),
+                    env=env)
+        stalker(url, "launcher", "--user", "demo_anna", "--demo", "--screenshot",
+                str(IMAGES / "ui_launcher.png"), env=env)
+        stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt.png"), env=env)
+        stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt_resources.png"),
+                "--view", "resource", env=env)
+        real = {k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}
+        screen = ("xvfb-run", "-a", "-s", "-screen 0 1280x800x24")
+        if shutil.which("xvfb-run") is None:
+            print("xvfb-run is not installed: no pictures of Blender or Krita")
+            return
+        task = _demo_task(url)
+        if shutil.which("blender"):
+            stalker(url, "launch", "blender", "--task", str(task), "--wait", "--", "-b",
+                    "--python-expr", f"import bpy; bpy.ops.stalker.save_as_version(task_id={task})",
+                    env=real)
+            stalker(url, "launch", "blender", "--task", str(task), "--wait", "--",
+                    "--enable-event-simulate", "--python",
+                    str(ROOT / "tests/hosts/blender/blender_gui_script.py"),
+                    env={**real, "SHOT_OUT": str(IMAGES / "blender_panel.png"),
+                         "TEST_REPORT": str(tmp / "blender.json")}, wrap=screen)
+        else:
+            print("blender is not installed: no picture of the Blender panel")
+        if shutil.which("krita"):
+            stalker(url, "launch", "krita", "--task", str(task), "--new", "--wait",
+                    env={**real, "STALKER_KRITA_SCRIPT": str(ROOT / "tests/hosts/krita/"
+                                                                  "krita_runner.py"),
+                         "KRITA_INSIDE_ONLY": "inside_panels.py",
+                         "KRITA_TEST_FACTS": str(tmp / "facts.json"),
+                         "KRITA_SCREENSHOTS": str(IMAGES),
+                         "XDG_CONFIG_HOME": str(tmp / "config")}, wrap=screen)
+        else:
+            print("krita is not installed: no pictures of the panels in Krita")
+
+
+def _demo_task(url: str) -> int:
+    """The id of the demo's SH10/anim task."""
+    out = subprocess.run(
+        [sys.executable, "-m", "stalker_core.cli.main", "--db", url, "task", "list",
+         "--project", "DEMO", "--json"], check=True, capture_output=True, text=True).stdout
+    import json
+
+    rows = json.loads(out)
+    return next(r["id"] for r in rows if str(r["task"]).endswith("SH10/anim"))
+
+
+if __name__ == "__main__":
+    main()
