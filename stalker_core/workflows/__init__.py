@@ -18,7 +18,7 @@ from stalker_core.plugins.api import (
     ValidationResult,
 )
 from stalker_core.workflows.common import get_host
-from stalker_core.workflows.open import OpenResult, open_version
+from stalker_core.workflows.open import OpenResult, open_as_new_version, open_version
 from stalker_core.workflows.publish import publish, repair, validate
 from stalker_core.workflows.references import (
     ReferenceStatus,
@@ -27,7 +27,7 @@ from stalker_core.workflows.references import (
     reference_status,
     update_references,
 )
-from stalker_core.workflows.save import save_as_version
+from stalker_core.workflows.save import SavePreview, preview_save, save_as_version
 from stalker_core.workflows.transaction import FileTransaction
 
 __all__ = [
@@ -37,12 +37,15 @@ __all__ = [
     "PublishReport",
     "ReferenceStatus",
     "Representation",
+    "SavePreview",
     "SceneCheck",
     "UpdateReport",
     "ValidationResult",
     "find_outdated",
     "get_host",
+    "open_as_new_version",
     "open_version",
+    "preview_save",
     "publish",
     "reference_status",
     "repair",
