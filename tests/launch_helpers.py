@@ -25,3 +25,21 @@ def launch_and_record(plan: Any, record: Path) -> dict[str, Any]:
     launch = start(plan)
     assert launch.wait(60) == 0, launch.log_tail()
     return json.loads(record.read_text())
+
+
+def fake_nuke_studio(tmp_path: Path, monkeypatch: Any) -> Path:
+    """A studio configuration whose Nuke 15.1v1 is the FAKE DCC; return its executable.
+
+    Sets ``STALKER_CONFIG`` and ``FAKE_DCC_RECORD`` (``tmp_path/record.json``)
+    with ``monkeypatch``; call ``stalker_core.config.reset()`` after the test.
+    """
+    from stalker_core import config as config_module
+
+    exe = fake_executable(tmp_path / "Nuke15.1v1" / "Nuke15.1")
+    studio = tmp_path / "studio.toml"
+    studio.write_text('[applications.nuke]\nvariants = ["15.1v1"]\n'
+                      f'executables = {{ linux = "{exe}", darwin = "{exe}", windows = "{exe}" }}\n')
+    monkeypatch.setenv("STALKER_CONFIG", str(studio))
+    monkeypatch.setenv("FAKE_DCC_RECORD", str(tmp_path / "record.json"))
+    config_module.reset()
+    return exe

@@ -30,7 +30,7 @@ from stalker_core.plugins.api import (
     bundle_version,
     debian_package_version,
     existing_installs,
-    hookimpl,
+    launch_hooks,
     prepend_paths,
     version_in,
 )
@@ -75,23 +75,14 @@ def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
     return existing_installs(APPLICATION, "blender", _candidates(roots or DEFAULT_ROOTS))
 
 
-@hookimpl(specname="stalker_launch_discover")
-def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
-    """Blender's installs in their usual places."""
-    return discover() if application == APPLICATION else None
-
-
 def prepare(env: dict[str, str]) -> None:
     """Point Blender at the start-up script that loads the pipeline (see the module doc)."""
     env["BLENDER_USER_SCRIPTS"] = str(SCRIPTS_DIR)
     prepend_paths(env, "STALKER_PYTHONPATH", [PACKAGE_ROOT])
 
 
-@hookimpl(specname="stalker_launch_prepare")
-def stalker_launch_prepare(application: str, env: dict[str, str]) -> None:
-    """Blender's start-up location, for the ``blender`` application only."""
-    if application == APPLICATION:
-        prepare(env)
+#: the launcher hooks of this plugin (its plugin module registers them)
+stalker_launch_discover, stalker_launch_prepare = launch_hooks(APPLICATION, discover, prepare)
 
 
 def save_new_scene() -> Any:

@@ -31,6 +31,7 @@ from stalker_core.plugins.api import (
     debian_package_version,
     existing_installs,
     hookimpl,
+    launch_hooks,
     prepend_paths,
     version_in,
 )
@@ -114,17 +115,8 @@ def enable_plugin(kritarc: Path) -> bool:
     return True
 
 
-@hookimpl(specname="stalker_launch_discover")
-def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
-    """Krita's installs in their usual places."""
-    return discover() if application == APPLICATION else None
-
-
-@hookimpl(specname="stalker_launch_prepare")
-def stalker_launch_prepare(application: str, env: dict[str, str]) -> None:
-    """Krita's plugin folder and binding, for the ``krita`` application only."""
-    if application == APPLICATION:
-        prepare(env)
+#: the launcher hooks of this plugin (its plugin module registers them)
+stalker_launch_discover, stalker_launch_prepare = launch_hooks(APPLICATION, discover, prepare)
 
 
 @hookimpl(specname="stalker_launch_before_start")

@@ -16,15 +16,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from stalker_core.plugins.api import (
     ApplicationInstall,
+    core_on_pythonpath,
     existing_installs,
-    hookimpl,
+    launch_hooks,
     prepend_paths,
     version_in,
 )
@@ -70,18 +70,8 @@ def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
 def prepare(env: dict[str, str]) -> None:
     """Maya's module path and Python path for the pipeline (see the module docstring)."""
     prepend_paths(env, "MAYA_MODULE_PATH", [MODULE_DIR])
-    paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
-    prepend_paths(env, "PYTHONPATH", paths)
+    core_on_pythonpath(env)
 
 
-@hookimpl(specname="stalker_launch_discover")
-def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
-    """Maya's installs in Autodesk's folders."""
-    return discover() if application == APPLICATION else None
-
-
-@hookimpl(specname="stalker_launch_prepare")
-def stalker_launch_prepare(application: str, env: dict[str, str]) -> None:
-    """Maya's start-up location, for the ``maya`` application only."""
-    if application == APPLICATION:
-        prepare(env)
+#: the launcher hooks of this plugin (its plugin module registers them)
+stalker_launch_discover, stalker_launch_prepare = launch_hooks(APPLICATION, discover, prepare)

@@ -13,13 +13,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stalker_core.plugins.api import ApplicationInstall, existing_installs, hookimpl, prepend_paths
+from stalker_core.plugins.api import (
+    ApplicationInstall,
+    core_on_pythonpath,
+    existing_installs,
+    launch_hooks,
+    prepend_paths,
+)
 
 #: the application's name in the configuration
 APPLICATION = "nuke"
@@ -62,18 +67,8 @@ def discover(roots: Roots | None = None) -> list[ApplicationInstall]:
 def prepare(env: dict[str, str]) -> None:
     """Nuke's plugin path and Python path for the pipeline (see the module docstring)."""
     prepend_paths(env, "NUKE_PATH", [NUKE_PATH_DIR])
-    paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
-    prepend_paths(env, "PYTHONPATH", paths)
+    core_on_pythonpath(env)
 
 
-@hookimpl(specname="stalker_launch_discover")
-def stalker_launch_discover(application: str) -> list[ApplicationInstall] | None:
-    """Nuke's installs in Foundry's folders."""
-    return discover() if application == APPLICATION else None
-
-
-@hookimpl(specname="stalker_launch_prepare")
-def stalker_launch_prepare(application: str, env: dict[str, str]) -> None:
-    """Nuke's start-up location, for the ``nuke`` application only."""
-    if application == APPLICATION:
-        prepare(env)
+#: the launcher hooks of this plugin (its plugin module registers them)
+stalker_launch_discover, stalker_launch_prepare = launch_hooks(APPLICATION, discover, prepare)

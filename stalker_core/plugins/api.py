@@ -41,8 +41,9 @@ that call them share one definition:
 * launching applications: :class:`ApplicationInstall` (an install that
   ``stalker_launch_discover`` found), the discovery helpers
   :func:`version_in`, :func:`debian_package_version`, :func:`bundle_version`
-  and :func:`existing_installs`, and :func:`prepend_paths` (put folders
-  first in a path-list variable, for ``stalker_launch_prepare``).
+  and :func:`existing_installs`, :func:`prepend_paths` and
+  :func:`core_on_pythonpath` (put folders first in a path-list variable, for
+  ``stalker_launch_prepare``), and :func:`launch_hooks` (both hooks of a host).
 
 The data types are defined in :mod:`stalker_core.plugins.types` and the
 timing helpers in :mod:`stalker_core.plugins.timing`; this module gathers them.
@@ -73,8 +74,10 @@ from stalker_core.hosts import (
 from stalker_core.plugins.checks import check, check_of
 from stalker_core.plugins.launching import (
     bundle_version,
+    core_on_pythonpath,
     debian_package_version,
     existing_installs,
+    launch_hooks,
     prepend_paths,
     version_in,
 )
@@ -139,6 +142,7 @@ __all__ = [
     "bundle_version",
     "check",
     "check_of",
+    "core_on_pythonpath",
     "debian_package_version",
     "existing_installs",
     "frame_range_result",
@@ -146,6 +150,7 @@ __all__ = [
     "host_capabilities",
     "host_supports",
     "image_format_of",
+    "launch_hooks",
     "path_inside",
     "prepend_paths",
     "shot_of",

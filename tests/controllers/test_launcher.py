@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from launch_helpers import fake_executable
+from launch_helpers import fake_nuke_studio
 
 from stalker_core import config as config_module
 from stalker_core.controllers.launcher import LauncherController
@@ -17,15 +17,7 @@ from stalker_core.exceptions import LaunchError
 @pytest.fixture
 def fake_nuke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A studio file whose Nuke is the FAKE executable of tests/fakes/fake_dcc.py."""
-    exe = fake_executable(tmp_path / "Nuke15.1v1" / "Nuke15.1")
-    studio = tmp_path / "studio.toml"
-    studio.write_text('[applications.nuke]\nvariants = ["15.1v1"]\n'
-                      f'executables = {{ linux = "{exe}", darwin = "{exe}", windows = "{exe}" }}\n')
-    monkeypatch.setenv("STALKER_CONFIG", str(studio))
-    monkeypatch.setenv("FAKE_DCC_RECORD", str(tmp_path / "record.json"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    config_module.reset()
-    yield exe
+    yield fake_nuke_studio(tmp_path, monkeypatch)
     config_module.reset()
 
 

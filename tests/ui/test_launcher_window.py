@@ -16,18 +16,11 @@ from stalker_core.ui.launcher import LauncherWindow
 @pytest.fixture
 def window(qtbot: Any, session: Any, demo: Any, pm: Any, tmp_path: Path,
            monkeypatch: pytest.MonkeyPatch) -> LauncherWindow:
-    from launch_helpers import fake_executable
+    from launch_helpers import fake_nuke_studio
 
     from stalker_core import config as config_module
 
-    exe = fake_executable(tmp_path / "Nuke15.1v1" / "Nuke15.1")
-    studio = tmp_path / "studio.toml"
-    studio.write_text('[applications.nuke]\nvariants = ["15.1v1"]\n'
-                      f'executables = {{ linux = "{exe}", darwin = "{exe}", windows = "{exe}" }}\n')
-    monkeypatch.setenv("STALKER_CONFIG", str(studio))
-    monkeypatch.setenv("FAKE_DCC_RECORD", str(tmp_path / "record.json"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    config_module.reset()
+    fake_nuke_studio(tmp_path, monkeypatch)
     demo.anim.resources.append(demo.user)
     session.commit()
     controller = LauncherController(session=session, plugin_manager=pm, user=demo.user.login,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stalker_core.plugins.api import PublishItem, hookimpl, shot_of
+from stalker_core.plugins.api import PublishItem, hookimpl, image_format_of
 
 from . import PUBLISH_KNOB, RENDER, SCRIPT, is_nuke_host
 
@@ -38,22 +38,6 @@ def repository_roots(project: Any) -> list[str]:
     return [repo.path for repo in project.repositories if repo.path]
 
 
-def image_format(task: Any) -> dict[str, Any] | None:
-    """The shot's (else the project's) image format as plain data, or ``None``."""
-    shot = shot_of(task)
-    fmt = shot.image_format if shot is not None else None
-    if fmt is None and task is not None and task.project is not None:
-        fmt = task.project.image_format
-    if fmt is None:
-        return None
-    return {
-        "name": fmt.name,
-        "width": int(fmt.width),
-        "height": int(fmt.height),
-        "pixel_aspect": float(fmt.pixel_aspect),
-    }
-
-
 @hookimpl(specname="stalker_publish_collect")
 def collect_nuke_script(host: Any, context: Any, version: Any) -> list[PublishItem] | None:
     """One ``nuke_script`` item and one ``nuke_render`` item per marked Write node."""
@@ -66,7 +50,7 @@ def collect_nuke_script(host: Any, context: Any, version: Any) -> list[PublishIt
             kind=SCRIPT,
             version=version,
             path=Path(version.absolute_full_path),
-            data={"repository_roots": roots, "format": image_format(version.task)},
+            data={"repository_roots": roots, "format": image_format_of(version.task)},
         )
     ]
     for node in marked_writes():

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from launch_helpers import fake_executable
 from stalker_blender.launch import PACKAGE_ROOT, SCRIPTS_DIR, Roots, discover, prepare
 from wf_helpers import build_project
 
@@ -23,24 +24,17 @@ needs_blender_app = pytest.mark.skipif(
     BLENDER is None, reason="the Blender application is not installed (apt install blender)")
 
 
-def _exe(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("#!/bin/sh\n")
-    path.chmod(0o755)
-    return path
-
-
 def test_discovery_reads_versions_from_paths_and_package_files(tmp_path: Path) -> None:
-    system = _exe(tmp_path / "usr/bin/blender")
+    system = fake_executable(tmp_path / "usr/bin/blender")
     changelog = tmp_path / "changelog.Debian.gz"
     with gzip.open(changelog, "wt") as fh:
         fh.write("blender (3.4.1+dfsg-2+b1) unstable; urgency=medium\n\n  * Rebuild\n")
-    unpacked = _exe(tmp_path / "opt/blender-4.2.3-linux-x64/blender")
-    _exe(tmp_path / "opt/blender-broken/blender")  # no version in the name: skipped
+    unpacked = fake_executable(tmp_path / "opt/blender-4.2.3-linux-x64/blender")
+    fake_executable(tmp_path / "opt/blender-broken/blender")  # no version in the name: skipped
     (tmp_path / "opt/blender-5.0.0-linux-x64").mkdir()  # no executable inside: skipped
-    windows = _exe(tmp_path / "Blender Foundation/Blender 4.1/blender.exe")
+    windows = fake_executable(tmp_path / "Blender Foundation/Blender 4.1/blender.exe")
     bundle = tmp_path / "Applications/Blender.app"
-    mac = _exe(bundle / "Contents/MacOS/Blender")
+    mac = fake_executable(bundle / "Contents/MacOS/Blender")
     with open(bundle / "Contents/Info.plist", "wb") as fh:
         plistlib.dump({"CFBundleShortVersionString": "4.5.2"}, fh)
     roots = Roots(system_binary=system, changelog=changelog, unpacked=(tmp_path / "opt",),

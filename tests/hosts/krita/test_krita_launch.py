@@ -7,6 +7,7 @@ import os
 import plistlib
 from pathlib import Path
 
+from launch_helpers import fake_executable
 from stalker_krita.launch import (
     DATA_DIR,
     PACKAGE_ROOT,
@@ -20,22 +21,15 @@ from stalker_krita.launch import (
 )
 
 
-def _exe(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("#!/bin/sh\n")
-    path.chmod(0o755)
-    return path
-
-
 def test_discovery_reads_versions_without_starting_krita(tmp_path: Path) -> None:
-    system = _exe(tmp_path / "usr/bin/krita")
+    system = fake_executable(tmp_path / "usr/bin/krita")
     changelog = tmp_path / "changelog.Debian.gz"
     with gzip.open(changelog, "wt") as fh:
         fh.write("krita (1:5.1.5+dfsg-1) unstable; urgency=medium\n")
-    image = _exe(tmp_path / "opt/krita-5.2.6-x86_64.appimage")
-    windows = _exe(tmp_path / "Program Files/Krita (x64)/bin/krita.exe")
+    image = fake_executable(tmp_path / "opt/krita-5.2.6-x86_64.appimage")
+    windows = fake_executable(tmp_path / "Program Files/Krita (x64)/bin/krita.exe")
     bundle = tmp_path / "Applications/krita.app"
-    mac = _exe(bundle / "Contents/MacOS/krita")
+    mac = fake_executable(bundle / "Contents/MacOS/krita")
     with open(bundle / "Contents/Info.plist", "wb") as fh:
         plistlib.dump({"CFBundleShortVersionString": "5.2.2"}, fh)
     roots = Roots(system_binary=system, changelog=changelog, appimage_dirs=(tmp_path / "opt",),
