@@ -48,6 +48,8 @@ def main() -> None:
         for panel in PANELS:
             stalker(url, "ui", panel, "--demo", "--screenshot", str(IMAGES / f"ui_{panel}.png"),
                     env=env)
+        subprocess.run([sys.executable, "-c", SAVE_DIALOG, url, str(_demo_task(url)),
+                        str(IMAGES / "ui_workfiles_save.png")], check=True, env=env)
         stalker(url, "launcher", "--user", "demo_anna", "--demo", "--screenshot",
                 str(IMAGES / "ui_launcher.png"), env=env)
         stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt.png"), env=env)
@@ -80,6 +82,25 @@ def main() -> None:
                          "XDG_CONFIG_HOME": str(tmp / "config")}, wrap=screen)
         else:
             print("krita is not installed: no pictures of the panels in Krita")
+
+
+#: the Save As Version dialog of the Work Files panel, for the demo's SH10/anim
+SAVE_DIALOG = """
+import sys
+from pathlib import Path
+from stalker_core import db
+from stalker_core.plugins import get_plugin_manager
+from stalker_core.ui.windows import application, create_panel, grab_to
+from stalker_core.workflows import get_host
+db.setup({"sqlalchemy.url": sys.argv[1]})
+app = application()
+pm = get_plugin_manager()
+panel = create_panel("workfiles", host=get_host(pm), plugin_manager=pm)
+dialog = panel.make_save_dialog(int(sys.argv[2]), "Main")
+dialog.description.setPlainText("polish pass on the run cycle, feet locked")
+dialog.show()
+grab_to(dialog, Path(sys.argv[3]), dialog.sizeHint().toTuple(), delete=True)
+"""
 
 
 def _demo_task(url: str) -> int:

@@ -55,6 +55,7 @@ workflows are the layer above and import it).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -77,7 +78,6 @@ from stalker_core.plugins.launching import (
     core_on_pythonpath,
     debian_package_version,
     existing_installs,
-    launch_hooks,
     prepend_paths,
     version_in,
 )
@@ -183,3 +183,30 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+def launch_hooks(
+    name: str,
+    discover: Callable[[], list[ApplicationInstall]],
+    prepare: Callable[[dict[str, str]], None],
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The two launcher hooks of a host plugin for the application ``name``.
+
+    ``stalker_launch_discover`` answers ``discover()`` for ``name`` only, and
+    ``stalker_launch_prepare`` calls ``prepare(env)`` for ``name`` only; put
+    both in the plugin module::
+
+        stalker_launch_discover, stalker_launch_prepare = launch_hooks("maya", discover, prepare)
+    """
+    @hookimpl(specname="stalker_launch_discover")
+    def discover_hook(application: str) -> list[ApplicationInstall] | None:
+        return discover() if application == name else None
+
+    @hookimpl(specname="stalker_launch_prepare")
+    def prepare_hook(application: str, env: dict[str, str]) -> None:
+        if application == name:
+            prepare(env)
+
+    discover_hook.__doc__ = f"Installs of {name} in their usual places."
+    prepare_hook.__doc__ = f"The start-up environment of {name}, for {name!r} only."
+    return discover_hook, prepare_hook

@@ -4,7 +4,7 @@ For ``stalker_launch_discover``: :func:`version_in` (a variant from a path),
 :func:`debian_package_version` and :func:`bundle_version` (a version without
 starting the program), :func:`existing_installs`. For
 ``stalker_launch_prepare``: :func:`prepend_paths`, :func:`core_on_pythonpath`.
-:func:`launch_hooks` makes both hook implementations of a host plugin.
+(:func:`stalker_core.plugins.api.launch_hooks` makes both hooks of a host.)
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import gzip
 import os
 import plistlib
 import re
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from stalker_core.plugins.types import ApplicationInstall
 
@@ -24,7 +23,6 @@ __all__ = [
     "core_on_pythonpath",
     "debian_package_version",
     "existing_installs",
-    "launch_hooks",
     "prepend_paths",
     "version_in",
 ]
@@ -94,32 +92,3 @@ def core_on_pythonpath(env: MutableMapping[str, str]) -> None:
     """Put the folders of ``STALKER_PYTHONPATH`` first on ``PYTHONPATH`` (Maya, Nuke)."""
     paths = [p for p in env.get("STALKER_PYTHONPATH", "").split(os.pathsep) if p]
     prepend_paths(env, "PYTHONPATH", paths)
-
-
-def launch_hooks(
-    name: str,
-    discover: Callable[[], list[ApplicationInstall]],
-    prepare: Callable[[dict[str, str]], None],
-) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """The two launcher hooks of a host plugin for the application ``name``.
-
-    ``stalker_launch_discover`` answers ``discover()`` for ``name`` only, and
-    ``stalker_launch_prepare`` calls ``prepare(env)`` for ``name`` only; put
-    both in the plugin module::
-
-        stalker_launch_discover, stalker_launch_prepare = launch_hooks("maya", discover, prepare)
-    """
-    from stalker_core.plugins.api import hookimpl
-
-    @hookimpl(specname="stalker_launch_discover")
-    def discover_hook(application: str) -> list[ApplicationInstall] | None:
-        return discover() if application == name else None
-
-    @hookimpl(specname="stalker_launch_prepare")
-    def prepare_hook(application: str, env: dict[str, str]) -> None:
-        if application == name:
-            prepare(env)
-
-    discover_hook.__doc__ = f"Installs of {name} in their usual places."
-    prepare_hook.__doc__ = f"The start-up environment of {name}, for {name!r} only."
-    return discover_hook, prepare_hook
