@@ -62,9 +62,6 @@ def main() -> None:
             return
         task = _demo_task(url)
         if shutil.which("blender"):
-            stalker(url, "launch", "blender", "--task", str(task), "--wait", "--", "-b",
-                    "--python-expr", f"import bpy; bpy.ops.stalker.save_as_version(task_id={task})",
-                    env=real)
             stalker(url, "launch", "blender", "--task", str(task), "--wait", "--",
                     "--enable-event-simulate", "--python",
                     str(ROOT / "tests/hosts/blender/blender_gui_script.py"),

@@ -1,6 +1,8 @@
 """Run INSIDE the Blender application (``blender --enable-event-simulate --python THIS``).
 
-Opens the 3D view's sidebar, clicks its "Stalker" tab (Blender 3.4 has no API
+Waits (up to 10 s) for the scene to have a file (a launched Blender saves
+its new scene as the task's first version at start-up), opens the 3D view's
+sidebar, clicks its "Stalker" tab (Blender 3.4 has no API
 to choose a sidebar tab, so the script simulates clicks down the tab strip
 until the add-on's panel draws), records what the panel drew (the scene
 context of :mod:`stalker_blender.runtime`, at draw time), takes a screenshot
@@ -49,6 +51,9 @@ def _tick():
             bpy.ops.screen.screenshot(filepath=os.environ["SHOT_OUT"])
         _finish(True)
         return None
+    if not bpy.data.filepath and state.get("waited", 0) < 40:
+        state["waited"] = state.get("waited", 0) + 1  # the launcher's new scene is being saved
+        return 0.25
     step = state["step"]
     state["step"] += 1
     if step == 0:

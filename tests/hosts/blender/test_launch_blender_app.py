@@ -133,9 +133,7 @@ def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
            "SHOT_OUT": str(tmp_path / "blender_panel.png")}
     launch = [sys.executable, "-m", "stalker_core.cli.main", "--db", url, "launch", "blender",
               "--task", str(demo.anim.id), "--wait", "--"]
-    # the first launch saves v001 headless, the second opens it in a window
-    save = f"import bpy; bpy.ops.stalker.save_as_version(task_id={demo.anim.id})"
-    subprocess.run([*launch, "-b", "--python-expr", save], env=env, check=True, timeout=300)
+    # no work file yet: the window starts on a new scene, saved at once as v001
     subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *launch,
                     "--enable-event-simulate", "--python", str(GUI_SCRIPT)],
                    env=env, check=True, timeout=300)
@@ -144,5 +142,9 @@ def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
     assert report["task"] == "SH001 / anim" and report["version"] == "Main v001"
     assert report["project"] == demo.project.code
     assert report["file"].endswith("_v001.blend")
+    session.rollback()  # a new transaction sees what Blender committed
+    [saved] = session.query(Version).filter_by(task_id=demo.anim.id).all()
+    assert saved.created_with == "blender" and saved.description == "New scene from the launcher"
+    assert Path(saved.absolute_full_path) == Path(report["file"])
     png = (tmp_path / "blender_panel.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000

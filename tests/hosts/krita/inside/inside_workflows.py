@@ -43,11 +43,20 @@ def test_save_reopen_load_update_publish(krita_host: Any, session: Any, facts: d
     old = session.get(Version, facts["image_v1"])
     reference = next(a for a in ui_actions(host, "loader") if a.name == "core.reference")
     container = reference.run(host=host, version=old, path=Path(old.absolute_full_path))
+    doc = host.document()
+    doc.rootNode().addChildNode(doc.createNode("paint over", "paintlayer"), None)
+
+    def stack() -> list[str]:
+        return [str(n.name()) for n in doc.rootNode().childNodes()]
+
+    before = stack()
+    assert before.index(container.name) == len(before) - 2  # under the new paint layer
     assert container.version_id == old.id
     [outdated] = find_outdated(host, session=session)
     assert outdated.latest is not None and outdated.latest.id == facts["image_v2"]
     update_references(host, session=session)
     [updated] = host.list_references()
+    assert stack() == before  # the same layer, in the same place in the stack
     assert updated.version_id == facts["image_v2"] and updated.name == container.name
     assert updated.path == Path(session.get(Version, facts["image_v2"]).absolute_full_path)
 
