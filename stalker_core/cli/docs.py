@@ -90,6 +90,12 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker launch maya --task 12 --dry-run",
         "stalker launch blender --task 12 --wait -- -b --python-expr 'import bpy'",
     )),
+    "launcher": ("The launcher window (Qt): my tasks by status, the applications installed "
+                 "for each, recent launches, and each launch running, finished or failed with "
+                 "its log one click away.", (
+        "stalker launcher",
+        "stalker launcher --user demo_anna",
+    )),
     "plugins": ("What plugins are installed, their hooks and where they came from.", (
         "stalker plugins list",
         "stalker plugins list --json",
