@@ -366,3 +366,28 @@ def check_frame_range(owner: str, first: int, last: int) -> tuple[int, int]:
     if first > last:
         raise ValidationError(f"{owner}: first frame {first} is after last frame {last}")
     return first, last
+
+
+def check_fps(owner: str, fps: object) -> float:
+    """Validate the argument of ``set_fps`` (shared by every timeline host).
+
+    :param owner: how the error names the call, e.g. ``"NukeHost.set_fps"``.
+    :raises ValidationError: ``fps`` is not a positive number (bools refused).
+    """
+    if isinstance(fps, bool) or not isinstance(fps, int | float) or fps <= 0:
+        raise ValidationError(f"{owner}: fps must be a positive number, not {fps!r}")
+    return float(fps)
+
+
+def check_metadata(owner: str, data: object) -> dict[str, str]:
+    """Validate the argument of ``set_scene_metadata``; return it with string values.
+
+    :param owner: how the error names the call, e.g. ``"NukeHost.set_scene_metadata"``.
+    :raises StalkerTypeError: ``data`` is not a dict, or a key is not a non-empty str.
+    """
+    if not isinstance(data, dict):
+        raise StalkerTypeError(f"{owner}: data must be a dict, not {type(data).__name__}")
+    for key in data:
+        if not isinstance(key, str) or not key:
+            raise StalkerTypeError(f"{owner}: keys must be non-empty str, got {key!r}")
+    return {key: str(value) for key, value in data.items()}

@@ -40,8 +40,8 @@ from typing import Any, TypeVar
 
 import bpy
 
-from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
-from stalker_core.hosts import Container, check_frame_range
+from stalker_core.exceptions import ValidationError, WorkfileError
+from stalker_core.hosts import Container, check_fps, check_frame_range, check_metadata
 from stalker_core.workfiles import reserve_workfile
 
 from . import mainthread, references
@@ -259,10 +259,7 @@ class BlenderHost:
 
     def set_fps(self, fps: float) -> None:
         """Set frames per second; fractional rates (23.976) use ``fps_base``."""
-        if isinstance(fps, bool) or not isinstance(fps, int | float) or fps <= 0:
-            raise ValidationError(
-                f"BlenderHost.set_fps: fps must be a positive number, not {fps!r}"
-            )
+        fps = check_fps("BlenderHost.set_fps", fps)
         render = self.scene.render
         rounded = round(fps)
         if abs(fps - rounded) < 1e-9:
@@ -288,15 +285,8 @@ class BlenderHost:
         ``dict[str, str]`` says; keys must be non-empty strings of at most
         63 characters (Blender's limit for custom property names).
         """
-        if not isinstance(data, dict):
-            raise StalkerTypeError(
-                f"BlenderHost.set_scene_metadata: data must be a dict, not {type(data).__name__}"
-            )
-        for key in data:
-            if not isinstance(key, str) or not key:
-                raise StalkerTypeError(
-                    f"BlenderHost.set_scene_metadata: keys must be non-empty str, got {key!r}"
-                )
+        values = check_metadata("BlenderHost.set_scene_metadata", data)
+        for key in values:
             if len(key) > MAX_KEY_LENGTH:
                 raise ValidationError(
                     f"BlenderHost.set_scene_metadata: key {key!r} is longer than "
@@ -306,8 +296,8 @@ class BlenderHost:
         if not hasattr(scene.get(METADATA_PROPERTY), "keys"):
             scene[METADATA_PROPERTY] = {}
         group = scene[METADATA_PROPERTY]
-        for key, value in data.items():
-            group[key] = str(value)
+        for key, value in values.items():
+            group[key] = value
         self._tracker.mark_dirty()
 
     # -- references ----------------------------------------------------------------------

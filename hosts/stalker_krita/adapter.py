@@ -35,8 +35,8 @@ from typing import Any, TypeVar
 
 from krita import Krita
 
-from stalker_core.exceptions import HostError, StalkerTypeError, ValidationError, WorkfileError
-from stalker_core.hosts import Container, check_frame_range
+from stalker_core.exceptions import HostError, WorkfileError
+from stalker_core.hosts import Container, check_fps, check_frame_range, check_metadata
 from stalker_core.mainthread import MainThreadQueue, on_main_thread
 from stalker_core.workfiles import reserve_workfile
 
@@ -184,16 +184,10 @@ class KritaHost:
 
     def set_scene_metadata(self, data: dict[str, str]) -> None:
         """Merge ``data`` into the document's metadata (values stored as strings)."""
-        if not isinstance(data, dict):
-            raise StalkerTypeError(
-                f"KritaHost.set_scene_metadata: data must be a dict, not {type(data).__name__}")
-        for key in data:
-            if not isinstance(key, str) or not key:
-                raise StalkerTypeError(
-                    f"KritaHost.set_scene_metadata: keys must be non-empty str, got {key!r}")
+        values = check_metadata("KritaHost.set_scene_metadata", data)
         doc = self.document()
         stored = pipeline_data.read(doc)
-        stored["metadata"].update({k: str(v) for k, v in data.items()})
+        stored["metadata"].update(values)
         pipeline_data.write(doc, stored)
 
     # -- timeline ------------------------------------------------------------------------------
@@ -222,12 +216,11 @@ class KritaHost:
 
     def set_fps(self, fps: float) -> None:
         """Set the frame rate (Krita's is the nearest integer; the exact one is kept)."""
-        if isinstance(fps, bool) or not isinstance(fps, int | float) or fps <= 0:
-            raise ValidationError(f"KritaHost.set_fps: fps must be a positive number, not {fps!r}")
+        exact = check_fps("KritaHost.set_fps", fps)
         doc = self.document()
-        doc.setFramesPerSecond(max(1, round(fps)))
+        doc.setFramesPerSecond(max(1, round(exact)))
         stored = pipeline_data.read(doc)
-        stored["fps"] = float(fps)
+        stored["fps"] = exact
         pipeline_data.write(doc, stored)
 
     # -- references ----------------------------------------------------------------------------

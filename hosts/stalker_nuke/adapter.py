@@ -57,8 +57,8 @@ from typing import Any, TypeVar
 
 import nuke
 
-from stalker_core.exceptions import StalkerTypeError, ValidationError, WorkfileError
-from stalker_core.hosts import Container, check_frame_range
+from stalker_core.exceptions import WorkfileError
+from stalker_core.hosts import Container, check_fps, check_frame_range, check_metadata
 from stalker_core.mainthread import MainThreadQueue, on_main_thread, outcome_of
 from stalker_core.workfiles import reserve_workfile
 
@@ -185,9 +185,7 @@ class NukeHost:
 
     def set_fps(self, fps: float) -> None:
         """Set the Root ``fps`` (a positive number)."""
-        if isinstance(fps, bool) or not isinstance(fps, int | float) or fps <= 0:
-            raise ValidationError(f"NukeHost.set_fps: fps must be a positive number, not {fps!r}")
-        nuke.root()["fps"].setValue(float(fps))
+        nuke.root()["fps"].setValue(check_fps("NukeHost.set_fps", fps))
 
     # -- metadata ------------------------------------------------------------------------
 
@@ -205,17 +203,9 @@ class NukeHost:
 
     def set_scene_metadata(self, data: dict[str, str]) -> None:
         """Merge ``data`` into the metadata on the Root node (values stored as strings)."""
-        if not isinstance(data, dict):
-            raise StalkerTypeError(
-                f"NukeHost.set_scene_metadata: data must be a dict, not {type(data).__name__}"
-            )
-        for key in data:
-            if not isinstance(key, str) or not key:
-                raise StalkerTypeError(
-                    f"NukeHost.set_scene_metadata: keys must be non-empty str, got {key!r}"
-                )
+        values = check_metadata("NukeHost.set_scene_metadata", data)
         merged = self.get_scene_metadata()
-        merged.update({key: str(value) for key, value in data.items()})
+        merged.update(values)
         root = nuke.root()
         knob = root.knob(METADATA_KNOB)
         if knob is None:

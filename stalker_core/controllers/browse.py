@@ -142,12 +142,8 @@ class BrowseController(PanelController):
         while the session holds changes of its own.
         """
         s = self.session
-        if s.new or s.dirty or s.deleted:
-            return
-        try:
-            s.rollback()
-        except Exception:  # noqa: BLE001 - a broken connection shows on the next call
-            pass
+        if not (s.new or s.dirty or s.deleted):
+            self._rollback_quietly()  # a broken connection shows on the next call
 
     def read(self, label: str, func: Any, /, *args: Any, **kwargs: Any) -> Any:
         """:meth:`db_call` between two :meth:`release`: fresh data, no transaction left open."""

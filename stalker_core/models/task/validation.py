@@ -18,6 +18,7 @@ None of them queries or touches a session.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import type_error, value_error
@@ -67,18 +68,21 @@ def validate_timing(owner: str, key: str, value: Any) -> float:
     return number
 
 
+def _one_of(owner: str, key: str, value: Any, choices: Collection[str]) -> str:
+    """``value`` when it is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise value_error(owner, key, f"one of {', '.join(choices)}", value)
+    return value
+
+
 def validate_unit(owner: str, key: str, value: Any) -> str:
     """One of :data:`~stalker_core.units.UNITS` (``"min"``, ``"h"``, ``"d"``, ...)."""
-    if not isinstance(value, str) or value not in UNITS:
-        raise value_error(owner, key, f"one of {', '.join(UNITS)}", value)
-    return value
+    return _one_of(owner, key, value, UNITS)
 
 
 def validate_schedule_model(owner: str, key: str, value: Any) -> str:
     """One of :data:`~stalker_core.units.MODELS` (effort, length, duration)."""
-    if not isinstance(value, str) or value not in MODELS:
-        raise value_error(owner, key, f"one of {', '.join(MODELS)}", value)
-    return value
+    return _one_of(owner, key, value, MODELS)
 
 
 def validate_constraint(owner: str, key: str, value: Any) -> int:
@@ -90,9 +94,7 @@ def validate_constraint(owner: str, key: str, value: Any) -> int:
 
 def validate_allocation_strategy(owner: str, key: str, value: Any) -> str:
     """One of :data:`ALLOCATION_STRATEGIES`."""
-    if not isinstance(value, str) or value not in ALLOCATION_STRATEGIES:
-        raise value_error(owner, key, f"one of {', '.join(ALLOCATION_STRATEGIES)}", value)
-    return value
+    return _one_of(owner, key, value, ALLOCATION_STRATEGIES)
 
 
 def validate_flag(owner: str, key: str, value: Any) -> bool:
