@@ -192,7 +192,7 @@ class WorkFilesPanel(QtWidgets.QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 6)
-        self.splitter.setSizes([340, 120, 820])
+        self.splitter.setSizes([390, 110, 780])
         self.splitter.setChildrenCollapsible(False)
 
         buttons = QtWidgets.QHBoxLayout()
