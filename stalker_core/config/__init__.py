@@ -42,6 +42,7 @@ from typing import Any
 
 import platformdirs
 
+from stalker_core.config.defaults import APPLICATIONS, STATUS_LISTS, STATUS_NAMES
 from stalker_core.config.rules import (
     APPLICATIONS_TABLE,
     BOOLEAN,
@@ -137,20 +138,6 @@ def setting(key: str, default: Any, rule: Rule, doc: str, *, items: Sequence[str
     return field(default=default, metadata=meta)
 
 
-_STATUS_NAMES = {
-    "NEW": "New", "RTS": "Ready To Start", "WFD": "Waiting For Dependency",
-    "WIP": "Work In Progress", "PREV": "Pending Review", "HREV": "Has Revision",
-    "DREV": "Dependency Has Revision", "OH": "On Hold", "STOP": "Stopped",
-    "CMPL": "Completed", "ACP": "Accepted", "ASG": "Assigned", "ROP": "Reopened",
-    "CLS": "Closed", "RREV": "Requested Revision", "APP": "Approved", "OPEN": "Open",
-}
-_TASK_FLOW = ["WFD", "RTS", "WIP", "PREV", "HREV", "DREV", "OH", "STOP", "CMPL"]
-_STATUS_LISTS = {
-    **{cls: list(_TASK_FLOW) for cls in ("Task", "Asset", "Shot", "Sequence", "Scene")},
-    "Project": ["RTS", "WIP", "CMPL"], "Ticket": ["NEW", "ACP", "ASG", "ROP", "CLS"],
-    "Review": ["NEW", "RREV", "APP"], "Daily": ["OPEN", "CLS"],
-}
-
 #: the doc string of each TOML table, in the order the tables are written
 SECTIONS: dict[str, str] = {
     "database": "The database.",
@@ -164,46 +151,6 @@ SECTIONS: dict[str, str] = {
     "launch": "Starting applications for a task (stalker launch, docs/launcher.md).",
     "applications": "The applications the launcher starts.",
 }
-
-_APPLICATIONS: dict[str, dict[str, Any]] = {
-    "blender": {
-        "label": "Blender", "icon": "blender", "variants": ["4.2", "3.4"],
-        "executables": {
-            "linux": "/opt/blender-{version}/blender",
-            "darwin": "/Applications/Blender {version}.app/Contents/MacOS/Blender",
-            "windows": "C:/Program Files/Blender Foundation/Blender {version}/blender.exe",
-        },
-        "args": [], "file_args": ["{file}"], "env": {}, "extensions": [".blend"],
-    },
-    "maya": {
-        "label": "Maya", "icon": "maya", "variants": ["2025", "2024"],
-        "executables": {
-            "linux": "/usr/autodesk/maya{version}/bin/maya",
-            "darwin": "/Applications/Autodesk/maya{version}/Maya.app/Contents/bin/maya",
-            "windows": "C:/Program Files/Autodesk/Maya{version}/bin/maya.exe",
-        },
-        "args": [], "file_args": ["-file", "{file}"], "env": {}, "extensions": [".ma", ".mb"],
-    },
-    "nuke": {
-        "label": "Nuke", "icon": "nuke", "variants": ["15.1v1", "14.1v1"],
-        "executables": {
-            "linux": "/usr/local/Nuke{version}/Nuke{short}",
-            "darwin": "/Applications/Nuke{version}/Nuke{version}.app/Contents/MacOS/Nuke{short}",
-            "windows": "C:/Program Files/Nuke{version}/Nuke{short}.exe",
-        },
-        "args": [], "file_args": ["{file}"], "env": {}, "extensions": [".nk"],
-    },
-    "krita": {
-        "label": "Krita", "icon": "krita", "variants": ["5.2", "5.1"],
-        "executables": {
-            "linux": "/opt/krita-{version}/krita",
-            "darwin": "/Applications/krita.app/Contents/MacOS/krita",
-            "windows": "C:/Program Files/Krita (x64)/bin/krita.exe",
-        },
-        "args": ["--nosplash"], "file_args": ["{file}"], "env": {}, "extensions": [".kra"],
-    },
-}
-
 
 @dataclass(frozen=True)
 class Config:
@@ -251,10 +198,10 @@ class Config:
         "[start, end] pairs. A studio file may set some days only.",
         items=WEEKDAYS)
     status_names: dict[str, str] = setting(
-        "statuses", _STATUS_NAMES, STATUS_TABLE,
+        "statuses", STATUS_NAMES, STATUS_TABLE,
         "code = name of every default status. A studio table replaces this one whole.")
     status_lists: dict[str, list[str]] = setting(
-        "status_lists", _STATUS_LISTS, STATUS_LIST_TABLE,
+        "status_lists", STATUS_LISTS, STATUS_LIST_TABLE,
         "The ordered status codes allowed for each class; the first is the default. "
         "A studio table replaces this one whole.")
     ticket_types: list[str] = setting("ticket.types", ["Defect", "Enhancement"], STRING_LIST,
@@ -279,7 +226,7 @@ class Config:
         "Folders holding stalker_core and its dependencies for the applications' Python "
         "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.")
     applications: dict[str, dict[str, Any]] = setting(
-        "applications", _APPLICATIONS, APPLICATIONS_TABLE,
+        "applications", APPLICATIONS, APPLICATIONS_TABLE,
         "Each application: label, icon, variants (versions, the first is the default), "
         "executables per platform as patterns with {version} and {short} (the version up "
         "to a 'v'), args, file_args (how the work file is passed, {file}), env (values may "
