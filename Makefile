@@ -16,7 +16,7 @@ $(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev-stamp: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev,blender]'
+	$(BIN)/python -m pip install -q -e '.[dev,blender,bench]'
 	touch $@ $(VENV)/.run-stamp
 
 demo: $(VENV)/.run-stamp
@@ -25,7 +25,7 @@ demo: $(VENV)/.run-stamp
 test: $(VENV)/.dev-stamp
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/lint-imports --no-cache .importlinter-runtime
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev-stamp
 	$(BIN)/lint-imports --no-cache

@@ -22,7 +22,8 @@ from stalker_core.testing.pgserver import (
     drop_database,
 )
 
-TEMPLATE_DB = "stalker_template"
+#: one template per pytest-xdist worker: workers may share a server (STALKER_TEST_PG_URL)
+TEMPLATE_DB = f"stalker_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 #: the ``demo`` project, ``pm`` and ``host`` fixtures, for every test (tests/wf_fixtures.py)
 pytest_plugins = ["wf_fixtures"]
@@ -31,11 +32,21 @@ pytest_plugins = ["wf_fixtures"]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+#: markers of tests that start a virtual screen with ``xvfb-run -a``; its choice of a free
+#: display races between processes, so pytest-xdist runs them all in one worker
+_VIRTUAL_SCREEN = ("blender_app", "krita_app")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests under tests/ui use Qt: mark them ``qt`` (``-m "not qt"`` leaves them out)."""
+    """Tests under tests/ui use Qt: mark them ``qt`` (``-m "not qt"`` leaves them out).
+
+    Tests on a virtual screen share one xdist group (``--dist loadgroup``).
+    """
     for item in items:
         if "ui" in item.path.parts[-3:-1] and "tests" in item.path.parts:
             item.add_marker(pytest.mark.qt)
+        if any(item.get_closest_marker(name) for name in _VIRTUAL_SCREEN):
+            item.add_marker(pytest.mark.xdist_group("virtual-screen"))
 
 
 @pytest.fixture(autouse=True)
