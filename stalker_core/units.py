@@ -9,14 +9,31 @@ days, a year 365 days. The same convention is written to TaskJuggler.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from stalker_core.exceptions import value_error
+from stalker_core.exceptions import ValidationError, value_error
 
 #: The units accepted for schedule_unit, bid_unit and gap_unit.
 UNITS: tuple[str, ...] = ("min", "h", "d", "w", "m", "y")
 #: The schedule models: effort (resource time), length (working calendar), duration (calendar).
 MODELS: tuple[str, ...] = ("effort", "length", "duration")
+
+_TIMING = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+
+
+def parse_timing(text: str) -> tuple[float, str]:
+    """``"3d"``, ``"2.5h"``, ``"30min"`` -> ``(3.0, "d")``: a number and one of :data:`UNITS`.
+
+    :raises ValidationError: for anything else, saying what a timing looks like.
+    """
+    m = _TIMING.fullmatch(str(text).lower())
+    if m is None or m.group(2) not in UNITS:
+        raise ValidationError(
+            f"{text!r} is not a timing: write a number and a unit ({', '.join(UNITS)}), "
+            "e.g. 3d or 2.5h"
+        )
+    return float(m.group(1)), m.group(2)
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,11 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "task": ("Tasks for coordinators and TDs. `update --status` moves a task through the "
              "status workflow with the library's rules: PREV (request a review), CMPL "
              "(approve), HREV (request a revision, `--extend 4h`), OH (hold), STOP, and WIP "
-             "(resume from OH or STOP); work starts (RTS to WIP) with the first time log.", (
+             "(resume from OH or STOP); work starts (RTS to WIP) with the first time log. "
+             "`import` creates many tasks from a CSV table (columns path, kind, code, type, "
+             "resources, depends_on, timing, model, priority, description; a path such as "
+             "SEQ010/SH0010/comp names the parent); every row is checked before anything is "
+             "written, and rows that exist are skipped.", (
         "stalker task list --project DEMO --status WIP --user demo_anna",
         "stalker task list --late --csv > late.csv",
         "stalker task list --due-before 2026-06-01 --json",
@@ -122,6 +126,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker task create lookdev --parent 12 --resource demo_anna --timing 2d",
         "stalker task update 42 --status PREV",
         "stalker task update 42 --status HREV --reviewer admin --extend 4h --note 'ears'",
+        "stalker task import shots.csv --project DEMO --dry-run",
     )),
     "timelog": ("Work time on leaf tasks; the first log of a task starts it (RTS to WIP). "
                 "Nobody is booked twice at the same time.", (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import click
 
-_TIMING = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+from stalker_core.exceptions import ValidationError
 
 
 class Timing(click.ParamType):
@@ -18,15 +17,14 @@ class Timing(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[float, str]:
-        from stalker_core.units import UNITS
+        from stalker_core.units import parse_timing
 
         if isinstance(value, tuple):
             return value
-        m = _TIMING.fullmatch(str(value).lower())
-        if m is None or m.group(2) not in UNITS:
-            self.fail(f"{value!r} is not a timing: write a number and a unit "
-                      f"({', '.join(UNITS)}), e.g. 3d or 2.5h", param, ctx)
-        return float(m.group(1)), m.group(2)
+        try:
+            return parse_timing(value)
+        except ValidationError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class When(click.ParamType):

@@ -96,8 +96,9 @@ def create_structure(project: str) -> None:
 
     session = connect()
     found = find_project(session, project)
-    with progress(f"creating the folders of {found.code}"):
-        paths = create_project_structure(found)
+    with progress(f"creating the folders of {found.code}") as bar:
+        paths = create_project_structure(
+            found, on_folder=lambda _path, _done, total: (bar.total(total), bar.advance()))
     if not paths:
         click.echo(f"project {found.code!r}: its structure lists no folders")
         return

@@ -29,33 +29,14 @@ DONE = ("CMPL", "STOP")
 
 @click.group(name="task")
 def command() -> None:
-    """List, show, create and update tasks."""
+    """List, show, create, update and import tasks."""
 
 
 def task_paths(session: Any, project_ids: Iterable[int]) -> dict[int, str]:
-    """Task id -> ``Parent/Child/task`` for every task of the projects, in one query."""
-    from sqlalchemy import select
+    """Task id -> ``Parent/Child/task``, from :func:`.queries.project_task_paths`."""
+    from stalker_core.models.task.queries import project_task_paths
 
-    from stalker_core.models import Task
-
-    names: dict[int, tuple[str, int | None]] = {
-        tid: (name, parent) for tid, name, parent in session.execute(
-            select(Task.id, Task.name, Task.parent_id)
-            .where(Task.project_id.in_(sorted(set(project_ids)))))
-    }
-    paths: dict[int, str] = {}
-
-    def path(tid: int) -> str:
-        got = paths.get(tid)
-        if got is None:
-            name, parent = names[tid]
-            got = paths[tid] = name if parent is None or parent not in names else (
-                f"{path(parent)}/{name}")
-        return got
-
-    for tid in names:
-        path(tid)
-    return paths
+    return project_task_paths(session, project_ids)
 
 
 def _end(task: Any) -> dt.datetime | None:
@@ -377,3 +358,12 @@ def update_cmd(task_id: int, name: str | None, description: str | None,
     after = task.status.code if task.status is not None else "-"
     moved = f"; status {before} -> {after}" if after != before else ""
     click.echo(f"task {task.id} {task.name!r}: {', '.join(changed)} updated{moved}")
+
+
+def _register_import() -> None:
+    from stalker_core.cli.task_import_cmd import import_cmd
+
+    command.add_command(import_cmd)
+
+
+_register_import()

@@ -9,6 +9,7 @@ reaches it through the ``create_project_structure`` model service).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,11 +48,15 @@ def structure_folders(project: Project) -> list[str]:
     return folders
 
 
-def create_project_structure(project: Project) -> list[Path]:
+def create_project_structure(
+    project: Project,
+    on_folder: Callable[[Path, int, int], None] | None = None,
+) -> list[Path]:
     """Create the folders of ``custom_template`` under the project's repository.
 
     Idempotent: existing folders are kept. Every line is checked before any
-    folder is made, so a bad line creates nothing.
+    folder is made, so a bad line creates nothing. ``on_folder(path, done,
+    total)`` is called after each folder (a progress bar).
 
     :returns: the absolute folder paths (existing or created), in template order.
     :raises RepositoryError: when the project has no repository or it has no
@@ -67,6 +72,8 @@ def create_project_structure(project: Project) -> list[Path]:
             "set project.repositories[0].linux_path/macos_path/windows_path"
         )
     paths = [Path(repo.to_native(folder)) for folder in folders]
-    for path in paths:
+    for done, path in enumerate(paths, 1):
         path.mkdir(parents=True, exist_ok=True)
+        if on_folder is not None:
+            on_folder(path, done, len(paths))
     return paths

@@ -245,3 +245,42 @@ def test_version_publish_many(
     assert code == 1
     assert err.count("warning: not published: version") == 2
     assert "2 of 2 versions were not published" in err
+
+
+def test_task_import_dry_run_then_import_then_again(
+    studio_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    table = tmp_path / "shots.csv"
+    table.write_text("path,kind,resources,depends_on,timing\n"
+                     "SH002,Shot,,,\n"
+                     "SH002/anim,,artist,,2d\n"
+                     "SH002/comp,,,SH002/anim;SH001/comp,1d\n", encoding="utf-8")
+    before = ids(capsys, studio_db)
+    code, out, err = run(capsys, "--db", studio_db, "task", "import", str(table),
+                         "--project", "TP", "--dry-run")
+    assert code == 0, err
+    assert "would create 1 shot(s), 2 task(s); skipped 0 existing" in out
+    assert ids(capsys, studio_db) == before
+    created = as_json(capsys, studio_db, "task", "import", str(table), "--project", "TP")
+    assert [(r["path"], r["kind"]) for r in created] == [
+        ("SH002", "Shot"), ("SH002/anim", "Task"), ("SH002/comp", "Task")]
+    after = ids(capsys, studio_db)
+    assert {r["path"]: r["id"] for r in created} == {
+        p: i for p, i in after.items() if p not in before}
+    code, out, err = run(capsys, "--db", studio_db, "task", "import", str(table),
+                         "--project", "TP")
+    assert code == 0 and "created nothing; skipped 3 existing path(s)" in out
+    assert ids(capsys, studio_db) == after
+
+
+def test_task_import_bad_row_names_line(
+    studio_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    table = tmp_path / "shots.csv"
+    table.write_text("path,resources\nSH001/fx,\nSH001/lighting,nobody\n", encoding="utf-8")
+    before = ids(capsys, studio_db)
+    code, _out, err = run(capsys, "--db", studio_db, "task", "import", str(table),
+                          "--project", "TP")
+    assert code != 0
+    assert f"{table} line 3: resource 'nobody' is not a user's login" in err
+    assert ids(capsys, studio_db) == before

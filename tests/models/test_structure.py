@@ -152,3 +152,13 @@ def test_cli_on_a_database_without_schema(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert isinstance(result.exception, DatabaseError)
     assert "stalker_core database" in str(result.exception)
+
+
+def test_create_project_structure_reports_each_folder(session: Any, tmp_path: Path) -> None:
+    world = build_world(session, root=str(tmp_path / "repo"))
+    world.repo.path = str(tmp_path / "repo")
+    world.structure.custom_template = "A\nB\nB/C\n"
+    calls: list[tuple[str, int, int]] = []
+    create_project_structure(world.project, on_folder=lambda p, done, total: calls.append(
+        (p.relative_to(tmp_path / "repo").as_posix(), done, total)))
+    assert calls == [("A", 1, 3), ("B", 2, 3), ("B/C", 3, 3)]

@@ -59,3 +59,27 @@ def tasks_of_user(
     if project is not None:
         stmt = stmt.where(Task.project_id == _pk(project))
     return list(real.scalars(stmt).all())
+
+
+def project_task_paths(session: Any, project_ids: Iterable[int]) -> dict[int, str]:
+    """Task id -> ``Parent/Child/task`` for every task of the projects, in one query."""
+    from stalker_core.models.task.model import Task
+
+    names: dict[int, tuple[str, int | None]] = {
+        tid: (name, parent) for tid, name, parent in session.execute(
+            select(Task.id, Task.name, Task.parent_id)
+            .where(Task.project_id.in_(sorted(set(project_ids)))))
+    }
+    paths: dict[int, str] = {}
+
+    def path(tid: int) -> str:
+        got = paths.get(tid)
+        if got is None:
+            name, parent = names[tid]
+            got = paths[tid] = name if parent is None or parent not in names else (
+                f"{path(parent)}/{name}")
+        return got
+
+    for tid in names:
+        path(tid)
+    return paths
