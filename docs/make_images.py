@@ -8,7 +8,9 @@
   ``xvfb-run``; skipped, with a line saying so, without them);
 * ``docs/images/krita_<panel>.png``: the panels inside the real Krita on its
   PyQt5, opened from its Stalker menu (needs ``krita`` and ``xvfb-run``);
-* ``docs/images/demo_gantt*.png``: the demo studio's schedule.
+* ``docs/images/demo_gantt*.png``: the demo studio's schedule, and
+  ``demo_gantt_html.png`` its interactive HTML page as a browser shows it
+  (headless ``chromium``; skipped, with a line saying so, without it).
 
 Everything runs on a throwaway SQLite database and repository, with the
 demo built twice (two versions per demo task). Look at every picture after.
@@ -55,6 +57,7 @@ def main() -> None:
         stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt.png"), env=env)
         stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt_resources.png"),
                 "--view", "resource", env=env)
+        html_gantt_picture(url, tmp, env)
         real = {k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}
         screen = ("xvfb-run", "-a", "-s", "-screen 0 1280x800x24")
         if shutil.which("xvfb-run") is None:
@@ -79,6 +82,19 @@ def main() -> None:
                          "XDG_CONFIG_HOME": str(tmp / "config")}, wrap=screen)
         else:
             print("krita is not installed: no pictures of the panels in Krita")
+
+
+def html_gantt_picture(url: str, tmp: Path, env: dict[str, str]) -> None:
+    """The HTML Gantt page as headless Chromium draws it, at 1280 wide."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        print("chromium is not installed: no picture of the HTML Gantt page")
+        return
+    page = tmp / "gantt.html"
+    stalker(url, "schedule", "--gantt", str(page), env=env)
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1280,420", f"--screenshot={IMAGES / 'demo_gantt_html.png'}",
+                    page.as_uri()], check=True, env=env, capture_output=True)
 
 
 #: the Save As Version dialog of the Work Files panel, for the demo's SH10/anim

@@ -27,7 +27,7 @@ from stalker_core.scheduling.gantt import (
     gantt_layout,
     render_html,
 )
-from stalker_core.scheduling.gantt.html import html_ticks
+from stalker_core.scheduling.gantt.html import html_ticks, plan_span_text
 from stalker_core.scheduling.gantt.layout import date_ticks, elbow, week_marks
 
 UTC = dt.UTC
@@ -371,6 +371,10 @@ def test_date_axis_has_weekdays_and_weeks() -> None:
         "week 50", "week 51", "week 52"]
     page = render_html([GanttLayout("tree", [], start=lo, end=hi, now=lo)], "t")
     assert page.count('class="week"') == 3 and "week 51</text>" in page
+    # the plan's own span in words, not the padded axis in ISO
+    assert f'<span id="range">{plan_span_text(lo, hi)}</span>' in page
+    assert plan_span_text(lo, hi).endswith(f"{hi:%a %d %b %Y %H:%M} UTC")
+    assert 'id="range">no plan<' in render_html([GanttLayout("tree", [])], "t")
 
 
 def test_project_view_shows_the_colour_of_each_leaf() -> None:

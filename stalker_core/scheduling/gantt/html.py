@@ -144,12 +144,23 @@ def _svg_view(layout: GanttLayout, lo: dt.datetime, hi: dt.datetime, shown: bool
     )
 
 
+#: the smallest zoom a chart starts at to fit the window: a chart that needs less scrolls
+FIT_MIN = 0.6
+
+
+def plan_span_text(start: dt.datetime, end: dt.datetime) -> str:
+    """``plan: Thu 03 Dec 2026 09:00 - Wed 23 Dec 2026 13:00 UTC`` (the time zone of ``start``)."""
+    end = end.astimezone(start.tzinfo) if start.tzinfo else end
+    return f"plan: {start:%a %d %b %Y %H:%M} - {end:%a %d %b %Y %H:%M} {start:%Z}".rstrip()
+
+
 def render_html(layouts: list[GanttLayout], title: str, initial: str = "tree") -> str:
     """A self-contained interactive page holding ``layouts`` (one per view)."""
     lo = min((x.start for x in layouts if x.start), default=None)
     hi = max((x.end for x in layouts if x.end), default=None)
     if lo is None or hi is None:
         lo = hi = dt.datetime.now(dt.UTC)
+    span = plan_span_text(lo, hi) if layouts and any(x.start for x in layouts) else "no plan"
     lo, hi = x_range(GanttLayout("tree", [], start=lo, end=hi, now=layouts[0].now
                                   if layouts else None))
     views = "".join(_svg_view(x, lo, hi, x.view == initial) for x in layouts)
@@ -183,13 +194,13 @@ vertical-align:middle}} .note{{color:#b03a2e;font-style:italic;margin:4px 0}}
 <div id="bar">{buttons}
 <button onclick="zoom(1.5)">Zoom in</button><button onclick="zoom(1/1.5)">Zoom out</button>
 <input id="q" placeholder="search task" oninput="search(this.value)">
-<span id="range"></span>
+<span id="range">{html.escape(span)}</span>
 </div>
 {views}
 <script>
 const META={meta};
+const FIT_MIN={FIT_MIN};
 let scale=1;
-document.getElementById('range').textContent=' '+META.start.slice(0,16)+' to '+META.end.slice(0,16);
 function show(v){{document.querySelectorAll('div.view').forEach(s=>{{
   s.style.display=(s.id==='v-'+v)?'block':'none';}});}}
 function zoom(f){{scale*=f;document.querySelectorAll('svg.chart').forEach(s=>{{
@@ -199,5 +210,9 @@ function zoom(f){{scale*=f;document.querySelectorAll('svg.chart').forEach(s=>{{
     'translate('+x+' 0) scale('+(1/scale)+' 1) translate('+(-x)+' 0)');}});}}
 function search(q){{q=q.toLowerCase();document.querySelectorAll('g.row').forEach(g=>{{
   g.classList.toggle('dim',q!==''&&!g.dataset.label.includes(q));}});}}
+// a chart a little wider than the window starts zoomed to fit (a long plan keeps its scale)
+(function(){{const s=document.querySelector('div.view[style*="block"] svg.chart')||
+  document.querySelector('svg.chart');if(!s)return;const box=s.closest('.scroll');
+  const f=box?box.clientWidth/parseFloat(s.dataset.w):1;if(f<1&&f>=FIT_MIN)zoom(f);}})();
 </script></body></html>
 """
