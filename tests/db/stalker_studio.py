@@ -53,6 +53,7 @@ def build(url: str) -> None:
         Type,
         User,
         Vacation,
+        Variant,
         Version,
         WorkingHours,
     )
@@ -179,11 +180,11 @@ def build(url: str) -> None:
                          status=Status.query.filter_by(code="NEW").first()))
     DBSession.commit()
 
-    v1 = Version(task=previs, variant_name="Main", created_with="Blender")
+    v1 = Version(task=previs, created_with="Blender")
     DBSession.add(v1)
     DBSession.commit()
     v1.files.append(File(full_path=str(v1.generate_path(".blend")), created_with="Blender"))
-    v2 = Version(task=previs, variant_name="Main", parent=v1, description="second")
+    v2 = Version(task=previs, parent=v1, description="second")
     DBSession.add(v2)
     DBSession.commit()
     v2.files.append(File(full_path=str(v2.generate_path(".blend"))))
@@ -192,6 +193,17 @@ def build(url: str) -> None:
                original_filename="previs.mov", created_with="ffmpeg")
     v2.files.append(out)
     DBSession.add(out)
+    DBSession.commit()
+
+    # a take of the model task (Stalker 1.1 keeps takes as Variant tasks)
+    hires = Variant(name="HiRes", parent=model)
+    DBSession.add(hires)
+    DBSession.commit()
+    v3 = Version(task=hires)
+    DBSession.add(v3)
+    DBSession.commit()
+    v3.files.append(File(full_path="/mnt/M/commercials/FC/Assets/hero/Model/HiRes/"
+                                   "Model_HiRes_v001.ma", created_with="Maya"))
     DBSession.commit()
 
     ticket = Ticket(project=project, summary="Hero mesh is broken",

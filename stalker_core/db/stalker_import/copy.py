@@ -76,6 +76,7 @@ class Copier:
         self._deferred: list[tuple[Table, str, int, int]] = []
         self._status_codes: dict[int, str] = {}
         self._version_files: dict[int, str] = {}
+        self._variants: dict[int, tuple[int, str]] = {}
         self.new_projects: list[int] = []
         self.new_versions: list[int] = []
         self._done = 0
@@ -95,6 +96,10 @@ class Copier:
         if self.source.schema.version_is_file:
             return row.get("full_path") or None
         return self._version_files.get(int(row["id"]))
+
+    def variant(self, task_id: int) -> tuple[int, str] | None:
+        """(parent task id, name) of a source Variant task; None for other tasks."""
+        return self._variants.get(int(task_id))
 
     def note(self, message: str) -> None:
         """Report something that was copied only in part."""
@@ -136,6 +141,9 @@ class Copier:
         self.progress(kind, self._done, max(self._total, self._done))
 
     def _load_lookups(self) -> None:
+        for row in self.source.entities("Variant"):
+            if row.get("parent_id") is not None:
+                self._variants[int(row["id"])] = (int(row["parent_id"]), str(row["name"]))
         for row in self.source.rows("Statuses"):
             self._status_codes[int(row["id"])] = str(row["code"])
         if not self.source.schema.version_is_file:

@@ -41,6 +41,8 @@ class Context(Protocol):
 
     def version_path(self, row: Row) -> str | None: ...
 
+    def variant(self, task_id: int) -> tuple[int, str] | None: ...
+
     def note(self, message: str) -> None: ...
 
 
@@ -122,6 +124,9 @@ def _studio(row: Row, ctx: Context) -> Row:
 
 def _version(row: Row, ctx: Context) -> Row:
     row["take_name"] = row.get(ctx.schema_variant_column) or "Main"
+    variant = ctx.variant(row["task_id"])
+    if variant is not None:  # Stalker 1.1: a Variant task holds the versions of a take
+        row["task_id"], row["take_name"] = variant
     full = ctx.version_path(row)
     if full:
         path, _, name = full.rpartition("/")
@@ -215,5 +220,6 @@ KINDS: tuple[Kind, ...] = (
     Kind("AuthenticationLog", "AuthenticationLog", (), _auth_log, ("uid",)),
 )
 
-#: Stalker entity types with no counterpart of ours (reported with their row count)
+#: Stalker entity types with no counterpart of ours (reported with their row count); a
+#: Variant's versions go to its parent task, with the variant's name as their take name
 NOT_MAPPED_TYPES = ("Message", "Variant")
