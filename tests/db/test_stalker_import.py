@@ -375,7 +375,7 @@ def _snapshot(session: Any) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
     for table in [*Base.metadata.sorted_tables, IMPORT_IDS]:
         rows = session.execute(select(table)).all()
-        out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+        out[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
 
 
