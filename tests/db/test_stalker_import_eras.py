@@ -176,3 +176,10 @@ def test_a_database_that_is_not_stalker_is_refused(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(DatabaseError, match="not a Stalker database"):
         import_stalker(url, f"sqlite:///{tmp_path}/ours.db")
+
+
+def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.db"
+    with pytest.raises(DatabaseError, match="does not exist"):
+        import_stalker(f"sqlite:///{missing}", f"sqlite:///{tmp_path}/ours.db")
+    assert not missing.exists()

@@ -14,7 +14,10 @@ that makes a second run change nothing), ``copy`` (the writer), ``report``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from stalker_core.db.engine import make_engine, safe_url
@@ -22,6 +25,7 @@ from stalker_core.db.stalker_import.copy import Copier, Progress
 from stalker_core.db.stalker_import.detect import KNOWN_REVISIONS, STALKER_1_1_HEAD, SourceSchema
 from stalker_core.db.stalker_import.read import StalkerSource
 from stalker_core.db.stalker_import.report import ImportReport, KindCount
+from stalker_core.exceptions import DatabaseError
 
 __all__ = [
     "KNOWN_REVISIONS",
@@ -50,6 +54,7 @@ def import_stalker(source_url: str, target_url: str, *,
     from stalker_core.models.project import Project
     from stalker_core.models.task.rollup import recompute_rollups
 
+    _check_exists(source_url)
     source_engine = make_engine(source_url, sqlite_wal=False)
     target_engine = make_engine(target_url)
     try:
@@ -70,3 +75,13 @@ def import_stalker(source_url: str, target_url: str, *,
         source_engine.dispose()
         target_engine.dispose()
     return report
+
+
+def _check_exists(url: str) -> None:
+    """Refuse a SQLite source file that does not exist (SQLite would create an empty one)."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() == "sqlite" and name and name != ":memory:" \
+            and not Path(name).exists():
+        raise DatabaseError(f"no Stalker database at {safe_url(url)}: the file {name} does not "
+                            "exist; give the URL of an existing Stalker database")

@@ -122,6 +122,7 @@ class Copier:
         for link in links(self.source.schema):
             self._link(link)
         self._apply_deferred()
+        self.ids.save()
         for name in NOT_MAPPED_TYPES:
             if counts.get(name):
                 self.note(f"{name}: {counts[name]} Stalker rows not mapped (no such class here)")
@@ -155,18 +156,20 @@ class Copier:
 
     def _permissions(self) -> None:
         ours = mapped_class("Permission").__table__
-        rows = self.source.rows("Permissions")
-        for row in rows:
+        names = ("access", "action", "class_name")
+        existing = {tuple(r[1:]): r[0] for r in self.target.execute(
+            select(ours.c.id, *(ours.c[k] for k in names)))}
+        count = self.report.count("Permission")
+        for row in self.source.rows("Permissions"):
             self._tick("Permission")
-            count = self.report.count("Permission")
             if self.ids.get(row["id"], "permission") is not None:
                 count.existing += 1
                 continue
-            key = {k: row[k] for k in ("access", "action", "class_name")}
-            found = self.target.execute(select(ours.c.id).where(
-                and_(*(ours.c[k] == v for k, v in key.items())))).scalar()
+            key = tuple(row[k] for k in names)
+            found = existing.get(key)
             if found is None:
-                found = _new_id(self.target, ours.insert().values(**key))
+                values = dict(zip(names, key, strict=True))
+                found = existing[key] = _new_id(self.target, ours.insert().values(values))
                 count.created += 1
             else:
                 count.existing += 1

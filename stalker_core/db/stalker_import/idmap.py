@@ -26,7 +26,7 @@ IMPORT_IDS = Table(
 
 
 class IdMap:
-    """Source id -> target id, per kind, for one source; new pairs are saved at once."""
+    """Source id -> target id, per kind, for one source; :meth:`save` stores the new pairs."""
 
     def __init__(self, conn: Connection, source: str) -> None:
         self.conn = conn
@@ -37,6 +37,7 @@ class IdMap:
             (k, s): tg for k, s, tg in conn.execute(
                 select(t.c.kind, t.c.source_id, t.c.target_id).where(t.c.source == source))
         }
+        self._new: list[dict[str, object]] = []
 
     def __repr__(self) -> str:
         return f"<IdMap {self.source!r}: {len(self._ids)} ids>"
@@ -48,7 +49,13 @@ class IdMap:
         return self._ids.get((kind, int(source_id)))
 
     def add(self, source_id: int, target_id: int, kind: str = "entity") -> None:
-        """Remember (and store) that ``source_id`` became ``target_id``."""
+        """Remember that ``source_id`` became ``target_id`` (stored by :meth:`save`)."""
         self._ids[(kind, int(source_id))] = int(target_id)
-        self.conn.execute(IMPORT_IDS.insert().values(
-            source=self.source, kind=kind, source_id=int(source_id), target_id=int(target_id)))
+        self._new.append({"source": self.source, "kind": kind, "source_id": int(source_id),
+                          "target_id": int(target_id)})
+
+    def save(self) -> None:
+        """Store the pairs added since the last save (one statement)."""
+        if self._new:
+            self.conn.execute(IMPORT_IDS.insert(), self._new)
+            self._new = []
