@@ -148,6 +148,8 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
     assert any(line.startswith("Shot.source_in") for line in report.not_mapped)
     assert any(line.startswith("Version.revision_number") for line in report.not_mapped)
     assert any(line.startswith("Variant: 1 Stalker rows") for line in report.not_mapped)
+    assert any(line.startswith("Task_Dependencies.gap_constraint: 4")
+               for line in report.not_mapped)
 
 
 def _users_groups_departments(p: Pairs, src: Source, m: Any) -> None:

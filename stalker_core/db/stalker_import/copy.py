@@ -306,6 +306,8 @@ class Copier:
         table: Table = Base.metadata.tables[link.target]
         count = self.report.count(link.label)
         positions: dict[int, int] = {}
+        known = {src for src, _ in link.columns}
+        unmapped: dict[str, int] = {}
         for row in rows:
             self._tick(link.label)
             values: dict[str, Any] = {}
@@ -347,3 +349,8 @@ class Copier:
             with self.target.begin_nested():
                 self.target.execute(table.insert().values(**values))
             count.created += 1
+            for key, value in row.items():
+                if key not in known and value not in (None, ""):
+                    unmapped[key] = unmapped.get(key, 0) + 1
+        for key, n in sorted(unmapped.items()):
+            self.note(f"{link.source}.{key}: {n} Stalker values not mapped (no such field here)")
