@@ -21,7 +21,6 @@ import click
 
 from stalker_core.cli.main import database_option, database_url
 from stalker_core.cli.output import output_options
-from stalker_core.db.engine import safe_url
 
 
 @click.group(name="db")
@@ -135,6 +134,7 @@ def import_stalker_cmd(source_url: str) -> None:
     """
     from stalker_core import db
     from stalker_core.cli.output import emit_rows, output_format, progress
+    from stalker_core.db.engine import safe_url
     from stalker_core.db.stalker_import import import_stalker
     from stalker_core.orm.session import DBSession
 

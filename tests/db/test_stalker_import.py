@@ -117,6 +117,12 @@ def _common(pairs: Pairs, cls: Any, row: dict[str, Any], *, dates: bool = True) 
     return obj
 
 
+def _refs(p: Pairs, obj: Any, row: dict[str, Any], **refs: tuple[Any, str]) -> None:
+    """``obj.<attr>`` is our object of ``row[<column>]`` for each ``attr=(class, column)``."""
+    for attr, (cls, column) in refs.items():
+        assert getattr(obj, attr) is p.ours(cls, row[column]), attr
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -282,13 +288,11 @@ def _tasks(p: Pairs, src: Source, m: Any) -> None:
 def _time_logs_reviews_versions(p: Pairs, src: Source, m: Any) -> None:
     for row in src.entities("TimeLog", "TimeLogs"):
         tl = _common(p, m.TimeLog, row)
-        assert tl.task is p.ours(m.Task, row["task_id"])
-        assert tl.resource is p.ours(m.User, row["resource_id"])
+        _refs(p, tl, row, task=(m.Task, "task_id"), resource=(m.User, "resource_id"))
         assert (tl.start, tl.end) == (row["start"], row["end"])
     for row in src.entities("Review", "Reviews"):
         review = _common(p, m.Review, row)
-        assert review.task is p.ours(m.Task, row["task_id"])
-        assert review.reviewer is p.ours(m.User, row["reviewer_id"])
+        _refs(p, review, row, task=(m.Task, "task_id"), reviewer=(m.User, "reviewer_id"))
         assert (review.schedule_timing, review.schedule_unit) == (
             row["schedule_timing"], row["schedule_unit"])
         code = src.sql('SELECT code FROM "Statuses" WHERE id = :i', i=row["status_id"])[0]["code"]
@@ -324,16 +328,15 @@ def _tickets_notes_pages(p: Pairs, src: Source, m: Any) -> None:
     assert (ticket.number, ticket.summary, ticket.priority) == (
         row["number"], row["summary"], row["priority"])
     assert ticket.resolution == (row["resolution"] or "").lower()
-    assert ticket.owner is p.ours(m.User, row["owner_id"])
-    assert ticket.project is p.ours(m.Project, row["project_id"])
-    assert ticket.status is p.ours(m.Status, row["status_id"])
+    _refs(p, ticket, row, owner=(m.User, "owner_id"), project=(m.Project, "project_id"),
+          status=(m.Status, "status_id"))
     linked = {e for t, e in src.pairs("Ticket_SimpleEntities", "ticket_id", "simple_entity_id")}
     assert p.ids_of(ticket.links) == p.mapped(linked)
     for log_row in src.entities("TicketLog", "TicketLogs"):
         log = _common(p, m.TicketLog, log_row)
         assert log.ticket is ticket and log.action == log_row["action"]
-        assert log.from_status is p.ours(m.Status, log_row["from_status_id"])
-        assert log.to_status is p.ours(m.Status, log_row["to_status_id"])
+        _refs(p, log, log_row, from_status=(m.Status, "from_status_id"),
+              to_status=(m.Status, "to_status_id"))
     (row,) = src.entities("Note", "Notes")
     note = _common(p, m.Note, row)
     assert note.content == row["description"]
@@ -353,8 +356,7 @@ def _budgets_dailies_vacations(p: Pairs, src: Source, m: Any) -> None:
     assert p.ours(m.PriceList, row["id"]).goods == [good]
     (row,) = src.entities("Budget", "Budgets")
     budget = _common(p, m.Budget, row)
-    assert budget.project is p.ours(m.Project, row["project_id"])
-    assert budget.status is p.ours(m.Status, row["status_id"])
+    _refs(p, budget, row, project=(m.Project, "project_id"), status=(m.Status, "status_id"))
     (row,) = src.entities("BudgetEntry", "BudgetEntries")
     entry = _common(p, m.BudgetEntry, row)
     assert entry.budget is budget and entry.good is good
@@ -362,8 +364,7 @@ def _budgets_dailies_vacations(p: Pairs, src: Source, m: Any) -> None:
         assert getattr(entry, key) == row[key], key
     (row,) = src.entities("Daily", "Dailies")
     daily = _common(p, m.Daily, row)
-    assert daily.project is p.ours(m.Project, row["project_id"])
-    assert daily.status is p.ours(m.Status, row["status_id"])
+    _refs(p, daily, row, project=(m.Project, "project_id"), status=(m.Status, "status_id"))
     files = {f for d, f in src.pairs("Daily_Files", "daily_id", "file_id")}
     assert p.ids_of(daily.files) == p.mapped(files)
     for row in src.entities("Vacation", "Vacations"):

@@ -40,6 +40,12 @@ def _link(source: str, target: str, label: str, *pairs: str, values: tuple[str, 
     return Link(source, target, tuple((s, t) for s, t in cols), ids, label)
 
 
+#: Stalker's Task_<name> tables of users and their user column
+TASK_USERS = (("Resources", "resource_id"), ("Alternative_Resources", "resource_id"),
+              ("Computed_Resources", "resource_id"), ("Responsible", "responsible_id"),
+              ("Watchers", "watcher_id"))
+
+
 def links(schema: SourceSchema) -> tuple[Link, ...]:
     """The link tables of a source with the shape ``schema``, in creation order."""
     old = schema.version_is_file
@@ -60,15 +66,8 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
               "status_list_id", "status_id"),
         _link("Structure_FilenameTemplates", "structure_templates", "structure templates",
               "structure_id", "filenametemplate_id:filename_template_id"),
-        _link("Task_Resources", "task_resources", "task resources",
-              "task_id", "resource_id:user_id"),
-        _link("Task_Alternative_Resources", "task_alternative_resources",
-              "task alternative resources", "task_id", "resource_id:user_id"),
-        _link("Task_Computed_Resources", "task_computed_resources", "task computed resources",
-              "task_id", "resource_id:user_id"),
-        _link("Task_Responsible", "task_responsible", "task responsible",
-              "task_id", "responsible_id:user_id"),
-        _link("Task_Watchers", "task_watchers", "task watchers", "task_id", "watcher_id:user_id"),
+        *(_link(f"Task_{name}", f"task_{name.lower()}", f"task {name.lower().replace('_', ' ')}",
+                "task_id", f"{column}:user_id") for name, column in TASK_USERS),
         _link("Task_Dependencies", "task_dependencies", "task dependencies",
               "task_id", f"{schema.depends_column}:depends_on_id",
               values=("dependency_target", "gap_timing", "gap_unit", "gap_model")),
