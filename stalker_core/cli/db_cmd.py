@@ -4,7 +4,9 @@
   ``--revision``); an empty or missing database is created;
 * ``stalker db init`` — create the schema if needed and the default data;
 * ``stalker db current`` — print the schema revision of the database
-  (never creates anything).
+  (never creates anything);
+* ``stalker db import-stalker URL`` — copy a Stalker database into this one
+  (docs/stalker-import.md).
 
 Every one acts on the database of ``--db`` (before or after ``db``), else
 the configured one, and names it in its output. Each message says what was
@@ -13,9 +15,12 @@ done: created, upgraded from one revision to another, or nothing.
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from stalker_core.cli.main import database_option, database_url
+from stalker_core.cli.output import output_options
 
 
 @click.group(name="db")
@@ -113,3 +118,51 @@ def current_cmd() -> None:
     else:
         click.echo(f"{state.url}: {state.revision} (head is {migrate.HEAD}; "
                    "run 'stalker db upgrade')")
+
+
+@command.command(name="import-stalker")
+@database_option
+@output_options(csv_too=False)
+@click.argument("source_url", metavar="URL")
+def import_stalker_cmd(source_url: str) -> None:
+    """Copy the Stalker database at URL into this database (a second run changes nothing).
+
+    Reads Stalker 0.2.x to 1.1 (Alembic head 9f9b88fef376); creates this
+    database's schema and default data first when needed. Prints the rows
+    created, already present and skipped per kind, then what could not be
+    mapped.
+    """
+    from stalker_core import db
+    from stalker_core.cli.output import emit_rows, output_format, progress
+    from stalker_core.db.engine import safe_url
+    from stalker_core.db.stalker_import import import_stalker
+    from stalker_core.orm.session import DBSession
+
+    url = database_url()
+    engine = db.setup({"sqlalchemy.url": url})
+    try:
+        db.init()
+    finally:
+        DBSession.remove()
+        engine.dispose()
+    with progress("copying from Stalker") as bar:
+        def step(kind: str, done: int, total: int) -> None:
+            bar.total(total)
+            bar.describe(f"copying {kind}")
+            bar.advance()
+
+        report = import_stalker(source_url, url, progress=step)
+    if output_format() == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    rows = [{"kind": kind, "created": c.created, "already there": c.existing,
+             "skipped": c.skipped} for kind, c in report.counts.items()
+            if c.created or c.existing or c.skipped]
+    emit_rows(rows, ["kind", "created", "already there", "skipped"],
+              title=f"{report.source} ({report.era}, {report.revision}) -> {safe_url(url)}")
+    if report.not_mapped:
+        click.echo(f"not mapped ({len(report.not_mapped)}):")
+        for line in report.not_mapped:
+            click.echo(f"  - {line}")
+    click.echo(f"{report.created} rows created" if report.created
+               else "nothing new: everything was already imported")
