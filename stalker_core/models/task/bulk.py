@@ -57,6 +57,7 @@ from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task.model import task_defaults
 from stalker_core.models.task.validation import (
+    check_same_project,
     name_from_code,
     validate_asset_type,
     validate_dependency,
@@ -214,6 +215,8 @@ class TaskBatch:
                     raise ValidationError(
                         f"{kind}.{attr} {obj.name!r} must be stored (commit it first)"
                     )
+        if not isinstance(parent, NewTask):
+            check_same_project(kind, "parent", self.project, parent)
         if kind == "Shot":
             if code in self._codes:
                 raise ValidationError(
