@@ -63,15 +63,16 @@ MAX_TIMING = 100_000
 
 def validate_timing(owner: str, key: str, value: Any) -> float:
     """A finite number of units from 0 to :data:`MAX_TIMING`; returned as a float."""
-    expected = f"a number of units from 0 to {MAX_TIMING:,}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise type_error(owner, key, expected, value)
+        raise type_error(owner, key, "a number of units (int or float, 0 or more)", value)
     try:
         number = float(value)
     except OverflowError:  # an int too large for a float
         number = math.inf
     if not math.isfinite(number) or not 0 <= number <= MAX_TIMING:
-        raise value_error(owner, key, expected, value)
+        raise value_error(
+            owner, key, f"a finite number of units, 0 or more and at most {MAX_TIMING:,}", value
+        )
     return number
 
 
