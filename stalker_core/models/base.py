@@ -55,6 +55,7 @@ from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.exceptions import StalkerError, StalkerTypeError, type_error
 from stalker_core.models.checks import (
+    INT_RANGES,
     NAME_LENGTH,
     check_collection,
     check_int_range,
@@ -548,7 +549,11 @@ def _column_rule(column_type: Any) -> Any:
     """
     kind = _int_kind(column_type)
     if kind is not None:
+        low, high = INT_RANGES[kind]
+
         def check_int(target: Any, key: str, value: Any) -> Any:
+            if value.__class__ is int and low <= value <= high:
+                return value  # the common case, without a call
             if isinstance(value, int) and not isinstance(value, bool):
                 check_int_range(type(target).__name__, key, value, kind)
             return value
@@ -556,6 +561,8 @@ def _column_rule(column_type: Any) -> Any:
         return check_int
     if isinstance(column_type, String):  # Text, Enum, ... are Strings too
         def check_string(target: Any, key: str, value: Any) -> Any:
+            if value.__class__ is str and value.isascii() and "\x00" not in value:
+                return value  # the common case, without a call
             if isinstance(value, str):
                 check_text(type(target).__name__, key, value)
             return value
