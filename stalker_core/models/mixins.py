@@ -120,20 +120,23 @@ def _is_base_target(cls: type, target: str) -> bool:
     return any(b.__name__ == target for b in cls.__mro__[1:])
 
 
-def check_in_list(obj: Any, status: Status, status_list: StatusList) -> None:
+def check_in_list(
+    obj: Any, status: Status, status_list: StatusList, kind: str | None = None
+) -> None:
     """Refuse ``status`` for ``obj`` when ``status_list`` does not hold it.
 
+    :param kind: the class name to give (default: ``obj``'s class), for stand-ins.
     :raises StatusError: naming the object, the status, the list and its statuses.
     """
+    kind = kind or type(obj).__name__
     codes = [link.status.code for link in status_list.status_links]
     if status.code in codes:
         return
     held = ", ".join(codes) if codes else "no status at all"
     raise StatusError(
-        f"{type(obj).__name__} {obj.name!r} should get the status {status.code} "
+        f"{kind} {obj.name!r} should get the status {status.code} "
         f"({status.name}), but its status list {status_list.name!r} holds {held}; "
-        f"add {status.code} to the list, or give the "
-        f"{type(obj).__name__.lower()} a status list that has it"
+        f"add {status.code} to the list, or give the {kind.lower()} a status list that has it"
     )
 
 

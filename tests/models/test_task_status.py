@@ -247,3 +247,11 @@ def test_the_stored_default_list_is_checked_at_flush(prod: Prod) -> None:
     with pytest.raises(StatusError, match=r"Task 'B' should get the status WFD"):
         prod.session.commit()
     prod.session.rollback()
+    from stalker_core.models.task.bulk import TaskBatch
+
+    batch = TaskBatch(prod.project)
+    batch.add("C", depends_on=[a])
+    with pytest.raises(StatusError, match=r"Task 'C' should get the status WFD"):
+        batch.insert(prod.session)
+    prod.session.rollback()
+    assert prod.session.query(Task).filter(Task.name.in_(["B", "C"])).count() == 0
