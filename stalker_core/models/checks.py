@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from stalker_core.exceptions import type_error, value_error
+from stalker_core.exceptions import ValidationError, type_error, value_error
 
 
 def check_collection(cls_name: str, attr: str, value: Any) -> list[Any]:
@@ -37,8 +37,7 @@ def check_str(
 
     :raises StalkerTypeError: when ``value`` is not a str (or ``None`` when optional).
     :raises ValidationError: when ``required`` and the string is empty, when it
-        holds a NUL character (no database stores those), or is longer than
-        ``max_length``.
+        cannot be stored (:func:`check_text`), or is longer than ``max_length``.
     """
     if value is None and not required:
         return ""
@@ -48,12 +47,58 @@ def check_str(
         value = value.strip()
     if required and not value:
         raise value_error(cls_name, attr, "a non-empty str", value)
-    if "\x00" in value:
-        raise value_error(cls_name, attr, "a str without NUL characters", value)
+    check_text(cls_name, attr, value)
     if max_length is not None and len(value) > max_length:
         raise value_error(
             cls_name, attr, f"at most {max_length} characters", value[:40] + "..."
         )
+    return value
+
+
+def check_text(cls_name: str, attr: str, value: str) -> str:
+    """The rule of every string a database column stores: text both databases can hold.
+
+    Refuses a NUL character (PostgreSQL stores none) and a lone surrogate
+    (``"\\udc80"``, e.g. from a file name decoded with ``surrogateescape``),
+    which has no UTF-8 encoding. Every ``String``/``Text`` column runs it on
+    each assignment (:func:`stalker_core.models.base.install_column_checks`);
+    :func:`check_str` runs it too.
+
+    :raises ValidationError: naming the class, the attribute and the character.
+    """
+    if "\x00" in value:
+        raise value_error(cls_name, attr, "a str without NUL characters", value)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = value[exc.start]
+            raise ValidationError(
+                f"{cls_name}.{attr} should be text that can be encoded as UTF-8, not "
+                f"{value!r}: it holds the lone surrogate {bad!r} at position {exc.start} "
+                "(decode file names with the file system encoding, or replace the character)"
+            ) from None
+    return value
+
+
+#: the range of each integer column type (the stricter of SQLite and PostgreSQL):
+#: ``Integer`` is 32 bits on PostgreSQL, ``BigInteger`` 64 bits everywhere
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "SmallInteger": (-(2**15), 2**15 - 1),
+    "Integer": (-(2**31), 2**31 - 1),
+    "BigInteger": (-(2**63), 2**63 - 1),
+}
+
+
+def check_int_range(cls_name: str, attr: str, value: int, kind: str = "Integer") -> int:
+    """The rule of every integer column: ``value`` fits the column on both databases.
+
+    :param kind: the column type's name, a key of :data:`INT_RANGES`.
+    :raises ValidationError: naming the class, the attribute and the range.
+    """
+    low, high = INT_RANGES[kind]
+    if not low <= value <= high:
+        raise value_error(cls_name, attr, f"an int from {low} to {high}", value)
     return value
 
 

@@ -27,11 +27,13 @@ The order of the steps, and why:
    in the same flush its RTS.
 4. ``shot_codes`` - the codes of new and changed shots are unique per
    project. It reads only codes and projects, which no step changes; it runs
-   before steps 5 and 6, so a refused flush has taken no ticket number and
+   before steps 6 and 7, so a refused flush has taken no ticket number and
    no task lock.
-5. ``ticket_numbers`` - new tickets are numbered per project; those still
+5. ``user_logins`` - the logins and e-mails of new and changed users are
+   unique (one query); like step 4, before anything is numbered or locked.
+6. ``ticket_numbers`` - new tickets are numbered per project; those still
    without a status get NEW.
-6. ``version_numbers`` - the numbers of new versions are made final: on
+7. ``version_numbers`` - the numbers of new versions are made final: on
    PostgreSQL it locks the rows of their tasks (``SELECT ... FOR UPDATE``,
    held until the transaction ends), re-reads the stored maxima and
    renumbers and re-renders versions whose number another writer took
@@ -53,7 +55,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import ConfigError
-from stalker_core.models import mixins, shot, ticket
+from stalker_core.models import mixins, shot, ticket, user
 from stalker_core.models.base import Base
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
@@ -81,6 +83,7 @@ STEPS: tuple[FlushStep, ...] = (
     FlushStep("default_statuses", mixins.default_statuses),
     FlushStep("time_logs", time_log.check_at_flush),
     FlushStep("shot_codes", shot.check_codes),
+    FlushStep("user_logins", user.check_unique_logins),
     FlushStep("ticket_numbers", ticket.number_and_open),
     FlushStep("version_numbers", numbering.finalize_numbers),
 )

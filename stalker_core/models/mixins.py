@@ -23,7 +23,7 @@ from sqlalchemy.orm import (
     validates,
 )
 
-from stalker_core.exceptions import type_error, value_error
+from stalker_core.exceptions import StatusError, ValidationError, type_error, value_error
 from stalker_core.models.base import Base, mapped_class, on_set, unlink_association
 from stalker_core.models.checks import CODE_LENGTH, check_instance, validate_code
 from stalker_core.models.types import ensure_aware, utc_now
@@ -120,11 +120,34 @@ def _is_base_target(cls: type, target: str) -> bool:
     return any(b.__name__ == target for b in cls.__mro__[1:])
 
 
+def check_in_list(
+    obj: Any, status: Status, status_list: StatusList, kind: str | None = None
+) -> None:
+    """Refuse ``status`` for ``obj`` when ``status_list`` does not hold it.
+
+    :param kind: the class name to give (default: ``obj``'s class), for stand-ins.
+    :raises StatusError: naming the object, the status, the list and its statuses.
+    """
+    kind = kind or type(obj).__name__
+    codes = [link.status.code for link in status_list.status_links]
+    if status.code in codes:
+        return
+    held = ", ".join(codes) if codes else "no status at all"
+    raise StatusError(
+        f"{kind} {obj.name!r} should get the status {status.code} "
+        f"({status.name}), but its status list {status_list.name!r} holds {held}; "
+        f"add {status.code} to the list, or give the {kind.lower()} a status list that has it"
+    )
+
+
 def default_statuses(session: Session) -> None:
     """Flush step: fill missing ``status_list``/``status`` of new statusable objects.
 
     The status list is the first one stored for the object's class (one
-    query for all classes concerned), the status its list's first.
+    query for all classes concerned), the status its list's first. An object
+    that has a status already (a task's RTS) must find it in its list.
+
+    :raises StatusError: for a status its list does not hold.
     """
     pending = [o for o in session.new if isinstance(o, StatusMixin)]
     if not pending:
@@ -141,17 +164,24 @@ def default_statuses(session: Session) -> None:
             ).all()
         for sl in rows:
             found.setdefault(sl.target_entity_type, sl)
+    checked: dict[Status, list[StatusList]] = {}
     for obj in pending:
         if obj.status_list is None:
             default = found.get(type(obj).__name__)
             if default is None:
                 continue
             obj.status_list = default
-        if obj.status is None and obj.status_list is not None:
-            with session.no_autoflush:
+        if obj.status_list is None:
+            continue
+        with session.no_autoflush:
+            if obj.status is None:
                 statuses = obj.status_list.statuses
-            if statuses:
-                obj.status = statuses[0]
+                if statuses:
+                    obj.status = statuses[0]
+            elif obj.status_list not in checked.setdefault(obj.status, []):
+                # a status given (or set by the workflow) before the list was known
+                check_in_list(obj, obj.status, obj.status_list)
+                checked[obj.status].append(obj.status_list)
 
 
 class ProjectMixin:
@@ -167,15 +197,45 @@ class ProjectMixin:
 
 
 
+def check_date_range(
+    cls_name: str, key: str, start: dt.datetime | None, end: dt.datetime | None, *,
+    strict: bool = False,
+) -> None:
+    """The rule of a date range: ``start`` is not after ``end`` (before it when ``strict``).
+
+    Either bound may be missing. :class:`DateRangeMixin` refuses a bad range when
+    the second bound is assigned; it never moves the other bound (Stalker moves
+    it): to move a range later, set ``end`` first, to move it earlier ``start``.
+
+    :param key: the bound being set (``"start"`` or ``"end"``), named in the message.
+    :raises ValidationError: naming both bounds.
+    """
+    if start is None or end is None:
+        return
+    if end > start or (end == start and not strict):
+        return
+    if key == "start":
+        expected = f"{'before' if strict else 'on or before'} {cls_name}.end ({end.isoformat()})"
+        value, hint = start, "to move the range later, set end first"
+    else:
+        expected = f"{'after' if strict else 'on or after'} {cls_name}.start ({start.isoformat()})"
+        value, hint = end, "to move the range earlier, set start first"
+    raise ValidationError(f"{cls_name}.{key} ({value.isoformat()}) should be {expected}; {hint}")
+
+
 class DateRangeMixin:
-    """``start``/``end`` as aware datetimes, and ``duration``."""
+    """``start``/``end`` as aware datetimes (``start`` never after ``end``), and ``duration``."""
 
     start: Mapped[dt.datetime | None] = mapped_column()
     end: Mapped[dt.datetime | None] = mapped_column()
 
     @validates("start", "end")
     def _validate_range(self, key: str, value: Any) -> dt.datetime | None:
-        return ensure_aware(type(self).__name__, key, value)
+        value = ensure_aware(type(self).__name__, key, value)
+        if value is not None:
+            start, end = (value, self.end) if key == "start" else (self.start, value)
+            check_date_range(type(self).__name__, key, start, end)
+        return value
 
     @property
     def duration(self) -> dt.timedelta | None:

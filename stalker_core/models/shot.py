@@ -13,7 +13,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from stalker_core.exceptions import ValidationError, type_error, value_error
-from stalker_core.models.base import declared_defaults, fk_id, link_table
+from stalker_core.models.base import check_number, declared_defaults, fk_id, link_table
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
 from stalker_core.models.task.validation import name_from_code
@@ -113,11 +113,7 @@ class Shot(Task, CodeMixin):
     @fps.setter
     def fps(self, value: float | None) -> None:
         if value is not None:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise type_error("Shot", "fps", "a positive number or None", value)
-            if value <= 0:
-                raise value_error("Shot", "fps", "a positive number or None", value)
-            value = float(value)
+            value = float(check_number("Shot", "fps", value, minimum=0, strict=True))
         self.shot_fps = value
 
     @property

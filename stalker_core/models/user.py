@@ -3,7 +3,9 @@
 Passwords are stored only as a salted scrypt hash
 (``scrypt$<n>$<r>$<p>$<salt>$<hash>``, base64 parts); :meth:`User.check_password`
 verifies a candidate in constant time. ``login`` and ``email`` are unique
-(database constraints) and validated on every set.
+(database constraints, checked first when the session flushes:
+:func:`check_unique_logins` names the taken login or e-mail) and validated on
+every set.
 """
 
 from __future__ import annotations
@@ -14,13 +16,21 @@ import hashlib
 import hmac
 import os
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import String
+from sqlalchemy import String, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.associationproxy import AssociationProxy
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
-from stalker_core.exceptions import PasswordError, StalkerTypeError, type_error, value_error
+from stalker_core.exceptions import (
+    PasswordError,
+    StalkerTypeError,
+    ValidationError,
+    type_error,
+    value_error,
+)
 from stalker_core.models.base import (
     Entity,
     check_instance,
@@ -274,3 +284,54 @@ def _client_user(**kw: object) -> ClientUser:
     from stalker_core.models.client import ClientUser
 
     return ClientUser(**kw)
+
+
+#: the unique columns of User, checked at flush by :func:`check_unique_logins`
+UNIQUE_KEYS: tuple[str, ...] = ("login", "email")
+
+
+def check_unique_logins(session: Session) -> None:
+    """Flush step: refuse a new or changed user whose login or e-mail another user has.
+
+    One query per flush that adds or changes users (the unique constraints of
+    the database stay as the backstop against concurrent writers).
+
+    :raises ValidationError: naming the attribute, the value and the user who has it.
+    """
+    users = [o for o in session.new if isinstance(o, User)]
+    users += [
+        o for o in session.dirty
+        if isinstance(o, User) and any(
+            sa_inspect(o).attrs[key].history.has_changes() for key in UNIQUE_KEYS)
+    ]
+    if not users:
+        return
+    for key in UNIQUE_KEYS:
+        seen: dict[str, User] = {}
+        for u in users:
+            value = getattr(u, key)
+            other = seen.setdefault(value, u)
+            if other is not u:
+                raise _taken(key, value, other)
+    column = {key: getattr(User, key) for key in UNIQUE_KEYS}
+    wanted = {key: {getattr(u, key) for u in users} for key in UNIQUE_KEYS}
+    mine = {u.id for u in users if u.id is not None}
+    stmt = select(User.id, User.name, *column.values()).where(
+        or_(*(column[key].in_(wanted[key]) for key in UNIQUE_KEYS))
+    )
+    with session.no_autoflush:
+        rows = session.execute(stmt).all()
+    for uid, name, *values in rows:
+        if uid in mine:
+            continue
+        for key, value in zip(UNIQUE_KEYS, values, strict=True):
+            if value in wanted[key]:
+                raise _taken(key, value, SimpleNamespace(name=name, id=uid))
+
+
+def _taken(key: str, value: str, holder: Any) -> ValidationError:
+    who = f"user {holder.name!r}" + (f" (id {holder.id})" if holder.id is not None else "")
+    return ValidationError(
+        f"User.{key} should be unique; {value!r} is already the {key} of {who}; "
+        f"choose another {key}"
+    )

@@ -69,6 +69,7 @@ def test_steps_are_declared_once_in_this_order() -> None:
         "default_statuses",
         "time_logs",
         "shot_codes",
+        "user_logins",
         "ticket_numbers",
         "version_numbers",
     ]

@@ -90,7 +90,8 @@ def test_revision_of_a_completed_task(prod: Prod) -> None:
 def test_bad_revision_input(prod: Prod) -> None:
     t = _wip(prod, [prod.users[0]])
     (review,) = t.request_review()
-    with pytest.raises(ValidationError, match=r"schedule_timing should be a number, 0 or more"):
+    with pytest.raises(ValidationError,
+                       match=r"schedule_timing should be a finite number of units, 0 or more"):
         review.request_revision(schedule_timing=-1)
     with pytest.raises(ValidationError, match=r"schedule_unit should be one of"):
         review.request_revision(schedule_timing=1, schedule_unit="days")

@@ -96,7 +96,11 @@ def test_fps_and_image_format_fall_back_to_project(prod: Prod) -> None:
     assert sh.fps == 48 and sh.image_format.name == "UHD" and prod.project.fps == 24
     sh.fps = None
     assert sh.fps == 24
-    with pytest.raises(ValidationError, match="positive number"):
-        sh.fps = 0
+    for bad in (0, -25, float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(ValidationError, match=r"Shot.fps should be a (finite number|number >)"):
+            sh.fps = bad
+    with pytest.raises(ValidationError, match=r"Shot.fps should be a finite number, not nan"):
+        Shot(code="SH002", project=prod.project, fps=float("nan"))
+    assert sh.fps == 24
     with pytest.raises(StalkerTypeError, match="an ImageFormat"):
         sh.image_format = "HD"

@@ -183,3 +183,75 @@ def test_direct_status_assignment_rederives_the_parent_at_flush(prod: Prod) -> N
     a.status = get_status(prod.session, "WIP")
     prod.session.commit()
     assert shot.status.code == "WIP"
+
+
+def _list(prod: Prod, *codes: str):  # type: ignore[no-untyped-def]
+    from stalker_core.models import StatusList
+    from stalker_core.models.task.status import get_status
+
+    return StatusList(name=f"only {' '.join(codes) or 'nothing'}", target_entity_type="Task",
+                      statuses=[get_status(prod.session, c) for c in codes])
+
+
+def test_a_status_the_list_lacks_is_a_status_error(prod: Prod) -> None:
+    """A StatusList without WIP still got WIP (when its statuses were not loaded)."""
+    from stalker_core.models import Task, TimeLog
+
+    task = Task(name="Paint", project=prod.project, resources=[prod.me],
+                status_list=_list(prod, "RTS", "CMPL"))
+    prod.session.add(task)
+    prod.session.commit()
+    tid = task.id
+    prod.session.expire_all()  # a fresh look: the list's statuses are not loaded
+    task = prod.session.get(Task, tid)
+    with pytest.raises(StatusError, match=r"Task 'Paint' should get the status WIP \(Work In "
+                                          r"Progress\), but its status list 'only RTS CMPL' "
+                                          r"holds RTS, CMPL; add WIP to the list"):
+        TimeLog(task=task, resource=prod.me, start=at(2, 9), end=at(2, 10))
+    prod.session.rollback()
+    prod.session.expire_all()
+    task = prod.session.get(Task, tid)
+    with pytest.raises(StatusError, match=r"should get the status OH"):
+        task.hold()
+    prod.session.rollback()
+    assert prod.session.get(Task, tid).status.code == "RTS"
+
+
+@pytest.mark.parametrize("given", ["constructor", "attribute"])
+def test_an_empty_list_gives_no_status(prod: Prod, given: str) -> None:
+    """An empty StatusList gave RTS."""
+    from stalker_core.models import Task
+
+    empty = _list(prod)
+    with pytest.raises(StatusError, match=r"should get the status RTS .* holds no status at all"):
+        if given == "constructor":
+            Task(name="Paint", project=prod.project, status_list=empty)
+        else:
+            task = Task(name="Paint", project=prod.project)
+            task.status_list = empty
+            prod.session.flush()
+    prod.session.rollback()
+    assert prod.session.query(Task).filter_by(name="Paint").count() == 0
+
+
+def test_the_stored_default_list_is_checked_at_flush(prod: Prod) -> None:
+    from stalker_core.models import StatusList, Task
+
+    default = prod.session.query(StatusList).filter_by(target_entity_type="Task").first()
+    default.statuses = [s for s in default.statuses if s.code != "WFD"]
+    prod.session.commit()
+    a = Task(name="A", project=prod.project)
+    prod.session.add(a)
+    prod.session.commit()
+    Task(name="B", project=prod.project, depends_on=[a])  # wants WFD
+    with pytest.raises(StatusError, match=r"Task 'B' should get the status WFD"):
+        prod.session.commit()
+    prod.session.rollback()
+    from stalker_core.models.task.bulk import TaskBatch
+
+    batch = TaskBatch(prod.project)
+    batch.add("C", depends_on=[a])
+    with pytest.raises(StatusError, match=r"Task 'C' should get the status WFD"):
+        batch.insert(prod.session)
+    prod.session.rollback()
+    assert prod.session.query(Task).filter(Task.name.in_(["B", "C"])).count() == 0

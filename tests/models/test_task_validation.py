@@ -167,3 +167,85 @@ def test_batch_keywords_left_out_take_the_column_defaults(prod: Prod) -> None:
         k: defaults[k] for k in ("priority", "schedule_timing", "schedule_unit", "schedule_model")
     }
     assert new.description == "" and Task.__table__.c.priority.default.arg == new.priority
+
+
+# --- values that used to be accepted, or to fail with raw exceptions -----------------------
+
+
+@pytest.mark.parametrize("value", [1e300, 10**400, v.MAX_TIMING + 1, math.inf])
+def test_timings_are_bounded(value: Any) -> None:
+    """``schedule_timing=1e300`` was accepted and overflowed later (OverflowError)."""
+    from stalker_core.models import Project, Task
+
+    assert v.validate_timing("Task", "schedule_timing", v.MAX_TIMING) == v.MAX_TIMING
+    project = Project(name="P", code="P")
+    for key in ("schedule_timing", "bid_timing"):
+        with pytest.raises(ValidationError, match=rf"Task.{key} should be a finite number of "
+                                                  r"units, 0 or more and at most 100,000"):
+            Task(name="T", project=project, **{key: value})
+
+
+def test_gaps_and_revisions_share_the_timing_rule(prod: Prod) -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task.dependency import TaskDependency
+
+    a = Task(name="A", project=prod.project)
+    b = Task(name="B", project=prod.project, depends_on=[a])
+    prod.session.add_all([a, b])
+    prod.session.commit()
+    dep = prod.session.scalars(select(TaskDependency)).one()
+    with pytest.raises(ValidationError, match=r"TaskDependency.gap_timing should be a finite"):
+        dep.gap_timing = math.inf
+    with pytest.raises(ValidationError, match=r"Review.schedule_timing should be a finite"):
+        b.request_revision(schedule_timing=1e300)
+
+
+def test_start_after_end_is_refused(prod: Prod) -> None:
+    import datetime as dt
+
+    from stalker_core.models import Project, Task
+
+    early, late = (dt.datetime(2030, 1, d, tzinfo=dt.UTC) for d in (1, 2))
+    with pytest.raises(ValidationError, match=r"Task.end \(2030-01-01T00:00:00\+00:00\) should "
+                                              r"be on or after Task.start \(2030-01-02"):
+        Task(name="T", project=prod.project, start=late, end=early)
+    t = Task(name="T", project=prod.project, start=early, end=late)
+    prod.session.add(t)
+    prod.session.commit()
+    with pytest.raises(ValidationError, match=r"Task.start .* should be on or before Task.end "
+                                              r".*; to move the range later, set end first"):
+        t.start = late + dt.timedelta(days=1)
+    t.end = late + dt.timedelta(days=2)  # as the message says: end first, then start
+    t.start = late + dt.timedelta(days=1)
+    t.start = t.end  # an empty range is allowed (a milestone)
+    prod.session.commit()
+    with pytest.raises(ValidationError, match=r"Project.end"):
+        Project(name="P2", code="P2", start=late, end=early)
+
+
+def test_a_child_stays_in_its_parents_project(prod: Prod) -> None:
+    from stalker_core.models import Project, Task
+    from stalker_core.models.task.bulk import TaskBatch
+
+    other = Project(name="Other", code="OT")
+    parent = Task(name="Parent", project=prod.project)
+    loose = Task(name="Loose", project=other)
+    prod.session.add_all([other, parent, loose])
+    prod.session.commit()
+    message = (r"a task belongs to the project of its parent; the parent 'Parent' is in "
+               r"project 'Fancy Commercial', the task in 'Other'")
+    with pytest.raises(ValidationError, match=rf"Task.project: {message}"):
+        Task(name="Child", project=other, parent=parent)
+    with pytest.raises(ValidationError, match=rf"Task.parent: {message}"):
+        loose.parent = parent
+    child = Task(name="Child", parent=parent)  # the parent's project by default
+    prod.session.commit()
+    with pytest.raises(ValidationError, match=r"Task.project: a task belongs to the project"):
+        child.project = other
+    with pytest.raises(ValidationError, match=r"cannot change while it has 1 child task"):
+        parent.project = other
+    with pytest.raises(ValidationError, match=r"Task.parent: a task belongs to the project"):
+        TaskBatch(other).add("Batched", parent=parent)
+    prod.session.commit()
+    prod.session.expire_all()
+    assert child.project is prod.project and loose.parent is None

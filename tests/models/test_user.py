@@ -111,15 +111,43 @@ def test_collections_check_their_items() -> None:
 
 
 def test_login_and_email_are_unique(session: Any) -> None:
-    session.add(_user())
+    """A taken login or e-mail is a ValidationError naming it and its user (was IntegrityError)."""
+    first = _user()
+    session.add(first)
     session.commit()
     session.add(_user(email="other@x.com"))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        ValidationError,
+        match=r"User.login should be unique; 'eoyilmaz' is already the login of user "
+              r"'Erkan Ozgur Yilmaz' \(id \d+\)",
+    ):
         session.commit()
     session.rollback()
-    session.add(_user(login="other"))
-    with pytest.raises(IntegrityError):
+    session.add(_user(login="other", email="E@X.com"))  # e-mails are compared lower-case
+    with pytest.raises(ValidationError, match=r"User.email should be unique; 'e@x.com'"):
         session.commit()
+    session.rollback()
+
+
+def test_uniqueness_within_one_flush_and_on_rename(session: Any) -> None:
+    session.add_all([_user(login="twin", email="a@x.com"), _user(login="twin", email="b@x.com")])
+    with pytest.raises(ValidationError, match=r"User.login should be unique; 'twin'"):
+        session.commit()
+    session.rollback()
+    session.add_all([_user(), _user(login="second", email="second@x.com")])
+    session.commit()
+    second = session.query(User).filter_by(login="second").one()
+    second.login = "eoyilmaz"
+    with pytest.raises(ValidationError, match=r"'eoyilmaz' is already the login"):
+        session.commit()
+    session.rollback()
+    second.name = "Renamed, login unchanged"  # a user changed otherwise passes
+    other = Department(name="not a user")
+    session.add(other)
+    session.commit()
+    with pytest.raises(IntegrityError):  # the database constraint stays as the backstop
+        session.execute(User.__table__.insert().values(
+            id=other.id, login="eoyilmaz", email="z@x.com", password_hash="scrypt$"))
     session.rollback()
 
 

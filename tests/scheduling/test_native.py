@@ -190,6 +190,29 @@ def test_fixed_end_that_cannot_be_met_warns() -> None:
     assert any("fixed end" in w and "t1" in w for w in plan.warnings)
 
 
+def test_fixed_at_both_ends_with_start_after_end_is_refused() -> None:
+    """Such a 10 h task was planned with zero length; tj3 refuses it too."""
+    pr = problem(task(1, "backwards", timing=10, constraint=CONSTRAIN_BOTH, start=at(3, 10),
+                      end=at(2, 10)))
+    with pytest.raises(SchedulingError, match=r"task 'backwards' \(id 1\) is fixed at both "
+                                              r"ends, but its start 2026-01-08 10:00 is after "
+                                              r"its end 2026-01-07 10:00"):
+        NativeScheduler().schedule(pr)
+
+
+def test_fixed_range_already_over_is_planned_by_timing_with_a_warning() -> None:
+    """A range that ends before the task can start (now, dependencies) kept zero length."""
+    pr = problem(
+        task(1, "first", timing=9),
+        task(2, "late", timing=10, deps=(1,), constraint=CONSTRAIN_BOTH, start=at(0, 9),
+             end=at(0, 12)),
+    )
+    plan = run(pr)
+    start, end = span(plan, 2)
+    assert start == at(1, 9) and end == at(2, 10)  # 10 working hours after "first"
+    assert any("'late'" in w and "fixed range" in w for w in plan.warnings)
+
+
 @pytest.mark.parametrize(
     ("strategy", "expected"),
     [("order", 2), ("minallocated", 3), ("maxloaded", 2), ("minloaded", 3)],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 import stat
 from pathlib import Path
 
 import pytest
-from sched_helpers import at, problem, task
+from sched_helpers import MONDAY, at, problem, task
 
 from stalker_core.exceptions import TaskJugglerError
 from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
@@ -19,7 +20,7 @@ from stalker_core.scheduling.data import (
     Resource,
     TimeLogEntry,
 )
-from stalker_core.scheduling.taskjuggler.tjp import render_problem, tj3_zone
+from stalker_core.scheduling.taskjuggler.tjp import quote, render_problem, tj3_zone, tjp_file
 from stalker_core.scheduling.validate import validate_plan
 
 needs_tj3 = pytest.mark.skipif(shutil.which("tj3") is None, reason="tj3 is not installed")
@@ -150,3 +151,55 @@ def test_tj3_timeout(tmp_path: Path) -> None:
     exe = _fake(tmp_path, "sleep 5")
     with pytest.raises(TaskJugglerError, match="did not finish within 0.3 seconds"):
         TaskJugglerScheduler(command=exe, timeout=0.3).schedule(problem(task(1)))
+
+
+# --- names tj3 would read as macros, and dates outside the old project span ----------------
+
+#: names that broke the tjp file: a macro call, an environment variable, a trailing
+#: backslash (escaping the closing quote), a backslash before a quote, line breaks
+ODD_NAMES = ("a ${x} b", "$(HOME) and $${y}", "ends with \\", 'q\\"x"', "two\nlines\r\nthree")
+
+
+@pytest.mark.parametrize(
+    ("name", "literal"),
+    [
+        ("a ${x} b", '"a $ {x} b"'),
+        ("$(HOME) and $${y}", '"$ (HOME) and $$ {y}"'),
+        ("ends with \\", '"ends with \\ "'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("two\nlines\r\nthree", '"two lines three"'),
+        ("$ 5 {ok}", '"$ 5 {ok}"'),
+    ],
+)
+def test_quote_writes_names_tj3_reads_as_text(name: str, literal: str) -> None:
+    assert quote(name) == literal
+
+
+def test_tjp_span_fits_a_fixed_start_years_ahead() -> None:
+    far = at(4 * 366, 10)
+    pr = problem(task(1, "far", constraint=CONSTRAIN_START, start=far), task(2, "now"))
+    text, _ = tjp_file(pr)
+    header = text.splitlines()[0]
+    begin, end = (dt.datetime.strptime(part.strip(), "%Y-%m-%d-%H:%M").replace(tzinfo=dt.UTC)
+                  for part in header.split('"')[2].split("{")[0].split(" - "))
+    assert begin <= MONDAY and end > far + dt.timedelta(days=300)  # room for the work after it
+
+
+@needs_tj3
+@pytest.mark.slow
+def test_tj3_plans_odd_names_and_a_start_years_ahead_like_native() -> None:
+    """Used to fail with "Undefined macro 'x'" and "must be within the project time frame"."""
+    far = at(4 * 366, 10)
+    pr = problem(
+        *(task(i, name, res=(1 + i % 2,)) for i, name in enumerate(ODD_NAMES, start=1)),
+        task(9, "far", constraint=CONSTRAIN_START, start=far),
+        resources=[Resource(1, "Ann ${who}\\"), Resource(2, 'Bob "$(USER)"')],
+        timezone="Etc/UTC",
+    )
+    pr.projects[1].name = "Project ${p}"
+    tj = TaskJugglerScheduler().schedule(pr)
+    nat = NativeScheduler().schedule(pr)
+    assert validate_plan(pr, tj).ok, validate_plan(pr, tj).errors
+    assert tj.tasks[9].start == nat.tasks[9].start == far
+    assert {t: (p.start, p.end) for t, p in tj.tasks.items()} == {
+        t: (p.start, p.end) for t, p in nat.tasks.items()}

@@ -52,11 +52,12 @@ from stalker_core.models.checks import (
     validate_description,
     validate_name,
 )
-from stalker_core.models.mixins import CodeMixin
+from stalker_core.models.mixins import CodeMixin, check_in_list
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task.model import task_defaults
 from stalker_core.models.task.validation import (
+    check_same_project,
     name_from_code,
     validate_asset_type,
     validate_dependency,
@@ -214,6 +215,8 @@ class TaskBatch:
                     raise ValidationError(
                         f"{kind}.{attr} {obj.name!r} must be stored (commit it first)"
                     )
+        if not isinstance(parent, NewTask):
+            check_same_project(kind, "parent", self.project, parent)
         if kind == "Shot":
             if code in self._codes:
                 raise ValidationError(
@@ -360,12 +363,16 @@ class TaskBatch:
         self._check_graph()
         with real.no_autoflush:
             self._settle(real)
-            lists = {
-                sl.target_entity_type: sl
-                for sl in real.query(StatusList).filter(StatusList.target_entity_type.in_(
-                    {t.kind for t in self.tasks}))
-            }
+            lists: dict[str, StatusList] = {}
+            for sl in real.query(StatusList).filter(StatusList.target_entity_type.in_(
+                    {t.kind for t in self.tasks})).order_by(StatusList.id):
+                lists.setdefault(sl.target_entity_type, sl)  # the first, as the flush takes
             statuses = {c: task_status.get_status(real, c) for c in {t.status for t in self.tasks}}
+            checked: set[tuple[str, str]] = set()
+            for t in self.tasks:
+                if t.kind in lists and (t.kind, t.status) not in checked:
+                    check_in_list(t, statuses[t.status], lists[t.kind], t.kind)
+                    checked.add((t.kind, t.status))
         real.flush()  # the project, statuses and anything pending get their ids
         shots = [t for t in self.tasks if t.kind == "Shot"]
         if shots:

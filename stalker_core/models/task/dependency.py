@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Base, declared_defaults, mapped_class
+from stalker_core.models.task.validation import validate_timing
 from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
@@ -73,11 +74,7 @@ class TaskDependency(Base):
 
     @validates("gap_timing")
     def _validate_gap(self, key: str, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise type_error("TaskDependency", key, "a number, 0 or more", value)
-        if value != value or value < 0:
-            raise value_error("TaskDependency", key, "a number, 0 or more", value)
-        return float(value)
+        return validate_timing("TaskDependency", key, value)
 
     @validates("gap_unit")
     def _validate_gap_unit(self, key: str, value: Any) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, Integer, String, Table, event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 
-from stalker_core.exceptions import type_error, value_error
+from stalker_core.exceptions import ValidationError, type_error, value_error
 from stalker_core.models.base import (
     Entity,
     add_unlinked,
@@ -33,6 +33,7 @@ from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import workflow as task_workflow
 from stalker_core.models.task.validation import (
+    check_same_project,
     validate_allocation_strategy,
     validate_constraint,
     validate_dependency,
@@ -184,7 +185,14 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             self.status = status
         elif session is not None and not self.child_count:
             # RTS or WFD now; a task outside any session gets it at flush
-            self.status = task_status.get_status(session, task_status.initial_code(self))
+            with session.no_autoflush:
+                try:
+                    self.status = task_status.status_for(
+                        session, self, task_status.initial_code(self)
+                    )
+                except BaseException:
+                    self._abandon()
+                    raise
 
     def _construct(
         self,
@@ -241,6 +249,13 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             return value
         if not isinstance(value, Project):
             raise type_error(type(self).__name__, key, "a Project", value)
+        check_same_project(type(self).__name__, key, value, self.parent)
+        old = self.project if self.child_count else None
+        if old is not None and old is not value:
+            raise ValidationError(
+                f"{type(self).__name__}.project of {self.name!r} cannot change while it has "
+                f"{self.child_count} child task(s): children stay in their parent's project"
+            )
         return value
 
     @validates("parent")
@@ -249,6 +264,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
             _parent_changes(self, None, self.parent)
             return value
         validate_parent(type(self).__name__, key, value)
+        check_same_project(type(self).__name__, key, self.project, value)
         task_graph.check_parent(self, value)
         _parent_changes(self, value, self.parent)
         return value

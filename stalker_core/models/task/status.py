@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, object_session
 
 from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
+from stalker_core.models.mixins import check_in_list
 
 if TYPE_CHECKING:
     from stalker_core.models.status import Status
@@ -102,6 +103,22 @@ def get_status(session: Session, code: str) -> Status:
         session.add(st)
         cache[code] = st
     return st
+
+
+def status_for(session: Session, task: Task, code: str) -> Status:
+    """The Status ``code`` for ``task``, once its status list is known to allow it.
+
+    Every status the workflow gives a task goes through here: a task whose
+    status list (its own, or the one the flush gives it) lacks the status the
+    workflow needs is refused, rather than given a status outside its list.
+
+    :raises StatusError: naming the task, the status, the list and what it holds.
+    """
+    status = get_status(session, code)
+    sl = task.status_list
+    if sl is not None:
+        check_in_list(task, status, sl)
+    return status
 
 
 def status_by_id(session: Session, status_id: int | None) -> Status | None:
@@ -408,7 +425,7 @@ def set_status(task: Task, code: str) -> None:
         setting: set[Task] = session.info.setdefault(_SETTING_KEY, set())
         setting.add(task)
         try:
-            task.status = get_status(session, code)
+            task.status = status_for(session, task, code)
         finally:
             setting.discard(task)
         if old == code:
@@ -464,7 +481,7 @@ def dependencies_changed(task: Task) -> None:
                 continue
             if sa_inspect(leaf).key is None and session is not None:
                 # a new leaf: nothing stored waits for it, its parent is derived at flush
-                leaf.status = get_status(session, want)
+                leaf.status = status_for(session, leaf, want)
                 if leaf.parent is not None:
                     _queue(session).add(leaf.parent)
             else:
@@ -500,7 +517,7 @@ def settle_statuses(session: Session) -> None:
         with session.no_autoflush:
             for t in new_tasks:
                 if not t.child_count and t.status_id is None and t.__dict__.get("status") is None:
-                    t.status = get_status(session, initial_code(t))
+                    t.status = status_for(session, t, initial_code(t))
                 if t.child_count:
                     queue.add(t)
                 if t.parent is not None:

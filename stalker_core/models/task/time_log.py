@@ -29,7 +29,7 @@ from stalker_core.exceptions import (
     type_error,
 )
 from stalker_core.models.base import Entity, fk_id
-from stalker_core.models.mixins import DateRangeMixin
+from stalker_core.models.mixins import DateRangeMixin, check_date_range
 from stalker_core.models.types import ensure_aware
 
 if TYPE_CHECKING:
@@ -62,11 +62,7 @@ class TimeLog(Entity, DateRangeMixin):
         end = ensure_aware("TimeLog", "end", end)
         if start is None or end is None:
             raise ValidationError("TimeLog needs both start and end (aware datetimes)")
-        if end <= start:
-            raise ValidationError(
-                f"TimeLog.end ({end.isoformat()}) should be after TimeLog.start "
-                f"({start.isoformat()})"
-            )
+        check_date_range("TimeLog", "end", start, end, strict=True)
         if task.child_count:
             raise ValidationError(
                 f"TimeLog.task should be a leaf task; {task.name!r} is a container "
@@ -100,11 +96,7 @@ class TimeLog(Entity, DateRangeMixin):
         value = ensure_aware("TimeLog", key, value)
         start = value if key == "start" else self.start
         end = value if key == "end" else self.end
-        if start is not None and end is not None and end <= start:
-            raise ValidationError(
-                f"TimeLog.end ({end.isoformat()}) should be after TimeLog.start "
-                f"({start.isoformat()})"
-            )
+        check_date_range("TimeLog", key, start, end, strict=True)
         task = self.__dict__.get("task")
         old_start, old_end = self.start, self.end
         if (

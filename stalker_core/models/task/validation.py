@@ -21,7 +21,7 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from stalker_core.exceptions import type_error, value_error
+from stalker_core.exceptions import ValidationError, type_error, value_error
 from stalker_core.models.base import mapped_class
 from stalker_core.units import MODELS, UNITS
 
@@ -55,16 +55,24 @@ def validate_priority(owner: str, key: str, value: Any) -> int:
     return value
 
 
+#: the largest amount of any schedule unit (``schedule_timing``, ``bid_timing``, a
+#: revision's extra time, a dependency's ``gap_timing``): 100,000 years still fits
+#: a ``datetime.timedelta``, also summed over a few thousand children
+MAX_TIMING = 100_000
+
+
 def validate_timing(owner: str, key: str, value: Any) -> float:
-    """A finite number of units, 0 or more; returned as a float."""
+    """A finite number of units from 0 to :data:`MAX_TIMING`; returned as a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise type_error(owner, key, "a number of units (int or float, 0 or more)", value)
     try:
         number = float(value)
     except OverflowError:  # an int too large for a float
         number = math.inf
-    if not math.isfinite(number) or number < 0:
-        raise value_error(owner, key, "a finite number of units, 0 or more", value)
+    if not math.isfinite(number) or not 0 <= number <= MAX_TIMING:
+        raise value_error(
+            owner, key, f"a finite number of units, 0 or more and at most {MAX_TIMING:,}", value
+        )
     return number
 
 
@@ -118,6 +126,23 @@ def validate_parent(owner: str, key: str, value: Any) -> Task | None:
     if value is not None and not isinstance(value, mapped_class("Task")):
         raise type_error(owner, key, "a Task or None", value)
     return value
+
+
+def check_same_project(owner: str, key: str, project: Any, parent: Any) -> None:
+    """A task and its parent belong to the same project (either may still be unknown).
+
+    :param key: the attribute being set (``"parent"`` or ``"project"``).
+    :raises ValidationError: naming both projects.
+    """
+    if project is None or parent is None:
+        return
+    parent_project = parent.project
+    if parent_project is not None and parent_project is not project:
+        raise ValidationError(
+            f"{owner}.{key}: a task belongs to the project of its parent; the parent "
+            f"{parent.name!r} is in project {parent_project.name!r}, the task in "
+            f"{project.name!r} (give both the same project, or no parent)"
+        )
 
 
 def validate_dependency_list(owner: str, key: str, value: Any) -> list[Any]:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stalker_core.exceptions import StatusError, ValidationError, type_error, value_error
+from stalker_core.exceptions import StatusError, ValidationError, value_error
 from stalker_core.models.base import mapped_class
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task.rollup import calendar_for
+from stalker_core.models.task.validation import validate_timing
 from stalker_core.units import UNITS
 
 if TYPE_CHECKING:
@@ -171,10 +172,7 @@ def request_revision(
 
 
 def _check_extension(timing: float, unit: str) -> None:
-    if isinstance(timing, bool) or not isinstance(timing, (int, float)):
-        raise type_error("Review", "schedule_timing", "a number, 0 or more", timing)
-    if timing < 0:
-        raise value_error("Review", "schedule_timing", "a number, 0 or more", timing)
+    validate_timing("Review", "schedule_timing", timing)
     if unit not in UNITS:
         raise value_error("Review", "schedule_unit", f"one of {', '.join(UNITS)}", unit)
 

@@ -15,7 +15,12 @@ free time allow:
   resource is free for the whole window (so each such task gets its people);
 * ``duration``: a window of calendar time, resources booked on its working slots;
 * milestones take no time; fixed start/end constraints are honoured (a fixed
-  end is planned backwards from it).
+  end is planned backwards from it);
+* a task fixed at both ends fills its range, start to end, whatever its
+  timing (as tj3 plans it: the tjp text gives it no effort). A range that ends
+  before the task can start (``now``, dependencies) is planned by the task's
+  timing from its earliest start, with a warning; a start after the end is
+  refused (:class:`~stalker_core.exceptions.SchedulingError`), as tj3 refuses it.
 
 Alternative resources: for each resource of the task the candidates are the
 resource and the alternatives; among the candidates free the soonest, the

@@ -165,13 +165,20 @@ class SchedulePass:
             self.used[tid] = ()
             self.runs[tid] = []
             return
-        if task.constraint == CONSTRAIN_BOTH and task.end is not None:
-            self._place_fixed(tid, est, cal.slot_ceil(task.end), groups)
+        fixed_end = cal.slot_ceil(task.end) if task.end is not None else None
+        if task.constraint == CONSTRAIN_BOTH and fixed_end is not None and fixed_end > est:
+            self._place_fixed(tid, est, fixed_end, groups)
         elif task.constraint == CONSTRAIN_END and task.end is not None and self._place_backward(
             tid, est, cal.slot_ceil(task.end), groups, remaining
         ):
             pass
         else:
+            if task.constraint == CONSTRAIN_BOTH and task.end is not None:
+                self.warnings.append(
+                    f"task {task_label(task)} cannot keep its fixed range, which ends "
+                    f"{task.end:%Y-%m-%d %H:%M} before it can start; planned by its "
+                    "schedule timing from its earliest start instead"
+                )
             if task.constraint == CONSTRAIN_END and task.end is not None:
                 self.warnings.append(
                     f"task {task_label(task)} cannot end by its fixed end "
@@ -338,8 +345,9 @@ class SchedulePass:
 
     # -- constraints ----------------------------------------------------------------------
     def _place_fixed(self, tid: int, s: int, e: int, groups: list[list[int]]) -> None:
+        """Book the fixed range ``[s, e)`` (``e > s``) of a task constrained at both ends."""
         cal = self.cal
-        a, b = cal.first_work(s), cal.first_work(max(e, s))
+        a, b = cal.first_work(s), cal.first_work(e)
         self._grow(b)
         chosen = [g[0] for g in groups]
         runs = []
@@ -356,7 +364,7 @@ class SchedulePass:
                 self.booked[rid] += q - p
                 runs.append((rid, p, q))
                 i = q
-        self.start[tid], self.end[tid] = s, max(e, s)
+        self.start[tid], self.end[tid] = s, e
         self.used[tid] = tuple(chosen)
         self.runs[tid] = runs
 

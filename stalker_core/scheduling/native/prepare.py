@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from stalker_core.exceptions import CircularDependencyError, SchedulingError
 from stalker_core.scheduling.calendar import SlotCalendar, align_up
-from stalker_core.scheduling.data import Dependency, Problem, TaskSpec
+from stalker_core.scheduling.data import CONSTRAIN_BOTH, Dependency, Problem, TaskSpec
 
 
 def task_label(task: TaskSpec) -> str:
@@ -80,6 +80,7 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     warnings: list[str] = []
     children = problem.children_map()
     _check_parent_cycles(problem)
+    _check_ranges(problem)
     leaves = sorted(t for t in tasks if t not in children)
     origin = align_up(max(problem.now, problem.start or problem.now), problem.resolution)
     cal = SlotCalendar(
@@ -224,6 +225,18 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
         groups=groups, blocked=blocked, est_slots=est_slots, eff_priority=eff_priority,
         tail=tail, topo_index={t: i for i, t in enumerate(topo)}, warnings=warnings,
     )
+
+
+def _check_ranges(problem: Problem) -> None:
+    """Refuse a task fixed at both ends whose start is after its end (tj3 refuses it too)."""
+    for t in problem.tasks.values():
+        if (t.constraint == CONSTRAIN_BOTH and t.start is not None and t.end is not None
+                and t.end < t.start):
+            raise SchedulingError(
+                f"task {task_label(t)} is fixed at both ends, but its start "
+                f"{t.start:%Y-%m-%d %H:%M} is after its end {t.end:%Y-%m-%d %H:%M}; "
+                "give it an end after its start, or constrain one end only"
+            )
 
 
 def _check_parent_cycles(problem: Problem) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from stalker_core.exceptions import StalkerTypeError
@@ -47,9 +48,26 @@ def tj3_zone(name: str) -> str:
     return TJ3_ZONES.get(name, name)
 
 
+#: ``${`` starts a macro call and ``$(`` an environment variable, even inside a tjp string
+_EXPANSION = re.compile(r"\$(?=[{(])")
+
+
 def quote(text: str) -> str:
-    """A tjp string literal."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A tjp string literal for ``text`` (a name or label), safe for tj3 to read.
+
+    tj3 strings know one escape, ``\\"`` for a quote; a backslash stands for
+    itself. tj3 expands ``${macro}`` and ``$(VARIABLE)`` even inside a string,
+    and has no escape for them, so a ``$`` before ``{`` or ``(`` is written
+    ``"$ "``; line breaks become spaces (a task's text stays on its own line,
+    which error messages rely on), and a trailing backslash is followed by a
+    space so that it cannot escape the closing quote. The labels are only
+    shown by tj3: plans are read back by id.
+    """
+    body = " ".join(str(text).splitlines())
+    body = _EXPANSION.sub("$ ", body).replace('"', '\\"')
+    if body.endswith("\\"):
+        body += " "
+    return f'"{body}"'
 
 
 def fmt_date(moment: dt.datetime, tz: dt.tzinfo = UTC) -> str:
@@ -241,25 +259,32 @@ def render_problem(problem: Problem, *, start: dt.datetime | None = None,
 def tjp_file(problem: Problem, report: str | None = None) -> tuple[str, dict[int, int]]:
     """The tjp file tj3 gets for ``problem``; also ``line -> task id``.
 
-    The project starts at ``now`` aligned to the resolution (earlier when time logs
-    or fixed starts lie before it) and ends at the problem's end, else far enough for
-    its work (:func:`estimate_end`).
+    The project span fits the data: it starts at ``now`` aligned to the resolution
+    (earlier when time logs or fixed dates lie before it) and ends far enough after
+    the latest of ``now``, the fixed dates and the time logs for all the work
+    (:func:`estimate_end`), or at the problem's end when that is later. A fixed
+    start years ahead is planned by tj3 as by the native scheduler.
 
     :param report: write a CSV report of every task's start, end and resources to this
         file name (what :class:`~stalker_core.scheduling.taskjuggler.TaskJugglerScheduler`
         reads back).
     """
     origin = align_up(problem.now, problem.resolution)
-    starts = [origin]
+    moments = [origin]
     for t in problem.tasks.values():
-        starts.extend(lg.start for lg in t.time_logs)
+        for lg in t.time_logs:
+            moments += [lg.start, lg.end]
         if t.constraint in (CONSTRAIN_START, CONSTRAIN_BOTH) and t.start is not None:
-            starts.append(t.start)
-    start = min(starts)
+            moments.append(t.start)
+        if t.constraint in (CONSTRAIN_END, CONSTRAIN_BOTH) and t.end is not None:
+            moments.append(t.end)
+    start = min(moments)
     if start < origin:
         start = start.replace(minute=0, second=0, microsecond=0)
-    end = problem.end if problem.end is not None and problem.end > origin else None
-    end = end or estimate_end(problem)
+    # the span fits the data: after the latest fixed date there is room for all the work
+    end = estimate_end(problem, after=max(moments))
+    if problem.end is not None and problem.end > end:
+        end = problem.end
     end = align_up(end, problem.resolution)
     shifted = Problem(**{**problem.__dict__, "now": origin})
     text, lines = render_problem(shifted, start=start, end=end)
@@ -406,11 +431,16 @@ def to_tjp(obj: Any) -> str:
     )
 
 
-def estimate_end(problem: Problem) -> dt.datetime:
-    """An end date far enough for the work in ``problem`` (for tj3's project range)."""
+def estimate_end(problem: Problem, *, after: dt.datetime | None = None) -> dt.datetime:
+    """An end date far enough for the work in ``problem`` (for tj3's project range).
+
+    :param after: the work may start this late (the latest fixed date); default ``now``.
+    """
     total = sum(problem.effort_seconds(t) for t in problem.tasks.values())
     people = max(1, len(problem.resources))
     daily = problem.calendar.daily_working_hours * 3600
     days = total / people / daily * 7 / 5
-    end = problem.now + dt.timedelta(days=math.ceil(max(365.0, days * 3 + 180)))
+    end = max(after or problem.now, problem.now) + dt.timedelta(
+        days=math.ceil(max(365.0, days * 3 + 180))
+    )
     return end.replace(hour=0, minute=0, second=0, microsecond=0)
