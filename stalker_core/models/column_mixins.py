@@ -197,10 +197,13 @@ class DAGMixin:
     @declared_attr
     def parent(cls: Any) -> Mapped[Any]:  # noqa: N805 - declarative directive
         _taken(cls, "parent")
+        # the join on the class's own table, spelled out: with joined inheritance
+        # ``cls.id`` also names the base table's id, and the flush order breaks
         return relationship(
             cls.__name__,
-            remote_side=lambda: [cls.id],
-            foreign_keys=lambda: [cls.parent_id],
+            primaryjoin=lambda: cls.__table__.c.parent_id == cls.__table__.c.id,
+            remote_side=lambda: [cls.__table__.c.id],
+            foreign_keys=lambda: [cls.__table__.c.parent_id],
             back_populates="children",
         )
 
@@ -208,9 +211,15 @@ class DAGMixin:
     def children(cls: Any) -> Mapped[list[Any]]:  # noqa: N805 - declarative directive
         return relationship(
             cls.__name__,
-            foreign_keys=lambda: [cls.parent_id],
+            primaryjoin=lambda: cls.__table__.c.id == cls.__table__.c.parent_id,
+            foreign_keys=lambda: [cls.__table__.c.parent_id],
             back_populates="parent",
         )
+
+    # named as Task's and Version's own validators, which replace it
+    @validates("parent")
+    def _validate_parent(self, key: str, value: Any) -> Any:
+        return _check_parent(self, key, value)
 
     def walk_hierarchy(self, method: Any = 0) -> Iterator[Any]:
         """This object and everything below it (depth first; ``1``: breadth first)."""
@@ -299,14 +308,17 @@ class WorkingHoursMixin:
             foreign_keys=lambda: [cls.working_hours_id],
         )
 
+    @validates("working_hours")
+    def _validate_working_hours(self, key: str, value: Any) -> Any:
+        return check_instance(type(self).__name__, key, value, mapped_class("WorkingHours"))
 
-def _check_working_hours(target: Any, key: str, value: Any) -> Any:
-    return check_instance(type(target).__name__, key, value, mapped_class("WorkingHours"))
+
 
 
 #: attribute -> check, installed on the classes that took the attribute from a mixin
-#: (the collections ``references`` and ``permissions`` are checked by ``@validates``
-#: of their mixin: a validator runs before SQLAlchemy's own listeners)
+#: (``parent``, ``working_hours`` and the collections ``references`` and ``permissions`` are checked
+#: by ``@validates`` of their mixin: a validator runs before SQLAlchemy's own
+#: listeners, the backref and the cascade)
 _CHECKS: dict[str, Callable[[Any, str, Any], Any]] = {
     "target_entity_type": _check_target,
     "amount": _check_amount,
@@ -315,8 +327,6 @@ _CHECKS: dict[str, Callable[[Any, str, Any], Any]] = {
     "schedule_unit": _one_of(UNITS),
     "schedule_model": _one_of(MODELS),
     "schedule_constraint": _check_constraint,
-    "parent": _check_parent,
-    "working_hours": _check_working_hours,
 }
 
 
