@@ -76,18 +76,18 @@ def create_entity_statuses(
                          ("status_codes", status_codes)):
         if not value:
             raise ValidationError(f"create_entity_statuses() needs {label}, got {value!r}")
-    assert status_names is not None and status_codes is not None  # checked above
-    if len(status_names) != len(status_codes):
+    names, codes = list(status_names or ()), list(status_codes or ())
+    if len(names) != len(codes):
         raise ValidationError(
-            f"create_entity_statuses() needs one name per code: {len(status_names)} names, "
-            f"{len(status_codes)} codes"
+            f"create_entity_statuses() needs one name per code: {len(names)} names, "
+            f"{len(codes)} codes"
         )
     db = session if session is not None else DBSession
     with db.no_autoflush:
         found = {s.code: s for s in db.scalars(select(Status).where(
-            Status.code.in_(list(status_codes))))}
+            Status.code.in_(codes)))}
         statuses = []
-        for name, code in zip(status_names, status_codes, strict=True):
+        for name, code in zip(names, codes, strict=True):
             status = found.get(code)
             if status is None:
                 status = found[code] = Status(name=name, code=code, created_by=user)
