@@ -22,9 +22,21 @@ _LAZY: dict[str, str] = {
             "Payment Permission PriceList Project Repository Review Role Scene Sequence Shot "
             "SimpleEntity Status StatusList StatusListStatus Structure Studio Tag Task "
             "TaskDependency Ticket "
-            "TicketLog TimeLog Type User Vacation Version WorkingHours"
+            "TicketLog TimeLog Type User Vacation Version WorkingHours "
+            "DailyFile DailyLink Message ProjectClient ProjectRepository ProjectUser Variant "
+            "ClientUser DepartmentUser"
         ).split()
     },
+    # Stalker's public mixins, importable from the top as in Stalker
+    **{
+        name: "stalker_core.models.mixins"
+        for name in (
+            "ACLMixin AmountMixin CodeMixin DAGMixin DateRangeMixin ProjectMixin ReferenceMixin "
+            "ScheduleMixin StatusMixin TargetEntityTypeMixin UnitMixin WorkingHoursMixin"
+        ).split()
+    },
+    "LocalSession": "stalker_core.models.local_session",
+    "SchedulerBase": "stalker_core.models.schedulers",
     "TaskJugglerScheduler": "stalker_core.scheduling",
     "NativeScheduler": "stalker_core.scheduling",
     "schedule_studio": "stalker_core.scheduling",

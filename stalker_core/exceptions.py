@@ -20,6 +20,7 @@ working::
     ├── OverBookedError                  a resource booked twice in the same time
     ├── DependencyViolationError         work logged before a dependency allows it
     ├── PermissionDeniedError            ``user.can(...)`` said no
+    ├── LoginError                       a login or password that does not match
     ├── TemplateError
     │   ├── TemplateNotFoundError        no FilenameTemplate for an entity type
     │   ├── TemplateRenderError          a syntax error or a missing variable
@@ -163,6 +164,10 @@ class DependencyViolationError(StalkerError):
 
 class PermissionDeniedError(StalkerError):
     """A user is not permitted to do an action."""
+
+
+class LoginError(StalkerError):
+    """A login or password that does not match a user (Stalker's name)."""
 
 
 class TemplateError(StalkerError):

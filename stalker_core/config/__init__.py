@@ -150,6 +150,7 @@ SECTIONS: dict[str, str] = {
     "plugins": "Plugin loading (docs/hooks.md).",
     "launch": "Starting applications for a task (stalker launch, docs/launcher.md).",
     "applications": "The applications the launcher starts.",
+    "compat": "Running scripts written for Stalker (docs/stalker-compat.md).",
 }
 
 @dataclass(frozen=True)
@@ -233,6 +234,11 @@ class Config:
         "use {version}) and the extensions of its work files. Host plugins also discover "
         "installs (stalker_launch_discover). A studio [applications.NAME] table changes "
         "only the keys it sets, or adds an application.", merge=True)
+    compat_lenient_constructors: bool = setting(
+        "compat.lenient_constructors", False, BOOLEAN,
+        "true: a model constructor ignores a keyword argument it does not know, with a "
+        "StalkerWarning naming it, as Stalker's constructors do; for scripts being "
+        "ported. false (the default): such a keyword is a TypeError.")
     sources: tuple[str, ...] = ()
 
     @property

@@ -30,6 +30,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from stalker_core.db import migrate
+
+# Stalker's set-up helpers, where Stalker scripts import them from
+from stalker_core.db.compat import alembic_version as alembic_version
+from stalker_core.db.compat import create_entity_statuses as create_entity_statuses
+from stalker_core.db.compat import get_alembic_version as get_alembic_version
+from stalker_core.db.compat import register as register
 from stalker_core.db.engine import make_engine, safe_url, sqlite_file
 from stalker_core.exceptions import DatabaseError
 from stalker_core.orm._sqla_private import inline_foreign_keys

@@ -31,16 +31,22 @@ try:
     from stalker_core.models.base import Base, Entity, SimpleEntity
     from stalker_core.models.budget import Budget, BudgetEntry, Good, Invoice, Payment, PriceList
     from stalker_core.models.client import Client, ClientUser
-    from stalker_core.models.daily import Daily
+    from stalker_core.models.daily import Daily, DailyFile, DailyLink
     from stalker_core.models.department import Department, DepartmentUser
     from stalker_core.models.entity_group import EntityGroup
     from stalker_core.models.file import File, Link
     from stalker_core.models.filename_template import FilenameTemplate
     from stalker_core.models.group import Group, Permission
     from stalker_core.models.image_format import ImageFormat
+    from stalker_core.models.message import Message
     from stalker_core.models.note import Note
     from stalker_core.models.page import Page
-    from stalker_core.models.project import Project, ProjectRepository, ProjectUser
+    from stalker_core.models.project import (
+        Project,
+        ProjectClient,
+        ProjectRepository,
+        ProjectUser,
+    )
     from stalker_core.models.repository import Repository
     from stalker_core.models.review import Review
     from stalker_core.models.role import Role
@@ -58,6 +64,7 @@ try:
     from stalker_core.models.type import Type
     from stalker_core.models.user import User
     from stalker_core.models.vacation import Vacation
+    from stalker_core.models.variant import Variant
     from stalker_core.models.version.model import Version
     from stalker_core.models.working_hours import WorkingHours
 
@@ -82,6 +89,8 @@ __all__ = [
     "Client",
     "ClientUser",
     "Daily",
+    "DailyFile",
+    "DailyLink",
     "Department",
     "DepartmentUser",
     "Entity",
@@ -93,12 +102,14 @@ __all__ = [
     "ImageFormat",
     "Invoice",
     "Link",
+    "Message",
     "Note",
     "Page",
     "Payment",
     "Permission",
     "PriceList",
     "Project",
+    "ProjectClient",
     "ProjectRepository",
     "ProjectUser",
     "Repository",
@@ -121,6 +132,7 @@ __all__ = [
     "TimeLog",
     "Type",
     "User",
+    "Variant",
     "Vacation",
     "Version",
     "WorkingHours",

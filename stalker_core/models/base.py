@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import (
@@ -57,7 +56,6 @@ from stalker_core.exceptions import StalkerError, StalkerTypeError, type_error
 from stalker_core.models.checks import (
     INT_RANGES,
     NAME_LENGTH,
-    check_collection,
     check_int_range,
     check_text,
     validate_description,
@@ -71,6 +69,12 @@ from stalker_core.models.checks import check_list as check_list
 from stalker_core.models.checks import check_number as check_number
 from stalker_core.models.checks import check_str as check_str
 from stalker_core.models.checks import entity_type_name as entity_type_name
+
+# the default constructor and its keyword rules (models/constructor.py); the
+# checks re-exported for the modules that import them from here
+from stalker_core.models.constructor import check_keyword as check_keyword
+from stalker_core.models.constructor import check_required as check_required
+from stalker_core.models.constructor import strict_constructor
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 from stalker_core.orm import _sqla_private as sqla_private
 from stalker_core.orm.session import DBSession, StalkerSession
@@ -89,64 +93,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def _strict_constructor(self: Any, **kwargs: Any) -> None:
-    """Default constructor: set mapped attributes, refuse unknown keywords clearly.
-
-    Keywords named in the class's ``_required`` must be given.
-    """
-    cls = type(self)
-    check_required(cls, kwargs)
-    collections = _collection_keys(cls)
-    for key, value in kwargs.items():
-        check_keyword(cls, key)
-        if key in collections:
-            value = check_collection(cls.__name__, key, value)  # a tuple or set too
-        setattr(self, key, value)
-
-
-def check_required(cls: type, given: Mapping[str, Any]) -> None:
-    """Refuse a constructor call of ``cls`` that lacks a keyword of ``cls._required``.
-
-    A keyword given as ``None`` counts as missing.
-
-    :raises StalkerTypeError: naming the first missing keyword and all required ones.
-    """
-    required: tuple[str, ...] = getattr(cls, "_required", ())
-    for key in required:
-        if given.get(key) is None:
-            raise StalkerTypeError(
-                f"{cls.__name__}() needs the {key!r} argument (required: {', '.join(required)})"
-            )
-
-
-def check_keyword(cls: type, key: str) -> None:
-    """Refuse a constructor keyword that is private or no attribute of ``cls``.
-
-    :raises StalkerTypeError: naming the class and the keyword.
-    """
-    if key.startswith("_") or not hasattr(cls, key):
-        raise StalkerTypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}")
-
-
-_COLLECTIONS: dict[type, frozenset[str]] = {}
-
-
-def _collection_keys(cls: type) -> frozenset[str]:
-    """Names of the list-valued attributes of ``cls`` (relationships and proxies)."""
-    keys = _COLLECTIONS.get(cls)
-    if keys is None:
-        from sqlalchemy import inspect as sa_inspect
-
-        mapper: Any = sa_inspect(cls)
-        names = {r.key for r in mapper.relationships if r.uselist}
-        names.update(
-            k for k, d in mapper.all_orm_descriptors.items()
-            if isinstance(d, AssociationProxy)
-        )
-        keys = _COLLECTIONS[cls] = frozenset(names)
-    return keys
 
 
 #: execution option ``Model.query`` sets: order by primary key unless the query
@@ -236,7 +182,7 @@ class Base(DeclarativeBase):
     _required: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **kwargs: Any) -> None:
-        _strict_constructor(self, **kwargs)
+        strict_constructor(self, **kwargs)
 
 
 #: name -> mapped class of the object model, filled by :func:`mapped_class` on a miss
@@ -411,6 +357,11 @@ class SimpleEntity(Base):
     thumbnail_id: Mapped[int | None] = mapped_column(
         ForeignKey("files.id", use_alter=True, ondelete="SET NULL")
     )
+    #: free text for a studio's own use (Stalker's ``generic_text``; often JSON)
+    generic_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: CSS of this object in a web front end (Stalker's ``html_style``/``html_class``)
+    html_style: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    html_class: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: lets SQLite batch the INSERT .. RETURNING of many new rows in one statement
     #: (SQLAlchemy "insert sentinel"; never read or written by stalker_core itself)
     _sentinel: Mapped[int | None] = orm_insert_sentinel()
@@ -461,6 +412,24 @@ class SimpleEntity(Base):
     @validates("description")
     def _validate_description(self, key: str, value: Any) -> str:
         return validate_description(type(self).__name__, key, value)
+
+    @validates("generic_text", "html_style", "html_class")
+    def _validate_extra_text(self, key: str, value: Any) -> str:
+        limit = None if key == "generic_text" else 64
+        return check_str(type(self).__name__, key, value, required=False, max_length=limit)
+
+    #: the TaskJuggler id prefix of the class (every task kind is written as a ``Task``)
+    _tjp_kind: ClassVar[str | None] = None
+
+    @property
+    def tjp_id(self) -> str:
+        """The TaskJuggler id of this object: ``<Class>_<id>`` (``Task_12``, ``User_3``).
+
+        Every kind of task (Shot, Asset, ...) is written as ``Task_<id>``, as
+        :func:`stalker_core.scheduling.to_tjp` writes it (Stalker names those
+        after their class).
+        """
+        return f"{self._tjp_kind or type(self).__name__}_{self.id}"
 
     @property
     def nice_name(self) -> str:

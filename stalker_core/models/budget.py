@@ -20,6 +20,7 @@ from stalker_core.models.base import (
     link_table,
     on_append,
 )
+from stalker_core.models.column_mixins import AmountMixin, UnitMixin
 from stalker_core.models.mixins import ProjectMixin, StatusMixin
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _client(cls_name: str, key: str, value: Any) -> Any:
     return check_instance(cls_name, key, value, Client)
 
 
-class Good(Entity):
+class Good(Entity, UnitMixin):
     """Something the studio sells: ``cost``, ``msrp`` and ``unit``."""
 
     __tablename__ = "goods"
@@ -108,7 +109,7 @@ class Budget(Entity, ProjectMixin, StatusMixin):
         return sum(e.price for e in self.entries)
 
 
-class BudgetEntry(Entity):
+class BudgetEntry(Entity, AmountMixin, UnitMixin):
     """A line of a budget: a good, an amount and the resulting price.
 
     :param budget: the :class:`Budget` (required).
@@ -159,7 +160,7 @@ class BudgetEntry(Entity):
         return check_instance("BudgetEntry", key, value, Good)
 
 
-class Invoice(Entity):
+class Invoice(Entity, AmountMixin, UnitMixin):
     """An invoice sent to a client against a budget.
 
     :param budget: the :class:`Budget` (required).
@@ -211,7 +212,7 @@ class Invoice(Entity):
         return sum(p.amount for p in self.payments)
 
 
-class Payment(Entity):
+class Payment(Entity, AmountMixin, UnitMixin):
     """A payment received for an invoice.
 
     :param invoice: the :class:`Invoice` (required).

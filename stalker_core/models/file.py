@@ -8,11 +8,15 @@ from typing import Any
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from stalker_core.exceptions import value_error
 from stalker_core.models.base import Entity, check_str, fk_id
+from stalker_core.models.column_mixins import ReferenceMixin
 
 
-class File(Entity):
+class File(Entity, ReferenceMixin):
     """A file known to the pipeline; ``full_path`` is repository-independent.
+
+    ``references`` lists the files this one uses (Stalker 1.1).
 
     :param full_path: e.g. ``$REPO12/FC/SH001/comp/out.exr`` (``\\`` becomes ``/``).
     :param original_filename: the name the file had when it was uploaded.
@@ -43,13 +47,25 @@ class File(Entity):
 
     @property
     def path(self) -> str:
-        """The directory part of ``full_path``."""
+        """The directory part of ``full_path``; setting it moves the file there."""
         return posixpath.dirname(self.full_path or "")
+
+    @path.setter
+    def path(self, value: str) -> None:
+        directory = check_str(type(self).__name__, "path", value).replace("\\", "/")
+        self.full_path = posixpath.join(directory, self.filename)
 
     @property
     def filename(self) -> str:
-        """The file name part of ``full_path``."""
+        """The file name part of ``full_path``; setting it renames the file."""
         return posixpath.basename(self.full_path or "")
+
+    @filename.setter
+    def filename(self, value: str) -> None:
+        name = check_str(type(self).__name__, "filename", value).replace("\\", "/")
+        if "/" in name:
+            raise value_error(type(self).__name__, "filename", "a file name without '/'", value)
+        self.full_path = posixpath.join(self.path, name)
 
     @property
     def extension(self) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Entity, check_str, fk_id
+from stalker_core.models.column_mixins import TargetEntityTypeMixin
 from stalker_core.models.services import service
 
 
@@ -25,7 +26,7 @@ def _entity_type_name(value: Any) -> Any:
     return value
 
 
-class FilenameTemplate(Entity):
+class FilenameTemplate(Entity, TargetEntityTypeMixin):
     """``path`` and ``filename`` templates for entities of ``target_entity_type``.
 
     :param target_entity_type: a class name or a class, e.g. ``"Task"`` or ``Shot``.

@@ -26,6 +26,7 @@ from stalker_core.models.base import (
     mapped_class,
     on_append,
 )
+from stalker_core.models.column_mixins import ACLMixin
 
 if TYPE_CHECKING:
     from stalker_core.models.user import User
@@ -81,7 +82,7 @@ class Permission(Base):
         return f"<{self.access} {self.action} {self.class_name} (Permission)>"
 
 
-class Group(Entity):
+class Group(Entity, ACLMixin):
     """A permission group of users.
 
     :param users: a list of :class:`User`.

@@ -26,6 +26,16 @@ from sqlalchemy.orm import (
 from stalker_core.exceptions import StatusError, ValidationError, type_error, value_error
 from stalker_core.models.base import Base, mapped_class, on_set, unlink_association
 from stalker_core.models.checks import CODE_LENGTH, check_instance, validate_code
+
+# the other public mixins of Stalker, defined in models/column_mixins.py
+from stalker_core.models.column_mixins import ACLMixin as ACLMixin
+from stalker_core.models.column_mixins import AmountMixin as AmountMixin
+from stalker_core.models.column_mixins import DAGMixin as DAGMixin
+from stalker_core.models.column_mixins import ReferenceMixin as ReferenceMixin
+from stalker_core.models.column_mixins import ScheduleMixin as ScheduleMixin
+from stalker_core.models.column_mixins import TargetEntityTypeMixin as TargetEntityTypeMixin
+from stalker_core.models.column_mixins import UnitMixin as UnitMixin
+from stalker_core.models.column_mixins import WorkingHoursMixin as WorkingHoursMixin
 from stalker_core.models.types import ensure_aware, utc_now
 
 if TYPE_CHECKING:

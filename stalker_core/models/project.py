@@ -12,7 +12,7 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import ColumnDefault, ForeignKey, Integer, Table
+from sqlalchemy import Column, ColumnDefault, ForeignKey, Integer, Table
 from sqlalchemy.ext.associationproxy import AssociationProxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -26,9 +26,11 @@ from stalker_core.models.base import (
     declared_defaults,
     fk_id,
     link_table,
+    mapped_class,
     on_append,
     unique_association_proxy,
 )
+from stalker_core.models.column_mixins import ReferenceMixin
 from stalker_core.models.mixins import (
     CodeMixin,
     DateRangeMixin,
@@ -42,11 +44,41 @@ if TYPE_CHECKING:
     from stalker_core.models.client import Client
     from stalker_core.models.image_format import ImageFormat
     from stalker_core.models.repository import Repository
+    from stalker_core.models.role import Role
     from stalker_core.models.structure import Structure
     from stalker_core.models.task.model import Task
     from stalker_core.models.user import User
 
 project_clients = link_table("project_clients", project_id="projects", client_id="clients")
+#: the role of the client on the project (Stalker's ``ProjectClient.role``)
+project_clients.append_column(
+    Column("role_id", ForeignKey("roles.id", ondelete="SET NULL"), nullable=True)
+)
+
+
+class ProjectClient(Base):
+    """A client of a project, with an optional role: a row of ``Project.clients``.
+
+    ``Project.clients`` and ``Client.projects`` are the everyday way to link
+    the two; this class (Stalker's name) reaches the same rows, with the
+    ``role``. A link made through one is seen by the other once the session
+    has flushed and the collection is loaded again.
+    """
+
+    __table__ = project_clients
+    project: Mapped[Project] = relationship(overlaps="clients,projects")
+    client: Mapped[Client] = relationship(overlaps="clients,projects")
+    role: Mapped[Role | None] = relationship()
+
+    def __repr__(self) -> str:
+        project = getattr(self.project, "name", None)
+        client = getattr(self.client, "name", None)
+        return f"<ProjectClient {client!r} on {project!r}>"
+
+    @validates("project", "client", "role")
+    def _validate_link(self, key: str, value: Any) -> Any:
+        expected = mapped_class({"project": "Project", "client": "Client", "role": "Role"}[key])
+        return check_instance("ProjectClient", key, value, expected, required=key != "role")
 
 
 class ProjectUser(RoleMembership, Base, owner="Project"):
@@ -82,7 +114,9 @@ class ProjectRepository(Base):
         return check_instance("Project", "repositories", value, Repository, required=True)
 
 
-class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
+class Project(
+    Entity, ReferenceMixin, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin
+):
     """A project: ``repositories`` (ordered), ``structure``, ``users``, ``tasks``.
 
     :param name: e.g. ``"Fancy Commercial"``.
@@ -103,6 +137,8 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
     id: Mapped[int] = fk_id("simple_entities")
     fps: Mapped[float] = mapped_column(default=25.0)
     is_stereoscopic: Mapped[bool] = mapped_column(default=False)
+    #: switched off by hand (Stalker's ``active`` flag); see :attr:`is_active`
+    active: Mapped[bool] = mapped_column(default=True)
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structures.id", ondelete="SET NULL")
     )
@@ -143,7 +179,7 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
     def _validate_fps(self, key: str, value: Any) -> float:
         return float(check_number("Project", key, value, minimum=0, strict=True))
 
-    @validates("is_stereoscopic")
+    @validates("is_stereoscopic", "active")
     def _validate_stereo(self, key: str, value: Any) -> bool:
         if not isinstance(value, bool):
             raise type_error("Project", key, "a bool", value)
@@ -167,6 +203,28 @@ class Project(Entity, CodeMixin, StatusMixin, DateRangeMixin, RoleMembersMixin):
         links = self.repository_links
         return links[0].repository if links else None
 
+
+    @property
+    def is_active(self) -> bool:
+        """``active`` and in work: its status is ``WIP`` (as Stalker 1.1 decides)."""
+        status = self.status
+        return bool(self.active) and status is not None and status.code == "WIP"
+
+    @property
+    def schedule_seconds(self) -> float:
+        """The schedule of the root tasks in seconds (each a sum of its children)."""
+        return sum(t.schedule_seconds for t in self.root_tasks)
+
+    @property
+    def total_logged_seconds(self) -> float:
+        """The seconds logged on the project's tasks."""
+        return sum(t.total_logged_seconds for t in self.root_tasks)
+
+    @property
+    def percent_complete(self) -> float:
+        """``total_logged_seconds`` as a percentage of ``schedule_seconds`` (0 without one)."""
+        total = self.schedule_seconds
+        return 100.0 * self.total_logged_seconds / total if total > 0 else 0.0
 
     @property
     def root_tasks(self) -> list[Task]:
@@ -197,5 +255,5 @@ on_append(Project.clients, _check_client)
 _DEFAULTS: dict[str, ColumnDefault] = {
     key: default
     for key, default in declared_defaults(cast(Table, Project.__table__)).items()
-    if key in ("fps", "is_stereoscopic")
+    if key in ("fps", "is_stereoscopic", "active")
 }

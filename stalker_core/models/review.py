@@ -16,6 +16,11 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, 
 
 from stalker_core.exceptions import StatusError, type_error, value_error
 from stalker_core.models.base import SimpleEntity, fk_id
+
+# Stalker defines dailies next to reviews (``stalker.models.review``)
+from stalker_core.models.daily import Daily as Daily
+from stalker_core.models.daily import DailyFile as DailyFile
+from stalker_core.models.daily import DailyLink as DailyLink
 from stalker_core.models.mixins import StatusMixin
 
 if TYPE_CHECKING:

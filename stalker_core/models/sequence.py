@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, relationship, validates
 
-from stalker_core.models.base import fk_id
+from stalker_core.models.base import check_instance, fk_id, mapped_class
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.task.model import Task
 from stalker_core.models.task.validation import name_from_code
+
+if TYPE_CHECKING:
+    from stalker_core.models.shot import Shot
 
 
 class Sequence(Task, CodeMixin):
@@ -18,6 +21,14 @@ class Sequence(Task, CodeMixin):
     __tablename__ = "sequences"
     _required: ClassVar[tuple[str, ...]] = ("code", "name")
     id: Mapped[int] = fk_id("tasks")
+    #: the shots in this sequence (the other side of ``Shot.sequences``)
+    shots: Mapped[list[Shot]] = relationship(
+        secondary="shot_sequences", back_populates="sequences"
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**name_from_code(kwargs))
+
+    @validates("shots")
+    def _validate_shot(self, key: str, value: Any) -> Any:
+        return check_instance("Sequence", key, value, mapped_class("Shot"), required=True)

@@ -41,18 +41,29 @@ class Shot(Task, CodeMixin):
         ForeignKey("image_formats.id", ondelete="SET NULL")
     )
     shot_image_format: Mapped[ImageFormat | None] = relationship(foreign_keys=[image_format_id])
-    sequences: Mapped[list[Sequence]] = relationship(secondary=shot_sequences)
-    scenes: Mapped[list[Scene]] = relationship(secondary=shot_scenes)
+    #: frames used from the source (Stalker 1.1); ``None`` follows the cut
+    shot_source_in: Mapped[int | None] = mapped_column("source_in")
+    shot_source_out: Mapped[int | None] = mapped_column("source_out")
+    sequences: Mapped[list[Sequence]] = relationship(
+        secondary=shot_sequences, back_populates="shots"
+    )
+    scenes: Mapped[list[Scene]] = relationship(secondary=shot_scenes, back_populates="shots")
 
     def __init__(self, **kwargs: Any) -> None:
         cut_in = kwargs.pop("cut_in", _COLUMN_DEFAULTS["cut_in"].arg)
         cut_out = kwargs.pop("cut_out", None)
         duration = kwargs.pop("cut_duration", None)
+        source = kwargs.pop("source_in", None), kwargs.pop("source_out", None)
+        sequence = kwargs.pop("sequence", None)
         super().__init__(**name_from_code(kwargs))
         self.cut_in = cut_in
         if cut_out is None:
             cut_out = cut_in + (duration - 1 if duration is not None else 0)
         self.cut_out = cut_out
+        if source != (None, None):
+            self.set_source(*source)
+        if sequence is not None:
+            self.sequence = sequence
 
     @staticmethod
     def check_unique_codes(session: Session, shots: list[Shot]) -> None:
@@ -102,6 +113,70 @@ class Shot(Task, CodeMixin):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise value_error("Shot", "cut_duration", "an int, 1 or more", value)
         self.cut_out = self.cut_in + value - 1
+
+    @property
+    def source_in(self) -> int:
+        """The first frame used from the source; ``cut_in`` unless set (Stalker 1.1)."""
+        return self.cut_in if self.shot_source_in is None else self.shot_source_in
+
+    @source_in.setter
+    def source_in(self, value: int | None) -> None:
+        self.set_source(value, self.shot_source_out)
+
+    @property
+    def source_out(self) -> int:
+        """The last frame used from the source; ``cut_out`` unless set (Stalker 1.1)."""
+        return self.cut_out if self.shot_source_out is None else self.shot_source_out
+
+    @source_out.setter
+    def source_out(self, value: int | None) -> None:
+        self.set_source(self.shot_source_in, value)
+
+    def set_source(self, source_in: int | None, source_out: int | None) -> None:
+        """Set both source frames at once; ``None`` follows the cut.
+
+        :raises StalkerTypeError: for a frame that is not an int.
+        :raises ValidationError: unless ``cut_in <= source_in <= source_out <= cut_out``.
+        """
+        for key, value in (("source_in", source_in), ("source_out", source_out)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise type_error("Shot", key, "an int (a frame number) or None", value)
+        first = self.cut_in if source_in is None else source_in
+        last = self.cut_out if source_out is None else source_out
+        if not self.cut_in <= first <= self.cut_out:
+            raise value_error(
+                "Shot", "source_in", f"a frame within the cut ({self.cut_in}-{self.cut_out})",
+                first,
+            )
+        if not first <= last <= self.cut_out:
+            raise value_error(
+                "Shot", "source_out", f"a frame from source_in ({first}) to cut_out "
+                f"({self.cut_out})", last,
+            )
+        self.shot_source_in = source_in
+        self.shot_source_out = source_out
+
+    @property
+    def sequence(self) -> Sequence | None:
+        """The shot's one sequence (Stalker 1.1); ``None`` when it is in none.
+
+        Setting it makes that sequence the only one (``None``: none).
+
+        :raises ValidationError: when read while the shot is in several
+            sequences (:attr:`sequences` lists them).
+        """
+        sequences = self.sequences
+        if len(sequences) > 1:
+            names = ", ".join(repr(s.name) for s in sequences)
+            raise ValidationError(
+                f"Shot {self.name!r} is in {len(sequences)} sequences ({names}); "
+                "Shot.sequence means its only one: read Shot.sequences"
+            )
+        return sequences[0] if sequences else None
+
+    @sequence.setter
+    def sequence(self, value: Sequence | None) -> None:
+        self.sequences = [] if value is None else [value]
 
     @property
     def fps(self) -> float:

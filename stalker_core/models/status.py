@@ -22,6 +22,7 @@ from stalker_core.models.base import (
     fk_id,
     unique_association_proxy,
 )
+from stalker_core.models.column_mixins import TargetEntityTypeMixin
 from stalker_core.models.mixins import CodeMixin
 
 
@@ -52,7 +53,7 @@ class Status(Entity, CodeMixin):
     id: Mapped[int] = fk_id("simple_entities")
 
 
-class StatusList(Entity):
+class StatusList(Entity, TargetEntityTypeMixin):
     """The ordered statuses allowed for one entity class (``target_entity_type``).
 
     :param statuses: a list of :class:`Status` (the first is the default).

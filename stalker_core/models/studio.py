@@ -17,9 +17,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relat
 
 from stalker_core.exceptions import type_error, value_error
 from stalker_core.models.base import Entity, check_instance, fk_id
+from stalker_core.models.column_mixins import WorkingHoursMixin
 from stalker_core.models.mixins import DateRangeMixin
 from stalker_core.models.services import service
 from stalker_core.models.types import ensure_aware, utc_now
+
+# Stalker defines these next to Studio (``stalker.models.studio``)
+from stalker_core.models.vacation import Vacation as Vacation
+from stalker_core.models.working_hours import WorkingHours as WorkingHours
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
     from stalker_core.units import WorkCalendar
 
 
-class Studio(Entity, DateRangeMixin):
+class Studio(Entity, DateRangeMixin, WorkingHoursMixin):
     """The studio. ``schedule()`` plans the studio's projects (see scheduling).
 
     :param name: the studio name (required).

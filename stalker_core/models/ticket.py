@@ -38,8 +38,15 @@ if TYPE_CHECKING:
 
 #: ticket priorities, lowest first
 PRIORITIES: tuple[str, ...] = ("TRIVIAL", "MINOR", "MAJOR", "CRITICAL", "BLOCKER")
+#: the resolutions of a closed ticket, by their Stalker names
+FIXED = "fixed"
+INVALID = "invalid"
+WONTFIX = "wontfix"
+DUPLICATE = "duplicate"
+WORKSFORME = "worksforme"
+CANTFIX = "cantfix"
 #: ticket resolutions
-RESOLUTIONS: tuple[str, ...] = ("fixed", "invalid", "wontfix", "duplicate", "worksforme", "cantfix")
+RESOLUTIONS: tuple[str, ...] = (FIXED, INVALID, WONTFIX, DUPLICATE, WORKSFORME, CANTFIX)
 #: action -> (allowed status codes, resulting status code)
 TICKET_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "accept": (("NEW", "ASG", "ROP"), "ACP"),

@@ -8,10 +8,11 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from stalker_core.models.base import Entity, entity_type_name, fk_id
+from stalker_core.models.column_mixins import TargetEntityTypeMixin
 from stalker_core.models.mixins import CodeMixin
 
 
-class Type(Entity, CodeMixin):
+class Type(Entity, TargetEntityTypeMixin, CodeMixin):
     """A type for instances of ``target_entity_type``.
 
     :param name: e.g. ``"Character"``.

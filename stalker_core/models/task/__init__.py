@@ -11,7 +11,8 @@ One module per concept:
 * :mod:`.time_log` - :class:`TimeLog`, resource time booked on a leaf task;
 * :mod:`.validation` - the rules of each field, shared by ``Task`` and ``TaskBatch``;
 * :mod:`.bulk` - :class:`TaskBatch`, the bulk-insert path that shares Task's validators;
-* :mod:`.queries` - read-only queries (tasks of a user, ...).
+* :mod:`.queries` - read-only queries (tasks of a user, ...);
+* :mod:`.constants` - Stalker's status bit constants, derived from :mod:`.status`.
 
 Their runtime imports go one way, bottom to top (checked by
 ``.importlinter-runtime``; imports under ``TYPE_CHECKING`` are for typing only)::
@@ -31,8 +32,20 @@ and ``Shot.check_unique_codes``, through ``mapped_class`` too.
 
 from __future__ import annotations
 
+from stalker_core.models.task.constants import (
+    BINARY_STATUS_VALUES,
+    CHILDREN_TO_PARENT_STATUSES_MAP,
+    PARENT_STATUSES,
+)
 from stalker_core.models.task.dependency import TaskDependency
 from stalker_core.models.task.model import Task
 from stalker_core.models.task.time_log import TimeLog
 
-__all__ = ["Task", "TaskDependency", "TimeLog"]
+__all__ = [
+    "BINARY_STATUS_VALUES",
+    "CHILDREN_TO_PARENT_STATUSES_MAP",
+    "PARENT_STATUSES",
+    "Task",
+    "TaskDependency",
+    "TimeLog",
+]

@@ -26,6 +26,7 @@ from stalker_core.models.base import (
     fk_id,
     link_table,
 )
+from stalker_core.models.column_mixins import DAGMixin, ReferenceMixin, ScheduleMixin
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
 from stalker_core.models.services import service
 from stalker_core.models.task import graph as task_graph
@@ -66,7 +67,7 @@ task_responsible = link_table("task_responsible", task_id="tasks", user_id="user
 task_watchers = link_table("task_watchers", task_id="tasks", user_id="users")
 
 
-class Task(Entity, StatusMixin, DateRangeMixin):
+class Task(Entity, StatusMixin, DateRangeMixin, ReferenceMixin, ScheduleMixin, DAGMixin):
     """A task; Asset, Shot, Sequence and Scene are tasks too."""
 
     __tablename__ = "tasks"
@@ -410,6 +411,15 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         if total <= 0:
             return 0.0
         return min(100.0, 100.0 * self.total_logged_seconds / total)
+
+    _tjp_kind: ClassVar[str | None] = "Task"
+
+    @property
+    def tjp_abs_id(self) -> str:
+        """The dotted TaskJuggler path of this task: ``Project_1.Task_4.Task_9``."""
+        parent = self.parent
+        above = parent.tjp_abs_id if parent is not None else self.project.tjp_id
+        return f"{above}.{self.tjp_id}"
 
     @property
     def to_tjp(self) -> str:

@@ -11,6 +11,7 @@ resolves it for the running OS.
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -31,6 +32,7 @@ from stalker_core.exceptions import (
     value_error,
 )
 from stalker_core.models.base import Entity, check_str, fk_id, link_table
+from stalker_core.models.column_mixins import DAGMixin
 from stalker_core.models.paths import join_path
 from stalker_core.models.services import service
 from stalker_core.models.task.graph import lineage
@@ -51,7 +53,7 @@ _EXT_RE = re.compile(r"^\.[A-Za-z0-9_\-.]+$")
 NAMING_ROOTS = ("Asset", "Shot", "Sequence")
 
 
-class Version(Entity):
+class Version(Entity, DAGMixin):
     """Version ``version_number`` of ``task`` in take ``take_name``.
 
     :param task: the Task (Asset, Shot, ... are tasks too); required.
@@ -114,6 +116,7 @@ class Version(Entity):
             auto_name="name" not in kwargs,
             extension=self._check_extension(kwargs.pop("extension", None)),
         )
+        full_path = kwargs.pop("full_path", None)  # given instead of rendered (Stalker)
         kwargs.setdefault("take_name", "Main")
         kwargs.setdefault("path", "")
         kwargs.setdefault("filename", "")
@@ -124,6 +127,8 @@ class Version(Entity):
         # every other value is validated before the task is linked: a refused
         # value leaves nothing attached to the task's session
         super().__init__(**kwargs)
+        if full_path is not None:
+            self.full_path = full_path
         self._link_task(task)
         try:
             session = object_session(self)
@@ -281,7 +286,7 @@ class Version(Entity):
             self.version_number = number
         if state.auto_name:
             self.name = self._auto_name_value()
-        if self.path or self.filename:
+        if (self.path or self.filename) and not state.explicit_path:
             self.update_paths(engine=state.engine)
 
     def discard(self) -> None:
@@ -348,8 +353,23 @@ class Version(Entity):
 
     @property
     def full_path(self) -> str:
-        """``path/filename`` (repository independent, forward slashes)."""
+        """``path/filename`` (repository independent, forward slashes).
+
+        Rendered by :meth:`update_paths`; setting it gives the path explicitly
+        instead (as Stalker allows): ``path`` and ``filename`` are split from
+        it, and a renumbering flush keeps it until :meth:`update_paths` runs again.
+        """
         return join_path(self.path, self.filename)
+
+    @full_path.setter
+    def full_path(self, value: str) -> None:
+        text = check_str("Version", "full_path", value, required=False).replace("\\", "/")
+        path, _, filename = text.rpartition("/")
+        self.path = path
+        self.filename = filename
+        state = state_of(self)
+        state.extension = None  # read from the new filename when asked
+        state.explicit_path = True
 
     @property
     def absolute_path(self) -> str:
@@ -373,6 +393,18 @@ class Version(Entity):
         from stalker_core.models.structure import find_template_for
 
         return find_template_for(self.task.project, type(self.task).__name__)
+
+    def generate_path(self, extension: str | None = None) -> PurePosixPath:
+        """Stalker 1.1's spelling: :meth:`update_paths`, then the rendered full path.
+
+        :param extension: set :attr:`extension` first (``".ma"``), when given.
+        :returns: :attr:`full_path` as a :class:`~pathlib.PurePosixPath`
+            (repository independent).
+        """
+        if extension is not None:
+            self.extension = extension
+        self.update_paths()
+        return PurePosixPath(self.full_path)
 
     def update_paths(self, engine: Any = None) -> None:
         """Render ``path`` and ``filename`` (plus :attr:`extension`) from the template.
@@ -398,6 +430,7 @@ class Version(Entity):
             path, stem, used = render(self, engine)
         self.path = path
         self.filename = stem + self.extension
+        state_of(self).explicit_path = False
         state_of(self).engine = used  # a renumbering flush renders again with the same engine
 
     # -- siblings ----------------------------------------------------------------

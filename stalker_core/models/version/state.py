@@ -62,6 +62,8 @@ class VersionState:
     #: the file extension (``".blend"``), ``None`` until known (then read
     #: from ``filename`` once)
     extension: str | None = None
+    #: ``full_path`` was given explicitly (not rendered): renumbering keeps it
+    explicit_path: bool = False
 
     def enter(self, phase: Phase) -> _PhaseScope:
         """Context manager: be in ``phase`` inside the block, back to the current phase after.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 14:05:23.902659
+Create Date: 2026-12-03 15:30:21.792493
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ def upgrade() -> None:
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('type_id', sa.Integer(), nullable=True),
     sa.Column('thumbnail_id', sa.Integer(), nullable=True),
+    sa.Column('generic_text', sa.Text(), server_default='', nullable=False),
+    sa.Column('html_style', sa.String(length=64), server_default='', nullable=False),
+    sa.Column('html_class', sa.String(length=64), server_default='', nullable=False),
     sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_simple_entities_created_by_id_users'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['thumbnail_id'], ['files.id'], name=op.f('fk_simple_entities_thumbnail_id_files'), ondelete='SET NULL', use_alter=True),
@@ -239,6 +242,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_entity_tags_tag_id_tags'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('entity_id', 'tag_id', name=op.f('pk_entity_tags'))
     )
+    op.create_table('files_references',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('reference_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['files.id'], name=op.f('fk_files_references_entity_id_files'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reference_id'], ['files.id'], name=op.f('fk_files_references_reference_id_files'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'reference_id', name=op.f('pk_files_references'))
+    )
     op.create_table('goods',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cost', sa.Double(), nullable=False),
@@ -263,10 +273,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_group_users_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('group_id', 'user_id', name=op.f('pk_group_users'))
     )
+    op.create_table('messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status_id', sa.Integer(), nullable=True),
+    sa.Column('status_list_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['id'], ['simple_entities.id'], name=op.f('fk_messages_id_simple_entities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_messages_status_id_statuses'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['status_list_id'], ['status_lists.id'], name=op.f('fk_messages_status_list_id_status_lists'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
+    )
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_messages_status_id'), ['status_id'], unique=False)
+
     op.create_table('projects',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('fps', sa.Double(), nullable=False),
     sa.Column('is_stereoscopic', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('structure_id', sa.Integer(), nullable=True),
     sa.Column('image_format_id', sa.Integer(), nullable=True),
     sa.Column('code', sa.String(length=256), nullable=False),
@@ -382,8 +405,10 @@ def upgrade() -> None:
     op.create_table('project_clients',
     sa.Column('project_id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('role_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_project_clients_client_id_clients'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_clients_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['role_id'], ['roles.id'], name=op.f('fk_project_clients_role_id_roles'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('project_id', 'client_id', name=op.f('pk_project_clients'))
     )
     op.create_table('project_repositories',
@@ -403,6 +428,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['role_id'], ['roles.id'], name=op.f('fk_project_users_role_id_roles'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_users_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id', 'user_id', name=op.f('pk_project_users'))
+    )
+    op.create_table('projects_references',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('reference_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['projects.id'], name=op.f('fk_projects_references_entity_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reference_id'], ['files.id'], name=op.f('fk_projects_references_reference_id_files'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'reference_id', name=op.f('pk_projects_references'))
     )
     op.create_table('tasks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -489,6 +521,7 @@ def upgrade() -> None:
     op.create_table('daily_files',
     sa.Column('daily_id', sa.Integer(), nullable=False),
     sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['daily_id'], ['dailies.id'], name=op.f('fk_daily_files_daily_id_dailies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_daily_files_file_id_files'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('daily_id', 'file_id', name=op.f('pk_daily_files'))
@@ -549,6 +582,8 @@ def upgrade() -> None:
     sa.Column('cut_out', sa.Integer(), nullable=False),
     sa.Column('fps', sa.Double(), nullable=True),
     sa.Column('image_format_id', sa.Integer(), nullable=True),
+    sa.Column('source_in', sa.Integer(), nullable=True),
+    sa.Column('source_out', sa.Integer(), nullable=True),
     sa.Column('code', sa.String(length=256), nullable=False),
     sa.ForeignKeyConstraint(['id'], ['tasks.id'], name=op.f('fk_shots_id_tasks'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['image_format_id'], ['image_formats.id'], name=op.f('fk_shots_image_format_id_image_formats'), ondelete='SET NULL'),
@@ -606,6 +641,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_task_watchers_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('task_id', 'user_id', name=op.f('pk_task_watchers'))
     )
+    op.create_table('tasks_references',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('reference_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['tasks.id'], name=op.f('fk_tasks_references_entity_id_tasks'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reference_id'], ['files.id'], name=op.f('fk_tasks_references_reference_id_files'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'reference_id', name=op.f('pk_tasks_references'))
+    )
     op.create_table('ticket_links',
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
@@ -647,6 +689,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_time_logs_resource_id'), ['resource_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_time_logs_task_id'), ['task_id'], unique=False)
 
+    op.create_table('variants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['id'], ['tasks.id'], name=op.f('fk_variants_id_tasks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_variants'))
+    )
     op.create_table('versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('task_id', sa.Integer(), nullable=False),
@@ -728,6 +775,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_versions_task_id'))
 
     op.drop_table('versions')
+    op.drop_table('variants')
     with op.batch_alter_table('time_logs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_time_logs_task_id'))
         batch_op.drop_index(batch_op.f('ix_time_logs_resource_id'))
@@ -736,6 +784,7 @@ def downgrade() -> None:
     op.drop_table('ticket_related')
     op.drop_table('ticket_logs')
     op.drop_table('ticket_links')
+    op.drop_table('tasks_references')
     op.drop_table('task_watchers')
     op.drop_table('task_responsible')
     op.drop_table('task_resources')
@@ -780,6 +829,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tasks_parent_id'))
 
     op.drop_table('tasks')
+    op.drop_table('projects_references')
     op.drop_table('project_users')
     op.drop_table('project_repositories')
     op.drop_table('project_clients')
@@ -810,9 +860,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_projects_code'))
 
     op.drop_table('projects')
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_messages_status_id'))
+
+    op.drop_table('messages')
     op.drop_table('group_users')
     op.drop_table('group_permissions')
     op.drop_table('goods')
+    op.drop_table('files_references')
     op.drop_table('entity_tags')
     op.drop_table('entity_notes')
     op.drop_table('entity_group_entities')
