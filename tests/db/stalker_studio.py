@@ -124,7 +124,9 @@ def build(url: str) -> None:
 
     seq1 = Sequence(name="Sequence 1", code="SEQ1", project=project)
     shots = [Shot(name=code, code=code, project=project, sequence=seq1,
-                  cut_in=1001, cut_out=1100 + 10 * i)
+                  cut_in=1001, cut_out=1100 + 10 * i, source_in=1001 + i,
+                  source_out=1090 + 10 * i, html_style="color: red;" if i else "",
+                  html_class="urgent" if i else "", generic_text=f"shot {i} notes")
              for i, code in enumerate(["SH001", "SH002", "SH003"])]
     character = Type(name="Character", code="char", target_entity_type="Asset")
     hero = Asset(name="Hero", code="hero", project=project, type=character)

@@ -151,7 +151,9 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
     src.dispose()
     assert report.counts["task dependencies"].created == 4
     # what ours has no field for is reported, by Stalker name
-    assert any(line.startswith("Shot.source_in") for line in report.not_mapped)
+    assert not any(line.startswith(("Shot.source_in", "SimpleEntity.generic_text",
+                                    "SimpleEntity.html_style"))
+                   for line in report.not_mapped)
     assert any(line.startswith("Version.revision_number") for line in report.not_mapped)
     assert any(line.startswith("Variant: 1 Stalker rows") for line in report.not_mapped)
     assert any(line.startswith("Task_Dependencies.gap_constraint: 4")
@@ -281,6 +283,10 @@ def _tasks(p: Pairs, src: Source, m: Any) -> None:
                 assert task.code == row["code"]
             if entity_type == "Shot":
                 assert (task.cut_in, task.cut_out) == (row["cut_in"], row["cut_out"])
+                assert (task.source_in, task.source_out) == (row["source_in"],
+                                                              row["source_out"])
+                assert (task.generic_text, task.html_style, task.html_class) == (
+                    row["generic_text"], row["html_style"], row["html_class"])
                 assert p.ids_of(task.sequences) == p.mapped([row["sequence_id"]])
     assert seen == 13
 
