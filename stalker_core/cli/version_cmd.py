@@ -18,6 +18,7 @@ import click
 from stalker_core.cli.lookup import find_by_id as _get
 from stalker_core.cli.main import connect, database_option, plugin_manager
 from stalker_core.cli.output import emit_rows, make_console, output_options
+from stalker_core.cli.params import ID, LIMIT
 from stalker_core.exceptions import ValidationError
 
 LIST_COLUMNS = ("id", "task", "take", "v", "published", "description", "author", "date",
@@ -38,7 +39,7 @@ def command() -> None:
 
 @command.command(name="save")
 @database_option
-@click.option("--task", "task_id", type=int, required=True, help="Id of the task.")
+@click.option("--task", "task_id", type=ID, required=True, help="Id of the task.")
 @click.option("--file", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="The file to save as the new version.")
 @click.option("--empty", is_flag=True,
@@ -76,7 +77,7 @@ def save_cmd(ctx: click.Context, task_id: int, source: Path | None, empty: bool,
 
 
 @command.command(name="open")
-@click.argument("version_id", type=int)
+@click.argument("version_id", type=ID)
 @database_option
 @click.option("--force", is_flag=True, help="Discard unsaved changes.")
 @click.pass_context
@@ -95,7 +96,7 @@ def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
 
 
 @command.command(name="publish")
-@click.argument("version_ids", metavar="VERSION_ID...", type=int, nargs=-1, required=True)
+@click.argument("version_ids", metavar="VERSION_ID...", type=ID, nargs=-1, required=True)
 @database_option
 @click.option("--repair", is_flag=True, help="Run the repairs of failing checks, then re-check.")
 @click.pass_context
@@ -171,12 +172,12 @@ def print_results(console: Any, results: list[Any]) -> None:
 
 @command.command(name="list")
 @database_option
-@click.option("--task", "task_id", type=int, default=None, help="Only this task's versions.")
+@click.option("--task", "task_id", type=ID, default=None, help="Only this task's versions.")
 @click.option("--project", "project_code", default=None,
               help="Only this project's versions (code or id).")
 @click.option("--user", "login", default=None, help="Only versions saved by this user (login).")
 @click.option("--published", is_flag=True, help="Only published versions.")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many.")
 @output_options()
 @click.pass_context
 def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
@@ -214,7 +215,7 @@ def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
 
 
 @command.command(name="update")
-@click.argument("version_id", type=int)
+@click.argument("version_id", type=ID)
 @database_option
 @click.option("-m", "--description", required=True, help="The new description.")
 @click.pass_context
