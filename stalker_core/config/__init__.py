@@ -106,6 +106,9 @@ class Setting:
     :param merge: a table of tables merged two levels deep: a later layer's
         ``[section.name]`` table changes only the keys it sets, and adds names
         (``applications``).
+    :param runs: what the setting makes stalker_core run (a program, Python
+        code), for the docs' list of what a configuration file can run;
+        empty for a setting that runs nothing.
     """
 
     key: str
@@ -115,6 +118,7 @@ class Setting:
     items: tuple[str, ...] = ()
     default_doc: str | None = None
     merge: bool = False
+    runs: str = ""
 
     @property
     def section(self) -> str:
@@ -129,10 +133,10 @@ class Setting:
 
 
 def setting(key: str, default: Any, rule: Rule, doc: str, *, items: Sequence[str] = (),
-            default_doc: str | None = None, merge: bool = False) -> Any:
+            default_doc: str | None = None, merge: bool = False, runs: str = "") -> Any:
     """Declare a :class:`Config` field as a setting (see :class:`Setting`)."""
     meta = {"setting": Setting(key, default, rule, " ".join(doc.split()), tuple(items),
-                               default_doc, merge)}
+                               default_doc, merge, " ".join(runs.split()))}
     if isinstance(default, list | dict):
         return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -186,8 +190,12 @@ class Config:
                                          "Working days in a week.")
     yearly_working_days: float = setting("schedule.yearly_working_days", 261.0,
                                          number(0, 366), "Working days in a year.")
-    tj3_command: str = setting("schedule.tj3_command", "tj3", STRING,
-                               "The TaskJuggler executable: a name on PATH or an absolute path.")
+    tj3_command: str = setting(
+        "schedule.tj3_command", "tj3", STRING,
+        "The TaskJuggler executable: a name on PATH or an absolute path.",
+        runs="The program it names, whatever it is, with the rights of the user, each time "
+             "a schedule uses the tj3 backend (stalker schedule --scheduler tj3, "
+             "TaskJugglerScheduler).")
     tj3_timeout: float = setting("schedule.tj3_timeout", 600, number(0),
                                  "Seconds tj3 may run before the schedule fails.")
     working_hours: dict[str, list[list[int]]] = setting(
@@ -224,7 +232,9 @@ class Config:
     launch_python_path: list[str] = setting(
         "launch.python_path", [], STRING_LIST,
         "Folders holding stalker_core and its dependencies for the applications' Python "
-        "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.")
+        "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.",
+        runs="The Python code in these folders: the applications the launcher starts "
+             "import stalker_core (and its plugins) from them.")
     applications: dict[str, dict[str, Any]] = setting(
         "applications", APPLICATIONS, APPLICATIONS_TABLE,
         "Each application: label, icon, variants (versions, the first is the default), "
@@ -232,7 +242,9 @@ class Config:
         "to a 'v'), args, file_args (how the work file is passed, {file}), env (values may "
         "use {version}) and the extensions of its work files. Host plugins also discover "
         "installs (stalker_launch_discover). A studio [applications.NAME] table changes "
-        "only the keys it sets, or adds an application.", merge=True)
+        "only the keys it sets, or adds an application.", merge=True,
+        runs="The executables of each application, with their args and env, when stalker "
+             "launch or the launcher starts it.")
     sources: tuple[str, ...] = ()
 
     @property
@@ -267,6 +279,7 @@ class EnvVar:
     :param reader: the code that uses it.
     :param setting: the dotted key of the setting it acts on, if any.
     :param for_tests: read only by the test suite and the benchmarks.
+    :param runs: what the variable makes stalker_core run (see :attr:`Setting.runs`).
     """
 
     name: str
@@ -274,13 +287,16 @@ class EnvVar:
     reader: str
     setting: str | None = None
     for_tests: bool = False
+    runs: str = ""
 
 
 ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(ENV_VAR, "Path of the studio configuration file; when set, the site and user "
            "files are not read. A missing file is an error.", "stalker_core.config"),
     EnvVar("STALKER_PLUGINS", "Module names (comma separated) imported and registered as "
-           "plugins, also when plugins.autoload is false.", "the plugin manager"),
+           "plugins, also when plugins.autoload is false.", "the plugin manager",
+           runs="The named Python modules: imported (their code runs) by every program that "
+                "builds a plugin manager (the stalker command, the hosts, the panels)."),
     EnvVar("STALKER_DISABLE_PLUGINS", "Plugin names (comma separated) never registered, "
            "added to plugins.blocked.", "the plugin manager", "plugins.blocked"),
     EnvVar("STALKER_PLUGINS_STRICT", "1/true/yes/on: a plugin that fails to load is an "
@@ -295,7 +311,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
            "database.url"),
     EnvVar("STALKER_PYTHONPATH", "Folders (os.pathsep separated) holding stalker_core and "
            "its dependencies, set by the launcher; the Blender start-up script adds them to "
-           "Blender's Python.", "stalker_blender's start-up script"),
+           "Blender's Python.", "stalker_blender's start-up script",
+           runs="The Python code in these folders, imported by the applications started "
+                "with it (launch.python_path)."),
     EnvVar("STALKER_LAUNCH_SAVE_NEW", "1: the launched application saves its new scene as "
            "the task's first version at start-up (launch.save_new).", "the host add-ons",
            "launch.save_new"),
