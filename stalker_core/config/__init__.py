@@ -31,6 +31,7 @@ module of the package reads ``os.environ``.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import threading
 import tomllib
@@ -405,10 +406,15 @@ def _flatten(data: Mapping[str, Any], path: object, prefix: str = "") -> dict[st
         dotted = f"{prefix}{key}"
         if dotted in SCHEMA:
             flat[dotted] = value
-        elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in SCHEMA):
+        elif any(k.startswith(dotted + ".") for k in SCHEMA):
+            if not isinstance(value, dict):
+                raise ConfigError(f"expected a table [{dotted}], got {value!r}",
+                                  path=path, key=dotted)
             flat.update(_flatten(value, path, dotted + "."))
         else:
-            raise ConfigError("unknown setting", path=path, key=dotted)
+            near = difflib.get_close_matches(dotted, list(SCHEMA) + list(SECTIONS), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ConfigError(f"unknown setting{hint}", path=path, key=dotted)
     return flat
 
 
@@ -439,6 +445,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read configuration file: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not a TOML text file: the byte at offset {exc.start} is not UTF-8 "
+            "(a binary file, or text in another encoding)", path=path) from None
     return _validate(_flatten(data, path), path)
 
 
