@@ -15,7 +15,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from stalker_core.exceptions import DatabaseError
+from stalker_core.exceptions import DatabaseError, DatabaseUnavailableError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -38,6 +38,33 @@ def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
         pass
     finally:
         cursor.close()
+
+
+def _connection_lost(context: Any) -> BaseException | None:
+    """``handle_error``: a lost server connection becomes a :class:`DatabaseUnavailableError`.
+
+    SQLAlchemy has already invalidated the connection (and the pool's other
+    connections to the same server), so the next transaction connects
+    afresh; the current one is gone and must be rolled back. Errors while
+    connecting, and the pool's own pings, are left alone.
+    """
+    if not context.is_disconnect or context.connection is None or getattr(
+            context, "is_pre_ping", False):
+        return None
+    statement = (context.statement or "").lstrip().upper()
+    cause = " ".join(str(getattr(context.original_exception, "args", [""])[0] or
+                         context.original_exception).split())[:200]
+    where = safe_url(context.engine.url) if context.engine is not None else "the database"
+    if not statement or statement.startswith(("COMMIT", "RELEASE", "PREPARE")):
+        outcome = ("it was lost while committing, so the changes may or may not have been "
+                   "written: check before doing the work again")
+    else:
+        outcome = ("nothing of the current transaction was written; roll back and try "
+                   "again (the next transaction reconnects)")
+    return DatabaseUnavailableError(
+        f"the connection to the database {where!r} was lost (the server restarted or the "
+        f"network failed: {cause}); {outcome}"
+    )
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -140,6 +167,15 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
     e.g. for a file on a network share, where WAL does not work).
     PostgreSQL URLs go through :func:`normalise_url` (``postgres://`` and
     driverless URLs use the installed driver).
+
+    Server databases check a pooled connection before handing it out
+    (``pool_pre_ping``), so a transaction that starts after the server
+    restarted reconnects without an error. A connection lost inside a
+    transaction cannot be replaced without losing its work: the statement
+    raises :class:`~stalker_core.exceptions.DatabaseUnavailableError` saying
+    the connection was lost and that nothing was written (or, lost during a
+    commit, that the changes may or may not have been); roll the session
+    back and the next transaction reconnects.
     """
     parsed = normalise_url(url)
     wal = False
@@ -157,7 +193,12 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
                 connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
                 kwargs["connect_args"] = connect_args
                 wal = sqlite_wal
+    else:
+        # a pooled connection the server dropped (restart, failover, idle
+        # timeout) is replaced at checkout instead of failing the next statement
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "handle_error", _connection_lost)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         if wal:
