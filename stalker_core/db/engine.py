@@ -8,6 +8,7 @@ so neither has to import the other for it.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from stalker_core.exceptions import DatabaseError, DatabaseUnavailableError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # let SQLAlchemy drive transactions: pysqlite would otherwise auto-commit
-    # every DDL statement (one fsync per CREATE TABLE) and break SAVEPOINTs
+    # pysqlite's own transaction handling off: it would auto-commit every DDL
+    # statement (one fsync per CREATE TABLE) and break SAVEPOINTs; stalker_core
+    # opens SQLite's transactions itself (_sqlite_write_lock)
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -67,8 +69,29 @@ def _connection_lost(context: Any) -> BaseException | None:
     )
 
 
-def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+#: first words of statements that only read (anything else takes the write lock)
+_READ_WORDS = frozenset({"SELECT", "PRAGMA", "EXPLAIN", "VALUES"})
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _only_reads(statement: str) -> bool:
+    """True for a statement that cannot write (``SELECT``, ``PRAGMA``, a ``WITH`` that selects)."""
+    text = statement.lstrip(" \t\r\n(")
+    first = text.split(None, 1)[0].upper() if text else ""
+    if first == "WITH":
+        return _WRITE_WORDS.search(text) is None
+    return first in _READ_WORDS
+
+
+def _sqlite_write_lock(conn: Any, cursor: Any, statement: str, _parameters: Any,
+                       _context: Any, _executemany: bool) -> None:
+    # SQLAlchemy's transaction has begun but SQLite's has not (see make_engine):
+    # reads run on their own; the first statement that may write opens the
+    # SQLite transaction with the write lock, waiting for it (busy timeout)
+    if cursor.connection.in_transaction or not conn.in_transaction():
+        return
+    if not _only_reads(statement):
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 #: seconds a SQLite connection waits for another process's write lock
@@ -165,6 +188,17 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
     instead of failing with "database is locked" (``connect_args={"timeout":
     ...}`` overrides it; ``sqlite_wal=False`` keeps the file's journal mode,
     e.g. for a file on a network share, where WAL does not work).
+
+    The wait holds for transactions that read before they write: SQLite
+    cannot wait when a transaction that has read asks for the write lock
+    after another process committed (its snapshot is stale; "database is
+    locked" at once). So a SQLite transaction is opened at the first
+    statement that may write, with ``BEGIN IMMEDIATE`` (the write lock, with
+    the wait); the statements before it (``SELECT``, ``PRAGMA``) each read
+    the last committed state, as PostgreSQL's default READ COMMITTED
+    isolation does. Read-only work thus never takes the write lock, nor
+    keeps a snapshot open (which would also stop WAL checkpoints), however
+    long a session stays open; writers queue for the lock instead of failing.
     PostgreSQL URLs go through :func:`normalise_url` (``postgres://`` and
     driverless URLs use the installed driver).
 
@@ -203,5 +237,5 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
         event.listen(engine, "connect", _sqlite_pragmas)
         if wal:
             event.listen(engine, "connect", _sqlite_wal)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_write_lock)
     return engine
