@@ -184,10 +184,11 @@ def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
              login: str | None, published: bool, limit: int) -> None:
     """List versions, newest first, with their description, author and date.
 
-    Rows are read as plain columns in chunks (no model objects) and printed
-    as they come (see :func:`~stalker_core.cli.output.emit_rows`), so a
-    listing of 100,000 versions takes seconds.
+    A long listing prints plain aligned columns instead of a table; --json
+    and --csv print each row as it is read.
     """
+    # rows are read as plain columns in chunks (no model objects) and printed as
+    # they come (output.emit_rows): 100,000 versions take seconds, not minutes
     from sqlalchemy import select
 
     from stalker_core.cli.lookup import find_project, find_user
