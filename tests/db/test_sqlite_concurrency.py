@@ -45,14 +45,18 @@ def test_in_memory_database_keeps_memory_journal(url: str) -> None:
         engine.dispose()
 
 
+def _table(engine) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+
+
 def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/rw.db"
     writer_engine = make_engine(url)
     reader_engine = make_engine(url, connect_args={"timeout": 0.05})
     try:
-        with writer_engine.begin() as conn:
-            conn.execute(text("CREATE TABLE t (x INTEGER)"))
-            conn.execute(text("INSERT INTO t VALUES (1)"))
+        _table(writer_engine)
         with writer_engine.begin() as writer:
             writer.execute(text("INSERT INTO t VALUES (2)"))
             writer.execute(text("UPDATE t SET x = x + 10"))
@@ -64,12 +68,6 @@ def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path: Path) -> N
     finally:
         writer_engine.dispose()
         reader_engine.dispose()
-
-
-def _table(engine) -> None:  # type: ignore[no-untyped-def]
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE t (x INTEGER)"))
-        conn.execute(text("INSERT INTO t VALUES (1)"))
 
 
 def test_read_then_write_after_another_commit_succeeds(tmp_path: Path) -> None:
