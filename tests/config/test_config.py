@@ -225,3 +225,15 @@ def test_a_section_given_a_value_says_a_table_is_expected(tmp_path: Path,
     with pytest.raises(ConfigError, match=r"expected a table \[plugins\]") as caught:
         config.load_config()
     assert caught.value.key == "plugins"
+
+
+def test_a_bad_file_does_not_make_tj3_fall_back_to_another_program(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stalker_core.scheduling.taskjuggler.backend import find_tj3
+
+    path = tmp_path / "stalker.toml"
+    path.write_text('[schedule]\ntj3_command = "/opt/tj3/bin/tj3"\ntj3_timeuot = 5\n')
+    monkeypatch.setenv("STALKER_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        find_tj3()
+    assert caught.value.key == "schedule.tj3_timeuot"
