@@ -9,6 +9,7 @@ days, a year 365 days. The same convention is written to TaskJuggler.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ def parse_timing(text: str) -> tuple[float, str]:
     :raises ValidationError: for anything else, saying what a timing looks like.
     """
     m = _TIMING.fullmatch(str(text).lower())
-    if m is None or m.group(2) not in UNITS:
+    if m is None or m.group(2) not in UNITS or not math.isfinite(float(m.group(1))):
         raise ValidationError(
             f"{text!r} is not a timing: write a number and a unit ({', '.join(UNITS)}), "
             "e.g. 3d or 2.5h"

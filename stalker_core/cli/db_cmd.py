@@ -41,8 +41,8 @@ def upgrade_cmd(revision: str) -> None:
 
     url = database_url()
     state = database_state(url)
-    if state.has_tables and state.revision is None:
-        prepare_schema(make_engine(url))  # raises: tables without a version
+    if state.foreign is not None or (state.has_tables and state.revision is None):
+        prepare_schema(make_engine(url))  # raises: another program's database, no version
     steps = migrate.upgrade_steps(state.revision, revision)
     shown = safe_url(url)
     if not steps:
@@ -108,6 +108,8 @@ def current_cmd() -> None:
     if not state.exists:
         click.echo(f"{state.url}: no database ({state.problem}); "
                    "'stalker db init' creates it")
+    elif state.foreign is not None:
+        click.echo(f"{state.url}: {state.foreign}")
     elif state.revision is None and state.has_tables:
         click.echo(f"{state.url}: stalker tables without a schema version "
                    "(not made by this stalker_core)")

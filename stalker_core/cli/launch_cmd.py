@@ -5,18 +5,19 @@ from __future__ import annotations
 import click
 
 from stalker_core.cli.main import connect, database_option, plugin_manager
+from stalker_core.cli.params import ID, SECONDS_OR_ZERO
 
 
 @click.command(name="launch", context_settings={"ignore_unknown_options": True})
 @click.argument("application")
-@click.option("--task", "task_id", type=int, required=True, help="The task to work on.")
+@click.option("--task", "task_id", type=ID, required=True, help="The task to work on.")
 @click.option("--variant", default=None, help="The version to start (default: the first "
               "installed of the configured variants).")
 @click.option("--new", is_flag=True, help="Start with a new scene even when a work file exists.")
 @click.option("--wait", is_flag=True, help="Wait for the application and exit with its code.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (program, file, environment) "
               "and start nothing.")
-@click.option("--startup-check", type=float, default=2.0, show_default=True,
+@click.option("--startup-check", type=SECONDS_OR_ZERO, default=2.0, show_default=True,
               help="Seconds to watch for a crash at start-up (without --wait).")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @database_option

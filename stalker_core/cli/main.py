@@ -160,6 +160,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Production asset management: projects, tasks, versions, scheduling, plugins."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand is not None and not _asks_for_help(ctx):
+        from stalker_core.config import get_config
+
+        get_config()  # a bad configuration file is an error for every command, --db or not
     if ctx.invoked_subcommand in TEMPLATE_COMMANDS and not _asks_for_help(ctx):
         from stalker_core.plugins.templates import plugin_templates
 

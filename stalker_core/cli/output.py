@@ -6,8 +6,11 @@ The output format is chosen by the options of :func:`output_options`:
 
 * a rich table (the default); on a terminal it fits the window, otherwise
   (piped, redirected) every value is printed whole, never cut to 80 columns;
+  a listing of more than :data:`TABLE_ROWS` rows prints plain aligned
+  columns instead (rich would take minutes for 100,000 rows);
 * ``--json``: a JSON array of objects (``show``: one object), dates in ISO
-  8601, lists as arrays, missing values as ``null``;
+  8601, lists as arrays, missing values as ``null``; written as the rows
+  come (a listing may pass a generator);
 * ``--csv`` (listings): a header row and one row per item, lists joined
   with ``", "``, dates in ISO 8601, flags ``true``/``false``.
 
@@ -21,7 +24,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -76,8 +79,14 @@ def make_console(*, stderr: bool = False) -> Any:
     return Console(file=stream, width=PIPE_WIDTH, soft_wrap=True, highlight=False)
 
 
+#: values JSON and the text formats take as they are (checked first: listings are big)
+_AS_IS = frozenset({str, int, type(None)})
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready value: ISO dates, lists of plain values, others as they are."""
+    if type(value) in _AS_IS or type(value) is bool:
+        return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
@@ -89,6 +98,8 @@ def plain(value: Any) -> Any:
 
 def text(value: Any) -> str:
     """A value as table or CSV text: dates to the minute, lists joined, ``None`` empty."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -112,14 +123,28 @@ def _csv(value: Any) -> str:
     return text(value)
 
 
-def emit_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
-              title: str | None = None) -> None:
-    """Print ``rows`` (only ``columns``, in that order) as a table, JSON or CSV."""
+#: a listing of more rows than this prints as plain aligned columns, not a rich table
+#: (rich measures and draws every cell: about a millisecond a row)
+TABLE_ROWS = 1000
+
+
+def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *,
+              title: str | Callable[[int], str] | None = None) -> None:
+    """Print ``rows`` (only ``columns``, in that order) as a table, JSON or CSV.
+
+    ``rows`` may be a generator: JSON and CSV are written row by row as it
+    yields (a listing of any size starts at once and holds one row at a
+    time). A table needs every row to size its columns; beyond
+    :data:`TABLE_ROWS` rows it is printed as plain columns (a header line, a
+    rule, one line a row, nothing cut or wrapped, the title last) instead of a
+    rich table.
+
+    :param title: the table's title, or a function of the row count making it.
+    """
     fmt = output_format()
     out = sys.stdout
     if fmt == "json":
-        out.write(json.dumps([{c: plain(r.get(c)) for c in columns} for r in rows], indent=2))
-        out.write("\n")
+        _write_json(out, ({c: plain(r.get(c)) for c in columns} for r in rows))
         return
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
@@ -127,17 +152,70 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *,
         for r in rows:
             writer.writerow([_csv(r.get(c)) for c in columns])
         return
-    make_console().print(_table(rows, columns, title))
+    cells = [[text(r.get(c)) for c in columns] for r in rows]
+    shown = title(len(cells)) if callable(title) else title
+    if len(cells) > TABLE_ROWS:
+        _write_columns(out, columns, cells, shown)
+        return
+    make_console().print(_table_of_text(cells, columns, shown))
+
+
+def _write_json(out: Any, items: Iterable[Mapping[str, Any]]) -> None:
+    """Write a JSON array item by item: one key a line, as ``json.dumps(..., indent=2)``.
+
+    Each item is encoded in one call of the C encoder, the line breaks coming
+    from its separator (``indent`` would use the pure-Python encoder, ten
+    times slower); the items of a list value are one a line at the same depth.
+    """
+    encode = json.JSONEncoder(separators=(",\n    ", ": ")).encode
+    first = True
+    for item in items:
+        out.write("[\n" if first else ",\n")
+        out.write(f"  {{\n    {encode(item)[1:-1]}\n  }}" if item else "  {}")
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def _write_columns(out: Any, columns: Sequence[str], cells: list[list[str]],
+                   title: str | None) -> None:
+    """Plain aligned columns: the header, a rule, the rows, then the title."""
+    widths = [len(c) for c in columns]
+    for row in cells:
+        for i, value in enumerate(row):
+            if len(value) > widths[i]:
+                widths[i] = len(value)
+    last = len(columns) - 1
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v if i == last else v.ljust(widths[i])
+                         for i, v in enumerate(values)).rstrip() + "\n"
+
+    out.write(line(columns))
+    out.write(line(["-" * w for w in widths]))
+    chunk: list[str] = []
+    for row in cells:
+        chunk.append(line([v.replace("\n", " ") for v in row]))
+        if len(chunk) >= 5000:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
+    if title:
+        out.write(f"{title}\n")
 
 
 def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None) -> Any:
+    return _table_of_text([[text(r.get(c)) for c in columns] for r in rows], columns, title)
+
+
+def _table_of_text(cells: Iterable[Sequence[str]], columns: Sequence[str],
+                   title: str | None) -> Any:
     from rich.table import Table
 
     table = Table(title=title)
     for c in columns:
         table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*(text(r.get(c)) for c in columns))
+    for row in cells:
+        table.add_row(*row)
     return table
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from stalker_core.cli.main import connect, database_option, warn
+from stalker_core.cli.params import SECONDS
 from stalker_core.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
               help="Schedule only this project (code or id); repeatable.")
 @click.option("--scheduler", type=click.Choice(["native", "tj3"]), default="native",
               show_default=True)
-@click.option("--optimise", type=float, default=None, metavar="SECONDS",
+@click.option("--optimise", type=SECONDS, default=None, metavar="SECONDS",
               help="Improve the native plan for up to SECONDS.")
 @click.option("--gantt", "gantt", default=None, metavar="PATH",
               help="Write a Gantt chart (.png, .svg or .html).")

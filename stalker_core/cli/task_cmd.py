@@ -18,7 +18,7 @@ import click
 
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_record, emit_rows, output_options
-from stalker_core.cli.params import TIMING, WHEN, timing_text
+from stalker_core.cli.params import ID, LIMIT, PRIORITY, TIMING, WHEN, timing_text
 from stalker_core.exceptions import StatusError, ValidationError
 
 LIST_COLUMNS = ("id", "project", "task", "type", "status", "resources", "timing", "start",
@@ -55,13 +55,13 @@ def _is_late(task: Any, now: dt.datetime) -> bool:
 @click.option("--user", "login", default=None, help="Only tasks this user is a resource of.")
 @click.option("--status", "statuses", multiple=True,
               help="Only tasks in this status (code, e.g. WIP); repeatable.")
-@click.option("--parent", "parent_id", type=int, default=None,
+@click.option("--parent", "parent_id", type=ID, default=None,
               help="Only the children of this task (id).")
 @click.option("--late", is_flag=True, help="Only unfinished tasks whose end has passed.")
 @click.option("--due-before", "due_before", type=WHEN, default=None, metavar="DATE",
               help="Only unfinished tasks ending before DATE (2026-05-04).")
 @click.option("--leaves", is_flag=True, help="Only leaf tasks (no containers).")
-@click.option("--limit", type=int, default=None, help="At most this many tasks.")
+@click.option("--limit", type=LIMIT, default=None, help="At most this many tasks.")
 @output_options()
 def list_cmd(project_ref: str | None, login: str | None, statuses: tuple[str, ...],
              parent_id: int | None, late: bool, due_before: dt.datetime | None,
@@ -116,7 +116,7 @@ def list_cmd(project_ref: str | None, login: str | None, statuses: tuple[str, ..
 
 
 @command.command(name="show")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @database_option
 @output_options(csv_too=False)
 def show_cmd(task_id: int) -> None:
@@ -175,12 +175,12 @@ def _task_options(f: Any) -> Any:
                      help="Schedule timing: a number and a unit, e.g. 3d, 2.5h, 1w."),
         click.option("--model", type=click.Choice(["effort", "length", "duration"]),
                      default=None, help="Schedule model."),
-        click.option("--priority", type=int, default=None, help="Priority (0-1000)."),
+        click.option("--priority", type=PRIORITY, default=None, help="Priority (0-1000)."),
         click.option("--resource", "resources", multiple=True, metavar="LOGIN",
                      help="A resource (login); repeatable; replaces the resources."),
         click.option("--responsible", "responsible", multiple=True, metavar="LOGIN",
                      help="Who reviews it (login); repeatable; replaces the responsible."),
-        click.option("--depends-on", "depends_on", type=int, multiple=True, metavar="ID",
+        click.option("--depends-on", "depends_on", type=ID, multiple=True, metavar="ID",
                      help="A task it depends on (id); repeatable; replaces the dependencies."),
     )):
         f = option(f)
@@ -224,7 +224,7 @@ def _tasks(session: Any, ids: Iterable[int]) -> list[Any]:
 @database_option
 @click.option("--project", "project_ref", default=None,
               help="Project (code or id); default: the parent's.")
-@click.option("--parent", "parent_id", type=int, default=None, help="Parent task (id).")
+@click.option("--parent", "parent_id", type=ID, default=None, help="Parent task (id).")
 @_task_options
 def create_cmd(name: str, project_ref: str | None, parent_id: int | None,
                description: str | None, timing: tuple[float, str] | None, model: str | None,
@@ -297,7 +297,7 @@ def transition(task: Any, code: str, *, reviewer: Any = None,
 
 
 @command.command(name="update")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @database_option
 @click.option("--name", default=None, help="New name.")
 @_task_options

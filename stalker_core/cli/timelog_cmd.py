@@ -14,7 +14,7 @@ import click
 
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_rows, output_options
-from stalker_core.cli.params import TIMING, WHEN
+from stalker_core.cli.params import ID, LIMIT, TIMING, WHEN
 
 LIST_COLUMNS = ("id", "task", "user", "start", "end", "hours", "description")
 
@@ -26,7 +26,7 @@ def command() -> None:
 
 @command.command(name="add")
 @database_option
-@click.option("--task", "task_id", type=int, required=True, help="Id of the (leaf) task.")
+@click.option("--task", "task_id", type=ID, required=True, help="Id of the (leaf) task.")
 @click.option("--user", "login", default=None,
               help="Login of who worked (default: the only resource of the task).")
 @click.option("--start", type=WHEN, required=True, help="Start (2026-05-04T10:00, or now).")
@@ -70,9 +70,9 @@ def add_cmd(task_id: int, login: str | None, start: dt.datetime, end: dt.datetim
 
 @command.command(name="list")
 @database_option
-@click.option("--task", "task_id", type=int, default=None, help="Only this task.")
+@click.option("--task", "task_id", type=ID, default=None, help="Only this task.")
 @click.option("--user", "login", default=None, help="Only this user (login).")
-@click.option("--limit", type=int, default=100, show_default=True, help="At most this many.")
+@click.option("--limit", type=LIMIT, default=100, show_default=True, help="At most this many.")
 @output_options()
 def list_cmd(task_id: int | None, login: str | None, limit: int) -> None:
     """List time logs, newest first."""

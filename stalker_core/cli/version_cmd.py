@@ -18,6 +18,7 @@ import click
 from stalker_core.cli.lookup import find_by_id as _get
 from stalker_core.cli.main import connect, database_option, plugin_manager
 from stalker_core.cli.output import emit_rows, make_console, output_options
+from stalker_core.cli.params import ID, LIMIT
 from stalker_core.exceptions import ValidationError
 
 LIST_COLUMNS = ("id", "task", "take", "v", "published", "description", "author", "date",
@@ -38,7 +39,7 @@ def command() -> None:
 
 @command.command(name="save")
 @database_option
-@click.option("--task", "task_id", type=int, required=True, help="Id of the task.")
+@click.option("--task", "task_id", type=ID, required=True, help="Id of the task.")
 @click.option("--file", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="The file to save as the new version.")
 @click.option("--empty", is_flag=True,
@@ -76,7 +77,7 @@ def save_cmd(ctx: click.Context, task_id: int, source: Path | None, empty: bool,
 
 
 @command.command(name="open")
-@click.argument("version_id", type=int)
+@click.argument("version_id", type=ID)
 @database_option
 @click.option("--force", is_flag=True, help="Discard unsaved changes.")
 @click.pass_context
@@ -95,7 +96,7 @@ def open_cmd(ctx: click.Context, version_id: int, force: bool) -> None:
 
 
 @command.command(name="publish")
-@click.argument("version_ids", metavar="VERSION_ID...", type=int, nargs=-1, required=True)
+@click.argument("version_ids", metavar="VERSION_ID...", type=ID, nargs=-1, required=True)
 @database_option
 @click.option("--repair", is_flag=True, help="Run the repairs of failing checks, then re-check.")
 @click.pass_context
@@ -171,26 +172,35 @@ def print_results(console: Any, results: list[Any]) -> None:
 
 @command.command(name="list")
 @database_option
-@click.option("--task", "task_id", type=int, default=None, help="Only this task's versions.")
+@click.option("--task", "task_id", type=ID, default=None, help="Only this task's versions.")
 @click.option("--project", "project_code", default=None,
               help="Only this project's versions (code or id).")
 @click.option("--user", "login", default=None, help="Only versions saved by this user (login).")
 @click.option("--published", is_flag=True, help="Only published versions.")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many.")
 @output_options()
 @click.pass_context
 def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
              login: str | None, published: bool, limit: int) -> None:
-    """List versions, newest first, with their description, author and date."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
+    """List versions, newest first, with their description, author and date.
 
-    from stalker_core.cli.lookup import find_project, find_user, task_path
-    from stalker_core.models import Task, Version
+    A long listing prints plain aligned columns instead of a table; --json
+    and --csv print each row as it is read.
+    """
+    # rows are read as plain columns in chunks (no model objects) and printed as
+    # they come (output.emit_rows): 100,000 versions take seconds, not minutes
+    from sqlalchemy import select
+
+    from stalker_core.cli.lookup import find_project, find_user
+    from stalker_core.models import Task, User, Version
 
     session = connect(ctx)
-    stmt = (select(Version)
-            .options(selectinload(Version.task), selectinload(Version.created_by))
+    versions, users = Version.__table__, User.__table__
+    stmt = (select(Version.id, Version.task_id, Version.take_name, Version.version_number,
+                   Version.is_published, Version.description, users.c.login,
+                   Version.date_created, Version.created_with, Version.path, Version.filename)
+            .select_from(Version)
+            .outerjoin(users, users.c.id == Version.created_by_id)
             .order_by(Version.id.desc()))
     if task_id is not None:
         stmt = stmt.where(Version.task_id == task_id)
@@ -201,20 +211,76 @@ def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
     if login is not None:
         stmt = stmt.where(Version.created_by_id == find_user(session, login).id)
     if published:
-        stmt = stmt.where(Version.is_published.is_(True))
-    versions = session.scalars(stmt.limit(limit)).all()
-    rows = [{
-        "id": v.id, "task": f"{task_path(v.task)} ({v.task_id})", "task_id": v.task_id,
-        "take": v.take_name, "v": v.version_number, "published": bool(v.is_published),
-        "description": v.description or "",
-        "author": v.created_by.login if v.created_by is not None else None,
-        "date": v.date_created, "with": v.created_with or "", "path": v.full_path,
-    } for v in versions]
-    emit_rows(rows, LIST_COLUMNS, title=f"versions ({len(rows)})")
+        stmt = stmt.where(versions.c.is_published.is_(True))
+    result = session.execute(stmt.limit(limit).execution_options(yield_per=LIST_CHUNK))
+    emit_rows(_version_rows(session, result), LIST_COLUMNS,
+              title=lambda n: f"versions ({n})")
+
+
+#: rows read from the database at a time by ``version list``
+LIST_CHUNK = 2000
+
+
+def _version_rows(session: Any, result: Any) -> Any:
+    """The rows of ``version list``, chunk by chunk; task paths resolved once per task."""
+    from stalker_core.models.paths import join_path
+
+    paths = TaskPaths(session)
+    for chunk in result.partitions():
+        paths.load({r.task_id for r in chunk})
+        for (vid, tid, take, number, is_published, description, author, date, created_with,
+             path, filename) in chunk:
+            yield {
+                "id": vid, "task": f"{paths[tid]} ({tid})", "task_id": tid, "take": take,
+                "v": number, "published": bool(is_published), "description": description or "",
+                "author": author, "date": date, "with": created_with or "",
+                "path": join_path(path, filename),
+            }
+
+
+class TaskPaths:
+    """``Parent/Child/task`` of task ids, read as (id, name, parent) rows, level by level.
+
+    The same text as :func:`stalker_core.cli.lookup.task_path`, without loading
+    a model object per task.
+    """
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._rows: dict[int, tuple[str, int | None]] = {}
+        self._paths: dict[int, str] = {}
+
+    def __repr__(self) -> str:
+        return f"<TaskPaths of {len(self._rows)} tasks>"
+
+    def load(self, task_ids: set[int]) -> None:
+        """Read the tasks of ``task_ids`` and their parents that are not read yet."""
+        from sqlalchemy import select
+
+        from stalker_core.models import Task
+
+        tasks = Task.__table__
+        missing = {t for t in task_ids if t not in self._rows}
+        while missing:
+            found = self._session.execute(
+                select(tasks.c.id, Task.name, tasks.c.parent_id)
+                .select_from(Task).where(tasks.c.id.in_(sorted(missing))))
+            for tid, name, parent_id in found:
+                self._rows[tid] = (name, parent_id)
+            missing = {p for _, p in (self._rows[t] for t in missing if t in self._rows)
+                       if p is not None and p not in self._rows}
+
+    def __getitem__(self, task_id: int) -> str:
+        path = self._paths.get(task_id)
+        if path is None:
+            name, parent_id = self._rows[task_id]
+            path = f"{self[parent_id]}/{name}" if parent_id is not None else name
+            self._paths[task_id] = path
+        return path
 
 
 @command.command(name="update")
-@click.argument("version_id", type=int)
+@click.argument("version_id", type=ID)
 @database_option
 @click.option("-m", "--description", required=True, help="The new description.")
 @click.pass_context

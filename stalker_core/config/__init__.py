@@ -31,6 +31,7 @@ module of the package reads ``os.environ``.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import threading
 import tomllib
@@ -106,6 +107,9 @@ class Setting:
     :param merge: a table of tables merged two levels deep: a later layer's
         ``[section.name]`` table changes only the keys it sets, and adds names
         (``applications``).
+    :param runs: what the setting makes stalker_core run (a program, Python
+        code), for the docs' list of what a configuration file can run;
+        empty for a setting that runs nothing.
     """
 
     key: str
@@ -115,6 +119,7 @@ class Setting:
     items: tuple[str, ...] = ()
     default_doc: str | None = None
     merge: bool = False
+    runs: str = ""
 
     @property
     def section(self) -> str:
@@ -129,10 +134,10 @@ class Setting:
 
 
 def setting(key: str, default: Any, rule: Rule, doc: str, *, items: Sequence[str] = (),
-            default_doc: str | None = None, merge: bool = False) -> Any:
+            default_doc: str | None = None, merge: bool = False, runs: str = "") -> Any:
     """Declare a :class:`Config` field as a setting (see :class:`Setting`)."""
     meta = {"setting": Setting(key, default, rule, " ".join(doc.split()), tuple(items),
-                               default_doc, merge)}
+                               default_doc, merge, " ".join(runs.split()))}
     if isinstance(default, list | dict):
         return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -187,8 +192,12 @@ class Config:
                                          "Working days in a week.")
     yearly_working_days: float = setting("schedule.yearly_working_days", 261.0,
                                          number(0, 366), "Working days in a year.")
-    tj3_command: str = setting("schedule.tj3_command", "tj3", STRING,
-                               "The TaskJuggler executable: a name on PATH or an absolute path.")
+    tj3_command: str = setting(
+        "schedule.tj3_command", "tj3", STRING,
+        "The TaskJuggler executable: a name on PATH or an absolute path.",
+        runs="The program it names, whatever it is, with the rights of the user, each time "
+             "a schedule uses the tj3 backend (stalker schedule --scheduler tj3, "
+             "TaskJugglerScheduler).")
     tj3_timeout: float = setting("schedule.tj3_timeout", 600, number(0),
                                  "Seconds tj3 may run before the schedule fails.")
     working_hours: dict[str, list[list[int]]] = setting(
@@ -225,7 +234,9 @@ class Config:
     launch_python_path: list[str] = setting(
         "launch.python_path", [], STRING_LIST,
         "Folders holding stalker_core and its dependencies for the applications' Python "
-        "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.")
+        "(a studio deploy folder). Empty: the folders of the launcher's own interpreter.",
+        runs="The Python code in these folders: the applications the launcher starts "
+             "import stalker_core (and its plugins) from them.")
     applications: dict[str, dict[str, Any]] = setting(
         "applications", APPLICATIONS, APPLICATIONS_TABLE,
         "Each application: label, icon, variants (versions, the first is the default), "
@@ -233,7 +244,9 @@ class Config:
         "to a 'v'), args, file_args (how the work file is passed, {file}), env (values may "
         "use {version}) and the extensions of its work files. Host plugins also discover "
         "installs (stalker_launch_discover). A studio [applications.NAME] table changes "
-        "only the keys it sets, or adds an application.", merge=True)
+        "only the keys it sets, or adds an application.", merge=True,
+        runs="The executables of each application, with their args and env, when stalker "
+             "launch or the launcher starts it.")
     compat_lenient_constructors: bool = setting(
         "compat.lenient_constructors", False, BOOLEAN,
         "true: a model constructor ignores a keyword argument it does not know, with a "
@@ -273,6 +286,7 @@ class EnvVar:
     :param reader: the code that uses it.
     :param setting: the dotted key of the setting it acts on, if any.
     :param for_tests: read only by the test suite and the benchmarks.
+    :param runs: what the variable makes stalker_core run (see :attr:`Setting.runs`).
     """
 
     name: str
@@ -280,13 +294,16 @@ class EnvVar:
     reader: str
     setting: str | None = None
     for_tests: bool = False
+    runs: str = ""
 
 
 ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(ENV_VAR, "Path of the studio configuration file; when set, the site and user "
            "files are not read. A missing file is an error.", "stalker_core.config"),
     EnvVar("STALKER_PLUGINS", "Module names (comma separated) imported and registered as "
-           "plugins, also when plugins.autoload is false.", "the plugin manager"),
+           "plugins, also when plugins.autoload is false.", "the plugin manager",
+           runs="The named Python modules: imported (their code runs) by every program that "
+                "builds a plugin manager (the stalker command, the hosts, the panels)."),
     EnvVar("STALKER_DISABLE_PLUGINS", "Plugin names (comma separated) never registered, "
            "added to plugins.blocked.", "the plugin manager", "plugins.blocked"),
     EnvVar("STALKER_PLUGINS_STRICT", "1/true/yes/on: a plugin that fails to load is an "
@@ -301,7 +318,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
            "database.url"),
     EnvVar("STALKER_PYTHONPATH", "Folders (os.pathsep separated) holding stalker_core and "
            "its dependencies, set by the launcher; the Blender start-up script adds them to "
-           "Blender's Python.", "stalker_blender's start-up script"),
+           "Blender's Python.", "stalker_blender's start-up script",
+           runs="The Python code in these folders, imported by the applications started "
+                "with it (launch.python_path)."),
     EnvVar("STALKER_LAUNCH_SAVE_NEW", "1: the launched application saves its new scene as "
            "the task's first version at start-up (launch.save_new).", "the host add-ons",
            "launch.save_new"),
@@ -393,10 +412,15 @@ def _flatten(data: Mapping[str, Any], path: object, prefix: str = "") -> dict[st
         dotted = f"{prefix}{key}"
         if dotted in SCHEMA:
             flat[dotted] = value
-        elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in SCHEMA):
+        elif any(k.startswith(dotted + ".") for k in SCHEMA):
+            if not isinstance(value, dict):
+                raise ConfigError(f"expected a table [{dotted}], got {value!r}",
+                                  path=path, key=dotted)
             flat.update(_flatten(value, path, dotted + "."))
         else:
-            raise ConfigError("unknown setting", path=path, key=dotted)
+            near = difflib.get_close_matches(dotted, list(SCHEMA) + list(SECTIONS), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ConfigError(f"unknown setting{hint}", path=path, key=dotted)
     return flat
 
 
@@ -427,6 +451,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read configuration file: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not a TOML text file: the byte at offset {exc.start} is not UTF-8 "
+            "(a binary file, or text in another encoding)", path=path) from None
     return _validate(_flatten(data, path), path)
 
 

@@ -97,6 +97,11 @@ def defaults_toml() -> str:
     return "\n".join(lines) + "\n"
 
 
+#: appended to the meaning of a setting or variable that makes stalker_core run something
+_RUNS_NOTE = (" **Runs code**: see [what a configuration can make stalker_core run]"
+              "(#what-a-configuration-can-make-stalker_core-run).")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -105,7 +110,8 @@ def _env_rows(variables: Sequence[EnvVar]) -> list[str]:
     rows = ["| variable | meaning | read by | setting |", "|---|---|---|---|"]
     for v in variables:
         setting = f"`{v.setting}`" if v.setting else ""
-        rows.append(f"| `{v.name}` | {_cell(v.doc)} | {_cell(v.reader)} | {setting} |")
+        doc = _cell(v.doc) + (_RUNS_NOTE if v.runs else "")
+        rows.append(f"| `{v.name}` | {doc} | {_cell(v.reader)} | {setting} |")
     return rows
 
 
@@ -121,7 +127,7 @@ def _setting_rows(name: str, s: Setting) -> str:
         default = f"{len(s.default)} entries, see the defaults file below"
     env = ", ".join(f"`{v.name}`" for v in ENV_VARS if v.setting == s.key)
     return (f"| {key} | `{name}` | {_cell(s.rule.text)} | {_cell(default)} | "
-            f"{_cell(s.doc)} | {env} |")
+            f"{_cell(s.doc)}{_RUNS_NOTE if s.runs else ''} | {env} |")
 
 
 _INTRO = """\
@@ -170,6 +176,26 @@ variable through the accessors is an error. Flags take `1`, `true`, `yes` or
 `on`; lists are comma separated. The plugin variables act together with their
 settings as described in [hooks.md](hooks.md)."""
 
+_RUNS_INTRO = """\
+## What a configuration can make stalker_core run
+
+Settings are data, never executed, but some of them name programs or code
+that stalker_core then runs with the rights of the user running it. Whoever can
+write a studio or user configuration file, or set `STALKER_CONFIG` (which names
+that file) or the variables below, can make stalker_core run any program or
+Python code. Protect these files and variables like executables: on a shared
+installation only administrators should be able to write the site file and the
+folders it names. This list is generated from the `runs=` text of each
+declaration."""
+
+
+def _runs_rows() -> list[str]:
+    rows = ["| setting or variable | what it runs |", "|---|---|"]
+    rows += [f"| `{s.key}` | {_cell(s.runs)} |" for s in SETTINGS.values() if s.runs]
+    rows += [f"| `{v.name}` | {_cell(v.runs)} |" for v in ENV_VARS if v.runs]
+    return rows
+
+
 _REPO_VARS = """\
 ## Repository path variables (`REPO<id>`, `REPO<code>`)
 
@@ -204,6 +230,7 @@ def configuration_md() -> str:
                  "The test suite and the benchmarks are not part of the package; they read "
                  "the URLs themselves.\n\n"
                  + "\n".join(_env_rows([v for v in ENV_VARS if v.for_tests])))
+    parts.append(_RUNS_INTRO + "\n\n" + "\n".join(_runs_rows()))
     parts.append(_REPO_VARS)
     parts.append("## The defaults file\n\n`config/stalker.toml`, as generated:\n\n"
                  f"```toml\n{defaults_toml()}```")

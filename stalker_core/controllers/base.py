@@ -128,6 +128,9 @@ class PanelController:
         start = time.perf_counter()
         try:
             yield
+        except DatabaseUnavailableError:
+            self._rollback_quietly()  # the engine said so already (a lost connection)
+            raise
         except Exception as exc:
             if not _is_connection_error(exc):
                 raise

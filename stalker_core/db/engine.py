@@ -8,6 +8,7 @@ so neither has to import the other for it.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,13 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from stalker_core.exceptions import DatabaseError
+from stalker_core.exceptions import DatabaseError, DatabaseUnavailableError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # let SQLAlchemy drive transactions: pysqlite would otherwise auto-commit
-    # every DDL statement (one fsync per CREATE TABLE) and break SAVEPOINTs
+    # pysqlite's own transaction handling off: it would auto-commit every DDL
+    # statement (one fsync per CREATE TABLE) and break SAVEPOINTs; stalker_core
+    # opens SQLite's transactions itself (_sqlite_write_lock)
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -40,8 +42,56 @@ def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+def _connection_lost(context: Any) -> BaseException | None:
+    """``handle_error``: a lost server connection becomes a :class:`DatabaseUnavailableError`.
+
+    SQLAlchemy has already invalidated the connection (and the pool's other
+    connections to the same server), so the next transaction connects
+    afresh; the current one is gone and must be rolled back. Errors while
+    connecting, and the pool's own pings, are left alone.
+    """
+    if not context.is_disconnect or context.connection is None or getattr(
+            context, "is_pre_ping", False):
+        return None
+    statement = (context.statement or "").lstrip().upper()
+    cause = " ".join(str(getattr(context.original_exception, "args", [""])[0] or
+                         context.original_exception).split())[:200]
+    where = safe_url(context.engine.url) if context.engine is not None else "the database"
+    if not statement or statement.startswith(("COMMIT", "RELEASE", "PREPARE")):
+        outcome = ("it was lost while committing, so the changes may or may not have been "
+                   "written: check before doing the work again")
+    else:
+        outcome = ("nothing of the current transaction was written; roll back and try "
+                   "again (the next transaction reconnects)")
+    return DatabaseUnavailableError(
+        f"the connection to the database {where!r} was lost (the server restarted or the "
+        f"network failed: {cause}); {outcome}"
+    )
+
+
+#: first words of statements that only read (anything else takes the write lock)
+_READ_WORDS = frozenset({"SELECT", "PRAGMA", "EXPLAIN", "VALUES"})
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _only_reads(statement: str) -> bool:
+    """True for a statement that cannot write (``SELECT``, ``PRAGMA``, a ``WITH`` that selects)."""
+    text = statement.lstrip(" \t\r\n(")
+    first = text.split(None, 1)[0].upper() if text else ""
+    if first == "WITH":
+        return _WRITE_WORDS.search(text) is None
+    return first in _READ_WORDS
+
+
+def _sqlite_write_lock(conn: Any, cursor: Any, statement: str, _parameters: Any,
+                       _context: Any, _executemany: bool) -> None:
+    # SQLAlchemy's transaction has begun but SQLite's has not (see make_engine):
+    # reads run on their own; the first statement that may write opens the
+    # SQLite transaction with the write lock, waiting for it (busy timeout)
+    if cursor.connection.in_transaction or not conn.in_transaction():
+        return
+    if not _only_reads(statement):
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 #: seconds a SQLite connection waits for another process's write lock
@@ -138,8 +188,28 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
     instead of failing with "database is locked" (``connect_args={"timeout":
     ...}`` overrides it; ``sqlite_wal=False`` keeps the file's journal mode,
     e.g. for a file on a network share, where WAL does not work).
+
+    The wait holds for transactions that read before they write: SQLite
+    cannot wait when a transaction that has read asks for the write lock
+    after another process committed (its snapshot is stale; "database is
+    locked" at once). So a SQLite transaction is opened at the first
+    statement that may write, with ``BEGIN IMMEDIATE`` (the write lock, with
+    the wait); the statements before it (``SELECT``, ``PRAGMA``) each read
+    the last committed state, as PostgreSQL's default READ COMMITTED
+    isolation does. Read-only work thus never takes the write lock, nor
+    keeps a snapshot open (which would also stop WAL checkpoints), however
+    long a session stays open; writers queue for the lock instead of failing.
     PostgreSQL URLs go through :func:`normalise_url` (``postgres://`` and
     driverless URLs use the installed driver).
+
+    Server databases check a pooled connection before handing it out
+    (``pool_pre_ping``), so a transaction that starts after the server
+    restarted reconnects without an error. A connection lost inside a
+    transaction cannot be replaced without losing its work: the statement
+    raises :class:`~stalker_core.exceptions.DatabaseUnavailableError` saying
+    the connection was lost and that nothing was written (or, lost during a
+    commit, that the changes may or may not have been); roll the session
+    back and the next transaction reconnects.
     """
     parsed = normalise_url(url)
     wal = False
@@ -157,10 +227,15 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
                 connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
                 kwargs["connect_args"] = connect_args
                 wal = sqlite_wal
+    else:
+        # a pooled connection the server dropped (restart, failover, idle
+        # timeout) is replaced at checkout instead of failing the next statement
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "handle_error", _connection_lost)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         if wal:
             event.listen(engine, "connect", _sqlite_wal)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_write_lock)
     return engine

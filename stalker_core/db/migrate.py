@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, MetaData, String, Table, inspect, select
 
+from stalker_core.db.engine import safe_url
 from stalker_core.exceptions import DatabaseError
 
 if TYPE_CHECKING:
@@ -150,6 +151,35 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(select(alembic_version.c.version_num)).scalar()
 
 
+#: a table of Stalker's own schema (stalker_core names its tables in snake_case)
+STALKER_TABLE = "SimpleEntities"
+#: the command that copies a Stalker database's data into a stalker_core database
+IMPORT_STALKER_COMMAND = "stalker db import-stalker URL"
+
+
+def foreign_database(connection: Connection, revision: str | None) -> str | None:
+    """What the database is when it is another program's (a Stalker database), else ``None``.
+
+    Stalker (the library stalker_core's API follows) uses Alembic too, with
+    its own revisions (``9f9b88fef376`` for Stalker 1.1) and CamelCase tables
+    (``SimpleEntities``); its databases are not stalker_core databases of
+    another version, so neither an upgrade nor a newer stalker_core opens
+    them.
+
+    :param revision: the database's revision (:func:`current_revision`).
+    :returns: a sentence part for messages: what the database is, and what to do.
+    """
+    if revision is not None and revision in known_revisions():
+        return None
+    if not inspect(connection).has_table(STALKER_TABLE):
+        return None
+    at = f"Alembic revision {revision!r}" if revision else "no schema version"
+    return (f"a Stalker database (Stalker's own schema, {at}), not a stalker_core "
+            "database: stalker_core cannot open or upgrade it. Import its data into a "
+            f"stalker_core database with '{IMPORT_STALKER_COMMAND}' (URL: this Stalker "
+            "database)")
+
+
 def stamp(connection: Connection, revision: str = HEAD) -> None:
     """Record ``revision`` in the version table (created when missing), without Alembic."""
     alembic_version.create(connection, checkfirst=True)
@@ -168,6 +198,9 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
 
     with engine.begin() as conn:
         current = current_revision(conn)
+        foreign = foreign_database(conn, current)
+        if foreign is not None:
+            raise DatabaseError(f"the database {safe_url(engine.url)!r} is {foreign}")
         if current is None and _has_our_tables(conn):
             raise DatabaseError(
                 "the database has tables but no schema version; it was not created by "

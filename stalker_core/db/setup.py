@@ -9,8 +9,9 @@ brings the schema to the current version:
 * an older stalker_core database is upgraded with the packaged Alembic
   migrations (``auto_upgrade=False`` refuses instead and asks for
   ``stalker db upgrade``);
-* anything else (tables without a version, an unknown revision) raises
-  :class:`~stalker_core.exceptions.DatabaseError`.
+* anything else (tables without a version, an unknown revision, a Stalker
+  database) raises :class:`~stalker_core.exceptions.DatabaseError` saying
+  what the database is and what to do.
 
 ``setup(create=False)`` (what the command line uses, except ``stalker db
 init|upgrade`` and ``stalker demo``) refuses a missing or empty database
@@ -114,12 +115,15 @@ class DatabaseState:
         connection), else ``None``.
     :ivar revision: the schema revision it is stamped with (``None``: none).
     :ivar has_tables: it holds stalker tables.
+    :ivar foreign: what the database is when it is another program's (a
+        Stalker database, see :func:`~stalker_core.db.migrate.foreign_database`).
     """
 
     url: str
     problem: str | None = None
     revision: str | None = None
     has_tables: bool = False
+    foreign: str | None = None
 
     @property
     def exists(self) -> bool:
@@ -129,7 +133,8 @@ class DatabaseState:
     @property
     def empty(self) -> bool:
         """Reached, but holding no stalker_core schema."""
-        return self.exists and self.revision is None and not self.has_tables
+        return (self.exists and self.revision is None and not self.has_tables
+                and self.foreign is None)
 
 
 def _connect_problem(exc: OperationalError) -> str:
@@ -146,9 +151,11 @@ def database_state(url: str | URL) -> DatabaseState:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            revision = migrate.current_revision(conn)
             return DatabaseState(
-                shown, revision=migrate.current_revision(conn),
+                shown, revision=revision,
                 has_tables=inspect(conn).has_table("simple_entities"),
+                foreign=migrate.foreign_database(conn, revision),
             )
     except OperationalError as exc:
         return DatabaseState(shown, problem=_connect_problem(exc))
@@ -184,6 +191,9 @@ def prepare_schema(engine: Engine, *, auto_upgrade: bool = True, create: bool = 
             current = migrate.current_revision(conn)
             if current == migrate.HEAD:
                 return "current"
+            foreign = migrate.foreign_database(conn, current)
+            if foreign is not None:
+                raise DatabaseError(f"the database {shown!r} is {foreign}")
             if current is None:
                 if inspect(conn).has_table("simple_entities"):
                     raise DatabaseError(

@@ -183,14 +183,14 @@ def _flag(value: Any) -> bool:
 
 
 def _default_config() -> Any:
-    """The project configuration, when :mod:`stalker_core.config` can provide one."""
-    try:
-        from stalker_core import config as config_module
+    """The project configuration (:func:`stalker_core.config.get_config`).
 
-        return config_module.get_config()
-    except Exception as exc:  # noqa: BLE001 - a broken config must not hide plugins
-        log.debug("no configuration for plugins: %s", exc)
-        return None
+    :raises ConfigError: the configuration is invalid. A broken file is never
+        skipped: its ``plugins.blocked`` list may be what keeps a plugin out.
+    """
+    from stalker_core import config as config_module
+
+    return config_module.get_config()
 
 
 def get_plugin_manager(
@@ -207,7 +207,7 @@ def get_plugin_manager(
 
     :param config: a configuration object or mapping with a ``plugins``
         section (``blocked``, ``strict``, ``autoload``); ``None`` reads
-        :func:`stalker_core.config.get_config` when it offers these settings.
+        :func:`stalker_core.config.get_config`.
     :param builtins: module names of the default plugins to register
         (default :data:`DEFAULT_PLUGINS`; ``()`` for none).
     :param blocked: plugin names never to register (default plugins' module names,
@@ -220,6 +220,8 @@ def get_plugin_manager(
     :returns: the manager; failed plugins are listed in ``load_errors``.
     :raises PluginError: in strict mode, naming the plugin that failed; or
         when a hook implementation does not match any hookspec.
+    :raises ConfigError: ``config`` is ``None`` and the configuration files
+        are invalid (naming the file and the key); no plugin is loaded.
     """
     if config is None:
         config = _default_config()

@@ -99,6 +99,15 @@ class PostgresServer:
                 time.sleep(0.1)
         raise DatabaseError(f"PostgreSQL did not start; see {self.dir / 'log'}")
 
+    def restart(self, mode: str = "fast") -> None:
+        """Restart the server (its clients' connections are cut), keeping the cluster.
+
+        :param mode: ``pg_ctl``'s shutdown mode: ``fast`` (what an administrator's
+            restart does) or ``immediate`` (like a crash).
+        """
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
+                  "-l", str(self.dir / "log"), "restart")
+
     def stop(self) -> None:
         """Stop the server and remove the cluster."""
         try:

@@ -65,3 +65,41 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         bar.advance(2)
     with output.progress("hidden", total=2, show=False) as bar:
         assert bar._progress is None
+
+
+def _big_listing(count: int, seen: list[int]) -> click.Command:
+    @click.command()
+    @output.output_options()
+    def listing() -> None:
+        def rows():  # type: ignore[no-untyped-def]
+            for i in range(count):
+                seen.append(i)
+                yield {"id": i, "name": f"item {i}", "note": "x\ny" if i == 3 else ""}
+
+        output.emit_rows(rows(), ("id", "name", "note"), title=lambda n: f"items ({n})")
+
+    return listing
+
+
+def test_a_large_listing_prints_plain_columns_in_order() -> None:
+    count = output.TABLE_ROWS + 1
+    result = CliRunner().invoke(_big_listing(count, []), [])
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["id", "name", "note"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert [line.split()[0] for line in lines[2:-1]] == [str(i) for i in range(count)]
+    assert lines[5].split() == ["3", "item", "3", "x", "y"]  # one line a row
+    assert lines[-1] == f"items ({count})"
+    assert "┃" not in result.output
+
+
+def test_json_and_csv_are_written_as_the_rows_come() -> None:
+    """A generator is consumed while writing: the output equals json.dumps of the list."""
+    seen: list[int] = []
+    json_out = CliRunner().invoke(_big_listing(3, seen), ["--json"]).output
+    expected = [{"id": i, "name": f"item {i}", "note": ""} for i in range(3)]
+    assert json_out == json.dumps(expected, indent=2) + "\n"
+    assert seen == [0, 1, 2]
+    assert CliRunner().invoke(_big_listing(0, []), ["--json"]).output == "[]\n"
+    csv_lines = CliRunner().invoke(_big_listing(2, []), ["--csv"]).output.splitlines()
+    assert csv_lines == ["id,name,note", "0,item 0,", "1,item 1,"]

@@ -203,3 +203,37 @@ def test_defaults_ship_in_the_wheel(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "['RTS', 'WIP', 'CMPL']" in res.stdout
     assert "head 0001" in res.stdout  # the migrations load from the wheel too
+
+
+def test_a_binary_configuration_file_is_named(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "stalker.toml"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00\xd0\xff\xfe\x00binary")
+    monkeypatch.setenv("STALKER_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        config.load_config()
+    assert caught.value.path == path
+    assert str(path) in str(caught.value)
+    assert "not a TOML text file" in str(caught.value)
+
+
+def test_a_section_given_a_value_says_a_table_is_expected(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "stalker.toml"
+    path.write_text("plugins = 3\n")
+    monkeypatch.setenv("STALKER_CONFIG", str(path))
+    with pytest.raises(ConfigError, match=r"expected a table \[plugins\]") as caught:
+        config.load_config()
+    assert caught.value.key == "plugins"
+
+
+def test_a_bad_file_does_not_make_tj3_fall_back_to_another_program(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stalker_core.scheduling.taskjuggler.backend import find_tj3
+
+    path = tmp_path / "stalker.toml"
+    path.write_text('[schedule]\ntj3_command = "/opt/tj3/bin/tj3"\ntj3_timeuot = 5\n')
+    monkeypatch.setenv("STALKER_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        find_tj3()
+    assert caught.value.key == "schedule.tj3_timeuot"

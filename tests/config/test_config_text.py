@@ -74,6 +74,24 @@ def test_docs_page_lists_every_setting_and_environment_variable() -> None:
     assert text.defaults_toml() in page
 
 
+def test_docs_page_says_what_a_configuration_can_run() -> None:
+    """tj3_command runs what it names: documented next to STALKER_PLUGINS, from the declaration."""
+    page = text.configuration_md()
+    section = page.split("## What a configuration can make stalker_core run", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    names = [row.split("`")[1] for row in rows]
+    assert "schedule.tj3_command" in names
+    assert "STALKER_PLUGINS" in names
+    assert "applications" in names
+    tj3 = config.SETTINGS["tj3_command"]
+    assert tj3.runs and tj3.runs in section  # the text comes from the declaration
+    assert "any program" in section
+    # the settings table points there too
+    tj3_row = next(line for line in page.splitlines() if line.startswith("| `tj3_command` |"))
+    assert "#what-a-configuration-can-make-stalker_core-run" in tj3_row
+
+
 def test_toml_values() -> None:
     assert text.toml_value(True) == "true"
     assert text.toml_value([[540, 1080]]) == "[[540, 1080]]"

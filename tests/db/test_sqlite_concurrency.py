@@ -45,14 +45,18 @@ def test_in_memory_database_keeps_memory_journal(url: str) -> None:
         engine.dispose()
 
 
+def _table(engine) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+
+
 def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/rw.db"
     writer_engine = make_engine(url)
     reader_engine = make_engine(url, connect_args={"timeout": 0.05})
     try:
-        with writer_engine.begin() as conn:
-            conn.execute(text("CREATE TABLE t (x INTEGER)"))
-            conn.execute(text("INSERT INTO t VALUES (1)"))
+        _table(writer_engine)
         with writer_engine.begin() as writer:
             writer.execute(text("INSERT INTO t VALUES (2)"))
             writer.execute(text("UPDATE t SET x = x + 10"))
@@ -64,3 +68,97 @@ def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path: Path) -> N
     finally:
         writer_engine.dispose()
         reader_engine.dispose()
+
+
+def test_read_then_write_after_another_commit_succeeds(tmp_path: Path) -> None:
+    """A transaction that read, then writes after another connection committed, must not fail.
+
+    With a deferred transaction SQLite refuses the write at once ("database
+    is locked", the snapshot is stale) whatever the busy timeout.
+    """
+    url = f"sqlite:///{tmp_path}/rw.db"
+    a_engine, b_engine = make_engine(url), make_engine(url)
+    try:
+        _table(a_engine)
+        with a_engine.begin() as a:
+            assert a.execute(text("SELECT count(*) FROM t")).scalar() == 1
+            with b_engine.begin() as b:
+                b.execute(text("INSERT INTO t VALUES (2)"))
+            a.execute(text("INSERT INTO t VALUES (3)"))
+        with a_engine.connect() as a:
+            assert sorted(a.execute(text("SELECT x FROM t")).scalars()) == [1, 2, 3]
+    finally:
+        a_engine.dispose()
+        b_engine.dispose()
+
+
+HOLD_LOCK = """
+import sys
+from sqlalchemy import text
+from stalker_core.db.engine import make_engine
+
+engine = make_engine(sys.argv[1])
+with engine.begin() as conn:
+    conn.execute(text("INSERT INTO t VALUES (2)"))  # takes the write lock
+    print("locked", flush=True)
+    sys.stdin.readline()  # hold it until told
+engine.dispose()
+print("committed", flush=True)
+"""
+
+
+def test_a_session_that_read_waits_for_another_process_writing(tmp_path: Path) -> None:
+    """An ORM session reads; another process takes the write lock; the session's commit waits."""
+    import subprocess
+    import sys
+    import threading
+
+    from stalker_core.orm.session import StalkerSession
+
+    url = f"sqlite:///{tmp_path}/two.db"
+    engine = make_engine(url)
+    _table(engine)
+    session = StalkerSession(engine)
+    try:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        with subprocess.Popen([sys.executable, "-c", HOLD_LOCK, url], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) as other:
+            assert other.stdout is not None and other.stdin is not None
+            stdin = other.stdin
+            assert other.stdout.readline().strip() == "locked"
+
+            def let_it_commit() -> None:
+                stdin.write("go\n")
+                stdin.flush()
+
+            # the other process commits while this one waits for the lock
+            release = threading.Timer(0.3, let_it_commit)
+            release.start()
+            session.execute(text("INSERT INTO t VALUES (3)"))
+            session.commit()
+            release.join()
+            assert other.stdout.readline().strip() == "committed"
+        assert sorted(session.execute(text("SELECT x FROM t")).scalars()) == [1, 2, 3]
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def test_read_only_work_takes_no_lock_and_holds_no_snapshot(tmp_path: Path) -> None:
+    """A session left open after reading blocks no writer, and sees later commits."""
+    from stalker_core.orm.session import StalkerSession
+
+    url = f"sqlite:///{tmp_path}/ro.db"
+    engine = make_engine(url)
+    writer = make_engine(url, connect_args={"timeout": 0.05})
+    try:
+        _table(engine)
+        reader = StalkerSession(engine)
+        assert reader.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        with writer.begin() as conn:  # would wait, then fail, behind a held write lock
+            conn.execute(text("INSERT INTO t VALUES (2)"))
+        assert reader.execute(text("SELECT count(*) FROM t")).scalar() == 2
+        reader.close()
+    finally:
+        engine.dispose()
+        writer.dispose()

@@ -320,3 +320,37 @@ def test_plugin_layer_imports_stay_cheap() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the configuration files -------------------------------------------------------------------
+
+
+@pytest.fixture
+def studio_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Write the studio configuration file (``STALKER_CONFIG``); the cache is reset around."""
+    from stalker_core import config
+
+    path = tmp_path / "studio.toml"
+    monkeypatch.setenv("STALKER_CONFIG", str(path))
+    config.reset()
+    yield path
+    config.reset()
+
+
+def test_a_bad_configuration_file_is_an_error_not_skipped(studio_file: Path) -> None:
+    """A typo elsewhere in the file must not drop its ``blocked`` list (publish would load)."""
+    from stalker_core.exceptions import ConfigError
+
+    studio_file.write_text('[plugins]\nblocked = ["publish"]\n\n[schedule]\ntj3_comand = "x"\n')
+    with pytest.raises(ConfigError) as caught:
+        get_plugin_manager()
+    assert caught.value.path == studio_file
+    assert caught.value.key == "schedule.tj3_comand"
+    assert "tj3_command" in str(caught.value)  # did you mean
+
+
+def test_a_good_configuration_file_blocks_its_plugins(studio_file: Path) -> None:
+    studio_file.write_text('[plugins]\nblocked = ["publish"]\n')
+    pm = get_plugin_manager()
+    assert not pm.has_plugin("publish")
+    assert pm.has_plugin("standalone")

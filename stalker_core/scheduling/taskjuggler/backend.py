@@ -33,15 +33,15 @@ def find_tj3(command: str | None = None) -> str:
     """Path of the tj3 executable.
 
     :raises TaskJugglerError: when it cannot be found.
+    :raises ConfigError: the configuration (which names it) is invalid.
     """
     if command is None:
-        try:
-            from stalker_core.config import get_config
+        from stalker_core.config import get_config
 
-            cfg = get_config()
-            command = getattr(cfg, "tj3_command", None) or getattr(cfg, "tj_command", None)
-        except Exception:  # noqa: BLE001 - configuration problems must not hide tj3
-            command = None
+        # a broken configuration is an error (ConfigError), never a fallback to
+        # another program than the one configured
+        cfg = get_config()
+        command = getattr(cfg, "tj3_command", None) or getattr(cfg, "tj_command", None)
     candidates = [command] if command else ["tj3"]
     for cand in candidates:
         found = shutil.which(cand) if cand else None
@@ -91,12 +91,9 @@ class TaskJugglerScheduler:
         exe = find_tj3(self.command)
         timeout = self.timeout
         if timeout is None:
-            try:
-                from stalker_core.config import get_config
+            from stalker_core.config import get_config
 
-                timeout = float(getattr(get_config(), "tj3_timeout", 600) or 600)
-            except Exception:  # noqa: BLE001
-                timeout = 600.0
+            timeout = float(getattr(get_config(), "tj3_timeout", 600) or 600)
         tmp = tempfile.TemporaryDirectory(prefix="stalker_tj3_")
         workdir = Path(self.keep_dir) if self.keep_dir else Path(tmp.name)
         workdir.mkdir(parents=True, exist_ok=True)
