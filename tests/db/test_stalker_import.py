@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select, text
 from stalker_source import Source, build_stalker_studio
 
-from stalker_core.db.stalker_import import STALKER_1_1_HEAD, ImportReport, import_stalker
+from stalker_core.db.stalker_import import HEAD_OF_STALKER_1_1, ImportReport, import_stalker
 from stalker_core.db.stalker_import.idmap import IMPORT_IDS
 from stalker_core.models.base import Base
 
@@ -130,7 +130,7 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
     from stalker_core import models as m
 
     report = run_import(session, stalker_url)
-    assert report.revision == STALKER_1_1_HEAD and report.era == "Stalker 1.1"
+    assert report.revision == HEAD_OF_STALKER_1_1 and report.era == "Stalker 1.1"
     src = Source(stalker_url)
     try:
         p = Pairs(session, src)
@@ -439,7 +439,7 @@ def test_command_prints_counts_and_json(session: Any, stalker_url: str) -> None:
     again = runner.invoke(cli, ["--db", url, "db", "import-stalker", stalker_url, "--json"])
     assert again.exit_code == 0, again.output
     data = json.loads(again.output)
-    assert data["revision"] == STALKER_1_1_HEAD and data["created"] == 0
+    assert data["revision"] == HEAD_OF_STALKER_1_1 and data["created"] == 0
     assert data["counts"]["Shot"] == {"created": 0, "existing": 3, "skipped": 0}
 
 

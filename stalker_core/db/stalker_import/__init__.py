@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 
 from stalker_core.db.engine import make_engine, safe_url
 from stalker_core.db.stalker_import.copy import Copier, Progress
-from stalker_core.db.stalker_import.detect import KNOWN_REVISIONS, STALKER_1_1_HEAD, SourceSchema
+from stalker_core.db.stalker_import.detect import HEAD_OF_STALKER_1_1, KNOWN_REVISIONS, SourceSchema
 from stalker_core.db.stalker_import.read import StalkerSource
 from stalker_core.db.stalker_import.report import ImportReport, KindCount
 from stalker_core.exceptions import DatabaseError
 
 __all__ = [
     "KNOWN_REVISIONS",
-    "STALKER_1_1_HEAD",
+    "HEAD_OF_STALKER_1_1",
     "ImportReport",
     "KindCount",
     "SourceSchema",

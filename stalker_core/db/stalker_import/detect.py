@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from stalker_core.exceptions import DatabaseError
 
 #: Stalker 1.1's Alembic head ("Link renamed to File")
-STALKER_1_1_HEAD = "9f9b88fef376"
+HEAD_OF_STALKER_1_1 = "9f9b88fef376"
 
 #: Stalker's Alembic revisions whose tables the importer reads, oldest first: from
 #: "added revision_code attribute" (0.2.x, the last revision before 1.0) through the
@@ -29,7 +29,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "91ed52b72b82",  # Variant
     "a2007ad7f535",  # Review.version_id
     "3be540ad3a93",  # Version.revision_number
-    STALKER_1_1_HEAD,  # Link renamed File; a Version has Files
+    HEAD_OF_STALKER_1_1,  # Link renamed File; a Version has Files
 )
 
 
@@ -99,7 +99,7 @@ def detect(conn: Connection, metadata: MetaData) -> SourceSchema:
         raise DatabaseError(
             f"the source Stalker database is at Alembic revision {revision!r}, which the importer "
             f"does not support; supported: {', '.join(KNOWN_REVISIONS)} (Stalker 0.2.x's last "
-            f"revision to 1.1's head {STALKER_1_1_HEAD}). Upgrade it with Stalker's Alembic "
+            f"revision to 1.1's head {HEAD_OF_STALKER_1_1}). Upgrade it with Stalker's Alembic "
             "migrations first"
         )
 
