@@ -1,0 +1,295 @@
+"""The limits of one render, and the budget that enforces them.
+
+A template is data from the database, so a render must end soon and stay
+small whatever the template says. :class:`TemplateLimits` holds the three
+limits, declared once as the ``[templates]`` settings of the configuration
+(``templates.max_seconds``, ``templates.max_steps``,
+``templates.max_output``; :meth:`TemplateLimits.from_config`).
+
+A :class:`Budget` is made for each render (by
+:class:`~stalker_core.templates.sandbox.BoundedTemplate`) and made current
+for that render only. The sandbox charges it:
+
+* one *step* per loop iteration and per call (macro, method, filter); the
+  clock is read at each step, so a render stops soon after ``max_seconds``;
+* the *size* of every value the template builds: characters of a string,
+  items of a list, tuple or dict (nested ones counted in full, as they would
+  print), digits of a number. Repetition (``*``), powers (``**``) and
+  formatting widths are checked *before* the value is built, so
+  ``'a' * 10**9`` is refused without allocating anything;
+* the characters of the output, as it is produced.
+
+Going over a limit raises :class:`~stalker_core.exceptions.TemplateLimitError`
+naming the setting and its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stalker_core.config import SETTINGS
+from stalker_core.exceptions import TemplateLimitError
+
+if TYPE_CHECKING:
+    from stalker_core.config import Config
+
+#: the clock of the time budget (a module attribute so tests can fake it)
+clock = time.monotonic
+
+#: how the limits are named in errors: the settings that declare them
+SECONDS_KEY: str = SETTINGS["template_max_seconds"].key
+STEPS_KEY: str = SETTINGS["template_max_steps"].key
+OUTPUT_KEY: str = SETTINGS["template_max_output"].key
+
+#: bits per decimal digit, to bound numbers by their printed length
+_BITS_PER_DIGIT = math.log2(10)
+
+
+@dataclass(frozen=True)
+class TemplateLimits:
+    """How much work one render may do (defaults: the declared defaults of the settings).
+
+    :param max_seconds: seconds of rendering (``templates.max_seconds``).
+    :param max_steps: loop iterations plus calls (``templates.max_steps``).
+    :param max_output: characters of output, and the size of any built value
+        (``templates.max_output``).
+    :raises ValueError: for a limit that is not a positive (finite) number.
+    """
+
+    max_seconds: float = SETTINGS["template_max_seconds"].default
+    max_steps: int = SETTINGS["template_max_steps"].default
+    max_output: int = SETTINGS["template_max_output"].default
+
+    def __post_init__(self) -> None:
+        for name in ("max_seconds", "max_steps", "max_output"):
+            value = getattr(self, name)
+            integral = name != "max_seconds"
+            ok = (isinstance(value, int) if integral else isinstance(value, int | float)) and (
+                not isinstance(value, bool) and math.isfinite(value) and value > 0
+            )
+            if not ok:
+                kind = "a positive integer" if integral else "a positive finite number"
+                raise ValueError(f"TemplateLimits.{name} should be {kind}, not {value!r}")
+
+    @classmethod
+    def from_config(cls, config: Config | None = None) -> TemplateLimits:
+        """The limits set by the ``[templates]`` settings (default: :func:`get_config`)."""
+        if config is None:
+            from stalker_core.config import get_config
+
+            config = get_config()
+        return cls(
+            max_seconds=float(config.template_max_seconds),
+            max_steps=int(config.template_max_steps),
+            max_output=int(config.template_max_output),
+        )
+
+
+class Budget:
+    """What is left of the limits during one render (see the module docstring)."""
+
+    def __init__(self, limits: TemplateLimits, template: str = "<template>") -> None:
+        self.limits = limits
+        self.template = template
+        self.steps = 0
+        self.output = 0
+        #: sizes of the containers measured during this render (see :func:`size`)
+        self.sizes: dict[int, tuple[Any, int]] = {}
+        self.deadline = clock() + limits.max_seconds
+
+    def fail(self, limit: str, allowed: float, what: str) -> TemplateLimitError:
+        """The error for going over ``limit`` (``what`` says what did)."""
+        return TemplateLimitError(
+            f"template {self.template} {what}; a render may do at most {allowed:g} "
+            f"({limit}; raise it in the [templates] table of the configuration if the "
+            "template really needs more)",
+            template=self.template, limit=limit, allowed=allowed,
+        )
+
+    def step(self, count: int = 1) -> None:
+        """Charge ``count`` steps and look at the clock."""
+        self.steps += count
+        if self.steps > self.limits.max_steps:
+            raise self.fail(STEPS_KEY, self.limits.max_steps,
+                            f"made more than {self.limits.max_steps} loop iterations and calls")
+        if clock() > self.deadline:
+            raise self.fail(SECONDS_KEY, self.limits.max_seconds,
+                            f"ran longer than {self.limits.max_seconds:g} seconds")
+
+    def wrote(self, chunk: str) -> None:
+        """Charge ``chunk`` of output."""
+        self.output += len(chunk)
+        if self.output > self.limits.max_output:
+            raise self.fail(OUTPUT_KEY, self.limits.max_output,
+                            f"produced more than {self.limits.max_output} characters")
+
+    def too_big(self, what: str) -> TemplateLimitError:
+        """The error for a value over ``max_output``."""
+        return self.fail(OUTPUT_KEY, self.limits.max_output,
+                         f"{what}, more than {self.limits.max_output} characters or items")
+
+    def check_size(self, value: Any, what: str = "built a value") -> Any:
+        """Return ``value`` if its :func:`size` is within ``max_output``."""
+        if size(value, self.limits.max_output, self.sizes) > self.limits.max_output:
+            raise self.too_big(what)
+        return value
+
+    def check_count(self, count: int, what: str) -> None:
+        """Refuse a value that would have ``count`` characters/items, before it is built."""
+        if count > self.limits.max_output:
+            raise self.too_big(what)
+
+
+#: the budget of the render running in this thread / context
+_current: ContextVar[Budget | None] = ContextVar("stalker_core_template_budget", default=None)
+
+
+def current_budget() -> Budget:
+    """The budget of the running render (a fresh default one outside a render)."""
+    budget = _current.get()
+    return budget if budget is not None else Budget(TemplateLimits())
+
+
+def activate(budget: Budget) -> Any:
+    """Make ``budget`` current; returns the token for :func:`deactivate`."""
+    return _current.set(budget)
+
+
+def deactivate(token: Any) -> None:
+    """Restore the budget that was current before :func:`activate`."""
+    _current.reset(token)
+
+
+def size(value: Any, limit: int, memo: dict[int, tuple[Any, int]] | None = None) -> int:
+    """How big ``value`` is when printed, counted up to just over ``limit``.
+
+    Strings count their characters, integers their decimal digits, lists,
+    tuples, sets and dicts their items plus the size of each (so a list
+    holding another one twice, twenty times over, counts in full). Anything
+    else counts as 1. Stops counting once past ``limit``.
+
+    :param memo: sizes of containers already measured in this render
+        (``id -> (container, size)``; the container is kept so its id is not
+        reused), so building ``[x, x]`` from a measured ``x`` costs two lookups.
+    """
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, bool) or value is None:
+        return 1
+    if isinstance(value, int):
+        return max(1, int(abs(value).bit_length() / _BITS_PER_DIGIT))
+    if isinstance(value, Mapping):
+        items: Iterable[Any] = (*value.keys(), *value.values())
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+    else:
+        return 1
+    if memo is not None:
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+    total = len(value) + 1
+    try:
+        for item in items:
+            if total > limit:
+                break
+            total += size(item, limit, memo)
+    except RecursionError:  # nested deeper than Python can walk: too big to print anyway
+        total = limit + 1
+    if memo is not None:
+        memo[id(value)] = (value, total)
+    return total
+
+
+def bounded_iter(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Iterate ``iterable`` charging one step per item to the current budget."""
+    budget = current_budget()
+    for item in iterable:
+        budget.step()
+        yield item
+
+
+# --- checks made before a value is built -----------------------------------------------
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_DIGITS = re.compile(r"\d+")
+
+
+def _over(digits: str, limit: int) -> bool:
+    """True when the decimal ``digits`` say more than ``limit`` (without parsing huge ones)."""
+    return len(digits) > len(str(limit)) or int(digits) > limit
+
+
+def _ints(values: Any) -> Iterator[int]:
+    items = values.values() if isinstance(values, Mapping) else (
+        values if isinstance(values, tuple | list) else (values,))
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            yield abs(item)
+
+
+def check_percent_format(budget: Budget, fmt: str, args: Any) -> None:
+    """Refuse ``fmt % args`` when a width or precision would build a huge string."""
+    limit = budget.limits.max_output
+    for width, precision in _PERCENT_SPEC.findall(fmt):
+        for number in (width, precision):
+            if number == "*":
+                if any(n > limit for n in _ints(args)):
+                    raise budget.too_big("formats with a '*' width over the limit")
+            elif number and _over(number, limit):
+                raise budget.too_big(f"formats with a width of {number}")
+
+
+def check_brace_format(budget: Budget, fmt: str, args: tuple[Any, ...],
+                       kwargs: Mapping[str, Any]) -> None:
+    """Refuse ``fmt.format(*args, **kwargs)`` when a format spec would build a huge string."""
+    limit = budget.limits.max_output
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return  # str.format reports the syntax error itself
+    for _, _, spec, _ in parsed:
+        if not spec:
+            continue
+        if any(_over(d, limit) for d in _DIGITS.findall(spec)):
+            raise budget.too_big(f"formats with the spec {spec!r}")
+        if "{" in spec and any(n > limit for n in (*_ints(args), *_ints(dict(kwargs)))):
+            raise budget.too_big(f"formats with a nested width over the limit ({spec!r})")
+
+
+def check_binop(budget: Budget, operator: str, left: Any, right: Any) -> None:
+    """Refuse ``left <operator> right`` when the result would be over the limit."""
+    limit = budget.limits.max_output
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
+                budget.check_count(len(seq) * max(times, 0), f"repeats a value {times} times")
+                return
+        if isinstance(left, int) and isinstance(right, int):
+            digits = (abs(left).bit_length() + abs(right).bit_length()) / _BITS_PER_DIGIT
+            budget.check_count(int(digits), "multiplies numbers into a huge one")
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+            digits = right * math.log10(abs(left))
+            if digits > limit:
+                raise budget.too_big(f"raises {left} to the power {right}")
+    elif operator == "+":
+        if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            budget.check_count(len(left) + len(right), "joins two values into a huge one")
+    elif operator == "%" and isinstance(left, str):
+        check_percent_format(budget, left, right)
+
+
+def check_arguments(budget: Budget, what: str, args: Iterable[Any]) -> None:
+    """Refuse a filter call given a number over the limit (a width, a count...)."""
+    limit = budget.limits.max_output
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > limit:
+            raise budget.too_big(f"calls {what} with {arg}")
