@@ -26,8 +26,6 @@ naming the setting and its value.
 from __future__ import annotations
 
 import math
-import re
-import string
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -49,7 +47,10 @@ STEPS_KEY: str = SETTINGS["template_max_steps"].key
 OUTPUT_KEY: str = SETTINGS["template_max_output"].key
 
 #: bits per decimal digit, to bound numbers by their printed length
-_BITS_PER_DIGIT = math.log2(10)
+BITS_PER_DIGIT = math.log2(10)
+#: the size counted for a value that is not a string, number or container
+#: (a float, a date, entity values: about what it prints as)
+OTHER_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ class Budget:
         self.limits = limits
         self.template = template
         self.steps = 0
+        #: characters of the final output so far
         self.output = 0
+        #: characters printed by ``{{ }}`` anywhere (macros and set blocks too)
+        self.printed = 0
         #: sizes of the containers measured during this render (see :func:`size`)
         self.sizes: dict[int, tuple[Any, int]] = {}
         self.deadline = clock() + limits.max_seconds
@@ -129,6 +133,15 @@ class Budget:
         if self.output > self.limits.max_output:
             raise self.fail(OUTPUT_KEY, self.limits.max_output,
                             f"produced more than {self.limits.max_output} characters")
+
+    def printing(self, value: Any) -> Any:
+        """Charge a value printed by ``{{ }}`` (into the output, a macro or a set block)."""
+        self.printed += size(value, self.limits.max_output, self.sizes)
+        if self.printed > self.limits.max_output:
+            raise self.fail(OUTPUT_KEY, self.limits.max_output,
+                            f"printed more than {self.limits.max_output} characters "
+                            "(counting what macros and set blocks print)")
+        return value
 
     def too_big(self, what: str) -> TemplateLimitError:
         """The error for a value over ``max_output``."""
@@ -173,7 +186,8 @@ def size(value: Any, limit: int, memo: dict[int, tuple[Any, int]] | None = None)
     Strings count their characters, integers their decimal digits, lists,
     tuples, sets and dicts their items plus the size of each (so a list
     holding another one twice, twenty times over, counts in full). Anything
-    else counts as 1. Stops counting once past ``limit``.
+    else counts as :data:`OTHER_SIZE` (about what it prints as). Stops
+    counting once past ``limit``.
 
     :param memo: sizes of containers already measured in this render
         (``id -> (container, size)``; the container is kept so its id is not
@@ -182,15 +196,15 @@ def size(value: Any, limit: int, memo: dict[int, tuple[Any, int]] | None = None)
     if isinstance(value, str | bytes):
         return len(value)
     if isinstance(value, bool) or value is None:
-        return 1
+        return 5
     if isinstance(value, int):
-        return max(1, int(abs(value).bit_length() / _BITS_PER_DIGIT))
+        return max(1, int(abs(value).bit_length() / BITS_PER_DIGIT))
     if isinstance(value, Mapping):
         items: Iterable[Any] = (*value.keys(), *value.values())
     elif isinstance(value, list | tuple | set | frozenset):
         items = value
     else:
-        return 1
+        return OTHER_SIZE
     if memo is not None:
         known = memo.get(id(value))
         if known is not None and known[0] is value:
@@ -214,82 +228,3 @@ def bounded_iter(iterable: Iterable[Any]) -> Iterator[Any]:
     for item in iterable:
         budget.step()
         yield item
-
-
-# --- checks made before a value is built -----------------------------------------------
-
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
-_DIGITS = re.compile(r"\d+")
-
-
-def _over(digits: str, limit: int) -> bool:
-    """True when the decimal ``digits`` say more than ``limit`` (without parsing huge ones)."""
-    return len(digits) > len(str(limit)) or int(digits) > limit
-
-
-def _ints(values: Any) -> Iterator[int]:
-    items = values.values() if isinstance(values, Mapping) else (
-        values if isinstance(values, tuple | list) else (values,))
-    for item in items:
-        if isinstance(item, int) and not isinstance(item, bool):
-            yield abs(item)
-
-
-def check_percent_format(budget: Budget, fmt: str, args: Any) -> None:
-    """Refuse ``fmt % args`` when a width or precision would build a huge string."""
-    limit = budget.limits.max_output
-    for width, precision in _PERCENT_SPEC.findall(fmt):
-        for number in (width, precision):
-            if number == "*":
-                if any(n > limit for n in _ints(args)):
-                    raise budget.too_big("formats with a '*' width over the limit")
-            elif number and _over(number, limit):
-                raise budget.too_big(f"formats with a width of {number}")
-
-
-def check_brace_format(budget: Budget, fmt: str, args: tuple[Any, ...],
-                       kwargs: Mapping[str, Any]) -> None:
-    """Refuse ``fmt.format(*args, **kwargs)`` when a format spec would build a huge string."""
-    limit = budget.limits.max_output
-    try:
-        parsed = list(string.Formatter().parse(fmt))
-    except ValueError:
-        return  # str.format reports the syntax error itself
-    for _, _, spec, _ in parsed:
-        if not spec:
-            continue
-        if any(_over(d, limit) for d in _DIGITS.findall(spec)):
-            raise budget.too_big(f"formats with the spec {spec!r}")
-        if "{" in spec and any(n > limit for n in (*_ints(args), *_ints(dict(kwargs)))):
-            raise budget.too_big(f"formats with a nested width over the limit ({spec!r})")
-
-
-def check_binop(budget: Budget, operator: str, left: Any, right: Any) -> None:
-    """Refuse ``left <operator> right`` when the result would be over the limit."""
-    limit = budget.limits.max_output
-    if operator == "*":
-        for seq, times in ((left, right), (right, left)):
-            if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
-                budget.check_count(len(seq) * max(times, 0), f"repeats a value {times} times")
-                return
-        if isinstance(left, int) and isinstance(right, int):
-            digits = (abs(left).bit_length() + abs(right).bit_length()) / _BITS_PER_DIGIT
-            budget.check_count(int(digits), "multiplies numbers into a huge one")
-    elif operator == "**":
-        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
-            digits = right * math.log10(abs(left))
-            if digits > limit:
-                raise budget.too_big(f"raises {left} to the power {right}")
-    elif operator == "+":
-        if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-            budget.check_count(len(left) + len(right), "joins two values into a huge one")
-    elif operator == "%" and isinstance(left, str):
-        check_percent_format(budget, left, right)
-
-
-def check_arguments(budget: Budget, what: str, args: Iterable[Any]) -> None:
-    """Refuse a filter call given a number over the limit (a width, a count...)."""
-    limit = budget.limits.max_output
-    for arg in args:
-        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > limit:
-            raise budget.too_big(f"calls {what} with {arg}")

@@ -130,13 +130,17 @@ def _limits() -> list[str]:
         "(macro, method, global function, filter). `range()` longer than "
         "`max_steps` is refused at once.",
         "* **Seconds**: the clock is read at every step.",
-        "* **Output and values**: the characters of the rendered text, and the size of "
-        "every value the template builds: characters of a string, items of a list, "
-        "tuple or dict (nested ones in full, as they would print), digits of a number. "
-        "`*`, `**`, `+` and `%` formatting are checked before the value is built, so "
-        "`{{ 'a' * 10**9 }}` is refused without using memory; so are filter arguments "
-        "over the limit (`center(10**9)`) and format widths (`'%0999999999d'`, "
-        "`'{:>999999999}'`).",
+        "* **Output and values**: the characters of the rendered text; the characters "
+        "printed by `{{ }}` anywhere, also into a macro or a `{% set %}` block; and the "
+        "size of every value the template builds: characters of a string, items of a "
+        "list, tuple or dict (nested ones in full, as they would print), digits of a "
+        "number. Operations that grow their operands are estimated before they run, so "
+        "`{{ 'a' * 10**9 }}` is refused without using memory: `*`, `**`, `+`, `~`, `%` "
+        "and `format` (widths such as `'%0999999999d'` or `'{:>999999999}'`, or one big "
+        "value in many fields), the padding methods and filters (`center`, `ljust`, "
+        "`rjust`, `zfill`), `replace`, `join`, `indent`, `wordwrap`, `expandtabs`, "
+        "`translate`, and any number over the limit given to a filter or string method.",
+        "* `lipsum` is not available.",
         "* Running out of memory anyway, or macros nesting deeper than Python allows, "
         "is a `TemplateLimitError` too (`err.limit` is `\"memory\"` or "
         "`\"recursion\"`).",

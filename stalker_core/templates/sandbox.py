@@ -12,10 +12,13 @@ also
 * charges the :class:`~stalker_core.templates.limits.Budget` of the render:
   a step for each loop iteration (the loop's iterable is wrapped when the
   template is compiled), each call and each filter; the size of every value
-  built by an operator (checked before it is built for ``*``, ``**``,
-  ``+`` and ``%``), a ``~`` concatenation, a list, tuple or dict literal, a
-  call or a filter, and of every printed value; ``range()`` longer than
-  ``max_steps`` is refused at once;
+  built by an operator, a ``~`` concatenation, a list, tuple or dict
+  literal, a call or a filter; the characters printed by ``{{ }}``
+  (also into macros and set blocks). Operations that grow their operands
+  (``*``, ``**``, ``%``, ``~``, padding, ``replace``, ``join``, format
+  widths...) are estimated *before* they run
+  (:mod:`stalker_core.templates.prechecks`). ``range()`` longer than
+  ``max_steps`` is refused at once; ``lipsum`` is removed;
 * does not fold constants at compile time (a constant expression could
   otherwise build a huge value before any check runs).
 
@@ -25,7 +28,7 @@ also
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
 from jinja2 import Template, nodes
@@ -42,12 +45,14 @@ from stalker_core.templates.limits import (
     TemplateLimits,
     activate,
     bounded_iter,
-    check_arguments,
-    check_binop,
-    check_brace_format,
-    check_percent_format,
     current_budget,
     deactivate,
+)
+from stalker_core.templates.prechecks import (
+    check_binop,
+    check_brace_format,
+    check_growth,
+    check_percent_format,
 )
 from stalker_core.templates.values import EntityValues
 
@@ -75,7 +80,14 @@ class BoundedCodeGenerator(CodeGenerator):
         self.write(")")
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
-        self._checked(lambda: super(BoundedCodeGenerator, self).visit_Concat(node, frame))
+        if frame.eval_ctx.volatile or frame.eval_ctx.autoescape:  # Markup joining: Jinja's
+            self._checked(lambda: super(BoundedCodeGenerator, self).visit_Concat(node, frame))
+            return
+        self.write("environment.checked_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
     def visit_List(self, node: nodes.List, frame: Frame) -> None:  # noqa: N802
         self._checked(lambda: super(BoundedCodeGenerator, self).visit_List(node, frame))
@@ -147,27 +159,37 @@ def bounded_range(*args: int) -> range:
 
 
 def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap the filter ``func`` so it charges a step and its result's size."""
+    """Wrap the filter ``func`` so it charges a step, checks its growth and its result."""
     skip = 2 if _PassArg.from_obj(func) is not None else 1  # (context,) value, args...
 
     @functools.wraps(func)
     def filter_within_budget(*args: Any, **kwargs: Any) -> Any:
         budget = current_budget()
         budget.step()
-        check_arguments(budget, f"the filter {name!r}", (*args[skip:], *kwargs.values()))
-        if name == "format" and len(args) >= skip:
-            check_percent_format(budget, str(args[skip - 1]), args[skip:] or kwargs)
+        if len(args) >= skip:
+            value, rest = args[skip - 1], args[skip:]
+            if name == "join" and not isinstance(value, Sized):
+                value = list(bounded_iter(value))  # to know what join would build
+                args = (*args[: skip - 1], value, *rest)
+            if name == "format":
+                check_percent_format(budget, str(value), rest or kwargs)
+            else:
+                check_growth(budget, name, value, rest, kwargs)
         return budget.check_size(func(*args, **kwargs), f"the filter {name!r} built a value")
 
     return filter_within_budget
 
 
-def _str_format_target(obj: Any) -> str | None:
-    """The string whose ``format``/``format_map`` ``obj`` is (the sandbox wraps them)."""
+def _string_method(obj: Any) -> tuple[str, str] | None:
+    """``(the string, the method name)`` when ``obj`` is a bound method of a string.
+
+    The sandbox hands out ``format``/``format_map`` wrapped; the wrapper
+    keeps the method as ``__wrapped__``.
+    """
     target = getattr(obj, "__wrapped__", obj)
     owner = getattr(target, "__self__", None)
-    if isinstance(owner, str) and getattr(target, "__name__", "") in ("format", "format_map"):
-        return owner
+    if isinstance(owner, str):
+        return owner, str(getattr(target, "__name__", ""))
     return None
 
 
@@ -184,10 +206,11 @@ class StalkerSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, limits: TemplateLimits | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("optimized", False)
-        kwargs.setdefault("finalize", self.checked_value)
+        kwargs.setdefault("finalize", self.printed_value)
         super().__init__(*args, **kwargs)
         self.limits = limits
         self.globals["range"] = bounded_range
+        del self.globals["lipsum"]  # pages of lorem ipsum: nothing a path needs
         #: (type, attribute) -> allowed; Jinja's rule depends on nothing else
         self._safe_cache: dict[tuple[type, str], bool] = {}
         #: type -> whether its instances are model objects
@@ -254,6 +277,17 @@ class StalkerSandbox(ImmutableSandboxedEnvironment):
         """``value`` if its size is within ``max_output``."""
         return current_budget().check_size(value)
 
+    def printed_value(self, value: Any) -> Any:
+        """``value`` printed by ``{{ }}``, charged to the render's printed characters."""
+        return current_budget().printing(value)
+
+    def checked_concat(self, values: tuple[Any, ...]) -> str:
+        """``a ~ b ~ ...``: the operands' sizes are summed before they are joined."""
+        budget = current_budget()
+        parts = [str(budget.check_size(v)) for v in values]
+        budget.check_count(sum(map(len, parts)), "joins values with ~ into a huge one")
+        return "".join(parts)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         budget = current_budget()
         check_binop(budget, operator, left, right)
@@ -265,12 +299,19 @@ class StalkerSandbox(ImmutableSandboxedEnvironment):
         budget.step()
         if isinstance(__obj, LoopContext) and args:  # loop(children) in a recursive loop
             args = (bounded_iter(args[0]), *args[1:])
-        fmt = _str_format_target(__obj)
-        if fmt is not None:
-            if getattr(getattr(__obj, "__wrapped__", __obj), "__name__", "") == "format_map":
-                check_brace_format(budget, fmt, (), args[0] if args else {})
+        method = _string_method(__obj)
+        if method is not None:
+            text, name = method
+            if name == "format":
+                check_brace_format(budget, text, args, kwargs)
+            elif name == "format_map":
+                check_brace_format(budget, text, (), args[0] if args else {})
+            elif name == "join":
+                if args and not isinstance(args[0], Sized):
+                    args = (list(bounded_iter(args[0])), *args[1:])
+                check_growth(budget, name, args[0] if args else (), (text,), {})
             else:
-                check_brace_format(budget, fmt, args, kwargs)
+                check_growth(budget, name, text, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         return budget.check_size(result, "built a value with a call")
 

@@ -128,6 +128,28 @@ def test_huge_numbers_are_refused(source: str) -> None:
         "{{ '{:>1000000000}'.format(1) }}",
         "{{ '{:>{w}}'.format(1, w=1000000000) }}",
         "{{ '{0:>{1}}'.format(1, 1000000000) }}",
+        # string methods and filters that grow their input
+        "{{ 'abc'.zfill(10**9) }}",
+        "{{ 'x'.ljust(1000000000) }}",
+        "{{ ('\t' * 100000).expandtabs(1000000) }}",
+        "{{ ('a' * 100000).replace('', 'x' * 1000) }}",
+        "{{ ('a' * 100000)|replace('a', 'x' * 1000) }}",
+        "{{ ('x' * 1000).join(range(2000)|map('string')) }}",
+        "{{ range(2000)|map('string')|join('x' * 1000) }}",
+        "{{ ('\n' * 100000)|indent(1000) }}",
+        "{{ ('a' * 100000).translate({97: 'x' * 1000}) }}",
+        "{{ ('a b ' * 10000)|wordwrap(1, wrapstring='x' * 10000) }}",
+        # one big value used many times
+        "{% set x = 'a' * 900000 %}{{ (x ~ x ~ x)|length }}",
+        "{% set x = 'a' * 900000 %}{{ ('%s%s%s' % (x, x, x))|length }}",
+        "{% set x = 'a' * 900000 %}{{ ('%(a)s%(a)s' % {'a': x})|length }}",
+        "{% set x = 'a' * 900000 %}{{ '{0}{0}{0}'.format(x)|length }}",
+        "{% set x = 'a' * 900000 %}{{ ([x] * 3)|join|length }}",
+        # printed into a set block or a macro, never into the output
+        "{% set x = 'a' * 500000 %}{% set s %}{% for i in range(5000) %}{{ x }}"
+        "{% endfor %}{% endset %}{{ s|length }}",
+        "{% set x = 'a' * 500000 %}{% macro m() %}{% for i in range(5000) %}{{ x }}"
+        "{% endfor %}{% endmacro %}{{ m()|length }}",
     ],
 )
 def test_values_larger_than_the_output_limit_are_refused(source: str) -> None:
@@ -210,3 +232,8 @@ def test_an_endless_iterable_from_a_plugin_stops() -> None:
     assert limit_error("{% for i in forever() %}{% endfor %}", engine).limit == (
         "templates.max_steps"
     )
+
+
+def test_lipsum_is_not_available() -> None:
+    with pytest.raises(TemplateRenderError, match="lipsum"):
+        render("{{ lipsum(100000) }}")
