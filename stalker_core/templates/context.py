@@ -22,7 +22,7 @@ it, naming the template and the character, before any folder is made.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import PathEscapeError, TemplateRenderError
@@ -101,8 +101,8 @@ def _shown(text: str, limit: int = 200) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
-def _refused(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Cs")
+#: control characters (Unicode category Cc) and lone surrogates (Cs)
+_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check_characters(rendered: str, *, what: str) -> str:
@@ -117,18 +117,18 @@ def check_characters(rendered: str, *, what: str) -> str:
     :raises TemplateRenderError: naming ``what``, the character and where it is;
         the error has ``.template`` and ``.character``.
     """
-    for index, char in enumerate(rendered):
-        if _refused(char):
-            err = TemplateRenderError(
-                f"{what} {_shown(rendered)} holds the character {char!r} (U+{ord(char):04X}) at "
-                f"position {index}; paths and file names may not hold control characters "
-                "(NUL, newline, tab...) or lone surrogates: fix the template or the name "
-                "it uses"
-            )
-            err.template = what  # type: ignore[attr-defined]
-            err.character = char  # type: ignore[attr-defined]
-            raise err
-    return rendered
+    found = _REFUSED.search(rendered)
+    if found is None:
+        return rendered
+    index, char = found.start(), found.group()
+    err = TemplateRenderError(
+        f"{what} {_shown(rendered)} holds the character {char!r} (U+{ord(char):04X}) at "
+        f"position {index}; paths and file names may not hold control characters "
+        "(NUL, newline, tab...) or lone surrogates: fix the template or the name it uses"
+    )
+    err.template = what  # type: ignore[attr-defined]
+    err.character = char  # type: ignore[attr-defined]
+    raise err
 
 
 def check_rendered_path(rendered: str, repositories: list[Repository], *, what: str) -> str:

@@ -86,11 +86,20 @@ class TemplateLimits:
             from stalker_core.config import get_config
 
             config = get_config()
-        return cls(
+        cached = _from_config.get(cls)
+        if cached is not None and cached[0] is config:
+            return cached[1]
+        limits = cls(
             max_seconds=float(config.template_max_seconds),
             max_steps=int(config.template_max_steps),
             max_output=int(config.template_max_output),
         )
+        _from_config[cls] = (config, limits)  # get_config() is cached: read it once
+        return limits
+
+
+#: class -> (the Config last read, its limits)
+_from_config: dict[type, tuple[Any, TemplateLimits]] = {}
 
 
 class Budget:
