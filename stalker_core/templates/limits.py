@@ -118,11 +118,12 @@ class Budget:
         self.deadline = clock() + limits.max_seconds
 
     def fail(self, limit: str, allowed: float, what: str) -> TemplateLimitError:
-        """The error for going over ``limit`` (``what`` says what did)."""
+        """The error for going over ``limit`` (``what`` says what the template did)."""
+        shown = f"{allowed:g}" if isinstance(allowed, float) else str(allowed)
         return TemplateLimitError(
-            f"template {self.template} {what}; a render may do at most {allowed:g} "
-            f"({limit}; raise it in the [templates] table of the configuration if the "
-            "template really needs more)",
+            f"template {self.template}: {what}; the limit is {limit} = {shown} (raise it "
+            "in the [templates] table of the configuration if the template really needs "
+            "more)",
             template=self.template, limit=limit, allowed=allowed,
         )
 
@@ -155,7 +156,7 @@ class Budget:
     def too_big(self, what: str) -> TemplateLimitError:
         """The error for a value over ``max_output``."""
         return self.fail(OUTPUT_KEY, self.limits.max_output,
-                         f"{what}, more than {self.limits.max_output} characters or items")
+                         f"{what}: over {self.limits.max_output} characters or items")
 
     def check_size(self, value: Any, what: str = "built a value") -> Any:
         """Return ``value`` if its :func:`size` is within ``max_output``."""

@@ -313,7 +313,7 @@ class StalkerSandbox(ImmutableSandboxedEnvironment):
             else:
                 check_growth(budget, name, text, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
-        return budget.check_size(result, "built a value with a call")
+        return budget.check_size(result, "a call built a value")
 
     def wrap_filters(self) -> None:
         """Make every filter charge the budget (after plugins added theirs)."""
