@@ -23,7 +23,8 @@ working::
     ├── LoginError                       a login or password that does not match
     ├── TemplateError
     │   ├── TemplateNotFoundError        no FilenameTemplate for an entity type
-    │   ├── TemplateRenderError          a syntax error or a missing variable
+    │   ├── TemplateRenderError          a syntax error, a missing variable, a bad character
+    │   │   └── TemplateLimitError       a render ran too long or built too much (names the limit)
     │   └── PathEscapeError              a rendered path leaves its repository
     ├── RepositoryError                  a path that no repository contains
     ├── SchedulingError                  the scheduler could not produce a plan
@@ -184,6 +185,23 @@ class TemplateRenderError(TemplateError):
 
 class PathEscapeError(TemplateError):
     """A rendered path would leave its repository."""
+
+
+class TemplateLimitError(TemplateRenderError):
+    """A render went over one of the limits of ``[templates]`` in the configuration.
+
+    :ivar template: how the template was named (``"FilenameTemplate 'X'.path"``).
+    :ivar limit: the setting that was hit (``"templates.max_steps"``, ...) or
+        ``"memory"`` / ``"recursion"``.
+    :ivar allowed: the value of that setting (``None`` for memory and recursion).
+    """
+
+    def __init__(self, message: str, *, template: str = "<template>", limit: str = "",
+                 allowed: float | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.limit = limit
+        self.allowed = allowed
 
 
 class RepositoryError(StalkerError):

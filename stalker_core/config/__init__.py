@@ -153,6 +153,8 @@ SECTIONS: dict[str, str] = {
     "status_lists": "The default status list of each class.",
     "ticket": "Tickets.",
     "plugins": "Plugin loading (docs/hooks.md).",
+    "templates": "Limits on the work of one render of a filename or structure template "
+                 "(docs/templates.md).",
     "launch": "Starting applications for a task (stalker launch, docs/launcher.md).",
     "applications": "The applications the launcher starts.",
     "compat": "Running scripts written for Stalker (docs/stalker-compat.md).",
@@ -227,6 +229,18 @@ class Config:
         "false: plugins installed through the stalker_core entry-point group are not "
         "loaded; built-in plugins, STALKER_PLUGINS modules and plugins registered in "
         "code still are.")
+    template_max_seconds: float = setting(
+        "templates.max_seconds", 2.0, number(0),
+        "Seconds one render of a template may run before it stops with a "
+        "TemplateLimitError.")
+    template_max_steps: int = setting(
+        "templates.max_steps", 50_000, POSITIVE_INT,
+        "Loop iterations plus calls (macros, methods, filters) one render may make; a "
+        "range() longer than this is refused at once.")
+    template_max_output: int = setting(
+        "templates.max_output", 1_000_000, POSITIVE_INT,
+        "Characters one render may produce, and the size of any value a template builds "
+        "(characters of a string, items of a list, digits of a number).")
     launch_save_new: bool = setting(
         "launch.save_new", True, BOOLEAN,
         "true: a task with no work file for the application starts with a new scene "

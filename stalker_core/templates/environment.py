@@ -1,13 +1,16 @@
 """The one Jinja2 environment factory and a cache of compiled templates.
 
 Templates come from the database (FilenameTemplate, Structure), so they are
-untrusted: they run in a :class:`~jinja2.sandbox.SandboxedEnvironment` that
-has no loader (no file system access), refuses underscore attributes and the
-database handles of the models (``query``, ``metadata``, ``registry``), and
-refuses to call methods of model objects (a template reads data, it never
-acts). Undefined names are errors (:class:`~jinja2.StrictUndefined`): a
-missing variable raises :class:`~stalker_core.exceptions.TemplateRenderError`
-naming the template and the variable instead of producing a broken path.
+untrusted: they run in the :class:`~stalker_core.templates.sandbox.StalkerSandbox`
+(immutable: no list, set or dict can be changed; no loader, so no file
+system access; no underscore attribute, no model object, only the read-only
+values of :mod:`stalker_core.templates.values`) and within the limits of
+:class:`~stalker_core.templates.limits.TemplateLimits` (steps, seconds,
+characters: a :class:`~stalker_core.exceptions.TemplateLimitError` names the
+template and the limit). Undefined names are errors
+(:class:`~jinja2.StrictUndefined`): a missing variable raises
+:class:`~stalker_core.exceptions.TemplateRenderError` naming the template and
+the variable instead of producing a broken path.
 
 Plugins add filters, tests and globals through :func:`build_engine`'s
 parameters; the plugin layer collects them from its
@@ -40,58 +43,33 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from stalker_core.exceptions import PluginError, TemplateRenderError
-from stalker_core.orm.inspection import is_mapped_instance
-
-#: attributes a template may never read, whatever the object
-FORBIDDEN_ATTRIBUTES = frozenset({"query", "metadata", "registry", "mro", "gi_frame", "f_globals"})
+from stalker_core.templates.limits import TemplateLimits
+from stalker_core.templates.sandbox import BoundedTemplate, StalkerSandbox
 
 _UNDEFINED_NAME_RE = re.compile(r"'([^']+)' is undefined")
 _UNDEFINED_ATTR_RE = re.compile(r"has no attribute '([^']+)'")
-
-
-class StalkerSandbox(SandboxedEnvironment):
-    """Sandbox that also hides database handles and refuses calls on model objects."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: (type, attribute) -> allowed; Jinja's rule depends on nothing else
-        self._safe_cache: dict[tuple[type, str], bool] = {}
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        safe = self._safe_cache.get(key)
-        if safe is None:
-            safe = not (attr in FORBIDDEN_ATTRIBUTES or attr.startswith("_")) and bool(
-                super().is_safe_attribute(obj, attr, value)
-            )
-            if len(self._safe_cache) < 10_000:
-                self._safe_cache[key] = safe
-        return safe
-
-    def is_safe_callable(self, obj: Any) -> bool:
-        owner = getattr(obj, "__self__", None)
-        if owner is not None and is_mapped_instance(owner):
-            return False
-        return bool(super().is_safe_callable(obj))
-
 
 def build_environment(
     *,
     filters: Mapping[str, Callable[..., Any]] | None = None,
     globals: Mapping[str, Any] | None = None,  # noqa: A002 - Jinja's own word
     tests: Mapping[str, Callable[..., bool]] | None = None,
-) -> SandboxedEnvironment:
-    """Build the sandboxed, strict Jinja2 environment used for every template.
+    limits: TemplateLimits | None = None,
+) -> StalkerSandbox:
+    """Build the sandboxed, strict, bounded Jinja2 environment used for every template.
 
     :param filters: extra filters (e.g. from plugins), added to Jinja's built-ins.
     :param globals: extra global variables or functions available to every template.
     :param tests: extra tests (``{% if x is <test> %}``).
+    :param limits: the limits of each render (default: the ``[templates]``
+        settings of the configuration, read at each render).
     """
     env = StalkerSandbox(
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
         auto_reload=False,
+        limits=limits,
     )
     if filters:
         env.filters.update(filters)
@@ -99,6 +77,7 @@ def build_environment(
         env.globals.update(globals)
     if tests:
         env.tests.update(tests)
+    env.wrap_filters()
     return env
 
 
@@ -168,9 +147,14 @@ class TemplateEngine:
         :raises TemplateRenderError: for a syntax error, an undefined variable or
             attribute (the message names it), a refused (unsafe) access or any error
             raised while rendering.
+        :raises TemplateLimitError: the render went over a limit of
+            :class:`~stalker_core.templates.limits.TemplateLimits` (the message
+            names the template, the setting and its value).
         """
         tpl = self.compile(source, name)
         try:
+            if isinstance(tpl, BoundedTemplate):
+                return tpl.render_bounded(context, name)
             return tpl.render(**context)
         except UndefinedError as exc:
             msg = str(exc.message or exc)
@@ -207,9 +191,12 @@ def build_engine(
     filters: Mapping[str, Callable[..., Any]] | None = None,
     globals: Mapping[str, Any] | None = None,  # noqa: A002
     tests: Mapping[str, Callable[..., bool]] | None = None,
+    limits: TemplateLimits | None = None,
 ) -> TemplateEngine:
     """A :class:`TemplateEngine` over :func:`build_environment` with the given extras."""
-    return TemplateEngine(build_environment(filters=filters, globals=globals, tests=tests))
+    return TemplateEngine(
+        build_environment(filters=filters, globals=globals, tests=tests, limits=limits)
+    )
 
 
 #: keys a plugin contribution may hold

@@ -1,7 +1,7 @@
 """The folders of a project's structure: ``custom_template`` rendered and created.
 
 ``Structure.custom_template`` lists folders, one a line, as a Jinja2
-template with ``project`` in its context. :func:`structure_folders` renders
+template with ``project`` (its read-only values) in its context. :func:`structure_folders` renders
 and checks them (relative, inside the repository); :func:`create_project_structure`
 makes them under the project's repository (``Project.create_structure()``
 reaches it through the ``create_project_structure`` model service).
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from stalker_core.exceptions import PathEscapeError, RepositoryError
 from stalker_core.models.paths import check_relative_parts, is_absolute, normalize_path
+from stalker_core.templates.context import check_characters, project_context
 from stalker_core.templates.environment import default_engine
 
 if TYPE_CHECKING:
@@ -24,17 +25,18 @@ if TYPE_CHECKING:
 def structure_folders(project: Project) -> list[str]:
     """The folders ``project.structure.custom_template`` lists, rendered, relative, checked.
 
-    :raises TemplateRenderError: on a template error.
+    :raises TemplateRenderError: on a template error or a line holding a control
+        character.
     :raises PathEscapeError: for a line that would leave the repository.
     """
     structure = project.structure
     if structure is None or not structure.custom_template.strip():
         return []
     name = f"Structure {structure.name!r}.custom_template"
-    text = default_engine().render(structure.custom_template, {"project": project}, name)
+    text = default_engine().render(structure.custom_template, project_context(project), name)
     folders: list[str] = []
     for raw in text.splitlines():
-        line = raw.strip()
+        line = check_characters(raw.strip(), what=f"{name} line")
         if not line or line.startswith("#"):
             continue
         check_relative_parts(line, what=f"{name} line")

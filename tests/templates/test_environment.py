@@ -171,16 +171,34 @@ def test_engine_from_plugin_contributions() -> None:
         engine_from_contributions([{"filters": [str.upper]}])
 
 
-def test_methods_of_model_objects_are_refused() -> None:
-    """A template may read a model object's data but never call its methods."""
-    from stalker_core.exceptions import TemplateRenderError
+def test_model_objects_are_refused() -> None:
+    """A template never reads a model object: it gets read-only values instead."""
     from stalker_core.models import Studio
     from stalker_core.templates import TemplateEngine
 
     engine = TemplateEngine()
     studio = Studio(name="S")
-    assert engine.render("{{ s.name }}", {"s": studio}, "T") == "S"
-    with pytest.raises(TemplateRenderError, match="sandbox refuses"):
+    with pytest.raises(TemplateRenderError, match="read-only values"):
+        engine.render("{{ s.name }}", {"s": studio}, "T")
+    with pytest.raises(TemplateRenderError):
         engine.render("{{ s.schedule() }}", {"s": studio}, "T")
     # other objects' methods are still callable
     assert engine.render("{{ 'a'.upper() }}", {}, "T") == "A"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ l.append(1) }}",
+        "{{ l.clear() }}",
+        "{{ d.update({'a': 2}) }}",
+        "{{ d.pop('a') }}",
+        "{{ s.add(3) }}",
+        "{{ l|attr('append') }}",
+    ],
+)
+def test_no_list_dict_or_set_can_be_changed(source: str) -> None:
+    data: dict[str, Any] = {"l": [1], "d": {"a": 1}, "s": {1}}
+    with pytest.raises(TemplateRenderError):
+        TemplateEngine().render(source, data, "T")
+    assert data == {"l": [1], "d": {"a": 1}, "s": {1}}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from stalker_core.exceptions import PathEscapeError
+from stalker_core.exceptions import PathEscapeError, TemplateRenderError
 from stalker_core.models.repository import Repository
 from stalker_core.templates import check_rendered_filename, check_rendered_path
 
@@ -60,3 +60,31 @@ def test_filename_must_be_one_component(bad: str) -> None:
 
 def test_plain_filename_ok() -> None:
     assert check_rendered_filename(" SH001_comp_Main_v001 ", what="f") == "SH001_comp_Main_v001"
+
+
+BAD_CHARACTERS = ["\x00", "\n", "\r", "\t", "\x1b", "\x7f", "\x85", "\ud800"]
+
+
+@pytest.mark.parametrize("char", BAD_CHARACTERS)
+def test_control_characters_in_a_rendered_path_are_refused(
+    repos: list[Any], char: str
+) -> None:
+    what = "FilenameTemplate 'T'.path rendered"
+    with pytest.raises(TemplateRenderError) as info:
+        check_rendered_path(f"$REPO7/FC/a{char}b/x", repos, what=what)
+    assert what in str(info.value)
+    assert repr(char) in str(info.value)
+    assert info.value.character == char  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("char", BAD_CHARACTERS)
+def test_control_characters_in_a_rendered_filename_are_refused(char: str) -> None:
+    what = "FilenameTemplate 'T'.filename rendered"
+    with pytest.raises(TemplateRenderError) as info:
+        check_rendered_filename(f"SH001{char}_v001", what=what)
+    assert what in str(info.value) and repr(char) in str(info.value)
+
+
+def test_surrounding_whitespace_is_still_trimmed(repos: list[Any]) -> None:
+    assert check_rendered_filename("\n SH001_v001\n", what="f") == "SH001_v001"
+    assert check_rendered_path("\nFC/SH001\n", repos, what="p") == "FC/SH001"
