@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,8 @@ def number(minimum: float = 0.0, maximum: float | None = None) -> Rule:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
-        if value <= minimum or (maximum is not None and value > maximum):
+        if not math.isfinite(value) or value <= minimum or (
+                maximum is not None and value > maximum):
             raise ValueError(f"expected {text}, got {value!r}")
         return value
 

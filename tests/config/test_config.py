@@ -124,6 +124,8 @@ def test_configure_sets_process_overrides() -> None:
         ("[plugins]\nautoloads = false\n", "plugins.autoloads", "unknown"),
         ("[working_hours]\nsunday = []\n", "working_hours.sunday", "unknown"),
         ("[status_lists]\nTask = ['NOPE']\n", "status_lists", "no name"),
+        ("[templates]\nmax_seconds = nan\n", "templates.max_seconds", "a number > 0"),
+        ("[templates]\nmax_seconds = inf\n", "templates.max_seconds", "a number > 0"),
     ],
 )
 def test_errors_name_the_file_and_the_key(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from wf_helpers import FILE_TEMPLATE, PATH_TEMPLATE, Demo, files_under
 
-from stalker_core.exceptions import TemplateError
+from stalker_core.exceptions import TemplateError, ValidationError
 from stalker_core.testing.fake_host import FakeHost
 from stalker_core.workflows import save_as_version
 
@@ -175,7 +175,12 @@ def test_a_control_character_in_a_rendered_path_saves_nothing(
 def test_a_control_character_in_a_structure_creates_no_folder(
     session: Any, demo: Demo
 ) -> None:
-    demo.project.structure.custom_template = "{{ project.code }}/ok\n{{ project.code }}/a\x00b\n"
+    # a NUL in the template text is refused on assignment (a NUL is never storable);
+    # a rendered one is caught after rendering, before any folder is made
+    with pytest.raises(ValidationError, match="without NUL"):
+        demo.project.structure.custom_template = "{{ project.code }}/a\x00b\n"
+    demo.project.structure.custom_template = (
+        "{{ project.code }}/ok\n{{ project.code }}/a{{ '\\x00' }}b\n")
     with pytest.raises(TemplateError, match=r"'\\x00'"):
         demo.project.create_structure()
     assert list(demo.root.rglob("*")) == []
