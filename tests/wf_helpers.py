@@ -46,6 +46,7 @@ def build_project(
         Type,
         User,
     )
+    from stalker_core.workflows.permissions import artists_group
 
     root.mkdir(parents=True, exist_ok=True)
     repo = Repository(name=f"Repo {code}", code=f"R{code}", linux_path=str(root),
@@ -63,6 +64,7 @@ def build_project(
     project = Project(name=f"Project {code}", code=code, repositories=[repo],
                       structure=structure)
     session.add_all([project, user])
+    artists_group([user], session=session)  # may save and publish (docs/permissions.md)
     char = session.query(Type).filter_by(name="Character").first() or Type(
         name="Character", code="CHAR", target_entity_type="Asset"
     )

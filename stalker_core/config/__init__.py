@@ -54,6 +54,7 @@ from stalker_core.config.rules import (
     STRING_LIST,
     Rule,
     number,
+    one_of,
 )
 
 # re-exported: the WorkingHours model validates its intervals with it
@@ -147,6 +148,7 @@ SECTIONS: dict[str, str] = {
     "statuses": "The default statuses created by db.init().",
     "status_lists": "The default status list of each class.",
     "ticket": "Tickets.",
+    "permissions": "Who may write, and who is acting (docs/permissions.md).",
     "plugins": "Plugin loading (docs/hooks.md).",
     "launch": "Starting applications for a task (stalker launch, docs/launcher.md).",
     "applications": "The applications the launcher starts.",
@@ -206,6 +208,16 @@ class Config:
         "A studio table replaces this one whole.")
     ticket_types: list[str] = setting("ticket.types", ["Defect", "Enhancement"], STRING_LIST,
                                       "The types a ticket may have.")
+    permissions_anonymous: str = setting(
+        "permissions.anonymous", "local", one_of("local", "allow", "deny"),
+        "Writes with no acting user (the operating system's login is no user of the "
+        "database and none was given). local: allowed on a SQLite file database only (whoever "
+        "can run the tools on it can write the file anyway), refused on a server database; "
+        "allow: always allowed, unchecked; deny: always refused.")
+    permissions_require_password: bool = setting(
+        "permissions.require_password", False, BOOLEAN,
+        "true: the command line acts as a user only with that user's password "
+        "(STALKER_PASSWORD, else a prompt); the operating system's login is not trusted.")
     plugins_blocked: list[str] = setting(
         "plugins.blocked", [], STRING_LIST,
         "Names of plugins never registered (entry-point, built-in or module names).")
@@ -302,6 +314,10 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_KRITA_SCRIPT", "A Python file the Krita plugin runs once Krita's window "
            "is up (batch jobs; the Krita tests drive the contract suite with it).",
            "stalker_krita.startup"),
+    EnvVar("STALKER_PASSWORD", "The password of the user the command line acts as "
+           "(--as or --user); lets anyone act as that user, and is required when "
+           "permissions.require_password is true.", "the stalker command",
+           "permissions.require_password"),
     EnvVar("STALKER_DEBUG", "1/true/yes/on: the command line prints tracebacks "
            "(like --debug).", "the stalker command"),
     EnvVar("STALKER_PG_BIN", "Directory holding PostgreSQL's initdb and pg_ctl for the "
