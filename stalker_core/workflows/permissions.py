@@ -218,8 +218,11 @@ def artists_group(users: Iterable[User] = (), *, session: Any = None,
     from stalker_core.models.group import Group
 
     session = session_or_default(session)
-    with session.no_autoflush:
-        group = session.scalars(select(Group).where(Group.name == name)).first()
+    # the pending ones too: no flush here, a caller may be half way through building
+    group = next((g for g in session.new if isinstance(g, Group) and g.name == name), None)
+    if group is None:
+        with session.no_autoflush:
+            group = session.scalars(select(Group).where(Group.name == name)).first()
     if group is None:
         group = Group(name=name)
         session.add(group)
