@@ -36,7 +36,7 @@ def test_from_current_file(session: Any, demo: Any) -> None:
 
 def test_path_wins_over_env(session: Any, demo: Any) -> None:
     host = FakeHost()
-    save_as_version(host, demo.comp, session=session, pm=make_pm())
+    save_as_version(host, demo.comp, user=demo.user, session=session, pm=make_pm())
     ctx = resolve_context(host, environ={TASK_ENV_VAR: str(demo.model.id)}, session=session)
     assert ctx.task is demo.comp
 

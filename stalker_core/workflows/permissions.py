@@ -33,7 +33,7 @@ write rows directly and is trusted (docs/permissions.md).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stalker_core import context
 from stalker_core.config import get_config
@@ -147,7 +147,8 @@ def resolve_acting_user(
         if strict and os_user is not None:
             _check_password(os_user, password)
         return os_user
-    target = current_user(login, session=session)
+    # a login is found or raises ContextError
+    target = cast("User", current_user(login, session=session))
     if password is not None or strict:
         _check_password(target, password)
         return target

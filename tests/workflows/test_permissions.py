@@ -186,8 +186,8 @@ def test_grant_reuses_the_rows_of_db_init(session: Any) -> None:
     from stalker_core.models import Group, Permission
 
     rows = count(session, Permission)
-    group = grant(Group(name="readers"), [("Allow", "Read", "Project"), ("allow", "read", "Project")],
-                  session=session)
+    group = grant(Group(name="readers"),
+                  [("Allow", "Read", "Project"), ("allow", "read", "Project")], session=session)
     session.add(group)
     session.commit()
     assert count(session, Permission) == rows  # db.init() made that Allow row
