@@ -79,6 +79,27 @@ def build_project(
     return Demo(root, project, the_shot, comp, anim, asset, model, user)
 
 
+def add_os_login_user(session: Any) -> Any:
+    """A user whose login is this process's real OS login, in the artists group.
+
+    An application started as a subprocess acts as that login (the tests'
+    patched one does not reach it), so it may save and publish on PostgreSQL too.
+    """
+    import getpass
+
+    from stalker_core.models import User
+    from stalker_core.workflows.permissions import artists_group
+
+    login = getpass.getuser()
+    user = session.query(User).filter_by(login=login).first()
+    if user is None:
+        user = User(name=login, login=login, email=f"{login}@example.com", password="secret")
+        session.add(user)
+    artists_group([user], session=session)
+    session.commit()
+    return user
+
+
 def files_under(root: Path) -> set[str]:
     """Every file below ``root`` (relative, forward slashes)."""
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
