@@ -31,7 +31,7 @@ def at_keyboard(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
 @pytest.fixture
 def studio(studio_db: str, capsys: pytest.CaptureFixture[str]) -> Iterator[dict[str, Any]]:
     """``studio_db`` plus "intern" (artists, and a group denying Create/Update on Version)
-    and "publisher" (artists, denied Update on Version only); task ids and the repository."""
+    and "saver" (artists, denied Update on Version only); task ids and the repository."""
     from stalker_core import db
     from stalker_core.models import Group, User
     from stalker_core.orm.session import DBSession
