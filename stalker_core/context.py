@@ -11,6 +11,9 @@ pipeline environment variables. It is resolved, in this order, from
 
 The user is the one given, else the user whose ``login`` is the operating
 system's login name (``STALKER_USER`` is *not* read: the login is enough).
+That user is the *acting* user whose permissions the writing workflows
+check (:mod:`stalker_core.workflows.permissions`, docs/permissions.md); an
+OS login that is no user of the database leaves nobody acting.
 """
 
 from __future__ import annotations
@@ -166,7 +169,12 @@ def _resolve(path: Path) -> Path:
 def current_user(
     user: User | str | None = None, *, session: Session | Any = None
 ) -> User | None:
-    """Return ``user`` (a User or a login), or the User whose login is the OS login name."""
+    """Return ``user`` (a User or a login), or the User whose login is the OS login name.
+
+    :returns: the User; ``None`` when ``user`` is ``None`` and the OS login is
+        no user of the database (nobody is acting).
+    :raises ContextError: ``user`` is a login no user has.
+    """
     from stalker_core.models.user import User
 
     if user is not None and not isinstance(user, str):
@@ -174,7 +182,7 @@ def current_user(
             raise ValidationError(f"user should be a User or a login name, not {user!r}")
         return user
     session = session if session is not None else _default_session()
-    login = user if isinstance(user, str) else _os_login()
+    login = user if isinstance(user, str) else os_login()
     if not login:
         return None
     found = session.scalars(select(User).where(User.login == login)).first()
@@ -183,7 +191,8 @@ def current_user(
     return found
 
 
-def _os_login() -> str | None:
+def os_login() -> str | None:
+    """The operating system's login name of this process, ``None`` when it has none."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name on this system

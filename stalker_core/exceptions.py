@@ -164,7 +164,18 @@ class DependencyViolationError(StalkerError):
 
 
 class PermissionDeniedError(StalkerError):
-    """A user is not permitted to do an action."""
+    """A user is not permitted to do an action (see docs/permissions.md).
+
+    :attr:`user` is the acting User (``None``: nobody is acting), :attr:`action`
+    the refused action (``"Create"`` ...) and :attr:`target` what it was on.
+    """
+
+    def __init__(self, message: str, *, user: Any = None, action: str | None = None,
+                 target: Any = None) -> None:
+        super().__init__(message)
+        self.user = user
+        self.action = action
+        self.target = target
 
 
 class LoginError(StalkerError):

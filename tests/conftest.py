@@ -59,6 +59,19 @@ def _reset_environ() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _artist_at_the_keyboard() -> Iterator[None]:
+    """The OS login is "artist" (wf_helpers' user), so writes have an acting user.
+
+    Anonymous writes are refused on PostgreSQL by default (docs/permissions.md).
+    Its own MonkeyPatch: a test's ``monkeypatch.undo()`` keeps it. Applications
+    run as subprocesses act as the real OS login: see ``wf_helpers.add_os_login_user``.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("stalker_core.context.os_login", lambda: "artist")
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _private_state(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Launch logs and recent launches go to a temporary state folder, not the user's."""

@@ -25,7 +25,7 @@ def publish_new(session: Any, pm: Any, task: Any, n: int = 1, login: str = "arti
     for i in range(n):
         host.edit(f"{task.name} {i}")
         v = save_as_version(host, task, session=session, pm=pm, user=user)
-        publish(host, v, session=session, pm=pm)
+        publish(host, v, user=user, session=session, pm=pm)
         out.append(v)
     return out
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from wf_helpers import build_project, make_pm
 
+from stalker_core import context
 from stalker_core.context import (
     TASK_ENV_VAR,
     Context,
@@ -36,7 +36,7 @@ def test_from_current_file(session: Any, demo: Any) -> None:
 
 def test_path_wins_over_env(session: Any, demo: Any) -> None:
     host = FakeHost()
-    save_as_version(host, demo.comp, session=session, pm=make_pm())
+    save_as_version(host, demo.comp, user=demo.user, session=session, pm=make_pm())
     ctx = resolve_context(host, environ={TASK_ENV_VAR: str(demo.model.id)}, session=session)
     assert ctx.task is demo.comp
 
@@ -65,6 +65,6 @@ def test_current_user(session: Any, demo: Any) -> None:
     with pytest.raises(ContextError, match="no user with login 'ghost'"):
         current_user("ghost", session=session)
     found = current_user(None, session=session)
-    assert found is None or found.login == getpass.getuser()
+    assert found is None or found.login == context.os_login()
     with pytest.raises(ValueError, match="User or a login"):
         current_user(42, session=session)  # type: ignore[arg-type]

@@ -46,6 +46,7 @@ def build_project(
         Type,
         User,
     )
+    from stalker_core.workflows.permissions import artists_group
 
     root.mkdir(parents=True, exist_ok=True)
     repo = Repository(name=f"Repo {code}", code=f"R{code}", linux_path=str(root),
@@ -63,6 +64,7 @@ def build_project(
     project = Project(name=f"Project {code}", code=code, repositories=[repo],
                       structure=structure)
     session.add_all([project, user])
+    artists_group([user], session=session)  # may save and publish (docs/permissions.md)
     char = session.query(Type).filter_by(name="Character").first() or Type(
         name="Character", code="CHAR", target_entity_type="Asset"
     )
@@ -75,6 +77,27 @@ def build_project(
     session.add_all([the_shot, comp, anim, asset, model])
     session.commit()
     return Demo(root, project, the_shot, comp, anim, asset, model, user)
+
+
+def add_os_login_user(session: Any) -> Any:
+    """A user whose login is this process's real OS login, in the artists group.
+
+    An application started as a subprocess acts as that login (the tests'
+    patched one does not reach it), so it may save and publish on PostgreSQL too.
+    """
+    import getpass
+
+    from stalker_core.models import User
+    from stalker_core.workflows.permissions import artists_group
+
+    login = getpass.getuser()
+    user = session.query(User).filter_by(login=login).first()
+    if user is None:
+        user = User(name=login, login=login, email=f"{login}@example.com", password="secret")
+        session.add(user)
+    artists_group([user], session=session)
+    session.commit()
+    return user
 
 
 def files_under(root: Path) -> set[str]:

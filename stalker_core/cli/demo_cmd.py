@@ -79,6 +79,7 @@ def build_demo(session: Any, root: Path, code: str = PROJECT_CODE) -> DemoStudio
         Type,
         User,
     )
+    from stalker_core.workflows.permissions import artists_group
 
     studio = _first(session, Studio, name=STUDIO_NAME)
     if studio is None:
@@ -93,6 +94,7 @@ def build_demo(session: Any, root: Path, code: str = PROJECT_CODE) -> DemoStudio
             session.add(user)
         users.append(user)
     anna, ben, cem = users
+    artists_group(users, session=session)  # they save and publish (docs/permissions.md)
     project = _first(session, Project, code=code)
     tasks: dict[str, Any]
     if project is not None:

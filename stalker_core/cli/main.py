@@ -17,6 +17,11 @@ the configured URL. :func:`connect` opens it and refuses a missing or
 empty database unless the command creates one (``db init|upgrade`` and
 ``demo``).
 
+The user a command acts as is established in one place too
+(:mod:`stalker_core.cli.acting`): the OS login's user, or ``--as LOGIN``
+given before the command; every command that writes checks that user's
+permissions before it writes (docs/permissions.md).
+
 Commands that render filename or structure templates
 (:data:`TEMPLATE_COMMANDS`) run with the template engine of the plugins
 (filters, globals and tests of ``stalker_template_environment``) installed
@@ -37,6 +42,7 @@ from typing import Any
 
 import click
 
+from stalker_core.cli.acting import as_option
 from stalker_core.config import env_flag
 from stalker_core.exceptions import StalkerError
 
@@ -154,6 +160,7 @@ def database_option(f: Any) -> Any:
 @click.group(cls=LazyGroup)
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @database_option
+@as_option
 @click.version_option(package_name="stalker_core", prog_name="stalker")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

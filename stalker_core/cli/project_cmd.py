@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_record, emit_rows, output_options, progress
 
@@ -96,6 +97,7 @@ def create_structure(project: str) -> None:
 
     session = connect()
     found = find_project(session, project)
+    authorize(session, "Update", found, what=f"the folders of project {found.code!r}")
     with progress(f"creating the folders of {found.code}") as bar:
         paths = create_project_structure(
             found, on_folder=lambda _path, _done, total: (bar.total(total), bar.advance()))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option, warn
 from stalker_core.cli.params import SECONDS
 from stalker_core.exceptions import ValidationError
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
 @click.option("--color-by", "color_by", type=click.Choice(["resource", "status", "project"]),
               default="resource", show_default=True,
               help="Colour of the task bars: first resource, task status or project.")
-@click.option("--user", "login", default=None, help="Login of the user who schedules.")
+@click.option("--user", "login", default=None,
+              help="Login of the user who schedules, as --as (default: the OS login's user).")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 def command(studio_name: str | None, projects: tuple[str, ...],
             scheduler: str, optimise: float | None, gantt: str | None, view: str,
@@ -54,7 +56,7 @@ def command(studio_name: str | None, projects: tuple[str, ...],
     """Schedule the studio's projects and store the computed dates."""
     from sqlalchemy import select
 
-    from stalker_core.cli.lookup import find_project, find_user
+    from stalker_core.cli.lookup import find_project
     from stalker_core.models import Studio
     from stalker_core.scheduling import NativeScheduler, TaskJugglerScheduler
     from stalker_core.scheduling.gantt.mpl import require_matplotlib
@@ -76,7 +78,8 @@ def command(studio_name: str | None, projects: tuple[str, ...],
             "the database has no studio; create one first"
         )
     chosen = [find_project(session, code) for code in projects] if projects else None
-    user = find_user(session, login) if login else None
+    user = authorize(session, "Update", studio, login=login,
+                     what=f"the schedule of studio {studio.name!r}")
     sched = TaskJugglerScheduler() if scheduler == "tj3" else NativeScheduler(optimise=optimise)
     result = _run(session, studio, user, chosen, sched, not no_progress)
     session.commit()

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_record, emit_rows, output_options
 from stalker_core.cli.params import ID, LIMIT, PRIORITY, TIMING, WHEN, timing_text
@@ -246,6 +247,7 @@ def create_cmd(name: str, project_ref: str | None, parent_id: int | None,
         project = parent.project
     else:
         raise click.UsageError("give --project CODE or --parent ID")
+    authorize(session, "Create", "Task", what=f"a Task in project {project.code!r}")
     task = Task(name=name, project=project, parent=parent)
     session.add(task)
     _apply(session, task, description=description, timing=timing, model=model,
@@ -329,6 +331,7 @@ def update_cmd(task_id: int, name: str | None, description: str | None,
                                "--add-resource/--remove-resource")
     session = connect()
     task = find_by_id(session, Task, task_id, "task")
+    authorize(session, "Update", task, what=f"task {task.id} ({task.name!r})")
     before = task.status.code if task.status is not None else "-"
     changed: list[str] = []
     if name is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_rows, output_format, output_options, progress
 
@@ -33,6 +34,7 @@ def import_cmd(table: Path, project_ref: str, dry_run: bool) -> None:
     rows = read_rows(table)
     session = connect()
     project = find_project(session, project_ref)
+    authorize(session, "Create", "Task", what=f"tasks in project {project.code!r}")
     with progress(f"checking {len(rows)} row(s) of {table.name}", total=len(rows)) as bar:
         report = import_tasks(session, project, rows, source=str(table),
                               on_row=lambda _row: bar.advance())

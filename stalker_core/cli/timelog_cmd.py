@@ -12,6 +12,7 @@ import datetime as dt
 
 import click
 
+from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_rows, output_options
 from stalker_core.cli.params import ID, LIMIT, TIMING, WHEN
@@ -58,6 +59,8 @@ def add_cmd(task_id: int, login: str | None, start: dt.datetime, end: dt.datetim
     else:
         raise ValidationError(
             f"task {task.id} has {len(task.resources)} resources; say who worked with --user")
+    authorize(session, "Create", "TimeLog",
+              what=f"a TimeLog of {user.login!r} on task {task.id} ({task.name!r})")
     before = task.status.code if task.status else "-"
     log = TimeLog(task=task, resource=user, start=start, end=end, description=description)
     session.add(log)

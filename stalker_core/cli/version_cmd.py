@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from stalker_core.cli.acting import acting_user
+from stalker_core.cli.acting import authorize as _authorize
 from stalker_core.cli.lookup import find_by_id as _get
 from stalker_core.cli.main import connect, database_option, plugin_manager
 from stalker_core.cli.output import emit_rows, make_console, output_options
@@ -48,7 +50,8 @@ def command() -> None:
 @click.option("-m", "--description", default="", help="What changed.")
 @click.option("--ext", "extension", default=None,
               help="File extension (default: the source file's, else the host's).")
-@click.option("--user", "login", default=None, help="Login of the artist (default: OS login).")
+@click.option("--user", "login", default=None,
+              help="Login of the artist who saves, as --as (default: the OS login's user).")
 @click.pass_context
 def save_cmd(ctx: click.Context, task_id: int, source: Path | None, empty: bool, take: str,
              description: str, extension: str | None, login: str | None) -> None:
@@ -67,11 +70,12 @@ def save_cmd(ctx: click.Context, task_id: int, source: Path | None, empty: bool,
         )
     session = connect(ctx)
     task = _get(session, Task, task_id, "task")
+    who = acting_user(session, login)
     if source is not None:
         host.open_file(source.resolve())
         if extension is None and source.suffix:
             extension = source.suffix
-    v = save_as_version(host, task, take_name=take, description=description, user=login,
+    v = save_as_version(host, task, take_name=take, description=description, user=who,
                         session=session, pm=pm, extension=extension)
     click.echo(f"saved version {v.id} (v{v.version_number:03d}): {v.absolute_full_path}")
 
@@ -113,6 +117,7 @@ def publish_cmd(ctx: click.Context, version_ids: tuple[int, ...], repair: bool) 
 
     session = connect(ctx)
     versions = [_get(session, Version, vid, "version") for vid in version_ids]
+    who = acting_user(session)
     host, pm = _host_and_pm(ctx)
     console = make_console()
     failed: list[str] = []
@@ -120,7 +125,8 @@ def publish_cmd(ctx: click.Context, version_ids: tuple[int, ...], repair: bool) 
         for version in versions:
             bar.describe(f"publishing version {version.id}")
             try:
-                _publish_one(host, pm, session, console, version, repair, len(versions) > 1)
+                _publish_one(host, pm, session, console, version, repair, len(versions) > 1,
+                             who)
             except (PublishValidationError, StalkerError) as exc:
                 if len(versions) == 1:
                     raise
@@ -135,7 +141,7 @@ def publish_cmd(ctx: click.Context, version_ids: tuple[int, ...], repair: bool) 
 
 
 def _publish_one(host: Any, pm: Any, session: Any, console: Any, version: Any, repair: bool,
-                 reopen: bool) -> None:
+                 reopen: bool, who: Any = None) -> None:
     from stalker_core.exceptions import PublishValidationError
     from stalker_core.workflows import publish
 
@@ -143,7 +149,7 @@ def _publish_one(host: Any, pm: Any, session: Any, console: Any, version: Any, r
     if (reopen or host.current_file() is None) and path.is_file():
         host.open_file(path)
     try:
-        report = publish(host, version, session=session, pm=pm, auto_repair=repair)
+        report = publish(host, version, user=who, session=session, pm=pm, auto_repair=repair)
     except PublishValidationError as exc:
         print_results(console, exc.results)
         raise
@@ -290,6 +296,7 @@ def update_cmd(ctx: click.Context, version_id: int, description: str) -> None:
 
     session = connect(ctx)
     version = _get(session, Version, version_id, "version")
+    _authorize(session, "Update", version, what=f"version {version.id} ({version.filename})")
     old = version.description or ""
     version.description = description
     session.commit()

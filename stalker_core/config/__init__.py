@@ -66,6 +66,7 @@ from stalker_core.config.rules import (
     STRING_LIST,
     Rule,
     number,
+    one_of,
 )
 
 # re-exported: the WorkingHours model validates its intervals with it
@@ -162,6 +163,7 @@ SECTIONS: dict[str, str] = {
     "statuses": "The default statuses created by db.init().",
     "status_lists": "The default status list of each class.",
     "ticket": "Tickets.",
+    "permissions": "Who may write, and who is acting (docs/permissions.md).",
     "plugins": "Plugin loading (docs/hooks.md).",
     "templates": "Limits on the work of one render of a filename or structure template "
                  "(docs/templates.md).",
@@ -228,6 +230,16 @@ class Config:
         "A studio table replaces this one whole.")
     ticket_types: list[str] = setting("ticket.types", ["Defect", "Enhancement"], STRING_LIST,
                                       "The types a ticket may have.")
+    permissions_anonymous: str = setting(
+        "permissions.anonymous", "local", one_of("local", "allow", "deny"),
+        "Writes with no acting user (the operating system's login is no user of the "
+        "database and none was given). local: allowed on a SQLite file database only (whoever "
+        "can run the tools on it can write the file anyway), refused on a server database; "
+        "allow: always allowed, unchecked; deny: always refused.")
+    permissions_require_password: bool = setting(
+        "permissions.require_password", False, BOOLEAN,
+        "true: the command line acts as a user only with that user's password "
+        "(STALKER_PASSWORD, else a prompt); the operating system's login is not trusted.")
     plugins_blocked: list[str] = setting(
         "plugins.blocked", [], STRING_LIST,
         "Names of plugins never registered (entry-point, built-in or module names).")

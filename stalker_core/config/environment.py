@@ -66,6 +66,10 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("STALKER_KRITA_SCRIPT", "A Python file the Krita plugin runs once Krita's window "
            "is up (batch jobs; the Krita tests drive the contract suite with it).",
            "stalker_krita.startup"),
+    EnvVar("STALKER_PASSWORD", "The password of the user the command line acts as "
+           "(--as or --user); lets anyone act as that user, and is required when "
+           "permissions.require_password is true.", "the stalker command",
+           "permissions.require_password"),
     EnvVar("STALKER_DEBUG", "1/true/yes/on: the command line prints tracebacks "
            "(like --debug).", "the stalker command"),
     EnvVar("STALKER_PG_BIN", "Directory holding PostgreSQL's initdb and pg_ctl for the "

@@ -45,6 +45,12 @@ STRING_LIST = expect(
 )
 
 
+def one_of(*choices: str) -> Rule:
+    """One of the strings ``choices``."""
+    return expect(f"one of {', '.join(repr(c) for c in choices)}",
+                  lambda v: isinstance(v, str) and v in choices)
+
+
 def number(minimum: float = 0.0, maximum: float | None = None) -> Rule:
     upper = f" and <= {maximum}" if maximum is not None else ""
     text = f"a number > {minimum}{upper}"

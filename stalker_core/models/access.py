@@ -74,12 +74,34 @@ def can(user: User, action: str, target: Any) -> bool:
     return False
 
 
-def require(user: User, action: str, target: Any) -> None:
-    """Raise :class:`PermissionDeniedError` unless ``user.can(action, target)``."""
+def target_label(target: Any) -> str:
+    """How a message names ``target``: ``Version``, ``Task 'comp'`` or ``Project 'TP'``."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, type):
+        return target.__name__
+    label = next((getattr(target, a) for a in ("code", "login", "name")
+                  if isinstance(getattr(target, a, None), str)), None)
+    ident = getattr(target, "id", None)
+    cls = type(target).__name__
+    if label:
+        return f"{cls} {label!r}"
+    return f"{cls} {ident}" if ident is not None else f"a new {cls}"
+
+
+def require(user: User, action: str, target: Any, *, what: str | None = None) -> None:
+    """Raise :class:`PermissionDeniedError` unless ``user.can(action, target)``.
+
+    :param what: how the message names the target (default: :func:`target_label`),
+        e.g. ``"a Version of task 'SH001/comp'"``.
+    """
     if not can(user, action, target):
-        what = target if isinstance(target, str) else getattr(target, "__name__", None)
-        what = what or type(target).__name__
+        action = normalize_choice("User.can", "action", action, ACTIONS)
+        classes = target_class_names(target)
         raise PermissionDeniedError(
-            f"user {getattr(user, 'login', user)!r} may not {action} {what}; "
-            "ask an administrator for a group with that permission"
+            f"user {getattr(user, 'login', user)!r} may not {action} "
+            f"{what or target_label(target)}: no group of theirs allows {action} on "
+            f"{' or '.join(classes)}, or one denies it; ask an administrator for a group "
+            "with that permission",
+            user=user, action=action, target=target,
         )

@@ -59,6 +59,7 @@ from stalker_core.plugins.api import (
 from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
 from stalker_core.plugins.checks import check_of, overridden_ids
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.permissions import authorize
 from stalker_core.workflows.transaction import FileTransaction
 
 if TYPE_CHECKING:
@@ -481,6 +482,9 @@ class PublishRun:
         version = self.version
         if publishing and version.is_published:
             raise PublishError(f"version {version.id} ({version.filename}) is already published")
+        if publishing:
+            authorize("Update", version, user=self.user, session=self.session,
+                      what=f"version {version.id} ({version.filename})")
         who = current_user(self.user, session=self.session)
         context = Context.for_version(version, user=who, session=self.session)
         report = self.report = PublishReport(version)

@@ -41,6 +41,7 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.permissions import authorize
 from stalker_core.workflows.transaction import make_dirs, remove_empty_dirs, reserve_file
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ def save_as_version(
 
     The session is committed on success and rolled back on any failure:
     commit your own pending changes before calling.
+    :raises PermissionDeniedError: the acting user may not create versions
+        (nothing is written; see :mod:`~stalker_core.workflows.permissions`).
     :raises VetoError: a before-save hook refused.
     :raises WorkfileError: the host could not save, or no file name was free.
     :raises PluginError: a plugin raised unexpectedly in a hook, or the
@@ -176,6 +179,8 @@ def save_as_version(
     if not isinstance(task, Task):
         raise StalkerTypeError(f"task should be a Task, not {type(task).__name__}: {task!r}")
     session = session_or_default(session)
+    authorize("Create", "Version", user=user, session=session,
+              what=f"a Version of task {task_label(task)!r}")
     pm = plugin_manager_or_default(pm)
     ext = _check_extension(host, extension)
     if engine is None:

@@ -18,6 +18,18 @@ def _close_cli_session() -> None:
         bind.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _admin_at_the_keyboard() -> Iterator[None]:
+    """The OS login is the administrator's, so commands act as admin on both databases.
+
+    (Anonymous writes are refused on PostgreSQL by default; docs/permissions.md.)
+    Its own MonkeyPatch: a test's ``monkeypatch.undo()`` keeps it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("stalker_core.context.os_login", lambda: "admin")
+        yield
+
+
 @pytest.fixture
 def cli_db(db_url: str) -> Iterator[str]:
     """A database with the schema and the default data (``stalker db init``), on both backends.

@@ -260,7 +260,7 @@ def test_demo_state_selects_a_published_version(make_panel: Any, session: Any,
     from stalker_core.cli.demo_cmd import build_demo
 
     demo = build_demo(session, tmp_path / "demo")
-    publish_new(session, pm, demo.tasks["Hero/model"])
+    publish_new(session, pm, demo.tasks["Hero/model"], login="demo_anna")
     panel = make_panel(FakeHost())
     demo_state(panel)
     assert panel.entity_tree.selected_entity().name == "Hero"

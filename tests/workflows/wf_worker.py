@@ -33,7 +33,7 @@ def main() -> None:
         time.sleep(0.005)
     for i in range(count):
         host.edit(f"edit {i}")
-        v = save_as_version(host, task, session=DBSession, pm=pm)
+        v = save_as_version(host, task, user="artist", session=DBSession, pm=pm)
         print(json.dumps({"id": v.id, "number": v.version_number,
                           "path": v.absolute_full_path}), flush=True)
     DBSession.remove()

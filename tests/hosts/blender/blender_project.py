@@ -23,7 +23,7 @@ class Production:
 def build_production(session: Any, root: Path) -> Production:
     """wf_helpers' project as "Blender Project" (BP) on ``root``; shot SH010 1001-1048 with
     a layout task, asset Hero (task model)."""
-    from wf_helpers import build_project  # here: a Blender subprocess imports this module too
+    from wf_helpers import add_os_login_user, build_project  # a Blender subprocess imports
 
     from stalker_core.models import Task
 
@@ -31,7 +31,7 @@ def build_production(session: Any, root: Path) -> Production:
     demo.project.name = "Blender Project"
     layout = Task(name="layout", project=demo.project, parent=demo.shot)
     session.add(layout)
-    session.commit()
+    add_os_login_user(session)  # Blender, a subprocess, acts as the real OS login
     return Production(root, demo.project, demo.shot, layout, demo.asset, demo.model, demo.user)
 
 

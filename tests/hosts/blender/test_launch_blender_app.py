@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from launch_helpers import fake_executable
 from stalker_blender.launch import PACKAGE_ROOT, SCRIPTS_DIR, Roots, discover, prepare
-from wf_helpers import build_project
+from wf_helpers import add_os_login_user, build_project
 
 from stalker_core.cli.main import main
 from stalker_core.models import Version
@@ -80,6 +80,7 @@ def test_stalker_launch_saves_a_version_through_the_real_blender(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     demo = build_project(session, tmp_path / "repo")
+    add_os_login_user(session)  # Blender, a subprocess, acts as the real OS login
     url = session.get_bind().url.render_as_string(hide_password=False)
     report_path = tmp_path / "report.json"
     monkeypatch.setenv("TEST_REPORT", str(report_path))
@@ -127,6 +128,7 @@ def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
     import sys
 
     demo = build_project(session, tmp_path / "repo")
+    add_os_login_user(session)  # Blender, a subprocess, acts as the real OS login
     url = session.get_bind().url.render_as_string(hide_password=False)
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"),
            "HOME": str(tmp_path / "home"), "TEST_REPORT": str(tmp_path / "drawn.json"),

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from stalker_standalone import StandaloneHost
-from wf_helpers import build_project, make_pm
+from wf_helpers import add_os_login_user, build_project, make_pm
 
 from stalker_core.workflows import save_as_version
 
@@ -74,6 +74,7 @@ def _log_tail(tmp_path: Path, lines: int = 40) -> str:
 
 def test_contract_and_pipeline_inside_real_krita(session: Any, tmp_path: Path) -> None:
     demo = build_project(session, tmp_path / "repo")
+    add_os_login_user(session)  # Krita, a subprocess, acts as the real OS login
     v1 = _published_image(session, demo.model, _png(tmp_path / "red.png", (220, 20, 20)))
     v2 = _published_image(session, demo.model, _png(tmp_path / "blue.png", (20, 20, 220)))
     facts = tmp_path / "facts.json"
