@@ -151,7 +151,7 @@ class Journal:
     files: list[str] = field(default_factory=list)
     #: destination -> inode of our copy (a publish's placed file keeps its staged inode)
     inodes: dict[str, int] = field(default_factory=dict)
-    #: folders the operation created (outermost first), removed again when empty
+    #: folders the operation created (outermost first; for information)
     created: list[str] = field(default_factory=list)
     #: staging folders next to the destinations
     staging: list[str] = field(default_factory=list)

@@ -14,8 +14,9 @@ folders, and asks who made each (:meth:`~stalker_core.workflows.journal.Owner.st
   work is undone: the files it placed (a published file only if it is still
   the very copy it staged, same inode, and no File row registers it; a work
   file only if no Version row names it), what the host wrote next to a work
-  file (its ``.saving`` temporary, its sidecar), the folders it created when
-  they are empty, its staging and temporary folders, its journal.
+  file (its ``.saving`` temporary, its sidecar), its staging and temporary
+  folders, its journal. The folders it created stay (empty folders harm
+  nothing, and another process may be about to write into them).
 
 Every publish runs it on the folders of its destinations before placing its
 files (:func:`recover_destinations`), every save on its folder, and
@@ -29,7 +30,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,14 +125,14 @@ def _registered(session: Any, path: Path) -> bool:
     return found is not None
 
 
-def _saved(session: Any, path: Path) -> bool:
-    """Whether a Version row names ``path`` as its work file."""
+def _saved(session: Any, path: Path, ignore: Collection[Any]) -> bool:
+    """Whether a Version row (not one of ``ignore``) names ``path`` as its work file."""
     from sqlalchemy import select
 
     from stalker_core.models.version.model import Version
 
     for v in session.scalars(select(Version).where(Version.filename == path.name)):
-        if Path(v.absolute_full_path) == path:
+        if v not in ignore and Path(v.absolute_full_path) == path:
             return True
     return False
 
@@ -143,12 +144,14 @@ def _ours(path: Path, inode: int | None) -> bool:
         return False
 
 
-def _undo_journal(session: Any, journal: Journal, dry_run: bool) -> tuple[str, list[str]]:
+def _undo_journal(
+    session: Any, journal: Journal, dry_run: bool, ignore: Collection[Any]
+) -> tuple[str, list[str]]:
     """Finish a dead operation: ``("completed"|"undone", removed files)``."""
     removed: list[str] = []
     if journal.kind == "save":
         work = Path(journal.files[0]) if journal.files else None
-        if work is None or _saved(session, work):
+        if work is None or _saved(session, work, ignore):
             state = "completed"
         else:
             state = "undone"
@@ -169,16 +172,12 @@ def _undo_journal(session: Any, journal: Journal, dry_run: bool) -> tuple[str, l
         if journal.temp:
             _rmtree(Path(journal.temp))
         journal.remove()
-        for d in reversed(journal.created):
-            try:
-                Path(d).rmdir()
-            except OSError:
-                pass
     return state, removed
 
 
 def _journal_finding(
-    session: Any, path: Path, abandon: set[Path], stale_after: float, dry_run: bool
+    session: Any, path: Path, abandon: set[Path], stale_after: float, dry_run: bool,
+    ignore: Collection[Any],
 ) -> Finding:
     try:
         journal = Journal.read(path)
@@ -195,7 +194,7 @@ def _journal_finding(
     state = _owner_state(journal.owner, path, abandon, stale_after)
     if state != "dead":
         return Finding(path, what, state, _advice(journal.owner, state, path, journal), files)
-    done, removed = _undo_journal(session, journal, dry_run)
+    done, removed = _undo_journal(session, journal, dry_run, ignore)
     if dry_run:
         done = "would be " + done
     if removed:
@@ -239,6 +238,7 @@ def reconcile(
     dry_run: bool = False,
     abandon: Iterable[os.PathLike[str] | str] = (),
     stale_after: float = STALE_AFTER,
+    ignore: Collection[Any] = (),
 ) -> list[Finding]:
     """Finish or undo what dead saves and publishes left in ``folders`` (see the module).
 
@@ -248,6 +248,8 @@ def reconcile(
     :param abandon: journals (or leftovers) to treat as dead: their owner is
         known to be gone (another computer's publish that crashed).
     :param stale_after: seconds after which another computer's journal is dead.
+    :param ignore: Versions not committed yet that ``session`` holds (the
+        version a save is making): they do not count as saved.
     :returns: what was found, journals first.
     """
     gone = {Path(a) for a in abandon}
@@ -260,7 +262,9 @@ def reconcile(
             continue
         journals = [n for n in names if n.startswith(JOURNAL_PREFIX) and n.endswith(".json")]
         for name in journals:
-            findings.append(_journal_finding(session, folder / name, gone, stale_after, dry_run))
+            findings.append(
+                _journal_finding(session, folder / name, gone, stale_after, dry_run, ignore)
+            )
         tokens = {n[len(JOURNAL_PREFIX):-len(".json")] for n in journals}
         for name in names:
             if name.startswith(STAGING_PREFIX):

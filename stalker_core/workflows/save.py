@@ -123,7 +123,7 @@ def _reserve(
         created.extend(make_dirs(path.parent))
         check_confined(path.parent, roots)
         if len(seen) == 1:
-            reconcile(session, [path.parent], temp=False)
+            reconcile(session, [path.parent], temp=False, ignore=[version])
         try:
             if path.exists() or path.is_symlink():
                 raise FileExistsError(path)
