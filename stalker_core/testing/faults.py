@@ -5,10 +5,10 @@ The workflows mark the points where a crash leaves something behind
 process send itself ``SIGKILL`` when it reaches one: no ``finally`` block, no
 rollback runs, exactly as when the process is killed from outside.
 
-:func:`run_worker` is the body of a child process of the fault tests and of
-the soak test (``benchmarks/soak.py``): it saves a version of a task, or
-publishes a version, and is killed at the given point (or not, with
-``point=""``). The caller builds the plugin manager (with the publish
+:func:`run_operation` saves a version of a task, or publishes a version,
+and is killed at the given point (or not, with ``point=""``): the body of
+the child processes of the fault tests (:func:`run_worker`) and of the soak
+test (``benchmarks/soak.py``). The caller builds the plugin manager (with the publish
 plugin), which this package may not import.
 
 The points, in the order an operation reaches them (:data:`POINTS`):
@@ -73,36 +73,45 @@ class CrashingHost(FakeHost):
         write_atomic(path, write)
 
 
-def run_worker(url: str, op: str, target: int, point: str, pm: Any) -> dict[str, Any]:
+def run_operation(
+    session: Any, op: str, target: int, point: str, pm: Any, host: FakeHost | None = None
+) -> dict[str, Any]:
     """Save a version of task ``target`` or publish version ``target``; die at ``point``.
 
-    :param url: the database URL.
     :param op: ``"save"`` or ``"publish"``.
-    :param point: one of :data:`POINTS` (``""``: run to the end).
+    :param point: one of :data:`POINTS` of ``op`` (``""``: run to the end).
+    :param host: the host (default: a new :class:`CrashingHost`).
     :returns: ``{"id", "number", "path"}`` of the saved version, or
         ``{"id", "published": [paths]}`` of the published one.
     """
-    from stalker_core import db
     from stalker_core.models import Task, Version
-    from stalker_core.orm.session import DBSession
     from stalker_core.workflows import publish, save_as_version
 
     if op not in POINTS or (point and point not in POINTS[op]):
         raise ValueError(f"op should be one of {sorted(POINTS)} with a point of it, not "
                          f"{op!r} {point!r}")
-    db.setup({"sqlalchemy.url": url})
-    host = CrashingHost()
+    host = host or CrashingHost()
     kill_at(point)
     try:
         if op == "save":
-            task = DBSession.get(Task, target)
             host.edit(f"edit by {os.getpid()}")
-            v = save_as_version(host, task, session=DBSession, pm=pm)
+            v = save_as_version(host, session.get(Task, target), session=session, pm=pm)
             return {"id": v.id, "number": v.version_number, "path": v.absolute_full_path}
-        version = DBSession.get(Version, target)
+        version = session.get(Version, target)
         host.open_file(Path(version.absolute_full_path))
-        report = publish(host, version, session=DBSession, pm=pm)
+        report = publish(host, version, session=session, pm=pm)
         return {"id": version.id, "published": [str(p) for p in report.published_paths]}
     finally:
         kill_at(None)
+
+
+def run_worker(url: str, op: str, target: int, point: str, pm: Any) -> dict[str, Any]:
+    """:func:`run_operation` in a process of its own, on the database at ``url``."""
+    from stalker_core import db
+    from stalker_core.orm.session import DBSession
+
+    db.setup({"sqlalchemy.url": url})
+    try:
+        return run_operation(DBSession, op, target, point, pm)
+    finally:
         DBSession.remove()
