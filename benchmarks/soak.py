@@ -1,4 +1,4 @@
-"""Soak test: concurrent saves and publishes with random kills, then do the database and files agree?
+"""Soak: concurrent saves and publishes with random kills; then, do the database and files agree?
 
 ``make soak`` (or ``python benchmarks/soak.py``) runs ``--workers`` processes
 for ``SOAK_SECONDS`` (default 60). Each saves versions of random tasks and
@@ -192,19 +192,23 @@ def drive(url: str, run_dir: Path, seconds: float, workers: int, seed: int) -> d
 def _outcomes(run_dir: Path) -> collections.Counter[str]:
     """What the logs say: completed operations, refusals, kills at points, failures."""
     found: collections.Counter[str] = collections.Counter()
+
+    def killed(rec: dict[str, Any]) -> str:
+        return f"killed in {rec['op']} at {rec['point'] or 'a random moment'}"
+
     for log in run_dir.glob("log*.jsonl"):
         pending: dict[str, Any] | None = None
         for line in log.read_text().splitlines():
             rec = json.loads(line)
             if rec["event"] == "start":
                 if pending is not None:  # a start without its end: killed there
-                    found[f"killed in {pending['op']} at {pending['point'] or 'random moment'}"] += 1
+                    found[killed(pending)] += 1
                 pending = rec
                 continue
             pending = None
             found[f"{rec['op']} {rec['event']}"] += 1
         if pending is not None:
-            found[f"killed in {pending['op']} at {pending['point'] or 'random moment'}"] += 1
+            found[killed(pending)] += 1
     return found
 
 
