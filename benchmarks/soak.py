@@ -32,6 +32,7 @@ import collections
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -291,17 +292,18 @@ def soak(url: str, seconds: float, workers: int, seed: int) -> int:
     outcomes = _outcomes(run_dir)
     numbers, bad = check(url, root)
     print(f"soak on {url.split(':', 1)[0]}: {ran:.0f} s, {workers} workers at a time "
-          f"({kills.pop('workers')} started), files in {run_dir}")
+          f"({kills.pop('workers')} started)")
     for key, value in sorted({**kills, **outcomes, **numbers}.items()):
         print(f"  {key:<48} {value}")
     bad += [f"{k} ({v} times)" for k, v in outcomes.items() if "UNEXPECTED" in k]
     bad += [f"{k} ({v} times)" for k, v in kills.items() if "status" in k]
     if bad:
-        print(f"DISAGREEMENTS ({len(bad)}):")
+        print(f"DISAGREEMENTS ({len(bad)}; the files stay in {run_dir}):")
         for line in bad[:50]:
             print(f"  {line}")
         return 1
     print("database and files agree")
+    shutil.rmtree(run_dir, ignore_errors=True)
     return 0
 
 
@@ -323,8 +325,10 @@ def main() -> None:
     if args.db:
         sys.exit(soak(args.db, args.seconds, args.workers, args.seed))
     if args.backend == "sqlite":
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='stalker-soak-db-')}/soak.db"
-        sys.exit(soak(url, args.seconds, args.workers, args.seed))
+        folder = tempfile.mkdtemp(prefix="stalker-soak-db-")
+        status = soak(f"sqlite:///{folder}/soak.db", args.seconds, args.workers, args.seed)
+        shutil.rmtree(folder, ignore_errors=True)
+        sys.exit(status)
     from stalker_core.testing.pgserver import PostgresServer
 
     with PostgresServer() as server:
