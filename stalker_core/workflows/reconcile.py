@@ -262,9 +262,14 @@ def reconcile(
             continue
         journals = [n for n in names if n.startswith(JOURNAL_PREFIX) and n.endswith(".json")]
         for name in journals:
-            findings.append(
-                _journal_finding(session, folder / name, gone, stale_after, dry_run, ignore)
-            )
+            try:
+                found = _journal_finding(
+                    session, folder / name, gone, stale_after, dry_run, ignore
+                )
+            except OSError as exc:
+                found = Finding(folder / name, "journal", "unknown",
+                                f"could not clean up after it: {exc}; check the permissions")
+            findings.append(found)
         tokens = {n[len(JOURNAL_PREFIX):-len(".json")] for n in journals}
         for name in names:
             if name.startswith(STAGING_PREFIX):

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import publish_helpers
 import pytest
 from recovery_helpers import leftovers, run_killed
 from wf_helpers import Demo
@@ -28,14 +29,7 @@ from stalker_core.workflows.journal import TEMP_PREFIX, Journal, Owner, host_nam
 from stalker_core.workflows.reconcile import reconcile
 
 PUBLISHED = "TP/SH001/comp/publish/SH001_comp_Main_v001.fake"
-
-
-@pytest.fixture
-def saved(session: Any, demo: Demo, pm: Any) -> tuple[FakeHost, Any]:
-    host = FakeHost(frame_range=(1001, 1050))
-    host.edit("comp work")
-    v = save_as_version(host, demo.comp, session=session, pm=pm)
-    return host, v
+saved = publish_helpers.saved
 
 
 @pytest.fixture
