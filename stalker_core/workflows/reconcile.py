@@ -291,11 +291,13 @@ def reconcile(
 def _temp_leftovers(abandon: set[Path], stale_after: float, dry_run: bool) -> list[Finding]:
     root = Path(tempfile.gettempdir())
     try:
-        names = [n for n in os.listdir(root) if n.startswith(TEMP_PREFIX)]
+        # only those named after their owner: the temp folder is shared with everything else
+        names = [n for n in os.listdir(root)
+                 if n.startswith(TEMP_PREFIX) and Owner.from_name(n) is not None]
     except OSError:
         return []
     found = (_orphan(root / n, "temporary folder", abandon, stale_after, dry_run) for n in names)
-    return [f for f in found if f is not None and f.state != "running"]
+    return [f for f in found if f is not None and not f.blocking]
 
 
 def recover_destinations(
