@@ -280,9 +280,9 @@ def reconcile(
                 continue
             if token in tokens:
                 continue  # handled with its journal
-            found = _orphan(folder / name, what, gone, stale_after, dry_run)
-            if found is not None:
-                findings.append(found)
+            orphan = _orphan(folder / name, what, gone, stale_after, dry_run)
+            if orphan is not None:
+                findings.append(orphan)
     if temp:
         findings += _temp_leftovers(gone, stale_after, dry_run)
     return findings
