@@ -10,8 +10,17 @@ reserved file and anything the host wrote next to it for this save are
 removed, the folders made for it are removed when empty, and the error is
 raised. An existing file is never overwritten: the name is reserved with
 ``O_CREAT | O_EXCL`` before the host writes, so at most one process can own
-it; a name already taken by a stray file (left by a crash or another tool)
-moves the new version to the next free number instead.
+it; a name already taken by a stray file (another tool's) moves the new
+version to the next free number instead, however many are taken.
+
+The path must be absolute (a project without a repository is refused rather
+than writing relative to the current folder) and must not leave the
+repository through a symbolic link. Once the name is reserved, a journal
+next to it (:mod:`stalker_core.workflows.journal`) names this process and
+the version until the commit, so what a killed save left (the placeholder,
+the host's ``.saving`` temporary, a sidecar) is removed by the next save in
+that folder, the next publish there or ``stalker doctor``
+(:mod:`stalker_core.workflows.reconcile`).
 
 :func:`preview_save` answers, without saving anything, what
 :func:`save_as_version` would make now: the next number, the file name the
