@@ -22,6 +22,7 @@ even when the process died before writing its journal.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -41,6 +42,8 @@ STAGING_PREFIX = ".stalker-staging-"
 TEMP_PREFIX = "stalker-publish-"
 #: suffix of a journal being written (renamed onto the journal once complete)
 PART_SUFFIX = ".part"
+#: suffix of a save's placeholder under the journal's name (linked as the work file)
+RESERVE_SUFFIX = ".reserve"
 
 #: a token: host, process id, random part
 _TOKEN = re.compile(r"^(?P<host>[A-Za-z0-9-]{1,40})\.(?P<pid>\d+)\.(?P<rand>[0-9a-f]{8})")
@@ -203,8 +206,50 @@ class Journal:
     def remove(self) -> None:
         """Remove every copy (the operation is finished)."""
         for path in self.paths:
-            path.unlink(missing_ok=True)
+            path.with_name(path.name + RESERVE_SUFFIX).unlink(missing_ok=True)
             path.with_name(path.name + PART_SUFFIX).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+
+    def reserve(self, path: Path) -> None:
+        """Reserve ``path`` as an empty file for a save, provably as this operation's.
+
+        The journal is written first (phase ``"reserving"``), then the empty
+        placeholder is made under the journal's own name (``<journal>.reserve``)
+        and hard-linked as ``path`` (atomic; fails when ``path`` exists); then
+        the journal is rewritten (phase ``"saving"``, with the names next to
+        ``path``) and the second name removed. Killed in between, the
+        placeholder is known to be ours because both names are one file.
+        Without hard links the placeholder is created directly.
+
+        :raises FileExistsError: ``path`` exists (nothing of this call remains).
+        :raises OSError: the folder cannot be written.
+        """
+        self.files, self.folders, self.phase = [str(path)], [str(path.parent)], "reserving"
+        self.write()
+        marker = self.paths[0].with_name(self.name + RESERVE_SUFFIX)
+        linked = False
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            try:
+                os.link(marker, path)
+            except FileExistsError:
+                raise
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+                    raise
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            linked = True
+            self.inodes = {str(path): path.stat().st_ino}
+            self.before = save_snapshot(path)
+            self.phase = "saving"
+            self.write()
+        except BaseException:
+            if linked:
+                path.unlink(missing_ok=True)
+            self.remove()
+            raise
+        finally:
+            marker.unlink(missing_ok=True)
 
     @classmethod
     def read(cls, path: Path) -> Journal:

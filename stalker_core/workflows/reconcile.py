@@ -39,6 +39,7 @@ from stalker_core.exceptions import PublishError
 from stalker_core.workflows.journal import (
     JOURNAL_PREFIX,
     PART_SUFFIX,
+    RESERVE_SUFFIX,
     STAGING_PREFIX,
     TEMP_PREFIX,
     Journal,
@@ -153,6 +154,14 @@ def _undo_journal(
         work = Path(journal.files[0]) if journal.files else None
         if work is None or _saved(session, work, ignore):
             state = "completed"
+        elif journal.phase == "reserving":
+            # ours only if the placeholder is still the journal's own file (see Journal.reserve)
+            marker = journal.paths[0].with_name(journal.name + RESERVE_SUFFIX)
+            state = "undone"
+            if marker.exists() and _ours(work, marker.stat().st_ino):
+                removed = [str(work)]
+                if not dry_run:
+                    work.unlink(missing_ok=True)
         else:
             state = "undone"
             if not dry_run:
@@ -274,8 +283,8 @@ def reconcile(
         for name in names:
             if name.startswith(STAGING_PREFIX):
                 token, what = name[len(STAGING_PREFIX):], "staging folder"
-            elif name.endswith(".json" + PART_SUFFIX):
-                token, what = name[len(JOURNAL_PREFIX):-len(".json" + PART_SUFFIX)], "journal part"
+            elif name.endswith((".json" + PART_SUFFIX, ".json" + RESERVE_SUFFIX)):
+                token, what = name[len(JOURNAL_PREFIX):].split(".json")[0], "journal part"
             else:
                 continue
             if token in tokens:

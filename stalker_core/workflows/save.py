@@ -52,13 +52,8 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
-from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers, save_snapshot
-from stalker_core.workflows.transaction import (
-    check_confined,
-    make_dirs,
-    remove_empty_dirs,
-    reserve_file,
-)
+from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
+from stalker_core.workflows.transaction import check_confined, make_dirs, remove_empty_dirs
 
 if TYPE_CHECKING:
     import pluggy
@@ -110,7 +105,8 @@ def _reserve(
     (:func:`~stalker_core.workflows.reconcile.reconcile`). Then every number
     whose file name is taken on disk is skipped, however many; only a
     template whose file name does not change with the number gives up.
-    The journal of the save is written once the name is reserved.
+    The name is reserved with the save's journal
+    (:meth:`~stalker_core.workflows.journal.Journal.reserve`).
     """
     from stalker_core.workflows.reconcile import reconcile
 
@@ -133,10 +129,11 @@ def _reserve(
         check_confined(path.parent, roots)
         if len(seen) == 1:
             reconcile(session, [path.parent], temp=False, ignore=[version])
+        journal = Journal("save", version_id=version.id, created=[str(d) for d in created])
         try:
             if path.exists() or path.is_symlink():
                 raise FileExistsError(path)
-            reserve_file(path)
+            journal.reserve(path)
         except FileExistsError:
             log.warning("%s exists without a version row; skipping to the next number", path)
             version.version_number = version.version_number + 1
@@ -146,22 +143,7 @@ def _reserve(
         except OSError as exc:
             remove_empty_dirs(created)
             raise WorkfileError(
-                f"cannot create {str(path)!r}: {exc.strerror or exc}"
-            ) from exc
-        journal = Journal(
-            "save", version_id=version.id, phase="saving", files=[str(path)],
-            folders=[str(path.parent)], created=[str(d) for d in created],
-            before=save_snapshot(path),
-        )
-        try:
-            journal.write()
-        except OSError as exc:
-            journal.remove()
-            path.unlink(missing_ok=True)
-            remove_empty_dirs(created)
-            raise WorkfileError(
-                f"cannot save {str(path)!r}: its journal cannot be written in "
-                f"{str(path.parent)!r}: {exc.strerror or exc}"
+                f"cannot create {str(path)!r} (or its journal): {exc.strerror or exc}"
             ) from exc
         fault("save:reserved")
         return path, created, journal

@@ -197,3 +197,26 @@ def test_temporary_folders_of_dead_publishes_are_removed(session: Any, dead_pid:
         assert mine.is_dir() and not gone.exists()
     finally:
         mine.rmdir()
+
+
+@pytest.mark.parametrize("linked", [True, False])
+def test_a_save_killed_while_reserving_removes_only_its_own_placeholder(
+    session: Any, demo: Demo, dead_pid: int, linked: bool
+) -> None:
+    folder = demo.root / "TP/SH001/comp"
+    folder.mkdir(parents=True)
+    work = folder / "SH001_comp_Main_v001.fake"
+    journal = Journal("save", version_id=None, token=f"{host_name()}.{dead_pid}.0123abcd",
+                      host=host_name(), pid=dead_pid, phase="reserving", files=[str(work)],
+                      folders=[str(folder)])
+    journal.write()
+    marker = journal.paths[0].with_name(journal.name + ".reserve")
+    marker.touch()
+    if linked:
+        os.link(marker, work)  # killed right after linking: the placeholder is ours
+    else:
+        work.touch()  # someone else's file: the link never happened
+    found = reconcile(session, [folder], temp=False)
+    assert [f.state for f in found] == ["undone"]
+    assert work.exists() is not linked
+    assert sorted(p.name for p in folder.iterdir()) == ([] if linked else [work.name])
