@@ -10,9 +10,8 @@ so each problem is reported once, by the most specific plugin. Integration goes 
 :class:`~stalker_core.workflows.transaction.FileTransaction`: copies are
 staged next to their destinations and linked into place without replacing
 anything; if placing a file or the database commit fails, every placed file
-is removed again and the database is rolled back. A journal next to the
-files lets the next publish undo what a killed one left
-(:mod:`stalker_core.workflows.integrate`). On success the Version
+is removed again and the database is rolled back; a journal lets the next publish undo
+what a killed one left (:mod:`~stalker_core.workflows.integrate`). On success the Version
 is published and its outputs are registered as File objects; then every
 ``stalker_publish_after`` implementation runs, and each one that raises is
 reported in ``PublishReport.failures`` without undoing the publish.
