@@ -35,3 +35,10 @@ lint: $(VENV)/.dev-stamp
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Concurrent saves and publishes with random kills, then a check that the database
+# and the files agree (benchmarks/soak.py); SOAK_SECONDS=300, SOAK_DB=postgresql://...
+SOAK_SECONDS ?= 60
+.PHONY: soak
+soak: $(VENV)/.dev-stamp
+	$(BIN)/python benchmarks/soak.py --seconds $(SOAK_SECONDS) $(if $(SOAK_DB),--db $(SOAK_DB))

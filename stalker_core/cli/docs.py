@@ -83,6 +83,12 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker demo",
         "stalker demo --fresh",
     )),
+    "doctor": ("Finish or undo what killed saves and publishes left in the repositories "
+               "(journals, staging and temporary folders; see docs/recovery.md).", (
+        "stalker doctor --dry-run",
+        "stalker doctor",
+        "stalker doctor --abandon /mnt/fc/publish/.stalker-journal-render7.4242.0a1b2c3d.json",
+    )),
     "launch": ("Start an application (Blender, Maya, Nuke, Krita, ...) for a task, with its "
                "latest work file and the pipeline loaded; see docs/launcher.md.", (
         "stalker launch blender --task 12",

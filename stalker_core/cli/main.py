@@ -50,6 +50,7 @@ from stalker_core.exceptions import StalkerError
 LAZY_COMMANDS: dict[str, str] = {
     "db": "stalker_core.cli.db_cmd",
     "demo": "stalker_core.cli.demo_cmd",
+    "doctor": "stalker_core.cli.doctor_cmd",
     "launch": "stalker_core.cli.launch_cmd",
     "plugins": "stalker_core.cli.plugins_cmd",
     "project": "stalker_core.cli.project_cmd",

@@ -10,7 +10,8 @@ so each problem is reported once, by the most specific plugin. Integration goes 
 :class:`~stalker_core.workflows.transaction.FileTransaction`: copies are
 staged next to their destinations and linked into place without replacing
 anything; if placing a file or the database commit fails, every placed file
-is removed again and the database is rolled back. On success the Version
+is removed again and the database is rolled back; a journal lets the next publish undo
+what a killed one left (:mod:`~stalker_core.workflows.integrate`). On success the Version
 is published and its outputs are registered as File objects; then every
 ``stalker_publish_after`` implementation runs, and each one that raises is
 reported in ``PublishReport.failures`` without undoing the publish.
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +45,6 @@ from stalker_core.exceptions import (
     PluginError,
     PublishError,
     PublishValidationError,
-    StalkerError,
     StalkerTypeError,
 )
 from stalker_core.hosts import Host
@@ -59,8 +58,9 @@ from stalker_core.plugins.api import (
 from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
 from stalker_core.plugins.checks import check_of, overridden_ids
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.integrate import commit_transaction, open_transaction
+from stalker_core.workflows.journal import fault
 from stalker_core.workflows.permissions import authorize
-from stalker_core.workflows.transaction import FileTransaction
 
 if TYPE_CHECKING:
     import pluggy
@@ -528,11 +528,8 @@ class PublishRun:
 
     def _write(self, context: Context, who: User | None) -> Iterator[PublishStep]:
         """Extract, plan and place the files, register them, commit; roll back on any exit."""
-        from stalker_core.models.file import File
-
         report, pm, version, session = self.report, self.pm, self.version, self.session
-        staging = Path(tempfile.mkdtemp(prefix="stalker-publish-"))
-        tx = FileTransaction()
+        tx, staging = open_transaction(version)
         try:
             plan = _one_by_one(pm, "stalker_publish_extract")
             total = len(report.items) * len(plan)
@@ -569,23 +566,8 @@ class PublishRun:
                     yield PublishStep("integrate", done, total, _name(pm, impl), item.name)
             if not tx.planned:
                 raise PublishError("no integrator planned any file; nothing would be published")
-            placed = tx.commit()
-            try:
-                files = [
-                    File(
-                        name=p.name,
-                        full_path=_portable(p, version, session),
-                        original_filename=p.name,
-                        created_by=who,
-                    )
-                    for p in placed
-                ]
-                version.outputs.extend(files)
-                version.is_published = True
-                session.commit()
-            except BaseException:
-                tx.rollback()
-                raise
+            fault("publish:planned")
+            placed, files = commit_transaction(tx, version, session, who)
         except BaseException:
             # also GeneratorExit: the caller closed the run between two steps
             try:
@@ -619,16 +601,3 @@ def _after(
         log.warning("%s (the publish of version %s is kept)", failure, version.id)
         report.failures.append(failure)
         report.warnings.append(str(failure))
-
-
-def _portable(path: Path, version: Version, session: Any) -> str:
-    """``path`` made repository independent (``$REPO<id>/...``) when a repository holds it."""
-    project = version.task.project
-    for repo in list(project.repositories) if project is not None else []:
-        try:
-            rel = repo.relative_path(str(path))
-        except StalkerError:
-            rel = None
-        if rel is not None:
-            return str(repo.make_relative(str(path)))
-    return path.as_posix()

@@ -10,8 +10,17 @@ reserved file and anything the host wrote next to it for this save are
 removed, the folders made for it are removed when empty, and the error is
 raised. An existing file is never overwritten: the name is reserved with
 ``O_CREAT | O_EXCL`` before the host writes, so at most one process can own
-it; a name already taken by a stray file (left by a crash or another tool)
-moves the new version to the next free number instead.
+it; a name already taken by a stray file (another tool's) moves the new
+version to the next free number instead, however many are taken.
+
+The path must be absolute (a project without a repository is refused rather
+than writing relative to the current folder) and must not leave the
+repository through a symbolic link. Once the name is reserved, a journal
+next to it (:mod:`stalker_core.workflows.journal`) names this process and
+the version until the commit, so what a killed save left (the placeholder,
+the host's ``.saving`` temporary, a sidecar) is removed by the next save in
+that folder, the next publish there or ``stalker doctor``
+(:mod:`stalker_core.workflows.reconcile`).
 
 :func:`preview_save` answers, without saving anything, what
 :func:`save_as_version` would make now: the next number, the file name the
@@ -21,6 +30,7 @@ template renders and, when saving is impossible, why (:func:`save_problems`).
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -32,6 +42,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from stalker_core.context import Context, current_user
 from stalker_core.exceptions import (
     ConcurrencyError,
+    RepositoryError,
     StalkerError,
     StalkerTypeError,
     TemplateError,
@@ -41,8 +52,9 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
 from stalker_core.workflows.permissions import authorize
-from stalker_core.workflows.transaction import make_dirs, remove_empty_dirs, reserve_file
+from stalker_core.workflows.transaction import check_confined, make_dirs, remove_empty_dirs
 
 if TYPE_CHECKING:
     import pluggy
@@ -53,10 +65,6 @@ if TYPE_CHECKING:
     from stalker_core.templates import TemplateEngine
 
 log = logging.getLogger(__name__)
-
-#: how many taken file names to skip before giving up
-MAX_NAME_RETRIES = 20
-
 
 def _check_extension(host: Host | None, extension: str | None) -> str:
     """``extension`` (default: the host's first one; none without a host) once checked."""
@@ -71,31 +79,75 @@ def _check_extension(host: Host | None, extension: str | None) -> str:
     return ext
 
 
-def _reserve(version: Version, session: Any, engine: TemplateEngine) -> tuple[Path, list[Path]]:
-    """Create the version's folders and reserve its file; skip numbers whose file exists."""
+def _roots(version: Version) -> list[Path]:
+    project = version.task.project
+    return [Path(r.path) for r in (project.repositories if project else []) if r.path]
+
+
+def _work_path(version: Version) -> Path:
+    """The version's file on this computer; refused when it is not absolute."""
+    path = Path(version.absolute_full_path)
+    if not path.is_absolute():
+        raise RepositoryError(
+            f"the work file {str(path)!r} of task {version.task.name!r} is a relative path: "
+            f"project {version.task.project.name!r} has no repository, so it would be written "
+            f"relative to the current folder ({os.getcwd()}); add a repository to the project "
+            "(templates start with $REPO{{project.repository.code}})"
+        )
+    return path
+
+
+def _reserve(
+    version: Version, session: Any, engine: TemplateEngine
+) -> tuple[Path, list[Path], Journal]:
+    """Create the version's folders and reserve its file; skip numbers whose file exists.
+
+    What dead saves and publishes left in the folder is cleaned up first
+    (:func:`~stalker_core.workflows.reconcile.reconcile`). Then every number
+    whose file name is taken on disk is skipped, however many; only a
+    template whose file name does not change with the number gives up.
+    The name is reserved with the save's journal
+    (:meth:`~stalker_core.workflows.journal.Journal.reserve`).
+    """
+    from stalker_core.workflows.reconcile import reconcile
+
+    roots = _roots(version)
     created: list[Path] = []
-    for _ in range(MAX_NAME_RETRIES):
-        path = Path(version.absolute_full_path)
+    seen: set[Path] = set()
+    while True:
+        path = _work_path(version)
+        if path in seen:
+            remove_empty_dirs(created)
+            raise WorkfileError(
+                f"{str(path)!r} is taken by a file without a version, and the file name "
+                f"template of task {version.task.name!r} gives it again for version "
+                f"{version.version_number}; put the version number in the file name template "
+                "or move the file away"
+            )
+        seen.add(path)
+        check_confined(path.parent, roots)
         created.extend(make_dirs(path.parent))
+        check_confined(path.parent, roots)
+        if len(seen) == 1:
+            reconcile(session, [path.parent], temp=False, ignore=[version])
+        journal = Journal("save", version_id=version.id, created=[str(d) for d in created])
         try:
-            reserve_file(path)
-            return path, created
+            if path.exists() or path.is_symlink():
+                raise FileExistsError(path)
+            journal.reserve(path)
         except FileExistsError:
             log.warning("%s exists without a version row; skipping to the next number", path)
             version.version_number = version.version_number + 1
             version.update_paths(engine=engine)
             session.flush()
+            continue
         except OSError as exc:
             remove_empty_dirs(created)
             raise WorkfileError(
-                f"cannot create {str(path)!r}: {exc.strerror or exc}"
+                f"cannot create {str(path)!r} (or its journal): {exc.strerror or exc}"
             ) from exc
-    remove_empty_dirs(created)
-    raise WorkfileError(
-        f"{MAX_NAME_RETRIES} file names of task {version.task.name!r} take "
-        f"{version.take_name!r} are taken by files without versions; clean the folder "
-        f"{str(Path(version.absolute_path))!r}"
-    )
+        fault("save:reserved")
+        return path, created, journal
 
 
 def _written(path: Path, reserved_inode: int) -> bool:
@@ -105,26 +157,6 @@ def _written(path: Path, reserved_inode: int) -> bool:
     except OSError:
         return False
     return st.st_size > 0 or st.st_ino != reserved_inode
-
-
-def _snapshot(folder: Path, prefix: str) -> set[str]:
-    try:
-        return {p.name for p in folder.iterdir() if p.name.startswith(prefix)}
-    except OSError:
-        return set()
-
-
-def _remove_save_leftovers(path: Path, before: set[str]) -> None:
-    """Remove ``path`` and files this save created next to it (``path.name*``, ``.path.name*``)."""
-    folder = path.parent
-    names = {path.name}
-    names |= _snapshot(folder, path.name) - before
-    names |= _snapshot(folder, "." + path.name) - before
-    for name in names:
-        try:
-            (folder / name).unlink(missing_ok=True)
-        except OSError as exc:  # pragma: no cover - best effort
-            log.warning("could not remove %s: %s", folder / name, exc)
 
 
 def save_as_version(
@@ -188,7 +220,7 @@ def save_as_version(
 
     path: Path | None = None
     created_dirs: list[Path] = []
-    before: set[str] = set()
+    journal: Journal | None = None
     old_meta: dict[str, str] | None = None
     try:
         with using_engine(engine):
@@ -200,8 +232,7 @@ def save_as_version(
                 description=description, created_with=host.name, extension=ext,
                 parent=parent, created_by=who,
             )
-            path, created_dirs = _reserve(version, session, engine)
-            before = _snapshot(path.parent, path.name) | _snapshot(path.parent, "." + path.name)
+            path, created_dirs, journal = _reserve(version, session, engine)
             reserved_inode = path.stat().st_ino
             context = Context.for_version(version, user=who, session=session)
             call_each(
@@ -223,14 +254,17 @@ def save_as_version(
                 raise WorkfileError(
                     f"host {host.name!r} reported a save but wrote no {str(path)!r}"
                 )
+            fault("save:written")
             call_each(
                 pm, "stalker_workfile_after_save",
                 host=host, context=context, version=version, path=path,
             )
             session.commit()
     except BaseException:
-        _undo(session, host, path, before, created_dirs, old_meta)
+        _undo(session, host, path, journal, created_dirs, old_meta)
         raise
+    fault("save:committed")
+    journal.remove()
     return version
 
 
@@ -299,7 +333,7 @@ def _undo(
     session: Any,
     host: Host,
     path: Path | None,
-    before: set[str],
+    journal: Journal | None,
     created_dirs: list[Path],
     old_meta: dict[str, str] | None,
 ) -> None:
@@ -308,8 +342,9 @@ def _undo(
         session.rollback()
     except Exception as exc:  # noqa: BLE001 - keep the original error
         log.warning("rollback failed: %s", exc)
-    if path is not None:
-        _remove_save_leftovers(path, before)
+    if path is not None and journal is not None:
+        remove_save_leftovers(path, journal.before)
+        journal.remove()
     remove_empty_dirs(created_dirs)
     if old_meta is not None:
         try:

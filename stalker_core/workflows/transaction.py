@@ -11,7 +11,15 @@ Two rules hold for every file the workflows write:
 :class:`FileTransaction` is what the publish integrators add files to: it
 stages copies in a private folder next to each destination (same file
 system), then links them into place; :meth:`FileTransaction.rollback`
-removes everything placed.
+removes everything placed. Before it writes anything it writes a
+:class:`~stalker_core.workflows.journal.Journal` next to the destinations,
+removed by :meth:`FileTransaction.finish` (after the database commit) or by
+the rollback, so what a killed process left can be undone later
+(:mod:`stalker_core.workflows.reconcile`).
+
+Files are only written inside the folders they are meant for:
+:func:`check_confined` refuses a path that a symbolic link inside a
+repository leads out of it.
 """
 
 from __future__ import annotations
@@ -19,13 +27,17 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stalker_core.exceptions import IntegrationError, WorkfileError
+from stalker_core.exceptions import IntegrationError, RepositoryError, WorkfileError
+from stalker_core.workflows.journal import STAGING_PREFIX, Journal, fault
 
-STAGING_PREFIX = ".stalker-staging-"
+__all__ = [
+    "STAGING_PREFIX", "FileTransaction", "check_confined", "make_dirs", "remove_empty_dirs",
+    "reserve_file",
+]
 
 
 def _copy_file(src: Path, dst: Path) -> None:
@@ -68,8 +80,45 @@ def reserve_file(path: Path) -> Path:
     return path
 
 
+def check_confined(path: Path, roots: Iterable[Path]) -> None:
+    """Refuse ``path`` when a symbolic link leads it out of the root that holds it.
+
+    Every existing component of ``path`` below a root of ``roots`` that
+    holds it (by name) must resolve inside that root (itself resolved, so a
+    root that is a link is fine). Paths under none of ``roots`` are not checked.
+
+    :raises RepositoryError: naming the link, where it leads and the root.
+    """
+    for root in roots:
+        root = Path(root)
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            continue
+        real_root = root.resolve()
+        current = root
+        for part in rel.parts:
+            current = current / part
+            if not current.is_symlink():
+                if not current.exists():
+                    return
+                continue
+            target = current.resolve()
+            if not target.is_relative_to(real_root):
+                raise RepositoryError(
+                    f"refusing to write {str(path)!r}: {str(current)!r} is a symbolic link to "
+                    f"{str(target)!r}, outside the repository {str(root)!r}; files must stay "
+                    f"inside the repository (replace the link with a folder, or point it inside)"
+                )
+        return
+
+
 def make_dirs(path: Path) -> list[Path]:
-    """Create ``path`` and its missing parents; return the folders created (outermost first)."""
+    """Create ``path`` and its missing parents; return the folders created (outermost first).
+
+    :raises WorkfileError: a file is in the way.
+    :raises RepositoryError: a folder cannot be created (e.g. a read-only repository).
+    """
     missing: list[Path] = []
     p = path
     while not p.exists():
@@ -87,6 +136,13 @@ def make_dirs(path: Path) -> list[Path]:
                 raise WorkfileError(
                     f"cannot create folder {str(d)!r}: a file is in the way"
                 ) from exc
+        except OSError as exc:
+            remove_empty_dirs(created)
+            raise RepositoryError(
+                f"cannot create folder {str(d)!r}: {exc.strerror or exc}; the folder "
+                f"{str(d.parent)!r} should be writable by this user (check the repository's "
+                f"permissions and free space)"
+            ) from exc
     return created
 
 
@@ -116,14 +172,22 @@ class FileTransaction:
         tx = FileTransaction()
         tx.add(extracted_file, publish_dir / extracted_file.name)
         tx.commit()          # staged copies, then atomic placement
-        ...                  # database work
-        tx.rollback()        # if the database work failed: placed files go again
+        ...                  # database work, then
+        tx.finish()          # the journal goes: the publish is complete
+        tx.rollback()        # or, if the database work failed: placed files go again
+
+    :param journal: the journal written next to the destinations (default: a
+        new ``"publish"`` journal of this process).
+    :param roots: the repositories: destinations inside one must not leave
+        it through a symbolic link (:func:`check_confined`).
     """
 
     planned: list[_Planned] = field(default_factory=list)
     created_dirs: list[Path] = field(default_factory=list)
     staging_dirs: dict[Path, Path] = field(default_factory=dict)
     committed: bool = False
+    journal: Journal = field(default_factory=lambda: Journal("publish"))
+    roots: list[Path] = field(default_factory=list)
 
     def add(self, source: os.PathLike[str] | str, destination: os.PathLike[str] | str) -> None:
         """Plan to copy ``source`` to ``destination`` (absolute; must not exist at commit)."""
@@ -152,21 +216,30 @@ class FileTransaction:
         existing = [str(p.destination) for p in self.planned if p.destination.exists()]
         if existing:
             raise IntegrationError(
-                f"refusing to overwrite published files that exist: {', '.join(existing)}"
+                f"refusing to overwrite published files that exist: {', '.join(existing)}; "
+                "they belong to no unfinished publish: if no version registers them, move "
+                "them away ('stalker doctor' lists what killed publishes left)"
             )
+        current: _Planned | None = None
         try:
+            self._prepare()
             for p in self.planned:
+                current = p
                 if not p.source.is_file():
                     raise IntegrationError(f"extracted file {str(p.source)!r} is missing")
-                self.created_dirs.extend(make_dirs(p.destination.parent))
                 stage = self.staging_dirs.get(p.destination.parent)
                 if stage is None:
-                    stage = p.destination.parent / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+                    stage = self.journal.staging_folder(p.destination.parent)
                     stage.mkdir()
                     self.staging_dirs[p.destination.parent] = stage
                 p.staged = stage / p.destination.name
                 _copy_file(p.source, p.staged)
+                self.journal.inodes[str(p.destination)] = p.staged.stat().st_ino
+            self.journal.phase = "placing"
+            self.journal.write()
+            fault("publish:staged")
             for p in self.planned:
+                current = p
                 assert p.staged is not None
                 try:
                     _place(p.staged, p.destination)
@@ -175,14 +248,15 @@ class FileTransaction:
                         f"refusing to overwrite {str(p.destination)!r}: it appeared during publish"
                     ) from None
                 p.placed = True
+            fault("publish:placed")
         except IntegrationError:
             self.rollback()
             raise
         except OSError as exc:
             self.rollback()
-            where = exc.filename or "a published file"
+            where = str(current.destination) if current is not None else "a published file"
             raise IntegrationError(
-                f"could not place {where}: {exc.strerror or exc}; nothing was published"
+                f"could not place {where!r}: {exc.strerror or exc}; nothing was published"
             ) from exc
         except BaseException:
             self.rollback()
@@ -191,6 +265,25 @@ class FileTransaction:
         self.committed = True
         return self.destinations
 
+    def _prepare(self) -> None:
+        """Create the folders (inside the repositories), then write the journal."""
+        folders = list(dict.fromkeys(p.destination.parent for p in self.planned))
+        for folder in folders:
+            check_confined(folder, self.roots)
+            self.created_dirs.extend(make_dirs(folder))
+            check_confined(folder, self.roots)
+        journal = self.journal
+        journal.files = [str(d) for d in self.destinations]
+        journal.folders = [str(f) for f in folders]
+        journal.created = [str(d) for d in self.created_dirs]
+        journal.staging = [str(journal.staging_folder(f)) for f in folders]
+        journal.write()
+        fault("publish:journaled")
+
+    def finish(self) -> None:
+        """The work after :meth:`commit` is committed too: the journal goes."""
+        self.journal.remove()
+
     def rollback(self) -> None:
         """Remove every placed file, staged copy and folder this transaction made."""
         for p in self.planned:
@@ -198,6 +291,7 @@ class FileTransaction:
                 p.destination.unlink(missing_ok=True)
                 p.placed = False
         self._remove_staging()
+        self.journal.remove()
         remove_empty_dirs(self.created_dirs)
         self.created_dirs.clear()
         self.committed = False
