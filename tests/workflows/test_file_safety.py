@@ -27,7 +27,7 @@ def _count(session: Any, task: Any) -> int:
 def test_a_project_without_repository_does_not_save_relative_to_the_current_folder(
     session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: FakeHost, pm: Any
 ) -> None:
-    from stalker_core.models import FilenameTemplate, Project, Structure, Task
+    from stalker_core.models import FilenameTemplate, Project, Structure, Task, User
 
     structure = Structure(name="No repo", templates=[FilenameTemplate(
         name="Task NR", target_entity_type="Task", path="{{project.code}}/{{task.nice_name}}",
@@ -40,8 +40,9 @@ def test_a_project_without_repository_does_not_save_relative_to_the_current_fold
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
+    admin = session.query(User).filter_by(login="admin").one()
     with pytest.raises(RepositoryError, match=r"relative path.*has no repository.*current folder"):
-        save_as_version(host, task, session=session, pm=pm)
+        save_as_version(host, task, user=admin, session=session, pm=pm)
     assert list(cwd.iterdir()) == [] and _count(session, task) == 0
 
 
