@@ -60,7 +60,7 @@ class StatusList(Entity):
     """
 
     __tablename__ = "status_lists"
-    _required: ClassVar[tuple[str, ...]] = ("name", "target_entity_type")
+    _required: ClassVar[tuple[str, ...]] = ("target_entity_type",)
     id: Mapped[int] = fk_id("simple_entities")
     target_entity_type: Mapped[str] = mapped_column(String(128), index=True)
     status_links: Mapped[list[StatusListStatus]] = relationship(

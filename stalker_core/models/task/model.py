@@ -199,7 +199,7 @@ class Task(Entity, StatusMixin, DateRangeMixin):
         if project is None and parent is not None:
             project = parent.project
         if project is None:
-            raise value_error(
+            raise type_error(
                 type(self).__name__,
                 "project",
                 "a Project (give project=... or a parent task to take it from)",
