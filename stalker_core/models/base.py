@@ -495,6 +495,9 @@ class SimpleEntity(Base):
                 kwargs["name"] = auto_name(cls)
             elif "name" not in cls._required:
                 check_required(cls, kwargs, ("name", *cls._required))
+        complete_range = getattr(cls, "complete_range", None)  # DateRangeMixin's
+        if complete_range is not None:
+            complete_range(kwargs)
         super().__init__(**kwargs)
 
     @validates("name")
