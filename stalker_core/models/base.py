@@ -67,6 +67,7 @@ from stalker_core.models.checks import check_list as check_list
 from stalker_core.models.checks import check_number as check_number
 from stalker_core.models.checks import check_str as check_str
 from stalker_core.models.checks import entity_type_name as entity_type_name
+from stalker_core.models.equality import entity_eq
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 from stalker_core.orm import _sqla_private as sqla_private
 from stalker_core.orm.session import DBSession, StalkerSession
@@ -517,6 +518,11 @@ class SimpleEntity(Base):
 
     def __repr__(self) -> str:
         return f"<{self.name} ({self.entity_type or type(self).__name__})>"
+
+    #: equal by value as in Stalker (:mod:`stalker_core.models.equality`) ...
+    __eq__ = entity_eq
+    #: ... hashed by identity, which never changes (see the same module)
+    __hash__ = object.__hash__
 
 
 class Entity(SimpleEntity):
