@@ -10,7 +10,7 @@ import pytest
 from stalker_core.exceptions import NaiveDatetimeError, StalkerTypeError, ValidationError
 from stalker_core.models import Project, Task, TimeLog, User, Vacation
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MON = dt.datetime(2025, 3, 3, 9, tzinfo=UTC)
 HOUR = dt.timedelta(hours=1)
 

@@ -14,7 +14,7 @@ import pytest
 
 import stalker_core.models as ours
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _users(m: Any) -> list[bool]:

@@ -17,7 +17,7 @@ import pytest
 import stalker_core.models as ours
 from stalker_core import exceptions
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 STATUSES = [("New", "NEW"), ("Waiting For Dependency", "WFD"), ("Ready To Start", "RTS"),
             ("Work In Progress", "WIP"), ("Pending Review", "PREV"), ("Has Revision", "HREV"),
             ("Dependency Has Revision", "DREV"), ("On Hold", "OH"), ("Stopped", "STOP"),

@@ -16,7 +16,7 @@ import stalker_core.models as ours
 from stalker_core.exceptions import StalkerTypeError
 
 UUID_NAME = r"_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _stalker_classes() -> dict[str, type]:

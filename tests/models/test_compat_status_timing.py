@@ -10,7 +10,8 @@ from stalker_core.models import Project, Task, TaskDependency
 def _tasks(session: Any) -> tuple[Task, Task]:
     project = Project(name="P", code="P")
     a, b = Task(name="a", project=project), Task(name="b", project=project)
-    session.save(project)
+    session.add(project)
+    session.commit()
     assert (a.status.code, b.status.code) == ("RTS", "RTS")
     return a, b
 
