@@ -87,17 +87,6 @@ def test_equality_answers_as_stalkers(name: str, stalker_env: None) -> None:
     assert SCENARIOS[name](ours) == SCENARIOS[name](stalker)
 
 
-@pytest.fixture
-def stalker_env() -> Any:
-    """Stalker's repositories write REPO<code> variables: restore the environment after."""
-    import os
-
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
-
-
 def test_hash_is_the_identity_and_survives_rename_and_flush(session: Any) -> None:
     project = ours.Project(name="P", code="P")
     a, b = ours.Tag(name="hero"), ours.Tag(name="hero")

@@ -8,8 +8,7 @@ Stalker raised, so ``except TypeError`` in a ported script keeps working.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -79,14 +78,6 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.fixture
-def env() -> Iterator[None]:
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
-
-
 def _raised(m: Any, case: Case) -> BaseException:
     project, extra = _world(m)
     with pytest.raises(Exception) as info:
@@ -95,7 +86,7 @@ def _raised(m: Any, case: Case) -> BaseException:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_our_error_is_the_kind_stalker_raises(env: None, name: str) -> None:
+def test_our_error_is_the_kind_stalker_raises(stalker_env: None, name: str) -> None:
     stalker = pytest.importorskip("stalker")
     theirs = _raised(stalker, CASES[name])
     mine = _raised(ours, CASES[name])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,34 +21,25 @@ PATHS = [
 ]
 
 
-@pytest.fixture
-def env() -> Iterator[None]:
-    """Both libraries write REPO<code> variables: restore the environment afterwards."""
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
-
-
 def _repo(m: Any) -> Any:
     return m.Repository(name="Commercials", code="TCR", **ROOTS)
 
 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("method", ["to_linux_path", "to_windows_path", "to_macos_path"])
-def test_conversions_answer_as_stalkers(env: None, method: str, path: str) -> None:
+def test_conversions_answer_as_stalkers(stalker_env: None, method: str, path: str) -> None:
     stalker = pytest.importorskip("stalker")
     theirs = getattr(_repo(stalker), method)(path)
     assert getattr(_repo(ours), method)(path) == theirs
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_is_in_repo_answers_as_stalkers(env: None, path: str) -> None:
+def test_is_in_repo_answers_as_stalkers(stalker_env: None, path: str) -> None:
     stalker = pytest.importorskip("stalker")
     assert _repo(ours).is_in_repo(path) == _repo(stalker).is_in_repo(path)
 
 
-def test_env_var_and_its_template(env: None) -> None:
+def test_env_var_and_its_template(stalker_env: None) -> None:
     stalker = pytest.importorskip("stalker")
     assert defaults.repo_env_var_template == stalker.defaults.repo_env_var_template
     assert _repo(ours).env_var == _repo(stalker).env_var == "REPOTCR"
