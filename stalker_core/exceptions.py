@@ -17,10 +17,10 @@ working::
     │   └── PasswordError                a password that is refused
     ├── CircularDependencyError          a cycle in task dependencies or parenting
     ├── StatusError                      an action not allowed in the current status
+    ├── LoginError                       a login name or password that is refused
     ├── OverBookedError                  a resource booked twice in the same time
     ├── DependencyViolationError         work logged before a dependency allows it
     ├── PermissionDeniedError            ``user.can(...)`` said no
-    ├── LoginError                       a login or password that does not match
     ├── TemplateError
     │   ├── TemplateNotFoundError        no FilenameTemplate for an entity type
     │   ├── TemplateRenderError          a syntax error, a missing variable, a bad character
@@ -147,19 +147,32 @@ def value_error(cls_name: str, attr: str, expected: str, value: Any) -> Validati
     return ValidationError(f"{cls_name}.{attr} should be {expected}, not {value!r}")
 
 
-class CircularDependencyError(StalkerError):
+class _MessageValue:
+    """Gives an exception Stalker's ``value`` attribute: its message."""
+
+    @property
+    def value(self) -> str:
+        """The message (``str(error)``), as Stalker's exceptions carry it."""
+        return str(self)
+
+
+class CircularDependencyError(_MessageValue, StalkerError):
     """A task would (indirectly) depend on, or be parented under, itself."""
 
 
-class StatusError(StalkerError):
+class StatusError(_MessageValue, StalkerError):
     """An action is not allowed in the current status of an object."""
 
 
-class OverBookedError(StalkerError):
+class LoginError(_MessageValue, StalkerError):
+    """A login name or password was refused (Stalker's name for it)."""
+
+
+class OverBookedError(_MessageValue, StalkerError):
     """A resource would be booked for two things at the same time."""
 
 
-class DependencyViolationError(StalkerError):
+class DependencyViolationError(_MessageValue, StalkerError):
     """Work is logged on a task before its dependencies allow it."""
 
 
@@ -176,10 +189,6 @@ class PermissionDeniedError(StalkerError):
         self.user = user
         self.action = action
         self.target = target
-
-
-class LoginError(StalkerError):
-    """A login or password that does not match a user (Stalker's name)."""
 
 
 class TemplateError(StalkerError):

@@ -295,6 +295,14 @@ class Config:
         """``daily_working_hours * weekly_working_days``."""
         return self.daily_working_hours * self.weekly_working_days
 
+    @property
+    def repo_env_var_template(self) -> str:
+        """``"REPO{code}"``: the name of a repository's path variable (Stalker's setting).
+
+        Fixed, not a setting: stored ``$REPO<code>`` paths depend on it.
+        """
+        return REPO_ENV_PREFIX + "{code}"
+
     def status_name(self, code: str) -> str:
         """The configured name of status ``code`` (the code itself when unknown)."""
         return self.status_names.get(code, code)
@@ -515,7 +523,7 @@ class _Defaults:
         return getattr(get_config(), name)
 
     def __dir__(self) -> list[str]:
-        return [f.name for f in fields(Config)] + ["weekly_working_hours"]
+        return [f.name for f in fields(Config)] + ["weekly_working_hours", "repo_env_var_template"]
 
     def __repr__(self) -> str:
         return f"<stalker_core.defaults {get_config()!r}>"

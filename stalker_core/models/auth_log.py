@@ -39,10 +39,6 @@ class AuthenticationLog(SimpleEntity):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        if kwargs.get("name") is None:
-            action = kwargs.get("action")
-            ok = isinstance(action, str) and action.strip()
-            kwargs["name"] = action if ok else "AuthenticationLog"
         kwargs.setdefault("date", utc_now())
         super().__init__(**kwargs)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import (
@@ -75,6 +76,7 @@ from stalker_core.models.checks import entity_type_name as entity_type_name
 from stalker_core.models.constructor import check_keyword as check_keyword
 from stalker_core.models.constructor import check_required as check_required
 from stalker_core.models.constructor import strict_constructor
+from stalker_core.models.equality import entity_eq
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
 from stalker_core.orm import _sqla_private as sqla_private
 from stalker_core.orm.session import DBSession, StalkerSession
@@ -330,14 +332,38 @@ def unique_association_proxy(
     )
 
 
+#: The model classes that need a ``name`` (Stalker's ``__auto_name__ = False``).
+#: Every other :class:`SimpleEntity` of the model is named ``<ClassName>_<uuid4>``
+#: when it gets no name (or ``None``/``""``), as Stalker names it. A coded task
+#: (Asset, Sequence, Scene, Shot) without a name takes its code instead.
+NAME_REQUIRED: frozenset[str] = frozenset({
+    "Asset", "Budget", "Client", "Daily", "Department", "FilenameTemplate", "Good",
+    "Group", "ImageFormat", "PriceList", "Project", "Repository", "Role", "Scene",
+    "Sequence", "Status", "Structure", "Studio", "Tag", "Task", "Type", "User", "Variant",
+})
+
+
+def auto_name(cls: type) -> str:
+    """A new unique name for an unnamed object of ``cls``: ``<ClassName>_<uuid4>``."""
+    return f"{cls.__name__}_{uuid.uuid4()}"
+
+
 entity_tags = link_table("entity_tags", entity_id="simple_entities", tag_id="tags")
 entity_notes = link_table("entity_notes", entity_id="simple_entities", note_id="notes")
 
 
 class SimpleEntity(Base):
-    """The root of almost every stalker object: a named, described, dated thing."""
+    """The root of almost every stalker object: a named, described, dated thing.
+
+    ``name`` is needed by the classes of :data:`NAME_REQUIRED`; any other class
+    names an object created without one ``<ClassName>_<uuid4>`` (and again when
+    its name is set to ``None`` or ``""``), as Stalker does. A class says which
+    it is with ``__auto_name__`` (a subclass inherits its parent's).
+    """
 
     __tablename__ = "simple_entities"
+    #: whether an object without a name is named ``<ClassName>_<uuid4>``
+    __auto_name__: ClassVar[bool] = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(128), index=True)
@@ -405,8 +431,32 @@ class SimpleEntity(Base):
                 args["inherit_condition"] = table.c.id == parent.c.id
         return args
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # the model's own classes say it explicitly (a Shot auto-names, its Task
+        # parent does not); other subclasses inherit their parent's choice
+        if "__auto_name__" not in cls.__dict__ and cls.__module__.startswith(
+            "stalker_core.models."
+        ):
+            cls.__auto_name__ = cls.__name__ not in NAME_REQUIRED
+
+    def __init__(self, **kwargs: Any) -> None:
+        cls = type(self)
+        name = kwargs.get("name")
+        if name is None or name == "":
+            if cls.__auto_name__:
+                kwargs["name"] = auto_name(cls)
+            elif "name" not in cls._required:
+                check_required(cls, kwargs, ("name", *cls._required))
+        complete_range = getattr(cls, "complete_range", None)  # DateRangeMixin's
+        if complete_range is not None:
+            complete_range(kwargs)
+        super().__init__(**kwargs)
+
     @validates("name")
     def _validate_name(self, key: str, value: Any) -> str:
+        if (value is None or value == "") and type(self).__auto_name__:
+            value = auto_name(type(self))
         return validate_name(type(self).__name__, key, value)
 
     @validates("description")
@@ -438,6 +488,11 @@ class SimpleEntity(Base):
 
     def __repr__(self) -> str:
         return f"<{self.name} ({self.entity_type or type(self).__name__})>"
+
+    #: equal by value as in Stalker (:mod:`stalker_core.models.equality`) ...
+    __eq__ = entity_eq
+    #: ... hashed by identity, which never changes (see the same module)
+    __hash__ = object.__hash__
 
 
 class Entity(SimpleEntity):

@@ -15,7 +15,7 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy
 from sqlalchemy.ext.associationproxy import AssociationProxy
@@ -41,14 +41,18 @@ def strict_constructor(self: Any, **kwargs: Any) -> None:
         setattr(self, key, value)
 
 
-def check_required(cls: type, given: Mapping[str, Any]) -> None:
+def check_required(
+    cls: type, given: Mapping[str, Any], required: tuple[str, ...] | None = None
+) -> None:
     """Refuse a constructor call of ``cls`` that lacks a keyword of ``cls._required``.
 
     A keyword given as ``None`` counts as missing.
 
+    :param required: the keywords to check instead of ``cls._required``.
     :raises StalkerTypeError: naming the first missing keyword and all required ones.
     """
-    required: tuple[str, ...] = getattr(cls, "_required", ())
+    if required is None:
+        required = cast("tuple[str, ...]", getattr(cls, "_required", ()))
     for key in required:
         if given.get(key) is None:
             raise StalkerTypeError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy.orm import Mapped, relationship
 
@@ -27,7 +27,6 @@ class EntityGroup(Entity):
     """
 
     __tablename__ = "entity_groups"
-    _required: ClassVar[tuple[str, ...]] = ("name",)
     id: Mapped[int] = fk_id("simple_entities")
     entities: Mapped[list[SimpleEntity]] = relationship(
         secondary=entity_group_entities,

@@ -20,7 +20,7 @@ class File(Entity, ReferenceMixin):
 
     :param full_path: e.g. ``$REPO12/FC/SH001/comp/out.exr`` (``\\`` becomes ``/``).
     :param original_filename: the name the file had when it was uploaded.
-    :param name: optional; defaults to the file name of ``full_path``.
+    :param name: optional; ``File_<uuid4>`` when not given (see ``SimpleEntity``).
     """
 
     __tablename__ = "files"
@@ -29,10 +29,6 @@ class File(Entity, ReferenceMixin):
     original_filename: Mapped[str] = mapped_column(Text, default="")
 
     def __init__(self, **kwargs: Any) -> None:
-        if kwargs.get("name") is None:
-            fp = kwargs.get("full_path")
-            base = posixpath.basename(fp.replace("\\", "/")) if isinstance(fp, str) else ""
-            kwargs["name"] = base or type(self).__name__
         kwargs.setdefault("full_path", "")
         kwargs.setdefault("original_filename", "")
         super().__init__(**kwargs)

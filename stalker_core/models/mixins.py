@@ -234,10 +234,55 @@ def check_date_range(
 
 
 class DateRangeMixin:
-    """``start``/``end`` as aware datetimes (``start`` never after ``end``), and ``duration``."""
+    """``start``/``end`` as aware datetimes (``start`` never after ``end``), and ``duration``.
+
+    A constructor takes any two of ``start``, ``end`` and ``duration`` and
+    works out the third, as Stalker's does (see :meth:`complete_range`).
+    """
 
     start: Mapped[dt.datetime | None] = mapped_column()
     end: Mapped[dt.datetime | None] = mapped_column()
+
+    @classmethod
+    def complete_range(cls, kwargs: dict[str, Any]) -> None:
+        """Replace a ``duration`` among constructor ``kwargs`` by the ``start``/``end`` it gives.
+
+        ``start`` and ``duration`` give ``end = start + duration``; ``end`` and
+        ``duration`` give ``start = end - duration``; ``duration`` alone starts
+        now (UTC). With all three, they must agree: a ``duration`` other than
+        ``end - start`` is refused rather than one of the three silently
+        ignored. Without ``duration`` nothing changes. Called by
+        :class:`~stalker_core.models.base.SimpleEntity`'s constructor.
+
+        :raises StalkerTypeError: ``duration`` is not a ``datetime.timedelta``.
+        :raises ValidationError: ``duration`` is not positive, or disagrees with
+            ``start`` and ``end``.
+        :raises NaiveDatetimeError: ``start`` or ``end`` has no time zone.
+        """
+        duration = kwargs.pop("duration", None)
+        if duration is None:
+            return
+        cls_name = cls.__name__
+        if not isinstance(duration, dt.timedelta):
+            raise type_error(cls_name, "duration", "a datetime.timedelta", duration)
+        if duration <= dt.timedelta(0):
+            raise value_error(cls_name, "duration", "a positive timedelta", duration)
+        start = ensure_aware(cls_name, "start", kwargs.get("start"))
+        end = ensure_aware(cls_name, "end", kwargs.get("end"))
+        if start is not None and end is not None:
+            if end - start != duration:
+                raise value_error(
+                    cls_name, "duration",
+                    f"end - start ({end - start}) when start, end and duration are all given",
+                    duration,
+                )
+            return
+        if start is None and end is not None:
+            kwargs["start"] = end - duration
+            return
+        if start is None:
+            start = kwargs["start"] = utc_now()
+        kwargs["end"] = start + duration
 
     @validates("start", "end")
     def _validate_range(self, key: str, value: Any) -> dt.datetime | None:

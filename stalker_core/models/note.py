@@ -17,7 +17,7 @@ class Note(SimpleEntity):
     """A note with ``content``; ``entities`` lists what it is attached to.
 
     :param content: the text of the note (may be empty).
-    :param name: optional; defaults to the start of the content.
+    :param name: optional; ``Note_<uuid4>`` when not given (see ``SimpleEntity``).
     """
 
     __tablename__ = "notes"
@@ -28,10 +28,6 @@ class Note(SimpleEntity):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        content = kwargs.get("content", "")
-        if kwargs.get("name") is None:
-            text = content.strip() if isinstance(content, str) else ""
-            kwargs["name"] = (text[:64] or "Note").splitlines()[0].strip() or "Note"
         kwargs.setdefault("content", "")
         super().__init__(**kwargs)
 

@@ -27,8 +27,6 @@ class Page(Entity, ProjectMixin):
     content: Mapped[str] = mapped_column(Text, default="")
 
     def __init__(self, **kwargs: Any) -> None:
-        if kwargs.get("name") is None and isinstance(kwargs.get("title"), str):
-            kwargs["name"] = kwargs["title"].strip() or None
         kwargs.setdefault("content", "")
         super().__init__(**kwargs)
 

@@ -41,6 +41,30 @@ if TYPE_CHECKING:
 _OS_ATTR = {"linux": "linux_path", "macos": "macos_path", "windows": "windows_path"}
 
 
+class _class_or_instance:  # noqa: N801 - used as a decorator, like classmethod
+    """A method bound to the instance when called on one, else to the class."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+        return self.func.__get__(obj if obj is not None else cls)
+
+
+def repo_env_var_template() -> str:
+    """``defaults.repo_env_var_template`` (``"REPO{code}"``)."""
+    from stalker_core.config import defaults
+
+    return str(defaults.repo_env_var_template)
+
+
+def _check_path(path: Any) -> str:
+    if not isinstance(path, str):
+        raise type_error("Repository", "path", "a str (a file path)", path)
+    return path
+
+
 class Repository(Entity, CodeMixin):
     """A repository root; paths are stored with forward slashes.
 
@@ -127,6 +151,42 @@ class Repository(Entity, CodeMixin):
         """Join this repository's :attr:`path` with ``relative`` (no doubled slashes)."""
         return join_path(self.path, relative)
 
+    # -- Stalker's conversions of one repository's paths ------------------------
+
+    @property
+    def env_var(self) -> str:
+        """The name of this repository's path variable: ``REPO<code>`` (Stalker's).
+
+        Rendered from ``defaults.repo_env_var_template``; ``$REPO<code>/...``
+        paths expand through it.
+        """
+        return repo_env_var_template().format(code=self.code, id=self.id)
+
+    def is_in_repo(self, path: str) -> bool:
+        """Whether ``path`` (any OS form, or ``$REPO<id|code>/...``) is inside this repository."""
+        return self.relative_path(_check_path(path)) is not None
+
+    def _to_os(self, path: str, root: str) -> str:
+        rel = self.relative_path(_check_path(path))
+        if rel is None or not root:
+            return path.replace("\\", "/")
+        return join_path(root, rel)
+
+    def to_linux_path(self, path: str) -> str:
+        """``path`` inside this repository (any OS or ``$REPO`` form) with the Linux root.
+
+        A path outside the repository comes back unchanged (forward slashes).
+        """
+        return self._to_os(path, self.linux_path)
+
+    def to_macos_path(self, path: str) -> str:
+        """``path`` inside this repository with the macOS root (see :meth:`to_linux_path`)."""
+        return self._to_os(path, self.macos_path)
+
+    def to_windows_path(self, path: str) -> str:
+        """``path`` inside this repository with the Windows root (see :meth:`to_linux_path`)."""
+        return self._to_os(path, self.windows_path)
+
     @classmethod
     def to_os_independent_path(
         cls, path: str, session: Session | scoped_session | None = None
@@ -141,9 +201,19 @@ class Repository(Entity, CodeMixin):
         """The repository containing ``path`` (any OS form or ``$REPO`` form), or ``None``."""
         return find_repo(path, session)
 
-    @classmethod
-    def to_native_path(cls, path: str, session: Session | scoped_session | None = None) -> str:
-        """``path`` in any OS form or ``$REPO`` form -> the path on the running OS."""
+    @_class_or_instance
+    def to_native_path(
+        self_or_cls: Any, path: str, session: Session | scoped_session | None = None  # noqa: N805
+    ) -> str:
+        """``path`` in any OS form or ``$REPO`` form -> the path on the running OS.
+
+        ``repo.to_native_path(path)`` converts a path of that repository (as
+        Stalker's method; other paths come back unchanged);
+        ``Repository.to_native_path(path)`` finds the repository first
+        (:func:`to_native_path`).
+        """
+        if isinstance(self_or_cls, Repository):
+            return self_or_cls._to_os(path, self_or_cls.path)
         return to_native_path(path, session)
 
     def __repr__(self) -> str:

@@ -49,10 +49,7 @@ class Review(SimpleEntity, StatusMixin):
     def __init__(self, **kwargs: Any) -> None:
         task = kwargs.get("task")
         if task is None:
-            raise value_error("Review", "task", "a Task", task)
-        if "name" not in kwargs:
-            who = getattr(kwargs.get("reviewer"), "name", "anyone")
-            kwargs["name"] = f"Review #{kwargs.get('review_number', 1)} of {task.name} by {who}"
+            raise type_error("Review", "task", "a Task", task)
         kwargs.setdefault("decision", "pending")
         kwargs.setdefault("schedule_timing", 0.0)
         kwargs.setdefault("schedule_unit", "h")

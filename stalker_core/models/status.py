@@ -61,7 +61,7 @@ class StatusList(Entity, TargetEntityTypeMixin):
     """
 
     __tablename__ = "status_lists"
-    _required: ClassVar[tuple[str, ...]] = ("name", "target_entity_type")
+    _required: ClassVar[tuple[str, ...]] = ("target_entity_type",)
     id: Mapped[int] = fk_id("simple_entities")
     target_entity_type: Mapped[str] = mapped_column(String(128), index=True)
     status_links: Mapped[list[StatusListStatus]] = relationship(
@@ -79,21 +79,47 @@ class StatusList(Entity, TargetEntityTypeMixin):
         return entity_type_name("StatusList", key, value)
 
     def __getitem__(self, key: int | str) -> Status:
-        """A status by position (int) or by code (str).
+        """A status by position (int) or by code or name (str, any case; the code first).
 
-        :raises KeyError: no status with that code.
+        :raises KeyError: no status with that code or name.
         """
         if isinstance(key, str):
-            for status in self.statuses:
-                if status.code == key:
-                    return status
-            raise KeyError(f"{self.name!r} has no status with code {key!r}")
-        if isinstance(key, int) and not isinstance(key, bool):
-            return self.statuses[key]  # type: ignore[no-any-return]
-        raise type_error("StatusList", "[key]", "an int index or a status code (str)", key)
+            found = self._by_text(key)
+            if found is None:
+                raise KeyError(f"{self.name!r} has no status with code or name {key!r}")
+            return found
+        return self.statuses[self._index(key)]  # type: ignore[no-any-return]
+
+    def __setitem__(self, index: int, status: Status) -> None:
+        """Replace the status at position ``index`` (Stalker's ``status_list[0] = s``)."""
+        self.statuses[self._index(index)] = status
+
+    def __delitem__(self, index: int) -> None:
+        """Remove the status at position ``index``."""
+        del self.statuses[self._index(index)]
+
+    def __len__(self) -> int:
+        """The number of statuses (an empty StatusList is false, as Stalker's)."""
+        return len(self.statuses)
 
     def __contains__(self, status: object) -> bool:
         if isinstance(status, str):
-            return any(s.code == status for s in self.statuses)
+            return self._by_text(status) is not None
         return status in self.statuses
+
+    def _by_text(self, text: str) -> Status | None:
+        statuses = list(self.statuses)
+        for status in statuses:
+            if status.code == text:
+                return status  # type: ignore[no-any-return]
+        for status in statuses:
+            if status == text:  # Status equals its code or name in any case
+                return status  # type: ignore[no-any-return]
+        return None
+
+    @staticmethod
+    def _index(key: Any) -> int:
+        if isinstance(key, int) and not isinstance(key, bool):
+            return key
+        raise type_error("StatusList", "[key]", "an int index or a status code (str)", key)
 

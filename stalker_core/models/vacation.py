@@ -22,7 +22,7 @@ class Vacation(SimpleEntity, DateRangeMixin):
     :param start: aware datetime (required).
     :param end: aware datetime after ``start`` (required).
     :param user: the user on vacation, or ``None`` for the whole studio.
-    :param name: optional; defaults to ``"Vacation"``.
+    :param name: optional; ``Vacation_<uuid4>`` when not given (see ``SimpleEntity``).
     """
 
     __tablename__ = "vacations"
@@ -36,8 +36,6 @@ class Vacation(SimpleEntity, DateRangeMixin):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        if kwargs.get("name") is None:
-            kwargs["name"] = "Vacation"
         super().__init__(**kwargs)
         if self.end <= self.start:  # type: ignore[operator]
             raise value_error("Vacation", "end", f"a datetime after start ({self.start})", self.end)

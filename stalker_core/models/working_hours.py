@@ -98,8 +98,6 @@ class WorkingHours(Entity):
 
     def __init__(self, **kwargs: Any) -> None:
         week, daily, weekly, yearly = _defaults()
-        if kwargs.get("name") is None:
-            kwargs["name"] = "Working Hours"
         given = kwargs.pop("working_hours", None)
         super().__init__(**kwargs)
         self.working_hours = week if given is None else given

@@ -61,8 +61,35 @@ class StalkerSession(Session):
         finally:
             gc.enable()
 
+    def save(self, data: Any = None) -> None:
+        """Add ``data`` (an object, or a list/tuple/set of objects) and commit: Stalker's ``save``.
+
+        ``DBSession.save(project)`` is ``add(project)`` followed by
+        ``commit()``; ``save()`` without an argument only commits. When the
+        commit fails the session is rolled back (so it stays usable) and the
+        error is raised again.
+        """
+        if data is not None:
+            if isinstance(data, list | tuple | set | frozenset):
+                self.add_all(data)
+            else:
+                self.add(data)
+        try:
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+
+class ScopedStalkerSession(scoped_session[StalkerSession]):
+    """The thread-local scoped session of ``DBSession``, with Stalker's :meth:`save` too."""
+
+    def save(self, data: Any = None) -> None:
+        """:meth:`StalkerSession.save` on the current thread's session."""
+        self.registry().save(data)
+
 
 #: The thread-local session used by ``Model.query`` and the tutorial.
-DBSession: scoped_session[StalkerSession] = scoped_session(
+DBSession: ScopedStalkerSession = ScopedStalkerSession(
     sessionmaker(class_=StalkerSession, expire_on_commit=False)
 )

@@ -10,9 +10,9 @@ from stalker_core.exceptions import StalkerTypeError
 from stalker_core.models import Department, Note
 
 
-def test_note_name_defaults_to_its_content() -> None:
-    assert Note(content="Fix the\nlights please").name == "Fix the"
-    assert Note().name == "Note"
+def test_an_unnamed_note_is_named_like_stalkers() -> None:
+    assert Note(content="Fix the\nlights please").name.startswith("Note_")
+    assert Note().name != Note().name
     assert Note(name="n", content="").content == ""
 
 

@@ -246,7 +246,8 @@ def test_schedule_color_by_status_image(session: Any, tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\x89PNG")
     [(layout, fig)] = figures
-    assert {k for k, _c in layout.legend} == {"WIP", "RTS", "CMPL"}
+    # anim, lighting and comp wait for unfinished dependencies (WFD)
+    assert {k for k, _c in layout.legend} == {"WIP", "RTS", "CMPL", "WFD"}
     leaf_rows = [r for r in layout.rows if r.kind == "task"]
     assert {r.bars[0].color for r in leaf_rows if codes[r.task_id] == "WIP"} == {
         STATUS_COLORS["WIP"]}

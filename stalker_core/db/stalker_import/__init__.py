@@ -18,7 +18,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from stalker_core.db.engine import make_engine, safe_url
 from stalker_core.db.stalker_import.copy import Copier, Progress
@@ -26,6 +25,7 @@ from stalker_core.db.stalker_import.detect import HEAD_OF_STALKER_1_1, KNOWN_REV
 from stalker_core.db.stalker_import.read import StalkerSource
 from stalker_core.db.stalker_import.report import ImportReport, KindCount
 from stalker_core.exceptions import DatabaseError
+from stalker_core.orm.session import StalkerSession
 
 __all__ = [
     "KNOWN_REVISIONS",
@@ -65,7 +65,7 @@ def import_stalker(source_url: str, target_url: str, *,
             copier = Copier(source, conn, report, progress)
             copier.run()
             if copier.new_projects:
-                with Session(bind=conn) as session:
+                with StalkerSession(bind=conn) as session:
                     projects = session.scalars(
                         select(Project).where(Project.id.in_(copier.new_projects))).all()
                     for project in projects:

@@ -56,13 +56,38 @@ class TaskDependency(Base):
         for key, default in _DEFAULTS.items():
             if key not in kwargs:
                 d[key] = default.arg
-        super().__init__(**kwargs)
+        d["_constructing"] = True
+        try:
+            super().__init__(**kwargs)
+        finally:
+            del d["_constructing"]
+        self._linked(d.get("task"), d.get("depends_on"))
 
     @validates("task", "depends_on")
     def _validate_task(self, key: str, value: Any) -> Any:
         if value is not None and not isinstance(value, mapped_class("Task")):
             raise type_error("TaskDependency", key, "a Task", value)
+        if value is not None and "_constructing" not in self.__dict__:
+            d = self.__dict__
+            if key == "task":
+                self._linked(value, d.get("depends_on"))
+            else:
+                self._linked(d.get("task"), value)
         return value
+
+    def _linked(self, task: Task | None, depends_on: Task | None) -> None:
+        """A dependency made directly (not through ``task.depends_on``): statuses move now.
+
+        As in Stalker, a Ready To Start ``task`` waits (WFD) at once, not at
+        the next flush. ``task.depends_on`` edits do this themselves
+        (:func:`~stalker_core.models.task.graph.set_dependencies`), for all
+        their changes at once.
+        """
+        if task is None or depends_on is None or self.__dict__.get("_in_view_edit"):
+            return
+        from stalker_core.models.task.status import dependency_added
+
+        dependency_added(task, depends_on, self.dependency_target or "onend")
 
     @validates("dependency_target")
     def _validate_target(self, key: str, value: Any) -> str:

@@ -254,8 +254,10 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
             td = TaskDependency()
             if session is not None:
                 add_unlinked(session, td)  # before linking: no cascading add afterwards
+            td.__dict__["_in_view_edit"] = True  # statuses move once, below
             td.task = task
             td.depends_on = dep
+            del td.__dict__["_in_view_edit"]
     # keep the order the caller gave
     order = {d: i for i, d in enumerate(wanted)}
     task.task_depends_on.sort(key=lambda td: order.get(td.depends_on, 0))

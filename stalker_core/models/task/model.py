@@ -25,6 +25,7 @@ from stalker_core.models.base import (
     declared_defaults,
     fk_id,
     link_table,
+    mapped_class,
 )
 from stalker_core.models.column_mixins import DAGMixin, ReferenceMixin, ScheduleMixin
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
@@ -208,7 +209,7 @@ class Task(Entity, StatusMixin, DateRangeMixin, ReferenceMixin, ScheduleMixin, D
         if project is None and parent is not None:
             project = parent.project
         if project is None:
-            raise value_error(
+            raise type_error(
                 type(self).__name__,
                 "project",
                 "a Project (give project=... or a parent task to take it from)",
@@ -431,6 +432,36 @@ class Task(Entity, StatusMixin, DateRangeMixin, ReferenceMixin, ScheduleMixin, D
     def request_review(self) -> list[Review]:
         """WIP -> PREV; one review per responsible. Returns the new reviews."""
         return task_workflow.request_review(self)
+
+    def review_set(self, review_number: int | None = None) -> list[Review]:
+        """The reviews numbered ``review_number``; without it, the latest set (Stalker's API).
+
+        :raises StalkerTypeError: ``review_number`` is not an int.
+        :raises ValidationError: ``review_number`` is below 1.
+        """
+        if review_number is None:
+            return task_workflow.current_reviews(self)
+        if isinstance(review_number, bool) or not isinstance(review_number, int):
+            raise type_error(
+                f"{type(self).__name__}.review_set()", "review_number", "an int (1 or more)",
+                review_number,
+            )
+        if review_number < 1:
+            raise value_error(
+                f"{type(self).__name__}.review_set()", "review_number", "1 or more",
+                review_number,
+            )
+        return [r for r in self.reviews if r.review_number == review_number]
+
+    def create_time_log(self, resource: User, start: dt.datetime, end: dt.datetime) -> TimeLog:
+        """Log that ``resource`` worked on this task from ``start`` to ``end`` (Stalker's API).
+
+        The same as ``TimeLog(task=self, resource=resource, start=start, end=end)``,
+        with all its checks (leaf task, status, dependencies, over-booking).
+        """
+        return cast("TimeLog", mapped_class("TimeLog")(
+            task=self, resource=resource, start=start, end=end
+        ))
 
     def request_revision(
         self,

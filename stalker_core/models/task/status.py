@@ -488,6 +488,21 @@ def dependencies_changed(task: Task) -> None:
                 set_status(leaf, want)
 
 
+def dependency_added(task: Task, depends_on: Task, target: str = "onend") -> None:
+    """``task`` got the dependency ``depends_on``: its Ready To Start leaves wait (WFD) now.
+
+    A dependency that already allows work (``target`` satisfied) changes
+    nothing; a task outside any session gets its status at flush.
+    """
+    session = object_session(task)
+    if session is None or satisfied(code_of(depends_on), target):
+        return
+    with session.no_autoflush:
+        for leaf in list(leaves(task)):
+            if code_of(leaf) == "RTS":
+                set_status(leaf, "WFD")
+
+
 # --- flush step -------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ class TimeLog(Entity, DateRangeMixin):
         from stalker_core.models.task import rollup as task_rollup
         from stalker_core.models.task import workflow as task_workflow
 
+        self.complete_range(kwargs)  # any two of start, end and duration
         task: Any = kwargs.get("task")
         resource: Any = kwargs.get("resource")
         start, end = kwargs.get("start"), kwargs.get("end")
@@ -74,7 +75,6 @@ class TimeLog(Entity, DateRangeMixin):
             task_workflow.check_action(task, "log time")
             if session is not None:
                 check_overbooking(session, resource, start, end)
-            kwargs.setdefault("name", f"{resource.name} on {task.name}")
             self._flush_checked = session is not None
             super().__init__(**kwargs)
             task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds())

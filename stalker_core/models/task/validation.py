@@ -77,8 +77,14 @@ def validate_timing(owner: str, key: str, value: Any) -> float:
 
 
 def _one_of(owner: str, key: str, value: Any, choices: Collection[str]) -> str:
-    """``value`` when it is one of the strings ``choices``."""
-    if not isinstance(value, str) or value not in choices:
+    """``value`` when it is one of the strings ``choices``.
+
+    A value that is no str at all is a type error (as Stalker's), a str not
+    among ``choices`` a value error.
+    """
+    if not isinstance(value, str):
+        raise type_error(owner, key, f"one of {', '.join(choices)}", value)
+    if value not in choices:
         raise value_error(owner, key, f"one of {', '.join(choices)}", value)
     return value
 

@@ -107,7 +107,7 @@ class Version(Entity, DAGMixin):
     def __init__(self, **kwargs: Any) -> None:
         task = kwargs.pop("task", None)
         if task is None:
-            raise value_error("Version", "task", "a Task instance", None)
+            raise type_error("Version", "task", "a Task instance", None)
         self._check_task(task)
         state = new_state(
             self,
