@@ -101,17 +101,21 @@ def load_problem(
     tt = Task.__table__
     in_scope = tt.c.project_id.in_(pids)
 
+    # Core columns of the tables (not the mapped attributes): the rows come back as plain
+    # tuples without the ORM's per-row loading machinery
+    pt: Any = Project.__table__
+    names = Task.__mapper__.c.name.table  # the base table holding every entity's name
     proj_rows = session.execute(
-        select(Project.id, Project.name, Project.code, Project.start, Project.end)
-        .where(Project.id.in_(pids))
+        select(pt.c.id, names.c.name, pt.c.code, pt.c.start, pt.c.end)
+        .select_from(pt.join(names, names.c.id == pt.c.id)).where(pt.c.id.in_(pids))
     ).all()
     task_rows = session.execute(
         select(
-            Task.id, Task.name, Task.project_id, Task.parent_id, Task.priority,
-            Task.schedule_model, Task.schedule_timing, Task.schedule_unit,
-            Task.allocation_strategy, Task.persistent_allocation, Task.is_milestone,
-            Task.schedule_constraint, Task.start, Task.end,
-        ).where(Task.project_id.in_(pids))
+            tt.c.id, names.c.name, tt.c.project_id, tt.c.parent_id, tt.c.priority,
+            tt.c.schedule_model, tt.c.schedule_timing, tt.c.schedule_unit,
+            tt.c.allocation_strategy, tt.c.persistent_allocation, tt.c.is_milestone,
+            tt.c.schedule_constraint, tt.c.start, tt.c.end,
+        ).select_from(tt.join(names, names.c.id == tt.c.id)).where(in_scope)
     ).all()
     td = TaskDependency.__table__
     dep_rows = session.execute(
@@ -139,8 +143,10 @@ def load_problem(
         .join(tt, tt.c.id == tl.c.task_id).where(in_scope)
         .order_by(tl.c.task_id, tl.c.start)
     ).all()
+    ut: Any = User.__table__
     user_rows = session.execute(
-        select(User.id, User.name, User.login, User.efficiency).order_by(User.id)
+        select(ut.c.id, names.c.name, ut.c.login, ut.c.efficiency)
+        .select_from(ut.join(names, names.c.id == ut.c.id)).order_by(ut.c.id)
     ).all()
     vt = Vacation.__table__
     vac_rows = session.execute(select(vt.c.user_id, vt.c.start, vt.c.end)).all()
