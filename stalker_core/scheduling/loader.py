@@ -221,6 +221,27 @@ def load_problem(
     )
 
 
+def _driver_value(proc: Any, dialect: Any) -> Any:
+    """``proc`` followed by the adaptation the driver would make of its result (the pysqlite
+    driver turns datetimes into text with its registered adapters, once per row otherwise)."""
+    import sqlite3
+
+    adapt = getattr(sqlite3, "adapt", None)
+    if dialect.driver != "pysqlite" or adapt is None:
+        return proc
+
+    def both(value: Any) -> Any:
+        value = proc(value) if proc is not None else value
+        if value is None or isinstance(value, int | float | str | bytes):
+            return value
+        try:
+            return adapt(value)
+        except sqlite3.ProgrammingError:  # no adapter: the driver gets the value as it is
+            return value
+
+    return both
+
+
 def _executemany(session: Any, stmt: Any, rows: list[tuple[Any, ...]], names: tuple[str, ...],
                  types: dict[str, Any]) -> None:
     """Run ``stmt`` for every row through the driver's ``executemany`` directly.
@@ -233,7 +254,8 @@ def _executemany(session: Any, stmt: Any, rows: list[tuple[Any, ...]], names: tu
     conn = session.connection()
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
-    procs = [(names.index(k), t.bind_processor(dialect)) for k, t in types.items()]
+    procs = [(names.index(k), _driver_value(t.bind_processor(dialect), dialect))
+             for k, t in types.items()]
     procs = [(i, proc) for i, proc in procs if proc is not None]
     if procs:
         memo: dict[Any, Any] = {None: None}
@@ -314,8 +336,8 @@ def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
         _executemany(session, stmt, list(zip(starts, ends, ids, strict=True)),
                      ("b_start", "b_end", "b_id"),
                      {"b_start": tt.c.computed_start.type, "b_end": tt.c.computed_end.type})
-        for i in range(0, len(ids), 5000):
-            session.execute(delete(tcr).where(tcr.c.task_id.in_(ids[i:i + 5000])))
+        _executemany(session, delete(tcr).where(tcr.c.task_id == bindparam("b_id")),
+                     [(tid,) for tid in ids], ("b_id",), {})
         if link_tasks:
             _executemany(session, insert(tcr), list(zip(link_tasks, link_users, strict=True)),
                          ("task_id", "user_id"), {})
