@@ -139,7 +139,8 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     def leaves_of(tid: int) -> tuple[int, ...]:
         got = leaf_cache.get(tid)
         if got is None:
-            got = leaf_cache[tid] = tuple(_leaves_under(tid, children))
+            got = leaf_cache[tid] = (tuple(_leaves_under(tid, children)) if tid in children
+                                     else (tid,))
         return got
 
     declared: list[tuple[int, Dependency]] = []
