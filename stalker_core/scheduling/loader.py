@@ -294,8 +294,12 @@ def _write_postgresql(session: Any, ids: list[int], starts: list[Any], ends: lis
     rows = func.unnest(bindparam("ids", ids, type_=ints), bindparam("starts", starts, type_=stamps),
                        bindparam("ends", ends, type_=stamps)
                        ).table_valued("id", "s", "e").render_derived(name="plan")
-    session.execute(tt.update().where(tt.c.id == rows.c.id)
-                    .values(computed_start=rows.c.s, computed_end=rows.c.e))
+    session.execute(tt.update().where(
+        tt.c.id == rows.c.id,
+        # rows that keep their dates are not rewritten (a new row version each otherwise)
+        tt.c.computed_start.is_distinct_from(rows.c.s)
+        | tt.c.computed_end.is_distinct_from(rows.c.e),
+    ).values(computed_start=rows.c.s, computed_end=rows.c.e))
     session.execute(delete(tcr).where(tcr.c.task_id == any_(bindparam("ids", ids, type_=ints))))
     if link_tasks:
         pairs = func.unnest(bindparam("t", link_tasks, type_=ints),
@@ -331,11 +335,16 @@ def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
     if ids and session.get_bind().dialect.name == "postgresql":
         _write_postgresql(session, ids, starts, ends, link_tasks, link_users)
     elif ids:
-        stmt = (tt.update().where(tt.c.id == bindparam("b_id"))
-                .values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")))
-        _executemany(session, stmt, list(zip(starts, ends, ids, strict=True)),
-                     ("b_start", "b_end", "b_id"),
-                     {"b_start": tt.c.computed_start.type, "b_end": tt.c.computed_end.type})
+        stmt = (tt.update().where(
+            tt.c.id == bindparam("b_id"),
+            # rows that keep their dates are not rewritten
+            tt.c.computed_start.is_distinct_from(bindparam("b_start2"))
+            | tt.c.computed_end.is_distinct_from(bindparam("b_end2")),
+        ).values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")))
+        _executemany(session, stmt, list(zip(starts, ends, ids, starts, ends, strict=True)),
+                     ("b_start", "b_end", "b_id", "b_start2", "b_end2"),
+                     {"b_start": tt.c.computed_start.type, "b_end": tt.c.computed_end.type,
+                      "b_start2": tt.c.computed_start.type, "b_end2": tt.c.computed_end.type})
         _executemany(session, delete(tcr).where(tcr.c.task_id == bindparam("b_id")),
                      [(tid,) for tid in ids], ("b_id",), {})
         if link_tasks:
