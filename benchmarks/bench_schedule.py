@@ -3,14 +3,21 @@
 Seeded synthetic studios (``benchmarks/synthetic.py``: shots x
 pipeline steps with dependencies inside and across shots, department pools
 of artists with alternatives, vacations, a studio holiday, some time logs)
-at 100, 1,000, 5,000 and 15,000 leaf tasks are written to a fresh database,
-then scheduled through ``schedule_studio()`` with each scheduler. For every
-run the table gives the seconds of the scheduling itself and end to end
-(load + schedule + write back), the makespan, the validator's verdict and
-the ratios to tj3. tj3 runs above 5,000 tasks only with ``--tj3-large`` (it
-takes minutes).
+at 100, 1,000, 5,000, 15,000, 30,000 and 100,000 leaf tasks are written to a
+fresh database (SQLite, or PostgreSQL with ``--backend postgresql``: the
+server of ``STALKER_BENCH_PG_URL`` or a throwaway one), then scheduled
+through ``schedule_studio()`` with each scheduler. For every run the table
+gives the seconds of each phase (load, schedule, write back) and end to end,
+the process CPU seconds (the machine may be shared: wall time then grows,
+CPU time much less), the peak resident memory of each phase, the makespan,
+its distance to a lower bound, the validator's verdict and the ratios to
+tj3. For tj3 it also gives the time spent around tj3's own run (export to
+tjp, reading its report, load and write back). Below the table, how time and
+memory grow from one size to the next. tj3 runs above 5,000 tasks only with
+``--tj3-large`` (it takes about 1,000 s at 30,000 tasks).
 
     .venv/bin/python benchmarks/bench_schedule.py --sizes 100,1000,5000
+    .venv/bin/python benchmarks/bench_schedule.py --sizes 30000,100000 --optimise 0 --no-tj3
     .venv/bin/python benchmarks/bench_schedule.py --sizes 15000 --tj3-large --optimise 30
 """
 
@@ -19,13 +26,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+NAN = float("nan")
 
 
 @dataclass
@@ -39,6 +51,60 @@ class Run:
     makespan_days: float
     valid: str
     note: str = ""
+    load_s: float = NAN
+    write_s: float = NAN
+    cpu_s: float = NAN
+    #: peak resident memory (MiB) of the process during each phase
+    peak_mib: dict[str, float] = field(default_factory=dict)
+    #: seconds around tj3's own run (tj3 backend only)
+    around_tj3_s: float = NAN
+    lower_bound_days: float = NAN
+
+
+def _rss_mib() -> float:
+    """The process's resident memory now (MiB); the peak so far where /proc is missing."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class PhaseMemory:
+    """Samples the resident memory every few milliseconds in a thread and keeps the peak of
+    each phase (the phase is switched with :meth:`phase`, e.g. from the progress callback)."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.peaks: dict[str, float] = {}
+        self.current = "start"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> None:
+        rss = _rss_mib()
+        if rss > self.peaks.get(self.current, 0.0):
+            self.peaks[self.current] = rss
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def phase(self, name: str) -> None:
+        self._sample()
+        self.current = name
+        self._sample()
+
+    def __enter__(self) -> PhaseMemory:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
 
 
 def _session(url: str) -> tuple[Any, Any]:
@@ -71,15 +137,34 @@ def run_size(size: int, url: str, *, seed: int, optimise: float, tj3: bool) -> l
         session.expire_all()
         studio = session.get(Studio, studio_id)
         t0 = time.perf_counter()
+        c0 = time.process_time()
+        mem = PhaseMemory()
+
+        def progress(stage: str, done: int, total: int, mem: PhaseMemory = mem) -> None:
+            if stage == "load" and done == total:
+                mem.phase("schedule")
+            elif stage == "write" and done == 0:
+                mem.phase("write")
+            elif stage == "load" and done == 0:
+                mem.phase("load")
+
         try:
-            result = schedule_studio(studio, scheduler=sched, now=problem.now, session=session)
-            session.commit()
+            with mem:
+                result = schedule_studio(studio, scheduler=sched, now=problem.now,
+                                         session=session, progress=progress)
+                session.commit()
         except Exception as exc:  # noqa: BLE001 - report and go on
             session.rollback()
-            runs.append(Run(size, label, float("nan"), float("nan"), float("nan"), "error",
+            runs.append(Run(size, label, NAN, NAN, NAN, "error",
                             f"{type(exc).__name__}: {str(exc)[:120]}"))
             continue
         total = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        peaks = {k: round(v, 1) for k, v in mem.peaks.items()}
+        around = NAN
+        if label == "tj3":
+            # everything but tj3's own run: load, export to tjp, reading the report, write back
+            around = total - sched.tj3_seconds
         report = validate_plan(result.problem, result.plan)
         note = ""
         unstaffed = sum(1 for tid, t in result.problem.tasks.items()
@@ -98,12 +183,15 @@ def run_size(size: int, url: str, *, seed: int, optimise: float, tj3: bool) -> l
         runs.append(Run(size, label, result.schedule_seconds, total,
                         result.plan.makespan.total_seconds() / 86400,
                         "valid" if report.ok else f"{len(report.errors)} errors: "
-                        + report.errors[0][:80], note))
+                        + report.errors[0][:80], note, load_s=result.load_seconds,
+                        write_s=result.write_seconds, cpu_s=cpu, peak_mib=peaks,
+                        around_tj3_s=around))
+        del result, report
     session.remove()
     engine.dispose()
     lb = lower_bound_days(problem)
     for r in runs:
-        r.note = (r.note + "; " if r.note else "") + f"lower bound {lb:.1f} d"
+        r.lower_bound_days = lb
     return runs
 
 
@@ -148,13 +236,19 @@ def lower_bound_days(problem: Any) -> float:
     return best
 
 
+def _peak(r: Run) -> float:
+    return max(r.peak_mib.values(), default=NAN)
+
+
 def _table(runs: list[Run]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Scheduling: native vs tj3 (seconds, makespan in days)")
-    for col in ("tasks", "scheduler", "schedule s", "end-to-end s", "tj3/ours e2e",
-                "makespan d", "vs tj3", "validator", "note"):
+    table = Table(title="Scheduling: native vs tj3 (seconds; peak resident MiB per phase "
+                        "load/schedule/write; makespan in days)")
+    for col in ("tasks", "scheduler", "load s", "schedule s", "write s", "end-to-end s",
+                "cpu s", "peak MiB", "around tj3 s", "tj3/ours e2e", "makespan d", "vs tj3",
+                "vs lower bound", "validator", "note"):
         table.add_column(col, justify="right" if col not in ("scheduler", "validator", "note")
                          else "left")
     tj3 = {r.size: r for r in runs if r.scheduler == "tj3" and r.valid != "error"}
@@ -163,14 +257,38 @@ def _table(runs: list[Run]) -> None:
         ratio = f"{ref.end_to_end_s / r.end_to_end_s:.0f}x" if ref and r is not ref else "-"
         diff = (f"{(r.makespan_days / ref.makespan_days - 1) * 100:+.1f}%"
                 if ref and r is not ref else "-")
-        table.add_row(str(r.size), r.scheduler, f"{r.schedule_s:.3f}", f"{r.end_to_end_s:.3f}",
-                      ratio, f"{r.makespan_days:.2f}", diff, r.valid, r.note)
-    Console(width=200).print(table)
+        lb = (f"{(r.makespan_days / r.lower_bound_days - 1) * 100:+.1f}% "
+              f"({r.lower_bound_days:.1f} d)" if r.lower_bound_days > 0 else "-")
+        mem = "/".join(f"{r.peak_mib.get(k, NAN):.0f}" for k in ("load", "schedule", "write"))
+        table.add_row(str(r.size), r.scheduler, f"{r.load_s:.2f}", f"{r.schedule_s:.2f}",
+                      f"{r.write_s:.2f}", f"{r.end_to_end_s:.2f}", f"{r.cpu_s:.2f}", mem,
+                      "-" if r.around_tj3_s != r.around_tj3_s else f"{r.around_tj3_s:.2f}",
+                      ratio, f"{r.makespan_days:.2f}", diff, lb, r.valid, r.note)
+    Console(width=240).print(table)
+
+
+def _growth(runs: list[Run]) -> None:
+    """How time and memory of the plain pass grow from one size to the next."""
+    plain = sorted((r for r in runs if r.scheduler == "native" and r.valid != "error"),
+                   key=lambda r: r.size)
+    for a, b in zip(plain, plain[1:], strict=False):
+        print(f"plain native {a.size} -> {b.size} tasks (x{b.size / a.size:.1f}): "
+              f"end to end {a.end_to_end_s:.2f} -> {b.end_to_end_s:.2f} s "
+              f"(x{b.end_to_end_s / a.end_to_end_s:.1f}), cpu {a.cpu_s:.2f} -> {b.cpu_s:.2f} s "
+              f"(x{b.cpu_s / a.cpu_s:.1f}), load x{b.load_s / a.load_s:.1f}, schedule "
+              f"x{b.schedule_s / a.schedule_s:.1f}, write x{b.write_s / a.write_s:.1f}, "
+              f"peak RSS {_peak(a):.0f} -> {_peak(b):.0f} MiB (x{_peak(b) / _peak(a):.1f})")
+    for r in plain:
+        if r.size >= 100_000:
+            ok = r.end_to_end_s < 10 and _peak(r) < 2048
+            print(f"{r.size} tasks: plain native end to end {r.end_to_end_s:.2f} s wall, "
+                  f"{r.cpu_s:.2f} s cpu, peak RSS {_peak(r):.0f} MiB (goal: < 10 s, < 2 GiB): "
+                  f"{'met' if ok else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100,1000,5000,15000")
+    parser.add_argument("--sizes", default="100,1000,5000,15000,30000,100000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--optimise", type=float, default=30.0,
                         help="time budget of the optimising mode (0 = skip)")
@@ -186,24 +304,29 @@ def main(argv: list[str] | None = None) -> int:
     have_tj3 = shutil.which("tj3") is not None and not args.no_tj3
     runs: list[Run] = []
     server = None
-    if args.backend == "postgresql":
+    pg_admin = os.environ.get("STALKER_BENCH_PG_URL")
+    if args.backend == "postgresql" and not pg_admin:
         from stalker_core.testing.pgserver import PostgresServer
 
         server = PostgresServer().start()
+        pg_admin = server.url
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          f"(wall times grow with it; cpu s much less)", flush=True)
     try:
         for size in sizes:
             tmp = tempfile.mkdtemp(prefix="bench_sched_")
-            if server is None:
+            if args.backend == "sqlite":
                 url = f"sqlite:///{tmp}/studio.db"
             else:
                 from sqlalchemy import create_engine, text
 
+                assert pg_admin is not None
                 name = f"bench_{size}_{int(time.time())}"
-                admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
+                admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
                 with admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 admin.dispose()
-                url = server.url_for(name)
+                url = f"{pg_admin.rpartition('/')[0]}/{name}"
             tj3 = have_tj3 and (size <= 5000 or args.tj3_large)
             print(f"[{dt.datetime.now():%H:%M:%S}] {size} tasks (tj3: {tj3}) ...", flush=True)
             got = run_size(size, url, seed=args.seed, optimise=args.optimise, tj3=tj3)
@@ -214,14 +337,27 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
+    print(f"load average {os.getloadavg()[0]:.1f} at the end", flush=True)
     _table(runs)
+    _growth(runs)
     for size in sizes:
         ref = next((r for r in runs if r.size == size and r.scheduler == "tj3"
                     and r.valid != "error"), None)
         plain = next((r for r in runs if r.size == size and r.scheduler == "native"), None)
         opt = next((r for r in runs if r.size == size and r.scheduler.startswith("native+opt")),
                    None)
-        if ref is None or plain is None:
+        for r in (plain, opt):
+            if r is not None and r.valid != "error" and r.lower_bound_days > 0:
+                print(f"{size} tasks: {r.scheduler} makespan "
+                      f"{(r.makespan_days / r.lower_bound_days - 1) * 100:+.1f}% from the "
+                      f"lower bound {r.lower_bound_days:.1f} d (goal for the optimising mode "
+                      "at 1,000-15,000: <= 5%)")
+        if ref is None:
+            continue
+        print(f"{size} tasks: tj3 backend {ref.around_tj3_s:.2f} s around tj3's own "
+              f"{ref.end_to_end_s - ref.around_tj3_s:.2f} s (load {ref.load_s:.2f}, write "
+              f"{ref.write_s:.2f}; goal at 2,000: < 0.5 s)")
+        if plain is None:
             continue
         print(f"{size} tasks: plain native {ref.end_to_end_s / plain.end_to_end_s:.0f}x faster "
               f"than tj3 end to end (goal at 15,000: >= 100x), makespan "

@@ -101,17 +101,21 @@ def load_problem(
     tt = Task.__table__
     in_scope = tt.c.project_id.in_(pids)
 
+    # Core columns of the tables (not the mapped attributes): the rows come back as plain
+    # tuples without the ORM's per-row loading machinery
+    pt: Any = Project.__table__
+    names = Task.__mapper__.c.name.table  # the base table holding every entity's name
     proj_rows = session.execute(
-        select(Project.id, Project.name, Project.code, Project.start, Project.end)
-        .where(Project.id.in_(pids))
+        select(pt.c.id, names.c.name, pt.c.code, pt.c.start, pt.c.end)
+        .select_from(pt.join(names, names.c.id == pt.c.id)).where(pt.c.id.in_(pids))
     ).all()
     task_rows = session.execute(
         select(
-            Task.id, Task.name, Task.project_id, Task.parent_id, Task.priority,
-            Task.schedule_model, Task.schedule_timing, Task.schedule_unit,
-            Task.allocation_strategy, Task.persistent_allocation, Task.is_milestone,
-            Task.schedule_constraint, Task.start, Task.end,
-        ).where(Task.project_id.in_(pids))
+            tt.c.id, names.c.name, tt.c.project_id, tt.c.parent_id, tt.c.priority,
+            tt.c.schedule_model, tt.c.schedule_timing, tt.c.schedule_unit,
+            tt.c.allocation_strategy, tt.c.persistent_allocation, tt.c.is_milestone,
+            tt.c.schedule_constraint, tt.c.start, tt.c.end,
+        ).select_from(tt.join(names, names.c.id == tt.c.id)).where(in_scope)
     ).all()
     td = TaskDependency.__table__
     dep_rows = session.execute(
@@ -139,8 +143,10 @@ def load_problem(
         .join(tt, tt.c.id == tl.c.task_id).where(in_scope)
         .order_by(tl.c.task_id, tl.c.start)
     ).all()
+    ut: Any = User.__table__
     user_rows = session.execute(
-        select(User.id, User.name, User.login, User.efficiency).order_by(User.id)
+        select(ut.c.id, names.c.name, ut.c.login, ut.c.efficiency)
+        .select_from(ut.join(names, names.c.id == ut.c.id)).order_by(ut.c.id)
     ).all()
     vt = Vacation.__table__
     vac_rows = session.execute(select(vt.c.user_id, vt.c.start, vt.c.end)).all()
@@ -215,69 +221,138 @@ def load_problem(
     )
 
 
-def _executemany(session: Any, stmt: Any, rows: list[dict[str, Any]],
+def _driver_value(proc: Any, dialect: Any) -> Any:
+    """``proc`` followed by the adaptation the driver would make of its result (the pysqlite
+    driver turns datetimes into text with its registered adapters, once per row otherwise)."""
+    import sqlite3
+
+    adapt = getattr(sqlite3, "adapt", None)
+    if dialect.driver != "pysqlite" or adapt is None:
+        return proc
+
+    def both(value: Any) -> Any:
+        value = proc(value) if proc is not None else value
+        if value is None or isinstance(value, int | float | str | bytes):
+            return value
+        try:
+            return adapt(value)
+        except sqlite3.ProgrammingError:  # no adapter: the driver gets the value as it is
+            return value
+
+    return both
+
+
+def _executemany(session: Any, stmt: Any, rows: list[tuple[Any, ...]], names: tuple[str, ...],
                  types: dict[str, Any]) -> None:
     """Run ``stmt`` for every row through the driver's ``executemany`` directly.
 
-    The values of ``types`` keys are converted once with the column types' own bind
+    ``rows`` hold the values of the bind parameters ``names`` in that order. The values of
+    ``types`` keys are converted once per distinct value with the column types' own bind
     processors (so storage is exactly what SQLAlchemy writes); this skips the per-row
     statement machinery, which costs more than the database for large plans.
     """
     conn = session.connection()
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect)
-    procs = {k: t.bind_processor(dialect) for k, t in types.items()}
-    memo: dict[Any, Any] = {None: None}
-    for row in rows:
-        for k, proc in procs.items():
-            if proc is None:
-                continue
-            value = row[k]
-            got = memo.get(value, memo)
-            if got is memo:
-                got = memo[value] = proc(value)
-            row[k] = got
+    procs = [(names.index(k), _driver_value(t.bind_processor(dialect), dialect))
+             for k, t in types.items()]
+    procs = [(i, proc) for i, proc in procs if proc is not None]
+    if procs:
+        memo: dict[Any, Any] = {None: None}
+        converted: list[tuple[Any, ...]] = []
+        for row in rows:
+            row_l = list(row)
+            for i, proc in procs:
+                value = row_l[i]
+                got = memo.get(value, memo)
+                if got is memo:
+                    got = memo[value] = proc(value)
+                row_l[i] = got
+            converted.append(tuple(row_l))
+        rows = converted
     if compiled.positional:
-        order = compiled.positiontup
-        params: Any = [tuple(row[k] for k in order) for row in rows]
+        order = [names.index(k) for k in compiled.positiontup]
+        params: Any = (rows if order == list(range(len(names)))
+                       else [tuple(row[i] for i in order) for row in rows])
     else:
-        params = rows
+        params = [dict(zip(names, row, strict=True)) for row in rows]
     conn.exec_driver_sql(str(compiled), params)
+
+
+def _write_postgresql(session: Any, ids: list[int], starts: list[Any], ends: list[Any],
+                      link_tasks: list[int], link_users: list[int]) -> None:
+    """PostgreSQL: one statement each, the values sent as arrays and unnested by the server
+    (psycopg2's ``executemany`` costs a round trip per row)."""
+    from sqlalchemy import DateTime, Integer, any_, func
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    from stalker_core.models import Task
+    from stalker_core.models.task.model import task_computed_resources as tcr
+
+    tt: Any = Task.__table__
+    ints, stamps = ARRAY(Integer), ARRAY(DateTime(timezone=True))
+    rows = func.unnest(bindparam("ids", ids, type_=ints), bindparam("starts", starts, type_=stamps),
+                       bindparam("ends", ends, type_=stamps)
+                       ).table_valued("id", "s", "e").render_derived(name="plan")
+    session.execute(tt.update().where(
+        tt.c.id == rows.c.id,
+        # rows that keep their dates are not rewritten (a new row version each otherwise)
+        tt.c.computed_start.is_distinct_from(rows.c.s)
+        | tt.c.computed_end.is_distinct_from(rows.c.e),
+    ).values(computed_start=rows.c.s, computed_end=rows.c.e))
+    session.execute(delete(tcr).where(tcr.c.task_id == any_(bindparam("ids", ids, type_=ints))))
+    if link_tasks:
+        pairs = func.unnest(bindparam("t", link_tasks, type_=ints),
+                            bindparam("u", link_users, type_=ints)
+                            ).table_valued("t", "u").render_derived(name="links")
+        session.execute(insert(tcr).from_select(["task_id", "user_id"],
+                                                select(pairs.c.t, pairs.c.u)))
 
 
 def write_plan(session: Any, problem: Problem, plan: Plan) -> int:
     """Store the plan's computed start/end/resources in bulk; returns the tasks written.
 
-    Tasks of the problem that the plan does not mention get ``None`` values.
+    Tasks of the problem that the plan does not mention get ``None`` values. On
+    PostgreSQL each table is written with one statement (values sent as arrays),
+    elsewhere with the driver's ``executemany``.
     """
     from stalker_core.models import Task
     from stalker_core.models.task.model import task_computed_resources as tcr
 
     tt: Any = Task.__table__
-    rows: list[dict[str, Any]] = []
-    links: list[dict[str, int]] = []
-    for tid in problem.tasks:
-        tp = plan.tasks.get(tid)
-        rows.append({
-            "b_id": tid,
-            "b_start": tp.start if tp else None,
-            "b_end": tp.end if tp else None,
-        })
-        if tp is not None:
-            links.extend({"task_id": tid, "user_id": uid} for uid in tp.resources)
     ids = list(problem.tasks)
-    if rows:
-        stmt = (tt.update().where(tt.c.id == bindparam("b_id"))
-                .values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")))
-        _executemany(session, stmt, rows, {"b_start": tt.c.computed_start.type,
-                                           "b_end": tt.c.computed_end.type})
-        for i in range(0, len(ids), 5000):
-            session.execute(delete(tcr).where(tcr.c.task_id.in_(ids[i:i + 5000])))
-        if links:
-            _executemany(session, insert(tcr), links, {})
+    got = plan.tasks.get
+    plans = [got(tid) for tid in ids]
+    starts = [tp.start if tp else None for tp in plans]
+    ends = [tp.end if tp else None for tp in plans]
+    link_tasks: list[int] = []
+    link_users: list[int] = []
+    for tid, tp in zip(ids, plans, strict=True):
+        if tp is not None and tp.resources:
+            for uid in tp.resources:
+                link_tasks.append(tid)
+                link_users.append(uid)
+    if ids and session.get_bind().dialect.name == "postgresql":
+        _write_postgresql(session, ids, starts, ends, link_tasks, link_users)
+    elif ids:
+        stmt = (tt.update().where(
+            tt.c.id == bindparam("b_id"),
+            # rows that keep their dates are not rewritten
+            tt.c.computed_start.is_distinct_from(bindparam("b_start2"))
+            | tt.c.computed_end.is_distinct_from(bindparam("b_end2")),
+        ).values(computed_start=bindparam("b_start"), computed_end=bindparam("b_end")))
+        _executemany(session, stmt, list(zip(starts, ends, ids, starts, ends, strict=True)),
+                     ("b_start", "b_end", "b_id", "b_start2", "b_end2"),
+                     {"b_start": tt.c.computed_start.type, "b_end": tt.c.computed_end.type,
+                      "b_start2": tt.c.computed_start.type, "b_end2": tt.c.computed_end.type})
+        _executemany(session, delete(tcr).where(tcr.c.task_id == bindparam("b_id")),
+                     [(tid,) for tid in ids], ("b_id",), {})
+        if link_tasks:
+            _executemany(session, insert(tcr), list(zip(link_tasks, link_users, strict=True)),
+                         ("task_id", "user_id"), {})
     # refresh what the session already holds
     wanted = set(ids)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Task) and obj.id in wanted:
             session.expire(obj, ["computed_start", "computed_end", "computed_resources"])
-    return len(rows)
+    return len(ids)

@@ -47,6 +47,8 @@ class SchedulePass:
         self.booked: dict[int, int] = {}
         self.capacity: dict[int, int] = {}
         size = self.cal.size
+        #: length of every array of ``free`` (they grow together)
+        self.size = size
         for rid, intervals in prep.blocked.items():
             arr = bytearray(b"\x01") * size
             apply_blocked(arr, intervals, self.cal.work, 0, size)
@@ -65,14 +67,19 @@ class SchedulePass:
     # -- growth ---------------------------------------------------------------------------
     def _grow(self, index: int) -> None:
         """Make every resource array cover working slot ``index``."""
+        old = self.size
+        if index < old:
+            return
         cal = self.cal
         cal.ensure(index)
         size = cal.size
+        blocked = self.p.blocked
+        more = b"\x01" * (size - old)
         for rid, arr in self.free.items():
-            old = len(arr)
-            if old < size:
-                arr.extend(b"\x01" * (size - old))
-                apply_blocked(arr, self.p.blocked[rid], cal.work, old, size)
+            arr.extend(more)
+            if blocked[rid]:
+                apply_blocked(arr, blocked[rid], cal.work, old, size)
+        self.size = size
 
     def _find_free(self, rid: int, i: int) -> int:
         arr = self.free[rid]
@@ -89,15 +96,18 @@ class SchedulePass:
         keys = self.keys
         if keys is None:
             keys = {t: (-p.eff_priority[t], -p.tail[t], t) for t in p.leaves}
+        # the heap holds ranks (ints compare much faster than the key tuples)
+        order = sorted(p.leaves, key=lambda t: (keys[t], t))
+        rank = {t: i for i, t in enumerate(order)}
         count = dict(p.preds_count)
-        heap = [(keys[t], t) for t in p.leaves if count[t] == 0]
+        heap = [rank[t] for t in p.leaves if count[t] == 0]
         heapq.heapify(heap)
         done = 0
         total = len(p.leaves)
         latest = 0
         step = max(1, total // 100)
         while heap:
-            _, tid = heapq.heappop(heap)
+            tid = order[heapq.heappop(heap)]
             try:
                 self._place(tid)
             except SchedulingError as exc:
@@ -115,7 +125,7 @@ class SchedulePass:
             for s in p.succs[tid]:
                 count[s] -= 1
                 if count[s] == 0:
-                    heapq.heappush(heap, (keys[s], s))
+                    heapq.heappush(heap, rank[s])
         if progress is not None:
             progress(total, total)
         return latest
@@ -124,10 +134,13 @@ class SchedulePass:
         cal = self.cal
         est = 0
         for ref in self.p.deps[tid]:
+            group = ref.group
             if ref.target == "onstart":
-                base = min(self.start[g] for g in ref.group)
+                start = self.start
+                base = start[group[0]] if len(group) == 1 else min(start[g] for g in group)
             else:
-                base = max(self.end[g] for g in ref.group)
+                end = self.end
+                base = end[group[0]] if len(group) == 1 else max(end[g] for g in group)
             if ref.gap_slots:
                 if ref.gap_model == "duration":
                     base += ref.gap_slots
@@ -232,6 +245,9 @@ class SchedulePass:
     def _place_effort(self, tid: int, est: int, groups: list[list[int]], remaining: float) -> None:
         cal = self.cal
         wi = cal.first_work(est)
+        if len(groups) == 1 and len(groups[0]) == 1:  # one resource, no alternatives
+            self._effort_single(tid, groups[0][0], wi, remaining)
+            return
         task = self.p.problem.tasks[tid]
         if task.persistent or all(len(g) == 1 for g in groups):
             chosen = self._choose(tid, groups, wi)
@@ -242,13 +258,16 @@ class SchedulePass:
         self._effort_slots(tid, groups, wi, remaining)
 
     def _effort_single(self, tid: int, rid: int, wi: int, remaining: float) -> None:
-        need = math.ceil(remaining / (self.res * self.eff[rid]) - 1e-9)
+        need = total = math.ceil(remaining / (self.res * self.eff[rid]) - 1e-9)
         arr = self.free[rid]
         runs = []
+        q = wi
         while need > 0:
-            p = self._find_free(rid, wi)
-            arr = self.free[rid]
-            if p + need > len(arr):
+            p = arr.find(1, wi)
+            if p < 0:
+                p = self._find_free(rid, wi)
+                arr = self.free[rid]
+            if p + need > self.size:
                 self._grow(p + need)
                 arr = self.free[rid]
             q = arr.find(0, p, p + need)
@@ -258,8 +277,16 @@ class SchedulePass:
             runs.append((rid, p, q))
             need -= q - p
             wi = q
-        self.booked[rid] += sum(b - a for _, a, b in runs)
-        self._finish(tid, runs, (rid,))
+        if not runs:
+            self._finish(tid, runs, (rid,))
+            return
+        self.booked[rid] += total
+        # the runs of one resource are in order: the first starts, the last ends the task
+        work = self.cal.work
+        self.start[tid] = work[runs[0][1]]
+        self.end[tid] = work[q - 1] + 1
+        self.used[tid] = (rid,)
+        self.runs[tid] = runs
 
     def _effort_slots(self, tid: int, groups: list[list[int]], wi: int, remaining: float) -> None:
         """Slot by slot: every group works when one of its candidates is free."""

@@ -95,17 +95,24 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     groups: dict[int, list[list[int]]] = {}
     no_resources: list[str] = []
     zero_eff: list[str] = []
+    known = problem.resources
+    seconds_of: dict[tuple[float, str, str], float] = {}  # many tasks share their amounts
     for tid in leaves:
         t = tasks[tid]
-        total = problem.effort_seconds(t)
-        done = sum((lg.end - lg.start).total_seconds() for lg in t.time_logs)
+        amount = (t.timing, t.unit, t.model)
+        total = seconds_of.get(amount)
+        if total is None:
+            total = seconds_of[amount] = problem.effort_seconds(t)
+        done = sum((lg.end - lg.start).total_seconds() for lg in t.time_logs) if (
+            t.time_logs) else 0
         logged[tid] = done
         remaining[tid] = max(total - done, 0.0) if t.effective_model == "effort" else total
-        prim = [r for r in t.resources if r in problem.resources]
-        alts = [r for r in t.alternatives if r in problem.resources and r not in prim]
-        missing = [r for r in (*t.resources, *t.alternatives) if r not in problem.resources]
-        if missing:
-            warnings.append(f"task {task_label(t)} uses unknown resources {missing}; ignored")
+        prim = [r for r in t.resources if r in known]
+        alts = [r for r in t.alternatives if r in known and r not in prim]
+        if len(prim) + len(alts) < len(t.resources) + len(t.alternatives):
+            missing = [r for r in (*t.resources, *t.alternatives) if r not in known]
+            if missing:
+                warnings.append(f"task {task_label(t)} uses unknown resources {missing}; ignored")
         if not prim and alts:
             prim, alts = [alts[0]], alts[1:]
         groups[tid] = [[p, *alts] for p in prim]
@@ -113,7 +120,7 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
                 and t.constraint != 3):
             no_resources.append(task_label(t))
         elif t.model == "effort" and prim and not t.milestone and remaining[tid] > 0:
-            if all(problem.resources[c].efficiency <= 0 for g in groups[tid] for c in g):
+            if all(known[c].efficiency <= 0 for g in groups[tid] for c in g):
                 zero_eff.append(task_label(t))
     if no_resources:
         warnings.append(
@@ -133,13 +140,15 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     def leaves_of(tid: int) -> tuple[int, ...]:
         got = leaf_cache.get(tid)
         if got is None:
-            got = leaf_cache[tid] = tuple(_leaves_under(tid, children))
+            got = leaf_cache[tid] = (tuple(_leaves_under(tid, children)) if tid in children
+                                     else (tid,))
         return got
 
     declared: list[tuple[int, Dependency]] = []
     for t in tasks.values():
         for d in t.depends:
             declared.append((t.id, d))
+    gaps: dict[tuple[float, str, str], float] = {}
     for tid, dep in declared:
         if dep.depends_on not in tasks:
             warnings.append(
@@ -148,7 +157,10 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
             )
             continue
         group = leaves_of(dep.depends_on)
-        gap = problem.gap_seconds(dep)
+        gap_key = (dep.gap_timing, dep.gap_unit, dep.gap_model)
+        gap = gaps.get(gap_key)
+        if gap is None:
+            gap = gaps[gap_key] = problem.gap_seconds(dep)
         ref = DepRef(group, dep.target, math.ceil(gap / res - 1e-9),
                      "duration" if dep.gap_model == "duration" else "length")
         for leaf in leaves_of(tid):
@@ -190,12 +202,13 @@ def prepare(problem: Problem, *, max_years: int = 25) -> Prepared:
     for tid in leaves:
         t = tasks[tid]
         secs = remaining[tid]
+        model = t.effective_model
         if t.milestone:
             est_slots[tid] = 0.0
-        elif t.effective_model == "effort":
-            eff = sum(problem.resources[g[0]].efficiency for g in groups[tid]) or 1.0
+        elif model == "effort":
+            eff = sum(known[g[0]].efficiency for g in groups[tid]) or 1.0
             est_slots[tid] = secs / res / eff
-        elif t.effective_model == "length":
+        elif model == "length":
             est_slots[tid] = secs / res
         else:
             est_slots[tid] = secs / res * frac

@@ -25,6 +25,7 @@ from stalker_core.scheduling.data import Plan, Problem, TaskPlan
 from stalker_core.scheduling.taskjuggler.tjp import tjp_file
 
 _ID = re.compile(r"\b(Task|User|Project)_(\d+)\b")
+_USER = re.compile(r"\(User_(\d+)\)")
 _LINE = re.compile(r"^(?P<file>[^:\n]+\.tjp):(?P<line>\d+): (?P<kind>Error|Warning): (?P<msg>.*)$",
                    re.M)
 
@@ -166,14 +167,17 @@ class TaskJugglerScheduler:
     def _read_csv(self, problem: Problem, path: Path) -> Plan:
         tz = to_zone(problem.timezone)
         out: dict[int, TaskPlan] = {}
+        seen: dict[str, dt.datetime | None] = {"": None}  # tasks share most of their dates
 
         def parse(text: str) -> dt.datetime | None:
-            if not text:
-                return None
+            got = seen.get(text, seen)
+            if got is not seen:
+                return got  # type: ignore[return-value]
             naive = dt.datetime.strptime(text, "%Y-%m-%d-%H:%M")
-            if tz is dt.UTC:
-                return naive.replace(tzinfo=dt.UTC)
-            return naive.replace(tzinfo=tz).astimezone(dt.UTC)
+            value = (naive.replace(tzinfo=dt.UTC) if tz is dt.UTC
+                     else naive.replace(tzinfo=tz).astimezone(dt.UTC))
+            seen[text] = value
+            return value
 
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh, delimiter=";")
@@ -188,7 +192,7 @@ class TaskJugglerScheduler:
                 if tid not in problem.tasks:
                     continue
                 names = row[3] if len(row) > 3 else ""
-                users = tuple(sorted({int(u) for u in re.findall(r"\(User_(\d+)\)", names)}))
+                users = tuple(sorted({int(u) for u in _USER.findall(names)})) if names else ()
                 out[tid] = TaskPlan(tid, parse(row[1]), parse(row[2]), users)
         missing = [problem.tasks[t].name for t in problem.tasks if t not in out]
         if missing:
