@@ -9,6 +9,7 @@ or an id. All read the database of ``--db`` (else the configured one).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -99,8 +100,12 @@ def create_structure(project: str) -> None:
     found = find_project(session, project)
     authorize(session, "Update", found, what=f"the folders of project {found.code!r}")
     with progress(f"creating the folders of {found.code}") as bar:
-        paths = create_project_structure(
-            found, on_folder=lambda _path, _done, total: (bar.total(total), bar.advance()))
+
+        def made(_path: Path, _done: int, total: int) -> None:
+            bar.total(total)
+            bar.advance()
+
+        paths = create_project_structure(found, on_folder=made)
     if not paths:
         click.echo(f"project {found.code!r}: its structure lists no folders")
         return
