@@ -90,7 +90,7 @@ def worker(url: str, stop: Path, log: Path, seed: int) -> None:
             out.write(json.dumps({"op": op, "point": point, "event": "start"}) + "\n")
             out.flush()
             try:
-                run_operation(DBSession, op, target, point, pm)
+                run_operation(DBSession, op, target, point, pm, user="artist")
                 outcome = "ok"
             except StalkerError as exc:
                 outcome = type(exc).__name__

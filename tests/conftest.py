@@ -71,6 +71,18 @@ def _artist_at_the_keyboard() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def admin_at_the_keyboard() -> Iterator[None]:
+    """The OS login is the administrator's, so commands act as admin on both databases.
+
+    (Anonymous writes are refused on PostgreSQL by default; docs/permissions.md.)
+    Its own MonkeyPatch: a test's ``monkeypatch.undo()`` keeps it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("stalker_core.context.os_login", lambda: "admin")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_state(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:

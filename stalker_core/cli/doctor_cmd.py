@@ -9,12 +9,12 @@ of operations that may still run are left alone, with what to do.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import click
 
 from stalker_core.cli.main import connect, database_option
+from stalker_core.cli.params import HOURS
 
 
 @click.command(name="doctor")
@@ -24,7 +24,7 @@ from stalker_core.cli.main import connect, database_option
               type=click.Path(path_type=Path),
               help="A journal whose process is known to be gone (e.g. its computer crashed): "
                    "undo it as a dead one. Repeatable.")
-@click.option("--stale-after", type=float, default=24.0, show_default=True, metavar="HOURS",
+@click.option("--stale-after", type=HOURS, default=24.0, show_default=True, metavar="HOURS",
               help="Hours after which another computer's journal counts as abandoned.")
 def command(dry_run: bool, abandon: tuple[Path, ...], stale_after: float) -> None:
     """Clean up after killed saves and publishes (journals, staging and temporary folders)."""
@@ -35,9 +35,6 @@ def command(dry_run: bool, abandon: tuple[Path, ...], stale_after: float) -> Non
         unexplained_saving_files,
     )
 
-    if not math.isfinite(stale_after) or stale_after <= 0:
-        raise click.BadParameter(f"should be a positive number of hours, not {stale_after}",
-                                 param_hint="--stale-after")
     session = connect()
     roots = repository_roots(session)
     folders = leftover_folders(roots) + [Path(a).parent for a in abandon]

@@ -111,6 +111,9 @@ SECONDS = Number(float, low=0, low_open=True, high=MAX_SECONDS, what="a number o
 #: a time in seconds, from 0 to a day (``--startup-check``)
 SECONDS_OR_ZERO = Number(float, low=0, high=MAX_SECONDS, what="a number of seconds",
                          example="2")
+#: a number of hours, more than 0 and at most a year (``doctor --stale-after``)
+HOURS = Number(float, low=0, low_open=True, high=24 * 366, what="a number of hours",
+               example="24")
 
 
 class Timing(click.ParamType):

@@ -74,13 +74,16 @@ class CrashingHost(FakeHost):
 
 
 def run_operation(
-    session: Any, op: str, target: int, point: str, pm: Any, host: FakeHost | None = None
+    session: Any, op: str, target: int, point: str, pm: Any, host: FakeHost | None = None,
+    user: str | None = None,
 ) -> dict[str, Any]:
     """Save a version of task ``target`` or publish version ``target``; die at ``point``.
 
     :param op: ``"save"`` or ``"publish"``.
     :param point: one of :data:`POINTS` of ``op`` (``""``: run to the end).
     :param host: the host (default: a new :class:`CrashingHost`).
+    :param user: the login acting (default: the OS login's user; see
+        :mod:`stalker_core.workflows.permissions`).
     :returns: ``{"id", "number", "path"}`` of the saved version, or
         ``{"id", "published": [paths]}`` of the published one.
     """
@@ -95,23 +98,25 @@ def run_operation(
     try:
         if op == "save":
             host.edit(f"edit by {os.getpid()}")
-            v = save_as_version(host, session.get(Task, target), session=session, pm=pm)
+            v = save_as_version(host, session.get(Task, target), user=user, session=session,
+                                pm=pm)
             return {"id": v.id, "number": v.version_number, "path": v.absolute_full_path}
         version = session.get(Version, target)
         host.open_file(Path(version.absolute_full_path))
-        report = publish(host, version, session=session, pm=pm)
+        report = publish(host, version, user=user, session=session, pm=pm)
         return {"id": version.id, "published": [str(p) for p in report.published_paths]}
     finally:
         kill_at(None)
 
 
-def run_worker(url: str, op: str, target: int, point: str, pm: Any) -> dict[str, Any]:
+def run_worker(url: str, op: str, target: int, point: str, pm: Any,
+               user: str | None = None) -> dict[str, Any]:
     """:func:`run_operation` in a process of its own, on the database at ``url``."""
     from stalker_core import db
     from stalker_core.orm.session import DBSession
 
     db.setup({"sqlalchemy.url": url})
     try:
-        return run_operation(DBSession, op, target, point, pm)
+        return run_operation(DBSession, op, target, point, pm, user=user)
     finally:
         DBSession.remove()

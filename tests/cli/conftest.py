@@ -19,15 +19,8 @@ def _close_cli_session() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _admin_at_the_keyboard() -> Iterator[None]:
-    """The OS login is the administrator's, so commands act as admin on both databases.
-
-    (Anonymous writes are refused on PostgreSQL by default; docs/permissions.md.)
-    Its own MonkeyPatch: a test's ``monkeypatch.undo()`` keeps it.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("stalker_core.context.os_login", lambda: "admin")
-        yield
+def _admin(admin_at_the_keyboard: None) -> None:
+    """Every CLI test acts as admin (tests/conftest.py ``admin_at_the_keyboard``)."""
 
 
 @pytest.fixture

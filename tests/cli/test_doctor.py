@@ -82,4 +82,5 @@ def test_doctor_refuses_a_stale_after_that_is_not_a_positive_number(
 ) -> None:
     for bad in ("nan", "-1", "0"):
         assert main(["--db", studio_db, "doctor", "--stale-after", bad]) == 2
-        assert "positive number of hours" in capsys.readouterr().err
+        assert "is not a number of hours (a finite number greater than 0" in (
+            capsys.readouterr().err)

@@ -125,7 +125,7 @@ def test_empty_custom_template_creates_nothing(session: Any) -> None:
     assert create_project_structure(world.project) == []
 
 
-def test_cli_create_structure(session: Any, tmp_path: Path) -> None:
+def test_cli_create_structure(session: Any, tmp_path: Path, admin_at_the_keyboard: None) -> None:
     from stalker_core.cli.project_cmd import command
 
     world = build_world(session, code="CLI")

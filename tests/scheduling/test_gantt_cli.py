@@ -18,6 +18,10 @@ from stalker_core.scheduling import NativeScheduler
 from stalker_core.scheduling.data import Problem
 from stalker_core.scheduling.gantt import STATUS_COLORS, draw_gantt, gantt_rows
 
+#: the schedule command updates the studio: act as admin (anonymous writes are refused on
+#: PostgreSQL)
+pytestmark = pytest.mark.usefixtures("admin_at_the_keyboard")
+
 
 def _planned() -> tuple[Problem, object]:
     pr = problem(
