@@ -65,3 +65,30 @@ def test_a_container_dependency_holds_its_leaves(session: Any) -> None:
     session.commit()
     TaskDependency(task=b, depends_on=a)
     assert leaf.status.code == "WFD"
+
+
+def test_taking_a_dependency_row_out_frees_the_task_at_once(session: Any) -> None:
+    a, b = _tasks(session)
+    td = TaskDependency(task=b, depends_on=a)
+    session.commit()
+    assert b.status.code == "WFD"
+    b.task_depends_on.remove(td)
+    assert b.status.code == "RTS"  # no flush in between
+    session.commit()
+    assert b.status.code == "RTS" and b.depends_on == []
+
+
+def test_deleting_a_dependency_row_frees_the_task_at_flush(session: Any) -> None:
+    a, b = _tasks(session)
+    c = Task(name="c", project=a.project)
+    session.commit()
+    td = TaskDependency(task=b, depends_on=a)
+    TaskDependency(task=b, depends_on=c)
+    session.commit()
+    session.delete(td)
+    session.commit()
+    assert b.status.code == "WFD"  # c still holds it
+    session.delete(session.query(TaskDependency).filter_by(task=b, depends_on=c).one())
+    session.commit()
+    session.expire_all()
+    assert b.status.code == "RTS" and b.depends_on == []

@@ -244,10 +244,14 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
 
     wanted = check_dependencies(task, list(new))
     current = {td.depends_on: td for td in task.task_depends_on}
-    for dep, td in current.items():
-        if dep not in wanted:
-            task.task_depends_on.remove(td)
-            td.depends_on = None  # type: ignore[assignment]
+    task.__dict__["_in_view_edit"] = True  # statuses move once, below
+    try:
+        for dep, td in current.items():
+            if dep not in wanted:
+                task.task_depends_on.remove(td)
+                td.depends_on = None  # type: ignore[assignment]
+    finally:
+        del task.__dict__["_in_view_edit"]
     session = object_session(task)
     for dep in wanted:
         if dep not in current:

@@ -530,6 +530,13 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
         task_status.parent_changed(value, joining=target)
 
 
+@event.listens_for(Task.task_depends_on, "remove")
+def _dependency_removed(target: Task, value: Any, _initiator: Any) -> None:
+    """A dependency row taken out of ``task_depends_on``: the leaves that waited move now."""
+    if not target.__dict__.get("_in_view_edit") and _settled(target):
+        task_status.dependencies_changed(target, without=(value,))
+
+
 @event.listens_for(Task.status, "set")
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     if target.child_count or not _settled(target):

@@ -19,7 +19,7 @@ holds what every change shares:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -195,25 +195,29 @@ def _effective_code(task: Task) -> str:
     return initial_code(task)
 
 
-def deps_satisfied(task: Task) -> bool:
+def deps_satisfied(task: Task, without: Collection[Any] = ()) -> bool:
     """Are the dependencies of ``task`` and of all its ancestors satisfied?
 
     A dependency without a status yet (a new task) has not started, so it
-    satisfies nothing.
+    satisfies nothing. Dependencies in ``without`` (being removed) and those
+    deleted in the task's session do not count.
     """
     from stalker_core.models.task.rollup import load_ancestors
 
+    gone = _deleted(object_session(task))
     for node in [task, *load_ancestors(task, dependencies=True)]:
         for td in node.task_depends_on:
+            if td in gone or any(td is w for w in without):
+                continue
             dep = td.depends_on
             if dep is not None and not satisfied(code_of(dep), td.dependency_target or "onend"):
                 return False
     return True
 
 
-def initial_code(task: Task) -> str:
-    """WFD when a dependency is not satisfied yet, else RTS."""
-    return "RTS" if deps_satisfied(task) else "WFD"
+def initial_code(task: Task, without: Collection[Any] = ()) -> str:
+    """WFD when a dependency is not satisfied yet, else RTS (see :func:`deps_satisfied`)."""
+    return "RTS" if deps_satisfied(task, without) else "WFD"
 
 
 def leaves(task: Task) -> Iterator[Task]:
@@ -468,15 +472,19 @@ def reevaluate(task: Task, *, reopened: bool = False) -> None:
         set_status(task, "DREV")
 
 
-def dependencies_changed(task: Task) -> None:
-    """``task``'s dependencies were edited: RTS<->WFD for the leaves below it."""
+def dependencies_changed(task: Task, without: Collection[Any] = ()) -> None:
+    """``task``'s dependencies were edited: RTS<->WFD for the leaves below it.
+
+    ``without``: dependency rows being removed (still in the collection while
+    its remove event runs).
+    """
     if object_session(task) is None:
         return
     session = object_session(task)
     for leaf in list(leaves(task)):
         code = code_of(leaf)
         if code in NOT_STARTED:
-            want = initial_code(leaf)
+            want = initial_code(leaf, without)
             if want == code:
                 continue
             if sa_inspect(leaf).key is None and session is not None:
@@ -525,6 +533,7 @@ def settle_statuses(session: Session) -> None:
     new_tasks = [o for o in session.new if isinstance(o, task_cls)]
     queue = _queue(session)
     _deleted_tasks(session, queue)
+    _deleted_dependencies(session)
     if not new_tasks and not queue:
         return
     session.info[_BULK_KEY] = True
@@ -552,6 +561,25 @@ def settle_statuses(session: Session) -> None:
                             session.info[_BULK_KEY] = True
     finally:
         session.info.pop(_BULK_KEY, None)
+
+
+def _deleted_dependencies(session: Session) -> None:
+    """A deleted dependency row (``session.delete(td)``) leaves both tasks' lists in memory
+    (the session keeps loaded lists after commit), which frees the leaves that waited."""
+    dep_cls = mapped_class("TaskDependency")
+    gone = session.deleted
+    with session.no_autoflush:
+        for td in [o for o in gone if isinstance(o, dep_cls)]:
+            dep, task = td.depends_on, td.task
+            if dep is not None and dep not in gone and any(
+                    x is td for x in dep.task_dependent_of):
+                dep.task_dependent_of.remove(td)
+            if task is None or task in gone:
+                continue
+            if any(x is td for x in task.task_depends_on):
+                task.task_depends_on.remove(td)  # its remove event moves the statuses
+            else:
+                dependencies_changed(task)
 
 
 def _deleted_tasks(session: Session, queue: set[Task]) -> None:
