@@ -194,6 +194,8 @@ def save_as_version(
 
     The session is committed on success and rolled back on any failure:
     commit your own pending changes before calling.
+    :raises ValidationError: ``task`` is closed (Completed, Stopped; see
+        :func:`closed_problem`); nothing is written.
     :raises PermissionDeniedError: the acting user may not create versions
         (nothing is written; see :mod:`~stalker_core.workflows.permissions`).
     :raises VetoError: a before-save hook refused.
@@ -213,6 +215,9 @@ def save_as_version(
     session = session_or_default(session)
     authorize("Create", "Version", user=user, session=session,
               what=f"a Version of task {task_label(task)!r}")
+    closed = closed_problem(task)
+    if closed:
+        raise ValidationError(f"no version saved: {closed}")
     pm = plugin_manager_or_default(pm)
     ext = _check_extension(host, extension)
     if engine is None:
@@ -393,12 +398,11 @@ def task_label(task: Task) -> str:
 def save_problems(task: Task) -> list[str]:
     """Why no new version of ``task`` may be saved, one sentence each (empty: it may).
 
-    Refused are a container task (versions belong on its leaf tasks), a task
-    whose status closes it (:data:`~stalker_core.models.task.status.DONE`:
-    Completed, Stopped) and a project without a repository to save into.
+    Refused are a container task (versions belong on its leaf tasks; the
+    panels hold to this, while :func:`save_as_version` accepts one, as
+    Stalker's data has versions of containers), a closed task
+    (:func:`closed_problem`) and a project without a repository to save into.
     """
-    from stalker_core.models.task.status import DONE, TASK_STATUSES, code_of
-
     label = task_label(task)
     problems: list[str] = []
     if task.is_container:
@@ -406,12 +410,9 @@ def save_problems(task: Task) -> list[str]:
             f"{label} is a container of {len(task.children)} task(s); save versions on one "
             f"of the tasks inside it"
         )
-    code = code_of(task)
-    if code in DONE:
-        problems.append(
-            f"{label} is closed ({TASK_STATUSES.get(code, code)}, {code}); it has to be "
-            f"reopened before new versions are saved"
-        )
+    closed = closed_problem(task)
+    if closed:
+        problems.append(closed)
     project = task.project
     if not list(project.repositories):
         problems.append(
@@ -419,6 +420,19 @@ def save_problems(task: Task) -> list[str]:
             f"the project"
         )
     return problems
+
+
+def closed_problem(task: Task) -> str | None:
+    """Why ``task`` takes no new version because its status closes it
+    (:data:`~stalker_core.models.task.status.DONE`: Completed, Stopped), or None.
+    :func:`save_as_version` refuses such a task."""
+    from stalker_core.models.task.status import DONE, TASK_STATUSES, code_of
+
+    code = code_of(task)
+    if code not in DONE:
+        return None
+    return (f"{task_label(task)} is closed ({TASK_STATUSES.get(code, code)}, {code}); it has "
+            "to be reopened before new versions are saved")
 
 
 def preview_save(

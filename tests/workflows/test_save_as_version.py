@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from wf_helpers import Demo, files_under
 
-from stalker_core.exceptions import PluginError, VetoError, WorkfileError
+from stalker_core.exceptions import PluginError, ValidationError, VetoError, WorkfileError
 from stalker_core.hosts import VERSION_ID_KEY
 from stalker_core.plugins import hookimpl
 from stalker_core.testing.fake_host import FakeHost
@@ -79,6 +79,22 @@ class Vetoer:
     def stalker_workfile_before_save(self, version: Any, path: Path) -> None:
         self.seen.append(path)
         raise VetoError(f"{version.task.name} is locked for review")
+
+
+@pytest.mark.parametrize("code", ["CMPL", "STOP"])
+def test_a_closed_task_takes_no_version(
+    session: Any, demo: Demo, host: FakeHost, pm: Any, code: str
+) -> None:
+    from stalker_core.models.task.status import get_status
+
+    demo.comp.status = get_status(session, code)
+    session.commit()
+    before = files_under(demo.root)
+    with pytest.raises(ValidationError, match=rf"no version saved: .*comp is closed .*{code}.*"
+                                              "reopened"):
+        save_as_version(host, demo.comp, session=session, pm=pm)
+    assert count_versions(session) == 0 and files_under(demo.root) == before
+    assert host.called("save_file") == []
 
 
 def test_before_save_veto_leaves_nothing(
