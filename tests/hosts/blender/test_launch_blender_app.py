@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from launch_helpers import fake_executable
 from stalker_blender.launch import PACKAGE_ROOT, SCRIPTS_DIR, Roots, discover, prepare
+from virtual_screen import MISSING, screen_environment, virtual_screen
 from wf_helpers import add_os_login_user, build_project
 
 from stalker_core.cli.main import main
@@ -117,7 +118,7 @@ GUI_SCRIPT = Path(__file__).with_name("blender_gui_script.py")
 
 
 @needs_blender_app
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+@pytest.mark.skipif(MISSING is not None, reason=str(MISSING))
 @pytest.mark.blender_app
 @pytest.mark.slow
 def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
@@ -136,9 +137,9 @@ def test_the_launched_blender_window_shows_the_task_in_the_stalker_tab(
     launch = [sys.executable, "-m", "stalker_core.cli.main", "--db", url, "launch", "blender",
               "--task", str(demo.anim.id), "--wait", "--"]
     # no work file yet: the window starts on a new scene, saved at once as v001
-    subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *launch,
-                    "--enable-event-simulate", "--python", str(GUI_SCRIPT)],
-                   env=env, check=True, timeout=300)
+    with virtual_screen() as screen:
+        subprocess.run([*launch, "--enable-event-simulate", "--python", str(GUI_SCRIPT)],
+                       env=screen_environment(env, screen), check=True, timeout=300)
     report = json.loads((tmp_path / "drawn.json").read_text())
     assert report["tab_found"] is True and report["draws"] >= 1
     assert report["task"] == "SH001 / anim" and report["version"] == "Main v001"

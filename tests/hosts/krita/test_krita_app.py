@@ -1,4 +1,4 @@
-"""The real Krita (Debian's ``krita`` 5.1 with PyQt5) started by ``stalker launch`` under xvfb-run.
+"""The real Krita (Debian's ``krita`` 5.1, PyQt5) started by ``stalker launch`` on Xvfb.
 
 Inside Krita, tests/hosts/krita/krita_runner.py runs the HostContract suite
 against KritaHost and the pipeline end to end (save, reopen, load a
@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from stalker_standalone import StandaloneHost
+from virtual_screen import MISSING, screen_environment, virtual_screen
 from wf_helpers import add_os_login_user, build_project, make_pm
 
 from stalker_core.workflows import save_as_version
@@ -31,8 +32,8 @@ TIME_BOX = 420  # seconds for one Krita run
 pytestmark = [
     pytest.mark.krita_app,
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("krita") is None or shutil.which("xvfb-run") is None,
-                       reason="Krita or xvfb-run is not installed (apt install krita "
+    pytest.mark.skipif(shutil.which("krita") is None or MISSING is not None,
+                       reason="Krita or Xvfb is not installed (apt install krita "
                               "python3-pyqt5 xvfb)"),
 ]
 
@@ -55,14 +56,15 @@ def _published_image(session: Any, task: Any, source: Path) -> int:
     return version.id
 
 
-def _run_krita(url: str, task_id: int, tmp_path: Path, facts: Path) -> subprocess.Popen[str]:
+def _run_krita(url: str, task_id: int, tmp_path: Path, facts: Path,
+               screen: dict[str, str]) -> subprocess.Popen[str]:
     env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
            "XDG_STATE_HOME": str(tmp_path / "state"),
            "STALKER_KRITA_SCRIPT": str(HERE / "krita_runner.py"),
            "KRITA_TEST_FACTS": str(facts), "KRITA_SCREENSHOTS": str(tmp_path)}
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m",
-               "stalker_core.cli.main", "--db", url, "launch", "krita", "--task", str(task_id),
-               "--new", "--wait"]
+    env = screen_environment(env, screen)
+    command = [sys.executable, "-m", "stalker_core.cli.main", "--db", url, "launch", "krita",
+               "--task", str(task_id), "--new", "--wait"]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
@@ -80,14 +82,15 @@ def test_contract_and_pipeline_inside_real_krita(session: Any, tmp_path: Path) -
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"task_id": demo.comp.id, "image_v1": v1, "image_v2": v2}))
     url = session.get_bind().url.render_as_string(hide_password=False)
-    proc = _run_krita(url, demo.comp.id, tmp_path, facts)
-    try:
-        out, _ = proc.communicate(timeout=TIME_BOX)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"Krita did not finish within {TIME_BOX} s; its log ends:\n"
-                    f"{_log_tail(tmp_path)}")
+    with virtual_screen() as screen:
+        proc = _run_krita(url, demo.comp.id, tmp_path, facts, screen)
+        try:
+            out, _ = proc.communicate(timeout=TIME_BOX)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail(f"Krita did not finish within {TIME_BOX} s; its log ends:\n"
+                        f"{_log_tail(tmp_path)}")
     summary_path = tmp_path / "inside_summary.json"
     assert summary_path.is_file(), f"no report from inside Krita:\n{out}\n{_log_tail(tmp_path)}"
     summary = json.loads(summary_path.read_text())
