@@ -82,17 +82,25 @@ def test_contract_and_pipeline_inside_real_krita(session: Any, tmp_path: Path) -
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"task_id": demo.comp.id, "image_v1": v1, "image_v2": v2}))
     url = session.get_bind().url.render_as_string(hide_password=False)
-    with virtual_screen() as screen:
-        proc = _run_krita(url, demo.comp.id, tmp_path, facts, screen)
-        try:
-            out, _ = proc.communicate(timeout=TIME_BOX)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            pytest.fail(f"Krita did not finish within {TIME_BOX} s; its log ends:\n"
-                        f"{_log_tail(tmp_path)}")
+    # once more on a new screen when Krita could not reach the first one: seen twice in
+    # full CI runs (never alone), before Krita ran anything; the first failure is kept
+    failures: list[str] = []
+    for _attempt in range(2):
+        with virtual_screen() as screen:
+            proc = _run_krita(url, demo.comp.id, tmp_path, facts, screen)
+            try:
+                out, _ = proc.communicate(timeout=TIME_BOX)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                pytest.fail(f"Krita did not finish within {TIME_BOX} s; its log ends:\n"
+                            f"{_log_tail(tmp_path)}")
+        if "could not connect to display" not in out:
+            break
+        failures.append(out)
     summary_path = tmp_path / "inside_summary.json"
-    assert summary_path.is_file(), f"no report from inside Krita:\n{out}\n{_log_tail(tmp_path)}"
+    assert summary_path.is_file(), (f"no report from inside Krita:\n{out}\n{_log_tail(tmp_path)}"
+                                    f"\nearlier attempts:\n{''.join(failures)}")
     summary = json.loads(summary_path.read_text())
     failed = {k: v for k, v in summary["outcomes"].items() if v[0] == "failed"}
     assert not failed and "error" not in summary, json.dumps(summary, indent=1)
