@@ -20,6 +20,7 @@ from stalker_core.cli.acting import authorize
 from stalker_core.cli.main import connect, database_option
 from stalker_core.cli.output import emit_record, emit_rows, output_options
 from stalker_core.cli.params import ID, LIMIT, PRIORITY, TIMING, WHEN, timing_text
+from stalker_core.cli.task_import_cmd import import_cmd
 from stalker_core.exceptions import StatusError, ValidationError
 
 LIST_COLUMNS = ("id", "project", "task", "type", "status", "resources", "timing", "start",
@@ -363,10 +364,4 @@ def update_cmd(task_id: int, name: str | None, description: str | None,
     click.echo(f"task {task.id} {task.name!r}: {', '.join(changed)} updated{moved}")
 
 
-def _register_import() -> None:
-    from stalker_core.cli.task_import_cmd import import_cmd
-
-    command.add_command(import_cmd)
-
-
-_register_import()
+command.add_command(import_cmd)

@@ -167,29 +167,15 @@ class UpdateJob:
 def load_task_paths(session: Any, task_ids: Iterable[int]) -> dict[int, str]:
     """The path (``"SEQ01/SH10/anim"``) of each task, one query per level of the tree.
 
-    Reads only ids, parents and names (no task objects are built).
+    Reads only ids, parents and names (no task objects are built); see
+    :class:`~stalker_core.models.task.queries.TaskPaths`.
     """
-    from stalker_core.models.task.model import Task
+    from stalker_core.models.task.queries import TaskPaths
 
-    tasks: dict[int, tuple[int | None, str]] = {}
     wanted = set(task_ids)
-    todo = set(wanted)
-    while todo:
-        found = session.execute(
-            select(Task.id, Task.parent_id, Task.name).where(Task.id.in_(todo))
-        ).all()
-        tasks.update((tid, (parent, name)) for tid, parent, name in found)
-        todo = {parent for _, parent, _ in found if parent is not None} - tasks.keys()
-    paths: dict[int, str] = {}
-    for task_id in wanted:
-        names: list[str] = []
-        node: int | None = task_id
-        while node in tasks and len(names) <= len(tasks):
-            parent, name = tasks[node]
-            names.append(name)
-            node = parent
-        paths[task_id] = "/".join(reversed(names))
-    return paths
+    paths = TaskPaths(session)
+    paths.load(wanted)
+    return {task_id: paths.get(task_id) for task_id in wanted}
 
 
 class InventoryController(PanelController):

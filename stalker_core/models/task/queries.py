@@ -83,3 +83,46 @@ def project_task_paths(session: Any, project_ids: Iterable[int]) -> dict[int, st
     for tid in names:
         path(tid)
     return paths
+
+
+class TaskPaths:
+    """``Parent/Child/task`` of task ids, read as (id, name, parent) rows, level by level.
+
+    The same text as :func:`stalker_core.cli.lookup.task_path`, without loading
+    a model object per task; a task that is not found has no path (``get``).
+    """
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._rows: dict[int, tuple[str, int | None]] = {}
+        self._paths: dict[int, str] = {}
+
+    def __repr__(self) -> str:
+        return f"<TaskPaths of {len(self._rows)} tasks>"
+
+    def load(self, task_ids: set[int]) -> None:
+        """Read the tasks of ``task_ids`` and their parents that are not read yet."""
+        from stalker_core.models.task.model import Task
+
+        tasks = Task.__table__
+        missing = {t for t in task_ids if t not in self._rows}
+        while missing:
+            found = self._session.execute(
+                select(tasks.c.id, Task.name, tasks.c.parent_id)
+                .select_from(Task).where(tasks.c.id.in_(sorted(missing))))
+            for tid, name, parent_id in found:
+                self._rows[tid] = (name, parent_id)
+            missing = {p for _, p in (self._rows[t] for t in missing if t in self._rows)
+                       if p is not None and p not in self._rows}
+
+    def __getitem__(self, task_id: int) -> str:
+        path = self._paths.get(task_id)
+        if path is None:
+            name, parent_id = self._rows[task_id]
+            path = f"{self[parent_id]}/{name}" if parent_id is not None else name
+            self._paths[task_id] = path
+        return path
+
+    def get(self, task_id: int, default: str = "") -> str:
+        """The path of ``task_id``, or ``default`` when it was not found."""
+        return self[task_id] if task_id in self._rows else default
