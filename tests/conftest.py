@@ -32,8 +32,8 @@ pytest_plugins = ["wf_fixtures"]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-#: markers of tests that start a virtual screen with ``xvfb-run -a``; its choice of a free
-#: display races between processes, so pytest-xdist runs them all in one worker
+#: markers of tests that start a virtual screen (tests/virtual_screen.py); pytest-xdist runs
+#: them all in one worker, so two real applications never compete for the 2 cores at once
 _VIRTUAL_SCREEN = ("blender_app", "krita_app")
 
 
