@@ -201,3 +201,28 @@ def test_a_hanging_template_stops_and_saves_nothing(
     assert "FilenameTemplate 'Task TP'" in str(info.value)
     assert count_versions(session) == 0
     assert files_under(demo.root) == set()
+
+
+def test_a_plugin_filter_gets_values_not_model_objects(
+    session: Any, demo: Demo, host: FakeHost, pm: Any
+) -> None:
+    """docs/hooks.md: a filter reads the values it is given; a model method is not there."""
+    from stalker_core.templates import build_engine
+
+    def shot_of(task: Any) -> str:
+        return f"{task.parent.code}_{task.name}"
+
+    def hierarchy(task: Any) -> str:
+        return "_".join(t.name for t in task.walk_hierarchy())
+
+    engine = build_engine(filters={"shot_of": shot_of, "hierarchy": hierarchy})
+    numbered = "_v{{ '%03d'|format(version.version_number) }}"
+    use_templates(session, demo, filename="{{ task|shot_of }}" + numbered)
+    saved = save_as_version(host, demo.comp, user=demo.user, session=session, pm=pm,
+                            engine=engine)
+    assert saved.filename.startswith(f"{demo.shot.code}_comp_v001")
+
+    use_templates(session, demo, filename="{{ task|hierarchy }}{{ version.nice_name }}")
+    with pytest.raises(TemplateError, match="walk_hierarchy"):
+        save_as_version(host, demo.comp, user=demo.user, session=session, pm=pm, engine=engine)
+    assert count_versions(session) == 1
