@@ -378,7 +378,9 @@ class RoleMembership:
 
     @declared_attr
     def user(cls) -> Mapped[User]:  # noqa: N805 - declarative directive
-        return relationship("User", back_populates=f"{cls._owner_key}_roles", lazy="joined")
+        return relationship(
+            "User", back_populates=f"{cls._owner_key}_roles", lazy="joined", innerjoin=True
+        )
 
     @declared_attr
     def role(cls) -> Mapped[Role | None]:  # noqa: N805 - declarative directive

@@ -38,7 +38,9 @@ class StatusListStatus(Base):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     status_list: Mapped[StatusList] = relationship(back_populates="status_links")
-    status: Mapped[Status] = relationship(lazy="joined")
+    # inner: the status is part of the key; an outer join to the joined-inheritance pair makes
+    # SQLite scan every simple entity (8 ms at 100,000 tasks) instead of the few statuses
+    status: Mapped[Status] = relationship(lazy="joined", innerjoin=True)
 
     @validates("status")
     def _validate_status(self, key: str, value: Any) -> Any:
