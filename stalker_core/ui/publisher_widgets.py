@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from Qt import QtCore, QtGui, QtWidgets
 
-from stalker_core.controllers.publisher import CheckRow, ItemRow, ResultRow, StageProgress
+from stalker_core.controllers.publisher_state import CheckRow, ItemRow, ResultRow, StageProgress
 
 __all__ = [
     "CHECK_LABELS",

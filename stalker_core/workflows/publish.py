@@ -26,8 +26,10 @@ Every stage calls each implementation of its hook on its own, in pluggy's
 order, unless a wrapper (``@hookimpl(wrapper=True)``) wraps the hook: then
 the whole hook is one call, so the wrapper sees every result at once.
 
-The data types (:class:`PublishItem`, :class:`ValidationResult`,
-:class:`Representation`, :class:`PublishReport`) are defined in
+The steps and the collectors are in :mod:`~stalker_core.workflows.publish_steps`,
+the validation stage in :mod:`~stalker_core.workflows.publish_validation`;
+this module runs the stages and writes. The data types (:class:`PublishItem`,
+:class:`ValidationResult`, :class:`Representation`, :class:`PublishReport`) are defined in
 :mod:`stalker_core.plugins.api`, the module plugin authors import from.
 """
 
@@ -35,14 +37,12 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Collection, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.context import Context, current_user
 from stalker_core.exceptions import (
-    PluginError,
     PublishError,
     PublishValidationError,
     StalkerTypeError,
@@ -55,12 +55,30 @@ from stalker_core.plugins.api import (
     Representation,
     ValidationResult,
 )
-from stalker_core.plugins.calls import call_each, call_each_impl, describe_error, plugin_name
-from stalker_core.plugins.checks import check_of, overridden_ids
+from stalker_core.plugins.calls import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
 from stalker_core.workflows.integrate import commit_transaction, open_transaction
 from stalker_core.workflows.journal import fault
 from stalker_core.workflows.permissions import authorize
+from stalker_core.workflows.publish_steps import (
+    RAISED_TITLE,
+    STAGES,
+    PublishStep,
+    ValidatorCall,
+    call_one,
+    collect,
+    collect_steps,
+    exhaust,
+    one_by_one,
+    step_name,
+)
+from stalker_core.workflows.publish_validation import (
+    failure_summary,
+    overridden_checks,
+    repair,
+    run_validators,
+    validation_steps,
+)
 
 if TYPE_CHECKING:
     import pluggy
@@ -68,68 +86,25 @@ if TYPE_CHECKING:
     from stalker_core.models.user import User
     from stalker_core.models.version.model import Version
 
+__all__ = [
+    "RAISED_TITLE",
+    "STAGES",
+    "PublishItem",
+    "PublishReport",
+    "PublishRun",
+    "PublishStep",
+    "Representation",
+    "ValidationResult",
+    "ValidatorCall",
+    "collect",
+    "overridden_checks",
+    "publish",
+    "repair",
+    "run_validators",
+    "validate",
+]
+
 log = logging.getLogger(__name__)
-
-
-#: the stages of a publish, in order
-STAGES: tuple[str, ...] = ("collect", "validate", "extract", "integrate")
-
-#: the title of the failed result standing for a validator that raised (see ``keep_going``)
-RAISED_TITLE = "Check raised an error"
-
-
-@dataclass(frozen=True)
-class PublishStep:
-    """How far a :class:`PublishRun` is; yielded by :meth:`PublishRun.steps`.
-
-    A step is yielded when a stage starts (``done == 0``) and after each
-    plugin call of that stage. Integration counts placing the files and the
-    database commit as its last call; the run ends with it (no step follows,
-    so a run is never left open once it committed).
-    """
-
-    #: one of :data:`STAGES`
-    stage: str
-    #: the calls of this stage made so far
-    done: int
-    #: the calls this stage makes in all
-    total: int
-    #: the plugin just called ("" at the start of a stage and for a hook run whole)
-    plugin: str = ""
-    #: the item it was called for ("" for collectors and stage starts)
-    item: str = ""
-
-    def __str__(self) -> str:
-        what = " ".join(x for x in (self.plugin, f"on {self.item}" if self.item else "") if x)
-        return f"{self.stage} {self.done}/{self.total}" + (f": {what}" if what else "")
-
-
-@dataclass
-class ValidatorCall:
-    """One validator called on one item, and what it reported; no result means it passed.
-
-    Recorded by a :class:`PublishRun` in :attr:`PublishRun.calls`. Validators
-    that answered ``None`` (the item is not theirs) and the validators
-    skipped because another plugin overrides their check are not recorded.
-    """
-
-    #: the name of the item checked
-    item: str
-    #: the plugin of the validator
-    plugin: str
-    #: the check id the validator declared ("" when it declared none)
-    check: str
-    #: the validator's function name
-    validator: str
-    #: what it reported, attributed (plugin, item and check filled in)
-    results: list[ValidationResult] = field(default_factory=list)
-    #: the first line of the validator's docstring
-    description: str = ""
-
-    @property
-    def passed(self) -> bool:
-        """True when the validator reported nothing."""
-        return not self.results
 
 
 def _check(host: Any, version: Any) -> None:
@@ -140,207 +115,6 @@ def _check(host: Any, version: Any) -> None:
         raise StalkerTypeError(
             f"version should be a Version, not {type(version).__name__}: {version!r}"
         )
-
-
-def _exhaust(steps: Iterator[PublishStep]) -> None:
-    for _step in steps:
-        pass
-
-
-def _one_by_one(pm: pluggy.PluginManager, hook_name: str) -> list[pluggy.HookImpl | None]:
-    """The implementations of ``hook_name`` to call one per step, in pluggy's order.
-
-    ``[None]`` when a wrapper wraps the hook: it is then called whole, in
-    one step, so the wrapper sees every result at once as in a plain call.
-    """
-    impls = getattr(pm.hook, hook_name).get_hookimpls()
-    if any(impl.wrapper or impl.hookwrapper for impl in impls):
-        return [None]
-    return list(reversed(impls))
-
-
-def _call(
-    pm: pluggy.PluginManager,
-    hook_name: str,
-    impl: pluggy.HookImpl | None,
-    *,
-    select: Callable[[str, pluggy.HookImpl], bool] | None = None,
-    **kwargs: Any,
-) -> list[tuple[str, pluggy.HookImpl, Any]]:
-    """Call ``impl`` of ``hook_name`` alone (``None``: the whole hook), attributed."""
-    if impl is None:
-        return call_each_impl(pm, hook_name, select=select, **kwargs)
-
-    def only(name: str, candidate: pluggy.HookImpl) -> bool:
-        return candidate is impl and (select is None or select(name, candidate))
-
-    return call_each_impl(pm, hook_name, select=only, **kwargs)
-
-
-def _name(pm: pluggy.PluginManager, impl: pluggy.HookImpl | None) -> str:
-    return plugin_name(pm, impl) if impl is not None else ""
-
-
-def _collect_steps(
-    host: Host, context: Context, version: Version, pm: pluggy.PluginManager,
-    items: list[PublishItem],
-) -> Iterator[PublishStep]:
-    """Run the collectors one at a time, appending to ``items``; names must be unique."""
-    plan = _one_by_one(pm, "stalker_publish_collect")
-    yield PublishStep("collect", 0, len(plan))
-    seen = {item.name for item in items}
-    for done, impl in enumerate(plan, 1):
-        for plugin, _impl, found in _call(
-            pm, "stalker_publish_collect", impl, host=host, context=context, version=version
-        ):
-            for item in found:
-                if item.name in seen:
-                    raise PublishError(
-                        f"plugin {plugin!r} collected a second item named {item.name!r}"
-                    )
-                seen.add(item.name)
-                items.append(item)
-        yield PublishStep("collect", done, len(plan), _name(pm, impl))
-
-
-def collect(
-    host: Host, context: Context, version: Version, pm: pluggy.PluginManager
-) -> list[PublishItem]:
-    """Run the collectors; item names must be unique."""
-    items: list[PublishItem] = []
-    _exhaust(_collect_steps(host, context, version, pm, items))
-    return items
-
-
-def overridden_checks(
-    host: Host, context: Context, items: list[PublishItem], pm: pluggy.PluginManager
-) -> dict[str, tuple[str, ...]]:
-    """Ask ``stalker_publish_overridden_checks``: check id -> the plugins taking it over."""
-    overridden: dict[str, tuple[str, ...]] = {}
-    for plugin, answer in call_each(
-        pm, "stalker_publish_overridden_checks", host=host, context=context, items=items
-    ):
-        for check_id in overridden_ids(plugin, answer):
-            if plugin not in overridden.get(check_id, ()):
-                overridden[check_id] = (*overridden.get(check_id, ()), plugin)
-    return overridden
-
-
-def _not_overridden(
-    overridden: dict[str, tuple[str, ...]], skipped: list[tuple[str, str]] | None
-) -> Callable[[str, pluggy.HookImpl], bool]:
-    """The ``select`` of validation: skip (and record) validators of overridden checks."""
-
-    def select(plugin: str, impl: pluggy.HookImpl) -> bool:
-        check_id = check_of(impl.function)
-        takers = overridden.get(check_id, ()) if check_id is not None else ()
-        if not takers or plugin in takers:
-            return True
-        if skipped is not None and (plugin, check_id) not in skipped:
-            skipped.append((plugin, str(check_id)))
-        return False
-
-    return select
-
-
-def _raised(exc: Exception, plugin: str, item: str, check_id: str) -> ValidationResult:
-    """The failed result standing for a validator that raised ``exc``."""
-    if isinstance(exc, PluginError):
-        what = str(exc)  # already names the plugin and the hook
-    else:
-        what = f"plugin {plugin!r} raised in stalker_publish_validate: {describe_error(exc)}"
-    return ValidationResult(
-        RAISED_TITLE, f"{what}; the check could not be made, fix or disable the plugin",
-        severity="error", item=item, plugin=plugin, check=check_id,
-    )
-
-
-def _validation_steps(
-    host: Host,
-    context: Context,
-    items: list[PublishItem],
-    pm: pluggy.PluginManager,
-    *,
-    overridden: dict[str, tuple[str, ...]],
-    skipped: list[tuple[str, str]] | None,
-    results: list[ValidationResult],
-    calls: list[ValidatorCall] | None = None,
-    keep_going: bool = False,
-) -> Iterator[PublishStep]:
-    """Run every validator on every item, one call per step, appending to ``results``."""
-    plan = _one_by_one(pm, "stalker_publish_validate")
-    total = len(items) * len(plan)
-    yield PublishStep("validate", 0, total)
-    select = _not_overridden(overridden, skipped)
-    done = 0
-    for item in items:
-        for impl in plan:
-            answered: list[tuple[str, Any, Any]]
-            try:
-                answered = _call(
-                    pm, "stalker_publish_validate", impl, select=select,
-                    host=host, context=context, item=item,
-                )
-            except Exception as exc:
-                if not keep_going:
-                    raise
-                plugin = _name(pm, impl) or str(getattr(exc, "plugin", None) or "")
-                function = impl.function if impl is not None else None
-                raised = _raised(exc, plugin, item.name, check_of(function) or "")
-                answered = [(plugin, impl, [raised])]
-            for plugin, by, found in answered:
-                function = by.function if by is not None else None
-                results.extend(_record(plugin, function, item, list(found), calls))
-            done += 1
-            yield PublishStep("validate", done, total, _name(pm, impl), item.name)
-
-
-def _record(
-    plugin: str, function: Any, item: PublishItem, found: list[ValidationResult],
-    calls: list[ValidatorCall] | None,
-) -> list[ValidationResult]:
-    """Attribute the results of one validator call; record the call in ``calls``."""
-    check_id = check_of(function) or ""
-    for r in found:
-        if not r.plugin:
-            r.plugin = plugin
-        if not r.item:
-            r.item = item.name
-        if not r.check and check_id:
-            r.check = check_id
-    if calls is not None:
-        doc = (getattr(function, "__doc__", None) or "").strip()
-        calls.append(ValidatorCall(
-            item.name, plugin, check_id, getattr(function, "__name__", ""), found,
-            doc.splitlines()[0] if doc else "",
-        ))
-    return found
-
-
-def run_validators(
-    host: Host,
-    context: Context,
-    items: list[PublishItem],
-    pm: pluggy.PluginManager,
-    *,
-    overridden: dict[str, tuple[str, ...]] | None = None,
-    skipped: list[tuple[str, str]] | None = None,
-) -> list[ValidationResult]:
-    """Run every validator on every item and return the results, attributed.
-
-    :param overridden: check id -> overriding plugins (see
-        :func:`overridden_checks`; asked here when not given). A validator of
-        another plugin declaring one of these checks is not called.
-    :param skipped: when given, ``(plugin, check id)`` of every skipped
-        validator is appended to it (once per validator).
-    """
-    if overridden is None:
-        overridden = overridden_checks(host, context, items, pm)
-    results: list[ValidationResult] = []
-    _exhaust(_validation_steps(
-        host, context, items, pm, overridden=overridden, skipped=skipped, results=results
-    ))
-    return results
 
 
 def validate(
@@ -354,27 +128,6 @@ def validate(
     """Collect and validate without writing anything (what a publisher panel shows first)."""
     run = PublishRun(host, version, user=user, session=session, pm=pm)
     return run.run(until="validate")
-
-
-def repair(results: list[ValidationResult]) -> list[tuple[ValidationResult, str]]:
-    """Run the repair of every failing result that has one.
-
-    :returns: ``(result, error message)`` for the repairs that raised.
-    """
-    failed: list[tuple[ValidationResult, str]] = []
-    for r in results:
-        if r.is_error and r.repair is not None:
-            try:
-                r.repair()
-            except Exception as exc:  # noqa: BLE001 - reported, the rest still run
-                failed.append((r, f"{type(exc).__name__}: {exc}"))
-    return failed
-
-
-def _summary(errors: list[ValidationResult]) -> str:
-    shown = "; ".join(f"{r.title}: {r.message}" for r in errors[:3])
-    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-    return f"validation failed with {len(errors)} error(s): {shown}{more}"
 
 
 def publish(
@@ -460,7 +213,7 @@ class PublishRun:
 
     def run(self, until: str = "integrate") -> PublishReport:
         """Run :meth:`steps` to the end and return the report."""
-        _exhaust(self.steps(until))
+        exhaust(self.steps(until))
         return self.report
 
     def steps(self, until: str = "integrate") -> Generator[PublishStep, None, None]:
@@ -490,7 +243,7 @@ class PublishRun:
         report = self.report = PublishReport(version)
         self.collected = []
         self.calls = []
-        yield from _collect_steps(self.host, context, version, self.pm, self.collected)
+        yield from collect_steps(self.host, context, version, self.pm, self.collected)
         report.items = [i for i in self.collected if i.name not in self.leave_out]
         if until == "collect":
             return
@@ -511,7 +264,7 @@ class PublishRun:
         if not publishing:
             return
         if report.errors:
-            raise PublishValidationError(_summary(report.errors), report.results)
+            raise PublishValidationError(failure_summary(report.errors), report.results)
         yield from self._write(context, who)
 
     def _validate(self, context: Context) -> Iterator[PublishStep]:
@@ -520,7 +273,7 @@ class PublishRun:
         report.skipped = []
         report.results = []
         self.calls = []
-        yield from _validation_steps(
+        yield from validation_steps(
             self.host, context, report.items, self.pm,
             overridden=report.overridden, skipped=report.skipped, results=report.results,
             calls=self.calls, keep_going=self.keep_going,
@@ -531,14 +284,14 @@ class PublishRun:
         report, pm, version, session = self.report, self.pm, self.version, self.session
         tx, staging = open_transaction(version)
         try:
-            plan = _one_by_one(pm, "stalker_publish_extract")
+            plan = one_by_one(pm, "stalker_publish_extract")
             total = len(report.items) * len(plan)
             yield PublishStep("extract", 0, total)
             done = 0
             for item in report.items:
                 reps: list[Representation] = report.representations.setdefault(item.name, [])
                 for impl in plan:
-                    for plugin, _impl, found in _call(
+                    for plugin, _impl, found in call_one(
                         pm, "stalker_publish_extract", impl,
                         host=self.host, context=context, item=item, staging_dir=staging,
                     ):
@@ -550,20 +303,20 @@ class PublishRun:
                                 )
                             reps.append(rep)
                     done += 1
-                    yield PublishStep("extract", done, total, _name(pm, impl), item.name)
-            plan = _one_by_one(pm, "stalker_publish_integrate")
+                    yield PublishStep("extract", done, total, step_name(pm, impl), item.name)
+            plan = one_by_one(pm, "stalker_publish_integrate")
             total = len(report.items) * len(plan) + 1
             yield PublishStep("integrate", 0, total)
             done = 0
             for item in report.items:
                 for impl in plan:
-                    _call(
+                    call_one(
                         pm, "stalker_publish_integrate", impl,
                         context=context, item=item,
                         representations=report.representations[item.name], transaction=tx,
                     )
                     done += 1
-                    yield PublishStep("integrate", done, total, _name(pm, impl), item.name)
+                    yield PublishStep("integrate", done, total, step_name(pm, impl), item.name)
             if not tx.planned:
                 raise PublishError("no integrator planned any file; nothing would be published")
             fault("publish:planned")
