@@ -354,7 +354,8 @@ class Copier:
                 with self.target.begin_nested():
                     self.target.execute(table.insert().values(**values))
             except IntegrityError as exc:  # e.g. a reference to a Version where we hold files
-                self.report.skip(link.label, f"{link.source} row {dict(row)} refused: {_why(exc)}")
+                why = self._refusal(table, values) or _why(exc)
+                self.report.skip(link.label, f"{link.source} row {dict(row)} refused: {why}")
                 continue
             count.created += 1
             for key, value in row.items():
@@ -362,3 +363,17 @@ class Copier:
                     unmapped[key] = unmapped.get(key, 0) + 1
         for key, n in sorted(unmapped.items()):
             self.note(f"{link.source}.{key}: {n} Stalker values not mapped (no such field here)")
+
+    def _refusal(self, table: Table, values: Row) -> str | None:
+        """Which id of ``values`` is no row of the table its column points to, and what it is."""
+        entities = Base.metadata.tables["simple_entities"]
+        for name, value in values.items():
+            for fk in table.c[name].foreign_keys:
+                if value is None or self.target.execute(
+                        select(fk.column).where(fk.column == value)).first():
+                    continue
+                kind = self.target.execute(select(entities.c.entity_type)
+                                           .where(entities.c.id == value)).scalar()
+                return (f"its {name} (our id {value}) is a {kind or 'missing row'}, "
+                        f"not a row of {fk.column.table.name}")
+        return None
