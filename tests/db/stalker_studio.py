@@ -12,7 +12,9 @@ templates) plus one or more of every other kind the importer copies: groups
 and permissions, working hours and vacations, assets and a scene, resources,
 responsible and watchers, schedule constraints, time logs, reviews, versions
 with files, references (files) of a project, tasks and a file, tickets, notes,
-pages, messages with a status, budgets and dailies. It prints ``ok``.
+pages, messages with a status, budgets and dailies; and what the importer
+reports as not mapped: a user's own permissions and generic data of a page.
+It prints ``ok``.
 """
 
 from __future__ import annotations

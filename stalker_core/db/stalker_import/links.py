@@ -82,7 +82,7 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
         _link("PriceList_Goods", "price_list_goods", "price list goods",
               "price_list_id", "good_id"),
     ]
-    out += reference_links(schema)
+    out += _reference_links(schema)
     if old:
         out += [
             _link("Daily_Links", "daily_files", "daily files", "daily_id", "link_id:file_id"),
@@ -104,7 +104,7 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
     return tuple(out)
 
 
-def reference_links(schema: SourceSchema) -> list[Link]:
+def _reference_links(schema: SourceSchema) -> list[Link]:
     """Stalker's ``<Class>_References`` tables -> our ``<table>_references``.
 
     Stalker names the owner column after the class (``project_id``, ``task_id``,
