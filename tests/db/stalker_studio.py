@@ -11,7 +11,10 @@ sequence, shots and dependent tasks, a repository, a structure with filename
 templates) plus one or more of every other kind the importer copies: groups
 and permissions, working hours and vacations, assets and a scene, resources,
 responsible and watchers, schedule constraints, time logs, reviews, versions
-with files, tickets, notes, pages, budgets and dailies. It prints ``ok``.
+with files, references (files) of a project, tasks and a file, tickets, notes,
+pages, messages with a status, budgets and dailies; and what the importer
+reports as not mapped: a user's own permissions and generic data of a page.
+It prints ``ok``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def build(url: str) -> None:
         Good,
         Group,
         ImageFormat,
+        Message,
         Note,
         Page,
         Permission,
@@ -79,6 +83,7 @@ def build(url: str) -> None:
     artists = Group(name="Artists")
     artists.users = [me, other]
     artists.permissions = Permission.query.filter_by(class_name="Task").all()
+    other.permissions = Permission.query.filter_by(class_name="Asset").all()  # not copied
     DBSession.add_all([me, other, tds, artists])
     DBSession.add(Vacation(user=other, start=dt.datetime(2014, 4, 14, tzinfo=utc),
                            end=dt.datetime(2014, 4, 16, tzinfo=utc)))
@@ -208,6 +213,24 @@ def build(url: str) -> None:
                                    "Model_HiRes_v001.ma", created_with="Maya"))
     DBSession.commit()
 
+    # references: a project's, two tasks' (an Asset is a Task) and a version file's
+    board = File(full_path="/mnt/M/commercials/FC/References/board.jpg",
+                 original_filename="board.jpg")
+    mood = File(full_path="/mnt/M/commercials/FC/References/mood.jpg")
+    project.references.append(board)
+    previs.references = [board, mood]
+    hero.references.append(mood)
+    v2.files[0].references.append(board)
+    # messages: Stalker gives each a status from the "Message" status list
+    message_statuses = StatusList(name="Message Statuses", target_entity_type="Message",
+                                  statuses=[status_new, status_wip, status_cmpl])
+    DBSession.add_all([board, mood, message_statuses,
+                       Message(name="Farm down", description="The render farm is down",
+                               status_list=message_statuses, status=status_wip),
+                       Message(name="Farm back", status_list=message_statuses,
+                               status=status_cmpl)])
+    DBSession.commit()
+
     ticket = Ticket(project=project, summary="Hero mesh is broken",
                     description="The hero mesh has holes",
                     priority="MAJOR", links=[v2])
@@ -216,6 +239,8 @@ def build(url: str) -> None:
     lighting.notes.append(note)
     page = Page(title="Pipeline", content="<h1>How we work</h1>", project=project)
     DBSession.add_all([ticket, note, page])
+    DBSession.commit()
+    page.generic_data = [hero]  # not copied: ours has no generic_data
     DBSession.commit()
 
     good = Good(name="Animation Day", cost=200, msrp=300, unit="day")

@@ -141,13 +141,19 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
         _time_logs_reviews_versions(p, src, m)
         _tickets_notes_pages(p, src, m)
         _budgets_dailies_vacations(p, src, m)
+        _messages_references(p, src, m)
     finally:
         src.dispose()
     # counts per kind: one of ours for each Stalker row
     src = Source(stalker_url)
-    for kind in ("Task", "Shot", "Asset", "Version", "TimeLog", "File", "Vacation", "Review"):
+    for kind in ("Task", "Shot", "Asset", "Version", "TimeLog", "File", "Vacation", "Review",
+                 "Message"):
         n = len(src.sql('SELECT id FROM "SimpleEntities" WHERE entity_type = :k', k=kind))
         assert vars(report.counts[kind]) == {"created": n, "existing": 0, "skipped": 0}, kind
+    for owner in ("Project", "Task", "File"):
+        n = len(src.sql(f'SELECT * FROM "{owner}_References"'))
+        assert vars(report.counts[f"{owner.lower()} references"]) == {
+            "created": n, "existing": 0, "skipped": 0}, owner
     src.dispose()
     assert report.counts["task dependencies"].created == 4
     # what ours has no field for is reported, by Stalker name
@@ -157,6 +163,14 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
     assert any(line.startswith("Version.revision_number") for line in report.not_mapped)
     assert any(line.startswith("Variant: 1 Stalker rows") for line in report.not_mapped)
     assert any(line.startswith("Task_Dependencies.gap_constraint: 4")
+               for line in report.not_mapped)
+    # messages and references are copied; a user's own permissions and generic data are
+    # reported with the reason
+    assert not any(line.startswith(("Message", "Project_References", "Task_References",
+                                    "File_References")) for line in report.not_mapped)
+    assert any(line.startswith("User_Permissions: ") and "through groups" in line
+               for line in report.not_mapped)
+    assert any(line.startswith("SimpleEntity_GenericData: 1 ") and "no generic_data" in line
                for line in report.not_mapped)
 
 
@@ -377,6 +391,29 @@ def _budgets_dailies_vacations(p: Pairs, src: Source, m: Any) -> None:
         vac = _common(p, m.Vacation, row)
         assert vac.user is p.ours(m.User, row["user_id"])
         assert (vac.start, vac.end) == (row["start"], row["end"])
+
+
+def _messages_references(p: Pairs, src: Source, m: Any) -> None:
+    rows = src.entities("Message", "Messages")
+    assert len(rows) == 2
+    for row in rows:
+        message = _common(p, m.Message, row)
+        _refs(p, message, row, status=(m.Status, "status_id"),
+              status_list=(m.StatusList, "status_list_id"))
+        assert message.status_list.target_entity_type == "Message"
+        assert message.status in message.status_list.statuses
+    for table, cls, column in [("Project_References", m.Project, "project_id"),
+                               ("Task_References", m.Task, "task_id"),
+                               ("File_References", m.File, "file_id")]:
+        pairs = src.pairs(table, column, "reference_id")
+        assert pairs, table
+        for owner in {o for o, _ in pairs}:
+            want = {f for o, f in pairs if o == owner}
+            assert p.ids_of(p.ours(cls, owner).references) == p.mapped(want), (table, owner)
+    # an Asset's references are a task's
+    (hero,) = src.entities("Asset", "Assets")
+    assert [f.full_path for f in p.ours(m.Asset, hero["id"]).references] == [
+        "/mnt/M/commercials/FC/References/mood.jpg"]
 
 
 def _snapshot(session: Any) -> dict[str, list[tuple[Any, ...]]]:

@@ -43,6 +43,11 @@ def _aware(value: Any) -> Any:
     return value
 
 
+def _why(exc: Exception) -> str:
+    """The first line of the database's reason for refusing a row."""
+    return str(getattr(exc, "orig", exc)).splitlines()[0]
+
+
 def _new_id(conn: Connection, statement: Any) -> int:
     """Run an INSERT and return the new row's id."""
     key = conn.execute(statement).inserted_primary_key
@@ -126,10 +131,10 @@ class Copier:
         for name in NOT_MAPPED_TYPES:
             if counts.get(name):
                 self.note(f"{name}: {counts[name]} Stalker rows not mapped (no such class here)")
-        for name in NOT_MAPPED_LINKS:
+        for name, why in NOT_MAPPED_LINKS.items():
             n = len(self.source.rows(name))
             if n:
-                self.note(f"{name}: {n} Stalker rows not mapped (no such relation here)")
+                self.note(f"{name}: {n} Stalker rows not mapped ({why})")
         return self.report
 
     def _link_sources(self) -> list[str]:
@@ -208,9 +213,8 @@ class Copier:
                                  f"Stalker id {row['id']} ({row.get('name')!r}): {exc}")
                 continue
             except (IntegrityError, StatementError) as exc:
-                why = str(getattr(exc, "orig", exc)).splitlines()[0]
-                self.report.skip(kind.target,
-                                 f"Stalker id {row['id']} ({row.get('name')!r}) refused: {why}")
+                self.report.skip(kind.target, f"Stalker id {row['id']} ({row.get('name')!r}) "
+                                              f"refused: {_why(exc)}")
                 continue
             self.ids.add(row["id"], new_id)
             count.created += 1
@@ -346,11 +350,30 @@ class Copier:
                 positions[owner] += 1
             if values.get("position") is None and "position" in values:
                 del values["position"]
-            with self.target.begin_nested():
-                self.target.execute(table.insert().values(**values))
+            try:
+                with self.target.begin_nested():
+                    self.target.execute(table.insert().values(**values))
+            except IntegrityError as exc:  # e.g. a reference to a Version where we hold files
+                why = self._refusal(table, values) or _why(exc)
+                self.report.skip(link.label, f"{link.source} row {dict(row)} refused: {why}")
+                continue
             count.created += 1
             for key, value in row.items():
                 if key not in known and value not in (None, ""):
                     unmapped[key] = unmapped.get(key, 0) + 1
         for key, n in sorted(unmapped.items()):
             self.note(f"{link.source}.{key}: {n} Stalker values not mapped (no such field here)")
+
+    def _refusal(self, table: Table, values: Row) -> str | None:
+        """Which id of ``values`` is no row of the table its column points to, and what it is."""
+        entities = Base.metadata.tables["simple_entities"]
+        for name, value in values.items():
+            for fk in table.c[name].foreign_keys:
+                if value is None or self.target.execute(
+                        select(fk.column).where(fk.column == value)).first():
+                    continue
+                kind = self.target.execute(select(entities.c.entity_type)
+                                           .where(entities.c.id == value)).scalar()
+                return (f"its {name} (our id {value}) is a {kind or 'missing row'}, "
+                        f"not a row of {fk.column.table.name}")
+        return None

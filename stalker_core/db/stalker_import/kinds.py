@@ -208,6 +208,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("TicketLog", "TicketLog", (), _blanks("action")),
     Kind("Note", "Note", (), _note, ("content",)),
     Kind("Page", "Page", (), _blanks("title", "content")),
+    Kind("Message", "Message"),
     Kind("Good", "Good", (), _blanks("unit")),
     Kind("PriceList", "PriceList"),
     Kind("Budget", "Budget"),
@@ -222,4 +223,4 @@ KINDS: tuple[Kind, ...] = (
 
 #: Stalker entity types with no counterpart of ours (reported with their row count); a
 #: Variant's versions go to its parent task, with the variant's name as their take name
-NOT_MAPPED_TYPES = ("Message", "Variant")
+NOT_MAPPED_TYPES = ("Variant",)

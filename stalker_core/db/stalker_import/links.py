@@ -82,6 +82,7 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
         _link("PriceList_Goods", "price_list_goods", "price list goods",
               "price_list_id", "good_id"),
     ]
+    out += _reference_links(schema)
     if old:
         out += [
             _link("Daily_Links", "daily_files", "daily files", "daily_id", "link_id:file_id"),
@@ -103,8 +104,28 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
     return tuple(out)
 
 
-#: Stalker link tables with no counterpart of ours (reported with their row count)
-NOT_MAPPED_LINKS = (
-    "User_Permissions", "Project_References", "Task_References", "File_References",
-    "SimpleEntity_GenericData",
-)
+def _reference_links(schema: SourceSchema) -> list[Link]:
+    """Stalker's ``<Class>_References`` tables -> our ``<table>_references``.
+
+    Stalker names the owner column after the class (``project_id``, ``task_id``,
+    ``file_id``: an Asset's or a Shot's references are in ``Task_References``)
+    and the file column ``reference_id``; before 1.1 (a reference was a Link)
+    it was ``link_id``, and only projects and tasks had references (a
+    Version's inputs were ``Version_Inputs``).
+    """
+    file_column = "link_id" if schema.version_is_file else "reference_id"
+    owners = [("Project", "projects"), ("Task", "tasks")]
+    if not schema.version_is_file:
+        owners.append(("File", "files"))
+    return [_link(f"{name}_References", f"{table}_references", f"{name.lower()} references",
+                  f"{name.lower()}_id:entity_id", f"{file_column}:reference_id")
+            for name, table in owners]
+
+
+#: Stalker link tables with no counterpart of ours -> why (reported with their row count)
+NOT_MAPPED_LINKS: dict[str, str] = {
+    "User_Permissions": "a user's own permissions; ours grants permissions through groups "
+                        "only (a User has no permissions of its own)",
+    "SimpleEntity_GenericData": "entities attached to an entity as generic data; ours has "
+                                "generic_text but no generic_data relation",
+}
