@@ -1,8 +1,9 @@
 """Permission checks: ``user.can(action, target)`` and :func:`require`.
 
 Rules are :class:`~stalker_core.models.group.Permission` rows linked to the
-user's groups. For a target class the rules of its class name apply, and —
-when none of them mentions the action — those of its base classes (a rule on
+user's groups or to the user alone (``user.permissions``). For a target class
+the rules of its class name apply, and — when none of them mentions the
+action — those of its base classes (a rule on
 ``Task`` covers ``Shot``), nearest class first. At one level a Deny wins over
 an Allow; with no rule at all the answer is no.
 """
@@ -54,10 +55,10 @@ def _mro_names(cls: type) -> list[str]:
 
 
 def rules(user: User) -> dict[tuple[str, str], set[str]]:
-    """``(class_name, action) -> {"Allow", "Deny"}`` over all the user's groups."""
+    """``(class_name, action) -> {"Allow", "Deny"}`` over the user's groups and own rules."""
     out: dict[tuple[str, str], set[str]] = {}
-    for group in user.groups:
-        for perm in group.permissions:
+    for holder in (*user.groups, user):
+        for perm in holder.permissions:
             out.setdefault((perm.class_name, perm.action), set()).add(perm.access)
     return out
 

@@ -350,6 +350,9 @@ def auto_name(cls: type) -> str:
 
 entity_tags = link_table("entity_tags", entity_id="simple_entities", tag_id="tags")
 entity_notes = link_table("entity_notes", entity_id="simple_entities", note_id="notes")
+simple_entity_generic_data = link_table(
+    "simple_entity_generic_data", entity_id="simple_entities", data_id="simple_entities"
+)
 
 
 class SimpleEntity(Base):
@@ -412,6 +415,14 @@ class SimpleEntity(Base):
         primaryjoin="SimpleEntity.thumbnail_id == File.id",
         foreign_keys=[thumbnail_id],
         post_update=True,
+    )
+    #: other objects attached to this one for a studio's own use (Stalker's ``generic_data``)
+    generic_data: Mapped[list[SimpleEntity]] = relationship(
+        "SimpleEntity",
+        secondary=simple_entity_generic_data,
+        primaryjoin=lambda: SimpleEntity.id == simple_entity_generic_data.c.entity_id,
+        secondaryjoin=lambda: simple_entity_generic_data.c.data_id == SimpleEntity.id,
+        passive_deletes=True,
     )
 
     @declared_attr.directive
@@ -616,6 +627,7 @@ on_set(SimpleEntity.created_by, _instance_of("User"))
 on_set(SimpleEntity.updated_by, _instance_of("User"))
 on_set(SimpleEntity.type, _type)
 on_set(SimpleEntity.thumbnail, _instance_of("File"))
+on_append(SimpleEntity.generic_data, _instance_of("SimpleEntity", required=True))
 on_set(SimpleEntity.date_created, _aware)
 on_set(SimpleEntity.date_updated, _aware)
 on_append(Entity.tags, _instance_of("Tag", required=True))

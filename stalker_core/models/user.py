@@ -40,6 +40,7 @@ from stalker_core.models.base import (
     on_append,
     unique_association_proxy,
 )
+from stalker_core.models.column_mixins import ACLMixin
 from stalker_core.models.services import service
 from stalker_core.models.types import ensure_aware
 
@@ -109,7 +110,7 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-class User(Entity):
+class User(Entity, ACLMixin):
     """A studio member. ``login`` and ``email`` are unique.
 
     :param name: the full name, e.g. ``"Erkan Ozgur Yilmaz"``.
@@ -118,6 +119,8 @@ class User(Entity):
     :param password: stored only as a salted scrypt hash.
     :param password_hash: instead of ``password``: a hash made by :func:`hash_password`.
     :param departments, groups, projects, clients: lists of those.
+    :param permissions: :class:`~stalker_core.models.group.Permission` rules of this user
+        alone, besides those of the groups (Stalker's ``User.permissions``).
     :param efficiency: >= 0 (1.0 = nominal), used by the scheduler.
     :param rate: cost per hour, >= 0.
     """
@@ -237,7 +240,8 @@ class User(Entity):
         """Whether this user may ``action`` (Create/Read/Update/Delete/List) ``target``.
 
         ``target`` is a class, a class name or an instance. Permissions come
-        from the user's groups; a Deny wins over an Allow; no Allow means no.
+        from the user's groups and the user's own ``permissions``; a Deny wins
+        over an Allow; no Allow means no.
         """
         from stalker_core.models.access import can
 

@@ -85,7 +85,9 @@ class LoaderPanel(QtWidgets.QWidget):
     def _build(self) -> None:
         self.banner = ErrorBanner(self)
         self.project_combo = QtWidgets.QComboBox()
-        self.project_combo.setMinimumContentsLength(18)
+        # as wide as its longest project name: the name is what tells projects apart
+        self.project_combo.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.search = QtWidgets.QLineEdit()
         self.search.setPlaceholderText("Search assets and shots by name")
         self.search.setClearButtonEnabled(True)
@@ -98,7 +100,7 @@ class LoaderPanel(QtWidgets.QWidget):
         self.refresh_button = QtWidgets.QPushButton("Refresh")
         filters = QtWidgets.QHBoxLayout()
         for label, widget, stretch in (
-            ("Project", self.project_combo, 2), ("Search", self.search, 2),
+            ("Project", self.project_combo, 0), ("Search", self.search, 3),
             ("Asset/shot type", self.entity_type_combo, 1), ("Task type", self.task_type_combo, 1),
             ("File type", self.extension_combo, 1),
         ):

@@ -12,8 +12,8 @@ templates) plus one or more of every other kind the importer copies: groups
 and permissions, working hours and vacations, assets and a scene, resources,
 responsible and watchers, schedule constraints, time logs, reviews, versions
 with files, references (files) of a project, tasks and a file, tickets, notes,
-pages, messages with a status, budgets and dailies; and what the importer
-reports as not mapped: a user's own permissions and generic data of a page.
+pages, messages with a status, budgets and dailies, a user's own
+permissions and generic data of a page.
 It prints ``ok``.
 """
 
@@ -83,7 +83,7 @@ def build(url: str) -> None:
     artists = Group(name="Artists")
     artists.users = [me, other]
     artists.permissions = Permission.query.filter_by(class_name="Task").all()
-    other.permissions = Permission.query.filter_by(class_name="Asset").all()  # not copied
+    other.permissions = Permission.query.filter_by(class_name="Asset").all()  # own rules
     DBSession.add_all([me, other, tds, artists])
     DBSession.add(Vacation(user=other, start=dt.datetime(2014, 4, 14, tzinfo=utc),
                            end=dt.datetime(2014, 4, 16, tzinfo=utc)))
@@ -240,7 +240,7 @@ def build(url: str) -> None:
     page = Page(title="Pipeline", content="<h1>How we work</h1>", project=project)
     DBSession.add_all([ticket, note, page])
     DBSession.commit()
-    page.generic_data = [hero]  # not copied: ours has no generic_data
+    page.generic_data = [hero]
     DBSession.commit()
 
     good = Good(name="Animation Day", cost=200, msrp=300, unit="day")

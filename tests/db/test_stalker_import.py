@@ -164,14 +164,10 @@ def test_import_brings_every_kind_field_by_field(session: Any, stalker_url: str)
     assert any(line.startswith("Variant: 1 Stalker rows") for line in report.not_mapped)
     assert any(line.startswith("Task_Dependencies.gap_constraint: 4")
                for line in report.not_mapped)
-    # messages and references are copied; a user's own permissions and generic data are
-    # reported with the reason
+    # messages, references, a user's own permissions and generic data are copied
     assert not any(line.startswith(("Message", "Project_References", "Task_References",
-                                    "File_References")) for line in report.not_mapped)
-    assert any(line.startswith("User_Permissions: ") and "through groups" in line
-               for line in report.not_mapped)
-    assert any(line.startswith("SimpleEntity_GenericData: 1 ") and "no generic_data" in line
-               for line in report.not_mapped)
+                                    "File_References", "User_Permissions",
+                                    "SimpleEntity_GenericData")) for line in report.not_mapped)
 
 
 def _users_groups_departments(p: Pairs, src: Source, m: Any) -> None:
@@ -187,6 +183,13 @@ def _users_groups_departments(p: Pairs, src: Source, m: Any) -> None:
         assert p.mapped(groups) <= p.ids_of(user.groups)
         deps = {d for u, d in src.pairs("Department_Users", "uid", "did") if u == row["id"]}
         assert p.mapped(deps) <= p.ids_of(user.departments)
+        own = {(r["access"], r["action"], r["class_name"]) for r in src.sql(
+            'SELECT p.* FROM "Permissions" p JOIN "User_Permissions" up '
+            "ON up.permission_id = p.id WHERE up.user_id = :u", u=row["id"])}
+        assert own == {(x.access, x.action, x.class_name) for x in user.permissions}
+        if row["login"] == "ann":
+            assert own  # Stalker's Allow and Deny rules of Asset: Deny wins, as there
+            assert not user.can("Create", "Asset")
     for row in src.entities("Group", "Groups"):
         group = _common(p, m.Group, row, dates=row["name"] != "admins")
         perms = {(r["access"], r["action"], r["class_name"]) for r in src.sql(
@@ -365,6 +368,9 @@ def _tickets_notes_pages(p: Pairs, src: Source, m: Any) -> None:
     (row,) = src.entities("Page", "Pages")
     page = _common(p, m.Page, row)
     assert (page.title, page.content) == (row["title"], row["content"])
+    attached = {o for e, o in src.pairs("SimpleEntity_GenericData", "simple_entity_id",
+                                        "other_simple_entity_id") if e == row["id"]}
+    assert attached and p.mapped(attached) == p.ids_of(page.generic_data)
     assert page.project is p.ours(m.Project, row["project_id"])
 
 

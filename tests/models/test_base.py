@@ -212,3 +212,22 @@ def test_entity_tags_and_notes_persist(session: Any) -> None:
     assert sorted(t.name for t in got.tags) == ["a", "b"]
     assert got.notes[0].content == "hello world"
     assert isinstance(got, Entity)
+
+
+def test_generic_data_holds_any_objects_and_forgets_deleted_ones(session: Any) -> None:
+    """Stalker's ``SimpleEntity.generic_data``: other objects attached for a studio's use."""
+    holder = Department(name="Lighting")
+    tag, note = Tag(name="look"), Note(content="see the reference")
+    holder.generic_data = [tag, note]
+    session.add(holder)
+    session.commit()
+    session.expire_all()
+    got = Department.query.filter_by(name="Lighting").one()
+    assert {type(o).__name__ for o in got.generic_data} == {"Tag", "Note"}
+    with pytest.raises(StalkerTypeError, match="Department.generic_data"):
+        got.generic_data.append("not an object")
+    session.rollback()
+    session.delete(Tag.query.filter_by(name="look").one())
+    session.commit()
+    session.expire_all()
+    assert [type(o).__name__ for o in got.generic_data] == ["Note"]

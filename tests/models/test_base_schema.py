@@ -25,6 +25,9 @@ LINK_TABLES = {
     "price_list_goods": [("price_list_id", "price_lists"), ("good_id", "goods")],
     "project_clients": [("project_id", "projects"), ("client_id", "clients")],
     "shot_scenes": [("shot_id", "shots"), ("scene_id", "scenes")],
+    "simple_entity_generic_data": [
+        ("entity_id", "simple_entities"), ("data_id", "simple_entities")
+    ],
     "shot_sequences": [("shot_id", "shots"), ("sequence_id", "sequences")],
     "structure_templates": [
         ("structure_id", "structures"), ("filename_template_id", "filename_templates")
@@ -39,6 +42,7 @@ LINK_TABLES = {
     "files_references": [("entity_id", "files"), ("reference_id", "files")],
     "projects_references": [("entity_id", "projects"), ("reference_id", "files")],
     "tasks_references": [("entity_id", "tasks"), ("reference_id", "files")],
+    "users_permissions": [("entity_id", "users"), ("permission_id", "permissions")],
     "version_inputs": [("version_id", "versions"), ("file_id", "files")],
     "version_outputs": [("version_id", "versions"), ("file_id", "files")],
 }

@@ -99,3 +99,30 @@ def test_permissions_from_the_database(session: Any) -> None:
     Group.query.filter_by(name="readers").one().permissions.append(deny)
     session.commit()
     assert not artist.can("Read", Project)
+
+
+def test_a_users_own_rules_count_like_a_groups() -> None:
+    u = _user()
+    u.permissions = [_perm("Allow", "Update", "Task")]
+    assert u.can("Update", Shot) and not u.can("Delete", Task)
+    u.groups.append(Group(name="g", permissions=[_perm("Deny", "Update", "Task")]))
+    assert not u.can("Update", Task)  # a Deny of a group wins over the user's Allow
+    with pytest.raises(StalkerTypeError, match="User.permissions"):
+        u.permissions.append("Allow Update Task")
+
+
+def test_a_users_own_rules_are_stored(session: Any) -> None:
+    artist = User(name="Artist", login="artist2", email="artist2@x.com", password="pw")
+    artist.permissions.append(
+        Permission.query.filter_by(access="Allow", action="Create", class_name="Task").one()
+    )
+    session.add(artist)
+    session.commit()
+    session.expire_all()
+    stored = User.query.filter_by(login="artist2").one()
+    assert [(p.access, p.action, p.class_name) for p in stored.permissions] == [
+        ("Allow", "Create", "Task")]
+    assert stored.can("Create", Shot) and not stored.can("Create", Project)
+    session.delete(stored)
+    session.commit()  # the link rows go with the user; the rule stays for others
+    assert Permission.query.filter_by(access="Allow", action="Create", class_name="Task").one()

@@ -55,6 +55,10 @@ def links(schema: SourceSchema) -> tuple[Link, ...]:
         _link("Group_Users", "group_users", "group members", "uid:user_id", "gid:group_id"),
         _link("Group_Permissions", "group_permissions", "group permissions",
               "group_id", "permission_id"),
+        _link("User_Permissions", "users_permissions", "user permissions",
+              "user_id:entity_id", "permission_id"),
+        _link("SimpleEntity_GenericData", "simple_entity_generic_data", "generic data",
+              "simple_entity_id:entity_id", "other_simple_entity_id:data_id"),
         _link("Client_Users", "client_users", "client members",
               "uid:user_id", "cid:client_id", "rid:role_id"),
         _link("Project_Users", "project_users", "project members",
@@ -123,9 +127,4 @@ def _reference_links(schema: SourceSchema) -> list[Link]:
 
 
 #: Stalker link tables with no counterpart of ours -> why (reported with their row count)
-NOT_MAPPED_LINKS: dict[str, str] = {
-    "User_Permissions": "a user's own permissions; ours grants permissions through groups "
-                        "only (a User has no permissions of its own)",
-    "SimpleEntity_GenericData": "entities attached to an entity as generic data; ours has "
-                                "generic_text but no generic_data relation",
-}
+NOT_MAPPED_LINKS: dict[str, str] = {}

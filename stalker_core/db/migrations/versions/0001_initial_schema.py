@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 15:30:21.792493
+Create Date: 2026-12-03 18:27:44.119402
 """
 
 from __future__ import annotations
@@ -128,6 +128,13 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['id'], ['simple_entities.id'], name=op.f('fk_roles_id_simple_entities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_roles'))
+    )
+    op.create_table('simple_entity_generic_data',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('data_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['data_id'], ['simple_entities.id'], name=op.f('fk_simple_entity_generic_data_data_id_simple_entities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entity_id'], ['simple_entities.id'], name=op.f('fk_simple_entity_generic_data_entity_id_simple_entities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'data_id', name=op.f('pk_simple_entity_generic_data'))
     )
     op.create_table('status_lists',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -340,6 +347,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['last_scheduled_by_id'], ['users.id'], name=op.f('fk_studios_last_scheduled_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['working_hours_id'], ['working_hours.id'], name=op.f('fk_studios_working_hours_id_working_hours'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_studios'))
+    )
+    op.create_table('users_permissions',
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('permission_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['users.id'], name=op.f('fk_users_permissions_entity_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['permission_id'], ['permissions.id'], name=op.f('fk_users_permissions_permission_id_permissions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('entity_id', 'permission_id', name=op.f('pk_users_permissions'))
     )
     op.create_table('vacations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -852,6 +866,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_vacations_user_id'))
 
     op.drop_table('vacations')
+    op.drop_table('users_permissions')
     op.drop_table('studios')
     op.drop_table('structure_templates')
     op.drop_table('status_list_statuses')
@@ -894,6 +909,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_status_lists_target_entity_type'))
 
     op.drop_table('status_lists')
+    op.drop_table('simple_entity_generic_data')
     op.drop_table('roles')
     with op.batch_alter_table('repositories', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repositories_code'))
