@@ -38,6 +38,11 @@ def stalker(url: str, *args: str, env: dict[str, str] | None = None,
     subprocess.run(command, check=True, env=env)
 
 
+def schedule(url: str, env: dict[str, str], *args: str) -> None:
+    """``stalker schedule ARGS`` as the demo's administrator: it writes the studio's plan."""
+    stalker(url, "--as", "admin", "schedule", *args, env={**env, "STALKER_PASSWORD": "admin"})
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as name:
@@ -54,9 +59,9 @@ def main() -> None:
                         str(IMAGES / "ui_workfiles_save.png")], check=True, env=env)
         stalker(url, "launcher", "--user", "demo_anna", "--demo", "--screenshot",
                 str(IMAGES / "ui_launcher.png"), env=env)
-        stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt.png"), env=env)
-        stalker(url, "schedule", "--gantt", str(IMAGES / "demo_gantt_resources.png"),
-                "--view", "resource", env=env)
+        schedule(url, env, "--gantt", str(IMAGES / "demo_gantt.png"))
+        schedule(url, env, "--gantt", str(IMAGES / "demo_gantt_resources.png"),
+                 "--view", "resource")
         html_gantt_picture(url, tmp, env)
         real = {k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}
         screen = ("xvfb-run", "-a", "-s", "-screen 0 1280x800x24")
@@ -91,7 +96,7 @@ def html_gantt_picture(url: str, tmp: Path, env: dict[str, str]) -> None:
         print("chromium is not installed: no picture of the HTML Gantt page")
         return
     page = tmp / "gantt.html"
-    stalker(url, "schedule", "--gantt", str(page), env=env)
+    schedule(url, env, "--gantt", str(page))
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                     "--window-size=1280,420", f"--screenshot={IMAGES / 'demo_gantt_html.png'}",
                     page.as_uri()], check=True, env=env, capture_output=True)

@@ -16,6 +16,7 @@ from stalker_core.exceptions import PermissionDeniedError, type_error
 from stalker_core.models.group import ACTIONS, normalize_choice
 
 if TYPE_CHECKING:
+    from stalker_core.models.group import Permission
     from stalker_core.models.user import User
 
 
@@ -57,9 +58,9 @@ def _mro_names(cls: type) -> list[str]:
 def rules(user: User) -> dict[tuple[str, str], set[str]]:
     """``(class_name, action) -> {"Allow", "Deny"}`` over the user's groups and own rules."""
     out: dict[tuple[str, str], set[str]] = {}
-    for holder in (*user.groups, user):
-        for perm in holder.permissions:
-            out.setdefault((perm.class_name, perm.action), set()).add(perm.access)
+    own: list[Permission] = list(user.permissions)
+    for perm in [*(p for group in user.groups for p in group.permissions), *own]:
+        out.setdefault((perm.class_name, perm.action), set()).add(perm.access)
     return out
 
 
