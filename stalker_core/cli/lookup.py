@@ -51,6 +51,14 @@ def find_user(session: Any, ref: str) -> Any:
                           "'stalker user list' lists them")
 
 
+def find_group(session: Any, ref: str) -> Any:
+    """The group with name or id ``ref``."""
+    from stalker_core.models import Group
+
+    return _by_code_or_id(session, Group, Group.name, ref, "group with name or id",
+                          "'stalker group list' lists them")
+
+
 def find_by_id(session: Any, cls: Any, ident: int, what: str) -> Any:
     """The ``cls`` row with id ``ident`` (``what`` names it in the error)."""
     obj = session.get(cls, ident)

@@ -51,6 +51,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "db": "stalker_core.cli.db_cmd",
     "demo": "stalker_core.cli.demo_cmd",
     "doctor": "stalker_core.cli.doctor_cmd",
+    "group": "stalker_core.cli.group_cmd",
     "launch": "stalker_core.cli.launch_cmd",
     "plugins": "stalker_core.cli.plugins_cmd",
     "project": "stalker_core.cli.project_cmd",

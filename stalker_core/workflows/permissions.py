@@ -33,7 +33,7 @@ write rows directly and is trusted (docs/permissions.md).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from stalker_core import context
 from stalker_core.config import get_config
@@ -45,6 +45,9 @@ from stalker_core.workflows.common import session_or_default
 if TYPE_CHECKING:
     from stalker_core.models.group import Group
     from stalker_core.models.user import User
+
+#: what holds permission rules: a group, or a user (rules of their own)
+Holder = TypeVar("Holder", "Group", "User")
 
 #: the action that lets a user act as another one (on the command line): whoever may
 #: change any user's account (their password too) could act as them anyway
@@ -176,14 +179,16 @@ def _check_password(user: User, password: str | None) -> None:
         )
 
 
-def grant(group: Group, rules: Iterable[tuple[str, str, str]], *, session: Any = None) -> Group:
-    """Link ``group`` to the permission rules ``(access, action, class_name)``.
+def grant(holder: Holder, rules: Iterable[tuple[str, str, str]], *,
+          session: Any = None) -> Holder:
+    """Link ``holder`` (a group, or a user for rules of their own) to the rules
+    ``(access, action, class_name)``.
 
     An existing Permission row with the same values is reused (``db.init()``
     makes an Allow row per action and class), else a new one is made; a rule
-    the group has already is skipped.
+    the holder has already is skipped.
 
-    :returns: ``group``.
+    :returns: ``holder``.
     """
     from sqlalchemy import select
 
@@ -191,16 +196,46 @@ def grant(group: Group, rules: Iterable[tuple[str, str, str]], *, session: Any =
 
     session = session_or_default(session)
     for access, action, class_name in rules:
-        wanted = Permission(access=access, action=action, class_name=class_name)
-        key = (wanted.access, wanted.action, wanted.class_name)
-        if any((p.access, p.action, p.class_name) == key for p in group.permissions):
+        key = _rule_key(access, action, class_name)
+        if any(_key_of(p) == key for p in holder.permissions):
             continue
         with session.no_autoflush:
             found = session.scalars(select(Permission).where(
                 Permission.access == key[0], Permission.action == key[1],
                 Permission.class_name == key[2])).first()
-        group.permissions.append(found if found is not None else wanted)
-    return group
+        holder.permissions.append(found if found is not None else Permission(
+            access=key[0], action=key[1], class_name=key[2]))
+    return holder
+
+
+def revoke(holder: Holder, rules: Iterable[tuple[str, str, str]]) -> list[str]:
+    """Unlink the rules ``(access, action, class_name)`` from ``holder``.
+
+    The Permission rows stay (other groups may use them).
+
+    :returns: the rules that ``holder`` did not have, as ``"Allow Create Version"``.
+    """
+    missing: list[str] = []
+    for access, action, class_name in rules:
+        key = _rule_key(access, action, class_name)
+        linked = [p for p in holder.permissions if _key_of(p) == key]
+        if not linked:
+            missing.append(" ".join(key))
+        for perm in linked:
+            holder.permissions.remove(perm)
+    return missing
+
+
+def _rule_key(access: str, action: str, class_name: str) -> tuple[str, str, str]:
+    """The rule as stored: validated and normalised by :class:`Permission` itself."""
+    from stalker_core.models.group import Permission
+
+    rule = Permission(access=access, action=action, class_name=class_name)
+    return _key_of(rule)
+
+
+def _key_of(perm: Any) -> tuple[str, str, str]:
+    return (perm.access, perm.action, perm.class_name)
 
 
 #: the name of the group :func:`artists_group` makes
