@@ -139,6 +139,15 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "stalker timelog add --task 42 --start 2026-05-04T10:00 --duration 2h -m blocking",
         "stalker timelog list --user demo_anna --json",
     )),
+    "group": ("Who may do what: permission groups, their members, and ACTION:CLASS rules "
+              "(`*` for all actions) of a group or of one user (`--user`). Changing them "
+              "needs Create/Update on Group (the admins group); see docs/permissions.md.", (
+        "stalker group create leads --user demo_anna --allow '*:Task' --deny Delete:Project",
+        "stalker group add-user artists demo_ben",
+        "stalker group grant --user demo_cem --deny Update:Version",
+        "stalker group revoke leads --deny Delete:Project",
+        "stalker group show leads --json",
+    )),
     "ui": ("The artist panels (Qt) in the standalone host: Work Files, Publisher, Loader, "
            "Scene Inventory, and those of plugins.", (
         "stalker ui --list",
