@@ -233,8 +233,8 @@ class WorkFilesController(BrowseController):
         host = self.host
         extensions = tuple(host.workfile_extensions) if host is not None else ()
         preview = preview_save(
-            task, take, host=host, extension=extension, session=self.session,
-            pm=self.plugin_manager,
+            task, take, host=host, extension=extension, user=self._user_spec,
+            session=self.session, pm=self.plugin_manager,
         )
         problems = list(preview.problems)
         if host is None:

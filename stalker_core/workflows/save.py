@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from stalker_core.context import Context, current_user
+from stalker_core.context import Context, ContextError, current_user
 from stalker_core.exceptions import (
     ConcurrencyError,
+    PermissionDeniedError,
     RepositoryError,
     StalkerError,
     StalkerTypeError,
@@ -441,6 +442,7 @@ def preview_save(
     *,
     host: Host | None = None,
     extension: str | None = None,
+    user: User | str | None = None,
     session: Any = None,
     pm: pluggy.PluginManager | None = None,
     engine: TemplateEngine | None = None,
@@ -457,10 +459,12 @@ def preview_save(
         the default ``extension``.
     :param extension: the file extension (default: the host's first one, or
         none without a host).
+    :param user: who would save (a User or a login; default: the OS login's user).
     :param engine: the template engine (default: the engine of ``pm``'s plugins).
     :returns: a :class:`SavePreview`; its ``problems`` say why saving is
-        impossible (see :func:`save_problems`; also a bad take name or
-        extension, a missing template, a template that does not render).
+        impossible (see :func:`save_problems`; also that ``user`` may not
+        create versions, a bad take name or extension, a missing template, a
+        template that does not render).
     """
     from stalker_core.exceptions import RepositoryError
     from stalker_core.models.version.model import Version
@@ -469,6 +473,11 @@ def preview_save(
 
     session = session_or_default(session)
     problems = save_problems(task)
+    try:
+        authorize("Create", "Version", user=user, session=session,
+                  what=f"a Version of task {task_label(task)!r}")
+    except (PermissionDeniedError, ContextError) as exc:
+        problems.insert(0, str(exc))
     ext = ""
     try:
         ext = _check_extension(host, extension)

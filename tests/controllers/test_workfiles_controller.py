@@ -194,6 +194,25 @@ def test_without_a_host_nothing_can_be_saved(session: Any, demo: Demo, pm: Any) 
     assert plan.filename == "SH001_comp_Main_v001"  # rendered all the same, without extension
 
 
+def test_a_user_who_may_not_save_sees_why_before_saving(
+    session: Any, demo: Demo, pm: Any, host: FakeHost
+) -> None:
+    """The plan names the refusal, so the dialog disables Save instead of failing on it."""
+    from stalker_core.models import Group
+    from stalker_core.workflows.permissions import grant
+
+    session.add(grant(Group(name="no saving", users=[demo.user]),
+                      [("Deny", "Create", "Version")], session=session))
+    session.commit()
+    c = controller(session, pm, host)
+    plan = c.save_plan(demo.comp.id)
+    assert not plan.can_save
+    assert plan.problems[0].startswith("user 'artist' may not Create a Version of task")
+    outcome = c.save(SaveRequest(demo.comp.id, "Main", "", plan.number))
+    assert not outcome.saved and "may not Create" in outcome.message
+    assert files_under(demo.root) == set()
+
+
 # -- saving ------------------------------------------------------------------------------
 
 
