@@ -5,17 +5,24 @@ task orders, and the best plan (shortest makespan, then smallest sum of
 ends) is kept, so the result is never worse than the plain pass. Priorities
 stay honoured: only the order *within* one effective priority changes.
 
-The orders tried, in turn:
+The search runs *chains* of passes. Within a chain, each pass takes its
+order from the chain's best plan so far by forward-backward improvement
+(double justification):
 
-* *justification order*: tasks ordered by their start in the best plan so far,
-  a forward pass of which packs work to the left (the forward half of
-  forward-backward improvement);
-* *latest-start order*: tasks ordered by how late they could start without
-  delaying the best plan (computed backwards from its end through the
-  dependency graph using the best plan's task lengths), so slack is spent
-  where it does not hurt (the backward half);
-* *perturbed critical path*: the plain rule with seeded random noise, for
-  diversity when the two above stop improving.
+* *latest-start order*: the plan is right-justified (a backward pass from its
+  end through the dependency graph, with the plan's task lengths and
+  resources), so slack is spent where it does not hurt;
+* *justification order*: the next forward pass places tasks in the order of
+  their right-justified positions, which packs work to the left.
+
+When a chain stops improving (three passes without a better plan of its
+own) the next starts from, in turn: the best plan's justified order with
+noise, the plain critical-path rule with seeded noise, or the critical path
+of the least work every plan spends (the lower bound's tails,
+:mod:`~stalker_core.scheduling.native.bounds`) with noise. While the best plan
+does not improve, the busiest resource is spared when its alternatives can do
+the work. The search stops when the budget is spent or the best plan reaches
+the lower bound.
 
 Deterministic for a given seed and number of passes; the time budget decides
 how many passes run.
@@ -27,6 +34,7 @@ import heapq
 import random
 import time
 
+from stalker_core.scheduling.native.bounds import heads_tails, lower_bound_slot, min_work
 from stalker_core.scheduling.native.passes import SchedulePass
 from stalker_core.scheduling.native.prepare import Prepared, apply_blocked
 
@@ -40,34 +48,57 @@ def improve(
     prep: Prepared, best: SchedulePass, *, budget: float, seed: int = 0,
     start_time: float | None = None,
 ) -> tuple[SchedulePass, int]:
-    """Improve pass ``best`` for ``budget`` seconds; returns the best pass and the pass count."""
+    """Improve pass ``best`` for ``budget`` seconds; returns the best pass and the pass count.
+
+    The search runs *chains*: a start (the plain pass, the best plan with noise, or a
+    priority rule with seeded noise) followed by forward-backward passes until they stop
+    improving that chain; then the next chain starts. It stops early when the best plan
+    reaches the lower bound (:func:`~stalker_core.scheduling.native.bounds.lower_bound_slot`):
+    nothing can beat it.
+    """
     t0 = start_time if start_time is not None else time.perf_counter()
     deadline = t0 + budget
     rng = random.Random(seed)
     best_score = _score(best)
+    bound = lower_bound_slot(prep)
+    cal = prep.cal
     prio = prep.eff_priority
+    work = min_work(prep)
+    _, btail = heads_tails(prep, work)
     passes = 1
     last_pass = 0.0
-    stale = 0
-    current = best
-    noise = 0.0
+    stale = 0  # passes since the best plan last improved
+    current, chain_score, chain_stale, chains = best, best_score, 0, 0
     avoid: frozenset[int] = frozenset()
     has_alternatives = any(len(g) > 1 for gs in prep.groups.values() for g in gs)
-    while True:
+    while cal.first_work(best_score[0]) > bound:
         if time.perf_counter() + last_pass > deadline:
             break
         started = time.perf_counter()
-        if has_alternatives and stale and stale % 4 == 2:
+        if has_alternatives and stale and stale % 8 == 4:
             # spare the busiest resource when its alternatives can do the work
             avoid = frozenset() if len(avoid) >= 6 else avoid | {_busiest(best, avoid)}
-        if stale >= 4 and stale % 2 == 0:
-            # diversify: the critical-path rule with seeded noise, then justify from there
-            amp = 0.05 + 0.02 * min(stale, 20)
-            keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
-                    for t in prep.leaves}
+        if chain_stale >= 3:
+            # the chain has converged: start the next one
+            chains += 1
+            chain_stale = 0
+            chain_score = (1 << 62, 0)
+            amp = 0.05 + 0.05 * (chains % 6)
+            kind = chains % 3
+            if kind == 0:
+                # the best plan, shaken: its justified order with noise
+                fwd_start = _backward_order(prep, best, rng, 0.3 + 0.1 * (chains % 5))
+                keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
+            elif kind == 1:
+                keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
+                        for t in prep.leaves}
+            else:
+                # the critical path of the least work every plan spends (the bound's tails)
+                keys = {t: (-prio[t], -(work[t] + btail[t]) * (1.0 + amp * rng.random()), t)
+                        for t in prep.leaves}
         else:
             # backward (right-justify) then forward (left-justify) pass
-            fwd_start = _backward_order(prep, current, rng, noise)
+            fwd_start = _backward_order(prep, current, rng, 0.02 * chain_stale)
             keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
         run = SchedulePass(prep, keys, avoid)
         run.run()
@@ -76,14 +107,13 @@ def improve(
         score = _score(run)
         if score < best_score:
             best, best_score = run, score
-            current = run
             stale = 0
-            noise = 0.0
         else:
             stale += 1
-            # go on from the new plan (it may lead elsewhere), with growing noise
-            current = run if stale % 3 else best
-            noise = min(0.5, 0.02 * stale)
+        if score < chain_score:
+            current, chain_score, chain_stale = run, score, 0
+        else:
+            chain_stale += 1
     return best, passes
 
 
