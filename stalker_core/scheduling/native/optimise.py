@@ -65,6 +65,7 @@ def improve(
     prio = prep.eff_priority
     work = min_work(prep)
     _, btail = heads_tails(prep, work)
+    backward = _Backward(prep)
     passes = 1
     last_pass = 0.0
     stale = 0  # passes since the best plan last improved
@@ -87,7 +88,7 @@ def improve(
             kind = chains % 3
             if kind == 0:
                 # the best plan, shaken: its justified order with noise
-                fwd_start = _backward_order(prep, best, rng, 0.3 + 0.1 * (chains % 5))
+                fwd_start = backward.order(best, rng, 0.3 + 0.1 * (chains % 5))
                 keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
             elif kind == 1:
                 keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
@@ -98,7 +99,7 @@ def improve(
                         for t in prep.leaves}
         else:
             # backward (right-justify) then forward (left-justify) pass
-            fwd_start = _backward_order(prep, current, rng, 0.02 * chain_stale)
+            fwd_start = backward.order(current, rng, 0.02 * chain_stale)
             keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
         run = SchedulePass(prep, keys, avoid)
         run.run()
@@ -131,122 +132,136 @@ def _busiest(run: SchedulePass, skip: frozenset[int]) -> int:
     return next((r for r in order if r not in skip), order[0] if order else -1)
 
 
-def _backward_order(prep: Prepared, run: SchedulePass, rng: random.Random, noise: float
-                    ) -> dict[int, float]:
-    """Right-justify ``run`` (a backward pass in working slots) and return, per leaf, the
-    forward-equivalent start of its right-justified position (used as the next order).
+class _Backward:
+    """Right-justifies passes (see :meth:`order`); keeps what does not change between them."""
 
-    This is an approximate model (calendar-time durations and gaps are counted in working
-    slots); it only decides the order of the next forward pass, which builds the real plan.
-    """
-    cal = prep.cal
-    problem = prep.problem
-    horizon_slot = max(run.end.values(), default=0)
-    h = cal.first_work(horizon_slot) + 1
-    h = int(h * 1.25) + 50
-    cal.ensure(h)
-    work = cal.work
-    # reversed availability of every resource over [0, h)
-    rev: dict[int, bytearray] = {}
-    for rid, intervals in prep.blocked.items():
-        arr = bytearray(b"\x01") * h
-        apply_blocked(arr, intervals, work, 0, h)
-        rev[rid] = arr[::-1]
-    frac = cal.size / max(1, work[-1] + 1)
-    # per leaf: slots needed per resource, from the forward run
-    need: dict[int, dict[int, int]] = {}
-    span: dict[int, int] = {}
-    fixed: set[int] = set()
-    for tid in prep.leaves:
-        task = problem.tasks[tid]
-        per: dict[int, int] = {}
-        for rid, a, b in run.runs[tid]:
-            per[rid] = per.get(rid, 0) + (b - a)
-        need[tid] = per
-        a = cal.first_work(run.start[tid]) if run.start[tid] >= 0 else 0
-        b = cal.first_work(run.end[tid])
-        span[tid] = max(b - a, 0)
-        if task.constraint or task.time_logs:
-            fixed.add(tid)
-    # successors -> reversed predecessors
-    rdeps: dict[int, list[tuple[int, int]]] = {t: [] for t in prep.leaves}
-    for leaf, refs in prep.deps.items():
-        for ref in refs:
-            gap = ref.gap_slots if ref.gap_model == "length" else int(ref.gap_slots * frac)
-            for g in ref.group:
-                rdeps[g].append((leaf, gap))
-    rstart: dict[int, int] = {}
-    rend: dict[int, int] = {}
-    count = {t: len(rdeps[t]) for t in prep.leaves}
-    preds: dict[int, set[int]] = {t: set() for t in prep.leaves}
-    for leaf, refs in prep.deps.items():
-        for ref in refs:
-            preds[leaf].update(ref.group)
-    heap = [(-(run.end[t] + noise * rng.random() * (1 + span[t])), t)
-            for t in prep.leaves if count[t] == 0]
-    heapq.heapify(heap)
-    while heap:
-        _, tid = heapq.heappop(heap)
-        if tid in fixed:
-            a = cal.first_work(run.start[tid]) if run.start[tid] >= 0 else 0
-            b = cal.first_work(run.end[tid])
-            rs, re_ = max(h - b, 0), max(h - a, 0)
-            for rid, x, y in run.runs[tid]:
-                if y <= h:
-                    rev[rid][h - y:h - x] = bytes(y - x)
-        else:
-            est = 0
-            for s, gap in rdeps[tid]:
-                v = rend[s] + gap
-                if v > est:
-                    est = v
-            per = need[tid]
-            if not per:
-                rs, re_ = est, est + span[tid]
-            elif problem.tasks[tid].model == "effort":
-                rs, re_ = 1 << 60, est
-                for rid, n in per.items():
-                    arr = rev[rid]
-                    i = est
-                    left = n
-                    while left > 0:
-                        p = arr.find(1, i)
-                        if p < 0:
-                            p = len(arr)
-                            arr.extend(b"\x01" * (left + 1))
-                        q = arr.find(0, p, p + left)
-                        if q < 0:
-                            q = p + left
-                            if q > len(arr):
-                                arr.extend(b"\x01" * (q - len(arr)))
-                        arr[p:q] = bytes(q - p)
-                        rs = min(rs, p)
-                        re_ = max(re_, q)
-                        left -= q - p
-                        i = q
+    def __init__(self, prep: Prepared) -> None:
+        self.prep = prep
+        cal = prep.cal
+        problem = prep.problem
+        self.frac = frac = cal.size / max(1, cal.work[-1] + 1)
+        self.fixed = {t for t in prep.leaves
+                      if problem.tasks[t].constraint or problem.tasks[t].time_logs}
+        self.effort = {t for t in prep.leaves if problem.tasks[t].model == "effort"}
+        # successors -> reversed predecessors
+        rdeps: dict[int, list[tuple[int, int]]] = {t: [] for t in prep.leaves}
+        preds: dict[int, set[int]] = {t: set() for t in prep.leaves}
+        for leaf, refs in prep.deps.items():
+            for ref in refs:
+                gap = ref.gap_slots if ref.gap_model == "length" else int(ref.gap_slots * frac)
+                for g in ref.group:
+                    rdeps[g].append((leaf, gap))
+                preds[leaf].update(ref.group)
+        self.rdeps = rdeps
+        self.preds = {t: tuple(sorted(v)) for t, v in preds.items()}
+        self.count = {t: len(rdeps[t]) for t in prep.leaves}
+        self._base: tuple[int, dict[int, bytes]] = (-1, {})
+
+    def _reversed_free(self, h: int) -> dict[int, bytearray]:
+        """Every resource's availability over working slots ``[0, h)``, reversed."""
+        if self._base[0] != h:
+            cal = self.prep.cal
+            base: dict[int, bytes] = {}
+            for rid, intervals in self.prep.blocked.items():
+                arr = bytearray(b"\x01") * h
+                apply_blocked(arr, intervals, cal.work, 0, h)
+                base[rid] = bytes(arr[::-1])
+            self._base = (h, base)
+        return {rid: bytearray(b) for rid, b in self._base[1].items()}
+
+    def order(self, run: SchedulePass, rng: random.Random, noise: float) -> dict[int, float]:
+        """Right-justify ``run`` (a backward pass in working slots) and return, per leaf, the
+        forward-equivalent start of its right-justified position (used as the next order).
+
+        This is an approximate model (calendar-time durations and gaps are counted in
+        working slots); it only decides the order of the next forward pass, which builds
+        the real plan.
+        """
+        prep = self.prep
+        cal = prep.cal
+        horizon_slot = max(run.end.values(), default=0)
+        h = cal.first_work(horizon_slot) + 1
+        h = (int(h * 1.25) + 50) // 64 * 64 + 64  # rounded, so the base arrays are reused
+        cal.ensure(h)
+        rev = self._reversed_free(h)
+        # per leaf: slots needed per resource, from the forward run
+        need: dict[int, dict[int, int]] = {}
+        span: dict[int, int] = {}
+        first_work = cal.first_work
+        for tid in prep.leaves:
+            per: dict[int, int] = {}
+            for rid, a, b in run.runs[tid]:
+                per[rid] = per.get(rid, 0) + (b - a)
+            need[tid] = per
+            a = first_work(run.start[tid]) if run.start[tid] >= 0 else 0
+            span[tid] = max(first_work(run.end[tid]) - a, 0)
+        rdeps, preds, fixed, effort = self.rdeps, self.preds, self.fixed, self.effort
+        rend: dict[int, int] = {}
+        count = dict(self.count)
+        ends = run.end
+        heap = [(-(ends[t] + noise * rng.random() * (1 + span[t])), t)
+                for t in prep.leaves if count[t] == 0]
+        heapq.heapify(heap)
+        while heap:
+            _, tid = heapq.heappop(heap)
+            if tid in fixed:
+                a = first_work(run.start[tid]) if run.start[tid] >= 0 else 0
+                re_ = max(h - a, 0)
+                for rid, x, y in run.runs[tid]:
+                    if y <= h:
+                        rev[rid][h - y:h - x] = bytes(y - x)
             else:
-                n = max(per.values())
-                i = est
-                while True:
-                    conflict = -1
-                    for rid in per:
+                est = 0
+                for succ, gap in rdeps[tid]:
+                    v = rend[succ] + gap
+                    if v > est:
+                        est = v
+                per = need[tid]
+                if not per:
+                    re_ = est + span[tid]
+                elif tid in effort:
+                    re_ = est
+                    for rid, n in per.items():
                         arr = rev[rid]
-                        if len(arr) < i + n:
-                            arr.extend(b"\x01" * (i + n - len(arr)))
-                        q = arr.find(0, i, i + n)
-                        if q > conflict:
-                            conflict = q
-                    if conflict < 0:
-                        break
-                    i = conflict + 1
-                for rid in per:
-                    rev[rid][i:i + n] = bytes(n)
-                rs, re_ = i, i + n
-        rstart[tid], rend[tid] = rs, re_
-        for p in preds[tid]:
-            count[p] -= 1
-            if count[p] == 0:
-                heapq.heappush(heap, (-(run.end[p] + noise * rng.random() * (1 + span[p])), p))
-    # forward-equivalent start: the later the reversed end, the earlier the task
-    return {t: float(-rend[t]) for t in prep.leaves}
-
+                        i = est
+                        left = n
+                        while left > 0:
+                            p = arr.find(1, i)
+                            if p < 0:
+                                p = len(arr)
+                                arr.extend(b"\x01" * (left + 1))
+                            q = arr.find(0, p, p + left)
+                            if q < 0:
+                                q = p + left
+                                if q > len(arr):
+                                    arr.extend(b"\x01" * (q - len(arr)))
+                            arr[p:q] = bytes(q - p)
+                            if q > re_:
+                                re_ = q
+                            left -= q - p
+                            i = q
+                else:
+                    n = max(per.values())
+                    i = est
+                    while True:
+                        conflict = -1
+                        for rid in per:
+                            arr = rev[rid]
+                            if len(arr) < i + n:
+                                arr.extend(b"\x01" * (i + n - len(arr)))
+                            q = arr.find(0, i, i + n)
+                            if q > conflict:
+                                conflict = q
+                        if conflict < 0:
+                            break
+                        i = conflict + 1
+                    for rid in per:
+                        rev[rid][i:i + n] = bytes(n)
+                    re_ = i + n
+            rend[tid] = re_
+            for p in preds[tid]:
+                count[p] -= 1
+                if count[p] == 0:
+                    heapq.heappush(heap, (-(ends[p] + noise * rng.random() * (1 + span[p])), p))
+        # forward-equivalent start: the later the reversed end, the earlier the task
+        return {t: float(-rend[t]) for t in prep.leaves}
