@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sched_helpers import MONDAY, UTC, at, problem, synthetic, task
+from sched_helpers import MONDAY, UTC, at, planned, problem, synthetic, task
 
 from stalker_core.exceptions import CircularDependencyError, SchedulingError
 from stalker_core.scheduling import NativeScheduler
@@ -21,14 +21,10 @@ from stalker_core.scheduling.data import (
 )
 from stalker_core.scheduling.native.bounds import lower_bound_days
 from stalker_core.scheduling.native.prepare import prepare
-from stalker_core.scheduling.validate import validate_plan
 
 
 def run(pr: Problem, **kw: object) -> Plan:
-    plan = NativeScheduler(**kw).schedule(pr)  # type: ignore[arg-type]
-    report = validate_plan(pr, plan)
-    assert report.ok, report.errors
-    return plan
+    return planned(pr, **kw)
 
 
 def span(plan: Plan, tid: int) -> tuple[dt.datetime, dt.datetime]:

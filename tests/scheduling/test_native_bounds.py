@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from sched_helpers import MONDAY, at, problem, synthetic, task
+from sched_helpers import MONDAY, at, planned, problem, synthetic, task
 
 from stalker_core.scheduling import NativeScheduler
 from stalker_core.scheduling.data import Dependency, Problem, Resource, TaskSpec, TimeLogEntry
@@ -17,13 +17,10 @@ from stalker_core.scheduling.native.bounds import (
 )
 from stalker_core.scheduling.native.passes import SchedulePass
 from stalker_core.scheduling.native.prepare import prepare
-from stalker_core.scheduling.validate import validate_plan
 
 
 def days(pr: Problem, **kw: object) -> float:
-    plan = NativeScheduler(**kw).schedule(pr)  # type: ignore[arg-type]
-    assert validate_plan(pr, plan).ok
-    return plan.makespan.total_seconds() / 86400
+    return planned(pr, **kw).makespan.total_seconds() / 86400
 
 
 def test_jackson_rule_runs_the_longest_tail_first() -> None:
