@@ -8,7 +8,10 @@ bound relaxes the problem to one resource at a time:
   slots that must follow its end: the longest chain of work waiting for it),
   counting only what every plan must spend — effort at the best efficiency
   among the task's candidates, length windows, ``length`` gaps; calendar-time
-  (``duration``) amounts and fixed constraints count as nothing;
+  (``duration``) amounts and constrained tasks count as no work; a finished
+  task (time logs cover its effort) waits for nothing, and a task with time
+  logs may start at its first log (``onstart`` dependencies on it count
+  nothing);
 * the work a resource must do itself (effort or length tasks whose only
   candidate it is) is then scheduled on its own free working slots (its
   vacations, time logs and other projects' bookings excluded) with preemption,
@@ -94,11 +97,12 @@ def heads_tails(prep: Prepared, work: dict[int, float] | None = None
     return head, tail
 
 
-def resource_jobs(prep: Prepared) -> dict[int, list[tuple[int, float, int]]]:
-    """Per resource, the ``(leaf, working slots, 0)`` jobs it must do itself."""
+def resource_jobs(prep: Prepared) -> dict[int, list[tuple[int, float]]]:
+    """Per resource, the ``(leaf, working slots)`` jobs it must do itself (it is their only
+    candidate, and no constraint fixes them)."""
     problem = prep.problem
     res = problem.resolution
-    out: dict[int, list[tuple[int, float, int]]] = {}
+    out: dict[int, list[tuple[int, float]]] = {}
     for tid in prep.leaves:
         task = problem.tasks[tid]
         groups = prep.groups[tid]
@@ -118,7 +122,7 @@ def resource_jobs(prep: Prepared) -> dict[int, list[tuple[int, float, int]]]:
         else:
             continue
         if need > 0:
-            out.setdefault(rid, []).append((tid, need, 0))
+            out.setdefault(rid, []).append((tid, need))
     return out
 
 
@@ -173,8 +177,8 @@ def resource_bounds(prep: Prepared, head: dict[int, float], tail: dict[int, floa
     cal = prep.cal
     out: dict[int, int] = {}
     for rid, jobs in resource_jobs(prep).items():
-        total = sum(w for _, w, _ in jobs)
-        latest = max(head[t] for t, _, _ in jobs)
+        total = sum(w for _, w in jobs)
+        latest = max(head[t] for t, _ in jobs)
         blocked = prep.blocked.get(rid, [])
         size = int(latest + total) + 64
         while True:
@@ -184,7 +188,7 @@ def resource_bounds(prep: Prepared, head: dict[int, float], tail: dict[int, floa
             if free.count(1, min(int(latest), size)) >= total + 1:
                 break
             size *= 2
-        out[rid] = jackson_end(free, [(head[t], w, tail[t]) for t, w, _ in jobs])
+        out[rid] = jackson_end(free, [(head[t], w, tail[t]) for t, w in jobs])
     return out
 
 
