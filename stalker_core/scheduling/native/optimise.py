@@ -17,9 +17,12 @@ order from the chain's best plan so far by forward-backward improvement
 
 When a chain stops improving (three passes without a better plan of its
 own) the next starts from, in turn: the best plan's justified order with
-noise, the plain critical-path rule with seeded noise, or the critical path
-of the least work every plan spends (the lower bound's tails,
-:mod:`~stalker_core.scheduling.native.bounds`) with noise. While the best plan
+noise, the plain critical-path rule with seeded noise, the critical path of
+the least work every plan spends (the lower bound's tails,
+:mod:`~stalker_core.scheduling.native.bounds`) with noise, or *feeding the
+critical resource* (the one whose own bound is the highest): its jobs in
+Jackson's order and what they wait for by the deadlines that keep it busy
+(the first restart is this one). While the best plan
 does not improve, the busiest resource is spared when its alternatives can do
 the work. The search stops when the budget is spent or the best plan reaches
 the lower bound.
@@ -34,7 +37,13 @@ import heapq
 import random
 import time
 
-from stalker_core.scheduling.native.bounds import heads_tails, lower_bound_slot, min_work
+from stalker_core.scheduling.native.bounds import (
+    heads_tails,
+    lower_bound_slot,
+    min_work,
+    resource_bounds,
+    resource_jobs,
+)
 from stalker_core.scheduling.native.passes import SchedulePass
 from stalker_core.scheduling.native.prepare import Prepared, apply_blocked
 
@@ -64,8 +73,11 @@ def improve(
     cal = prep.cal
     prio = prep.eff_priority
     work = min_work(prep)
-    _, btail = heads_tails(prep, work)
+    bhead, btail = heads_tails(prep, work)
     backward = _Backward(prep)
+    limits = resource_bounds(prep, bhead, btail)
+    feed = _feed_deadlines(prep, max(limits, key=lambda r: (limits[r], -r)), bhead, btail,
+                           work) if limits else {}
     passes = 1
     last_pass = 0.0
     stale = 0  # passes since the best plan last improved
@@ -85,12 +97,18 @@ def improve(
             chain_stale = 0
             chain_score = (1 << 62, 0)
             amp = 0.05 + 0.05 * (chains % 6)
-            kind = chains % 3
-            if kind == 0:
+            kind = 3 if chains == 1 else chains % 4
+            if kind == 3 and feed:
+                # keep the critical resource busy: what feeds it goes by its deadline
+                keys = {}
+                for t in prep.leaves:
+                    pos = cal.first_work(best.start[t]) if best.start[t] >= 0 else 0
+                    keys[t] = (-prio[t], min(pos, feed.get(t, pos)) + amp * rng.random(), t)
+            elif kind == 0:
                 # the best plan, shaken: its justified order with noise
                 fwd_start = backward.order(best, rng, 0.3 + 0.1 * (chains % 5))
                 keys = {t: (-prio[t], fwd_start[t], t) for t in prep.leaves}
-            elif kind == 1:
+            elif kind in (1, 3):
                 keys = {t: (-prio[t], -prep.tail[t] * (1.0 + amp * rng.random()), t)
                         for t in prep.leaves}
             else:
@@ -116,6 +134,42 @@ def improve(
         else:
             chain_stale += 1
     return best, passes
+
+
+def _feed_deadlines(prep: Prepared, rid: int, head: dict[int, float], tail: dict[int, float],
+                    work: dict[int, float]) -> dict[int, float]:
+    """Latest starts (working slots) that keep resource ``rid`` busy: its own jobs in
+    Jackson's order (the released job with the longest tail next), and everything they wait
+    for early enough to be done by then."""
+    jobs = resource_jobs(prep).get(rid, [])
+    pending = sorted(jobs, key=lambda j: (head[j[0]], j[0]))
+    ready: list[tuple[float, int, float]] = []
+    due: dict[int, float] = {}
+    now = 0.0
+    i = 0
+    while i < len(pending) or ready:
+        if not ready:
+            now = max(now, head[pending[i][0]])
+        while i < len(pending) and head[pending[i][0]] <= now:
+            t, w = pending[i]
+            heapq.heappush(ready, (-tail[t], t, w))
+            i += 1
+        _, t, w = heapq.heappop(ready)
+        due[t] = now
+        now += w
+    # backwards through what the jobs wait for
+    for tid in sorted(prep.leaves, key=prep.topo_index.__getitem__, reverse=True):
+        d = due.get(tid)
+        if d is None:
+            continue
+        for ref in prep.deps[tid]:
+            if ref.target == "onstart":
+                continue
+            for g in ref.group:
+                v = d - ref.gap_slots - work[g]
+                if v < due.get(g, 1e18):
+                    due[g] = v
+    return due
 
 
 def _busiest(run: SchedulePass, skip: frozenset[int]) -> int:
