@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from stalker_core.scheduling.data import Dependency, Problem, ProjectSpec, Resource, TaskSpec
+from stalker_core.scheduling.data import Dependency, Plan, Problem, ProjectSpec, Resource, TaskSpec
 
 UTC = dt.UTC
 #: the seeded synthetic studios of the benchmarks (not part of the package)
@@ -44,6 +44,17 @@ def problem(*tasks: TaskSpec, resources: int | list[Resource] = 1, now: dt.datet
         now=now, tasks={t.id: t for t in tasks}, resources={r.id: r for r in resources},
         projects={p: ProjectSpec(p, f"Project {p}", f"P{p}") for p in pids}, **kw,
     )
+
+
+def planned(pr: Problem, **kw: Any) -> Plan:
+    """``pr`` planned by the native scheduler (``kw``: its options), checked by the validator."""
+    from stalker_core.scheduling import NativeScheduler
+    from stalker_core.scheduling.validate import validate_plan
+
+    plan = NativeScheduler(**kw).schedule(pr)
+    report = validate_plan(pr, plan)
+    assert report.ok, report.errors
+    return plan
 
 
 def synthetic() -> ModuleType:

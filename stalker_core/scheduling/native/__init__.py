@@ -33,6 +33,7 @@ The modules, each importing only those before it:
 :mod:`~stalker_core.scheduling.native.prepare` (checks and expands the problem
 once), :mod:`~stalker_core.scheduling.native.passes` (one pass,
 :class:`~stalker_core.scheduling.native.passes.SchedulePass`),
+:mod:`~stalker_core.scheduling.native.bounds` (lower bounds of the makespan),
 :mod:`~stalker_core.scheduling.native.optimise` (more passes in other orders) and
 :mod:`~stalker_core.scheduling.native.scheduler` (:class:`NativeScheduler`).
 """
