@@ -14,7 +14,10 @@ Two conveniences of the tutorial API live here:
 * *attach-cascade*: an object linked to a persistent object through any
   relationship (``Task(parent=shot)``, ``Version(task=t)``) joins that
   object's session, so the next ``commit()`` saves it without an explicit
-  ``add()``. SQLAlchemy 2 no longer cascades along backrefs by itself.
+  ``add()`` (:mod:`~stalker_core.models.attach`, registered here).
+
+The rules of every column by type (:mod:`~stalker_core.models.column_rules`)
+are registered here too.
 """
 
 from __future__ import annotations
@@ -25,20 +28,17 @@ import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     ColumnDefault,
     ForeignKey,
     Integer,
     MetaData,
     Select,
-    SmallInteger,
     String,
     Table,
     Text,
     event,
 )
-from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -51,14 +51,19 @@ from sqlalchemy.orm import (
     relationship,
     validates,
 )
-from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.exceptions import StalkerError, StalkerTypeError, type_error
+
+# the attach-cascade, the column rules, the association lists and the attribute
+# events live in their own modules; re-exported for the modules that import them here
+from stalker_core.models.associations import unique_association_proxy as unique_association_proxy
+from stalker_core.models.associations import unlink_association as unlink_association
+from stalker_core.models.attach import add_unlinked as add_unlinked
+from stalker_core.models.attach import install_attach_cascade
+from stalker_core.models.attribute_events import on_append as on_append
+from stalker_core.models.attribute_events import on_set as on_set
 from stalker_core.models.checks import (
-    INT_RANGES,
     NAME_LENGTH,
-    check_int_range,
-    check_text,
     validate_description,
     validate_name,
 )
@@ -70,6 +75,7 @@ from stalker_core.models.checks import check_list as check_list
 from stalker_core.models.checks import check_number as check_number
 from stalker_core.models.checks import check_str as check_str
 from stalker_core.models.checks import entity_type_name as entity_type_name
+from stalker_core.models.column_rules import install_column_checks
 
 # the default constructor and its keyword rules (models/constructor.py); the
 # checks re-exported for the modules that import them from here
@@ -78,7 +84,6 @@ from stalker_core.models.constructor import check_required as check_required
 from stalker_core.models.constructor import strict_constructor
 from stalker_core.models.equality import entity_eq
 from stalker_core.models.types import UTCDateTime, ensure_aware, utc_now
-from stalker_core.orm import _sqla_private as sqla_private
 from stalker_core.orm.session import DBSession, StalkerSession
 
 if TYPE_CHECKING:
@@ -281,57 +286,6 @@ def make_nice_name(name: str) -> str:
 
 
 
-def _unique_bulk_set(proxy: Any, values: Any) -> None:
-    if not isinstance(values, list | tuple | set | frozenset) and not (
-        sqla_private.is_association_list(values)
-    ):
-        owner, name = sqla_private.proxy_attribute(proxy)
-        raise type_error(owner, name, "a list", values)
-    for v in values:
-        proxy.append(v)
-
-
-def unlink_association(link: Any, key: str, value: Any, sides: dict[str, str]) -> None:
-    """Keep both sides of an association object in step when one side lets go.
-
-    When ``link.<key>`` becomes ``None`` (the link was removed from one owner's
-    collection), remove the link from the other owner's collection too, so
-    ``user.departments`` does not show a ``None`` before the next flush.
-
-    :param sides: attribute on the link -> name of the owner's collection of links,
-        e.g. ``{"department": "user_roles", "user": "department_roles"}``.
-    """
-    if value is not None or link.__dict__.get(key) is None or link.__dict__.get("_unlinking"):
-        return
-    link.__dict__["_unlinking"] = True
-    try:
-        for attr, collection in sides.items():
-            if attr == key:
-                continue
-            other = link.__dict__.get(attr)
-            if other is not None:
-                links = getattr(other, collection)
-                if link in links:
-                    links.remove(link)
-    finally:
-        link.__dict__.pop("_unlinking", None)
-
-
-def unique_association_proxy(
-    target_collection: str, attr: str, creator: Any
-) -> AssociationProxy[Any]:
-    """An ``association_proxy`` list through an association object that keeps members unique.
-
-    ``dep.users.append(u)`` followed by ``u.departments.append(dep)`` makes
-    one membership, not two (the tutorial does both).
-    """
-    return association_proxy(
-        target_collection, attr, creator=creator,
-        proxy_factory=sqla_private.unique_list_factory,
-        proxy_bulk_set=_unique_bulk_set,  # type: ignore[arg-type]
-    )
-
-
 #: The model classes that need a ``name`` (Stalker's ``__auto_name__ = False``).
 #: Every other :class:`SimpleEntity` of the model is named ``<ClassName>_<uuid4>``
 #: when it gets no name (or ``None``/``""``), as Stalker names it. A coded task
@@ -515,33 +469,6 @@ class Entity(SimpleEntity):
     )
 
 
-# --- validators as attribute events ----------------------------------------
-#
-# Validators of shared attributes are attribute events, not ``@validates``:
-# SQLAlchemy allows one ``@validates`` per attribute in a class hierarchy, so
-# subclasses owned by other modules stay free to add their own.
-
-
-def on_set(attr: Any, check: Any) -> None:
-    """Run ``check(target, key, value) -> value`` whenever ``attr`` is set."""
-    key = attr.key
-
-    def _listener(target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
-        return check(target, key, value)
-
-    event.listen(attr, "set", _listener, retval=True, propagate=True)
-
-
-def on_append(attr: Any, check: Any) -> None:
-    """Run ``check(target, key, item) -> item`` whenever an item joins collection ``attr``."""
-    key = attr.key
-
-    def _listener(target: Any, value: Any, _initiator: Any) -> Any:
-        return check(target, key, value)
-
-    event.listen(attr, "append", _listener, retval=True, propagate=True)
-
-
 def _instance_of(class_name: str, *, required: bool = False) -> Any:
     def check(target: Any, key: str, value: Any) -> Any:
         return check_instance(
@@ -566,63 +493,6 @@ def _aware(target: Any, key: str, value: Any) -> Any:
     return ensure_aware(type(target).__name__, key, value)
 
 
-def _int_kind(column_type: Any) -> str | None:
-    """The key of :data:`~.checks.INT_RANGES` for an integer column type, else ``None``."""
-    if isinstance(column_type, BigInteger):
-        return "BigInteger"
-    if isinstance(column_type, SmallInteger):
-        return "SmallInteger"
-    return "Integer" if isinstance(column_type, Integer) else None
-
-
-def _column_rule(column_type: Any) -> Any:
-    """The check every assignment to a column of ``column_type`` runs, or ``None``.
-
-    Integers must fit the column (:func:`~.checks.check_int_range`), strings must
-    be storable text (:func:`~.checks.check_text`); other values are left to the
-    attribute's own validator.
-    """
-    kind = _int_kind(column_type)
-    if kind is not None:
-        low, high = INT_RANGES[kind]
-
-        def check_int(target: Any, key: str, value: Any) -> Any:
-            if value.__class__ is int and low <= value <= high:
-                return value  # the common case, without a call
-            if isinstance(value, int) and not isinstance(value, bool):
-                check_int_range(type(target).__name__, key, value, kind)
-            return value
-
-        return check_int
-    if isinstance(column_type, String):  # Text, Enum, ... are Strings too
-        def check_string(target: Any, key: str, value: Any) -> Any:
-            if value.__class__ is str and value.isascii() and "\x00" not in value:
-                return value  # the common case, without a call
-            if isinstance(value, str):
-                check_text(type(target).__name__, key, value)
-            return value
-
-        return check_string
-    return None
-
-
-@event.listens_for(Base, "mapper_configured", propagate=True)
-def install_column_checks(mapper: Mapper[Any], cls: type) -> None:
-    """Give every integer and string column its rule, once, where it is declared.
-
-    The rules are declared once, by column type (:func:`_column_rule`), not per
-    model: ``version_number=2**63`` or a lone surrogate in any name is refused
-    when assigned, with a :class:`~stalker_core.exceptions.ValidationError`,
-    rather than by the database driver at commit.
-    """
-    for prop in mapper.column_attrs:
-        if prop.parent is not mapper or len(prop.columns) != 1:
-            continue
-        rule = _column_rule(prop.columns[0].type)
-        if rule is not None:
-            on_set(getattr(cls, prop.key), rule)
-
-
 on_set(SimpleEntity.created_by, _instance_of("User"))
 on_set(SimpleEntity.updated_by, _instance_of("User"))
 on_set(SimpleEntity.type, _type)
@@ -634,63 +504,5 @@ on_append(Entity.tags, _instance_of("Tag", required=True))
 on_append(Entity.notes, _instance_of("Note", required=True))
 
 
-# --- attach-cascade ---------------------------------------------------------
-
-
-_RELATION_KEYS: dict[Any, frozenset[str]] = {}
-
-
-def add_unlinked(session: Any, obj: Any) -> None:
-    """``session.add(obj)`` for a new object that holds no related object yet.
-
-    ``Session.add()`` walks every save-update cascade of the object's mapper
-    (two dozen relationships for a Task) to find related objects to add too;
-    an object that holds none (checked: no relationship key in its state)
-    skips that walk. Anything else takes the ordinary ``session.add()``.
-    """
-    state = instance_state(obj)
-    if state.key is not None:
-        session.add(obj)
-        return
-    mapper = state.mapper
-    keys = _RELATION_KEYS.get(mapper)
-    if keys is None:
-        keys = _RELATION_KEYS[mapper] = frozenset(r.key for r in mapper.relationships)
-    if not keys.isdisjoint(state.dict) or not sqla_private.add_without_cascade(session, state):
-        session.add(obj)
-
-
-def _join_session(state: Any, value: Any, *_: Any) -> Any:
-    # ``state`` is the owner's InstanceState (raw listener; retval, so no
-    # wrapper call either): the common case, both objects already in the same
-    # session (or both in none), costs one comparison of session ids
-    if value is None:
-        return value
-    try:
-        other_state = instance_state(value)
-    except AttributeError:  # not a mapped object: the type check refuses it
-        return value
-    if sqla_private.same_session(other_state, state):
-        return value
-    owner = state.session
-    other = other_state.session
-    if owner is not None and other is None:
-        owner.add(value)
-    elif other is not None and owner is None:
-        other.add(state.obj())
-    return value
-
-
-@event.listens_for(Base, "mapper_configured", propagate=True)
-def _install_attach_cascade(mapper: Mapper[Any], cls: type) -> None:
-    # a Shot loaded through a Task query: its own table's SELECT built once
-    sqla_private.memoize_subclass_loads(mapper)
-    for rel in mapper.relationships:
-        if rel.parent is not mapper or rel.viewonly:
-            continue
-        # a collection takes objects through "append" (a list assigned too, item
-        # by item), a scalar reference through "set": one listener each
-        event.listen(
-            getattr(cls, rel.key), "append" if rel.uselist else "set", _join_session,
-            propagate=True, raw=True, retval=True,
-        )
+event.listen(Base, "mapper_configured", install_column_checks, propagate=True)
+event.listen(Base, "mapper_configured", install_attach_cascade, propagate=True)
