@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 @pytest.fixture
 def unbound_dbsession(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``DBSession`` bound to nothing, the configured database a new SQLite file."""
+    from stalker_core import config
     from stalker_core.orm.session import DBSession
 
     monkeypatch.setenv("STALKER_DATABASE_URL", f"sqlite:///{tmp_path / 'studio.db'}")
+    config.reset()  # read again, with the variable
     DBSession.remove()
     DBSession.configure(bind=None)
     yield DBSession
@@ -24,6 +26,7 @@ def unbound_dbsession(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     DBSession.configure(bind=None)
     if bind is not None:
         bind.dispose()
+    config.reset()
 
 
 def test_reading_connects_and_writing_adds_the_default_data_once(
