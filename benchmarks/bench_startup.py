@@ -92,7 +92,9 @@ setup({{"sqlalchemy.url": {url!r}}})
 init()
 """
 
-COMMAND = "import sys; from stalker_core.cli.main import main; sys.exit(main())"
+#: what the ``stalker`` console script runs (pyproject.toml ``[project.scripts]``)
+COMMAND = ("import sys; from stalker_core.cli.main import console_main; "
+           "sys.exit(console_main())")
 
 #: the Blender panel's first draw; ``{version_id}``: a Version of the demo database
 BLENDER_DRAW = """

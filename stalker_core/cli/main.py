@@ -34,6 +34,7 @@ nothing and start without either.
 from __future__ import annotations
 
 import difflib
+import gc
 import importlib
 import importlib.util
 import logging
@@ -312,6 +313,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         library_log.propagate = propagate
 
 
+def console_main() -> int:
+    """The ``stalker`` console script: :func:`main` on ``sys.argv``, then a quick exit.
+
+    When the interpreter exits it runs a last garbage collection over every
+    object still alive: the mapped classes alone make that about 0.3 s, paid
+    after the command's work is done. The process ends right after this
+    function returns, so its objects are frozen first (``gc.freeze()``: moved
+    where the collector never looks) and the exit skips that pass; atexit
+    handlers still run, and objects freed by reference counting are freed as
+    always. Only the console script does this: :func:`main` leaves the
+    collector alone for callers that live on (tests, applications).
+    """
+    code = main()
+    gc.freeze()
+    return code
+
+
 def _run(args: list[str], debug: bool) -> int:
     try:
         cli.main(args=args, prog_name="stalker", standalone_mode=False)
@@ -335,4 +353,4 @@ def _run(args: list[str], debug: bool) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console_main())
