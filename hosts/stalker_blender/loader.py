@@ -163,7 +163,7 @@ def _describe(containers: list[Container]) -> list[ReferenceRow]:
     tracked = [c for c in containers if c.version_id is not None]
     try:
         statuses = {s.container.name: s for s in reference_status(tracked,
-                                                                  session=runtime.session())}
+                                                                  session=runtime.reading_session())}
     except Exception as exc:  # noqa: BLE001 - a panel must draw whatever happens
         log.debug("stalker_blender: reading reference versions failed", exc_info=True)
         statuses = {}

@@ -92,6 +92,8 @@ class Runtime:
 
     def __init__(self) -> None:
         self._session: Any = None
+        #: DBSession was connected by :meth:`reading_session`; ``db.init()`` is still to run
+        self._defaults_pending = False
         self._pm: pluggy.PluginManager | None = None
         self._context_cache: dict[int | None, SceneContext] = {}
         #: the validation results of the last publish (the panel lists them)
@@ -101,6 +103,7 @@ class Runtime:
         """Use ``session`` / ``pm`` instead of the defaults (``None`` resets to the default)."""
         self._session = session
         self._pm = pm
+        self._defaults_pending = False
         self.last_results = []
         self.invalidate()
 
@@ -115,7 +118,27 @@ class Runtime:
         return host
 
     def session(self) -> Any:
-        """The database session; ``DBSession`` connected to the configured database by default."""
+        """The database session; ``DBSession`` connected to the configured database by default.
+
+        When this runtime connected ``DBSession``, the default data is made
+        sure of (``db.init()``) before the session is first handed out here,
+        for the operators that write.
+        """
+        session = self.reading_session()
+        if self._defaults_pending:
+            from stalker_core import db
+
+            db.init()
+            self._defaults_pending = False
+        return session
+
+    def reading_session(self) -> Any:
+        """The database session for reading only (what the panel draws from).
+
+        Connects ``DBSession`` like :meth:`session` but leaves ``db.init()``
+        (idempotent, yet a dozen queries and a commit) to the first
+        :meth:`session` call, so the panel's first draw does not pay for it.
+        """
         if self._session is not None:
             return self._session
         from stalker_core.orm.session import DBSession
@@ -124,7 +147,7 @@ class Runtime:
             from stalker_core import db
 
             db.setup()
-            db.init()
+            self._defaults_pending = True
         return DBSession
 
     def plugin_manager(self) -> pluggy.PluginManager:
@@ -172,7 +195,7 @@ class Runtime:
         version_id = self.scene_version_id()
         if version_id is None:
             return None
-        return self.session().get(Version, version_id)  # type: ignore[no-any-return]
+        return self.reading_session().get(Version, version_id)  # type: ignore[no-any-return]
 
     def scene_task(self) -> Task | None:
         """The task of the scene's version, else the launcher's task (``STALKER_TASK_ID``)."""
@@ -184,7 +207,7 @@ class Runtime:
 
         if not env_value(TASK_ENV_VAR):
             return None  # no launcher task: no need to touch the database
-        context = Context.from_env(session=self.session())
+        context = Context.from_env(session=self.reading_session())
         return context.task if context is not None else None
 
     def scene_context(self) -> SceneContext:
@@ -214,7 +237,7 @@ class Runtime:
             )
         from stalker_core.models.version.model import Version
 
-        version = self.session().get(Version, version_id)
+        version = self.reading_session().get(Version, version_id)
         if version is None:
             return SceneContext(
                 version_id=version_id, problem=f"Version {version_id} is not in the database"

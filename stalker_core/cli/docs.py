@@ -67,8 +67,10 @@ Warnings are printed once each, `warning: ...`, on standard error.
 does not exist) is a warning naming the plugin, the hook and the nearest hook
 name, and the other plugins still work; with the strict setting
 (`STALKER_PLUGINS_STRICT=1`, `[plugins] strict = true`) it is an error for
-every command except `stalker plugins list` and `--help`, which always work
-and show the failure.
+every command that loads the plugins (saving, publishing, launching, rendering
+templates; listings such as `version list` and `task list` do not load them),
+except `stalker plugins list` and `--help`, which always work and show the
+failure.
 """
 
 #: group -> a paragraph and examples shown before its commands

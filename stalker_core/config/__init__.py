@@ -31,16 +31,12 @@ module of the package reads ``os.environ``.
 from __future__ import annotations
 
 import copy
-import difflib
 import threading
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from stalker_core.config.defaults import APPLICATIONS, STATUS_LISTS, STATUS_NAMES
 
@@ -83,16 +79,22 @@ DEFAULTS_SOURCE = "<stalker_core defaults>"
 
 def user_data_dir() -> Path:
     """The per-user data directory (holds the default SQLite database)."""
+    import platformdirs  # imported when needed: importing the models reads no settings
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def site_config_file() -> Path:
     """``stalker.toml`` in the platformdirs site config directory."""
+    import platformdirs
+
     return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / FILE_NAME
 
 
 def user_config_file() -> Path:
     """``stalker.toml`` in the platformdirs user config directory."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / FILE_NAME
 
 
@@ -334,6 +336,8 @@ def _flatten(data: Mapping[str, Any], path: object, prefix: str = "") -> dict[st
                                   path=path, key=dotted)
             flat.update(_flatten(value, path, dotted + "."))
         else:
+            import difflib
+
             near = difflib.get_close_matches(dotted, list(SCHEMA) + list(SECTIONS), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise ConfigError(f"unknown setting{hint}", path=path, key=dotted)
@@ -358,6 +362,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
     :raises ConfigError: unreadable file, TOML syntax error, unknown key, bad value.
     """
+    import tomllib  # imported when a file is read: importing the models reads none
+
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

@@ -196,3 +196,38 @@ def test_fresh_database_with_newer_scripts_is_stamped_at_their_head(
 def test_invalid_url() -> None:
     with pytest.raises(DatabaseError, match="invalid database URL"):
         make_engine("not a url")
+
+
+CURRENT_SETUP = """
+import json, sys
+from sqlalchemy import Engine, event
+
+statements = []
+event.listen(Engine, "before_cursor_execute",
+             lambda conn, cursor, statement, *rest: statements.append(statement))
+from stalker_core import db
+db.setup({"sqlalchemy.url": sys.argv[1]}, create=False, auto_upgrade=False)
+print(json.dumps({"statements": statements, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_setup_of_a_current_database_reads_its_revision_only(db_url: str) -> None:
+    """No DDL, no Alembic: one query of the version table (a fresh process, as a tool starts)."""
+    import json
+    import subprocess
+    import sys
+
+    engine = make_engine(db_url)
+    try:
+        assert prepare_schema(engine) == "created"
+    finally:
+        engine.dispose()
+    found = json.loads(subprocess.run(
+        [sys.executable, "-c", CURRENT_SETUP, db_url], capture_output=True, text=True,
+        check=True,
+    ).stdout.strip().splitlines()[-1])
+    statements = [" ".join(s.split()).upper() for s in found["statements"]]
+    assert not [s for s in statements if s.startswith(("CREATE", "ALTER", "DROP", "INSERT"))]
+    assert [s for s in statements if "ALEMBIC_VERSION" in s], statements
+    assert not [m for m in found["modules"] if m.split(".")[0] in ("alembic", "mako")]
+    assert "stalker_core.db.migrations" not in found["modules"]

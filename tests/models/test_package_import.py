@@ -49,3 +49,38 @@ def test_a_disabled_collector_stays_disabled(before: str, enabled: bool) -> None
 def test_objects_frozen_by_the_process_stay_frozen() -> None:
     found = _probe("gc.freeze(); frozen = gc.get_freeze_count()")
     assert found["frozen"] > 0
+
+
+#: what the object model must not import: commands, output, templates, scheduling,
+#: plugins, settings files, migrations (each costs start-up time to every process)
+NOT_FOR_THE_MODELS = (
+    "alembic", "click", "jinja2", "mako", "platformdirs", "pluggy", "rich", "tomllib",
+    "stalker_core.cli", "stalker_core.controllers", "stalker_core.plugins",
+    "stalker_core.scheduling", "stalker_core.templates", "stalker_core.ui",
+    "stalker_core.workflows",
+)
+
+IMPORTED = """
+import json, sys
+import stalker_core.models
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_modules(code: str, *args: str) -> list[str]:
+    """The modules a fresh interpreter holds after running ``code`` (it prints them last)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def unwanted(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules of ``modules`` that are ``packages`` or below them."""
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+def test_importing_the_models_imports_no_command_template_or_scheduling_layer() -> None:
+    modules = imported_modules(IMPORTED)
+    assert "stalker_core.models" in modules
+    assert unwanted(modules, NOT_FOR_THE_MODELS) == []
