@@ -201,7 +201,7 @@ def _statement(name: str) -> Any:
     stmt = _STATEMENTS.get(name)
     if stmt is not None:
         return stmt
-    task_ids = bindparam("task_ids", expanding=True)
+    task_ids: Any = bindparam("task_ids", expanding=True)
     if name == "maxima":
         versions = mapped_class("Version").__table__
         stmt = (
