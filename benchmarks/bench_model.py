@@ -25,6 +25,7 @@ PostgreSQL: ``STALKER_BENCH_PG_URL`` (admin URL) or a throwaway server.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,10 @@ ROWS: list[Row] = [
 ]
 
 
+def _load(avg: tuple[float, float, float]) -> str:
+    return " ".join(f"{x:.2f}" for x in avg)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=BACKENDS, action="append")
@@ -223,11 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     console = Console(stderr=True)
+    load_before = os.getloadavg()
     results = run_rows(
         sources, backends=tuple(args.backend or BACKENDS), repeat=args.repeat,
         with_peer=not args.no_peer, progress=lambda msg: console.log(msg),
     )
     print_table(results)
+    print(f"load average (1, 5, 15 min): before {_load(load_before)}, "
+          f"after {_load(os.getloadavg())} on {os.cpu_count()} CPUs")
     if args.json:
         args.json.write_text(results_as_json(results), encoding="utf-8")
     return 0 if all(not r.errors for r in results) else 1

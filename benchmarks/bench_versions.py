@@ -20,7 +20,8 @@ Then our own throughput with 8 processes x 25 versions of ONE task, each
 version committed on its own, on PostgreSQL (Stalker has no safe equivalent:
 its numbers collide). The numbers are checked to be exactly 1..200.
 
-Run: ``.venv/bin/python benchmarks/bench_versions.py [--repeat N] [--backend sqlite|postgresql]``.
+Run: ``.venv/bin/python benchmarks/bench_versions.py [--repeat N] [--backend sqlite|postgresql]
+[--only SUBSTRING]``.
 PostgreSQL comes from ``STALKER_BENCH_PG_URL`` or a throwaway server.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
@@ -282,16 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backend", choices=BACKENDS, action="append")
     parser.add_argument("--no-peer", action="store_true", help="skip Stalker 1.1.2.1")
+    parser.add_argument("--only", default=None,
+                        help="run the rows whose name contains this (and no 8-process row)")
     args = parser.parse_args(argv)
     backends = tuple(args.backend or BACKENDS)
+    rows = [r for r in ROWS if args.only is None or args.only.lower() in r.name.lower()]
 
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
+    load_before = os.getloadavg()
     me = Path(__file__).resolve()
     results: list[Result] = run_rows(
-        [(me, row) for row in ROWS],
+        [(me, row) for row in rows],
         backends=backends,
         repeat=args.repeat,
         with_peer=not args.no_peer,
@@ -300,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     rates: list[float] = []
     correct = True
     tp_error = ""
-    if "postgresql" in backends:
+    if "postgresql" in backends and args.only is None:
         dbs = Databases()
         try:
             for i in range(args.repeat):
@@ -337,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(rates)}/0",
         )
     console.print(table)
+    console.print(
+        "load average (1, 5, 15 min): before "
+        + " ".join(f"{x:.2f}" for x in load_before)
+        + ", after " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        + f" on {os.cpu_count()} CPUs"
+    )
     if rates:
         console.print(
             f"8-process numbers exactly 1..{PROCESSES * PER_PROCESS}: {'yes' if correct else 'NO'}"

@@ -60,12 +60,22 @@ def check_required(
             )
 
 
+#: ``(class, keyword) -> is_keyword(class, keyword)``: the answer never changes
+#: for a class, and looking it up (``inspect.getattr_static``) costs more than
+#: setting the attribute
+_KEYWORDS: dict[tuple[type, str], bool] = {}
+
+
 def is_keyword(cls: type, key: str) -> bool:
     """Is ``key`` a keyword the constructor of ``cls`` takes (a public, settable attribute)?"""
+    known = _KEYWORDS.get((cls, key))
+    if known is not None:
+        return known
     if key.startswith("_") or not hasattr(cls, key):
-        return False
+        return False  # not remembered: an attribute may be added to the class later
     found = inspect.getattr_static(cls, key)
-    return not (isinstance(found, property) and found.fset is None)
+    answer = _KEYWORDS[(cls, key)] = not (isinstance(found, property) and found.fset is None)
+    return answer
 
 
 def check_keyword(cls: type, key: str) -> None:

@@ -61,6 +61,7 @@ from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
 from stalker_core.models.task import time_log
 from stalker_core.models.version import numbering
+from stalker_core.orm._sqla_private import share_flush_memos
 from stalker_core.orm.session import StalkerSession
 
 
@@ -89,8 +90,14 @@ STEPS: tuple[FlushStep, ...] = (
 )
 
 
-def run_steps(session: Session, _flush_context: Any = None, _objects: Any = None) -> None:
-    """The ``before_flush`` listener: run every step of :data:`STEPS`, in order."""
+def run_steps(session: Session, flush_context: Any = None, _objects: Any = None) -> None:
+    """The ``before_flush`` listener: run every step of :data:`STEPS`, in order.
+
+    It also hands the unit of work the memos kept between flushes
+    (:func:`stalker_core.orm._sqla_private.share_flush_memos`).
+    """
+    if flush_context is not None:
+        share_flush_memos(flush_context)
     for step in STEPS:
         step.run(session)
 

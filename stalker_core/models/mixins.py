@@ -162,7 +162,9 @@ def default_statuses(session: Session) -> None:
     pending = [o for o in session.new if isinstance(o, StatusMixin)]
     if not pending:
         return
-    missing = {type(o).__name__ for o in pending if o.status_list is None}
+    # a new object holds its status list in memory, or none: reading the
+    # attribute would ask its (empty) loader each time
+    missing = {type(o).__name__ for o in pending if o.__dict__.get("status_list") is None}
     found: dict[str, StatusList] = {}
     if missing:
         status_list_cls = mapped_class("StatusList")
@@ -175,23 +177,25 @@ def default_statuses(session: Session) -> None:
         for sl in rows:
             found.setdefault(sl.target_entity_type, sl)
     checked: dict[Status, list[StatusList]] = {}
-    for obj in pending:
-        if obj.status_list is None:
-            default = found.get(type(obj).__name__)
-            if default is None:
-                continue
-            obj.status_list = default
-        if obj.status_list is None:
-            continue
-        with session.no_autoflush:
-            if obj.status is None:
-                statuses = obj.status_list.statuses
+    with session.no_autoflush:
+        for obj in pending:
+            status_list = obj.__dict__.get("status_list")
+            if status_list is None:
+                status_list = found.get(type(obj).__name__)
+                if status_list is None:
+                    continue
+                obj.status_list = status_list
+            status = obj.__dict__.get("status")
+            if status is None:
+                statuses = status_list.statuses
                 if statuses:
                     obj.status = statuses[0]
-            elif obj.status_list not in checked.setdefault(obj.status, []):
-                # a status given (or set by the workflow) before the list was known
-                check_in_list(obj, obj.status, obj.status_list)
-                checked[obj.status].append(obj.status_list)
+            else:
+                lists = checked.setdefault(status, [])
+                if status_list not in lists:
+                    # a status given (or set by the workflow) before the list was known
+                    check_in_list(obj, status, status_list)
+                    lists.append(status_list)
 
 
 class ProjectMixin:

@@ -38,6 +38,16 @@ that test, naming it. Written against SQLAlchemy 2.1.
    lazy ``task.parent`` that is a Shot paid it each time. The statement
    depends only on the two mappers, so it is cached per pair here.
 
+6. :func:`share_flush_memos` - every flush builds a new unit of work
+   (``UOWTransaction``), and with it a new memo of "does this relationship
+   belong to that mapper?" (``UOWTransaction._mapper_for_dep``), asked for
+   every relationship of every mapper in the flush times every mapped
+   subclass of the relationship's owner: the relationships declared on
+   ``SimpleEntity`` (``created_by``, ``type``, ...) are asked about all the
+   ~50 mapped classes. The answers depend only on the mappers, so one memo
+   is shared by all flushes of the process: a flush of one new Version made
+   about 250 of these lookups (about 0.4 ms) before any row was written.
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
@@ -68,6 +78,7 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("AssociationProxyInstance", "parent"),
     ("ForeignKeyConstraint", "_create_rule"),
     ("Mapper", "_subclass_load_via_in"),
+    ("UOWTransaction", "_mapper_for_dep"),
 )
 
 
@@ -233,3 +244,39 @@ def memoize_subclass_loads(mapper: Mapper[Any]) -> None:
         return found
 
     mapper._subclass_load_via_in = cached  # type: ignore[method-assign]
+
+
+# -- 6. memos of the unit of work kept between flushes --------------------------
+
+
+def _prop_of_mapper(key: tuple[Any, Any]) -> bool:
+    """``(mapper, dependency processor)``: does the processor's relationship belong to ``mapper``?
+
+    The same question, answered the same way, as SQLAlchemy's own memo.
+    """
+    mapper, dep = key
+    return mapper._props.get(dep.key) is dep.prop  # type: ignore[no-any-return]
+
+
+class _SharedMemo(dict[tuple[Any, Any], bool]):
+    """A dict computing missing answers with :func:`_prop_of_mapper` (like SQLAlchemy's)."""
+
+    def __missing__(self, key: tuple[Any, Any]) -> bool:
+        self[key] = found = _prop_of_mapper(key)
+        return found
+
+
+#: the answers of :func:`_prop_of_mapper` for every flush of the process; it
+#: holds only (mapper, relationship processor) pairs, a few hundred at most
+_MAPPER_FOR_DEP = _SharedMemo()
+
+
+def share_flush_memos(flush_context: Any) -> None:
+    """Give the unit of work ``flush_context`` the process-wide memo (item 6 above).
+
+    Called from the ``before_flush`` listener, before SQLAlchemy sorts the
+    work. A unit of work that already built its own memo keeps it.
+    """
+    memos = getattr(flush_context, "__dict__", None)
+    if memos is not None and "_mapper_for_dep" not in memos:
+        memos["_mapper_for_dep"] = _MAPPER_FOR_DEP

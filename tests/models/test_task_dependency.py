@@ -181,3 +181,21 @@ def test_defaults_are_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(columns.gap_unit.default, "arg", "d")
     assert TaskDependency().gap_unit == "d"
+
+
+def test_held_reads_a_new_tasks_collection_without_making_one(prod: Prod) -> None:
+    from stalker_core.models.task.graph import held
+
+    shot, = _tasks(prod, "Shot")
+    a, b = _tasks(prod, "A", "B", parent=shot)
+    # building tasks under a parent made no empty dependency lists on them
+    assert "task_depends_on" not in shot.__dict__ and "task_dependent_of" not in a.__dict__
+    assert held(a, "task_depends_on") == () and "task_depends_on" not in a.__dict__
+    b.depends_on = [a]
+    assert [td.depends_on for td in held(b, "task_depends_on")] == [a]
+    assert [td.task for td in held(a, "task_dependent_of")] == [b]
+    prod.session.commit()
+    prod.session.expire_all()
+    # a stored task's collection is loaded as usual
+    assert [td.depends_on for td in held(b, "task_depends_on")] == [a]
+    assert list(held(shot, "task_depends_on")) == []

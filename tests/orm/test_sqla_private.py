@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.unitofwork import UOWTransaction
 
 from stalker_core.exceptions import StalkerTypeError
 from stalker_core.models import Department, User
@@ -54,6 +55,7 @@ def _owners() -> dict[str, Any]:
         "AssociationProxyInstance": Department.users,
         "ForeignKeyConstraint": next(iter(Department.__table__.foreign_key_constraints)),
         "Mapper": Department.__mapper__,
+        "UOWTransaction": UOWTransaction(session),
     }
 
 
@@ -218,3 +220,58 @@ def test_a_shot_loaded_through_task_gets_its_own_columns(session: Any) -> None:
     (loaded,) = session.scalars(select(Task).where(Task.project_id == project.id)).all()
     assert isinstance(loaded, Shot)
     assert (loaded.code, loaded.cut_in, loaded.cut_out) == ("SH1", 3, 9)
+
+
+# -- share_flush_memos --------------------------------------------------------------
+
+
+def test_the_shared_memo_answers_as_sqlalchemys_own() -> None:
+    from stalker_core.models import Shot, Task, Version
+
+    own = UOWTransaction(Session())._mapper_for_dep  # SQLAlchemy's, built for one flush
+    shared = private._SharedMemo()
+    for mapper in (Task.__mapper__, Shot.__mapper__, Version.__mapper__, Item.__mapper__):
+        for rel in (*Task.__mapper__.relationships, *Version.__mapper__.relationships):
+            key = (mapper, rel._dependency_processor)
+            assert shared[key] is own[key], key
+    parent = Task.__mapper__.relationships["parent"]._dependency_processor
+    assert shared[(Shot.__mapper__, parent)]
+    assert not shared[(Version.__mapper__, parent)]
+
+
+def test_share_flush_memos_gives_every_unit_of_work_the_same_memo(plain: Session) -> None:
+    seen: list[Any] = []
+
+    def before_flush(session: Session, flush_context: Any, _objects: Any) -> None:
+        private.share_flush_memos(flush_context)
+        seen.append(flush_context._mapper_for_dep)
+
+    from sqlalchemy import event
+
+    event.listen(plain, "before_flush", before_flush)
+    for i in range(2):
+        plain.add(Item(label=str(i)))
+        plain.flush()
+    assert len(seen) == 2 and seen[0] is seen[1] is private._MAPPER_FOR_DEP
+    assert plain.scalars(select(Item.label).order_by(Item.id)).all() == ["0", "1"]
+    # a unit of work that built its own memo keeps it
+    uow = UOWTransaction(plain)
+    own = uow._mapper_for_dep
+    private.share_flush_memos(uow)
+    assert uow._mapper_for_dep is own
+
+
+def test_stalker_sessions_flush_with_the_shared_memo(session: Any) -> None:
+    from sqlalchemy import event
+
+    from stalker_core.models import Project
+
+    seen: list[Any] = []
+
+    def after_flush(_session: Any, flush_context: Any) -> None:
+        seen.append(flush_context.__dict__.get("_mapper_for_dep"))
+
+    event.listen(session.registry(), "after_flush", after_flush)
+    session.add(Project(name="P", code="P"))
+    session.commit()
+    assert seen and all(memo is private._MAPPER_FOR_DEP for memo in seen)

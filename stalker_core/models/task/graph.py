@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, MutableSequence
 from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.exceptions import CircularDependencyError, type_error
 from stalker_core.models.base import add_unlinked, mapped_class
@@ -31,6 +32,22 @@ _LIMIT = 1_000_000
 
 def _task_cls() -> type[Task]:
     return mapped_class("Task")
+
+
+def held(task: Task, key: str) -> Any:
+    """The collection ``key`` of ``task`` (e.g. ``"task_depends_on"``), read only.
+
+    A new task (never flushed) holds in a collection only what was put in it,
+    and that is in its ``__dict__``: a collection missing there is empty, and
+    reading it through the attribute would make (and later flush) an empty
+    list for nothing. A stored task's collection is loaded as usual.
+    """
+    found = task.__dict__.get(key)
+    if found is not None:
+        return found
+    if instance_state(task).key is None:
+        return ()
+    return getattr(task, key)
 
 
 def subtree(task: Task) -> list[Task]:
@@ -177,10 +194,10 @@ def check_parent(task: Task, parent: Task | None) -> None:
 
 def _has_any_dependency(task: Task, parent: Task) -> bool:
     for node in [parent, *ancestors(parent)]:
-        if node.task_depends_on or node.task_dependent_of:
+        if held(node, "task_depends_on") or held(node, "task_dependent_of"):
             return True
     for node in subtree(task):
-        if node.task_depends_on or node.task_dependent_of:
+        if held(node, "task_depends_on") or held(node, "task_dependent_of"):
             return True
     return False
 
@@ -230,7 +247,7 @@ def _can_be_waited_for(task: Task) -> bool:
     task below it, or on one of its parents. When nothing can, no new
     dependency of ``task`` can close a cycle (the common case of a new leaf)."""
     for node in [task, *ancestors(task)]:
-        if node.task_dependent_of:
+        if held(node, "task_dependent_of"):
             return True
     if task.child_count or task.__dict__.get("children"):
         return True

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Float, bindparam, func, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
@@ -140,9 +140,10 @@ def _cached_parent(session: Session | None, node: Any) -> Any:
     d = node.__dict__
     if "parent" in d:
         return d["parent"]
-    state = sa_inspect(node)
-    if session is None or state.key is None:
-        return node.parent  # a new object: its parent is in memory or None
+    if instance_state(node).key is None:
+        return None  # a new object holds its parent in memory, or has none
+    if session is None:
+        return node.parent
     parent_id = d.get("parent_id") if "parent_id" in d else node.parent_id
     if parent_id is None:
         return None
@@ -214,7 +215,7 @@ def load_dependencies(session: Session, tasks: list[Any]) -> None:
     """
     todo: dict[str, dict[int, Any]] = {attr: {} for attr, _ in _DEPENDENCY_SIDES}
     for t in tasks:
-        if sa_inspect(t).key is None:
+        if instance_state(t).key is None:
             continue
         for attr, _ in _DEPENDENCY_SIDES:
             if attr not in t.__dict__:
@@ -400,6 +401,8 @@ def attach_to_parent(task: Task, parent: Task) -> None:
 
 
 def _add_chain(start: Task, d_s: float, d_l: float, d_c: float) -> None:
+    if not (d_s or d_l or d_c):
+        return  # e.g. a new task joining its parent: its sums come with its first leaf_changed
     session = object_session(start)
     with session.no_autoflush if session is not None else nullcontext():
         for node in [start, *load_ancestors(start)]:

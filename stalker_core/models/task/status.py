@@ -202,11 +202,12 @@ def deps_satisfied(task: Task, without: Collection[Any] = ()) -> bool:
     satisfies nothing. Dependencies in ``without`` (being removed) and those
     deleted in the task's session do not count.
     """
+    from stalker_core.models.task.graph import held
     from stalker_core.models.task.rollup import load_ancestors
 
     gone = _deleted(object_session(task))
     for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in node.task_depends_on:
+        for td in held(node, "task_depends_on"):
             if td in gone or any(td is w for w in without):
                 continue
             dep = td.depends_on

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -169,32 +169,52 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     by the writer we waited for. With psycopg2 both go in one round trip (a
     multi-statement simple query: still one snapshot per statement).
     """
-    from stalker_core.models.task.model import Task
-
-    version_cls = mapped_class("Version")
     conn = session.connection()
     dialect = conn.dialect
-    versions = version_cls.__table__
-    tasks = Task.__table__
-    maxima_query = (
-        select(versions.c.task_id, versions.c.take_name, func.max(versions.c.version_number))
-        .where(versions.c.task_id.in_(task_ids))
-        .group_by(versions.c.task_id, versions.c.take_name)
-    )
+    ids = {"task_ids": task_ids}
     if dialect.name != "postgresql":
-        return list(conn.execute(maxima_query).all())
+        return list(conn.execute(_statement("maxima"), ids).all())
     if dialect.driver == "psycopg2":
-        ids = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
+        listed = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
         sql = (
-            f"SELECT id FROM {Task.__tablename__} WHERE id IN ({ids}) ORDER BY id FOR UPDATE; "
-            f"SELECT task_id, take_name, max(version_number) FROM {version_cls.__tablename__} "
-            f"WHERE task_id IN ({ids}) GROUP BY task_id, take_name"
+            f"SELECT id FROM {mapped_class('Task').__tablename__} WHERE id IN ({listed}) "
+            "ORDER BY id FOR UPDATE; "
+            f"SELECT task_id, take_name, max(version_number) "
+            f"FROM {mapped_class('Version').__tablename__} "
+            f"WHERE task_id IN ({listed}) GROUP BY task_id, take_name"
         )
         return list(conn.exec_driver_sql(sql).all())
-    conn.execute(
-        select(tasks.c.id).where(tasks.c.id.in_(task_ids)).order_by(tasks.c.id).with_for_update()
-    )
-    return list(conn.execute(maxima_query).all())
+    conn.execute(_statement("lock tasks"), ids)
+    return list(conn.execute(_statement("maxima"), ids).all())
+
+
+#: statements built once per process: a flush of one version ran both, and
+#: building them cost more than running them
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _statement(name: str) -> Any:
+    """``"maxima"`` (stored maxima per task and take) or ``"lock tasks"`` (FOR UPDATE).
+
+    Both take the task ids as the expanding parameter ``task_ids``.
+    """
+    stmt = _STATEMENTS.get(name)
+    if stmt is not None:
+        return stmt
+    task_ids: Any = bindparam("task_ids", expanding=True)
+    if name == "maxima":
+        versions = mapped_class("Version").__table__
+        stmt = (
+            select(versions.c.task_id, versions.c.take_name, func.max(versions.c.version_number))
+            .where(versions.c.task_id.in_(task_ids))
+            .group_by(versions.c.task_id, versions.c.take_name)
+        )
+    else:
+        tasks = mapped_class("Task").__table__
+        stmt = select(tasks.c.id).where(tasks.c.id.in_(task_ids)).order_by(tasks.c.id)
+        stmt = stmt.with_for_update()
+    _STATEMENTS[name] = stmt
+    return stmt
 
 
 def finalize_numbers(session: Session) -> None:
