@@ -194,49 +194,53 @@ def _holder(session: Any, group: str | None, login: str | None) -> tuple[Any, st
     return found, f"group {found.name!r}"
 
 
-@command.command(name="grant")
-@click.argument("group", required=False)
-@database_option
-@click.option("--user", "login", default=None, help="A user's own rules instead of a group's.")
-@_rule_options
-def grant_cmd(group: str | None, login: str | None, allowed: list[tuple[str, str, str]],
-              denied: list[tuple[str, str, str]]) -> None:
-    """Give GROUP (or --user LOGIN) the rules --allow/--deny ACTION:CLASS."""
+def _rules_command(name: str, help_text: str) -> Any:
+    """A command changing the rules of GROUP or --user LOGIN; ``f(session, holder, label,
+    rules)`` does the change."""
+
+    def decorate(change: Any) -> Any:
+        @command.command(name=name, help=help_text)
+        @click.argument("group", required=False)
+        @database_option
+        @click.option("--user", "login", default=None,
+                      help="A user's own rules instead of a group's.")
+        @_rule_options
+        def run(group: str | None, login: str | None, allowed: list[tuple[str, str, str]],
+                denied: list[tuple[str, str, str]]) -> None:
+            if not allowed and not denied:
+                raise click.UsageError("give at least one --allow or --deny ACTION:CLASS")
+            session = connect()
+            holder, label = _holder(session, group, login)
+            authorize(session, "Update", holder, what=label)
+            change(session, holder, label, [*allowed, *denied])
+
+        return run
+
+    return decorate
+
+
+@_rules_command("grant", "Give GROUP (or --user LOGIN) the rules --allow/--deny ACTION:CLASS.")
+def grant_cmd(session: Any, holder: Any, label: str, rules: list[tuple[str, str, str]]) -> None:
     from stalker_core.workflows.permissions import grant
 
-    if not allowed and not denied:
-        raise click.UsageError("give at least one --allow or --deny ACTION:CLASS")
-    session = connect()
-    holder, label = _holder(session, group, login)
-    authorize(session, "Update", holder, what=label)
     before = len(holder.permissions)
-    grant(holder, [*allowed, *denied], session=session)
+    grant(holder, rules, session=session)
     session.commit()
     click.echo(f"{label}: {len(holder.permissions) - before} rule(s) added, "
                f"{len(holder.permissions)} now")
 
 
-@command.command(name="revoke")
-@click.argument("group", required=False)
-@database_option
-@click.option("--user", "login", default=None, help="A user's own rules instead of a group's.")
-@_rule_options
-def revoke_cmd(group: str | None, login: str | None, allowed: list[tuple[str, str, str]],
-               denied: list[tuple[str, str, str]]) -> None:
-    """Take the rules --allow/--deny ACTION:CLASS from GROUP (or --user LOGIN)."""
+@_rules_command("revoke", "Take the rules --allow/--deny ACTION:CLASS from GROUP "
+                          "(or --user LOGIN).")
+def revoke_cmd(session: Any, holder: Any, label: str, rules: list[tuple[str, str, str]]) -> None:
     from stalker_core.exceptions import ValidationError
     from stalker_core.workflows.permissions import revoke
 
-    if not allowed and not denied:
-        raise click.UsageError("give at least one --allow or --deny ACTION:CLASS")
-    session = connect()
-    holder, label = _holder(session, group, login)
-    authorize(session, "Update", holder, what=label)
-    missing = revoke(holder, [*allowed, *denied])
-    if missing and len(missing) == len(allowed) + len(denied):
+    missing = revoke(holder, rules)
+    if missing and len(missing) == len(rules):
         session.rollback()
         raise ValidationError(f"{label} has none of these rules: {'; '.join(missing)}")
     session.commit()
     note = f" (it did not have: {'; '.join(missing)})" if missing else ""
-    click.echo(f"{label}: {len(allowed) + len(denied) - len(missing)} rule(s) removed, "
+    click.echo(f"{label}: {len(rules) - len(missing)} rule(s) removed, "
                f"{len(holder.permissions)} now{note}")
