@@ -184,7 +184,7 @@ def test_defaults_are_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_held_reads_a_new_tasks_collection_without_making_one(prod: Prod) -> None:
-    from stalker_core.models.task.graph import held
+    from stalker_core.models.task.held import held
 
     shot, = _tasks(prod, "Shot")
     a, b = _tasks(prod, "A", "B", parent=shot)

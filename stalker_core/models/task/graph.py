@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator, MutableSequence
 from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy.orm import object_session
-from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.exceptions import CircularDependencyError, type_error
 from stalker_core.models.base import add_unlinked, mapped_class
+from stalker_core.models.task.held import held
 
 if TYPE_CHECKING:
     from stalker_core.models.task.model import Task
@@ -32,22 +32,6 @@ _LIMIT = 1_000_000
 
 def _task_cls() -> type[Task]:
     return mapped_class("Task")
-
-
-def held(task: Task, key: str) -> Any:
-    """The collection ``key`` of ``task`` (e.g. ``"task_depends_on"``), read only.
-
-    A new task (never flushed) holds in a collection only what was put in it,
-    and that is in its ``__dict__``: a collection missing there is empty, and
-    reading it through the attribute would make (and later flush) an empty
-    list for nothing. A stored task's collection is loaded as usual.
-    """
-    found = task.__dict__.get(key)
-    if found is not None:
-        return found
-    if instance_state(task).key is None:
-        return ()
-    return getattr(task, key)
 
 
 def subtree(task: Task) -> list[Task]:

@@ -202,7 +202,7 @@ def deps_satisfied(task: Task, without: Collection[Any] = ()) -> bool:
     satisfies nothing. Dependencies in ``without`` (being removed) and those
     deleted in the task's session do not count.
     """
-    from stalker_core.models.task.graph import held
+    from stalker_core.models.task.held import held
     from stalker_core.models.task.rollup import load_ancestors
 
     gone = _deleted(object_session(task))
