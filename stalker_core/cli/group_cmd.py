@@ -50,18 +50,15 @@ def _rule(access: str) -> Any:
 
 def _class_name(name: str, param: click.Parameter) -> str:
     """The model class called ``name`` (case ignored): a typo would make a rule of nothing."""
-    import difflib
-
+    from stalker_core.cli.lookup import suggest
     from stalker_core.models.base import Base
 
-    names = {m.class_.__name__ for m in Base.registry.mappers}
+    names = sorted({m.class_.__name__ for m in Base.registry.mappers})
     by_lower = {n.lower(): n for n in names}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
-    near = difflib.get_close_matches(name, sorted(names), n=1)
-    hint = f"; did you mean {near[0]!r}?" if near else ""
-    raise click.BadParameter(f"no model class named {name!r}{hint} (a rule names a class "
-                             "such as Task, Version or Project)", param=param)
+    raise click.BadParameter(f"no model class named {name!r}{suggest(name, names)} (a rule "
+                             "names a class such as Task, Version or Project)", param=param)
 
 
 def _rule_options(f: Any) -> Any:
@@ -153,7 +150,7 @@ def add_user_cmd(group: str, logins: tuple[str, ...]) -> None:
     session = connect()
     g = find_group(session, group)
     authorize(session, "Update", g, what=f"group {g.name!r}")
-    added = [u for u in _users(session, logins) if u not in g.users]
+    added = [u for u in dict.fromkeys(_users(session, logins)) if u not in g.users]
     g.users.extend(added)
     session.commit()
     click.echo(f"group {g.name!r}: added {len(added)}, {len(g.users)} user(s) now")
@@ -195,8 +192,11 @@ def _holder(session: Any, group: str | None, login: str | None) -> tuple[Any, st
 
 
 def _rules_command(name: str, help_text: str) -> Any:
-    """A command changing the rules of GROUP or --user LOGIN; ``f(session, holder, label,
-    rules)`` does the change."""
+    """A command changing the rules of GROUP or --user LOGIN.
+
+    The decorated ``change(session, holder, label, rules)`` makes the change
+    once the rules are parsed, the holder found and the acting user allowed.
+    """
 
     def decorate(change: Any) -> Any:
         @command.command(name=name, help=help_text)

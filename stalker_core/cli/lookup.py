@@ -14,7 +14,7 @@ from typing import Any
 from stalker_core.exceptions import ValidationError
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str]) -> str:
     """``"; did you mean 'X'?"`` for the closest of ``choices`` (case ignored), else ``""``."""
     by_lower = {c.lower(): c for c in choices}
     near = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
@@ -31,7 +31,7 @@ def _by_code_or_id(session: Any, cls: Any, column: Any, ref: str, what: str,
     found = session.scalars(select(cls).where(or_(*clauses)).order_by(cls.id)).first()
     if found is None:
         names = list(session.scalars(select(column)))
-        raise ValidationError(f"no {what} {ref!r}{_suggest(ref, names)} ({listing})")
+        raise ValidationError(f"no {what} {ref!r}{suggest(ref, names)} ({listing})")
     return found
 
 
@@ -78,7 +78,7 @@ def find_status(session: Any, code: str) -> Any:
     ).first()
     if found is None:
         codes = list(session.scalars(select(Status.code)))
-        raise ValidationError(f"no status with code {code!r}{_suggest(code.upper(), codes)}")
+        raise ValidationError(f"no status with code {code!r}{suggest(code.upper(), codes)}")
     return found
 
 

@@ -529,7 +529,8 @@ class _Defaults:
         return getattr(get_config(), name)
 
     def __dir__(self) -> list[str]:
-        return [f.name for f in fields(Config)] + ["weekly_working_hours", "repo_env_var_template"]
+        derived = [n for n, v in vars(Config).items() if isinstance(v, property)]
+        return [f.name for f in fields(Config)] + derived
 
     def __repr__(self) -> str:
         return f"<stalker_core.defaults {get_config()!r}>"

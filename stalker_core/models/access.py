@@ -10,13 +10,13 @@ an Allow; with no rule at all the answer is no.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from stalker_core.exceptions import PermissionDeniedError, type_error
 from stalker_core.models.group import ACTIONS, normalize_choice
 
 if TYPE_CHECKING:
-    from stalker_core.models.group import Permission
     from stalker_core.models.user import User
 
 
@@ -58,8 +58,8 @@ def _mro_names(cls: type) -> list[str]:
 def rules(user: User) -> dict[tuple[str, str], set[str]]:
     """``(class_name, action) -> {"Allow", "Deny"}`` over the user's groups and own rules."""
     out: dict[tuple[str, str], set[str]] = {}
-    own: list[Permission] = list(user.permissions)
-    for perm in [*(p for group in user.groups for p in group.permissions), *own]:
+    of_groups = (perm for group in user.groups for perm in group.permissions)
+    for perm in itertools.chain(of_groups, user.permissions):
         out.setdefault((perm.class_name, perm.action), set()).add(perm.access)
     return out
 

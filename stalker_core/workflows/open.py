@@ -21,7 +21,6 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
-from stalker_core.workflows.permissions import authorize
 from stalker_core.workflows.results import SceneCheck
 
 if TYPE_CHECKING:
@@ -141,10 +140,9 @@ def open_as_new_version(
         the opening.
     :raises UnsavedChangesError: as :func:`open_version`.
     """
-    from stalker_core.workflows.save import save_as_version, task_label
+    from stalker_core.workflows.save import authorize_save, save_as_version
 
-    authorize("Create", "Version", user=user, session=session,
-              what=f"a Version of task {task_label(version.task)!r}")
+    authorize_save(version.task, user=user, session=session)
     opened = open_version(
         host, version, force, user=user, session=session, pm=pm,
         unknown_is_dirty=unknown_is_dirty,

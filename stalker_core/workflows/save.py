@@ -214,8 +214,7 @@ def save_as_version(
     if not isinstance(task, Task):
         raise StalkerTypeError(f"task should be a Task, not {type(task).__name__}: {task!r}")
     session = session_or_default(session)
-    authorize("Create", "Version", user=user, session=session,
-              what=f"a Version of task {task_label(task)!r}")
+    authorize_save(task, user=user, session=session)
     closed = closed_problem(task)
     if closed:
         raise ValidationError(f"no version saved: {closed}")
@@ -423,6 +422,17 @@ def save_problems(task: Task) -> list[str]:
     return problems
 
 
+def authorize_save(task: Task, *, user: User | str | None = None,
+                   session: Any = None) -> User | None:
+    """The acting user, once they may save a new version of ``task`` (Create on Version).
+
+    :raises PermissionDeniedError: they may not (see
+        :func:`~stalker_core.workflows.permissions.authorize`).
+    """
+    return authorize("Create", "Version", user=user, session=session,
+                     what=f"a Version of task {task_label(task)!r}")
+
+
 def closed_problem(task: Task) -> str | None:
     """Why ``task`` takes no new version because its status closes it
     (:data:`~stalker_core.models.task.status.DONE`: Completed, Stopped), or None.
@@ -474,8 +484,7 @@ def preview_save(
     session = session_or_default(session)
     problems = save_problems(task)
     try:
-        authorize("Create", "Version", user=user, session=session,
-                  what=f"a Version of task {task_label(task)!r}")
+        authorize_save(task, user=user, session=session)
     except (PermissionDeniedError, ContextError) as exc:
         problems.insert(0, str(exc))
     ext = ""

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from stalker_core.db.stalker_import.idmap import IdMap
 from stalker_core.db.stalker_import.kinds import IGNORED, KINDS, NOT_MAPPED_TYPES, Kind, Row
-from stalker_core.db.stalker_import.links import NOT_MAPPED_LINKS, Link, links
+from stalker_core.db.stalker_import.links import Link, links
 from stalker_core.db.stalker_import.read import StalkerSource
 from stalker_core.db.stalker_import.report import ImportReport
 from stalker_core.models.base import Base, mapped_class
@@ -131,10 +131,6 @@ class Copier:
         for name in NOT_MAPPED_TYPES:
             if counts.get(name):
                 self.note(f"{name}: {counts[name]} Stalker rows not mapped (no such class here)")
-        for name, why in NOT_MAPPED_LINKS.items():
-            n = len(self.source.rows(name))
-            if n:
-                self.note(f"{name}: {n} Stalker rows not mapped ({why})")
         return self.report
 
     def _link_sources(self) -> list[str]:

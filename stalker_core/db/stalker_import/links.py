@@ -124,7 +124,3 @@ def _reference_links(schema: SourceSchema) -> list[Link]:
     return [_link(f"{name}_References", f"{table}_references", f"{name.lower()} references",
                   f"{name.lower()}_id:entity_id", f"{file_column}:reference_id")
             for name, table in owners]
-
-
-#: Stalker link tables with no counterpart of ours -> why (reported with their row count)
-NOT_MAPPED_LINKS: dict[str, str] = {}
