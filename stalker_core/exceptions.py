@@ -10,7 +10,8 @@ working::
     ├── MissingExtraError (ImportError)  an optional extra is not installed (names the extra)
     ├── DatabaseError                    database not set up, migration problems
     │   ├── ConcurrencyError             a lock or unique number could not be obtained
-    │   └── DatabaseUnavailableError     the server cannot be reached, the connection was lost
+    │   ├── DatabaseUnavailableError     the server cannot be reached, the connection was lost
+    │   └── SchemaMismatchError          the database lacks a table or column of the models
     ├── ValidationError (ValueError)     a bad value for an attribute
     │   ├── StalkerTypeError (TypeError) a value of the wrong type
     │   ├── NaiveDatetimeError           a datetime without tzinfo
@@ -107,6 +108,10 @@ class ConcurrencyError(DatabaseError):
 
 class DatabaseUnavailableError(DatabaseError):
     """The database server cannot be reached, or the connection was lost."""
+
+
+class SchemaMismatchError(DatabaseError):
+    """The database lacks a table or column of the models (made by another build)."""
 
 
 class ValidationError(StalkerError, ValueError):

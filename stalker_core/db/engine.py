@@ -16,6 +16,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from stalker_core.db.mismatch import schema_mismatch
 from stalker_core.exceptions import DatabaseError, DatabaseUnavailableError
 
 
@@ -233,6 +234,7 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
         kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "handle_error", _connection_lost)
+    event.listen(engine, "handle_error", schema_mismatch)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         if wal:
