@@ -80,7 +80,8 @@ class _PgError(Exception):
 @pytest.mark.parametrize(
     ("dialect", "error", "expected"),
     [
-        ("sqlite", Exception("no such column: versions.created_with"), ("versions", "created_with")),
+        ("sqlite", Exception("no such column: versions.created_with"),
+         ("versions", "created_with")),
         ("sqlite", Exception("no such column: created_with"), (None, "created_with")),
         ("sqlite", Exception("table versions has no column named path"), ("versions", "path")),
         ("sqlite", Exception("no such table: main.dailies"), ("dailies", None)),
