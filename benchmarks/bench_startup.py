@@ -24,7 +24,10 @@ Rows:
   real layout in background mode, so the draw gets a recording stand-in for
   ``UILayout``, as the add-on's tests do. No peer (Stalker has no add-on);
   skipped when ``bpy`` is missing;
-* ``import sqlalchemy.orm``: the floor every row above pays, for scale.
+* ``import sqlalchemy.orm``: the floor every row above pays, for scale;
+* ``models imported and mappers configured``: the rest of the floor, the
+  mapped classes of each library (in process: after ``import
+  sqlalchemy.orm``), with Stalker's as the peer.
 
 The machine may be busy (other processes): the CPU time of each process is
 shown beside its wall time, and the load average is printed. Then the
@@ -90,6 +93,17 @@ warnings.simplefilter("ignore")
 from stalker.db.setup import init, setup
 setup({{"sqlalchemy.url": {url!r}}})
 init()
+"""
+
+#: the models alone: imported, mappers configured (in process: ``sqlalchemy.orm`` excluded)
+MAPPERS = """
+import json, time, warnings
+warnings.simplefilter("ignore")
+import sqlalchemy.orm
+t0 = time.perf_counter()
+import {package}
+sqlalchemy.orm.configure_mappers()
+print(json.dumps({{"seconds": time.perf_counter() - t0}}))
 """
 
 #: what the ``stalker`` console script runs (pyproject.toml ``[project.scripts]``)
@@ -289,6 +303,9 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
     else:
         print("(no bpy in this environment: the Blender panel's first draw is not measured)")
     floor = measure(["-c", "import sqlalchemy.orm"], args.runs, inner=False)
+    mappers = measure(_script(MAPPERS.format(package="stalker_core.models")), args.runs,
+                      inner=True)
+    peer_mappers = measure(_script(MAPPERS.format(package="stalker")), args.runs, inner=True)
 
     from rich.console import Console
     from rich.table import Table
@@ -312,6 +329,10 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
         )
     table.add_row("python -c 'import sqlalchemy.orm' (floor)", "-", _ms(floor["wall"]),
                   _ms(floor["cpu"]), "", "", "", "")
+    table.add_row("models imported and mappers configured (no database)",
+                  _ms(mappers["inner"]), _ms(mappers["wall"]), _ms(mappers["cpu"]),
+                  _ms(peer_mappers["inner"]), _ms(peer_mappers["wall"]),
+                  f"{peer_mappers['inner'] / mappers['inner']:.1f}x", "")
     Console(width=140).print(table)
     print("in process: from the first line of the script to the rows read (the goal's "
           "measure for the first query; for Blender, from registering the add-on to the\n"
