@@ -142,28 +142,25 @@ def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
         last logged work ends.
     """
     from stalker_core.models.task import status as task_status
-    from stalker_core.models.task.rollup import load_ancestors
 
-    for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in node.task_depends_on:
-            dep = td.depends_on
-            if dep is None:
-                continue
-            target = td.dependency_target or "onend"
-            code = task_status.code_of(dep) or task_status.initial_code(dep)
-            if not task_status.satisfied(code, target):
-                need = "finished (CMPL or STOP)" if target == "onend" else "started"
+    for dep_ref, target, code in task_status.chain_dependencies(task):
+        if code is None:  # a dependency without a status yet: the one it will get
+            code = task_status.initial_code(task_status.dependency_task(task, dep_ref))
+        if not task_status.satisfied(code, target):
+            dep = task_status.dependency_task(task, dep_ref)
+            need = "finished (CMPL or STOP)" if target == "onend" else "started"
+            raise DependencyViolationError(
+                f"cannot log time on {task.name!r}: it depends on {dep.name!r} "
+                f"({code}), which must be {need} first"
+            )
+        if target == "onend":
+            dep = task_status.dependency_task(task, dep_ref)
+            last = _last_logged_end(dep)
+            if last is not None and start < last:
                 raise DependencyViolationError(
-                    f"cannot log time on {task.name!r}: it depends on {dep.name!r} "
-                    f"({code}), which must be {need} first"
+                    f"cannot log time on {task.name!r} starting {start.isoformat()}: "
+                    f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
                 )
-            if target == "onend":
-                last = _last_logged_end(dep)
-                if last is not None and start < last:
-                    raise DependencyViolationError(
-                        f"cannot log time on {task.name!r} starting {start.isoformat()}: "
-                        f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
-                    )
     return None
 
 
@@ -202,13 +199,16 @@ def check_overbooking(
             raise _overbooked(resource, start, end, other)
     if resource.id is None:
         return
-    stmt = select(TimeLog).where(
-        TimeLog.resource_id == resource.id, TimeLog.start < end, TimeLog.end > start
+    # ids first: loading the (rare) clash as an object costs more than the probe
+    tl = TimeLog.__table__
+    stmt = select(tl.c.id).where(
+        tl.c.resource_id == resource.id, tl.c.start < end, tl.c.end > start
     )
     if exclude is not None and exclude.id is not None:
-        stmt = stmt.where(TimeLog.id != exclude.id)
+        stmt = stmt.where(tl.c.id != exclude.id)
     with session.no_autoflush:
-        clash = session.scalars(stmt.limit(1)).first()
+        clash_id = session.execute(stmt.limit(1)).scalar()
+        clash = session.get(TimeLog, clash_id) if clash_id is not None else None
     if clash is not None and clash not in session.deleted:
         raise _overbooked(resource, start, end, clash)
 
