@@ -114,6 +114,8 @@ def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
     numbering.forget_pending(session)
     numbering.forget_known_numbers(session)
     task_rollup.forget_pushed(session, rolled_back=True)
+    task_ancestry.forget_written(session, rolled_back=True)
+    status_lookup.forget_statuses(session)  # a rolled-back savepoint may have added some
 
 
 def _after_rollback(session: Session) -> None:
@@ -123,6 +125,7 @@ def _after_rollback(session: Session) -> None:
 def _after_commit(session: Session) -> None:
     task_settle.after_commit(session)
     task_rollup.forget_pushed(session, rolled_back=False)
+    task_ancestry.forget_written(session, rolled_back=False)
 
 
 #: ``(session event, listener)`` pairs registered beside :func:`run_steps`.
@@ -131,8 +134,8 @@ SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     # the versions registered as pending are in the database now, and the
     # moves of tasks: the stored hierarchy is the one in memory again
     ("after_flush_postexec", _after_flush_postexec),
-    # pending versions, remembered maxima and parents' sums pushed in the
-    # database die with the (sub)transaction
+    # pending versions, remembered maxima, parents' sums and statuses written
+    # in the database, and the status catalog die with the (sub)transaction
     ("after_soft_rollback", _after_soft_rollback),
     # the status catalog and the calendar may be stale after the transaction
     ("after_rollback", _after_rollback),

@@ -217,12 +217,34 @@ def _status_update_statement() -> Any:
     )
 
 
+_WRITTEN_KEY = "stalker_core.statuses_written"
+
+
 def write_stored_status(session: Session, task_id: int, status_id: int) -> None:
     """Store ``status_id`` as the status of the task ``task_id``, which is not in the session."""
     _execute(
         session, "status update", _status_update_statement,
         {"task_id": task_id, "new_status_id": status_id},
     )
+    session.info.setdefault(_WRITTEN_KEY, set()).add(task_id)
+
+
+def forget_written(session: Session, *, rolled_back: bool) -> None:
+    """The transaction (or a savepoint) ended: forget the statuses written by
+    :func:`write_stored_status`.
+
+    :param rolled_back: they were rolled back: a task loaded since then holds
+        the written status, which is expired (read again when used).
+        SQLAlchemy expires only the objects changed in a rolled-back savepoint.
+    """
+    written: set[int] = session.info.pop(_WRITTEN_KEY, set())
+    if not rolled_back:
+        return
+    task_cls = mapped_class("Task")
+    for task_id in written:
+        obj = session.identity_map.get(identity_key(task_cls, task_id))
+        if obj is not None:
+            session.expire(obj, ["status_id", "status"])
 
 
 def _children_statement() -> Any:
