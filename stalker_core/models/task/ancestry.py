@@ -12,8 +12,7 @@ parent; here:
   statement and without loading any object - when nothing in the session
   makes the stored rows differ from the objects in memory
   (:func:`stored_is_current`);
-* :func:`load_dependents` loads who waits for a task, with those tasks, in
-  one statement;
+* :func:`stored_waiting` reads who waits for a task as rows;
 * :func:`stored_task_row` and :func:`stored_children` read the status of a
   parent that is not loaded, and its children's.
 
@@ -71,10 +70,19 @@ def stored_is_current(session: Session, task: Any) -> bool:
     Besides :func:`stored_hierarchy_current`: nothing deleted in the session
     and no dependency row added, changed or removed and not flushed yet.
     """
-    if session.deleted or not stored_hierarchy_current(session, task):
-        return False
+    return stored_hierarchy_current(session, task) and not dependency_rows_pending(session)
+
+
+def dependency_rows_pending(session: Session) -> bool:
+    """May the stored dependency rows differ from the session's objects?
+
+    True while the session holds a deletion (a task's rows go with it) or a
+    dependency row added or changed and not flushed yet.
+    """
+    if session.deleted:
+        return True
     dep_cls = mapped_class("TaskDependency")
-    return not any(isinstance(o, dep_cls) for o in session.new) and not any(
+    return any(isinstance(o, dep_cls) for o in session.new) or any(
         isinstance(o, dep_cls) for o in session.dirty
     )
 
@@ -299,50 +307,21 @@ def load_dependencies(session: Session, tasks: list[Any]) -> None:
             set_committed_value(todo[attr][tid], attr, deps)
 
 
-def _dependents_statement() -> Any:
-    dep_cls, task_cls = mapped_class("TaskDependency"), mapped_class("Task")
-    return (
-        select(dep_cls, task_cls)
-        .join(task_cls, task_cls.id == dep_cls.task_id)
-        .where(dep_cls.depends_on_id == bindparam("id"))
+def _waiting_statement() -> Any:
+    dep = mapped_class("TaskDependency").__table__
+    return select(dep.c.task_id, dep.c.dependency_target).where(
+        dep.c.depends_on_id == bindparam("id")
     )
 
 
-def stored_dependents(session: Session, task_id: int) -> list[tuple[Any, Any]]:
-    """``(dependency row, waiting task)`` of every stored dependency on the task ``task_id``,
-    loaded in one statement (the row's ``task`` set: reading it costs no statement)."""
-    with session.no_autoflush:
-        rows = session.execute(
-            statement("dependents", _dependents_statement), {"id": task_id}
-        ).all()
-    found = []
-    for td, waiting in rows:
-        if "task" not in td.__dict__:
-            set_committed_value(td, "task", waiting)  # as its lazy load would
-        found.append((td, waiting))
-    return found
+def stored_waiting(session: Session, task_id: int) -> list[tuple[int, str | None]]:
+    """``(waiting task id, target)`` of every stored dependency on the task ``task_id``:
+    who waits for it, read as rows (one light statement, nothing loaded).
 
-
-def load_dependents(task: Any) -> list[Any]:
-    """``task.task_dependent_of`` (who waits for ``task``), with those tasks, in one statement.
-
-    A lazy load would read the rows, then each waiting task with one
-    statement more. A loaded (or new) collection is used as it is.
+    Only right when no dependency row of the session is pending
+    (:func:`dependency_rows_pending`).
     """
-    session = object_session(task)
-    if (
-        "task_dependent_of" in task.__dict__
-        or session is None
-        or instance_state(task).key is None
-    ):
-        return list(task.task_dependent_of)
-    found = []
-    for td, _waiting in stored_dependents(session, task.id):
-        if "depends_on" not in td.__dict__:
-            set_committed_value(td, "depends_on", task)
-        found.append(td)
-    set_committed_value(task, "task_dependent_of", found)
-    return found
+    return [tuple(r) for r in _execute(session, "waiting", _waiting_statement, {"id": task_id})]  # type: ignore[misc]
 
 
 def _stored_dependencies_statement() -> Any:

@@ -36,14 +36,14 @@ from sqlalchemy.orm.util import identity_key
 from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.task.ancestry import (
+    dependency_rows_pending,
     load_ancestors,
-    load_dependents,
     stored_children,
     stored_dependencies,
-    stored_dependents,
     stored_hierarchy_current,
     stored_is_current,
     stored_task_row,
+    stored_waiting,
     write_stored_status,
 )
 from stalker_core.models.task.held import held
@@ -441,8 +441,9 @@ def _stored_parent_after(
 
     Each parent missing from the session takes its new status with an UPDATE
     of its row (nothing in the session holds it, so nothing in memory goes
-    stale; its dependents react as usual). A parent in the session, or one
-    whose status list must be read to allow the status, goes the usual way.
+    stale; its dependents react as usual). A parent in the session, one whose
+    status list must be read to allow the status, or any while dependency rows
+    are pending in the session, goes the usual way (loaded, :func:`set_status`).
     """
     task_cls = mapped_class("Task")
     while parent_id is not None:
@@ -459,14 +460,19 @@ def _stored_parent_after(
         if code is None or code == current:
             return
         status_id = stored_status_id(session, code)
-        if status_id is None or not list_holds(session, row.status_list_id, status_id):
-            parent = session.get(task_cls, parent_id)  # loaded: its status list is read
+        if (
+            status_id is None
+            or not list_holds(session, row.status_list_id, status_id)
+            or dependency_rows_pending(session)
+        ):
+            # the usual way: its status list is read, its pending dependents seen
+            parent = session.get(task_cls, parent_id)
             if parent is not None:
                 set_status(parent, code)
             return
         write_stored_status(session, parent_id, status_id)
         if current is not None and not _moves_nothing(current, code):
-            _react(stored_dependents(session, parent_id), current, code)
+            _react(_stored_waiting(session, parent_id, current, code), current, code)
         parent_id, change = row.parent_id, (current, code)
 
 
@@ -480,24 +486,44 @@ def dependents_react(task: Task, old: str, new: str) -> None:
     :func:`reevaluate`); nothing is loaded when no dependency can change."""
     if _moves_nothing(old, new):
         return
-    _react([(td, None) for td in load_dependents(task)], old, new)
+    session = object_session(task)
+    if (
+        session is None
+        or "task_dependent_of" in task.__dict__
+        or sa_inspect(task).key is None
+        or dependency_rows_pending(session)
+    ):
+        waiting = [(td.dependency_target, td.task) for td in list(task.task_dependent_of)]
+    else:
+        waiting = _stored_waiting(session, task.id, old, new)
+    _react(waiting, old, new)
 
 
 def _moves_nothing(old: str, new: str) -> bool:
     return all(satisfied(old, t) == satisfied(new, t) for t in ("onend", "onstart"))
 
 
-def _react(dependencies: list[tuple[Any, Any]], old: str, new: str) -> None:
-    """The tasks of ``dependencies`` (``(row, task or None)``) wait for a task that moved
-    from ``old`` to ``new``: their leaves move when the dependency's target says so."""
-    if _moves_nothing(old, new):
-        return
-    for td, _waiting in dependencies:
-        target = td.dependency_target or "onend"
+def _stored_waiting(session: Session, task_id: int, old: str, new: str) -> list[tuple[Any, Any]]:
+    """``(target, task)`` of the stored dependencies on ``task_id`` that a move from
+    ``old`` to ``new`` concerns: only those tasks are loaded (one statement reads the rows)."""
+    task_cls = mapped_class("Task")
+    found = []
+    for waiting_id, target in stored_waiting(session, task_id):
+        target = target or "onend"
+        if satisfied(old, target) != satisfied(new, target):
+            found.append((target, session.get(task_cls, waiting_id)))
+    return found
+
+
+def _react(waiting: list[tuple[Any, Any]], old: str, new: str) -> None:
+    """The tasks of ``waiting`` (``(target, task)``) wait for a task that moved from
+    ``old`` to ``new``: their leaves move when the target says so."""
+    for target, task in waiting:
+        target = target or "onend"
         was, now = satisfied(old, target), satisfied(new, target)
-        if was == now or td.task is None:
+        if was == now or task is None:
             continue
-        for leaf in list(leaves(td.task)):
+        for leaf in list(leaves(task)):
             reevaluate(leaf, reopened=was and not now)
 
 

@@ -19,7 +19,8 @@ import datetime as dt
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DDL, ForeignKey, event, select
+from sqlalchemy import DDL, ForeignKey, bindparam, event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import (
@@ -200,17 +201,37 @@ def check_overbooking(
     if resource.id is None:
         return
     # ids first: loading the (rare) clash as an object costs more than the probe
-    tl = TimeLog.__table__
-    stmt = select(tl.c.id).where(
-        tl.c.resource_id == resource.id, tl.c.start < end, tl.c.end > start
-    )
-    if exclude is not None and exclude.id is not None:
-        stmt = stmt.where(tl.c.id != exclude.id)
+    params = {
+        "resource_id": resource.id, "start": start, "end": end,
+        "exclude_id": exclude.id if exclude is not None and exclude.id is not None else -1,
+    }
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(TimeLog)})
+    clash_id = connection.execute(_clash_statement(), params).scalar()
     with session.no_autoflush:
-        clash_id = session.execute(stmt.limit(1)).scalar()
         clash = session.get(TimeLog, clash_id) if clash_id is not None else None
     if clash is not None and clash not in session.deleted:
         raise _overbooked(resource, start, end, clash)
+
+
+_CLASH: list[Any] = []  # built once per process
+
+
+def _clash_statement() -> Any:
+    """The first time log of ``:resource_id`` overlapping ``:start``-``:end``, other than
+    ``:exclude_id``."""
+    if not _CLASH:
+        tl = TimeLog.__table__
+        _CLASH.append(
+            select(tl.c.id)
+            .where(
+                tl.c.resource_id == bindparam("resource_id"),
+                tl.c.start < bindparam("end", type_=tl.c.start.type),
+                tl.c.end > bindparam("start", type_=tl.c.end.type),
+                tl.c.id != bindparam("exclude_id"),
+            )
+            .limit(1)
+        )
+    return _CLASH[0]
 
 
 def _overbooked(resource: User, start: dt.datetime, end: dt.datetime, other: TimeLog) -> Exception:
