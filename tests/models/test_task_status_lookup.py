@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -128,3 +129,31 @@ def test_get_status_returns_the_sessions_object(prod: Prod) -> None:
     assert s.get(Status, wip.id) is wip
     with pytest.raises(StatusError, match=r"unknown status code 'NOPE'; known codes: WFD, RTS"):
         get_status(s, "NOPE")
+
+
+def test_a_status_changed_by_another_session_is_read_again(prod: Prod) -> None:
+    """The copies kept per process serve a status only while its row is unchanged."""
+    from sqlalchemy import update
+
+    from stalker_core.models import SimpleEntity, Status
+    from stalker_core.models.task.status import get_status
+    from stalker_core.orm.session import StalkerSession
+
+    s = prod.session
+    assert get_status(s, "WIP").name == "Work In Progress"
+    s.commit()
+    s.remove()
+    assert get_status(s, "WIP").name == "Work In Progress"  # from the kept copy
+    s.commit()
+    s.remove()
+    # as another process would change it: no mapper event of this process sees it
+    entities = SimpleEntity.__table__
+    with StalkerSession(bind=s.get_bind()) as other:
+        other.execute(
+            update(entities).where(entities.c.id == get_status(other, "WIP").id)
+            .values(name="Doing It", date_updated=dt.datetime.now(dt.UTC))
+        )
+        other.commit()
+    wip = get_status(s, "WIP")
+    assert wip.name == "Doing It"
+    assert wip in s and s.get(Status, wip.id) is wip

@@ -13,8 +13,8 @@ parent; here:
   makes the stored rows differ from the objects in memory
   (:func:`stored_is_current`);
 * :func:`stored_waiting` reads who waits for a task as rows;
-* :func:`stored_task_row` and :func:`stored_children` read the status of a
-  parent that is not loaded, and its children's.
+* :func:`stored_chain` and :func:`stored_children` read the statuses of
+  parents that are not loaded, and their children's.
 
 The statements are built once per process (:func:`statement`): building one
 costs more than running it.
@@ -203,17 +203,26 @@ class StoredTask(NamedTuple):
     status_list_id: int | None
 
 
-def _task_row_statement() -> Any:
+def _chain_rows_statement() -> Any:
     tasks = mapped_class("Task").__table__
-    return select(
-        tasks.c.status_id, tasks.c.child_count, tasks.c.parent_id, tasks.c.status_list_id
-    ).where(tasks.c.id == bindparam("id"))
+    cols = (tasks.c.id, tasks.c.parent_id, tasks.c.status_id, tasks.c.child_count,
+            tasks.c.status_list_id)
+    up = select(*cols).where(tasks.c.id == bindparam("chain_start")).cte(
+        "chain_rows", recursive=True
+    )
+    up = up.union_all(select(*cols).join(up, tasks.c.id == up.c.parent_id))
+    return select(up)
 
 
-def stored_task_row(session: Session, task_id: int) -> StoredTask | None:
-    """The stored row of the task ``task_id`` (see :class:`StoredTask`), without loading it."""
-    row = _execute(session, "task row", _task_row_statement, {"id": task_id}).first()
-    return None if row is None else StoredTask(row[0], row[1] or 0, row[2], row[3])
+def stored_chain(session: Session, task_id: int) -> dict[int, StoredTask]:
+    """The stored rows of the task ``task_id`` and of every task above it, by id
+    (one statement, nothing loaded)."""
+    return {
+        row[0]: StoredTask(row[2], row[3] or 0, row[1], row[4])
+        for row in _execute(
+            session, "chain rows", _chain_rows_statement, {"chain_start": task_id}
+        )
+    }
 
 
 def _status_update_statement() -> Any:

@@ -38,11 +38,11 @@ from stalker_core.models.base import mapped_class
 from stalker_core.models.task.ancestry import (
     dependency_rows_pending,
     load_ancestors,
+    stored_chain,
     stored_children,
     stored_dependencies,
     stored_hierarchy_current,
     stored_is_current,
-    stored_task_row,
     stored_waiting,
     write_stored_status,
 )
@@ -446,11 +446,14 @@ def _stored_parent_after(
     are pending in the session, goes the usual way (loaded, :func:`set_status`).
     """
     task_cls = mapped_class("Task")
+    chain = None
     while parent_id is not None:
         if session.identity_map.get(identity_key(task_cls, parent_id)) is not None:
             parent_changed(session.get(task_cls, parent_id), change)
             return
-        row = stored_task_row(session, parent_id)
+        if chain is None:
+            chain = stored_chain(session, parent_id)  # read once: only this loop writes them
+        row = chain.get(parent_id)
         if row is None or not row.child_count:
             return
         current = code_for_id(session, row.status_id)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
@@ -71,19 +72,22 @@ _CATALOG_KEY = "stalker_core.status_catalog"
 class _Catalog:
     """The stored statuses of one session transaction: ids, codes, list memberships."""
 
-    __slots__ = ("codes", "ids", "lists", "made")
+    __slots__ = ("codes", "ids", "lists", "made", "stamps")
 
     def __init__(self, rows: Iterable[Any]) -> None:
         #: status id -> code
         self.codes: dict[int, str] = {}
+        #: status id -> (code, date_updated): what a kept copy must match (:func:`_copy`)
+        self.stamps: dict[int, tuple[str, Any]] = {}
         #: code -> status id (the first stored, as a lookup by code would find)
         self.ids: dict[str, int] = {}
         #: status list id -> the ids of its statuses
         self.lists: dict[int, set[int]] = {}
         #: code -> a Status made by :func:`get_status` in this transaction (not stored yet)
         self.made: dict[str, Status] = {}
-        for sid, code, list_id in rows:
+        for sid, code, updated, list_id in rows:
             self.codes[sid] = code
+            self.stamps[sid] = (code, updated)
             if code not in self.ids or sid < self.ids[code]:
                 self.ids[code] = sid
             if list_id is not None:
@@ -92,9 +96,14 @@ class _Catalog:
 
 def _catalog_statement() -> Any:
     statuses = mapped_class("Status").__table__
+    entities = mapped_class("SimpleEntity").__table__
     links = mapped_class("StatusListStatus").__table__
-    return select(statuses.c.id, statuses.c.code, links.c.status_list_id).outerjoin(
-        links, links.c.status_id == statuses.c.id
+    # outer joins from the few statuses: SQLite must not start from every entity
+    return (
+        select(statuses.c.id, statuses.c.code, entities.c.date_updated, links.c.status_list_id)
+        .select_from(statuses)
+        .outerjoin(entities, entities.c.id == statuses.c.id)
+        .outerjoin(links, links.c.status_id == statuses.c.id)
     )
 
 
@@ -106,11 +115,41 @@ def _catalog(session: Session) -> _Catalog:
     if found is None:
         if not _STATEMENT:
             _STATEMENT.append(_catalog_statement())
-        connection = session.connection(
-            bind_arguments={"mapper": sa_inspect(mapped_class("Status"))}
+        found = session.info[_CATALOG_KEY] = _Catalog(
+            _connection(session).execute(_STATEMENT[0]).all()
         )
-        found = session.info[_CATALOG_KEY] = _Catalog(connection.execute(_STATEMENT[0]).all())
     return found
+
+
+def _connection(session: Session) -> Any:
+    return session.connection(bind_arguments={"mapper": sa_inspect(mapped_class("Status"))})
+
+
+#: per database (engine): status id -> ((code, date_updated), a detached copy of the Status)
+_COPIES: WeakKeyDictionary[Any, dict[int, tuple[tuple[str, Any], Status]]] = WeakKeyDictionary()
+
+
+def _copy(session: Session, catalog: _Catalog, status_id: int) -> Status | None:
+    """A detached copy of the stored Status ``status_id``, kept per process and database.
+
+    Putting it in a session (``merge(load=False)``) costs no statement, where a
+    ``session.get`` costs one per status and session. A copy is used only
+    while its code and ``date_updated`` equal the ones the transaction's
+    catalog read; else it is read again (on this session's connection).
+    """
+    connection = _connection(session)
+    copies = _COPIES.setdefault(connection.engine, {})
+    stamp = catalog.stamps.get(status_id)
+    kept = copies.get(status_id)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    with Session(bind=connection) as reader:  # reads only: no flush rules needed
+        found = reader.get(mapped_class("Status"), status_id)
+        if found is None or stamp is None:
+            return None
+        reader.expunge(found)
+    copies[status_id] = (stamp, found)
+    return found  # type: ignore[no-any-return]
 
 
 def forget_statuses(session: Session) -> None:
@@ -118,14 +157,16 @@ def forget_statuses(session: Session) -> None:
     session.info.pop(_CATALOG_KEY, None)
 
 
-def _written(_mapper: Any, _connection: Any, target: Any) -> None:
+def _written(_mapper: Any, connection: Any, target: Any) -> None:
     session = object_session(target)
     if session is not None:
         forget_statuses(session)
+    _COPIES.pop(connection.engine, None)
 
 
 def install() -> None:
-    """Forget a session's catalog when its flush writes a Status, a StatusList or a link.
+    """Forget a session's catalog, and the kept copies of the statuses of its database,
+    when its flush writes a Status, a StatusList or a link.
 
     Idempotent; :func:`stalker_core.models.flush.install` calls it.
     """
@@ -158,8 +199,11 @@ def get_status(session: Session, code: str) -> Status:
             catalog = _catalog(session)
             sid = catalog.ids.get(code)
     if sid is not None:
-        with session.no_autoflush:
-            found = session.get(status_cls, sid)
+        found = session.identity_map.get(identity_key(status_cls, sid))
+        if found is None:
+            copy = _copy(session, catalog, sid)
+            if copy is not None:
+                found = session.merge(copy, load=False)
         if found is not None:
             return found  # type: ignore[no-any-return]
     name = TASK_STATUSES.get(code) or OTHER_STATUSES.get(code)
