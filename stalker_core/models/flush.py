@@ -43,8 +43,10 @@ The order of the steps, and why:
 
 Besides the pipeline, :func:`install` registers the end-of-transaction hooks
 in :data:`SESSION_HOOKS` on the same class (they forget per-transaction caches),
-and the mapper hooks forgetting a session's status catalog when its flush
-writes statuses or status lists (:func:`stalker_core.models.task.status_lookup.install`).
+the mapper hooks forgetting a session's status catalog when its flush
+writes statuses or status lists (:func:`stalker_core.models.task.status_lookup.install`),
+and the events noting dependency rows not flushed yet
+(:func:`stalker_core.models.task.ancestry.install`).
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def run_steps(session: Session, flush_context: Any = None, _objects: Any = None)
 def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
     numbering.forget_pending(session)
     task_ancestry.forget_moves(session)
+    task_ancestry.forget_dependency_edits(session)
 
 
 def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
@@ -120,6 +123,7 @@ def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
 
 def _after_rollback(session: Session) -> None:
     task_settle.after_rollback(session)
+    task_ancestry.forget_dependency_edits(session)
 
 
 def _after_commit(session: Session) -> None:
@@ -132,7 +136,7 @@ def _after_commit(session: Session) -> None:
 SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("before_flush", run_steps),
     # the versions registered as pending are in the database now, and the
-    # moves of tasks: the stored hierarchy is the one in memory again
+    # moves of tasks and dependency edits: the stored rows are the objects again
     ("after_flush_postexec", _after_flush_postexec),
     # pending versions, remembered maxima, parents' sums and statuses written
     # in the database, and the status catalog die with the (sub)transaction
@@ -164,8 +168,8 @@ def require_stalker_session(mapper: Any, connection: Any, target: Any) -> None:
 
 
 def install() -> None:
-    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession`, the session guard and
-    the status catalog's hooks.
+    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession`, the session guard, the
+    status catalog's hooks and the dependency edits' events.
 
     Idempotent. The guard (:func:`require_stalker_session`) is registered on
     the models' ``Base``, so it runs only for stalker_core's own objects.
@@ -176,3 +180,4 @@ def install() -> None:
     if not event.contains(Base, "before_insert", require_stalker_session):
         event.listen(Base, "before_insert", require_stalker_session, propagate=True)
     status_lookup.install()
+    task_ancestry.install()

@@ -140,3 +140,23 @@ def test_a_parents_stored_dependency_refuses_time_logs(prod: Prod) -> None:
     with pytest.raises(DependencyViolationError, match=r"it depends on 'D' \(RTS\)"):
         TimeLog(task=leaf, resource=prod.users[1], start=at(2, 9), end=at(2, 10))
     assert _loaded(s) == {"Leaf", "D"}  # D only to name it; the parent not at all
+
+
+def test_a_stored_dependency_changed_in_memory_counts(prod: Prod) -> None:
+    """A dependency row's new target, not flushed yet, is read from the object."""
+    from stalker_core.models import Task, TimeLog
+    from stalker_core.models.task.status import deps_satisfied
+
+    ids = _parent_leaf_and_other(prod)
+    s = prod.session
+    s.get(Task, ids["Leaf"]).depends_on = [s.get(Task, ids["D"])]
+    TimeLog(task=s.get(Task, ids["D"]), resource=prod.users[0], start=at(2, 9), end=at(2, 10))
+    s.commit()
+    s.remove()
+    leaf = s.get(Task, ids["Leaf"])
+    assert not deps_satisfied(leaf)  # D has started, not finished
+    with s.no_autoflush:
+        s.get(Task, ids["D"]).task_dependent_of[0].dependency_target = "onstart"
+        assert deps_satisfied(leaf)
+    s.flush()
+    assert deps_satisfied(leaf)

@@ -25,13 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
+from stalker_core.orm.session import StalkerSession
 
 #: the deepest hierarchy walked (a guard against a cycle in corrupt data)
 MAX_DEPTH = 10_000
@@ -73,18 +74,55 @@ def stored_is_current(session: Session, task: Any) -> bool:
     return stored_hierarchy_current(session, task) and not dependency_rows_pending(session)
 
 
+_DEPENDENCY_EDITS_KEY = "stalker_core.dependency_edits"
+
+
 def dependency_rows_pending(session: Session) -> bool:
     """May the stored dependency rows differ from the session's objects?
 
     True while the session holds a deletion (a task's rows go with it) or a
-    dependency row added or changed and not flushed yet.
+    dependency row added or changed and not flushed yet (noted by the events
+    :func:`install` registers: no scan of the session's objects), and always
+    in a session that is not a :class:`~stalker_core.orm.session.StalkerSession`
+    (those events are not registered for it).
     """
-    if session.deleted:
+    if not isinstance(session, StalkerSession):
         return True
+    return bool(session.info.get(_DEPENDENCY_EDITS_KEY)) or bool(session.deleted)
+
+
+def _note_dependency_edit(session: Session | None) -> None:
+    if session is not None:
+        session.info[_DEPENDENCY_EDITS_KEY] = True
+
+
+def _dependency_joins(session: Session, instance: Any) -> None:
+    if isinstance(instance, mapped_class("TaskDependency")):
+        _note_dependency_edit(session)
+
+
+def _dependency_changed(target: Any, *_args: Any) -> None:
+    _note_dependency_edit(object_session(target))
+
+
+def forget_dependency_edits(session: Session, *_args: Any) -> None:
+    """The flush wrote the dependency rows (or the transaction ended): rows = objects."""
+    session.info.pop(_DEPENDENCY_EDITS_KEY, None)
+
+
+def install() -> None:
+    """Note a dependency row joining a StalkerSession or changing in one, for
+    :func:`dependency_rows_pending`. Idempotent; the flush pipeline's install calls it."""
+    listeners: list[tuple[Any, str, Any]] = [
+        (StalkerSession, "transient_to_pending", _dependency_joins),
+        (StalkerSession, "detached_to_persistent", _dependency_joins),
+    ]
     dep_cls = mapped_class("TaskDependency")
-    return any(isinstance(o, dep_cls) for o in session.new) or any(
-        isinstance(o, dep_cls) for o in session.dirty
-    )
+    for attr in ("task", "depends_on", "task_id", "depends_on_id", "dependency_target"):
+        listeners.append((getattr(dep_cls, attr), "set", _dependency_changed))
+    for target, name, fn in listeners:
+        if not event.contains(target, name, fn):
+            event.listen(target, name, fn)
 
 
 #: statements built once per process (building one costs more than running it)

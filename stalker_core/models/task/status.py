@@ -1,31 +1,31 @@
-"""Task statuses: dependents and container roll-up, and setting a status.
+"""Task statuses: setting a status, and what moves with it.
 
 Leaf tasks move through WFD, RTS, WIP, PREV, HREV, DREV, OH, STOP and CMPL
-(the actions are in :mod:`stalker_core.models.task.workflow`). This module
-holds what every change shares:
+(the actions are in :mod:`stalker_core.models.task.workflow`).
+:func:`set_status` sets a status, then moves the dependents (a dependency
+finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
+and re-derives the parent container (:func:`parent_changed`).
 
-* :func:`initial_code` - WFD when a dependency (own or of an ancestor) is not
-  satisfied yet, else RTS;
-* :func:`set_status` - set a status, then move dependents (a dependency
-  finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
-  and re-derive the parent container;
-* :func:`derive_code` - a container's status from its children's.
-
-The codes and the lookups (:func:`get_status`, :func:`status_for`,
-:func:`code_of`, ...) are in :mod:`~stalker_core.models.task.status_lookup`
-and re-exported here; the flush step giving new tasks their first status is
-:func:`~stalker_core.models.task.settle.settle_statuses`.
+The pieces it uses are in their own modules and re-exported here (this module
+was their home): the codes and lookups (:func:`get_status`,
+:func:`status_for`, :func:`code_of`, ...) in
+:mod:`~stalker_core.models.task.status_lookup`; whether dependencies allow
+work (:func:`initial_code`, :func:`satisfied`, ...) in
+:mod:`~stalker_core.models.task.readiness`; a container's status from its
+children's (:func:`derive_code`, ...) in
+:mod:`~stalker_core.models.task.derive`. The flush step giving new tasks
+their first status is :func:`~stalker_core.models.task.settle.settle_statuses`.
 
 A change reads no more than it needs: the dependencies of a task and of its
-parents come as plain rows (:func:`chain_dependencies`), who waits for a task
-comes with those tasks in one statement, and a stored parent that is not in
-the session is loaded only when its status changes (its stored status and
-its children's rows tell).
+parents come as rows, who waits for a task as rows (only the tasks that move
+are loaded), and a stored parent that is not in the session is not loaded:
+its stored status and its children's rows give its new status, written to
+its row (:func:`_stored_parent_after`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -33,22 +33,32 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.util import identity_key
 
-from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.task.ancestry import (
     dependency_rows_pending,
-    load_ancestors,
     stored_chain,
-    stored_children,
-    stored_dependencies,
     stored_hierarchy_current,
-    stored_is_current,
     stored_waiting,
     write_stored_status,
 )
-from stalker_core.models.task.held import held
 
-# the codes and lookups: re-exported, this module was their home
+# re-exported: this module was their home
+from stalker_core.models.task.derive import (  # noqa: F401
+    child_codes,
+    derive_after_change,
+    derive_code,
+    effective_code,
+    stored_child_codes,
+)
+from stalker_core.models.task.readiness import (  # noqa: F401
+    chain_dependencies,
+    deleted_in,
+    dependency_task,
+    deps_satisfied,
+    initial_code,
+    leaves,
+    satisfied,
+)
 from stalker_core.models.task.status_lookup import (  # noqa: F401
     DONE,
     NOT_STARTED,
@@ -73,170 +83,7 @@ _BULK_KEY = "stalker_core.status_bulk"
 _SETTING_KEY = "stalker_core.status_setting"
 
 
-# --- dependencies -----------------------------------------------------------
-
-
-def satisfied(code: str | None, target: str) -> bool:
-    """Does a dependency in status ``code`` allow its dependent to work?
-
-    ``onend``: the dependency is CMPL or STOP. ``onstart``: it has started.
-    """
-    if code is None:
-        return False
-    if target == "onstart":
-        return code not in NOT_STARTED
-    return code in DONE
-
-
-def _effective_code(task: Task) -> str:
-    code = code_of(task)
-    if code is not None:
-        return code
-    if task.child_count:
-        return derive_code(_effective_code(c) for c in task.children) or "RTS"
-    return initial_code(task)
-
-
-def chain_dependencies(
-    task: Task, without: Collection[Any] = ()
-) -> list[tuple[Any, str, str | None]]:
-    """``(depends_on, target, code)`` of each dependency of ``task`` and of its ancestors.
-
-    ``depends_on`` is the Task waited for when it is in the session, else its
-    id (see :func:`dependency_task`); ``code`` its status code (in-memory
-    state first). Dependencies in ``without`` (being removed) and those
-    deleted in the task's session do not count.
-
-    When the stored rows equal the objects in memory
-    (:func:`~stalker_core.models.task.ancestry.stored_is_current`), one
-    statement reads them and nothing is loaded; otherwise the parents and
-    their dependency collections are loaded and read.
-    """
-    session = object_session(task)
-    found: list[tuple[Any, str, str | None]] = []
-    if session is not None and not without and stored_is_current(session, task):
-        task_cls = mapped_class("Task")
-        for dep_id, target, status_id in stored_dependencies(session, task):
-            obj = session.identity_map.get(identity_key(task_cls, dep_id))
-            if obj is not None:
-                found.append((obj, target or "onend", code_of(obj)))
-            else:
-                found.append((dep_id, target or "onend", code_for_id(session, status_id)))
-        return found
-    gone = _deleted(session)
-    for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in held(node, "task_depends_on"):
-            if td in gone or any(td is w for w in without):
-                continue
-            dep = td.depends_on
-            if dep is not None:
-                found.append((dep, td.dependency_target or "onend", code_of(dep)))
-    return found
-
-
-def dependency_task(task: Task, depends_on: Any) -> Task:
-    """The Task of a :func:`chain_dependencies` entry (loaded when it is an id)."""
-    if not isinstance(depends_on, int):
-        return depends_on  # type: ignore[no-any-return]
-    session = session_of(task)
-    with session.no_autoflush:
-        found = session.get(mapped_class("Task"), depends_on)
-    if found is None:
-        raise StatusError(
-            f"task {task.name!r} depends on the task with id {depends_on}, which is gone "
-            "(deleted by another session?); reload the task"
-        )
-    return found  # type: ignore[no-any-return]
-
-
-def deps_satisfied(task: Task, without: Collection[Any] = ()) -> bool:
-    """Are the dependencies of ``task`` and of all its ancestors satisfied?
-
-    A dependency without a status yet (a new task) has not started, so it
-    satisfies nothing. Dependencies in ``without`` (being removed) and those
-    deleted in the task's session do not count (see :func:`chain_dependencies`).
-    """
-    return all(satisfied(code, target) for _dep, target, code in chain_dependencies(task, without))
-
-
-def initial_code(task: Task, without: Collection[Any] = ()) -> str:
-    """WFD when a dependency is not satisfied yet, else RTS (see :func:`deps_satisfied`)."""
-    return "RTS" if deps_satisfied(task, without) else "WFD"
-
-
-def leaves(task: Task) -> Iterator[Task]:
-    """``task`` itself when a leaf, else the leaves below it."""
-    stack = [task]
-    while stack:
-        node = stack.pop()
-        if node.child_count:
-            stack.extend(node.children)
-        else:
-            yield node
-
-
 # --- containers ---------------------------------------------------------------
-
-
-def derive_code(codes: Iterable[str]) -> str | None:
-    """A container's status from its children's: WFD, RTS, CMPL or WIP."""
-    found = set(codes)
-    if not found:
-        return None
-    if found <= {"WFD"}:
-        return "WFD"
-    if found <= NOT_STARTED:
-        return "RTS"
-    if found <= DONE:
-        return "CMPL"
-    return "WIP"
-
-
-#: what each status of a container says of all its children:
-#: (all WFD, all not started, all done) - the questions :func:`derive_code` asks
-_SAYS_OF_ALL: dict[str, tuple[bool, bool, bool]] = {
-    "WFD": (True, True, False),
-    "RTS": (False, True, False),
-    "CMPL": (False, False, True),
-    "WIP": (False, False, False),
-}
-_ASKED: tuple[frozenset[str], ...] = (frozenset({"WFD"}), NOT_STARTED, DONE)
-
-
-def derive_after_change(
-    container_code: str | None, old: str | None, new: str, *, only_child: bool = False
-) -> str | None:
-    """A container's status after one child moved from ``old`` to ``new``, if that alone tells.
-
-    The container's current status answers the three questions of
-    :func:`derive_code` for all of its children. The moved child answers them
-    anew: "no" settles a question; "yes" keeps the old answer when the child
-    said "yes" before too. Only a child that starts to say "yes" leaves the
-    question open (are all the others saying "yes" as well?): then ``None``,
-    and the other children must be read.
-
-    :param only_child: the moved child is the container's only child.
-    :returns: the derived code, or ``None`` when the other children decide it.
-    """
-    before = _SAYS_OF_ALL.get(container_code or "")
-    if before is None or old is None:
-        return None
-    after: list[bool] = []
-    for all_before, members in zip(before, _ASKED, strict=True):
-        if new not in members:
-            after.append(False)
-        elif old in members:
-            after.append(all_before)
-        elif only_child:
-            after.append(True)
-        else:
-            return None
-    all_wfd, all_not_started, all_done = after
-    if all_wfd:
-        return "WFD"
-    if all_not_started:
-        return "RTS"
-    return "CMPL" if all_done else "WIP"
 
 
 def refresh_container(
@@ -267,67 +114,6 @@ def refresh_container(
         code = derive_code(child_codes(task, leaving=leaving, joining=joining))
     if code is not None and code != current:
         set_status(task, code)
-
-
-def _deleted(session: Session | None) -> Any:
-    return session.deleted if session is not None else ()
-
-
-def child_codes(
-    task: Task, *, leaving: Task | None = None, joining: Task | None = None
-) -> list[str]:
-    """The status codes of ``task``'s children without loading them as objects.
-
-    A loaded ``children`` collection is used as it is. Otherwise one query
-    reads ``(id, status_id)`` of the stored children, and the children that
-    are in the session (changed, moved in or out, new) count with their
-    in-memory state: the result is right before a flush too.
-
-    :param leaving, joining: a child whose move out of or into ``task`` is
-        being validated (not in ``parent`` nor in ``children`` yet).
-    """
-    state = sa_inspect(task)
-    session = object_session(task)
-    extra = [joining] if joining is not None else []
-    if session is None or state.key is None or "children" in state.dict:
-        kids = [c for c in task.children if c is not leaving and c not in _deleted(session)]
-        return [_effective_code(c) for c in kids + [j for j in extra if j not in kids]]
-    return _stored_child_codes(session, state.key[1][0], task, leaving=leaving, joining=joining)
-
-
-def _stored_child_codes(
-    session: Session,
-    parent_id: int,
-    parent: Task | None,
-    *,
-    leaving: Task | None = None,
-    joining: Task | None = None,
-) -> list[str]:
-    """:func:`child_codes` of the stored task ``parent_id`` (``parent``: its object,
-    ``None`` when it is not in the session: no object in memory names it then)."""
-    task_cls = mapped_class("Task")
-    codes: list[str] = []
-    seen: set[int] = set()
-    for cid, sid in stored_children(session, parent_id):
-        seen.add(cid)
-        obj = session.identity_map.get(identity_key(task_cls, cid))
-        if obj is not None:
-            if obj in session.deleted or obj is leaving:
-                continue
-            if "parent" in obj.__dict__ and obj.__dict__["parent"] is not parent:
-                continue  # moved away, not flushed yet
-            codes.append(_effective_code(obj))
-        else:
-            codes.append(code_for_id(session, sid) or "RTS")
-    if parent is None:
-        return codes
-    extra = [joining] if joining is not None else []
-    for obj in [*session.new, *session.dirty, *extra]:
-        if isinstance(obj, task_cls) and (obj.__dict__.get("parent") is parent or obj is joining):
-            if obj is not leaving and (obj.id is None or obj.id not in seen):
-                seen.add(obj.id)
-                codes.append(_effective_code(obj))
-    return codes
 
 
 def _queue(session: Session) -> set[Task]:
@@ -459,7 +245,7 @@ def _stored_parent_after(
         current = code_for_id(session, row.status_id)
         code = derive_after_change(current, *change, only_child=row.child_count == 1)
         if code is None:
-            code = derive_code(_stored_child_codes(session, parent_id, None))
+            code = derive_code(stored_child_codes(session, parent_id, None))
         if code is None or code == current:
             return
         status_id = stored_status_id(session, code)
