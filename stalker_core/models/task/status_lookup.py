@@ -35,6 +35,7 @@ from sqlalchemy.orm.util import identity_key
 from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.mixins import check_in_list
+from stalker_core.orm.session import StalkerSession
 
 if TYPE_CHECKING:
     from stalker_core.models.status import Status
@@ -143,7 +144,7 @@ def _copy(session: Session, catalog: _Catalog, status_id: int) -> Status | None:
     kept = copies.get(status_id)
     if kept is not None and kept[0] == stamp:
         return kept[1]
-    with Session(bind=connection) as reader:  # reads only: no flush rules needed
+    with StalkerSession(bind=connection) as reader:  # on the session's transaction
         found = reader.get(mapped_class("Status"), status_id)
         if found is None or stamp is None:
             return None
