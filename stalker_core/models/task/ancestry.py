@@ -253,24 +253,28 @@ class StoredTask(NamedTuple):
     child_count: int
     parent_id: int | None
     status_list_id: int | None
+    #: does a stored dependency wait for this task?
+    waited_for: bool
 
 
 def _chain_rows_statement() -> Any:
     tasks = mapped_class("Task").__table__
+    dep = mapped_class("TaskDependency").__table__
     cols = (tasks.c.id, tasks.c.parent_id, tasks.c.status_id, tasks.c.child_count,
             tasks.c.status_list_id)
     up = select(*cols).where(tasks.c.id == bindparam("chain_start")).cte(
         "chain_rows", recursive=True
     )
     up = up.union_all(select(*cols).join(up, tasks.c.id == up.c.parent_id))
-    return select(up)
+    waited = select(dep.c.task_id).where(dep.c.depends_on_id == up.c.id).exists()
+    return select(up, waited)
 
 
 def stored_chain(session: Session, task_id: int) -> dict[int, StoredTask]:
     """The stored rows of the task ``task_id`` and of every task above it, by id
     (one statement, nothing loaded)."""
     return {
-        row[0]: StoredTask(row[2], row[3] or 0, row[1], row[4])
+        row[0]: StoredTask(row[2], row[3] or 0, row[1], row[4], bool(row[5]))
         for row in _execute(
             session, "chain rows", _chain_rows_statement, {"chain_start": task_id}
         )

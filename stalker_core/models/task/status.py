@@ -260,7 +260,7 @@ def _stored_parent_after(
                 set_status(parent, code)
             return
         write_stored_status(session, parent_id, status_id)
-        if current is not None and not _moves_nothing(current, code):
+        if row.waited_for and current is not None and not _moves_nothing(current, code):
             _react(_stored_waiting(session, parent_id, current, code), current, code)
         parent_id, change = row.parent_id, (current, code)
 
