@@ -20,8 +20,11 @@ kinds of edit, spread over the project:
 
 Each edit kind runs ``--edits`` times (median shown); the first edit of the
 run is a warm-up and not counted (it compiles the statements once per
-process). After the edits the caches are compared with a full recomputation
-(:func:`~stalker_core.models.task.rollup.recompute_rollups`).
+process). The SQL statements of each roll-up are counted too (median). After
+the edits the caches are compared with a full recomputation
+(:func:`~stalker_core.models.task.rollup.recompute_rollups`). The machine's
+load average is printed before and after the runs (the figures are wall-clock
+times on a shared machine).
 
 The peer is Stalker 1.1.2.1 at 2,000 tasks (built as objects: it has no bulk
 API), the same edits, in its own process.
@@ -38,6 +41,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -116,6 +120,29 @@ def _read_root(s: Any, task_cls: Any, root_id: int) -> tuple[Any, ...]:
             root.percent_complete)
 
 
+class _Counter:
+    """Counts the SQL statements sent while :attr:`on` is set."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.count = 0
+
+    def __call__(self, *_args: Any) -> None:
+        if self.on:
+            self.count += 1
+
+
+_COUNTER = _Counter()
+
+
+def _count_statements(s: Any) -> None:
+    from sqlalchemy import event
+
+    engine = s.get_bind()
+    if not event.contains(engine, "before_cursor_execute", _COUNTER):
+        event.listen(engine, "before_cursor_execute", _COUNTER)
+
+
 def _edit(lib: str, s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str, float]:
     """One timed edit in a fresh session, the same code for both libraries."""
     if lib == "ours":
@@ -127,6 +154,7 @@ def _edit(lib: str, s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str
     t0 = time.perf_counter()
     leaf = s.get(Task, shot[5] if kind == "schedule" else shot[0])
     user = s.get(User, info["users"][0]) if kind == "logged time" else None
+    _COUNTER.count, _COUNTER.on = 0, True
     t1 = time.perf_counter()
     if kind == "logged time":
         start, end = _log_window(i)
@@ -137,15 +165,17 @@ def _edit(lib: str, s: Any, info: dict[str, Any], kind: str, i: int) -> dict[str
         leaf.stop()
     s.flush()
     t2 = time.perf_counter()
+    _COUNTER.on = False
     s.commit()
     _read_root(s, Task, info["root"])
     t3 = time.perf_counter()
     s.remove()
-    return {"rollup": t2 - t1, "edit": t3 - t0}
+    return {"rollup": t2 - t1, "edit": t3 - t0, "statements": _COUNTER.count}
 
 
 def _edits(lib: str, s: Any, info: dict[str, Any], edits: int) -> dict[str, list[dict[str, float]]]:
     times: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    _count_statements(s)
     _edit(lib, s, info, "logged time", edits * 3)  # warm-up
     for i in range(edits):
         for kind in KINDS:
@@ -267,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    load_before = os.getloadavg()
     dbs = Databases()
     results: list[tuple[str, dict[str, Any]]] = []
     try:
@@ -287,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table = Table(title=f"roll-up after one leaf changes ({args.backend}, median of {args.edits})")
     for col in ("library", "tasks", "edit", "roll-up", "max", "Stalker 2,000", "ratio",
-                "< 5 ms", "whole edit", "Stalker 2,000 ", "ratio "):
+                "< 5 ms", "SQL", "Stalker SQL", "whole edit", "Stalker 2,000 ", "ratio "):
         table.add_column(col, justify="left" if col in ("library", "edit") else "right")
     ok = True
     for lib, r in results:
@@ -299,20 +330,28 @@ def main(argv: list[str] | None = None) -> int:
             met = roll < GOAL_SECONDS
             if lib == "ours":
                 ok = ok and met
+            sql = med(r, kind, "statements")
+            p_sql = med(peer, kind, "statements") if lib == "ours" else None
             table.add_row(
                 "stalker_core" if lib == "ours" else "Stalker 1.1.2.1", f"{r['tasks']:,}", kind,
                 _ms(roll), _ms(max(t["rollup"] for t in r["times"][kind])), _ms(p_roll),
                 f"{p_roll / roll:.1f}x" if p_roll else "-",
                 ("met" if met else "NOT met") if lib == "ours" else "",
+                f"{sql:g}", "-" if p_sql is None else f"{p_sql:g}",
                 _ms(edit), _ms(p_edit), f"{p_edit / edit:.1f}x" if p_edit else "-",
             )
-    console = Console(width=150)
+    console = Console(width=170)
     console.print(table)
     console.print(
         "roll-up: the change and the flush (validation, the leaf's and its parents' sums and "
-        "statuses written);\nwhole edit: fetching the leaf, the roll-up, the commit (the "
-        "database's fsync) and reading the root's status, logged, scheduled seconds and "
-        "percent complete."
+        "statuses written); SQL: the statements the roll-up sent (median);\nwhole edit: "
+        "fetching the leaf, the roll-up, the commit (the database's fsync) and reading the "
+        "root's status, logged, scheduled seconds and percent complete."
+    )
+    load = " ".join(f"{x:.2f}" for x in load_before)
+    console.print(
+        f"load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {load} before the runs, "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " after"
     )
     for lib, r in results:
         extra = f", caches equal a full recomputation: {r['consistent']}" if lib == "ours" else ""

@@ -42,7 +42,11 @@ The order of the steps, and why:
    create a version.
 
 Besides the pipeline, :func:`install` registers the end-of-transaction hooks
-in :data:`SESSION_HOOKS` on the same class (they forget per-transaction caches).
+in :data:`SESSION_HOOKS` on the same class (they forget per-transaction caches),
+the mapper hooks forgetting a session's status catalog when its flush
+writes statuses or status lists (:func:`stalker_core.models.task.status_lookup.install`),
+and the events noting dependency rows not flushed yet
+(:func:`stalker_core.models.task.ancestry.install`).
 """
 
 from __future__ import annotations
@@ -57,9 +61,10 @@ from sqlalchemy.orm import Session, object_session
 from stalker_core.exceptions import ConfigError
 from stalker_core.models import mixins, shot, ticket, user
 from stalker_core.models.base import Base
+from stalker_core.models.task import ancestry as task_ancestry
 from stalker_core.models.task import rollup as task_rollup
-from stalker_core.models.task import status as task_status
-from stalker_core.models.task import time_log
+from stalker_core.models.task import settle as task_settle
+from stalker_core.models.task import status_lookup, time_log
 from stalker_core.models.version import numbering
 from stalker_core.orm._sqla_private import share_flush_memos
 from stalker_core.orm.session import StalkerSession
@@ -80,7 +85,7 @@ class FlushStep:
 
 #: The steps, in the order they run (see the module docstring for why).
 STEPS: tuple[FlushStep, ...] = (
-    FlushStep("task_statuses", task_status.settle_statuses),
+    FlushStep("task_statuses", task_settle.settle_statuses),
     FlushStep("default_statuses", mixins.default_statuses),
     FlushStep("time_logs", time_log.check_at_flush),
     FlushStep("shot_codes", shot.check_codes),
@@ -104,34 +109,39 @@ def run_steps(session: Session, flush_context: Any = None, _objects: Any = None)
 
 def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
     numbering.forget_pending(session)
-    task_rollup.forget_moves(session)
+    task_ancestry.forget_moves(session)
+    task_ancestry.forget_dependency_edits(session)
 
 
 def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
     numbering.forget_pending(session)
     numbering.forget_known_numbers(session)
     task_rollup.forget_pushed(session, rolled_back=True)
+    task_ancestry.forget_written(session, rolled_back=True)
+    status_lookup.forget_statuses(session)  # a rolled-back savepoint may have added some
 
 
 def _after_rollback(session: Session) -> None:
-    task_status.after_rollback(session)
+    task_settle.after_rollback(session)
+    task_ancestry.forget_dependency_edits(session)
 
 
 def _after_commit(session: Session) -> None:
-    task_status.after_commit(session)
+    task_settle.after_commit(session)
     task_rollup.forget_pushed(session, rolled_back=False)
+    task_ancestry.forget_written(session, rolled_back=False)
 
 
 #: ``(session event, listener)`` pairs registered beside :func:`run_steps`.
 SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("before_flush", run_steps),
     # the versions registered as pending are in the database now, and the
-    # moves of tasks: the stored hierarchy is the one in memory again
+    # moves of tasks and dependency edits: the stored rows are the objects again
     ("after_flush_postexec", _after_flush_postexec),
-    # pending versions, remembered maxima and parents' sums pushed in the
-    # database die with the (sub)transaction
+    # pending versions, remembered maxima, parents' sums and statuses written
+    # in the database, and the status catalog die with the (sub)transaction
     ("after_soft_rollback", _after_soft_rollback),
-    # cached Status rows and the calendar may be stale after the transaction
+    # the status catalog and the calendar may be stale after the transaction
     ("after_rollback", _after_rollback),
     ("after_commit", _after_commit),
 )
@@ -158,7 +168,8 @@ def require_stalker_session(mapper: Any, connection: Any, target: Any) -> None:
 
 
 def install() -> None:
-    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession` and the session guard.
+    """Register :data:`SESSION_HOOKS` on :class:`StalkerSession`, the session guard, the
+    status catalog's hooks and the dependency edits' events.
 
     Idempotent. The guard (:func:`require_stalker_session`) is registered on
     the models' ``Base``, so it runs only for stalker_core's own objects.
@@ -168,3 +179,5 @@ def install() -> None:
             event.listen(StalkerSession, name, listener)
     if not event.contains(Base, "before_insert", require_stalker_session):
         event.listen(Base, "before_insert", require_stalker_session, propagate=True)
+    status_lookup.install()
+    task_ancestry.install()

@@ -5,7 +5,8 @@ differences to its parents (one UPDATE in the database when the stored
 hierarchy is the one in memory, a walk in memory otherwise), and a parent's
 status is re-derived from its own status and the one child that moved when
 that alone tells. Here random edits, moves and fresh sessions are applied to
-a random tree, and after each one the stored sums, child counts and container
+a random tree (with a dependency between two leaves, and a leaf waiting for a
+container to start), and after each one the stored sums, child counts and container
 statuses are compared with an independent recomputation from the leaves'
 rows; the objects in the session must agree with the rows too.
 """
@@ -157,6 +158,14 @@ def _build(session: Any, tree: tuple[int, ...]) -> tuple[int, list[int], int]:
     leaves = [t for t in tasks if not t.child_count]
     if len(leaves) >= 2:
         leaves[-1].depends_on = [leaves[0]]
+    # and a leaf waiting for a container to start: a container's status reaches it
+    containers = [t for t in tasks if t.child_count]
+    if containers and len(leaves) >= 3:
+        try:
+            leaves[1].depends_on = [containers[-1]]
+            leaves[1].task_depends_on[0].dependency_target = "onstart"
+        except StalkerError:
+            pass  # the leaf is below that container
     session.commit()
     return project.id, [t.id for t in tasks], user.id
 

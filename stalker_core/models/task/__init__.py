@@ -5,9 +5,16 @@ One module per concept:
 * :mod:`.model` - :class:`Task` itself (hierarchy, schedule fields, resources);
 * :mod:`.dependency` - :class:`TaskDependency` (the edges of the task graph);
 * :mod:`.graph` - cycle checks and traversal of parents, children and dependencies;
+* :mod:`.status_lookup` - the status codes; Status rows, codes and status lists
+  looked up with one light query per transaction;
+* :mod:`.ancestry` - the stored chain of parents of a task, its dependencies and
+  who waits for it, read as rows (or loaded with one statement);
+* :mod:`.readiness` - may a task start: its and its parents' dependencies;
+* :mod:`.derive` - a container's status from its children's;
 * :mod:`.status` - the status workflow (``WFD`` to ``CMPL``) and its transitions;
+* :mod:`.settle` - the flush step giving new tasks their first status;
 * :mod:`.workflow` - actions on a task (request review, approve, hold, stop, resume);
-* :mod:`.rollup` - cached roll-ups of containers (schedule, effort, status);
+* :mod:`.rollup` - cached roll-ups of containers (schedule, effort, completed time);
 * :mod:`.time_log` - :class:`TimeLog`, resource time booked on a leaf task;
 * :mod:`.validation` - the rules of each field, shared by ``Task`` and ``TaskBatch``;
 * :mod:`.bulk` - :class:`TaskBatch`, the bulk-insert path that shares Task's validators;
@@ -17,8 +24,9 @@ One module per concept:
 Their runtime imports go one way, bottom to top (checked by
 ``.importlinter-runtime``; imports under ``TYPE_CHECKING`` are for typing only)::
 
-    validation, dependency, rollup  <  status  <  graph, workflow  <  model
-        <  time_log  <  bulk, queries
+    validation, dependency, ancestry  <  status_lookup  <  rollup, readiness
+        <  derive  <  status  <  settle, graph, workflow  <  model  <  time_log
+        <  bulk, queries
 
 A module that needs a class of a module above it (``Task`` in the rules,
 ``Review`` in the workflow, ``TimeLog`` in the roll-ups) looks it up by name

@@ -30,6 +30,7 @@ from stalker_core.models.base import (
 from stalker_core.models.column_mixins import DAGMixin, ReferenceMixin, ScheduleMixin
 from stalker_core.models.mixins import DateRangeMixin, StatusMixin
 from stalker_core.models.services import service
+from stalker_core.models.task import ancestry as task_ancestry
 from stalker_core.models.task import graph as task_graph
 from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import status as task_status
@@ -516,7 +517,7 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
         return
     session = object_session(target)
     if session is not None and sa_inspect(target).key is not None:
-        task_rollup.note_move(session)  # the stored hierarchy differs until the flush
+        task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
     if old is not None:
         task_rollup.detach_from_parent(target, old)
     if value is not None:

@@ -10,9 +10,11 @@ Every task stores three cached numbers (seconds):
 
 A change on a leaf computes the leaf's new numbers and adds the *differences*
 to each ancestor, walking ``parent`` only: nothing loads a container's
-children, and the ancestors missing from the session are loaded with one
-statement (:func:`load_ancestors`), so the cost of a change grows with the
-depth of the leaf, not with the size of the project. :func:`recompute_rollups`
+children; the stored ancestors get the differences with one UPDATE (none is
+loaded), or, when the stored hierarchy is not the one in memory, those
+missing from the session are loaded with one statement
+(:func:`~stalker_core.models.task.ancestry.load_ancestors`): the cost of a
+change does not grow with the size of the project. :func:`recompute_rollups`
 rebuilds all caches of a project with a few aggregate queries (repair,
 verification).
 """
@@ -22,13 +24,20 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, bindparam, func, or_, select, update
+from sqlalchemy import Float, bindparam, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
+from stalker_core.models.task.ancestry import (
+    chain_ids,
+    load_ancestors,
+    statement,
+    stored_hierarchy_current,
+)
+from stalker_core.models.task.status_lookup import DONE, code_of
 from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 if TYPE_CHECKING:
@@ -38,7 +47,8 @@ if TYPE_CHECKING:
     from stalker_core.models.task.model import Task
 
 _CALENDAR_KEY = "stalker_core.work_calendar"
-DONE_CODES = frozenset({"CMPL", "STOP"})
+#: the statuses in which a leaf's whole schedule counts as completed
+DONE_CODES = DONE
 
 
 def calendar_for(task: Any) -> WorkCalendar:
@@ -89,175 +99,15 @@ def own_schedule_seconds(task: Task, **override: Any) -> float:
 
 def status_code(task: Any, override: Any = None) -> str | None:
     """The status code of ``task`` (``override`` is a Status or code to use instead)."""
-    st = override if override is not None else task.status
-    if st is None:
-        return None
-    return st if isinstance(st, str) else st.code
-
-
-#: the deepest hierarchy walked (a guard against a cycle in corrupt data)
-MAX_DEPTH = 10_000
-
-
-def load_ancestors(task: Any, *, dependencies: bool = False) -> list[Any]:
-    """The parents of ``task``, nearest first, with one statement for those not loaded yet.
-
-    Walking ``task.parent`` upwards lazy-loads one parent per statement. Here
-    the stored part of the chain that is not in the session yet comes in one
-    statement (a recursive CTE over ``parent_id``; plus one SELECT per Task
-    subclass in the chain, e.g. a Shot's own table), so a change on a leaf
-    costs a number of statements that does not grow with its depth. Parents
-    set in memory (not flushed yet) are followed as they are.
-
-    :param dependencies: also load the dependency collections of ``task`` and
-        its parents that are not loaded yet (one more statement, see
-        :func:`load_dependencies`).
-    """
-    chain: list[Any] = []
-    session = object_session(task)
-    node = task
-    loaded: list[Any] = []  # held: the session keeps loaded objects weakly
-    while len(chain) < MAX_DEPTH:
-        parent = _cached_parent(session, node)
-        if parent is _MISSING:
-            loaded = _load_chain(session, node.parent_id)
-            parent = node.parent  # from the session now
-        if parent is None:
-            break
-        chain.append(parent)
-        node = parent
-    if dependencies and session is not None:
-        load_dependencies(session, [task, *chain])
-    del loaded
-    return chain
-
-
-_MISSING: Any = object()
-
-
-def _cached_parent(session: Session | None, node: Any) -> Any:
-    """``node``'s parent when it needs no statement, else :data:`_MISSING`."""
-    d = node.__dict__
-    if "parent" in d:
-        return d["parent"]
-    if instance_state(node).key is None:
-        return None  # a new object holds its parent in memory, or has none
-    if session is None:
-        return node.parent
-    parent_id = d.get("parent_id") if "parent_id" in d else node.parent_id
-    if parent_id is None:
-        return None
-    found = session.identity_map.get(identity_key(mapped_class("Task"), parent_id))
-    if found is None:
-        return _MISSING
-    # kept on the child, as a lazy load would: the chain stays in the session
-    set_committed_value(node, "parent", found)
-    return found
-
-
-#: statements built once per process (building one costs more than running it)
-_STATEMENTS: dict[str, Any] = {}
-
-
-def _chain_ids() -> Any:
-    """A recursive CTE of the ids of the task ``:chain_start`` and of every task above it."""
-    tasks = mapped_class("Task").__table__
-    up = (
-        select(tasks.c.id, tasks.c.parent_id)
-        .where(tasks.c.id == bindparam("chain_start"))
-        .cte("ancestors", recursive=True)
-    )
-    return up.union_all(
-        select(tasks.c.id, tasks.c.parent_id).join(up, tasks.c.id == up.c.parent_id)
-    )
-
-
-def _statement(name: str) -> Any:
-    """The statement ``name`` ("load chain", "add to chain"), built on first use."""
-    stmt = _STATEMENTS.get(name)
-    if stmt is not None:
-        return stmt
-    task_cls = mapped_class("Task")
-    tasks = task_cls.__table__
-    up = _chain_ids()
-    if name == "load chain":
-        stmt = select(task_cls).where(task_cls.id.in_(select(up.c.id)))
-    else:
-        stmt = (
-            update(tasks)
-            .where(tasks.c.id.in_(select(up.c.id)))
-            .values({
-                key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
-                for key in CACHE_KEYS
-            })
-            .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
-        )
-    _STATEMENTS[name] = stmt
-    return stmt
-
-
-def _load_chain(session: Any, start_id: int) -> list[Any]:
-    """Load the task ``start_id`` and every task above it in one statement."""
-    with session.no_autoflush:
-        return list(session.scalars(_statement("load chain"), {"chain_start": start_id}))
-
-
-#: the dependency collections of a task: (attribute, the TaskDependency column naming the task)
-_DEPENDENCY_SIDES = (("task_depends_on", "task_id"), ("task_dependent_of", "depends_on_id"))
-
-
-def load_dependencies(session: Session, tasks: list[Any]) -> None:
-    """Load the dependency collections of the stored ``tasks`` that lack them, in one query.
-
-    Both ``task_depends_on`` (what a task waits for: the checks walk the
-    parents' too) and ``task_dependent_of`` (who waits for it: they react
-    when its status changes) are loaded.
-    """
-    todo: dict[str, dict[int, Any]] = {attr: {} for attr, _ in _DEPENDENCY_SIDES}
-    for t in tasks:
-        if instance_state(t).key is None:
-            continue
-        for attr, _ in _DEPENDENCY_SIDES:
-            if attr not in t.__dict__:
-                todo[attr][t.id] = t
-    if not any(todo.values()):
-        return
-    dep_cls = mapped_class("TaskDependency")
-    found: dict[str, dict[int, list[Any]]] = {
-        attr: {tid: [] for tid in ids} for attr, ids in todo.items()
-    }
-    criteria = [
-        getattr(dep_cls, column).in_(list(todo[attr]))
-        for attr, column in _DEPENDENCY_SIDES
-        if todo[attr]
-    ]
-    with session.no_autoflush:
-        for td in session.scalars(select(dep_cls).where(or_(*criteria))):
-            for attr, column in _DEPENDENCY_SIDES:
-                owner = found[attr].get(getattr(td, column))
-                if owner is not None:
-                    owner.append(td)
-    for attr, by_id in found.items():
-        for tid, deps in by_id.items():
-            set_committed_value(todo[attr][tid], attr, deps)
+    if override is None:
+        return code_of(task)
+    return override if isinstance(override, str) else override.code  # type: ignore[no-any-return]
 
 
 # --- the sums, pushed up ---------------------------------------------------------
 
-_MOVED_KEY = "stalker_core.hierarchy_moved"
 #: the cached sums of a task, in the order of the differences pushed up
 CACHE_KEYS = ("schedule_seconds_cache", "total_logged_seconds_cache", "completed_seconds_cache")
-
-
-def note_move(session: Session) -> None:
-    """A stored task moved to another parent: until the next flush the stored
-    hierarchy is not the one in memory (see :func:`propagate`)."""
-    session.info[_MOVED_KEY] = True
-
-
-def forget_moves(session: Session) -> None:
-    """The flush wrote the moves (or the transaction ended): the database is in step."""
-    session.info.pop(_MOVED_KEY, None)
 
 
 _PUSHED_KEY = "stalker_core.sums_pushed"
@@ -280,6 +130,19 @@ def forget_pushed(session: Session, *, rolled_back: bool) -> None:
             session.expire(obj, list(CACHE_KEYS))
 
 
+def _add_to_chain_statement() -> Any:
+    tasks = mapped_class("Task").__table__
+    return (
+        update(tasks)
+        .where(tasks.c.id.in_(select(chain_ids().c.id)))
+        .values({
+            key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
+            for key in CACHE_KEYS
+        })
+        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
+    )
+
+
 def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, float]) -> bool:
     """Add ``deltas`` to the cached sums of ``task``'s stored parents with one UPDATE.
 
@@ -295,11 +158,7 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
         (a new task, a move not flushed yet, a database without UPDATE ...
         RETURNING): the caller walks the parents in memory instead.
     """
-    state = sa_inspect(task)
-    if state.key is None or state.deleted or session.info.get(_MOVED_KEY):
-        return False
-    attrs = state.attrs
-    if attrs.parent_id.history.has_changes() or attrs.parent.history.has_changes():
+    if not stored_hierarchy_current(session, task):
         return False
     task_cls = mapped_class("Task")
     connection = session.connection(bind_arguments={"mapper": sa_inspect(task_cls)})
@@ -310,7 +169,7 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
         return True
     params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
     params["chain_start"] = parent_id
-    for row in connection.execute(_statement("add to chain"), params).all():
+    for row in connection.execute(statement("add to chain", _add_to_chain_statement), params).all():
         obj = session.identity_map.get(identity_key(task_cls, row[0]))
         if obj is None:
             continue

@@ -1,299 +1,89 @@
-"""Task statuses: lookup, the status of new tasks, dependents and container roll-up.
+"""Task statuses: setting a status, and what moves with it.
 
 Leaf tasks move through WFD, RTS, WIP, PREV, HREV, DREV, OH, STOP and CMPL
-(the actions are in :mod:`stalker_core.models.task.workflow`). This module
-holds what every change shares:
+(the actions are in :mod:`stalker_core.models.task.workflow`).
+:func:`set_status` sets a status, then moves the dependents (a dependency
+finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
+and re-derives the parent container (:func:`parent_changed`).
 
-* :func:`get_status` - the Status row for a code, looked up once per session
-  (one query loads every status) and created when ``db.init()`` did not;
-* :func:`initial_code` - WFD when a dependency (own or of an ancestor) is not
-  satisfied yet, else RTS;
-* :func:`set_status` - set a status, then move dependents (a dependency
-  finishing: WFD->RTS, DREV->HREV; reopening: RTS->WFD, WIP/PREV/HREV/CMPL->DREV)
-  and re-derive the parent container;
-* :func:`derive_code` - a container's status from its children's;
-* :func:`settle_statuses`, a step of the flush pipeline
-  (:mod:`stalker_core.models.flush`) giving new tasks their first status and
-  re-deriving containers whose children were not loaded when a child changed.
+The pieces it uses are in their own modules and re-exported here (this module
+was their home): the codes and lookups (:func:`get_status`,
+:func:`status_for`, :func:`code_of`, ...) in
+:mod:`~stalker_core.models.task.status_lookup`; whether dependencies allow
+work (:func:`initial_code`, :func:`satisfied`, ...) in
+:mod:`~stalker_core.models.task.readiness`; a container's status from its
+children's (:func:`derive_code`, ...) in
+:mod:`~stalker_core.models.task.derive`. The flush step giving new tasks
+their first status is :func:`~stalker_core.models.task.settle.settle_statuses`.
+
+A change reads no more than it needs: the dependencies of a task and of its
+parents come as rows, who waits for a task as rows (only the tasks that move
+are loaded), and a stored parent that is not in the session is not loaded:
+its stored status and its children's rows give its new status, written to
+its row (:func:`_stored_parent_after`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.util import identity_key
 
-from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
-from stalker_core.models.mixins import check_in_list
+from stalker_core.models.task.ancestry import (
+    dependency_rows_pending,
+    stored_chain,
+    stored_hierarchy_current,
+    stored_waiting,
+    write_stored_status,
+)
+
+# re-exported: this module was their home
+from stalker_core.models.task.derive import (  # noqa: F401
+    child_codes,
+    derive_after_change,
+    derive_code,
+    effective_code,
+    stored_child_codes,
+)
+from stalker_core.models.task.readiness import (  # noqa: F401
+    chain_dependencies,
+    deleted_in,
+    dependency_task,
+    deps_satisfied,
+    initial_code,
+    leaves,
+    satisfied,
+)
+from stalker_core.models.task.status_lookup import (  # noqa: F401
+    DONE,
+    NOT_STARTED,
+    OTHER_STATUSES,
+    TASK_STATUSES,
+    code_for_id,
+    code_of,
+    forget_statuses,
+    get_status,
+    list_holds,
+    session_of,
+    status_by_id,
+    status_for,
+    stored_status_id,
+)
 
 if TYPE_CHECKING:
-    from stalker_core.models.status import Status
     from stalker_core.models.task.model import Task
 
-#: The statuses of tasks, with their names, in workflow order.
-TASK_STATUSES: dict[str, str] = {
-    "WFD": "Waiting For Dependency",
-    "RTS": "Ready To Start",
-    "WIP": "Work In Progress",
-    "PREV": "Pending Review",
-    "HREV": "Has Revision",
-    "DREV": "Dependency Has Revision",
-    "OH": "On Hold",
-    "STOP": "Stopped",
-    "CMPL": "Completed",
-}
-#: Other statuses this package uses (tickets, reviews).
-OTHER_STATUSES: dict[str, str] = {
-    "NEW": "New",
-    "ACP": "Accepted",
-    "ASG": "Assigned",
-    "ROP": "Reopened",
-    "CLS": "Closed",
-    "OPEN": "Open",
-    "RREV": "Requested Revision",
-    "APP": "Approved",
-}
-DONE = frozenset({"CMPL", "STOP"})
-NOT_STARTED = frozenset({"WFD", "RTS"})
-
-_CACHE_KEY = "stalker_core.status_cache"
-_BY_ID_KEY = "stalker_core.status_by_id"
 _QUEUE_KEY = "stalker_core.status_queue"
 _BULK_KEY = "stalker_core.status_bulk"
 _SETTING_KEY = "stalker_core.status_setting"
 
 
-# --- lookup -----------------------------------------------------------------
-
-
-def _cache(session: Session) -> dict[str, Status]:
-    cache: dict[str, Status] | None = session.info.get(_CACHE_KEY)
-    if cache is None:
-        from stalker_core.models.status import Status
-
-        # by the ids of the statuses table: a bare ``select(Status)`` joins the
-        # table of every entity, which SQLite (without table statistics) scans
-        # whole: ~10 ms at 100,000 tasks, on every status change of a session
-        ids = select(Status.__table__.c.id)
-        with session.no_autoflush:
-            rows = session.scalars(select(Status).where(Status.id.in_(ids))).all()
-        cache = {s.code: s for s in rows}
-        session.info[_CACHE_KEY] = cache
-    return cache
-
-
-def get_status(session: Session, code: str) -> Status:
-    """The Status with ``code`` (created with its standard name when missing)."""
-    cache = _cache(session)
-    st = cache.get(code)
-    if st is None:
-        from stalker_core.models.status import Status
-
-        name = TASK_STATUSES.get(code) or OTHER_STATUSES.get(code)
-        if name is None:
-            raise StatusError(
-                f"unknown status code {code!r}; known codes: "
-                f"{', '.join([*TASK_STATUSES, *OTHER_STATUSES])}"
-            )
-        st = Status(name=name, code=code)
-        session.add(st)
-        cache[code] = st
-    return st
-
-
-def status_for(session: Session, task: Task, code: str) -> Status:
-    """The Status ``code`` for ``task``, once its status list is known to allow it.
-
-    Every status the workflow gives a task goes through here: a task whose
-    status list (its own, or the one the flush gives it) lacks the status the
-    workflow needs is refused, rather than given a status outside its list.
-
-    :raises StatusError: naming the task, the status, the list and what it holds.
-    """
-    status = get_status(session, code)
-    sl = task.status_list
-    if sl is not None:
-        check_in_list(task, status, sl)
-    return status
-
-
-def status_by_id(session: Session, status_id: int | None) -> Status | None:
-    """The cached Status with primary key ``status_id``."""
-    if status_id is None:
-        return None
-    cache = _cache(session)
-    by_id: dict[int, Status] | None = session.info.get(_BY_ID_KEY)
-    if by_id is None or len(by_id) != len(cache):
-        by_id = session.info[_BY_ID_KEY] = {st.id: st for st in cache.values() if st.id}
-    found = by_id.get(status_id)
-    return found if found is not None else session.get(_status_cls(), status_id)
-
-
-def _status_cls() -> Any:
-    from stalker_core.models.status import Status
-
-    return Status
-
-
-def forget_statuses(session: Session) -> None:
-    """Drop the per-session status cache (after a rollback)."""
-    session.info.pop(_CACHE_KEY, None)
-    session.info.pop(_BY_ID_KEY, None)
-    session.info.pop(_QUEUE_KEY, None)
-
-
-def code_of(task: Task) -> str | None:
-    """The status code of ``task`` without loading more than needed."""
-    st = task.__dict__.get("status")
-    if st is not None:
-        return st.code  # type: ignore[no-any-return]
-    if task.status_id is None:
-        return None
-    session = object_session(task)
-    if session is None:
-        return task.status.code if task.status is not None else None
-    found = status_by_id(session, task.status_id)
-    return found.code if found is not None else None
-
-
-def session_of(task: Task) -> Session:
-    """The session of ``task``; refuses a task that is in none."""
-    session = object_session(task)
-    if session is None:
-        raise StatusError(
-            f"task {task.name!r} is not in a database session; add it (DBSession.add(...)) "
-            "or link it to a stored object before changing its status"
-        )
-    return session
-
-
-# --- dependencies -----------------------------------------------------------
-
-
-def satisfied(code: str | None, target: str) -> bool:
-    """Does a dependency in status ``code`` allow its dependent to work?
-
-    ``onend``: the dependency is CMPL or STOP. ``onstart``: it has started.
-    """
-    if code is None:
-        return False
-    if target == "onstart":
-        return code not in NOT_STARTED
-    return code in DONE
-
-
-def _effective_code(task: Task) -> str:
-    code = code_of(task)
-    if code is not None:
-        return code
-    if task.child_count:
-        return derive_code(_effective_code(c) for c in task.children) or "RTS"
-    return initial_code(task)
-
-
-def deps_satisfied(task: Task, without: Collection[Any] = ()) -> bool:
-    """Are the dependencies of ``task`` and of all its ancestors satisfied?
-
-    A dependency without a status yet (a new task) has not started, so it
-    satisfies nothing. Dependencies in ``without`` (being removed) and those
-    deleted in the task's session do not count.
-    """
-    from stalker_core.models.task.held import held
-    from stalker_core.models.task.rollup import load_ancestors
-
-    gone = _deleted(object_session(task))
-    for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in held(node, "task_depends_on"):
-            if td in gone or any(td is w for w in without):
-                continue
-            dep = td.depends_on
-            if dep is not None and not satisfied(code_of(dep), td.dependency_target or "onend"):
-                return False
-    return True
-
-
-def initial_code(task: Task, without: Collection[Any] = ()) -> str:
-    """WFD when a dependency is not satisfied yet, else RTS (see :func:`deps_satisfied`)."""
-    return "RTS" if deps_satisfied(task, without) else "WFD"
-
-
-def leaves(task: Task) -> Iterator[Task]:
-    """``task`` itself when a leaf, else the leaves below it."""
-    stack = [task]
-    while stack:
-        node = stack.pop()
-        if node.child_count:
-            stack.extend(node.children)
-        else:
-            yield node
-
-
 # --- containers ---------------------------------------------------------------
-
-
-def derive_code(codes: Iterable[str]) -> str | None:
-    """A container's status from its children's: WFD, RTS, CMPL or WIP."""
-    found = set(codes)
-    if not found:
-        return None
-    if found <= {"WFD"}:
-        return "WFD"
-    if found <= NOT_STARTED:
-        return "RTS"
-    if found <= DONE:
-        return "CMPL"
-    return "WIP"
-
-
-#: what each status of a container says of all its children:
-#: (all WFD, all not started, all done) - the questions :func:`derive_code` asks
-_SAYS_OF_ALL: dict[str, tuple[bool, bool, bool]] = {
-    "WFD": (True, True, False),
-    "RTS": (False, True, False),
-    "CMPL": (False, False, True),
-    "WIP": (False, False, False),
-}
-_ASKED: tuple[frozenset[str], ...] = (frozenset({"WFD"}), NOT_STARTED, DONE)
-
-
-def derive_after_change(
-    container_code: str | None, old: str | None, new: str, *, only_child: bool = False
-) -> str | None:
-    """A container's status after one child moved from ``old`` to ``new``, if that alone tells.
-
-    The container's current status answers the three questions of
-    :func:`derive_code` for all of its children. The moved child answers them
-    anew: "no" settles a question; "yes" keeps the old answer when the child
-    said "yes" before too. Only a child that starts to say "yes" leaves the
-    question open (are all the others saying "yes" as well?): then ``None``,
-    and the other children must be read.
-
-    :param only_child: the moved child is the container's only child.
-    :returns: the derived code, or ``None`` when the other children decide it.
-    """
-    before = _SAYS_OF_ALL.get(container_code or "")
-    if before is None or old is None:
-        return None
-    after: list[bool] = []
-    for all_before, members in zip(before, _ASKED, strict=True):
-        if new not in members:
-            after.append(False)
-        elif old in members:
-            after.append(all_before)
-        elif only_child:
-            after.append(True)
-        else:
-            return None
-    all_wfd, all_not_started, all_done = after
-    if all_wfd:
-        return "WFD"
-    if all_not_started:
-        return "RTS"
-    return "CMPL" if all_done else "WIP"
 
 
 def refresh_container(
@@ -326,65 +116,37 @@ def refresh_container(
         set_status(task, code)
 
 
-def _deleted(session: Session | None) -> Any:
-    return session.deleted if session is not None else ()
-
-
-def child_codes(
-    task: Task, *, leaving: Task | None = None, joining: Task | None = None
-) -> list[str]:
-    """The status codes of ``task``'s children without loading them as objects.
-
-    A loaded ``children`` collection is used as it is. Otherwise one query
-    reads ``(id, status_id)`` of the stored children, and the children that
-    are in the session (changed, moved in or out, new) count with their
-    in-memory state: the result is right before a flush too.
-
-    :param leaving, joining: a child whose move out of or into ``task`` is
-        being validated (not in ``parent`` nor in ``children`` yet).
-    """
-    from sqlalchemy.orm.util import identity_key
-
-    state = sa_inspect(task)
-    session = object_session(task)
-    extra = [joining] if joining is not None else []
-    if session is None or state.key is None or "children" in state.dict:
-        kids = [c for c in task.children if c is not leaving and c not in _deleted(session)]
-        return [_effective_code(c) for c in kids + [j for j in extra if j not in kids]]
-    pid = state.key[1][0]
-    task_cls = mapped_class("Task")
-    tbl = task_cls.__table__
-    with session.no_autoflush:
-        rows = session.execute(
-            select(tbl.c.id, tbl.c.status_id).where(tbl.c.parent_id == pid)
-        ).all()
-    codes: list[str] = []
-    seen: set[int] = set()
-    for cid, sid in rows:
-        seen.add(cid)
-        obj = session.identity_map.get(identity_key(task_cls, cid))
-        if obj is not None:
-            if obj in session.deleted or obj is leaving:
-                continue
-            if "parent" in obj.__dict__ and obj.__dict__["parent"] is not task:
-                continue  # moved away, not flushed yet
-            codes.append(_effective_code(obj))
-        else:
-            found = status_by_id(session, sid)
-            codes.append(found.code if found is not None else "RTS")
-    for obj in [*session.new, *session.dirty, *extra]:
-        if isinstance(obj, task_cls) and (obj.__dict__.get("parent") is task or obj is joining):
-            if obj is not leaving and (obj.id is None or obj.id not in seen):
-                seen.add(obj.id)
-                codes.append(_effective_code(obj))
-    return codes
-
-
 def _queue(session: Session) -> set[Task]:
     q: set[Task] | None = session.info.get(_QUEUE_KEY)
     if q is None:
         q = session.info[_QUEUE_KEY] = set()
     return q
+
+
+def queued_containers(session: Session) -> set[Task]:
+    """The containers to re-derive at the next flush (the set itself, to add to or empty)."""
+    return _queue(session)
+
+
+def forget_queue(session: Session) -> None:
+    """Drop the containers queued for the next flush (the transaction rolled back)."""
+    session.info.pop(_QUEUE_KEY, None)
+
+
+@contextmanager
+def deferred(session: Session, on: bool = True) -> Iterator[None]:
+    """While inside, parents are queued (:func:`parent_changed`) instead of re-derived,
+    and no dependent reacts to :func:`set_status` (the flush step's mode);
+    ``on=False`` lifts that inside such a block."""
+    before = session.info.get(_BULK_KEY)
+    session.info[_BULK_KEY] = on
+    try:
+        yield
+    finally:
+        if before is None:
+            session.info.pop(_BULK_KEY, None)
+        else:
+            session.info[_BULK_KEY] = before
 
 
 def queue_refresh(session: Session, container: Task) -> None:
@@ -436,8 +198,71 @@ def set_status(task: Task, code: str) -> None:
         if old == code:
             return
         if old is not None and not session.info.get(_BULK_KEY):
-            _dependents_react(task, old, code)
-        parent_changed(task.parent, (old, code))
+            dependents_react(task, old, code)
+        _parent_after(session, task, (old, code))
+
+
+def _parent_after(session: Session, task: Task, change: tuple[str | None, str]) -> None:
+    """Re-derive the parent of ``task`` after its status changed (``change``: old, new codes).
+
+    A stored parent that is not in the session is not loaded: its stored
+    status and child count (and, when those do not tell, its children's
+    stored statuses) give its new status, which is written to its row
+    (:func:`_stored_parent_after`).
+    """
+    if (
+        "parent" in task.__dict__
+        or session.info.get(_BULK_KEY)
+        or not stored_hierarchy_current(session, task)
+    ):
+        parent_changed(task.parent, change)
+        return
+    _stored_parent_after(session, task.parent_id, change)
+
+
+def _stored_parent_after(
+    session: Session, parent_id: int | None, change: tuple[str | None, str]
+) -> None:
+    """:func:`_parent_after` for the stored parent ``parent_id``, and up while statuses change.
+
+    Each parent missing from the session takes its new status with an UPDATE
+    of its row (nothing in the session holds it, so nothing in memory goes
+    stale; its dependents react as usual). A parent in the session, one whose
+    status list must be read to allow the status, or any while dependency rows
+    are pending in the session, goes the usual way (loaded, :func:`set_status`).
+    """
+    task_cls = mapped_class("Task")
+    chain = None
+    while parent_id is not None:
+        if session.identity_map.get(identity_key(task_cls, parent_id)) is not None:
+            parent_changed(session.get(task_cls, parent_id), change)
+            return
+        if chain is None:
+            chain = stored_chain(session, parent_id)  # read once: only this loop writes them
+        row = chain.get(parent_id)
+        if row is None or not row.child_count:
+            return
+        current = code_for_id(session, row.status_id)
+        code = derive_after_change(current, *change, only_child=row.child_count == 1)
+        if code is None:
+            code = derive_code(stored_child_codes(session, parent_id, None))
+        if code is None or code == current:
+            return
+        status_id = stored_status_id(session, code)
+        if (
+            status_id is None
+            or not list_holds(session, row.status_list_id, status_id)
+            or dependency_rows_pending(session)
+        ):
+            # the usual way: its status list is read, its pending dependents seen
+            parent = session.get(task_cls, parent_id)
+            if parent is not None:
+                set_status(parent, code)
+            return
+        write_stored_status(session, parent_id, status_id)
+        if row.waited_for and current is not None and not _moves_nothing(current, code):
+            _react(_stored_waiting(session, parent_id, current, code), current, code)
+        parent_id, change = row.parent_id, (current, code)
 
 
 def is_being_set(session: Session, task: Task) -> bool:
@@ -445,15 +270,49 @@ def is_being_set(session: Session, task: Task) -> bool:
     return task in session.info.get(_SETTING_KEY, ())
 
 
-def _dependents_react(task: Task, old: str, new: str) -> None:
-    if all(satisfied(old, t) == satisfied(new, t) for t in ("onend", "onstart")):
-        return  # no dependent can move: do not even load them
-    for td in list(task.task_dependent_of):
-        target = td.dependency_target or "onend"
+def dependents_react(task: Task, old: str, new: str) -> None:
+    """``task`` moved from ``old`` to ``new``: the leaves waiting for it move (see
+    :func:`reevaluate`); nothing is loaded when no dependency can change."""
+    if _moves_nothing(old, new):
+        return
+    session = object_session(task)
+    if (
+        session is None
+        or "task_dependent_of" in task.__dict__
+        or sa_inspect(task).key is None
+        or dependency_rows_pending(session)
+    ):
+        waiting = [(td.dependency_target, td.task) for td in list(task.task_dependent_of)]
+    else:
+        waiting = _stored_waiting(session, task.id, old, new)
+    _react(waiting, old, new)
+
+
+def _moves_nothing(old: str, new: str) -> bool:
+    return all(satisfied(old, t) == satisfied(new, t) for t in ("onend", "onstart"))
+
+
+def _stored_waiting(session: Session, task_id: int, old: str, new: str) -> list[tuple[Any, Any]]:
+    """``(target, task)`` of the stored dependencies on ``task_id`` that a move from
+    ``old`` to ``new`` concerns: only those tasks are loaded (one statement reads the rows)."""
+    task_cls = mapped_class("Task")
+    found = []
+    for waiting_id, target in stored_waiting(session, task_id):
+        target = target or "onend"
+        if satisfied(old, target) != satisfied(new, target):
+            found.append((target, session.get(task_cls, waiting_id)))
+    return found
+
+
+def _react(waiting: list[tuple[Any, Any]], old: str, new: str) -> None:
+    """The tasks of ``waiting`` (``(target, task)``) wait for a task that moved from
+    ``old`` to ``new``: their leaves move when the target says so."""
+    for target, task in waiting:
+        target = target or "onend"
         was, now = satisfied(old, target), satisfied(new, target)
-        if was == now or td.task is None:
+        if was == now or task is None:
             continue
-        for leaf in list(leaves(td.task)):
+        for leaf in list(leaves(task)):
             reevaluate(leaf, reopened=was and not now)
 
 
@@ -510,103 +369,3 @@ def dependency_added(task: Task, depends_on: Task, target: str = "onend") -> Non
         for leaf in list(leaves(task)):
             if code_of(leaf) == "RTS":
                 set_status(leaf, "WFD")
-
-
-# --- flush step -------------------------------------------------------------
-
-
-def _depth(task: Task) -> int:
-    d, node = 0, task.parent
-    while node is not None and d < 10_000:
-        d, node = d + 1, node.parent
-    return d
-
-
-def settle_statuses(session: Session) -> None:
-    """Flush step: first statuses of new tasks, then queued container roll-ups.
-
-    New leaves get RTS or WFD (:func:`initial_code`); containers whose children
-    changed (queued by :func:`queue_refresh`/:func:`parent_changed`, new ones,
-    parents of deleted tasks) are re-derived deepest first, and their
-    dependents react to a changed container status.
-    """
-    task_cls = mapped_class("Task")
-    new_tasks = [o for o in session.new if isinstance(o, task_cls)]
-    queue = _queue(session)
-    _deleted_tasks(session, queue)
-    _deleted_dependencies(session)
-    if not new_tasks and not queue:
-        return
-    session.info[_BULK_KEY] = True
-    try:
-        with session.no_autoflush:
-            for t in new_tasks:
-                if not t.child_count and t.status_id is None and t.__dict__.get("status") is None:
-                    t.status = status_for(session, t, initial_code(t))
-                if t.child_count:
-                    queue.add(t)
-                if t.parent is not None:
-                    queue.add(t.parent)
-            while queue:
-                todo = sorted(queue, key=_depth, reverse=True)
-                queue.clear()
-                for c in todo:
-                    old = code_of(c)
-                    refresh_container(c)
-                    new = code_of(c)
-                    if old is not None and new != old:
-                        session.info[_BULK_KEY] = False
-                        try:
-                            _dependents_react(c, old, new)  # type: ignore[arg-type]
-                        finally:
-                            session.info[_BULK_KEY] = True
-    finally:
-        session.info.pop(_BULK_KEY, None)
-
-
-def _deleted_dependencies(session: Session) -> None:
-    """A deleted dependency row (``session.delete(td)``) leaves both tasks' lists in memory
-    (the session keeps loaded lists after commit), which frees the leaves that waited."""
-    dep_cls = mapped_class("TaskDependency")
-    gone = session.deleted
-    with session.no_autoflush:
-        for td in [o for o in gone if isinstance(o, dep_cls)]:
-            dep, task = td.depends_on, td.task
-            if dep is not None and dep not in gone and any(
-                    x is td for x in dep.task_dependent_of):
-                dep.task_dependent_of.remove(td)
-            if task is None or task in gone:
-                continue
-            if any(x is td for x in task.task_depends_on):
-                task.task_depends_on.remove(td)  # its remove event moves the statuses
-            else:
-                dependencies_changed(task)
-
-
-def _deleted_tasks(session: Session, queue: set[Task]) -> None:
-    """Deleted tasks leave their (surviving) parents' roll-ups and statuses."""
-    gone = [o for o in session.deleted if isinstance(o, mapped_class("Task"))]
-    if not gone:
-        return
-    with session.no_autoflush:
-        for t in gone:
-            parent = t.parent
-            if parent is not None and parent not in session.deleted:
-                t.parent = None  # the validator moves the roll-ups off the parent
-                queue.add(parent)
-
-
-def after_rollback(session: Session) -> None:
-    """The transaction rolled back: forget the cached statuses, calendar and moves."""
-    forget_statuses(session)
-    from stalker_core.models.task.rollup import forget_calendar, forget_moves
-
-    forget_calendar(session)
-    forget_moves(session)
-
-
-def after_commit(session: Session) -> None:
-    """The transaction committed: forget the cached calendar."""
-    from stalker_core.models.task.rollup import forget_calendar
-
-    forget_calendar(session)

@@ -19,7 +19,8 @@ import datetime as dt
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DDL, ForeignKey, event, select
+from sqlalchemy import DDL, ForeignKey, bindparam, event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship, validates
 
 from stalker_core.exceptions import (
@@ -142,28 +143,25 @@ def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
         last logged work ends.
     """
     from stalker_core.models.task import status as task_status
-    from stalker_core.models.task.rollup import load_ancestors
 
-    for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in node.task_depends_on:
-            dep = td.depends_on
-            if dep is None:
-                continue
-            target = td.dependency_target or "onend"
-            code = task_status.code_of(dep) or task_status.initial_code(dep)
-            if not task_status.satisfied(code, target):
-                need = "finished (CMPL or STOP)" if target == "onend" else "started"
+    for dep_ref, target, code in task_status.chain_dependencies(task):
+        if code is None:  # a dependency without a status yet: the one it will get
+            code = task_status.initial_code(task_status.dependency_task(task, dep_ref))
+        if not task_status.satisfied(code, target):
+            dep = task_status.dependency_task(task, dep_ref)
+            need = "finished (CMPL or STOP)" if target == "onend" else "started"
+            raise DependencyViolationError(
+                f"cannot log time on {task.name!r}: it depends on {dep.name!r} "
+                f"({code}), which must be {need} first"
+            )
+        if target == "onend":
+            dep = task_status.dependency_task(task, dep_ref)
+            last = _last_logged_end(dep)
+            if last is not None and start < last:
                 raise DependencyViolationError(
-                    f"cannot log time on {task.name!r}: it depends on {dep.name!r} "
-                    f"({code}), which must be {need} first"
+                    f"cannot log time on {task.name!r} starting {start.isoformat()}: "
+                    f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
                 )
-            if target == "onend":
-                last = _last_logged_end(dep)
-                if last is not None and start < last:
-                    raise DependencyViolationError(
-                        f"cannot log time on {task.name!r} starting {start.isoformat()}: "
-                        f"its dependency {dep.name!r} has work logged until {last.isoformat()}"
-                    )
     return None
 
 
@@ -202,15 +200,38 @@ def check_overbooking(
             raise _overbooked(resource, start, end, other)
     if resource.id is None:
         return
-    stmt = select(TimeLog).where(
-        TimeLog.resource_id == resource.id, TimeLog.start < end, TimeLog.end > start
-    )
-    if exclude is not None and exclude.id is not None:
-        stmt = stmt.where(TimeLog.id != exclude.id)
+    # ids first: loading the (rare) clash as an object costs more than the probe
+    params = {
+        "resource_id": resource.id, "start": start, "end": end,
+        "exclude_id": exclude.id if exclude is not None and exclude.id is not None else -1,
+    }
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(TimeLog)})
+    clash_id = connection.execute(_clash_statement(), params).scalar()
     with session.no_autoflush:
-        clash = session.scalars(stmt.limit(1)).first()
+        clash = session.get(TimeLog, clash_id) if clash_id is not None else None
     if clash is not None and clash not in session.deleted:
         raise _overbooked(resource, start, end, clash)
+
+
+_CLASH: list[Any] = []  # built once per process
+
+
+def _clash_statement() -> Any:
+    """The first time log of ``:resource_id`` overlapping ``:start``-``:end``, other than
+    ``:exclude_id``."""
+    if not _CLASH:
+        tl = TimeLog.__table__
+        _CLASH.append(
+            select(tl.c.id)
+            .where(
+                tl.c.resource_id == bindparam("resource_id"),
+                tl.c.start < bindparam("end", type_=tl.c.start.type),
+                tl.c.end > bindparam("start", type_=tl.c.end.type),
+                tl.c.id != bindparam("exclude_id"),
+            )
+            .limit(1)
+        )
+    return _CLASH[0]
 
 
 def _overbooked(resource: User, start: dt.datetime, end: dt.datetime, other: TimeLog) -> Exception:
