@@ -127,6 +127,33 @@ def test_cycle_through_containers_is_refused(prod: Prod) -> None:
     assert s1.depends_on == [] and a.depends_on == []
 
 
+def test_a_container_whose_children_wait_for_each_other_may_get_dependencies(
+        prod: Prod) -> None:
+    from stalker_core.models import Task
+
+    group = Task(name="Group", project=prod.project)
+    shot = Task(name="Shot", parent=group)
+    a = Task(name="A", parent=shot)
+    b = Task(name="B", parent=shot)
+    d = Task(name="D", project=prod.project)
+    b.depends_on = [a]  # inside the container, one way: no cycle
+    group.depends_on = [d]
+    shot.depends_on = [Task(name="E", project=prod.project)]
+    assert group.depends_on == [d] and b.depends_on == [a]
+    outside = Task(name="Outside", project=prod.project)
+    outside.depends_on = [b]
+    group.parent = None  # re-parenting checks the same way
+    other = Task(name="Other", project=prod.project)
+    shot.parent = other
+    assert shot.parent is other
+    with pytest.raises(CircularDependencyError, match=r"'A' -> 'D' -> 'A'|'D' -> 'A' -> 'D'"):
+        d.depends_on = [a]
+        group.depends_on = [d]
+        shot.parent = group
+    with pytest.raises(CircularDependencyError, match="circular dependency"):
+        a.depends_on = [b]  # now both ways
+
+
 def test_parenting_that_makes_a_dependency_cycle_is_refused(prod: Prod) -> None:
     from stalker_core.models import Task
 

@@ -113,32 +113,35 @@ def find_wait_cycle(
             for dep in _deps(holder, deps_override):
                 yield from expand(dep)
 
-    came_from: dict[Task, Task | None] = {}
-    todo: deque[Task] = deque()
-    for node in region:
-        for nxt in waits_for(node):
-            if nxt in region:
-                return [node, nxt]
-            if nxt not in came_from:
-                came_from[nxt] = node
-                todo.append(nxt)
+    # depth-first from every task of the region: a new cycle goes through one
+    # of them (only their waits changed); a task reaching a task on its own
+    # path waits for itself (two tasks of the region may wait for each other
+    # one way: a sibling depending on a sibling is no cycle)
+    state: dict[Task, bool] = {}  # True: on the current path; False: done
     steps = 0
-    while todo and steps < _LIMIT:
-        steps += 1
-        node = todo.popleft()
-        for nxt in waits_for(node):
-            if nxt in region:
-                path = [nxt, node]
-                back = came_from.get(node)
-                while back is not None and back not in region and len(path) < 1000:
-                    path.append(back)
-                    back = came_from.get(back)
-                if back is not None:
-                    path.append(back)
-                return list(reversed(path))
-            if nxt not in came_from:
-                came_from[nxt] = node
-                todo.append(nxt)
+    for root in region:
+        if root in state:
+            continue
+        path = [root]
+        state[root] = True
+        stack = [waits_for(root)]
+        while stack and steps < _LIMIT:
+            steps += 1
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                state[path.pop()] = False
+                continue
+            seen = state.get(nxt)
+            if seen is None:
+                state[nxt] = True
+                path.append(nxt)
+                stack.append(waits_for(nxt))
+            elif seen:
+                cycle = path[path.index(nxt):]
+                first = next((i for i, n in enumerate(cycle) if n in region), 0)
+                cycle = cycle[first:] + cycle[:first]
+                return [*cycle, cycle[0]]
     return None
 
 
