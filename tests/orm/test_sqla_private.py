@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy.ext.associationproxy as associationproxy
 from sqlalchemy import create_engine, select
 from sqlalchemy import inspect as sqlalchemy_inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, unitofwork
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -56,6 +56,8 @@ def _owners() -> dict[str, Any]:
         "ForeignKeyConstraint": next(iter(Department.__table__.foreign_key_constraints)),
         "Mapper": Department.__mapper__,
         "UOWTransaction": UOWTransaction(session),
+        "sqlalchemy.orm.unitofwork": unitofwork,
+        "_IterateMappersMixin": unitofwork._IterateMappersMixin,
     }
 
 
@@ -275,3 +277,70 @@ def test_stalker_sessions_flush_with_the_shared_memo(session: Any) -> None:
     session.add(Project(name="P", code="P"))
     session.commit()
     assert seen and all(memo is private._MAPPER_FOR_DEP for memo in seen)
+
+
+# -- visit_only_flushed_mappers ----------------------------------------------------
+
+
+def _walks(flush_context: Any) -> list[tuple[Any, set[Any], set[Any]]]:
+    """Each mapper walk of the unit of work: (record, ours, SQLAlchemy's with objects)."""
+    records = [*flush_context.presort_actions.values(), *flush_context.postsort_actions.values()]
+    out = []
+    for record in records:
+        if not isinstance(record, unitofwork._IterateMappersMixin):
+            continue
+        ours = set(private._flushed_mappers(record, flush_context))
+        theirs = {
+            m for m in private._SQLALCHEMY_MAPPERS(record, flush_context)
+            if flush_context.mappers.get(m)
+        }
+        out.append((record, ours, theirs))
+    return out
+
+
+def test_a_flush_visits_only_the_mappers_with_objects_and_finds_the_same(session: Any) -> None:
+    from sqlalchemy import event
+
+    from stalker_core.models import Project, Shot, Task, User, Version
+    from stalker_core.models.user import hash_password
+
+    seen: list[Any] = []
+    event.listen(session.registry(), "after_flush", lambda _s, ctx: seen.extend(_walks(ctx)))
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    shot = Shot(code="SH1", project=project)
+    task = Task(name="T", parent=shot, resources=[user])
+    session.add_all([user, project])
+    session.commit()
+    Version(task=task)
+    task.depends_on = []
+    session.commit()
+    assert unitofwork._IterateMappersMixin._mappers is private._flushed_mappers
+    assert seen, "no relationship was walked"
+    for record, ours, theirs in seen:
+        assert ours == theirs, record
+    assert any(len(ours) > 1 for _r, ours, _t in seen)  # Shot and Task below SimpleEntity
+    assert session.get(Shot, shot.id).children == [task]
+
+
+def test_other_sessions_keep_sqlalchemys_walk(plain: Session) -> None:
+    private.visit_only_flushed_mappers()
+    walked: list[Any] = []
+    original = private._SQLALCHEMY_MAPPERS
+
+    def spy(record: Any, uow: Any) -> Any:
+        walked.append(record)
+        return original(record, uow)
+
+    private._SQLALCHEMY_MAPPERS = spy
+    try:
+        uow = UOWTransaction(plain)
+        dep = User.__mapper__.relationships["created_by"]._dependency_processor
+        record = unitofwork._Preprocess(dep, True)
+        assert list(private._flushed_mappers(record, uow)) == list(original(record, uow))
+        assert walked == [record]
+        private.share_flush_memos(uow)  # marked as ours: only mappers with objects
+        assert private._flushed_mappers(record, uow) == []
+        assert walked == [record]
+    finally:
+        private._SQLALCHEMY_MAPPERS = original
