@@ -13,7 +13,14 @@ import pytest
 import sqlalchemy.ext.associationproxy as associationproxy
 from sqlalchemy import create_engine, select
 from sqlalchemy import inspect as sqlalchemy_inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, unitofwork
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    persistence,
+    unitofwork,
+)
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -58,6 +65,7 @@ def _owners() -> dict[str, Any]:
         "UOWTransaction": UOWTransaction(session),
         "sqlalchemy.orm.unitofwork": unitofwork,
         "_IterateMappersMixin": unitofwork._IterateMappersMixin,
+        "sqlalchemy.orm.persistence": persistence,
     }
 
 
@@ -344,3 +352,37 @@ def test_other_sessions_keep_sqlalchemys_walk(plain: Session) -> None:
         assert walked == [record]
     finally:
         private._SQLALCHEMY_MAPPERS = original
+
+
+# -- skip_tables_without_rows ---------------------------------------------------------
+
+
+def test_tables_without_rows_are_skipped_for_stalker_core_flushes_only(plain: Session) -> None:
+    calls: list[list[Any]] = []
+
+    def emit(_base: Any, _uow: Any, _mapper: Any, _table: Any, records: Any, **kw: Any) -> str:
+        calls.append(list(records))
+        return "emitted"
+
+    wrapped = private._skipping_empty(emit)
+    theirs = UOWTransaction(plain)
+    ours = UOWTransaction(plain)
+    private.share_flush_memos(ours)
+    assert wrapped(None, ours, None, None, iter(())) is None and calls == []
+    assert wrapped(None, ours, None, None, iter([1, 2])) == "emitted" and calls == [[1, 2]]
+    assert wrapped(None, theirs, None, None, iter(())) == "emitted" and calls[-1] == []
+    assert wrapped(None, None, None, None, []) == "emitted"  # bulk operations: no unit of work
+
+
+def test_stalker_core_flushes_run_with_the_table_skipping_wrappers(session: Any) -> None:
+    from stalker_core.models import Project
+
+    session.add(Project(name="P", code="P"))
+    session.commit()
+    for name in ("_emit_insert_statements", "_emit_update_statements"):
+        assert hasattr(getattr(persistence, name), "__wrapped__"), name
+    project = session.scalars(select(Project)).one()
+    project.description = "changed"  # an UPDATE goes through the wrapper too
+    session.commit()
+    session.expire_all()
+    assert session.scalars(select(Project.description)).one() == "changed"
