@@ -68,6 +68,15 @@ that test, naming it. Written against SQLAlchemy 2.1.
    two rows of one new Version. For stalker_core's units of work a table
    without rows returns at once; the statements sent are the same.
 
+9. :func:`blank_history_of_untouched` - before it sorts the work, the unit of
+   work asks each relationship's history of every object of the flush
+   (``UOWTransaction.get_attribute_history``: 19 questions per object in a
+   flush of 2,000 new tasks, 80,000 in all), and remembers each answer. Most
+   relationships of a new or changed object were never touched: no value in
+   its state, no committed value, no pending change. Without leave to load
+   (a "passive" question) SQLAlchemy's answer is then always the empty
+   history; for stalker_core's units of work it is given at once.
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
@@ -79,6 +88,7 @@ from typing import Any
 
 from sqlalchemy.ext.associationproxy import _AssociationList
 from sqlalchemy.orm import InstanceState, Mapper, Session
+from sqlalchemy.orm import attributes as _attributes
 from sqlalchemy.orm import persistence as _persistence
 from sqlalchemy.orm import unitofwork as _unitofwork
 
@@ -107,6 +117,9 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("_IterateMappersMixin", "_mappers"),
     ("sqlalchemy.orm.persistence", "_emit_insert_statements"),
     ("sqlalchemy.orm.persistence", "_emit_update_statements"),
+    ("UOWTransaction", "get_attribute_history"),
+    ("InstanceState", "committed_state"),
+    ("InstanceState", "_pending_mutations"),
 )
 
 
@@ -320,6 +333,7 @@ def share_flush_memos(flush_context: Any) -> None:
     if _MIXIN is not None and _MIXIN._mappers is not _flushed_mappers:
         visit_only_flushed_mappers()  # once per process, at its first flush
         skip_tables_without_rows()
+        blank_history_of_untouched()
 
 
 # -- 7. the unit of work visits only the mappers with objects -------------------
@@ -401,3 +415,41 @@ def skip_tables_without_rows() -> None:
         emit = getattr(_persistence, name, None)
         if emit is not None and not hasattr(emit, "__wrapped__"):
             setattr(_persistence, name, _skipping_empty(emit))
+
+
+# -- 9. the empty history of an untouched relationship, at once -------------------
+
+_UOW: Any = getattr(_unitofwork, "UOWTransaction", None)
+#: SQLAlchemy's own (kept for other sessions' units of work)
+_SQLALCHEMY_HISTORY: Any = getattr(_UOW, "get_attribute_history", None)
+_CALLABLES_OK: Any = getattr(_attributes, "CALLABLES_OK", None)
+_HISTORY_BLANK: Any = getattr(_attributes, "HISTORY_BLANK", None)
+
+
+def _history(uow: Any, state: Any, key: str, passive: Any = None) -> Any:
+    """``UOWTransaction.get_attribute_history`` for stalker_core's units of work (item 9)."""
+    if passive is None:
+        passive = _attributes.PASSIVE_NO_INITIALIZE
+    if (
+        not passive & _CALLABLES_OK
+        and _OURS in uow.__dict__
+        and key not in state.dict
+        and key not in state.committed_state
+        and key not in state.__dict__.get("_pending_mutations", ())
+    ):
+        # no value, no committed value, no pending change and no leave to
+        # load: SQLAlchemy's answer is the empty history
+        return _HISTORY_BLANK
+    return _SQLALCHEMY_HISTORY(uow, state, key, passive)
+
+
+def blank_history_of_untouched() -> None:
+    """Install :func:`_history` on SQLAlchemy's unit of work (item 9). Idempotent.
+
+    Units of work not marked by :func:`share_flush_memos` get SQLAlchemy's
+    answer, computed as before.
+    """
+    if None in (_UOW, _SQLALCHEMY_HISTORY, _CALLABLES_OK, _HISTORY_BLANK):
+        return
+    if _UOW.get_attribute_history is not _history:
+        _UOW.get_attribute_history = _history

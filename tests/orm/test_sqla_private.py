@@ -386,3 +386,52 @@ def test_stalker_core_flushes_run_with_the_table_skipping_wrappers(session: Any)
     session.commit()
     session.expire_all()
     assert session.scalars(select(Project.description)).one() == "changed"
+
+
+# -- blank_history_of_untouched ---------------------------------------------------------
+
+
+def test_untouched_relationships_answer_as_sqlalchemy_does(session: Any) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import attributes
+
+    from stalker_core.models import Project, Task, User
+    from stalker_core.models.user import hash_password
+
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    session.add_all([user, project])
+    session.commit()
+    parent = Task(name="Parent", project=project)
+    Task(name="Child", parent=parent, resources=[user])
+    compared: list[tuple[Any, str]] = []
+
+    def before_flush(_s: Any, _ctx: Any, _objects: Any) -> None:
+        flags = (
+            attributes.PASSIVE_NO_INITIALIZE,
+            attributes.PASSIVE_NO_INITIALIZE | attributes.INCLUDE_PENDING_MUTATIONS,
+        )
+        for obj in [*_s.new, *_s.dirty]:
+            state = sqlalchemy_inspect(obj)
+            for rel in state.mapper.relationships:
+                for passive in flags:
+                    # fresh units of work: no answer remembered from another question
+                    ours = private._history(_marked(_s), state, rel.key, passive)
+                    theirs = private._SQLALCHEMY_HISTORY(
+                        UOWTransaction(_s), state, rel.key, passive
+                    )
+                    assert ours == theirs, (obj, rel.key, passive)
+                    compared.append((obj, rel.key))
+
+    event.listen(session.registry(), "before_flush", before_flush)
+    session.commit()
+    assert UOWTransaction.get_attribute_history is private._history
+    assert len(compared) > 100
+    # user.tasks was an unloaded collection with a pending append, compared too
+    assert (user, "tasks") in compared
+
+
+def _marked(session: Any) -> Any:
+    uow = UOWTransaction(session)
+    private.share_flush_memos(uow)
+    return uow
