@@ -55,10 +55,10 @@ that test, naming it. Written against SQLAlchemy 2.1.
    relationship's owner (about 50 below ``SimpleEntity``, through a sequence
    of weak references) and looks up each one's objects. A flush of one new
    Version made about 600 such visits for the ~3 mappers that had objects
-   (about 0.3 ms of a 2 ms commit on PostgreSQL). For the units of work of
-   stalker_core's sessions (marked by :func:`share_flush_memos`) only the
-   mappers that have objects in the flush are visited; the objects found are
-   the same. Other sessions keep SQLAlchemy's own walk.
+   (with item 8, about 0.3 ms of a 2 ms one-version commit). For the units
+   of work of stalker_core's sessions (marked by :func:`share_flush_memos`)
+   only the mappers that have objects in the flush are visited; the objects
+   found are the same. Other sessions keep SQLAlchemy's own walk.
 
 8. :func:`skip_tables_without_rows` - to write the objects of a flush, the
    unit of work goes through every table of their inheritance hierarchy
@@ -330,10 +330,23 @@ def share_flush_memos(flush_context: Any) -> None:
     if "_mapper_for_dep" not in memos:
         memos["_mapper_for_dep"] = _MAPPER_FOR_DEP
     memos[_OURS] = True
-    if _MIXIN is not None and _MIXIN._mappers is not _flushed_mappers:
-        visit_only_flushed_mappers()  # once per process, at its first flush
-        skip_tables_without_rows()
-        blank_history_of_untouched()
+    if not _SHORTCUTS_INSTALLED:
+        install_flush_shortcuts()  # once per process, at its first flush
+
+
+_SHORTCUTS_INSTALLED = False
+
+
+def install_flush_shortcuts() -> None:
+    """Install items 7, 8 and 9 (each is idempotent; a missing private name skips its item).
+
+    They act only on the units of work marked by :func:`share_flush_memos`.
+    """
+    global _SHORTCUTS_INSTALLED
+    visit_only_flushed_mappers()
+    skip_tables_without_rows()
+    blank_history_of_untouched()
+    _SHORTCUTS_INSTALLED = True
 
 
 # -- 7. the unit of work visits only the mappers with objects -------------------
