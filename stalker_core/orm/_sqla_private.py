@@ -77,6 +77,11 @@ that test, naming it. Written against SQLAlchemy 2.1.
    (a "passive" question) SQLAlchemy's answer is then always the empty
    history; for stalker_core's units of work it is given at once.
 
+10. :func:`take_out_link` and :func:`put_back_link` - the two state edits of
+    :mod:`stalker_core.orm.stored_links`: a link of a new object leaves its
+    state (value and committed value) for the length of a flush and comes
+    back afterwards, stored or still changed.
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
@@ -466,3 +471,32 @@ def blank_history_of_untouched() -> None:
         return
     if _UOW.get_attribute_history is not _history:
         _UOW.get_attribute_history = _history
+
+
+# -- 10. a link out of an object's state for a flush, and back -----------------------
+
+#: "no committed value": the link was set on the object since it was last stored
+_NO_COMMITTED = object()
+
+
+def take_out_link(state: InstanceState[Any], key: str) -> Any:
+    """Remove ``key`` from ``state`` (value and committed value); returns what to put back.
+
+    The caller has read the value (``state.dict[key]``).
+    """
+    was = state.committed_state.pop(key, _NO_COMMITTED)
+    del state.dict[key]
+    return was
+
+
+def put_back_link(
+    state: InstanceState[Any], key: str, value: Any, was: Any, *, stored: bool
+) -> None:
+    """Undo :func:`take_out_link`: ``value`` back in ``state``.
+
+    :param stored: the flush stored the object: the value comes back as
+        stored (no change to write); otherwise as it was (``was``).
+    """
+    state.dict[key] = value
+    if not stored and was is not _NO_COMMITTED:
+        state.committed_state[key] = was

@@ -37,10 +37,10 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session
 from sqlalchemy.orm.interfaces import MANYTOONE
 
+from stalker_core.orm import _sqla_private as sqla_private
+
 #: key of ``Session.info`` holding the links taken out for the current flush
 _DETACHED = "stalker_core.detached_links"
-#: the marker of "no committed value" (a link set on a new object)
-_ABSENT = object()
 
 #: mapper -> its plain many-to-one relationships: (key, foreign key attribute keys)
 _PLAIN: dict[Mapper[Any], tuple[tuple[str, tuple[str, ...]], ...]] = {}
@@ -92,7 +92,7 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
         those of them that are new are taken.
     """
     detached: list[tuple[Any, str, Any, Any]] = session.info.setdefault(_DETACHED, [])
-    deleted = session._deleted  # noqa: SLF001 - read only: states being deleted
+    deleted = session.deleted
     new = list(session.new)
     if objects is not None:
         wanted = {id(o) for o in objects}
@@ -103,7 +103,6 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
         if not links:
             continue
         values = state.dict
-        committed = state.committed_state
         for key, fk_keys in links:
             target = values.get(key)
             if target is None:
@@ -112,15 +111,14 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
             identity = other.key
             if (
                 identity is None
-                or other.session_id != state.session_id
-                or other in deleted
+                or not sqla_private.same_session(other, state)
                 or other.deleted
+                or target in deleted
             ):
                 continue
             for fk_key, value in zip(fk_keys, identity[1], strict=True):
                 values[fk_key] = value
-            detached.append((state, key, target, committed.pop(key, _ABSENT)))
-            del values[key]
+            detached.append((state, key, target, sqla_private.take_out_link(state, key)))
 
 
 def reattach_stored_links(session: Session, *, succeeded: bool) -> None:
@@ -133,6 +131,4 @@ def reattach_stored_links(session: Session, *, succeeded: bool) -> None:
     if not detached:
         return
     for state, key, target, was in detached:
-        state.dict[key] = target
-        if not succeeded and was is not _ABSENT:
-            state.committed_state[key] = was
+        sqla_private.put_back_link(state, key, target, was, stored=succeeded)
