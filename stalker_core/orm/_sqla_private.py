@@ -65,8 +65,11 @@ that test, naming it. Written against SQLAlchemy 2.1.
    (``persistence._save_obj``: the ~42 tables below ``simple_entities``) and
    for each one prepares an UPDATE and an INSERT, then finds no row for it
    (``_emit_update_statements``/``_emit_insert_statements``): 84 calls for the
-   two rows of one new Version. For stalker_core's units of work a table
-   without rows returns at once; the statements sent are the same.
+   two rows of one new Version. Every flush also runs the deletion of its
+   mappers' objects (``persistence._delete_obj``), which goes through the
+   same tables to delete nothing when the flush deletes nothing. For
+   stalker_core's units of work a table without rows, and a deletion
+   without objects, return at once; the statements sent are the same.
 
 9. :func:`blank_history_of_untouched` - before it sorts the work, the unit of
    work asks each relationship's history of every object of the flush
@@ -122,6 +125,7 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("_IterateMappersMixin", "_mappers"),
     ("sqlalchemy.orm.persistence", "_emit_insert_statements"),
     ("sqlalchemy.orm.persistence", "_emit_update_statements"),
+    ("sqlalchemy.orm.persistence", "_delete_obj"),
     ("UOWTransaction", "get_attribute_history"),
     ("InstanceState", "committed_state"),
     ("InstanceState", "_pending_mutations"),
@@ -423,16 +427,34 @@ def _skipping_empty(emit: Any) -> Any:
     return emit_rows
 
 
+def _deleting_only_objects(delete: Any) -> Any:
+    """Wrap ``_delete_obj``: no walk through the tables when there is nothing to delete."""
+
+    def delete_objects(base_mapper: Any, states: Any, uow: Any) -> Any:
+        if uow is not None and _OURS in getattr(uow, "__dict__", ()):
+            states = list(states)
+            if not states:
+                return None  # what SQLAlchemy's returns
+        return delete(base_mapper, states, uow)
+
+    delete_objects.__wrapped__ = delete  # type: ignore[attr-defined]
+    return delete_objects
+
+
 def skip_tables_without_rows() -> None:
     """Install the wrappers of item 8 in ``sqlalchemy.orm.persistence``. Idempotent.
 
     Units of work not marked by :func:`share_flush_memos` (other libraries'
     sessions, bulk operations) run SQLAlchemy's functions unchanged.
     """
-    for name in ("_emit_insert_statements", "_emit_update_statements"):
-        emit = getattr(_persistence, name, None)
-        if emit is not None and not hasattr(emit, "__wrapped__"):
-            setattr(_persistence, name, _skipping_empty(emit))
+    for name, wrap in (
+        ("_emit_insert_statements", _skipping_empty),
+        ("_emit_update_statements", _skipping_empty),
+        ("_delete_obj", _deleting_only_objects),
+    ):
+        original = getattr(_persistence, name, None)
+        if original is not None and not hasattr(original, "__wrapped__"):
+            setattr(_persistence, name, wrap(original))
 
 
 # -- 9. the empty history of an untouched relationship, at once -------------------

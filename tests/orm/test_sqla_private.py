@@ -379,13 +379,31 @@ def test_stalker_core_flushes_run_with_the_table_skipping_wrappers(session: Any)
 
     session.add(Project(name="P", code="P"))
     session.commit()
-    for name in ("_emit_insert_statements", "_emit_update_statements"):
+    for name in ("_emit_insert_statements", "_emit_update_statements", "_delete_obj"):
         assert hasattr(getattr(persistence, name), "__wrapped__"), name
     project = session.scalars(select(Project)).one()
     project.description = "changed"  # an UPDATE goes through the wrapper too
     session.commit()
     session.expire_all()
     assert session.scalars(select(Project.description)).one() == "changed"
+    session.delete(project)  # a DELETE goes through the deletion wrapper
+    session.commit()
+    assert session.scalars(select(Project)).all() == []
+
+
+def test_a_deletion_without_objects_returns_at_once(plain: Session) -> None:
+    called: list[list[Any]] = []
+
+    def delete(_base: Any, states: Any, _uow: Any) -> str:
+        called.append(list(states))
+        return "deleted"
+
+    wrapped = private._deleting_only_objects(delete)
+    ours = UOWTransaction(plain)
+    private.share_flush_memos(ours)
+    assert wrapped(None, iter(()), ours) is None and called == []
+    assert wrapped(None, iter(["s"]), ours) == "deleted" and called == [["s"]]
+    assert wrapped(None, iter(()), UOWTransaction(plain)) == "deleted" and called[-1] == []
 
 
 # -- blank_history_of_untouched ---------------------------------------------------------
