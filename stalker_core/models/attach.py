@@ -20,26 +20,34 @@ from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.orm import _sqla_private as sqla_private
 
-_RELATION_KEYS: dict[Any, frozenset[str]] = {}
+#: (mapper, keys known stored) -> the relationship keys that count as held
+_RELATION_KEYS: dict[tuple[Any, frozenset[str]], frozenset[str]] = {}
 
 
-def add_unlinked(session: Any, obj: Any) -> None:
+def add_unlinked(session: Any, obj: Any, *, stored: frozenset[str] = frozenset()) -> None:
     """``session.add(obj)`` for a new object that holds no related object yet.
 
     ``Session.add()`` walks every save-update cascade of the object's mapper
-    (two dozen relationships for a Task) to find related objects to add too;
-    an object that holds none (checked: no relationship key in its state)
-    skips that walk. Anything else takes the ordinary ``session.add()``.
+    (two dozen relationships for a Task) to find related objects to add too,
+    and on through everything those hold; an object that holds none
+    (checked: no relationship key in its state) skips that walk. Anything
+    else takes the ordinary ``session.add()``.
+
+    :param stored: relationship keys whose values the caller knows to be
+        stored objects of ``session`` already (a new Version's ``task``): the
+        walk would add nothing through them, so they do not count as held.
     """
     state = instance_state(obj)
     if state.key is not None:
         session.add(obj)
         return
     mapper = state.mapper
-    keys = _RELATION_KEYS.get(mapper)
-    if keys is None:
-        keys = _RELATION_KEYS[mapper] = frozenset(r.key for r in mapper.relationships)
-    if not keys.isdisjoint(state.dict) or not sqla_private.add_without_cascade(session, state):
+    holds = _RELATION_KEYS.get((mapper, stored))
+    if holds is None:
+        holds = _RELATION_KEYS[(mapper, stored)] = frozenset(
+            r.key for r in mapper.relationships if r.key not in stored
+        )
+    if not holds.isdisjoint(state.dict) or not sqla_private.add_without_cascade(session, state):
         session.add(obj)
 
 

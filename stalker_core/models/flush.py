@@ -66,6 +66,7 @@ from stalker_core.models.task import rollup as task_rollup
 from stalker_core.models.task import settle as task_settle
 from stalker_core.models.task import status_lookup, time_log
 from stalker_core.models.version import numbering
+from stalker_core.orm import stored_links
 from stalker_core.orm._sqla_private import share_flush_memos
 from stalker_core.orm.session import StalkerSession
 
@@ -99,12 +100,17 @@ def run_steps(session: Session, flush_context: Any = None, _objects: Any = None)
     """The ``before_flush`` listener: run every step of :data:`STEPS`, in order.
 
     It also hands the unit of work the memos kept between flushes
-    (:func:`stalker_core.orm._sqla_private.share_flush_memos`).
+    (:func:`stalker_core.orm._sqla_private.share_flush_memos`) and, last,
+    writes the links of new objects to stored ones as foreign keys
+    (:func:`stalker_core.orm.stored_links.detach_stored_links`).
     """
     if flush_context is not None:
         share_flush_memos(flush_context)
     for step in STEPS:
         step.run(session)
+    # after the steps, which read and set links: the links of new objects to
+    # stored ones become foreign keys, outside the unit of work's sort
+    stored_links.detach_stored_links(session, flush_context, _objects)
 
 
 def _after_flush_postexec(session: Session, _flush_context: Any) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from stalker_core.orm._sqla_private import pending_change_count
+from stalker_core.orm.stored_links import reattach_stored_links
 
 #: a flush of at least this many new, changed or deleted objects runs with the
 #: cyclic garbage collector paused (see :class:`StalkerSession`)
@@ -52,14 +53,22 @@ class StalkerSession(Session):
     """
 
     def flush(self, objects: Sequence[Any] | None = None) -> None:
-        if pending_change_count(self) < BULK_FLUSH_OBJECTS or not gc.isenabled():
-            super().flush(objects)
-            return
-        gc.disable()
+        # the links of new objects to stored ones, taken out of the unit of
+        # work by a before_flush hook, go back whatever the outcome
+        # (stalker_core.orm.stored_links)
         try:
-            super().flush(objects)
-        finally:
-            gc.enable()
+            if pending_change_count(self) < BULK_FLUSH_OBJECTS or not gc.isenabled():
+                super().flush(objects)
+            else:
+                gc.disable()
+                try:
+                    super().flush(objects)
+                finally:
+                    gc.enable()
+        except BaseException:
+            reattach_stored_links(self, succeeded=False)
+            raise
+        reattach_stored_links(self, succeeded=True)
 
     def save(self, data: Any = None) -> None:
         """Add ``data`` (an object, or a list/tuple/set of objects) and commit: Stalker's ``save``.

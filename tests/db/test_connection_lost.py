@@ -74,3 +74,23 @@ def test_a_connection_lost_inside_a_transaction_is_named(server, session) -> Non
     # the session works again, and the change was not written
     assert session.scalars(select(User.description).where(User.login == "admin")).one() != (
         "changed before the restart")
+
+
+def test_back_to_back_transactions_skip_the_ping_and_idle_ones_ping(  # type: ignore[no-untyped-def]
+    server, session, monkeypatch
+) -> None:
+    from stalker_core.db import engine as engine_module
+
+    dialect = session.get_bind().dialect
+    pings: list[int] = []
+    real = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(1) or real(conn))
+    session.execute(text("SELECT 1"))
+    session.commit()
+    session.execute(text("SELECT 1"))  # the connection answered just now: no ping
+    session.commit()
+    assert pings == []
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # all count as idle
+    session.execute(text("SELECT 1"))
+    session.commit()
+    assert pings == [1]

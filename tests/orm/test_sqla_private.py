@@ -13,7 +13,14 @@ import pytest
 import sqlalchemy.ext.associationproxy as associationproxy
 from sqlalchemy import create_engine, select
 from sqlalchemy import inspect as sqlalchemy_inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    persistence,
+    unitofwork,
+)
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -56,6 +63,9 @@ def _owners() -> dict[str, Any]:
         "ForeignKeyConstraint": next(iter(Department.__table__.foreign_key_constraints)),
         "Mapper": Department.__mapper__,
         "UOWTransaction": UOWTransaction(session),
+        "sqlalchemy.orm.unitofwork": unitofwork,
+        "_IterateMappersMixin": unitofwork._IterateMappersMixin,
+        "sqlalchemy.orm.persistence": persistence,
     }
 
 
@@ -275,3 +285,171 @@ def test_stalker_sessions_flush_with_the_shared_memo(session: Any) -> None:
     session.add(Project(name="P", code="P"))
     session.commit()
     assert seen and all(memo is private._MAPPER_FOR_DEP for memo in seen)
+
+
+# -- visit_only_flushed_mappers ----------------------------------------------------
+
+
+def _walks(flush_context: Any) -> list[tuple[Any, set[Any], set[Any]]]:
+    """Each mapper walk of the unit of work: (record, ours, SQLAlchemy's with objects)."""
+    records = [*flush_context.presort_actions.values(), *flush_context.postsort_actions.values()]
+    out = []
+    for record in records:
+        if not isinstance(record, unitofwork._IterateMappersMixin):
+            continue
+        ours = set(private._flushed_mappers(record, flush_context))
+        theirs = {
+            m for m in private._SQLALCHEMY_MAPPERS(record, flush_context)
+            if flush_context.mappers.get(m)
+        }
+        out.append((record, ours, theirs))
+    return out
+
+
+def test_a_flush_visits_only_the_mappers_with_objects_and_finds_the_same(session: Any) -> None:
+    from sqlalchemy import event
+
+    from stalker_core.models import Project, Shot, Task, User, Version
+    from stalker_core.models.user import hash_password
+
+    seen: list[Any] = []
+    event.listen(session.registry(), "after_flush", lambda _s, ctx: seen.extend(_walks(ctx)))
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    shot = Shot(code="SH1", project=project)
+    task = Task(name="T", parent=shot, resources=[user])
+    session.add_all([user, project])
+    session.commit()
+    Version(task=task)
+    task.depends_on = []
+    session.commit()
+    assert unitofwork._IterateMappersMixin._mappers is private._flushed_mappers
+    assert seen, "no relationship was walked"
+    for record, ours, theirs in seen:
+        assert ours == theirs, record
+    assert any(len(ours) > 1 for _r, ours, _t in seen)  # Shot and Task below SimpleEntity
+    assert session.get(Shot, shot.id).children == [task]
+
+
+def test_other_sessions_keep_sqlalchemys_walk(plain: Session) -> None:
+    private.visit_only_flushed_mappers()
+    walked: list[Any] = []
+    original = private._SQLALCHEMY_MAPPERS
+
+    def spy(record: Any, uow: Any) -> Any:
+        walked.append(record)
+        return original(record, uow)
+
+    private._SQLALCHEMY_MAPPERS = spy
+    try:
+        uow = UOWTransaction(plain)
+        dep = User.__mapper__.relationships["created_by"]._dependency_processor
+        record = unitofwork._Preprocess(dep, True)
+        assert list(private._flushed_mappers(record, uow)) == list(original(record, uow))
+        assert walked == [record]
+        private.share_flush_memos(uow)  # marked as ours: only mappers with objects
+        assert private._flushed_mappers(record, uow) == []
+        assert walked == [record]
+    finally:
+        private._SQLALCHEMY_MAPPERS = original
+
+
+# -- skip_tables_without_rows ---------------------------------------------------------
+
+
+def test_tables_without_rows_are_skipped_for_stalker_core_flushes_only(plain: Session) -> None:
+    calls: list[list[Any]] = []
+
+    def emit(_base: Any, _uow: Any, _mapper: Any, _table: Any, records: Any, **kw: Any) -> str:
+        calls.append(list(records))
+        return "emitted"
+
+    wrapped = private._skipping_empty(emit)
+    theirs = UOWTransaction(plain)
+    ours = UOWTransaction(plain)
+    private.share_flush_memos(ours)
+    assert wrapped(None, ours, None, None, iter(())) is None and calls == []
+    assert wrapped(None, ours, None, None, iter([1, 2])) == "emitted" and calls == [[1, 2]]
+    assert wrapped(None, theirs, None, None, iter(())) == "emitted" and calls[-1] == []
+    assert wrapped(None, None, None, None, []) == "emitted"  # bulk operations: no unit of work
+
+
+def test_stalker_core_flushes_run_with_the_table_skipping_wrappers(session: Any) -> None:
+    from stalker_core.models import Project
+
+    session.add(Project(name="P", code="P"))
+    session.commit()
+    for name in ("_emit_insert_statements", "_emit_update_statements", "_delete_obj"):
+        assert hasattr(getattr(persistence, name), "__wrapped__"), name
+    project = session.scalars(select(Project)).one()
+    project.description = "changed"  # an UPDATE goes through the wrapper too
+    session.commit()
+    session.expire_all()
+    assert session.scalars(select(Project.description)).one() == "changed"
+    session.delete(project)  # a DELETE goes through the deletion wrapper
+    session.commit()
+    assert session.scalars(select(Project)).all() == []
+
+
+def test_a_deletion_without_objects_returns_at_once(plain: Session) -> None:
+    called: list[list[Any]] = []
+
+    def delete(_base: Any, states: Any, _uow: Any) -> str:
+        called.append(list(states))
+        return "deleted"
+
+    wrapped = private._deleting_only_objects(delete)
+    ours = UOWTransaction(plain)
+    private.share_flush_memos(ours)
+    assert wrapped(None, iter(()), ours) is None and called == []
+    assert wrapped(None, iter(["s"]), ours) == "deleted" and called == [["s"]]
+    assert wrapped(None, iter(()), UOWTransaction(plain)) == "deleted" and called[-1] == []
+
+
+# -- blank_history_of_untouched ---------------------------------------------------------
+
+
+def test_untouched_relationships_answer_as_sqlalchemy_does(session: Any) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import attributes
+
+    from stalker_core.models import Project, Task, User
+    from stalker_core.models.user import hash_password
+
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    session.add_all([user, project])
+    session.commit()
+    parent = Task(name="Parent", project=project)
+    Task(name="Child", parent=parent, resources=[user])
+    compared: list[tuple[Any, str]] = []
+
+    def before_flush(_s: Any, _ctx: Any, _objects: Any) -> None:
+        flags = (
+            attributes.PASSIVE_NO_INITIALIZE,
+            attributes.PASSIVE_NO_INITIALIZE | attributes.INCLUDE_PENDING_MUTATIONS,
+        )
+        for obj in [*_s.new, *_s.dirty]:
+            state = sqlalchemy_inspect(obj)
+            for rel in state.mapper.relationships:
+                for passive in flags:
+                    # fresh units of work: no answer remembered from another question
+                    ours = private._history(_marked(_s), state, rel.key, passive)
+                    theirs = private._SQLALCHEMY_HISTORY(
+                        UOWTransaction(_s), state, rel.key, passive
+                    )
+                    assert ours == theirs, (obj, rel.key, passive)
+                    compared.append((obj, rel.key))
+
+    event.listen(session.registry(), "before_flush", before_flush)
+    session.commit()
+    assert UOWTransaction.get_attribute_history is private._history
+    assert len(compared) > 100
+    # user.tasks was an unloaded collection with a pending append, compared too
+    assert (user, "tasks") in compared
+
+
+def _marked(session: Any) -> Any:
+    uow = UOWTransaction(session)
+    private.share_flush_memos(uow)
+    return uow

@@ -31,7 +31,7 @@ from stalker_core.exceptions import (
     type_error,
     value_error,
 )
-from stalker_core.models.base import Entity, check_str, fk_id, link_table
+from stalker_core.models.base import Entity, add_unlinked, check_str, fk_id, link_table
 from stalker_core.models.column_mixins import DAGMixin
 from stalker_core.models.paths import join_path
 from stalker_core.models.services import service
@@ -51,6 +51,8 @@ _TAKE_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 _EXT_RE = re.compile(r"^\.[A-Za-z0-9_\-.]+$")
 #: tasks of these classes start the naming chain of a version
 NAMING_ROOTS = ("Asset", "Shot", "Sequence")
+#: the relationship a new Version links quietly to its stored task (see ``_link_task``)
+_TASK_KEY = frozenset({"task"})
 
 
 class Version(Entity, DAGMixin):
@@ -162,7 +164,8 @@ class Version(Entity, DAGMixin):
         if "versions" in task.__dict__:
             set_committed_value(task, "versions", [*task.__dict__["versions"], self])
         state_of(self).linked_quietly = True
-        session.add(self)
+        # the task is a stored object of the session: no cascade walk through it
+        add_unlinked(session, self, stored=_TASK_KEY)
 
     def _finish_init(self, session: Any) -> None:
         state = state_of(self)

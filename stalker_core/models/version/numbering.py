@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -170,51 +170,24 @@ def _locked_maxima(session: Session, task_ids: list[int]) -> list[Any]:
     multi-statement simple query: still one snapshot per statement).
     """
     conn = session.connection()
-    dialect = conn.dialect
-    ids = {"task_ids": task_ids}
-    if dialect.name != "postgresql":
-        return list(conn.execute(_statement("maxima"), ids).all())
-    if dialect.driver == "psycopg2":
-        listed = ", ".join(str(int(i)) for i in task_ids)  # integers only: nothing to escape
-        sql = (
-            f"SELECT id FROM {mapped_class('Task').__tablename__} WHERE id IN ({listed}) "
-            "ORDER BY id FOR UPDATE; "
-            f"SELECT task_id, take_name, max(version_number) "
-            f"FROM {mapped_class('Version').__tablename__} "
-            f"WHERE task_id IN ({listed}) GROUP BY task_id, take_name"
-        )
-        return list(conn.exec_driver_sql(sql).all())
-    conn.execute(_statement("lock tasks"), ids)
-    return list(conn.execute(_statement("maxima"), ids).all())
-
-
-#: statements built once per process: a flush of one version ran both, and
-#: building them cost more than running them
-_STATEMENTS: dict[str, Any] = {}
-
-
-def _statement(name: str) -> Any:
-    """``"maxima"`` (stored maxima per task and take) or ``"lock tasks"`` (FOR UPDATE).
-
-    Both take the task ids as the expanding parameter ``task_ids``.
-    """
-    stmt = _STATEMENTS.get(name)
-    if stmt is not None:
-        return stmt
-    task_ids: Any = bindparam("task_ids", expanding=True)
-    if name == "maxima":
-        versions = mapped_class("Version").__table__
-        stmt = (
-            select(versions.c.task_id, versions.c.take_name, func.max(versions.c.version_number))
-            .where(versions.c.task_id.in_(task_ids))
-            .group_by(versions.c.task_id, versions.c.take_name)
-        )
-    else:
-        tasks = mapped_class("Task").__table__
-        stmt = select(tasks.c.id).where(tasks.c.id.in_(task_ids)).order_by(tasks.c.id)
-        stmt = stmt.with_for_update()
-    _STATEMENTS[name] = stmt
-    return stmt
+    # the SQL is written out (integer ids only: nothing to escape) and sent as
+    # it is: compiling and caching a statement cost more than running it
+    listed = ", ".join(str(int(i)) for i in task_ids)
+    maxima = (
+        f"SELECT task_id, take_name, max(version_number) "
+        f"FROM {mapped_class('Version').__tablename__} "
+        f"WHERE task_id IN ({listed}) GROUP BY task_id, take_name"
+    )
+    if conn.dialect.name != "postgresql":
+        return list(conn.exec_driver_sql(maxima).all())
+    lock = (
+        f"SELECT id FROM {mapped_class('Task').__tablename__} WHERE id IN ({listed}) "
+        "ORDER BY id FOR UPDATE"
+    )
+    if conn.dialect.driver == "psycopg2":
+        return list(conn.exec_driver_sql(f"{lock}; {maxima}").all())
+    conn.exec_driver_sql(lock)
+    return list(conn.exec_driver_sql(maxima).all())
 
 
 def finalize_numbers(session: Session) -> None:

@@ -1,0 +1,149 @@
+"""Links of new objects to stored objects: foreign keys at flush, links back afterwards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from stalker_core.orm import stored_links
+
+
+def _unit_of_work_keys(session: Any) -> list[set[Any]]:
+    """For each flush from now on: the relationships the unit of work made records for."""
+    seen: list[set[Any]] = []
+
+    def after_flush(_s: Any, ctx: Any) -> None:
+        seen.append({
+            rec.dependency_processor.prop
+            for rec in ctx.postsort_actions.values()
+            if hasattr(rec, "dependency_processor")
+        })
+
+    event.listen(session.registry(), "after_flush", after_flush)
+    return seen
+
+
+@pytest.fixture
+def project(session: Any) -> Any:
+    from stalker_core.models import Project
+
+    p = Project(name="P", code="P")
+    session.add(p)
+    session.commit()
+    return p
+
+
+def test_a_new_task_stores_its_links_to_stored_objects_without_the_unit_of_work(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task
+
+    seen = _unit_of_work_keys(session)
+    task = Task(name="T", project=project)
+    status = task.status
+    session.commit()
+    links = Task.__mapper__.relationships
+    assert links["project"] not in seen[-1] and links["status"] not in seen[-1]
+    # the links are back, stored: nothing left to flush
+    state = inspect(task)
+    assert task.project is project and task.status is status
+    assert not state.attrs.project.history.has_changes()
+    assert not state.attrs.status.history.has_changes()
+    assert stored_links._DETACHED not in session.info
+    # and the rows hold the ids
+    row = session.execute(
+        select(Task.project_id, Task.status_id, Task.status_list_id).where(Task.id == task.id)
+    ).one()
+    assert row == (project.id, status.id, task.status_list.id)
+    session.expire_all()
+    assert session.get(Task, task.id).project is project
+
+
+def test_links_to_new_objects_stay_with_the_unit_of_work(session: Any, project: Any) -> None:
+    from stalker_core.models import Task
+
+    seen = _unit_of_work_keys(session)
+    parent = Task(name="Parent", project=project)
+    child = Task(name="Child", parent=parent)
+    session.commit()
+    assert Task.__mapper__.relationships["parent"] in seen[-1]
+    assert child.parent is parent and child.parent_id == parent.id
+
+
+def test_a_failed_flush_puts_the_links_back_unstored(session: Any, project: Any) -> None:
+    from stalker_core.models import Task
+
+    task = Task(name="T", project=project)
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused for the test")
+
+    event.listen(Task, "before_insert", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(Task, "before_insert", refuse)
+    state = inspect(task)
+    assert task.project is project
+    assert state.attrs.project.history.added == [project]  # still to be written
+    assert stored_links._DETACHED not in session.info
+    session.rollback()
+    # the transient task still knows its project; added again, it is stored
+    assert task.project is project
+    session.add(task)
+    session.commit()
+    assert session.scalar(select(Task.project_id).where(Task.id == task.id)) == project.id
+
+
+def test_a_flush_refused_by_the_database_puts_the_links_back(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task, Version
+
+    stored = Task(name="Stored", project=project)
+    session.commit()
+    task = Task(name="T", project=project)
+    Version(task=stored, version_number=1)
+    Version(task=stored, version_number=1)  # a number given twice: the INSERT fails
+    with pytest.raises(IntegrityError):
+        session.flush()
+    assert task.project is project
+    assert inspect(task).attrs.project.history.added == [project]
+    assert stored_links._DETACHED not in session.info
+    session.rollback()
+
+
+def test_only_the_objects_a_flush_is_limited_to_are_taken(session: Any, project: Any) -> None:
+    from stalker_core.models import Task
+
+    first = Task(name="First", project=project)
+    second = Task(name="Second", project=project)
+    stored_links.detach_stored_links(session.registry(), None, [first])
+    taken = [state.obj() for state, *_rest in session.info[stored_links._DETACHED]]
+    assert first in taken and second not in taken
+    stored_links.reattach_stored_links(session.registry(), succeeded=False)
+    assert first.project is project and second.project is project
+    session.commit()
+    assert {first.project_id, second.project_id} == {project.id}
+
+
+def test_a_link_to_an_object_being_deleted_is_left_alone(session: Any, project: Any) -> None:
+    from stalker_core.models import Task, Type
+
+    kind = Type(name="Doomed", code="D", target_entity_type="Task")
+    session.add(kind)
+    session.commit()
+    task = Task(name="T", project=project, type=kind)
+    session.delete(kind)
+    stored_links.detach_stored_links(session.registry())
+    taken = {key for _state, key, *_rest in session.info[stored_links._DETACHED]}
+    assert "project" in taken and "type" not in taken
+    assert "project" not in inspect(task).dict and task.__dict__["project_id"] == project.id
+    stored_links.reattach_stored_links(session.registry(), succeeded=False)
+    assert task.project is project and task.type is kind
+    assert inspect(task).attrs.project.history.added == [project]
+    session.rollback()
