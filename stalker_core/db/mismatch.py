@@ -92,12 +92,10 @@ def schema_mismatch(context: Any) -> BaseException | None:
     owner = _known(table, column)
     if owner is None:
         return None
-    from stalker_core.db.engine import safe_url
-
     what = (f"the table {owner!r} has no column {column!r}" if column is not None
             else f"there is no table {owner!r}")
     return SchemaMismatchError(
-        f"the database {safe_url(engine.url)!r} does not have the schema this stalker_core "
+        f"the database {engine.url.render_as_string(hide_password=True)!r} does not have the schema this stalker_core "
         f"needs: {what}. Its schema version says it is up to date, so it was made by a "
         "development build of stalker_core or changed by hand, and no upgrade can repair "
         "it: use a new database ('stalker db init --db URL', or 'stalker demo --db URL' "
