@@ -94,8 +94,9 @@ def schema_mismatch(context: Any) -> BaseException | None:
         return None
     what = (f"the table {owner!r} has no column {column!r}" if column is not None
             else f"there is no table {owner!r}")
+    shown = engine.url.render_as_string(hide_password=True)
     return SchemaMismatchError(
-        f"the database {engine.url.render_as_string(hide_password=True)!r} does not have the schema this stalker_core "
+        f"the database {shown!r} does not have the schema this stalker_core "
         f"needs: {what}. Its schema version says it is up to date, so it was made by a "
         "development build of stalker_core or changed by hand, and no upgrade can repair "
         "it: use a new database ('stalker db init --db URL', or 'stalker demo --db URL' "
