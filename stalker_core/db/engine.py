@@ -277,7 +277,7 @@ def make_engine(url: str | URL, *, sqlite_wal: bool = True, **kwargs: Any) -> En
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "handle_error", _connection_lost)
     event.listen(engine, "handle_error", schema_mismatch)
-    if engine.dialect.name != "sqlite" and own_ping:
+    if own_ping:
         event.listen(engine, "connect", _note_answer)
         event.listen(engine, "checkin", _note_answer)
         event.listen(engine, "checkout", _ping_when_idle(engine.dialect))

@@ -35,6 +35,7 @@ from sqlalchemy.orm.util import identity_key
 from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.mixins import check_in_list
+from stalker_core.models.task.ancestry import statement
 from stalker_core.orm.session import StalkerSession
 
 if TYPE_CHECKING:
@@ -108,16 +109,11 @@ def _catalog_statement() -> Any:
     )
 
 
-_STATEMENT: list[Any] = []  # built once per process
-
-
 def _catalog(session: Session) -> _Catalog:
     found: _Catalog | None = session.info.get(_CATALOG_KEY)
     if found is None:
-        if not _STATEMENT:
-            _STATEMENT.append(_catalog_statement())
         found = session.info[_CATALOG_KEY] = _Catalog(
-            _connection(session).execute(_STATEMENT[0]).all()
+            _connection(session).execute(statement("status catalog", _catalog_statement)).all()
         )
     return found
 
