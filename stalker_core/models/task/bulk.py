@@ -69,6 +69,7 @@ from stalker_core.models.task.validation import (
     validate_unit,
     validate_user,
 )
+from stalker_core.orm.statistics import refresh_after_bulk_load
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import scoped_session
@@ -421,9 +422,11 @@ class TaskBatch:
                 for t in ordered
             ],
         )
+        inserted: dict[Table, int] = {se: len(ordered), _table(Task): len(ordered)}
         for kind in ("Shot", "Asset", "Sequence", "Scene"):
             mine = [t for t in ordered if t.kind == kind]
             if mine:
+                inserted[_table(mapped_class(kind))] = len(mine)
                 conn.execute(
                     insert(_table(mapped_class(kind))),
                     [
@@ -434,11 +437,15 @@ class TaskBatch:
         links = [{"task_id": t.id, "user_id": u.id} for t in ordered for u in t.resources]
         if links:
             conn.execute(insert(task_resources), links)
+            inserted[task_resources] = len(links)
         deps = [
             {"task_id": t.id, "depends_on_id": _id(d)} for t in ordered for d in t.depends_on
         ]
         if deps:
             conn.execute(insert(_table(TaskDependency)), deps)
+            inserted[_table(TaskDependency)] = len(deps)
+        # the planner learns of the new rows now, not when autovacuum comes round
+        refresh_after_bulk_load(conn, inserted)
         self._update_stored_parents(real)
         return [t.id for t in self.tasks]  # type: ignore[misc]
 
