@@ -117,6 +117,7 @@ def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
     numbering.forget_pending(session)
     task_ancestry.forget_moves(session)
     task_ancestry.forget_dependency_edits(session)
+    task_ancestry.forget_chain(session)
 
 
 def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
@@ -124,18 +125,21 @@ def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
     numbering.forget_known_numbers(session)
     task_rollup.forget_pushed(session, rolled_back=True)
     task_ancestry.forget_written(session, rolled_back=True)
+    task_ancestry.forget_chain(session)
     status_lookup.forget_statuses(session)  # a rolled-back savepoint may have added some
 
 
 def _after_rollback(session: Session) -> None:
     task_settle.after_rollback(session)
     task_ancestry.forget_dependency_edits(session)
+    task_ancestry.forget_chain(session)
 
 
 def _after_commit(session: Session) -> None:
     task_settle.after_commit(session)
     task_rollup.forget_pushed(session, rolled_back=False)
     task_ancestry.forget_written(session, rolled_back=False)
+    task_ancestry.forget_chain(session)
 
 
 #: ``(session event, listener)`` pairs registered beside :func:`run_steps`.

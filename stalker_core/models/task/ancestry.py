@@ -44,6 +44,7 @@ def note_move(session: Session) -> None:
     """A stored task moved to another parent: until the next flush the stored
     hierarchy is not the one in memory (see :func:`stored_is_current`)."""
     session.info[_MOVED_KEY] = True
+    forget_chain(session)
 
 
 def forget_moves(session: Session) -> None:
@@ -257,28 +258,91 @@ class StoredTask(NamedTuple):
     waited_for: bool
 
 
+def _row_columns(rows: Any) -> tuple[Any, ...]:
+    """The columns of ``rows`` (the tasks table, or a CTE of it) a :class:`StoredTask` is
+    read from, with the id first (see :func:`remember_chain`)."""
+    return (rows.c.id, rows.c.parent_id, rows.c.status_id, rows.c.child_count,
+            rows.c.status_list_id)
+
+
+def waited_for(task_id: Any) -> Any:
+    """``True`` when a stored dependency waits for the task ``task_id`` (a column).
+
+    One index probe per row: ``LIMIT 1`` keeps PostgreSQL from hashing the whole
+    dependency table for an ``EXISTS`` asked of a handful of rows.
+    """
+    dep = mapped_class("TaskDependency").__table__
+    return (
+        select(literal_column("1")).where(dep.c.depends_on_id == task_id).limit(1)
+        .scalar_subquery().is_not(None)
+    )
+
+
+def stored_task_columns() -> tuple[Any, ...]:
+    """The columns of the tasks table that make a row for :func:`remember_chain`: id,
+    parent, status, child count, status list, and whether a dependency waits for it."""
+    tasks = mapped_class("Task").__table__
+    return (*_row_columns(tasks), waited_for(tasks.c.id))
+
+
 def _chain_rows_statement() -> Any:
     tasks = mapped_class("Task").__table__
-    dep = mapped_class("TaskDependency").__table__
-    cols = (tasks.c.id, tasks.c.parent_id, tasks.c.status_id, tasks.c.child_count,
-            tasks.c.status_list_id)
-    up = select(*cols).where(tasks.c.id == bindparam("chain_start")).cte(
+    up = select(*_row_columns(tasks)).where(tasks.c.id == bindparam("chain_start")).cte(
         "chain_rows", recursive=True
     )
-    up = up.union_all(select(*cols).join(up, tasks.c.id == up.c.parent_id))
-    waited = select(dep.c.task_id).where(dep.c.depends_on_id == up.c.id).exists()
-    return select(up, waited)
+    up = up.union_all(select(*_row_columns(tasks)).join(up, tasks.c.id == up.c.parent_id))
+    return select(*_row_columns(up), waited_for(up.c.id))
+
+
+_CHAIN_KEY = "stalker_core.stored_chain_rows"
+
+
+def remember_chain(session: Session, rows: Any) -> None:
+    """Keep stored task rows (made of :func:`stored_task_columns`) for :func:`stored_chain`.
+
+    They stay until the session flushes, commits or rolls back, or a stored
+    task moves (:func:`forget_chain`); a status written with
+    :func:`write_stored_status` is noted in them.
+    """
+    known: dict[int, StoredTask] = session.info.setdefault(_CHAIN_KEY, {})
+    for row in rows:
+        known[row[0]] = StoredTask(row[2], row[3] or 0, row[1], row[4], bool(row[5]))
+
+
+def forget_chain(session: Session) -> None:
+    """The stored rows may have changed (a flush, the transaction's end, a move)."""
+    session.info.pop(_CHAIN_KEY, None)
+
+
+def _known_chain(session: Session, task_id: int) -> dict[int, StoredTask] | None:
+    """The remembered rows of ``task_id`` and of every task above it; None when one lacks."""
+    known: dict[int, StoredTask] | None = session.info.get(_CHAIN_KEY)
+    if not known:
+        return None
+    found: dict[int, StoredTask] = {}
+    node: int | None = task_id
+    while node is not None and len(found) < MAX_DEPTH:
+        row = known.get(node)
+        if row is None:
+            return None
+        found[node] = row
+        node = row.parent_id
+    return found
 
 
 def stored_chain(session: Session, task_id: int) -> dict[int, StoredTask]:
-    """The stored rows of the task ``task_id`` and of every task above it, by id
-    (one statement, nothing loaded)."""
-    return {
-        row[0]: StoredTask(row[2], row[3] or 0, row[1], row[4], bool(row[5]))
-        for row in _execute(
-            session, "chain rows", _chain_rows_statement, {"chain_start": task_id}
-        )
-    }
+    """The stored rows of the task ``task_id`` and of every task above it, by id.
+
+    One statement, nothing loaded; none when they were read already since the
+    last flush (a roll-up's UPDATE returns them, see :func:`remember_chain`).
+    """
+    found = _known_chain(session, task_id)
+    if found is not None:
+        return found
+    remember_chain(
+        session, _execute(session, "chain rows", _chain_rows_statement, {"chain_start": task_id})
+    )
+    return _known_chain(session, task_id) or {}
 
 
 def _status_update_statement() -> Any:
@@ -300,6 +364,9 @@ def write_stored_status(session: Session, task_id: int, status_id: int) -> None:
         {"task_id": task_id, "new_status_id": status_id},
     )
     session.info.setdefault(_WRITTEN_KEY, set()).add(task_id)
+    known: dict[int, StoredTask] | None = session.info.get(_CHAIN_KEY)
+    if known is not None and task_id in known:
+        known[task_id] = known[task_id]._replace(status_id=status_id)
 
 
 def forget_written(session: Session, *, rolled_back: bool) -> None:

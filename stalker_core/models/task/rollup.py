@@ -34,8 +34,10 @@ from stalker_core.models.base import mapped_class
 from stalker_core.models.task.ancestry import (
     chain_ids,
     load_ancestors,
+    remember_chain,
     statement,
     stored_hierarchy_current,
+    stored_task_columns,
 )
 from stalker_core.models.task.status_lookup import DONE, code_of
 from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
@@ -139,7 +141,7 @@ def _add_to_chain_statement() -> Any:
             key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
             for key in CACHE_KEYS
         })
-        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS))
+        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS), *stored_task_columns())
     )
 
 
@@ -169,12 +171,16 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
         return True
     params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
     params["chain_start"] = parent_id
-    for row in connection.execute(statement("add to chain", _add_to_chain_statement), params).all():
+    rows = connection.execute(statement("add to chain", _add_to_chain_statement), params).all()
+    # the rows of the chain, as a status change of the task reads them next
+    sums = 1 + len(CACHE_KEYS)
+    remember_chain(session, [row[sums:] for row in rows])
+    for row in rows:
         obj = session.identity_map.get(identity_key(task_cls, row[0]))
         if obj is None:
             continue
         obj_attrs = sa_inspect(obj).attrs
-        for key, stored, delta in zip(CACHE_KEYS, row[1:], deltas, strict=True):
+        for key, stored, delta in zip(CACHE_KEYS, row[1:sums], deltas, strict=True):
             if key not in obj.__dict__:
                 continue  # not loaded: read from the database when used
             if obj_attrs[key].history.has_changes():
@@ -202,20 +208,29 @@ def propagate(task: Task, d_sched: float, d_logged: float, d_done: float) -> Non
             parent.completed_seconds_cache = _num(parent.completed_seconds_cache) + d_done
 
 
-def leaf_changed(task: Task, *, d_logged: float = 0.0, **override: Any) -> None:
+def leaf_changed(
+    task: Task, *, d_logged: float = 0.0, keep_schedule: bool = False, **override: Any
+) -> None:
     """Recompute a leaf's caches after a change and push the differences up.
 
     :param d_logged: seconds of time logs added (negative: removed).
+    :param keep_schedule: the change touches none of the schedule's inputs (time
+        logged, a status moving to or from done): the stored schedule in seconds
+        stands, and the studio's calendar is not read for it.
     :param override: attribute values about to be set (``schedule_timing``,
         ``schedule_unit``, ``schedule_model``, ``status``), since validators and
         events run before the new value lands on the object.
     """
     if task.child_count:
         return
-    old_s = _num(task.schedule_seconds_cache)
+    cached_s = task.schedule_seconds_cache
+    old_s = _num(cached_s)
     old_l = _num(task.total_logged_seconds_cache)
     old_c = _num(task.completed_seconds_cache)
-    new_s = own_schedule_seconds(task, **override)
+    if keep_schedule and cached_s is not None:
+        new_s = old_s
+    else:
+        new_s = own_schedule_seconds(task, **override)
     new_l = old_l + d_logged
     code = status_code(task, override.get("status"))
     new_c = new_s if code in DONE_CODES else min(new_l, new_s)
