@@ -41,6 +41,8 @@ edits = st.lists(
             st.just("action"), st.integers(0, 7), st.sampled_from(["stop", "hold", "resume"])
         ),
         st.tuples(st.just("move"), st.integers(0, 7), st.integers(-1, 7)),
+        # two edits in one flush's span: the second reads what the first wrote
+        st.tuples(st.just("log+stop"), st.integers(0, 7), st.integers(0, 7)),
         st.tuples(st.just("fresh")),
     ),
     min_size=1,
@@ -191,6 +193,11 @@ def apply(session: Any, edit: tuple[Any, ...], ids: list[int], user_id: int) -> 
                 task.schedule_timing = edit[2]
             elif kind == "action":
                 getattr(task, edit[2])()
+            elif kind == "log+stop":
+                start = dt.datetime(2026, 1, 5, tzinfo=UTC) + dt.timedelta(days=next(_serial))
+                TimeLog(task=task, resource=session.get(User, user_id), start=start,
+                        end=start + dt.timedelta(hours=3))
+                session.get(Task, ids[edit[2] % len(ids)]).stop()
             else:
                 target = edit[2]
                 task.parent = None if target < 0 else session.get(Task, ids[target % len(ids)])
@@ -208,6 +215,8 @@ def test_incremental_rollups_equal_a_full_recomputation(session: Any) -> None:
     @given(tree=trees, steps=edits)
     @example(tree=(-1, 0, 1, 1), steps=[("log", 2, 3), ("fresh",), ("action", 2, "stop"),
                                         ("fresh",), ("log", 3, 2), ("action", 3, "stop")])
+    @example(tree=(-1, 0, 0, 0), steps=[("fresh",), ("log+stop", 1, 2), ("fresh",),
+                                        ("log+stop", 3, 1), ("action", 3, "stop")])
     @example(tree=(-1, 0, 0, 1), steps=[("fresh",), ("move", 3, 2), ("log", 3, 1),
                                         ("timing", 2, 5, "d"), ("fresh",), ("move", 2, -1)])
     def run(tree: tuple[int, ...], steps: list[tuple[Any, ...]]) -> None:
@@ -253,3 +262,35 @@ def test_a_leaf_change_updates_the_stored_parents_without_loading_them(session: 
         )
     ).scalar()
     assert total == pytest.approx(7 * 3600.0)
+
+
+def test_a_time_log_reads_the_parents_once_and_no_calendar(session: Any) -> None:
+    """The roll-up's UPDATE returns the parents' rows that the status change needs
+    next (no second walk up), and logged time converts no schedule (no calendar read)."""
+    from sqlalchemy import event
+
+    from stalker_core.models import Task, TimeLog, User
+
+    project_id, ids, user_id = _build(session, (-1, 0, 1, 1))
+    session.remove()
+    leaf, user = session.get(Task, ids[2]), session.get(User, user_id)
+    before = leaf.schedule_seconds_cache
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        start = dt.datetime(2026, 2, 2, 10, tzinfo=UTC)
+        TimeLog(task=leaf, resource=user, start=start, end=start + dt.timedelta(hours=1))
+        session.flush()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert leaf.status.code == "WIP" and leaf.schedule_seconds_cache == before
+    walks = [s for s in statements if "RECURSIVE" in s and "UPDATE" not in s.split("(")[0]]
+    assert not [s for s in walks if "chain_rows" in s], "the parents were read twice"
+    assert not [s for s in statements if "working_hours" in s], "the calendar was read"
+    check(session, project_id)
+    assert session.get(Task, ids[1]).status.code == "WIP"  # the parent, written as a row

@@ -554,4 +554,4 @@ def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     old_done = task_status.code_of(target) in task_status.DONE
     new_done = getattr(value, "code", None) in task_status.DONE
     if old_done != new_done:
-        task_rollup.leaf_changed(target, status=value)
+        task_rollup.leaf_changed(target, keep_schedule=True, status=value)

@@ -78,7 +78,9 @@ class TimeLog(Entity, DateRangeMixin):
                 check_overbooking(session, resource, start, end)
             self._flush_checked = session is not None
             super().__init__(**kwargs)
-            task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds())
+            task_rollup.leaf_changed(
+                task, d_logged=(end - start).total_seconds(), keep_schedule=True
+            )
             if object_session(task) is not None:
                 task_workflow.time_logged(task)
 
@@ -110,7 +112,9 @@ class TimeLog(Entity, DateRangeMixin):
             from stalker_core.models.task import rollup as task_rollup
 
             old = (old_end - old_start).total_seconds()
-            task_rollup.leaf_changed(task, d_logged=(end - start).total_seconds() - old)
+            task_rollup.leaf_changed(
+                task, d_logged=(end - start).total_seconds() - old, keep_schedule=True
+            )
         return value
 
     @property
@@ -272,7 +276,7 @@ def check_at_flush(session: Session) -> None:
                     task_workflow.time_logged(obj.task)
     for obj in list(session.deleted):
         if isinstance(obj, TimeLog) and obj.task is not None and obj.task not in session.deleted:
-            task_rollup.leaf_changed(obj.task, d_logged=-obj.seconds)
+            task_rollup.leaf_changed(obj.task, d_logged=-obj.seconds, keep_schedule=True)
 
 # PostgreSQL: no two time logs of one resource may overlap, even across sessions.
 event.listen(
