@@ -120,6 +120,13 @@ def _after_flush_postexec(session: Session, _flush_context: Any) -> None:
     task_ancestry.forget_chain(session)
 
 
+def _statement_run(orm_execute_state: Any) -> None:
+    """A statement other than a SELECT through ``session.execute()`` (an ORM bulk
+    UPDATE, ``text(...)``) may change stored task rows: the kept ones go."""
+    if not orm_execute_state.is_select:
+        task_ancestry.forget_chain(orm_execute_state.session)
+
+
 def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
     numbering.forget_pending(session)
     numbering.forget_known_numbers(session)
@@ -148,6 +155,8 @@ SESSION_HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     # the versions registered as pending are in the database now, and the
     # moves of tasks and dependency edits: the stored rows are the objects again
     ("after_flush_postexec", _after_flush_postexec),
+    # the stored task rows kept for roll-ups, after an UPDATE they did not see
+    ("do_orm_execute", _statement_run),
     # pending versions, remembered maxima, parents' sums and statuses written
     # in the database, and the status catalog die with the (sub)transaction
     ("after_soft_rollback", _after_soft_rollback),

@@ -294,3 +294,24 @@ def test_a_time_log_reads_the_parents_once_and_no_calendar(session: Any) -> None
     assert not [s for s in statements if "working_hours" in s], "the calendar was read"
     check(session, project_id)
     assert session.get(Task, ids[1]).status.code == "WIP"  # the parent, written as a row
+
+
+def test_an_update_run_through_the_session_drops_the_kept_parent_rows(session: Any) -> None:
+    """Rows kept from a roll-up are read again after an UPDATE they did not see."""
+    from sqlalchemy import update
+
+    from stalker_core.models import Status, Task, TimeLog, User
+    from stalker_core.models.task.ancestry import stored_chain
+
+    project_id, ids, user_id = _build(session, (-1, 0, 1, 1))
+    session.remove()
+    leaf, user = session.get(Task, ids[2]), session.get(User, user_id)
+    start = dt.datetime(2026, 2, 2, 10, tzinfo=UTC)
+    TimeLog(task=leaf, resource=user, start=start, end=start + dt.timedelta(hours=1))
+    wip = session.scalars(select(Status).filter_by(code="WIP")).one()
+    hold = session.scalars(select(Status).filter_by(code="OH")).one()
+    session.flush()
+    assert stored_chain(session, ids[1])[ids[1]].status_id == wip.id  # read, kept
+    session.execute(update(Task).where(Task.id == ids[1]).values(status_id=hold.id))
+    assert stored_chain(session, ids[1])[ids[1]].status_id == hold.id
+    session.rollback()

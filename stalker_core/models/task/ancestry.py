@@ -300,9 +300,11 @@ _CHAIN_KEY = "stalker_core.stored_chain_rows"
 def remember_chain(session: Session, rows: Any) -> None:
     """Keep stored task rows (made of :func:`stored_task_columns`) for :func:`stored_chain`.
 
-    They stay until the session flushes, commits or rolls back, or a stored
+    They stay until the session flushes, commits or rolls back, runs a
+    statement other than a SELECT through ``session.execute()``, or a stored
     task moves (:func:`forget_chain`); a status written with
-    :func:`write_stored_status` is noted in them.
+    :func:`write_stored_status` is noted in them. Statements run on the
+    session's connection directly are not seen: flush (or commit) after them.
     """
     known: dict[int, StoredTask] = session.info.setdefault(_CHAIN_KEY, {})
     for row in rows:
