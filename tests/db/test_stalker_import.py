@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from stalker_source import Source, build_stalker_studio
 
 from stalker_core.db.stalker_import import HEAD_OF_STALKER_1_1, ImportReport, import_stalker
@@ -500,3 +500,28 @@ def test_passwords_are_scrypt_hashes_never_the_stalker_value(session: Any,
         assert user.check_password(password) and not user.check_password(stored[login])
     assert not session.execute(text("SELECT 1 FROM users WHERE password_hash NOT LIKE 'scrypt$%'")
                                ).first()
+
+
+def test_the_planner_hears_of_the_copied_rows(
+    session: Any, stalker_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table the import wrote is handed to refresh_after_bulk_load, with its rows."""
+    import stalker_core.db.stalker_import as stalker_import
+
+    seen: dict[str, int] = {}
+    real = stalker_import.refresh_after_bulk_load
+
+    def spy(connection: Any, inserted: Any) -> list[str]:
+        seen.update({t.name: n for t, n in inserted.items()})
+        return real(connection, inserted)
+
+    monkeypatch.setattr(stalker_import, "refresh_after_bulk_load", spy)
+    entities = Base.metadata.tables["simple_entities"]
+    count = select(func.count()).select_from(entities)
+    before = session.execute(count).scalar_one()
+    report = run_import(session, stalker_url)
+    assert seen["simple_entities"] == session.execute(count).scalar_one() - before
+    assert seen["tasks"] == sum(
+        report.counts[k].created for k in ("Task", "Asset", "Shot", "Sequence", "Scene")
+        if k in report.counts)
+    assert sum(seen.values()) >= report.created

@@ -26,6 +26,7 @@ from stalker_core.db.stalker_import.read import StalkerSource
 from stalker_core.db.stalker_import.report import ImportReport, KindCount
 from stalker_core.exceptions import DatabaseError
 from stalker_core.orm.session import StalkerSession
+from stalker_core.orm.statistics import refresh_after_bulk_load
 
 __all__ = [
     "KNOWN_REVISIONS",
@@ -64,6 +65,8 @@ def import_stalker(source_url: str, target_url: str, *,
                                   era=source.schema.era)
             copier = Copier(source, conn, report, progress)
             copier.run()
+            # the planner learns of the copied rows before the roll-ups are computed
+            refresh_after_bulk_load(conn, copier.inserted)
             if copier.new_projects:
                 with StalkerSession(bind=conn) as session:
                     projects = session.scalars(

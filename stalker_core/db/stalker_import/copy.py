@@ -12,6 +12,7 @@ the rest goes on.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,8 @@ class Copier:
         self.schema_variant_column = source.schema.variant_column
         self.schema_macos_column = source.schema.macos_column
         self._deferred: list[tuple[Table, str, int, int]] = []
+        #: rows inserted per table (for the planner's statistics afterwards)
+        self.inserted: Counter[Table] = Counter()
         self._status_codes: dict[int, str] = {}
         self._version_files: dict[int, str] = {}
         self._variants: dict[int, tuple[int, str]] = {}
@@ -171,6 +174,7 @@ class Copier:
             if found is None:
                 values = dict(zip(names, key, strict=True))
                 found = existing[key] = _new_id(self.target, ours.insert().values(values))
+                self.inserted[ours] += 1
                 count.created += 1
             else:
                 count.existing += 1
@@ -213,6 +217,7 @@ class Copier:
                                               f"refused: {_why(exc)}")
                 continue
             self.ids.add(row["id"], new_id)
+            self.inserted.update(tables)
             count.created += 1
             if kind.target == "Project":
                 self.new_projects.append(new_id)
@@ -353,6 +358,7 @@ class Copier:
                 why = self._refusal(table, values) or _why(exc)
                 self.report.skip(link.label, f"{link.source} row {dict(row)} refused: {why}")
                 continue
+            self.inserted[table] += 1
             count.created += 1
             for key, value in row.items():
                 if key not in known and value not in (None, ""):
