@@ -25,6 +25,7 @@ from stalker_core.models.types import ensure_aware, utc_now
 # Stalker defines these next to Studio (``stalker.models.studio``)
 from stalker_core.models.vacation import Vacation as Vacation
 from stalker_core.models.working_hours import WorkingHours as WorkingHours
+from stalker_core.orm.statements import statement
 
 if TYPE_CHECKING:
     from stalker_core.models.project import Project
@@ -265,6 +266,20 @@ class Studio(Entity, DateRangeMixin, WorkingHoursMixin):
         return service("to_tjp")(self)
 
 
+def _calendar_statement() -> Any:
+    studios, hours = Studio.__table__, WorkingHours.__table__
+    return (
+        select(
+            studios.c.id,
+            hours.c.daily_working_hours,
+            hours.c.weekly_working_days,
+            hours.c.yearly_working_days,
+        )
+        .select_from(studios.outerjoin(hours, hours.c.id == studios.c.working_hours_id))
+        .limit(1)
+    )
+
+
 def stored_work_calendar(session: Session) -> WorkCalendar | None:
     """The work calendar of the stored studio, in one small query; ``None`` without one.
 
@@ -276,22 +291,10 @@ def stored_work_calendar(session: Session) -> WorkCalendar | None:
     """
     from sqlalchemy.orm.util import identity_key
 
-    from stalker_core.models.working_hours import WorkingHours
     from stalker_core.units import WorkCalendar
 
-    studios, hours = Studio.__table__, WorkingHours.__table__
-    stmt = (
-        select(
-            studios.c.id,
-            hours.c.daily_working_hours,
-            hours.c.weekly_working_days,
-            hours.c.yearly_working_days,
-        )
-        .select_from(studios.outerjoin(hours, hours.c.id == studios.c.working_hours_id))
-        .limit(1)
-    )
     connection = session.connection(bind_arguments={"mapper": Studio.__mapper__})
-    row = connection.execute(stmt).first()
+    row = connection.execute(statement("studio calendar", _calendar_statement)).first()
     if row is None:
         return None
     studio = session.identity_map.get(identity_key(Studio, row.id))

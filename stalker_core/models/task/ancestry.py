@@ -16,8 +16,9 @@ parent; here:
 * :func:`stored_chain` and :func:`stored_children` read the statuses of
   parents that are not loaded, and their children's.
 
-The statements are built once per process (:func:`statement`): building one
-costs more than running it.
+The statements are built once per process
+(:func:`stalker_core.orm.statements.statement`): building one costs more than
+running it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
 from stalker_core.orm.session import StalkerSession
+from stalker_core.orm.statements import statement
 
 #: the deepest hierarchy walked (a guard against a cycle in corrupt data)
 MAX_DEPTH = 10_000
@@ -124,18 +126,6 @@ def install() -> None:
     for target, name, fn in listeners:
         if not event.contains(target, name, fn):
             event.listen(target, name, fn)
-
-
-#: statements built once per process (building one costs more than running it)
-_STATEMENTS: dict[str, Any] = {}
-
-
-def statement(name: str, build: Callable[[], Any]) -> Any:
-    """The statement ``name``, made by ``build()`` on first use and kept."""
-    stmt = _STATEMENTS.get(name)
-    if stmt is None:
-        stmt = _STATEMENTS[name] = build()
-    return stmt
 
 
 def chain_ids() -> Any:

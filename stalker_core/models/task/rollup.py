@@ -35,11 +35,11 @@ from stalker_core.models.task.ancestry import (
     chain_ids,
     load_ancestors,
     remember_chain,
-    statement,
     stored_hierarchy_current,
     stored_task_columns,
 )
 from stalker_core.models.task.status_lookup import DONE, code_of
+from stalker_core.orm.statements import statement
 from stalker_core.units import DEFAULT_CALENDAR, WorkCalendar
 
 if TYPE_CHECKING:

@@ -35,8 +35,8 @@ from sqlalchemy.orm.util import identity_key
 from stalker_core.exceptions import StatusError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.mixins import check_in_list
-from stalker_core.models.task.ancestry import statement
 from stalker_core.orm.session import StalkerSession
+from stalker_core.orm.statements import statement
 
 if TYPE_CHECKING:
     from stalker_core.models.status import Status
