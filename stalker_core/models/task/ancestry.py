@@ -294,7 +294,9 @@ def remember_chain(session: Session, rows: Any) -> None:
     statement other than a SELECT through ``session.execute()``, or a stored
     task moves (:func:`forget_chain`); a status written with
     :func:`write_stored_status` is noted in them. Statements run on the
-    session's connection directly are not seen: flush (or commit) after them.
+    session's connection directly (``session.connection().execute(...)``) are
+    not seen: after one that changes tasks' statuses, parents or child counts,
+    call :func:`forget_chain` (or commit).
     """
     known: dict[int, StoredTask] = session.info.setdefault(_CHAIN_KEY, {})
     for row in rows:
