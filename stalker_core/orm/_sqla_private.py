@@ -88,7 +88,7 @@ that test, naming it. Written against SQLAlchemy 2.1.
 11. :func:`untouched_relationships_unchanged` - to decide whether a
     relationship needs any work in a flush, the unit of work asks the history
     of that relationship for every object of the flush until one has a change
-    (``DependencyProcessor.prop_has_changes``); for a relationship nobody
+    (``_DependencyProcessor.prop_has_changes``); for a relationship nobody
     touched it asks them all (100 shots x 20 tasks: about 60,000 questions,
     each answered "empty" by item 9). For stalker_core's units of work, when
     no object of the flush holds a value, a committed value or a pending
@@ -153,8 +153,8 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("UOWTransaction", "get_attribute_history"),
     ("InstanceState", "committed_state"),
     ("InstanceState", "_pending_mutations"),
-    ("sqlalchemy.orm.dependency", "DependencyProcessor"),
-    ("DependencyProcessor", "prop_has_changes"),
+    ("sqlalchemy.orm.dependency", "_DependencyProcessor"),
+    ("_DependencyProcessor", "prop_has_changes"),
     ("sqlalchemy.orm.persistence", "_save_obj"),
     ("Mapper", "_sorted_tables"),
     ("Mapper", "_pks_by_table"),
@@ -557,7 +557,7 @@ def put_back_link(
 
 # -- 11. a relationship nobody touched has no changes, at once ------------------------
 
-_DEPENDENCY: Any = getattr(_dependency, "DependencyProcessor", None)
+_DEPENDENCY: Any = getattr(_dependency, "_DependencyProcessor", None)
 #: SQLAlchemy's own (kept for other sessions' units of work)
 _SQLALCHEMY_HAS_CHANGES: Any = getattr(_DEPENDENCY, "prop_has_changes", None)
 
@@ -575,7 +575,7 @@ def _untouched(key: str, states: Any) -> bool:
 
 
 def _has_changes(dep: Any, uow: Any, states: Any, isdelete: bool) -> Any:
-    """``DependencyProcessor.prop_has_changes`` for stalker_core's units of work (item 11)."""
+    """``_DependencyProcessor.prop_has_changes`` for stalker_core's units of work (item 11)."""
     if (
         (not isdelete or dep.passive_deletes)  # SQLAlchemy asks without leave to load
         and _OURS in uow.__dict__
