@@ -565,8 +565,9 @@ _SQLALCHEMY_HAS_CHANGES: Any = getattr(_DEPENDENCY, "prop_has_changes", None)
 def _untouched(key: str, states: Any) -> bool:
     """No state of ``states`` holds a value, a committed value or a pending change of ``key``."""
     for state in states:
+        obj = state.obj()  # ``state.dict``, without the property's cost (4,000 states a call)
         if (
-            key in state.dict
+            (obj is not None and key in obj.__dict__)
             or key in state.committed_state
             or key in state.__dict__.get("_pending_mutations", ())
         ):

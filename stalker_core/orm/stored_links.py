@@ -51,8 +51,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.interfaces import MANYTOONE, ONETOMANY
 
 from stalker_core.orm import _sqla_private as sqla_private
@@ -161,7 +161,7 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
     elif new:
         _detach_covered_links(session, new, detached)
     for obj in new:
-        state = inspect(obj)
+        state = instance_state(obj)
         links = _plain_links(state.mapper)
         if not links:
             continue
@@ -170,7 +170,7 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
             target = values.get(key)
             if target is None:
                 continue
-            other = inspect(target)
+            other = instance_state(target)
             identity = other.key
             if (
                 identity is None
@@ -193,7 +193,7 @@ def _detach_covered_links(
     """
     pending = {id(o) for o in new}
     for obj in new:
-        state = inspect(obj)
+        state = instance_state(obj)
         links = _covered_links(state.mapper)
         if not links:
             continue
@@ -216,7 +216,7 @@ def _detach_covered_links(
 
 def _holds(owner: Any, key: str, obj: Any) -> bool:
     """``owner``'s loaded collection ``key`` holds ``obj`` (and has no pending change)."""
-    state = inspect(owner)
+    state = instance_state(owner)
     collection = state.dict.get(key)
     if collection is None or key in state.__dict__.get("_pending_mutations", ()):
         return False
