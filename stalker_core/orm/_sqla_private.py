@@ -83,7 +83,9 @@ that test, naming it. Written against SQLAlchemy 2.1.
 10. :func:`take_out_link` and :func:`put_back_link` - the two state edits of
     :mod:`stalker_core.orm.stored_links`: a link of a new object leaves its
     state (value and committed value) for the length of a flush and comes
-    back afterwards, stored or still changed.
+    back afterwards, stored or still changed. :func:`has_pending_change`
+    tells whether a collection holds changes not applied to its (unloaded)
+    value, which stored_links then leaves to SQLAlchemy.
 
 11. :func:`untouched_relationships_unchanged` - to decide whether a
     relationship needs any work in a flush, the unit of work asks the history
@@ -540,6 +542,11 @@ def take_out_link(state: InstanceState[Any], key: str) -> Any:
     was = state.committed_state.pop(key, _NO_COMMITTED)
     del state.dict[key]
     return was
+
+
+def has_pending_change(state: InstanceState[Any], key: str) -> bool:
+    """``key`` of ``state`` has changes queued for an unloaded collection."""
+    return key in state.__dict__.get("_pending_mutations", ())
 
 
 def put_back_link(

@@ -198,10 +198,9 @@ def _detach_covered_links(
         if not links:
             continue
         values = state.dict
-        pending_changes = state.__dict__.get("_pending_mutations", ())
         for key, reverse_key, many_to_one in links:
             value = values.get(key)
-            if value is None or key in pending_changes:
+            if value is None or sqla_private.has_pending_change(state, key):
                 continue
             if many_to_one:
                 covered = id(value) in pending and _holds(value, reverse_key, obj)
@@ -218,7 +217,7 @@ def _holds(owner: Any, key: str, obj: Any) -> bool:
     """``owner``'s loaded collection ``key`` holds ``obj`` (and has no pending change)."""
     state = instance_state(owner)
     collection = state.dict.get(key)
-    if collection is None or key in state.__dict__.get("_pending_mutations", ()):
+    if collection is None or sqla_private.has_pending_change(state, key):
         return False
     return any(item is obj for item in collection)
 

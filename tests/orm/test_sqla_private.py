@@ -566,3 +566,19 @@ def test_other_sessions_save_through_the_whole_table_map(plain: Session) -> None
         event.remove(Item, "before_insert", before_insert)
     assert filters == [None]
     assert plain.scalars(select(Item.label)).all() == ["x"]
+
+
+def test_has_pending_change_sees_appends_to_an_unloaded_collection(session: Any) -> None:
+    from stalker_core.models import Project, Task, User
+    from stalker_core.models.user import hash_password
+
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    session.add_all([user, project])
+    session.commit()
+    session.expire(user, ["tasks"])  # unloaded: the backref append is queued
+    task = Task(name="T", project=project, resources=[user])
+    assert private.has_pending_change(sqlalchemy_inspect(user), "tasks")
+    assert not private.has_pending_change(sqlalchemy_inspect(task), "resources")
+    session.commit()
+    assert user.tasks == [task]
