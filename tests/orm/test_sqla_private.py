@@ -17,6 +17,7 @@ from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Session,
+    dependency,
     mapped_column,
     persistence,
     unitofwork,
@@ -66,6 +67,8 @@ def _owners() -> dict[str, Any]:
         "sqlalchemy.orm.unitofwork": unitofwork,
         "_IterateMappersMixin": unitofwork._IterateMappersMixin,
         "sqlalchemy.orm.persistence": persistence,
+        "sqlalchemy.orm.dependency": dependency,
+        "_DependencyProcessor": dependency._DependencyProcessor,
     }
 
 
@@ -453,3 +456,129 @@ def _marked(session: Any) -> Any:
     uow = UOWTransaction(session)
     private.share_flush_memos(uow)
     return uow
+
+
+# -- untouched_relationships_unchanged ---------------------------------------------------
+
+
+def test_untouched_relationships_have_no_changes_as_sqlalchemy_says(session: Any) -> None:
+    from sqlalchemy import event
+
+    from stalker_core.models import Project, Task, User
+    from stalker_core.models.user import hash_password
+
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    session.add_all([user, project])
+    session.commit()
+    parent = Task(name="Parent", project=project)
+    Task(name="Child", parent=parent, resources=[user])
+    compared: list[str] = []
+
+    def before_flush(_s: Any, _ctx: Any, _objects: Any) -> None:
+        states = {sqlalchemy_inspect(o) for o in [*_s.new, *_s.dirty]}
+        for mapper in {s.mapper for s in states}:
+            owned = {s for s in states if s.mapper.isa(mapper)}
+            for rel in mapper.relationships:
+                dep = rel._dependency_processor
+                for isdelete in (False, True):
+                    # fresh units of work: no answer remembered from another question
+                    ours = private._has_changes(dep, _marked(_s), owned, isdelete)
+                    theirs = private._SQLALCHEMY_HAS_CHANGES(
+                        dep, UOWTransaction(_s), owned, isdelete
+                    )
+                    assert bool(ours) == bool(theirs), (rel, isdelete)
+                    compared.append(rel.key)
+
+    event.listen(session.registry(), "before_flush", before_flush)
+    session.commit()
+    assert dependency._DependencyProcessor.prop_has_changes is private._has_changes
+    assert "children" in compared and "time_logs" in compared  # touched and untouched
+
+
+def test_other_sessions_ask_every_history(plain: Session) -> None:
+    private.untouched_relationships_unchanged()
+    asked: list[Any] = []
+
+    class Dep:
+        key = "label"
+        passive_deletes = False
+
+    def spy(dep: Any, uow: Any, states: Any, isdelete: bool) -> str:
+        asked.append(dep)
+        return "sqlalchemy's"
+
+    original = private._SQLALCHEMY_HAS_CHANGES
+    private._SQLALCHEMY_HAS_CHANGES = spy
+    try:
+        state = instance_state(Item(label="x"))
+        assert private._has_changes(Dep(), UOWTransaction(plain), {state}, False) == "sqlalchemy's"
+        ours = UOWTransaction(plain)
+        private.share_flush_memos(ours)
+        assert private._has_changes(Dep(), ours, {state}, False) == "sqlalchemy's"  # touched
+        assert len(asked) == 2
+    finally:
+        private._SQLALCHEMY_HAS_CHANGES = original
+
+
+# -- save_only_tables_with_rows -----------------------------------------------------------
+
+
+def test_a_save_walks_only_the_tables_of_its_objects(session: Any) -> None:
+    from stalker_core.models import Project, SimpleEntity
+
+    walked: list[list[Any]] = []
+    original = private._TablesOfMappers.items
+
+    def spy(self: Any) -> Any:
+        found = original(self)
+        walked.append([table.name for table, _m in found])
+        return found
+
+    private._TablesOfMappers.items = spy  # type: ignore[method-assign]
+    try:
+        session.add(Project(name="P", code="P"))
+        session.commit()
+    finally:
+        private._TablesOfMappers.items = original  # type: ignore[method-assign]
+    assert hasattr(persistence._save_obj, "__wrapped__")
+    assert walked and walked[-1] == ["simple_entities", "projects"], walked
+    every = SimpleEntity.__mapper__._sorted_tables
+    assert isinstance(every, private._TablesOfMappers)
+    assert len(list(every.items())) > 40  # outside a save: the whole map
+    assert session.scalars(select(Project.code)).all() == ["P"]
+
+
+def test_other_sessions_save_through_the_whole_table_map(plain: Session) -> None:
+    from sqlalchemy import event
+
+    private.save_only_tables_with_rows()
+    filters: list[Any] = []
+
+    def before_insert(_mapper: Any, _conn: Any, _target: Any) -> None:
+        filters.append(private._SAVING.get())
+
+    event.listen(Item, "before_insert", before_insert)
+    try:
+        plain.add(Item(label="x"))
+        plain.commit()  # not marked as ours: SQLAlchemy's own walk, the whole map
+    finally:
+        event.remove(Item, "before_insert", before_insert)
+    assert filters == [None]
+    assert plain.scalars(select(Item.label)).all() == ["x"]
+
+
+def test_has_pending_change_sees_appends_to_an_unloaded_collection(session: Any) -> None:
+    from stalker_core.models import Project, Task, User
+    from stalker_core.models.user import hash_password
+
+    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
+    project = Project(name="P", code="P")
+    session.add_all([user, project])
+    session.commit()
+    session.expire(user, ["tasks"])  # unloaded: the backref append is queued
+    task = Task(name="T", project=project, resources=[user])
+    assert private.has_pending_change(sqlalchemy_inspect(user), "tasks")
+    assert not private.has_pending_change(sqlalchemy_inspect(task), "resources")
+    session.commit()
+    assert user.tasks == [task]

@@ -62,15 +62,93 @@ def test_a_new_task_stores_its_links_to_stored_objects_without_the_unit_of_work(
     assert session.get(Task, task.id).project is project
 
 
-def test_links_to_new_objects_stay_with_the_unit_of_work(session: Any, project: Any) -> None:
+def test_a_link_between_new_objects_is_sorted_through_one_side(
+    session: Any, project: Any
+) -> None:
     from stalker_core.models import Task
 
     seen = _unit_of_work_keys(session)
     parent = Task(name="Parent", project=project)
     child = Task(name="Child", parent=parent)
     session.commit()
-    assert Task.__mapper__.relationships["parent"] in seen[-1]
+    links = Task.__mapper__.relationships
+    # parent's children does the work: one record for the parent, none per child
+    assert links["children"] in seen[-1] and links["parent"] not in seen[-1]
     assert child.parent is parent and child.parent_id == parent.id
+    assert not inspect(child).attrs.parent.history.has_changes()
+    assert stored_links._DETACHED not in session.info
+    session.expire_all()
+    assert session.get(Task, child.id).parent is parent
+    assert [t.name for t in session.get(Task, parent.id).children] == ["Child"]
+
+
+def test_dependencies_between_new_tasks_are_written_by_their_rows(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task, TaskDependency
+
+    taken: list[tuple[Any, str]] = []
+
+    def after_flush(_s: Any, _ctx: Any) -> None:
+        taken.extend((state.obj(), key) for state, key, *_r in _s.info[stored_links._DETACHED])
+
+    event.listen(session.registry(), "after_flush", after_flush)
+    first = Task(name="First", project=project)
+    second = Task(name="Second", project=project, depends_on=[first])
+    session.commit()
+    # the Task sides are out of the flush; the TaskDependency rows' own links write the ids
+    assert (second, "task_depends_on") in taken and (first, "task_dependent_of") in taken
+    assert not any(isinstance(obj, TaskDependency) for obj, _key in taken)
+    assert second.depends_on == [first] and first.dependent_of == [second]
+    assert not inspect(second).attrs.task_depends_on.history.has_changes()
+    assert session.execute(
+        select(TaskDependency.task_id, TaskDependency.depends_on_id)
+    ).all() == [(second.id, first.id)]
+
+
+def test_a_failed_flush_puts_links_between_new_objects_back_unstored(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task
+
+    parent = Task(name="Parent", project=project)
+    child = Task(name="Child", parent=parent, depends_on=[])
+    other = Task(name="Other", project=project, depends_on=[parent])
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused for the test")
+
+    event.listen(Task, "before_insert", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(Task, "before_insert", refuse)
+    assert child.parent is parent and inspect(child).attrs.parent.history.added == [parent]
+    assert [td.depends_on for td in other.task_depends_on] == [parent]
+    assert inspect(other).attrs.task_depends_on.history.has_changes()
+    assert stored_links._DETACHED not in session.info
+    session.rollback()
+
+
+def test_links_between_new_objects_stay_for_a_limited_flush(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task
+
+    parent = Task(name="Parent", project=project)
+    child = Task(name="Child", parent=parent)
+    stored_links.detach_stored_links(session.registry(), None, [parent, child])
+    taken = {key for _state, key, *_rest in session.info[stored_links._DETACHED]}
+    assert "parent" not in taken and "project" in taken
+    stored_links.reattach_stored_links(session.registry(), succeeded=False)
+    stored_links.detach_stored_links(session.registry())  # a full flush takes it
+    taken = {key for _state, key, *_rest in session.info[stored_links._DETACHED]}
+    assert "parent" in taken
+    stored_links.reattach_stored_links(session.registry(), succeeded=False)
+    assert child.parent is parent
+    session.commit()
+    assert child.parent_id == parent.id
 
 
 def test_a_failed_flush_puts_the_links_back_unstored(session: Any, project: Any) -> None:
