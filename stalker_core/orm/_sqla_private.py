@@ -85,17 +85,32 @@ that test, naming it. Written against SQLAlchemy 2.1.
     state (value and committed value) for the length of a flush and comes
     back afterwards, stored or still changed.
 
+11. :func:`quick_attribute_dispatch` - the first use of the events of a
+    mapped attribute (``InstrumentedAttribute.dispatch``) asks whether it has
+    ``_slots_dispatch`` yet (``event.base.slots_dispatcher``). It has not,
+    and the attribute answers that through its ``__getattr__``: SQLAlchemy
+    looks for a memoized attribute of that name, then asks the attribute's
+    comparator, which builds the column expression and asks it, and then
+    formats an ``AttributeError`` message. That happens once for each of the
+    1,376 attributes our mapped classes get (every subclass its own), about
+    35 ms of the 390 ms of importing the models and configuring the mappers
+    on this machine. While :mod:`stalker_core.models` is imported, the
+    question is answered at once; the answer is the same (no such
+    attribute). The class is restored afterwards, also when the import fails.
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
 from sqlalchemy.ext.associationproxy import _AssociationList
-from sqlalchemy.orm import InstanceState, Mapper, Session
+from sqlalchemy.orm import InstanceState, Mapper, QueryableAttribute, Session
 from sqlalchemy.orm import attributes as _attributes
 from sqlalchemy.orm import persistence as _persistence
 from sqlalchemy.orm import unitofwork as _unitofwork
@@ -129,6 +144,7 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("UOWTransaction", "get_attribute_history"),
     ("InstanceState", "committed_state"),
     ("InstanceState", "_pending_mutations"),
+    ("QueryableAttribute", "_slots_dispatch"),
 )
 
 
@@ -522,3 +538,38 @@ def put_back_link(
     state.dict[key] = value
     if not stored and was is not _NO_COMMITTED:
         state.committed_state[key] = was
+
+
+# -- 11. the first event dispatch of a mapped attribute ----------------------------
+
+#: the slot where SQLAlchemy keeps the events of a mapped attribute once it was asked for them
+_SLOTS_DISPATCH = "_slots_dispatch"
+#: SQLAlchemy's own ``QueryableAttribute.__getattr__``, restored after the models are imported
+_ATTRIBUTE_GETATTR = QueryableAttribute.__getattr__
+
+
+def _getattr_quick_dispatch(self: QueryableAttribute[Any], key: str) -> Any:
+    """``QueryableAttribute.__getattr__``, answering the empty dispatch slot at once."""
+    if key == _SLOTS_DISPATCH:
+        raise AttributeError(key)  # what SQLAlchemy's lookup ends with, after its detours
+    return _ATTRIBUTE_GETATTR(self, key)
+
+
+@contextmanager
+def quick_attribute_dispatch() -> Iterator[None]:
+    """For the length of the block, the first dispatch of an attribute skips the detour (item 11).
+
+    Used around importing :mod:`stalker_core.models` only. Nested or with
+    ``__getattr__`` already replaced by someone else, the block changes nothing.
+    """
+    if (
+        QueryableAttribute.__dict__.get("__getattr__") is not _ATTRIBUTE_GETATTR
+        or _SLOTS_DISPATCH not in QueryableAttribute.__slots__
+    ):
+        yield
+        return
+    QueryableAttribute.__getattr__ = _getattr_quick_dispatch  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        QueryableAttribute.__getattr__ = _ATTRIBUTE_GETATTR  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    QueryableAttribute,
     Session,
     mapped_column,
     persistence,
@@ -66,6 +67,7 @@ def _owners() -> dict[str, Any]:
         "sqlalchemy.orm.unitofwork": unitofwork,
         "_IterateMappersMixin": unitofwork._IterateMappersMixin,
         "sqlalchemy.orm.persistence": persistence,
+        "QueryableAttribute": Department.name,
     }
 
 
@@ -453,3 +455,33 @@ def _marked(session: Any) -> Any:
     uow = UOWTransaction(session)
     private.share_flush_memos(uow)
     return uow
+
+
+def test_quick_attribute_dispatch_answers_as_sqlalchemy_and_restores_it() -> None:
+    sqlalchemys = QueryableAttribute.__getattr__
+
+    with private.quick_attribute_dispatch():
+        assert QueryableAttribute.__getattr__ is not sqlalchemys
+
+        class Fresh(_Base):
+            __tablename__ = "fresh_items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            label: Mapped[str] = mapped_column(default="")
+
+        assert not hasattr(Fresh.label, "_slots_dispatch")  # not asked for its events yet
+        assert Fresh.label.dispatch is Fresh.label.dispatch  # made once, then kept
+        assert hasattr(Fresh.label, "_slots_dispatch")
+        # every other name is looked up as SQLAlchemy does
+        assert Fresh.label.property.key == "label"
+        assert str(Fresh.label.desc()) == "fresh_items.label DESC"
+        with pytest.raises(AttributeError, match="has an attribute 'no_such_name'"):
+            _ = Fresh.label.no_such_name
+        with private.quick_attribute_dispatch():  # nested: changes nothing
+            pass
+        assert QueryableAttribute.__getattr__ is not sqlalchemys
+
+    assert QueryableAttribute.__getattr__ is sqlalchemys
+    with pytest.raises(RuntimeError), private.quick_attribute_dispatch():
+        raise RuntimeError
+    assert QueryableAttribute.__getattr__ is sqlalchemys
+
