@@ -93,7 +93,7 @@ that test, naming it. Written against SQLAlchemy 2.1.
     comparator, which builds the column expression and asks it, and then
     formats an ``AttributeError`` message. That happens once for each of the
     1,376 attributes our mapped classes get (every subclass its own), about
-    35 ms of the 390 ms of importing the models and configuring the mappers
+    30 ms of the 390 ms of importing the models and configuring the mappers
     on this machine. While :mod:`stalker_core.models` is imported, the
     question is answered at once; the answer is the same (no such
     attribute). The class is restored afterwards, also when the import fails.
