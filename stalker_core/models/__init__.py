@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gc
 
-from stalker_core.orm._sqla_private import quick_attribute_dispatch
+from stalker_core.orm._sqla_private import quick_attribute_dispatch, share_equivalent_columns
 
 _collecting = gc.isenabled()
 gc.disable()
@@ -85,6 +85,7 @@ try:
         # every mapped class is defined now: register the flush pipeline on
         # StalkerSession (see stalker_core.models.flush), then configure the mappers
         flush.install()
+        share_equivalent_columns(Base.registry.mappers)  # _sqla_private item 12
         Base.registry.configure()
 finally:
     if gc.get_freeze_count() == 0:

@@ -485,3 +485,46 @@ def test_quick_attribute_dispatch_answers_as_sqlalchemy_and_restores_it() -> Non
         raise RuntimeError
     assert QueryableAttribute.__getattr__ is sqlalchemys
 
+
+
+def test_share_equivalent_columns_gives_each_mapper_the_map_sqlalchemy_builds() -> None:
+    from sqlalchemy import ForeignKey
+    from sqlalchemy.orm import Mapper
+
+    from stalker_core.models import Base
+
+    build = Mapper.__dict__["_equivalent_columns"].fget
+    for mapper in Base.registry.mappers:  # shared before our registry was configured
+        assert mapper._equivalent_columns == build(mapper), mapper
+
+    class _Tree(DeclarativeBase):
+        pass
+
+    class Root(_Tree):
+        __tablename__ = "roots"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[str] = mapped_column(default="")
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "root"}
+
+    class Branch(Root):
+        __tablename__ = "branches"
+        id: Mapped[int] = mapped_column(ForeignKey("roots.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "branch"}
+
+    class Leaf(Branch):
+        __tablename__ = "leaves"
+        id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "leaf"}
+
+    mappers = [sqlalchemy_inspect(c) for c in (Root, Branch, Leaf)]
+    kept = mappers[0]._equivalent_columns  # built by SQLAlchemy already: kept
+    private.share_equivalent_columns(mappers)
+    assert mappers[0]._equivalent_columns is kept
+    for mapper in mappers:
+        assert mapper._equivalent_columns == build(mapper)
+        assert len(mapper._equivalent_columns) == 3  # roots.id, branches.id, leaves.id
+    # memoized as SQLAlchemy memoizes it: a reset clears it, and SQLAlchemy builds it again
+    shared = mappers[2]._equivalent_columns
+    mappers[2]._reset_memoizations()
+    assert mappers[2]._equivalent_columns is not shared
+    assert mappers[2]._equivalent_columns == shared
