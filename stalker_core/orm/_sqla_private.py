@@ -1,6 +1,6 @@
 """Every use of SQLAlchemy's private API in stalker_core, in one place.
 
-SQLAlchemy has no public way to do the three things below at the cost
+SQLAlchemy has no public way to do the things below at the cost
 stalker_core needs, so they touch its internals here and nowhere else.
 ``tests/orm/test_sqla_private.py`` exercises each private name listed in
 :data:`PRIVATE_NAMES`: a SQLAlchemy upgrade that renames or removes one fails
