@@ -1,6 +1,6 @@
 """Every use of SQLAlchemy's private API in stalker_core, in one place.
 
-SQLAlchemy has no public way to do the three things below at the cost
+SQLAlchemy has no public way to do the things below at the cost
 stalker_core needs, so they touch its internals here and nowhere else.
 ``tests/orm/test_sqla_private.py`` exercises each private name listed in
 :data:`PRIVATE_NAMES`: a SQLAlchemy upgrade that renames or removes one fails
@@ -109,18 +109,44 @@ that test, naming it. Written against SQLAlchemy 2.1.
     SQLAlchemy reads that map nowhere else during a save (mapper events may
     not start other session operations there, SQLAlchemy's own rule).
 
+13. :func:`quick_attribute_dispatch` - the first use of the events of a
+    mapped attribute (``InstrumentedAttribute.dispatch``) asks whether it has
+    ``_slots_dispatch`` yet (``event.base.slots_dispatcher``). It has not,
+    and the attribute answers that through its ``__getattr__``: SQLAlchemy
+    looks for a memoized attribute of that name, then asks the attribute's
+    comparator, which builds the column expression and asks it, and then
+    formats an ``AttributeError`` message. That happens once for each of the
+    1,376 attributes our mapped classes get (every subclass its own), about
+    30 ms of the 390 ms of importing the models and configuring the mappers
+    on this machine. While :mod:`stalker_core.models` is imported, the
+    question is answered at once; the answer is the same (no such
+    attribute). The class is restored afterwards, also when the import fails.
+
+14. :func:`share_equivalent_columns` - every mapper keeps a map of the
+    columns its inheritance conditions equate (``Mapper._equivalent_columns``,
+    memoized), used while its relationships are set up. SQLAlchemy builds it
+    for each mapper by walking the inheritance condition of every mapper of
+    the hierarchy, although the map depends only on the hierarchy: the 43
+    mappers below ``SimpleEntity`` made 43 x 42 walks. Before our registry is
+    configured, the map is built once per hierarchy (by SQLAlchemy's own
+    function) and each mapper of our registry that has none yet is given a
+    copy, memoized as SQLAlchemy memoizes it (a mapper added to the
+    hierarchy later clears it as before, and SQLAlchemy builds it anew).
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import chain
 from typing import Any
 
 from sqlalchemy.ext.associationproxy import _AssociationList
-from sqlalchemy.orm import InstanceState, Mapper, Session
+from sqlalchemy.orm import InstanceState, Mapper, QueryableAttribute, Session
 from sqlalchemy.orm import attributes as _attributes
 from sqlalchemy.orm import dependency as _dependency
 from sqlalchemy.orm import persistence as _persistence
@@ -160,6 +186,9 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("sqlalchemy.orm.persistence", "_save_obj"),
     ("Mapper", "_sorted_tables"),
     ("Mapper", "_pks_by_table"),
+    ("QueryableAttribute", "_slots_dispatch"),
+    ("Mapper", "_equivalent_columns"),
+    ("Mapper", "_set_memoized_attribute"),
 )
 
 
@@ -664,3 +693,60 @@ def save_only_tables_with_rows() -> None:
     original = getattr(_persistence, "_save_obj", None)
     if original is not None and not hasattr(original, "__wrapped__"):
         _persistence._save_obj = _saving_only_tables_with_rows(original)
+# -- 13. the first event dispatch of a mapped attribute ----------------------------
+
+#: the slot where SQLAlchemy keeps the events of a mapped attribute once it was asked for them
+_SLOTS_DISPATCH = "_slots_dispatch"
+#: SQLAlchemy's own ``QueryableAttribute.__getattr__``, restored after the models are imported
+_ATTRIBUTE_GETATTR = QueryableAttribute.__getattr__
+
+
+def _getattr_quick_dispatch(self: QueryableAttribute[Any], key: str) -> Any:
+    """``QueryableAttribute.__getattr__``, answering the empty dispatch slot at once."""
+    if key == _SLOTS_DISPATCH:
+        raise AttributeError(key)  # what SQLAlchemy's lookup ends with, after its detours
+    return _ATTRIBUTE_GETATTR(self, key)
+
+
+@contextmanager
+def quick_attribute_dispatch() -> Iterator[None]:
+    """For the length of the block, the first dispatch of an attribute skips the detour (item 13).
+
+    Used around importing :mod:`stalker_core.models` only. Nested or with
+    ``__getattr__`` already replaced by someone else, the block changes nothing.
+    """
+    if (
+        QueryableAttribute.__dict__.get("__getattr__") is not _ATTRIBUTE_GETATTR
+        or _SLOTS_DISPATCH not in QueryableAttribute.__slots__
+    ):
+        yield
+        return
+    QueryableAttribute.__getattr__ = _getattr_quick_dispatch  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        QueryableAttribute.__getattr__ = _ATTRIBUTE_GETATTR  # type: ignore[method-assign]
+
+
+# -- 14. one map of equivalent columns per inheritance hierarchy -------------------------
+
+
+def share_equivalent_columns(mappers: Iterable[Mapper[Any]]) -> None:
+    """Give each of ``mappers`` its hierarchy's map of equivalent columns, built once (item 14).
+
+    Mappers that have the map already keep theirs. Without the private
+    names, nothing is done (SQLAlchemy builds each map itself).
+    """
+    build = getattr(Mapper.__dict__.get("_equivalent_columns"), "fget", None)
+    if build is None or not hasattr(Mapper, "_set_memoized_attribute"):
+        return
+    built: dict[Mapper[Any], dict[Any, Any]] = {}
+    for mapper in mappers:
+        if "_equivalent_columns" in mapper.__dict__:
+            continue
+        base = mapper.base_mapper
+        equivalents = built.get(base)
+        if equivalents is None:
+            equivalents = built[base] = build(base)
+        mapper._set_memoized_attribute("_equivalent_columns", dict(equivalents))
+

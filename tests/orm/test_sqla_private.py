@@ -16,6 +16,7 @@ from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    QueryableAttribute,
     Session,
     dependency,
     mapped_column,
@@ -69,6 +70,7 @@ def _owners() -> dict[str, Any]:
         "sqlalchemy.orm.persistence": persistence,
         "sqlalchemy.orm.dependency": dependency,
         "_DependencyProcessor": dependency._DependencyProcessor,
+        "QueryableAttribute": Department.name,
     }
 
 
@@ -582,3 +584,74 @@ def test_has_pending_change_sees_appends_to_an_unloaded_collection(session: Any)
     assert not private.has_pending_change(sqlalchemy_inspect(task), "resources")
     session.commit()
     assert user.tasks == [task]
+def test_quick_attribute_dispatch_answers_as_sqlalchemy_and_restores_it() -> None:
+    sqlalchemys = QueryableAttribute.__getattr__
+
+    with private.quick_attribute_dispatch():
+        assert QueryableAttribute.__getattr__ is not sqlalchemys
+
+        class Fresh(_Base):
+            __tablename__ = "fresh_items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            label: Mapped[str] = mapped_column(default="")
+
+        assert not hasattr(Fresh.label, "_slots_dispatch")  # not asked for its events yet
+        assert Fresh.label.dispatch is Fresh.label.dispatch  # made once, then kept
+        assert hasattr(Fresh.label, "_slots_dispatch")
+        # every other name is looked up as SQLAlchemy does
+        assert Fresh.label.property.key == "label"
+        assert str(Fresh.label.desc()) == "fresh_items.label DESC"
+        with pytest.raises(AttributeError, match="has an attribute 'no_such_name'"):
+            _ = Fresh.label.no_such_name
+        with private.quick_attribute_dispatch():  # nested: changes nothing
+            pass
+        assert QueryableAttribute.__getattr__ is not sqlalchemys
+
+    assert QueryableAttribute.__getattr__ is sqlalchemys
+    with pytest.raises(RuntimeError), private.quick_attribute_dispatch():
+        raise RuntimeError
+    assert QueryableAttribute.__getattr__ is sqlalchemys
+
+
+
+def test_share_equivalent_columns_gives_each_mapper_the_map_sqlalchemy_builds() -> None:
+    from sqlalchemy import ForeignKey
+    from sqlalchemy.orm import Mapper
+
+    from stalker_core.models import Base
+
+    build = Mapper.__dict__["_equivalent_columns"].fget
+    for mapper in Base.registry.mappers:  # shared before our registry was configured
+        assert mapper._equivalent_columns == build(mapper), mapper
+
+    class _Tree(DeclarativeBase):
+        pass
+
+    class Root(_Tree):
+        __tablename__ = "roots"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[str] = mapped_column(default="")
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "root"}
+
+    class Branch(Root):
+        __tablename__ = "branches"
+        id: Mapped[int] = mapped_column(ForeignKey("roots.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "branch"}
+
+    class Leaf(Branch):
+        __tablename__ = "leaves"
+        id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "leaf"}
+
+    mappers = [sqlalchemy_inspect(c) for c in (Root, Branch, Leaf)]
+    kept = mappers[0]._equivalent_columns  # built by SQLAlchemy already: kept
+    private.share_equivalent_columns(mappers)
+    assert mappers[0]._equivalent_columns is kept
+    for mapper in mappers:
+        assert mapper._equivalent_columns == build(mapper)
+        assert len(mapper._equivalent_columns) == 3  # roots.id, branches.id, leaves.id
+    # memoized as SQLAlchemy memoizes it: a reset clears it, and SQLAlchemy builds it again
+    shared = mappers[2]._equivalent_columns
+    mappers[2]._reset_memoizations()
+    assert mappers[2]._equivalent_columns is not shared
+    assert mappers[2]._equivalent_columns == shared
