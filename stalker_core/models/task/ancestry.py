@@ -12,7 +12,7 @@ parent; here:
   statement and without loading any object - when nothing in the session
   makes the stored rows differ from the objects in memory
   (:func:`stored_is_current`);
-* :func:`stored_waiting` loads who waits for a task, in one statement;
+* :func:`stored_waiting` reads who waits for a task as rows;
 * :func:`stored_chain` and :func:`stored_children` read the statuses of
   parents that are not loaded, and their children's.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, event, func, literal_column, or_, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, event, literal_column, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
@@ -434,34 +434,20 @@ def load_dependencies(session: Session, tasks: list[Any]) -> None:
 
 
 def _waiting_statement() -> Any:
-    task_cls = mapped_class("Task")
     dep = mapped_class("TaskDependency").__table__
-    target = func.coalesce(dep.c.dependency_target, "onend")
-    return (
-        select(task_cls, target)
-        .join(dep, dep.c.task_id == task_cls.id)
-        .where(
-            dep.c.depends_on_id == bindparam("id"),
-            target.in_(bindparam("targets", expanding=True)),
-        )
+    return select(dep.c.task_id, dep.c.dependency_target).where(
+        dep.c.depends_on_id == bindparam("id")
     )
 
 
-def stored_waiting(session: Session, task_id: int, targets: list[str]) -> list[tuple[str, Any]]:
-    """``(target, waiting task)`` of every stored dependency on the task ``task_id``
-    whose target is one of ``targets``: who waits for it, in one statement that
-    loads those tasks (and no other).
+def stored_waiting(session: Session, task_id: int) -> list[tuple[int, str | None]]:
+    """``(waiting task id, target)`` of every stored dependency on the task ``task_id``:
+    who waits for it, read as rows (one light statement, nothing loaded).
 
     Only right when no dependency row of the session is pending
     (:func:`dependency_rows_pending`).
     """
-    if not targets:
-        return []
-    with session.no_autoflush:
-        rows = session.execute(
-            statement("waiting", _waiting_statement), {"id": task_id, "targets": targets}
-        )
-        return [(target, task) for task, target in rows]
+    return [tuple(r) for r in _execute(session, "waiting", _waiting_statement, {"id": task_id})]  # type: ignore[misc]
 
 
 def _stored_dependencies_statement(dialect: str) -> Any:

@@ -294,9 +294,14 @@ def _moves_nothing(old: str, new: str) -> bool:
 
 def _stored_waiting(session: Session, task_id: int, old: str, new: str) -> list[tuple[Any, Any]]:
     """``(target, task)`` of the stored dependencies on ``task_id`` that a move from
-    ``old`` to ``new`` concerns: only those tasks are loaded, in one statement."""
-    targets = [t for t in ("onend", "onstart") if satisfied(old, t) != satisfied(new, t)]
-    return stored_waiting(session, task_id, targets)
+    ``old`` to ``new`` concerns: only those tasks are loaded (one statement reads the rows)."""
+    task_cls = mapped_class("Task")
+    found = []
+    for waiting_id, target in stored_waiting(session, task_id):
+        target = target or "onend"
+        if satisfied(old, target) != satisfied(new, target):
+            found.append((target, session.get(task_cls, waiting_id)))
+    return found
 
 
 def _react(waiting: list[tuple[Any, Any]], old: str, new: str) -> None:
