@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -144,6 +146,24 @@ def check(session: Any, project_id: int) -> None:
             assert _close(mem, stored[obj.id]), f"{obj.name}: memory {mem}, rows {stored[obj.id]}"
 
 
+@contextmanager
+def statements_sent(session: Any) -> Iterator[list[str]]:
+    """The SQL statements the session's engine sends inside the block."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
 def _build(session: Any, tree: tuple[int, ...]) -> tuple[int, list[int], int]:
     from stalker_core.models import Project, Task, User
 
@@ -232,25 +252,15 @@ def test_incremental_rollups_equal_a_full_recomputation(session: Any) -> None:
 
 def test_a_leaf_change_updates_the_stored_parents_without_loading_them(session: Any) -> None:
     """One statement adds the difference to every stored parent; none is loaded."""
-    from sqlalchemy import event
 
     from stalker_core.models import Task
 
     project_id, ids, _ = _build(session, (-1, 0, 1, 2))
     session.remove()
     leaf = session.get(Task, ids[3])
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(session) as statements:
         leaf.schedule_timing = 7
         session.flush()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     loaded = {t.id for t in session.identity_map.values() if isinstance(t, Task)}
     assert loaded == {ids[3]}, "a parent was loaded"
     updates = [s for s in statements if "UPDATE tasks" in s]
@@ -267,7 +277,6 @@ def test_a_leaf_change_updates_the_stored_parents_without_loading_them(session: 
 def test_a_time_log_reads_the_parents_once_and_no_calendar(session: Any) -> None:
     """The roll-up's UPDATE returns the parents' rows that the status change needs
     next (no second walk up), and logged time converts no schedule (no calendar read)."""
-    from sqlalchemy import event
 
     from stalker_core.models import Task, TimeLog, User
 
@@ -275,19 +284,10 @@ def test_a_time_log_reads_the_parents_once_and_no_calendar(session: Any) -> None
     session.remove()
     leaf, user = session.get(Task, ids[2]), session.get(User, user_id)
     before = leaf.schedule_seconds_cache
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(session) as statements:
         start = dt.datetime(2026, 2, 2, 10, tzinfo=UTC)
         TimeLog(task=leaf, resource=user, start=start, end=start + dt.timedelta(hours=1))
         session.flush()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert leaf.status.code == "WIP" and leaf.schedule_seconds_cache == before
     walks = [s for s in statements if "RECURSIVE" in s and "UPDATE" not in s.split("(")[0]]
     assert not [s for s in walks if "chain_rows" in s], "the parents were read twice"

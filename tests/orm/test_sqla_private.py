@@ -414,10 +414,9 @@ def test_a_deletion_without_objects_returns_at_once(plain: Session) -> None:
 # -- blank_history_of_untouched ---------------------------------------------------------
 
 
-def test_untouched_relationships_answer_as_sqlalchemy_does(session: Any) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import attributes
-
+def _pending_tasks(session: Any) -> Any:
+    """A stored user and project, and a new parent and child task (the child a
+    resource's): the objects of the flushes that items 9 and 11 answer for."""
     from stalker_core.models import Project, Task, User
     from stalker_core.models.user import hash_password
 
@@ -427,6 +426,14 @@ def test_untouched_relationships_answer_as_sqlalchemy_does(session: Any) -> None
     session.commit()
     parent = Task(name="Parent", project=project)
     Task(name="Child", parent=parent, resources=[user])
+    return user
+
+
+def test_untouched_relationships_answer_as_sqlalchemy_does(session: Any) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import attributes
+
+    user = _pending_tasks(session)
     compared: list[tuple[Any, str]] = []
 
     def before_flush(_s: Any, _ctx: Any, _objects: Any) -> None:
@@ -466,15 +473,7 @@ def _marked(session: Any) -> Any:
 def test_untouched_relationships_have_no_changes_as_sqlalchemy_says(session: Any) -> None:
     from sqlalchemy import event
 
-    from stalker_core.models import Project, Task, User
-    from stalker_core.models.user import hash_password
-
-    user = User(name="U", login="u", email="u@example.com", password_hash=hash_password("x"))
-    project = Project(name="P", code="P")
-    session.add_all([user, project])
-    session.commit()
-    parent = Task(name="Parent", project=project)
-    Task(name="Child", parent=parent, resources=[user])
+    _pending_tasks(session)
     compared: list[str] = []
 
     def before_flush(_s: Any, _ctx: Any, _objects: Any) -> None:
