@@ -139,7 +139,6 @@ def _after_soft_rollback(session: Session, _previous_transaction: Any) -> None:
 def _after_rollback(session: Session) -> None:
     task_settle.after_rollback(session)
     task_ancestry.forget_dependency_edits(session)
-    task_ancestry.forget_chain(session)
 
 
 def _after_commit(session: Session) -> None:

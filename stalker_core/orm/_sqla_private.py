@@ -605,7 +605,7 @@ def _untouched(key: str, states: Any) -> bool:
         if (
             (obj is not None and key in obj.__dict__)
             or key in state.committed_state
-            or key in state.__dict__.get("_pending_mutations", ())
+            or has_pending_change(state, key)
         ):
             return False
     return True
@@ -693,6 +693,8 @@ def save_only_tables_with_rows() -> None:
     original = getattr(_persistence, "_save_obj", None)
     if original is not None and not hasattr(original, "__wrapped__"):
         _persistence._save_obj = _saving_only_tables_with_rows(original)
+
+
 # -- 13. the first event dispatch of a mapped attribute ----------------------------
 
 #: the slot where SQLAlchemy keeps the events of a mapped attribute once it was asked for them

@@ -612,7 +612,6 @@ def test_quick_attribute_dispatch_answers_as_sqlalchemy_and_restores_it() -> Non
     assert QueryableAttribute.__getattr__ is sqlalchemys
 
 
-
 def test_share_equivalent_columns_gives_each_mapper_the_map_sqlalchemy_builds() -> None:
     from sqlalchemy import ForeignKey
     from sqlalchemy.orm import Mapper

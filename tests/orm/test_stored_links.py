@@ -26,6 +26,21 @@ def _unit_of_work_keys(session: Any) -> list[set[Any]]:
     return seen
 
 
+def _flush_refused(session: Any) -> None:
+    """Flush, with every Task INSERT refused: the flush fails half-way."""
+    from stalker_core.models import Task
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused for the test")
+
+    event.listen(Task, "before_insert", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(Task, "before_insert", refuse)
+
+
 @pytest.fixture
 def project(session: Any) -> Any:
     from stalker_core.models import Project
@@ -115,15 +130,7 @@ def test_a_failed_flush_puts_links_between_new_objects_back_unstored(
     child = Task(name="Child", parent=parent, depends_on=[])
     other = Task(name="Other", project=project, depends_on=[parent])
 
-    def refuse(*_: Any) -> None:
-        raise RuntimeError("refused for the test")
-
-    event.listen(Task, "before_insert", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="refused"):
-            session.flush()
-    finally:
-        event.remove(Task, "before_insert", refuse)
+    _flush_refused(session)
     assert child.parent is parent and inspect(child).attrs.parent.history.added == [parent]
     assert [td.depends_on for td in other.task_depends_on] == [parent]
     assert inspect(other).attrs.task_depends_on.history.has_changes()
@@ -156,15 +163,7 @@ def test_a_failed_flush_puts_the_links_back_unstored(session: Any, project: Any)
 
     task = Task(name="T", project=project)
 
-    def refuse(*_: Any) -> None:
-        raise RuntimeError("refused for the test")
-
-    event.listen(Task, "before_insert", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="refused"):
-            session.flush()
-    finally:
-        event.remove(Task, "before_insert", refuse)
+    _flush_refused(session)
     state = inspect(task)
     assert task.project is project
     assert state.attrs.project.history.added == [project]  # still to be written

@@ -426,9 +426,10 @@ class TaskBatch:
         for kind in ("Shot", "Asset", "Sequence", "Scene"):
             mine = [t for t in ordered if t.kind == kind]
             if mine:
-                inserted[_table(mapped_class(kind))] = len(mine)
+                table = _table(mapped_class(kind))
+                inserted[table] = len(mine)
                 conn.execute(
-                    insert(_table(mapped_class(kind))),
+                    insert(table),
                     [
                         # cut_in, cut_out, ...: the defaults declared on the columns
                         {"id": t.id, "code": t.code} for t in mine
