@@ -59,12 +59,20 @@ from stalker_core.orm import _sqla_private as sqla_private
 
 #: key of ``Session.info`` holding the links taken out for the current flush
 _DETACHED = "stalker_core.detached_links"
+#: ... the appends queued in stored objects' collections taken out for it
+_QUEUED = "stalker_core.queued_appends"
+#: ... the stored objects left out of it (nothing else to write)
+_UNCHANGED = "stalker_core.unchanged_owners"
 
-#: mapper -> its plain many-to-one relationships: (key, foreign key attribute keys)
-_PLAIN: dict[Mapper[Any], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+#: a plain many-to-one relationship: its key, its foreign key attribute keys,
+#: and the key of its one-to-many reverse side (``back_populates``) or None
+_Plain = tuple[str, tuple[str, ...], str | None]
+
+#: mapper -> its plain many-to-one relationships
+_PLAIN: dict[Mapper[Any], tuple[_Plain, ...]] = {}
 
 
-def _plain_links(mapper: Mapper[Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _plain_links(mapper: Mapper[Any]) -> tuple[_Plain, ...]:
     """The relationships of ``mapper`` :func:`detach_stored_links` may take (cached)."""
     found = _PLAIN.get(mapper)
     if found is not None:
@@ -85,7 +93,9 @@ def _plain_links(mapper: Mapper[Any]) -> tuple[tuple[str, tuple[str, ...]], ...]
             continue
         if remote != identity:
             continue
-        links.append((rel.key, fk_keys))
+        reverse = _reverse(rel)
+        back = reverse.key if reverse is not None and reverse.direction is ONETOMANY else None
+        links.append((rel.key, fk_keys, back))
     found = _PLAIN[mapper] = tuple(links)
     return found
 
@@ -155,18 +165,21 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
     detached: list[tuple[Any, str, Any, Any]] = session.info.setdefault(_DETACHED, [])
     deleted = session.deleted
     new = list(session.new)
+    # the appends queued in stored objects' unloaded collections, taken out
+    queued: list[tuple[Any, str, Any]] | None = None
     if objects is not None:
         wanted = {id(o) for o in objects}
         new = [o for o in new if id(o) in wanted]
     elif new:
         _detach_covered_links(session, new, detached)
+        queued = session.info.setdefault(_QUEUED, [])
     for obj in new:
         state = instance_state(obj)
         links = _plain_links(state.mapper)
         if not links:
             continue
         values = state.dict
-        for key, fk_keys in links:
+        for key, fk_keys, back in links:
             target = values.get(key)
             if target is None:
                 continue
@@ -182,6 +195,33 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
             for fk_key, value in zip(fk_keys, identity[1], strict=True):
                 values[fk_key] = value
             detached.append((state, key, target, sqla_private.take_out_link(state, key)))
+            if (
+                queued is not None
+                and back is not None
+                and sqla_private.take_out_queued_append(other, back, obj)
+            ):
+                queued.append((other, back, obj))
+    if queued:
+        _leave_out_unchanged_owners(session, queued)
+
+
+def _leave_out_unchanged_owners(session: Session, queued: list[tuple[Any, str, Any]]) -> None:
+    """Leave out of the flush the stored objects whose only change was a queued append.
+
+    A new object linked to a stored one through a plain many-to-one whose
+    reverse side is a one-to-many queues itself in the stored object's
+    unloaded collection, and that marks the stored object changed; its
+    foreign key, written by :func:`detach_stored_links`, is the whole work.
+    With the append taken out, a stored object with nothing else to write is
+    marked unchanged, as the flush would leave it (``_sqla_private`` item 17).
+    """
+    unchanged: list[Any] = session.info.setdefault(_UNCHANGED, [])
+    seen: set[int] = set()
+    for owner, _key, _obj in queued:
+        if id(owner) not in seen:
+            seen.add(id(owner))
+            if sqla_private.leave_out_unchanged(session, owner):
+                unchanged.append(owner)
 
 
 def _detach_covered_links(
@@ -228,6 +268,16 @@ def reattach_stored_links(session: Session, *, succeeded: bool) -> None:
     :param succeeded: the flush stored the objects: the links go back as
         stored values; otherwise they go back as they were (still changed).
     """
+    queued = session.info.pop(_QUEUED, None)
+    unchanged = session.info.pop(_UNCHANGED, None)
+    # a flush that failed inside its transaction rolled it back, and the rollback
+    # expired the stored objects (queued appends included), as it would have
+    # expired them in the flush: only one refused before that gets them back
+    if not succeeded and session.is_active:
+        for owner in unchanged or ():
+            sqla_private.mark_changed(session, owner)
+        for owner, key, obj in queued or ():
+            sqla_private.put_back_queued_append(owner, key, obj)
     detached = session.info.pop(_DETACHED, None)
     if not detached:
         return

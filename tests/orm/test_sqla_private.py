@@ -24,6 +24,7 @@ from sqlalchemy.orm import (
     unitofwork,
 )
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.state import PendingCollection
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
 from stalker_core.exceptions import StalkerTypeError
@@ -71,6 +72,7 @@ def _owners() -> dict[str, Any]:
         "sqlalchemy.orm.dependency": dependency,
         "_DependencyProcessor": dependency._DependencyProcessor,
         "QueryableAttribute": Department.name,
+        "PendingCollection": PendingCollection(),
     }
 
 

@@ -224,3 +224,93 @@ def test_a_link_to_an_object_being_deleted_is_left_alone(session: Any, project: 
     assert task.project is project and task.type is kind
     assert inspect(task).attrs.project.history.added == [project]
     session.rollback()
+
+
+def _flushed(session: Any) -> list[set[Any]]:
+    """For each flush from now on: the objects its unit of work took."""
+    seen: list[set[Any]] = []
+
+    def after_flush(_s: Any, ctx: Any) -> None:
+        seen.append({state.obj() for state in ctx.states})
+
+    event.listen(session.registry(), "after_flush", after_flush)
+    return seen
+
+
+@pytest.fixture
+def stored(session: Any, project: Any) -> Any:
+    """The stored project, its tasks unloaded: a new task queues itself there."""
+    session.expire(project, ["tasks"])
+    return project
+
+
+def test_a_stored_object_whose_only_change_is_a_queued_append_stays_out_of_the_flush(
+    session: Any, stored: Any
+) -> None:
+    from stalker_core.models import Task
+
+    seen = _flushed(session)
+    task = Task(name="T", project=stored)
+    assert inspect(stored).modified  # the back-reference queued the task
+    session.flush()
+    assert stored not in seen[-1] and task in seen[-1]
+    assert not inspect(stored).modified and stored not in session.dirty
+    assert stored_links._QUEUED not in session.info
+    # loaded now from the database: the task once, as after SQLAlchemy's own flush
+    assert stored.tasks == [task]
+    session.commit()
+    assert session.scalar(select(Task.project_id).where(Task.id == task.id)) == stored.id
+
+
+def test_a_stored_object_with_changes_of_its_own_is_flushed(session: Any, stored: Any) -> None:
+    from stalker_core.models import Task
+
+    seen = _flushed(session)
+    task = Task(name="T", project=stored)
+    stored.description = "changed"
+    session.flush()
+    assert stored in seen[-1]
+    assert stored.tasks == [task]
+    session.commit()
+    session.expire_all()
+    assert stored.description == "changed" and stored.tasks == [task]
+
+
+def test_a_flush_refused_before_its_transaction_puts_the_queued_append_back(
+    session: Any, stored: Any
+) -> None:
+    from stalker_core.models import Task
+    from stalker_core.orm import _sqla_private
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused for the test")
+
+    task = Task(name="T", project=stored)
+    # a before_flush hook after stalker_core's: the flush has not begun its transaction
+    event.listen(session.registry(), "before_flush", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(session.registry(), "before_flush", refuse)
+    assert session.is_active
+    state = inspect(stored)
+    assert state.modified and _sqla_private.has_pending_change(state, "tasks")
+    session.commit()
+    assert stored.tasks == [task]
+
+
+def test_a_flush_failed_in_its_transaction_leaves_the_stored_object_expired_and_clean(
+    session: Any, stored: Any
+) -> None:
+    import warnings
+
+    from stalker_core.models import Task
+
+    Task(name="T", project=stored)
+    _flush_refused(session)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "state changed on a non-active transaction"
+        session.rollback()
+    assert not session.dirty and not inspect(stored).modified
+    assert stored.tasks == []
