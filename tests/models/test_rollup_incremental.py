@@ -315,3 +315,30 @@ def test_an_update_run_through_the_session_drops_the_kept_parent_rows(session: A
     session.execute(update(Task).where(Task.id == ids[1]).values(status_id=hold.id))
     assert stored_chain(session, ids[1])[ids[1]].status_id == hold.id
     session.rollback()
+
+
+def test_a_time_log_reads_who_waits_for_the_leaf_with_its_dependencies(session: Any) -> None:
+    """The statement that reads the dependencies of the leaf's chain (is the time log
+    allowed?) reads who waits for the leaf too: the dependent moves without a
+    statement of its own to find it."""
+    from stalker_core.models import Task, TimeLog, User
+    from stalker_core.models.task import ancestry
+
+    project_id, ids, user_id = _build(session, (-1, 0, 1, 1))
+    waiting = session.get(Task, ids[3])
+    waiting.task_depends_on[0].dependency_target = "onstart"  # waits for T2 to start
+    session.commit()
+    assert waiting.status.code == "WFD"
+    session.remove()
+    leaf, user = session.get(Task, ids[2]), session.get(User, user_id)
+    with statements_sent(session) as statements:
+        start = dt.datetime(2026, 2, 2, 10, tzinfo=UTC)
+        TimeLog(task=leaf, resource=user, start=start, end=start + dt.timedelta(hours=1))
+        kept = dict(session.info[ancestry._WAITING_KEY])
+        session.flush()
+    alone = [s for s in statements if s.startswith("SELECT task_dependencies.task_id")]
+    assert not alone, "who waits for the leaf was read on its own"
+    assert kept[ids[2]] == [(ids[3], "onstart")]
+    assert ancestry._WAITING_KEY not in session.info  # forgotten with the flush
+    assert session.get(Task, ids[3]).status.code == "RTS"
+    check(session, project_id)

@@ -160,3 +160,22 @@ def test_a_stored_dependency_changed_in_memory_counts(prod: Prod) -> None:
         assert deps_satisfied(leaf)
     s.flush()
     assert deps_satisfied(leaf)
+
+
+@pytest.mark.parametrize("name", ["load chain", "add to chain", "stored dependencies"])
+def test_postgresql_walks_the_chain_through_an_array_of_its_ids(name: str) -> None:
+    """On PostgreSQL the chain's statements look its tasks up by primary key in an
+    array, so the planner cannot hash the whole table for ``IN (a recursive CTE)``."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from stalker_core.models.task import ancestry, rollup
+
+    build = {
+        "load chain": ancestry._load_chain_statement,
+        "add to chain": rollup._add_to_chain_statement,
+        "stored dependencies": ancestry._stored_dependencies_statement,
+    }[name]
+    pg = str(build("postgresql").compile(dialect=postgresql.dialect()))
+    assert "= ANY (ARRAY(SELECT id FROM ancestors))" in pg, pg
+    lite = str(build("sqlite").compile(dialect=sqlite.dialect()))
+    assert "IN (SELECT ancestors.id" in lite and "ARRAY" not in lite, lite

@@ -32,7 +32,7 @@ from sqlalchemy.orm.util import identity_key
 
 from stalker_core.models.base import mapped_class
 from stalker_core.models.task.ancestry import (
-    chain_ids,
+    in_chain,
     load_ancestors,
     remember_chain,
     stored_hierarchy_current,
@@ -132,11 +132,10 @@ def forget_pushed(session: Session, *, rolled_back: bool) -> None:
             session.expire(obj, list(CACHE_KEYS))
 
 
-def _add_to_chain_statement() -> Any:
+def _add_to_chain_statement(dialect: str) -> Any:
     tasks = mapped_class("Task").__table__
     return (
-        update(tasks)
-        .where(tasks.c.id.in_(select(chain_ids().c.id)))
+        in_chain(update(tasks), tasks.c.id, dialect)
         .values({
             key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
             for key in CACHE_KEYS
@@ -171,7 +170,10 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
         return True
     params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
     params["chain_start"] = parent_id
-    rows = connection.execute(statement("add to chain", _add_to_chain_statement), params).all()
+    dialect = connection.dialect.name
+    rows = connection.execute(
+        statement(f"add to chain/{dialect}", lambda: _add_to_chain_statement(dialect)), params
+    ).all()
     # the rows of the chain, as a status change of the task reads them next
     sums = 1 + len(CACHE_KEYS)
     remember_chain(session, [row[sums:] for row in rows])
