@@ -11,19 +11,25 @@ from sqlalchemy.exc import IntegrityError
 from stalker_core.orm import stored_links
 
 
+def _each_flush(session: Any, read: Any) -> list[set[Any]]:
+    """For each flush from now on: ``read(flush context)``."""
+    seen: list[set[Any]] = []
+    event.listen(session.registry(), "after_flush", lambda _s, ctx: seen.append(read(ctx)))
+    return seen
+
+
 def _unit_of_work_keys(session: Any) -> list[set[Any]]:
     """For each flush from now on: the relationships the unit of work made records for."""
-    seen: list[set[Any]] = []
+    return _each_flush(session, lambda ctx: {
+        rec.dependency_processor.prop
+        for rec in ctx.postsort_actions.values()
+        if hasattr(rec, "dependency_processor")
+    })
 
-    def after_flush(_s: Any, ctx: Any) -> None:
-        seen.append({
-            rec.dependency_processor.prop
-            for rec in ctx.postsort_actions.values()
-            if hasattr(rec, "dependency_processor")
-        })
 
-    event.listen(session.registry(), "after_flush", after_flush)
-    return seen
+def _flushed(session: Any) -> list[set[Any]]:
+    """For each flush from now on: the objects its unit of work took."""
+    return _each_flush(session, lambda ctx: {state.obj() for state in ctx.states})
 
 
 def _flush_refused(session: Any) -> None:
@@ -224,17 +230,6 @@ def test_a_link_to_an_object_being_deleted_is_left_alone(session: Any, project: 
     assert task.project is project and task.type is kind
     assert inspect(task).attrs.project.history.added == [project]
     session.rollback()
-
-
-def _flushed(session: Any) -> list[set[Any]]:
-    """For each flush from now on: the objects its unit of work took."""
-    seen: list[set[Any]] = []
-
-    def after_flush(_s: Any, ctx: Any) -> None:
-        seen.append({state.obj() for state in ctx.states})
-
-    event.listen(session.registry(), "after_flush", after_flush)
-    return seen
 
 
 @pytest.fixture
