@@ -384,6 +384,10 @@ class SimpleEntity(Base):
         args: dict[str, Any] = {"polymorphic_identity": cls.__name__}
         if cls.__name__ == "SimpleEntity":
             args["polymorphic_on"] = "entity_type"
+            # the server defaults of generic_text/html_* have Python defaults too, which
+            # every INSERT sends: nothing to read back ("auto" asks for them, which makes
+            # each INSERT a new statement to key and look up, and adds RETURNING on SQLite)
+            args["eager_defaults"] = False
         elif "__tablename__" in cls.__dict__:
             args["polymorphic_load"] = "selectin"
             table = cls.__dict__.get("__table__")

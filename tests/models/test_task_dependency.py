@@ -34,6 +34,18 @@ def test_depends_on_is_a_checked_list(prod: Prod) -> None:
     assert c.depends_on == [a]  # duplicates collapse
 
 
+def test_depends_on_keeps_the_order_given(prod: Prod) -> None:
+    """A new list of the same tasks in another order is kept in that order, new or stored."""
+    a, b, c, d = _tasks(prod, "A", "B", "C", "D")
+    d.depends_on = [a, b, c]
+    d.depends_on = [c, a, b]
+    assert [x is y for x, y in zip(d.depends_on, [c, a, b], strict=True)] == [True] * 3
+    prod.session.commit()
+    d.depends_on = [b, c, a]
+    assert [x is y for x, y in zip(d.depends_on, [b, c, a], strict=True)] == [True] * 3
+    assert [td.depends_on.id for td in d.task_depends_on] == [b.id, c.id, a.id]
+
+
 def test_dependencies_are_stored(prod: Prod) -> None:
     from stalker_core.models import Task, TaskDependency
 

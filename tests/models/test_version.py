@@ -170,6 +170,85 @@ def test_remembered_maximum_is_only_a_hint(session: Any, world: Any) -> None:
     assert Version(task=world.comp).version_number == 5
 
 
+def _sent_while(session: Any, block: Any) -> list[str]:
+    """The SQL statements (whitespace collapsed) the engine sends while ``block()`` runs."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+    engine = session.get_bind()
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        block()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sent
+
+
+def test_a_version_committed_alone_sends_the_re_read_and_its_two_rows(
+    session: Any, world: Any
+) -> None:
+    """Per commit: the flush's re-read of the highest number (on PostgreSQL after locking the
+    task, in the same round trip with psycopg2) and the two INSERTs; nothing is loaded again."""
+    Version(task=world.comp)
+    session.commit()  # the session knows the task's highest number from here on
+    made: list[Version] = []
+
+    def commit_two() -> None:
+        for _ in range(2):
+            version = Version(task=world.comp)
+            version.update_paths()
+            session.commit()
+            # the server defaults' columns hold their (Python) defaults: not read back
+            assert (version.generic_text, version.html_style, version.html_class) == ("", "", "")
+            made.append(version)
+
+    sent = _sent_while(session, commit_two)
+    assert [v.version_number for v in made] == [2, 3]
+    assert made[1].filename == "SH001_comp_Main_v003"
+    driver = session.get_bind().dialect.driver
+    re_read = 2 if driver not in ("pysqlite", "psycopg2") else 1  # psycopg 3: lock, then read
+    per_commit = re_read + 2
+    assert len(sent) == 2 * per_commit, sent
+    for first in (0, per_commit):
+        commit = sent[first : first + per_commit]
+        assert "max(version_number)" in commit[re_read - 1]
+        assert [s.split()[:3] for s in commit[re_read:]] == [
+            ["INSERT", "INTO", "simple_entities"],
+            ["INSERT", "INTO", "versions"],
+        ]
+        # at most the new id comes back (PostgreSQL), not the columns with server defaults
+        assert commit[re_read].partition(" RETURNING ")[2] in ("", "simple_entities.id")
+
+
+def test_a_writer_between_our_commits_is_caught_by_the_re_read(session: Any, world: Any) -> None:
+    """Another session commits versions between two of ours (both backends): the number our
+    session remembers is stale, the flush's re-read renumbers and renders the paths again."""
+    from stalker_core.orm.session import StalkerSession
+
+    first = Version(task=world.comp)
+    first.update_paths()
+    session.commit()
+    with StalkerSession(session.get_bind(), expire_on_commit=False) as other:
+        comp = other.get(Task, world.comp.id)
+        for _ in range(2):
+            Version(task=comp).update_paths()
+        other.commit()
+    mine = Version(task=world.comp)
+    mine.update_paths()
+    assert mine.version_number == 2  # provisional: what the session knew
+    session.commit()
+    assert (mine.version_number, mine.filename, mine.name) == (
+        4, "SH001_comp_Main_v004", "SH001_comp_Main_v004"
+    )
+    session.expire_all()
+    numbers = sorted(v.version_number for v in Version.query.filter_by(task=world.comp))
+    assert numbers == [1, 2, 3, 4]
+
+
 # -- naming and paths -------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, MutableSequence
 from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import instance_state
 
 from stalker_core.exceptions import CircularDependencyError, type_error
 from stalker_core.models.base import add_unlinked, mapped_class
@@ -60,6 +61,9 @@ def ancestors(task: Task, parent_override: dict[Task, Task | None] | None = None
 def _parent(task: Task, override: dict[Task, Task | None] | None) -> Task | None:
     if override and task in override:
         return override[task]
+    found = task.__dict__.get("parent")
+    if found is not None or instance_state(task).key is None:
+        return found  # a new task holds its parent in memory, or has none
     return task.parent
 
 
@@ -247,7 +251,7 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
     from stalker_core.models.task.status import dependencies_changed
 
     wanted = check_dependencies(task, list(new))
-    current = {td.depends_on: td for td in task.task_depends_on}
+    current = {td.depends_on: td for td in held(task, "task_depends_on")}
     task.__dict__["_in_view_edit"] = True  # statuses move once, below
     try:
         for dep, td in current.items():
@@ -267,8 +271,12 @@ def set_dependencies(task: Task, new: Iterable[Any]) -> None:
             td.depends_on = dep
             del td.__dict__["_in_view_edit"]
     # keep the order the caller gave
-    order = {d: i for i, d in enumerate(wanted)}
-    task.task_depends_on.sort(key=lambda td: order.get(td.depends_on, 0))
+    rows = held(task, "task_depends_on")
+    if len(rows) != len(wanted) or any(
+        td.depends_on is not d for td, d in zip(rows, wanted, strict=True)
+    ):
+        order = {d: i for i, d in enumerate(wanted)}
+        task.task_depends_on.sort(key=lambda td: order.get(td.depends_on, 0))
     dependencies_changed(task)
 
 
