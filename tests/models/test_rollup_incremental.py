@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sql_probe import statements_sent
 from sqlalchemy import func, select
 
 from stalker_core.exceptions import StalkerError
@@ -144,24 +143,6 @@ def check(session: Any, project_id: int) -> None:
             mem = (obj.schedule_seconds_cache, obj.total_logged_seconds_cache,
                    obj.completed_seconds_cache, obj.child_count, obj.status.code)
             assert _close(mem, stored[obj.id]), f"{obj.name}: memory {mem}, rows {stored[obj.id]}"
-
-
-@contextmanager
-def statements_sent(session: Any) -> Iterator[list[str]]:
-    """The SQL statements the session's engine sends inside the block."""
-    from sqlalchemy import event
-
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 def _build(session: Any, tree: tuple[int, ...]) -> tuple[int, list[int], int]:

@@ -5,31 +5,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
+from sql_probe import statements_sent
 from test_prod_support import Prod, prod  # noqa: F401 - fixture
 
 from stalker_core.exceptions import StatusError
-
-
-@contextmanager
-def _statements(session: Any) -> Iterator[list[str]]:
-    from sqlalchemy import event
-
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _task_with_list(prod: Prod, *codes: str) -> tuple[int, int]:
@@ -55,7 +36,7 @@ def test_status_for_reads_no_status_list(prod: Prod) -> None:
     task_id, _ = _task_with_list(prod, "RTS", "WIP")
     s = prod.session
     task = s.get(Task, task_id)
-    with _statements(s) as seen:
+    with statements_sent(s) as seen:
         assert code_of(task) == "RTS"
         assert status_for(s, task, "WIP").code == "WIP"
     assert not [q for q in seen if "status_lists" in q.split(" WHERE ")[0].split(" FROM ")[-1]]

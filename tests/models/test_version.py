@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sql_probe import statements_sent
 from test_vers_helpers import build_world
 
 from stalker_core.exceptions import (
@@ -170,24 +171,6 @@ def test_remembered_maximum_is_only_a_hint(session: Any, world: Any) -> None:
     assert Version(task=world.comp).version_number == 5
 
 
-def _sent_while(session: Any, block: Any) -> list[str]:
-    """The SQL statements (whitespace collapsed) the engine sends while ``block()`` runs."""
-    from sqlalchemy import event
-
-    sent: list[str] = []
-    engine = session.get_bind()
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        block()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return sent
-
-
 def test_a_version_committed_alone_sends_the_re_read_and_its_two_rows(
     session: Any, world: Any
 ) -> None:
@@ -206,7 +189,8 @@ def test_a_version_committed_alone_sends_the_re_read_and_its_two_rows(
             assert (version.generic_text, version.html_style, version.html_class) == ("", "", "")
             made.append(version)
 
-    sent = _sent_while(session, commit_two)
+    with statements_sent(session) as sent:
+        commit_two()
     assert [v.version_number for v in made] == [2, 3]
     assert made[1].filename == "SH001_comp_Main_v003"
     driver = session.get_bind().dialect.driver
