@@ -214,6 +214,9 @@ def _leave_out_unchanged_owners(session: Session, queued: list[tuple[Any, str, A
     foreign key, written by :func:`detach_stored_links`, is the whole work.
     With the append taken out, a stored object with nothing else to write is
     marked unchanged, as the flush would leave it (``_sqla_private`` item 17).
+    Its mapper's ``before_update``/``after_update`` events, which SQLAlchemy
+    calls for every changed object of a flush even without a row to write,
+    are then not called for it (nothing is written for it either way).
     """
     unchanged: list[Any] = session.info.setdefault(_UNCHANGED, [])
     seen: set[int] = set()
