@@ -15,9 +15,15 @@ from typing import Any
 _STATEMENTS: dict[str, Any] = {}
 
 
-def statement(name: str, build: Callable[[], Any]) -> Any:
-    """The statement ``name``, made by ``build()`` on first use and kept."""
-    stmt = _STATEMENTS.get(name)
+def statement(name: str, build: Callable[..., Any], dialect: str | None = None) -> Any:
+    """The statement ``name``, made by ``build()`` on first use and kept.
+
+    :param dialect: a database dialect's name (``connection.dialect.name``):
+        the statement differs per dialect; it is made by ``build(dialect)``
+        and kept for each one.
+    """
+    key = name if dialect is None else f"{name}/{dialect}"
+    stmt = _STATEMENTS.get(key)
     if stmt is None:
-        stmt = _STATEMENTS[name] = build()
+        stmt = _STATEMENTS[key] = build() if dialect is None else build(dialect)
     return stmt

@@ -219,12 +219,9 @@ def _leave_out_unchanged_owners(session: Session, queued: list[tuple[Any, str, A
     are then not called for it (nothing is written for it either way).
     """
     unchanged: list[Any] = session.info.setdefault(_UNCHANGED, [])
-    seen: set[int] = set()
-    for owner, _key, _obj in queued:
-        if id(owner) not in seen:
-            seen.add(id(owner))
-            if sqla_private.leave_out_unchanged(session, owner):
-                unchanged.append(owner)
+    for owner in {id(owner): owner for owner, _key, _obj in queued}.values():
+        if sqla_private.leave_out_unchanged(session, owner):
+            unchanged.append(owner)
 
 
 def _detach_covered_links(

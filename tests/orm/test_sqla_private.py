@@ -585,6 +585,8 @@ def test_has_pending_change_sees_appends_to_an_unloaded_collection(session: Any)
     assert not private.has_pending_change(sqlalchemy_inspect(task), "resources")
     session.commit()
     assert user.tasks == [task]
+
+
 def test_quick_attribute_dispatch_answers_as_sqlalchemy_and_restores_it() -> None:
     sqlalchemys = QueryableAttribute.__getattr__
 

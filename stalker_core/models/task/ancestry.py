@@ -186,10 +186,8 @@ def _execute(
     connection = session.connection(
         bind_arguments={"mapper": sa_inspect(mapped_class("Task"))}
     )
-    if per_dialect:
-        dialect = connection.dialect.name
-        return connection.execute(statement(f"{name}/{dialect}", lambda: build(dialect)), params)
-    return connection.execute(statement(name, build), params)
+    dialect = connection.dialect.name if per_dialect else None
+    return connection.execute(statement(name, build, dialect), params)
 
 
 # --- parents ----------------------------------------------------------------------
@@ -258,14 +256,11 @@ def _load_chain_statement(dialect: str) -> Any:
 
 def _load_chain(session: Any, start_id: int) -> list[Any]:
     """Load the task ``start_id`` and every task above it in one statement."""
-    dialect = session.connection(
-        bind_arguments={"mapper": sa_inspect(mapped_class("Task"))}
-    ).dialect.name
+    dialect = session.get_bind(mapper=sa_inspect(mapped_class("Task"))).dialect.name
     with session.no_autoflush:
         return list(
             session.scalars(
-                statement(f"load chain/{dialect}", lambda: _load_chain_statement(dialect)),
-                {"chain_start": start_id},
+                statement("load chain", _load_chain_statement, dialect), {"chain_start": start_id}
             )
         )
 
@@ -470,11 +465,16 @@ def load_dependencies(session: Session, tasks: list[Any]) -> None:
             set_committed_value(todo[attr][tid], attr, deps)
 
 
-def _waiting_statement() -> Any:
+def _waiting_rows(parameter: str) -> Any:
+    """``(waiting task id, target)`` of the dependencies on the task ``:<parameter>``."""
     dep = mapped_class("TaskDependency").__table__
     return select(dep.c.task_id, dep.c.dependency_target).where(
-        dep.c.depends_on_id == bindparam("id")
+        dep.c.depends_on_id == bindparam(parameter)
     )
+
+
+def _waiting_statement() -> Any:
+    return _waiting_rows("id")
 
 
 #: key of ``Session.info``: task id -> the rows of :func:`stored_waiting`, read with
@@ -510,9 +510,7 @@ def _stored_dependencies_statement(dialect: str) -> Any:
         dep.c.task_id, dialect,
     )
     # who waits for the task itself, in the same round trip (stored_waiting)
-    waiting = select(
-        dep.c.task_id, dep.c.dependency_target, cast(null(), Integer), _WAITS[1]
-    ).where(dep.c.depends_on_id == bindparam("chain_start"))
+    waiting = _waiting_rows("chain_start").add_columns(cast(null(), Integer), _WAITS[1])
     return union_all(chain, waiting)
 
 

@@ -170,9 +170,8 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
         return True
     params = {f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)}
     params["chain_start"] = parent_id
-    dialect = connection.dialect.name
     rows = connection.execute(
-        statement(f"add to chain/{dialect}", lambda: _add_to_chain_statement(dialect)), params
+        statement("add to chain", _add_to_chain_statement, connection.dialect.name), params
     ).all()
     # the rows of the chain, as a status change of the task reads them next
     sums = 1 + len(CACHE_KEYS)

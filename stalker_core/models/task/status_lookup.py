@@ -74,7 +74,7 @@ _CATALOG_KEY = "stalker_core.status_catalog"
 class _Catalog:
     """The stored statuses of one session transaction: ids, codes, list memberships."""
 
-    __slots__ = ("codes", "ids", "keys", "lists", "made", "stamps")
+    __slots__ = ("codes", "ids", "lists", "made", "stamps")
 
     def __init__(self, rows: Iterable[Any]) -> None:
         #: status id -> code
@@ -87,8 +87,6 @@ class _Catalog:
         self.lists: dict[int, set[int]] = {}
         #: code -> a Status made by :func:`get_status` in this transaction (not stored yet)
         self.made: dict[str, Status] = {}
-        #: status id -> its identity key in a session (made once: every new task asks)
-        self.keys: dict[int, Any] = {}
         for sid, code, updated, list_id in rows:
             self.codes[sid] = code
             self.stamps[sid] = (code, updated)
@@ -202,10 +200,7 @@ def get_status(session: Session, code: str) -> Status:
             catalog = _catalog(session)
             sid = catalog.ids.get(code)
     if sid is not None:
-        key = catalog.keys.get(sid)
-        if key is None:
-            key = catalog.keys[sid] = identity_key(status_cls, sid)
-        found = session.identity_map.get(key)
+        found = session.identity_map.get(identity_key(status_cls, sid))
         if found is None:
             copy = _copy(session, catalog, sid)
             if copy is not None:
