@@ -63,8 +63,24 @@ def find_by_id(session: Any, cls: Any, ident: int, what: str) -> Any:
     """The ``cls`` row with id ``ident`` (``what`` names it in the error)."""
     obj = session.get(cls, ident)
     if obj is None:
-        raise ValidationError(f"no {what} with id {ident}")
+        raise _no_such(what, ident)
     return obj
+
+
+def require_id(session: Any, cls: Any, ident: int, what: str) -> None:
+    """Refuse an id that names no ``cls`` row, without loading the object (a filter's id).
+
+    :raises ValidationError: ``no <what> with id <ident>``, as :func:`find_by_id` says it.
+    """
+    from sqlalchemy import select
+
+    column = cls.__table__.c.id
+    if session.execute(select(column).where(column == ident)).first() is None:
+        raise _no_such(what, ident)
+
+
+def _no_such(what: str, ident: int) -> ValidationError:
+    return ValidationError(f"no {what} with id {ident}")
 
 
 def find_status(session: Any, code: str) -> Any:

@@ -82,13 +82,14 @@ def list_cmd(task_id: int | None, login: str | None, limit: int) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from stalker_core.cli.lookup import find_user
-    from stalker_core.models import TimeLog
+    from stalker_core.cli.lookup import find_user, require_id
+    from stalker_core.models import Task, TimeLog
 
     session = connect()
     stmt = (select(TimeLog).options(selectinload(TimeLog.resource), selectinload(TimeLog.task))
             .order_by(TimeLog.start.desc()))
     if task_id is not None:
+        require_id(session, Task, task_id, "task")
         stmt = stmt.where(TimeLog.task_id == task_id)
     if login is not None:
         stmt = stmt.where(TimeLog.resource_id == find_user(session, login).id)

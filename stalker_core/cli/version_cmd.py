@@ -197,7 +197,7 @@ def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
     # they come (output.emit_rows): 100,000 versions take seconds, not minutes
     from sqlalchemy import select
 
-    from stalker_core.cli.lookup import find_project, find_user
+    from stalker_core.cli.lookup import find_project, find_user, require_id
     from stalker_core.models import Task, User, Version
 
     session = connect(ctx)
@@ -209,6 +209,7 @@ def list_cmd(ctx: click.Context, task_id: int | None, project_code: str | None,
             .outerjoin(users, users.c.id == Version.created_by_id)
             .order_by(Version.id.desc()))
     if task_id is not None:
+        require_id(session, Task, task_id, "task")
         stmt = stmt.where(Version.task_id == task_id)
     if project_code is not None:
         project = find_project(session, project_code)

@@ -106,6 +106,17 @@ def test_errors_are_one_line_and_debug_shows_traceback(
     assert code == 1 and "Traceback" in err and err.endswith("error: no version with id 424242\n")
 
 
+@pytest.mark.parametrize("words", [("version", "list"), ("timelog", "list")])
+def test_a_list_filtered_by_an_unknown_task_says_so(
+    cli_db: str, capsys: pytest.CaptureFixture[str], words: tuple[str, ...]
+) -> None:
+    assert run(capsys, "--db", cli_db, "db", "init")[0] == 0
+    code, out, err = run(capsys, "--db", cli_db, *words, "--task", "424242")
+    errors = [line for line in err.splitlines() if not line.startswith("warning: ")]
+    assert code == 1 and errors == ["error: no task with id 424242"]
+    assert out == ""  # no empty table that looks like "no versions yet"
+
+
 def test_bad_usage_is_clicks_message(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "version", "save")
     assert code == 2 and "Missing option '--task'" in err
