@@ -441,6 +441,24 @@ def test_inputs_outputs_parent_and_fields(session: Any, world: Any) -> None:
         v1.parent = src  # type: ignore[assignment]
 
 
+def test_a_parent_cycle_through_stored_versions_not_in_memory_is_refused(
+    session: Any, world: Any
+) -> None:
+    v1 = Version(task=world.comp)
+    session.commit()
+    v2 = Version(task=world.comp, take_name="alt", parent=v1)
+    session.commit()
+    anim = Task(name="anim", parent=world.shot, project=world.project)
+    v3 = Version(task=anim, parent=v2)  # across takes and tasks
+    session.commit()
+    session.expire_all()  # no parent in memory: the chain v3 -> v2 -> v1 is only in rows
+    with pytest.raises(ValidationError, match="not itself nor one of its children"):
+        v1.parent = v3
+    session.rollback()
+    session.expire_all()
+    assert v1.parent is None and v3.parent is v2 and v2.parent is v1
+
+
 def test_latest_versions(session: Any, world: Any) -> None:
     v1 = Version(task=world.comp, is_published=True)
     v2 = Version(task=world.comp, is_published=True)

@@ -11,6 +11,7 @@ resolves it for the running OS.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -251,13 +252,19 @@ class Version(Entity, DAGMixin):
             return None
         if not isinstance(value, Version):
             raise type_error("Version", key, "a Version or None", value)
+        # every parent up the chain, stored ones loaded as needed (one SELECT per level
+        # not loaded yet): a cycle may close through rows that are not in memory
+        session = object_session(value) or object_session(self)
         node: Version | None = value
         seen: set[int] = set()
-        while node is not None and id(node) not in seen:
-            if node is self:
-                raise value_error("Version", key, "not itself nor one of its children", value)
-            seen.add(id(node))
-            node = node.__dict__.get("parent")  # loaded parents only: validators never query
+        with session.no_autoflush if session is not None else nullcontext():
+            while node is not None and id(node) not in seen:
+                if node is self:
+                    raise value_error(
+                        "Version", key, "not itself nor one of its children", value
+                    )
+                seen.add(id(node))
+                node = node.parent
         return value
 
     @validates("inputs", "outputs")
