@@ -122,6 +122,37 @@ def test_explicit_number_kept(session: Any, world: Any) -> None:
     assert Version(task=world.comp).version_number == 11
 
 
+def test_a_hand_set_number_that_exists_is_refused_clearly(session: Any, world: Any) -> None:
+    Version(task=world.comp)
+    Version(task=world.comp)
+    session.commit()
+    Version(task=world.comp, version_number=1)
+    with pytest.raises(ValidationError, match=r"version number 1 of task 'comp' take 'Main' "
+                       r"exists already; leave version_number out .*\(3 or above\)"):
+        session.flush()
+    session.rollback()
+    Version(task=world.comp, version_number=7)
+    Version(task=world.comp, version_number=7)
+    with pytest.raises(ValidationError, match="version number 7 .* exists already"):
+        session.flush()
+    session.rollback()
+    kept = Version(task=world.comp, version_number=5)  # a free number is kept
+    session.commit()
+    assert kept.version_number == 5 and count_versions(session) == 3
+
+
+def test_the_take_of_a_stored_version_cannot_change(session: Any, world: Any) -> None:
+    v = Version(task=world.comp)
+    Version(task=world.comp, take_name="Alt")
+    session.commit()
+    with pytest.raises(ValidationError, match="take_name cannot change once the version is "
+                       "stored: version 1 and its file belong to take 'Main'"):
+        v.take_name = "Alt"
+    v.take_name = "Main"  # the same take: nothing changes
+    session.commit()
+    assert (v.take_name, v.version_number) == ("Main", 1)
+
+
 def test_another_writer_forces_renumber_and_rerender(session: Any, world: Any) -> None:
     """A second session takes numbers 1 and 2 after ours were assigned; the flush renumbers.
 

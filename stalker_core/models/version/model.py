@@ -221,6 +221,12 @@ class Version(Entity, DAGMixin):
                 value,
             )
         state = state_of(self)
+        if self.id is not None and state.phase is Phase.READY and value != self.take_name:
+            raise ValidationError(
+                f"Version.take_name cannot change once the version is stored: version "
+                f"{self.version_number} and its file belong to take {self.take_name!r}; "
+                f"save a new version in take {value!r} instead"
+            )
         if state.phase is Phase.READY and state.auto_number and self.id is None:
             old = self.take_name
             if value != old:

@@ -45,7 +45,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from stalker_core.exceptions import ConcurrencyError
+from stalker_core.exceptions import ConcurrencyError, ValidationError
 from stalker_core.models.base import mapped_class
 from stalker_core.models.version.state import state_of
 from stalker_core.orm.session import DBSession
@@ -221,7 +221,7 @@ def finalize_numbers(session: Session) -> None:
     for (task_key, take), members in groups.items():
         task = tasks[task_key]
         highest = maxima.get((task.id, take), 0) if task.id is not None else 0
-        fixed = {v.version_number for v in members if not state_of(v).auto_number}
+        fixed = _hand_numbers(session, task, take, members, highest)
         auto = sorted(
             (v for v in members if state_of(v).auto_number),
             key=lambda v: v.version_number or 0,
@@ -248,6 +248,36 @@ def finalize_numbers(session: Session) -> None:
         state_of(v).take_changed = False  # numbered for good now
         if v.task is not None and v.version_number is not None:
             note_number(session, v.task, v.take_name, v.version_number)
+
+
+def _hand_numbers(
+    session: Session, task: Task, take: str, members: list[Version], highest: int
+) -> set[int]:
+    """The numbers set by hand on the new versions ``members`` of ``(task, take)``,
+    refused when two of them, or one of them and a stored version, share one.
+
+    A stored number can only clash at or below the stored maximum ``highest``:
+    only those are looked up (one SELECT, and only for versions numbered by hand).
+
+    :raises ValidationError: naming the number, the task and the take.
+    """
+    hand = [v.version_number for v in members if not state_of(v).auto_number]
+    taken = {n for n in hand if hand.count(n) > 1}
+    maybe = sorted({n for n in hand if n <= highest})
+    if maybe and task.id is not None:
+        versions = mapped_class("Version").__table__
+        taken.update(session.connection().execute(
+            select(versions.c.version_number).where(
+                versions.c.task_id == task.id, versions.c.take_name == take,
+                versions.c.version_number.in_(maybe),
+            )
+        ).scalars())
+    if taken:
+        raise ValidationError(
+            f"version number {min(taken)} of task {task.name!r} take {take!r} exists already; "
+            f"leave version_number out to get the next free number ({highest + 1} or above)"
+        )
+    return set(hand)
 
 
 def forget_pending(session: Session) -> None:
