@@ -144,7 +144,12 @@ that test, naming it. Written against SQLAlchemy 2.1.
     26 of the flush's 84 preparation steps). stored_links takes the queued
     append out for the flush, and leaves out of it a stored object with
     nothing else to write, exactly as the flush would leave both when it
-    succeeds; when it fails, both are put back.
+    succeeds; when it fails, both are put back. After a successful flush,
+    :func:`note_written` records the objects left out in the transaction, as
+    the flush records those it writes (``Session._register_altered``), so a
+    savepoint rollback expires them too, and :func:`add_loaded_member` adds
+    the new object to an owner's collection that something loaded during the
+    flush, before the row was written (as a stored member, without events).
 
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
@@ -161,6 +166,7 @@ from typing import Any
 from sqlalchemy.ext.associationproxy import _AssociationList
 from sqlalchemy.orm import InstanceState, Mapper, QueryableAttribute, Session
 from sqlalchemy.orm import attributes as _attributes
+from sqlalchemy.orm import collections as _collections
 from sqlalchemy.orm import dependency as _dependency
 from sqlalchemy.orm import persistence as _persistence
 from sqlalchemy.orm import unitofwork as _unitofwork
@@ -207,6 +213,8 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("InstanceState", "modified"),
     ("PendingCollection", "added_items"),
     ("PendingCollection", "deleted_items"),
+    ("Session", "_register_altered"),
+    ("CollectionAdapter", "append_without_event"),
 )
 
 
@@ -603,7 +611,13 @@ def put_back_link(
 
     :param stored: the flush stored the object: the value comes back as
         stored (no change to write); otherwise as it was (``was``).
+
+    A value set meanwhile (by an ``after_flush_postexec`` hook, where
+    SQLAlchemy allows changes) stays: it is a change of its own, to be written
+    by the next flush.
     """
+    if key in state.dict:
+        return
     state.dict[key] = value
     if not stored and was is not _NO_COMMITTED:
         state.committed_state[key] = was
@@ -678,12 +692,15 @@ def _saving_only_tables_with_rows(save: Any) -> Any:
     """Wrap ``persistence._save_obj`` (item 12 above)."""
 
     def save_rows(base_mapper: Any, states: Any, uowtransaction: Any, single: bool = False) -> Any:
-        if (
-            uowtransaction is None
-            or _OURS not in getattr(uowtransaction, "__dict__", ())
-            or _SAVING.get() is not None  # a save of one object inside ours
-        ):
-            return save(base_mapper, states, uowtransaction, single)
+        if uowtransaction is None or _OURS not in getattr(uowtransaction, "__dict__", ()):
+            if _SAVING.get() is None:
+                return save(base_mapper, states, uowtransaction, single)
+            # another unit of work saving inside ours (a mapper hook's session): every table
+            token = _SAVING.set(None)
+            try:
+                return save(base_mapper, states, uowtransaction, single)
+            finally:
+                _SAVING.reset(token)
         memo = base_mapper.__dict__
         if type(memo.get("_sorted_tables")) is not _TablesOfMappers:
             # (again after SQLAlchemy reset its memos, e.g. a new mapper)
@@ -824,3 +841,28 @@ def mark_changed(session: Session, state: InstanceState[Any]) -> None:
     state.modified = True
     state._strong_obj = state.obj()
     session.identity_map._modified.add(state)  # type: ignore[attr-defined]
+
+
+def note_written(session: Session, states: Iterable[InstanceState[Any]]) -> None:
+    """Record ``states`` as written by the transaction, as a flush records what it writes.
+
+    Rolling back a savepoint expires only the objects changed or written
+    within it; an object left out of the flush by :func:`leave_out_unchanged`
+    would otherwise keep what it loaded meanwhile (e.g. a collection holding
+    a new object whose INSERT the rollback undid).
+    """
+    session._register_altered(states)
+
+
+def add_loaded_member(state: InstanceState[Any], key: str, obj: Any) -> None:
+    """Add ``obj`` to ``state``'s collection ``key`` when it was loaded without it.
+
+    After a flush that took ``obj``'s queued append out
+    (:func:`take_out_queued_append`): the collection stays unloaded, and
+    loads the row, unless something loaded it during the flush, before the
+    row was there. The member is added as stored (no event, no change).
+    """
+    collection = state.dict.get(key)
+    if collection is None or any(member is obj for member in collection):
+        return
+    _collections.collection_adapter(collection).append_without_event(obj)

@@ -162,7 +162,7 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
     :param objects: the objects a ``flush(objects)`` is limited to; only
         those of them that are new are taken.
     """
-    detached: list[tuple[Any, str, Any, Any]] = session.info.setdefault(_DETACHED, [])
+    detached: list[tuple[Any, str, Any, Any, Any]] = session.info.setdefault(_DETACHED, [])
     deleted = session.deleted
     new = list(session.new)
     # the appends queued in stored objects' unloaded collections, taken out
@@ -192,9 +192,11 @@ def detach_stored_links(session: Session, _flush_context: Any = None, objects: A
                 or target in deleted
             ):
                 continue
+            # the keys' values before: a failed flush puts them back with the link
+            written = tuple((fk_key, values.get(fk_key, _ABSENT)) for fk_key in fk_keys)
             for fk_key, value in zip(fk_keys, identity[1], strict=True):
                 values[fk_key] = value
-            detached.append((state, key, target, sqla_private.take_out_link(state, key)))
+            detached.append((state, key, target, sqla_private.take_out_link(state, key), written))
             if (
                 queued is not None
                 and back is not None
@@ -216,7 +218,11 @@ def _leave_out_unchanged_owners(session: Session, queued: list[tuple[Any, str, A
     marked unchanged, as the flush would leave it (``_sqla_private`` item 17).
     Its mapper's ``before_update``/``after_update`` events, which SQLAlchemy
     calls for every changed object of a flush even without a row to write,
-    are then not called for it (nothing is written for it either way).
+    are then not called for it (nothing is written for it either way), also
+    when it was ``flag_dirty()``-ed. A ``before_flush`` hook that runs after
+    this one and loads the stored object's collection sees it without the
+    new object (its row is not written yet); the new object joins the loaded
+    collection when the flush succeeds (:func:`reattach_stored_links`).
     """
     unchanged: list[Any] = session.info.setdefault(_UNCHANGED, [])
     for owner in {id(owner): owner for owner, _key, _obj in queued}.values():
@@ -225,7 +231,7 @@ def _leave_out_unchanged_owners(session: Session, queued: list[tuple[Any, str, A
 
 
 def _detach_covered_links(
-    session: Session, new: list[Any], detached: list[tuple[Any, str, Any, Any]]
+    session: Session, new: list[Any], detached: list[tuple[Any, str, Any, Any, Any]]
 ) -> None:
     """Take out the links between new objects whose reverse side does the work.
 
@@ -250,7 +256,7 @@ def _detach_covered_links(
                     for other in value
                 )
             if covered:
-                detached.append((state, key, value, sqla_private.take_out_link(state, key)))
+                detached.append((state, key, value, sqla_private.take_out_link(state, key), ()))
 
 
 def _holds(owner: Any, key: str, obj: Any) -> bool:
@@ -266,14 +272,28 @@ def reattach_stored_links(session: Session, *, succeeded: bool) -> None:
     """Put back the links :func:`detach_stored_links` took out for the flush that just ended.
 
     :param succeeded: the flush stored the objects: the links go back as
-        stored values; otherwise they go back as they were (still changed).
+        stored values; otherwise they go back as they were (still changed),
+        with the foreign keys written for them as they were before.
+
+    After a successful flush, a stored object left out of it is recorded
+    as changed in the transaction, as the flush records the objects it
+    writes, so that rolling back a savepoint expires it too (its
+    collection may hold the new object); and a new object whose queued
+    append was taken out is added to its owner's collection when something
+    loaded that collection meanwhile (a later ``before_flush`` hook reading
+    it saw the rows before the INSERT).
     """
     queued = session.info.pop(_QUEUED, None)
     unchanged = session.info.pop(_UNCHANGED, None)
+    if succeeded:
+        if unchanged:
+            sqla_private.note_written(session, unchanged)
+        for owner, key, obj in queued or ():
+            sqla_private.add_loaded_member(owner, key, obj)
     # a flush that failed inside its transaction rolled it back, and the rollback
     # expired the stored objects (queued appends included), as it would have
     # expired them in the flush: only one refused before that gets them back
-    if not succeeded and session.is_active:
+    elif session.is_active:
         for owner in unchanged or ():
             sqla_private.mark_changed(session, owner)
         for owner, key, obj in queued or ():
@@ -281,5 +301,16 @@ def reattach_stored_links(session: Session, *, succeeded: bool) -> None:
     detached = session.info.pop(_DETACHED, None)
     if not detached:
         return
-    for state, key, target, was in detached:
+    for state, key, target, was, written in detached:
         sqla_private.put_back_link(state, key, target, was, stored=succeeded)
+        if not succeeded:
+            values = state.dict
+            for fk_key, before in written:
+                if before is _ABSENT:
+                    values.pop(fk_key, None)
+                else:
+                    values[fk_key] = before
+
+
+#: "the object had no value for that key" (see :func:`detach_stored_links`)
+_ABSENT: Any = object()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import (
     unitofwork,
 )
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.collections import CollectionAdapter
 from sqlalchemy.orm.state import PendingCollection
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -73,6 +74,7 @@ def _owners() -> dict[str, Any]:
         "_DependencyProcessor": dependency._DependencyProcessor,
         "QueryableAttribute": Department.name,
         "PendingCollection": PendingCollection(),
+        "CollectionAdapter": CollectionAdapter,
     }
 
 
@@ -657,3 +659,37 @@ def test_share_equivalent_columns_gives_each_mapper_the_map_sqlalchemy_builds() 
     mappers[2]._reset_memoizations()
     assert mappers[2]._equivalent_columns is not shared
     assert mappers[2]._equivalent_columns == shared
+
+
+def test_a_save_by_another_session_inside_a_stalker_flush_writes_every_table(
+    session: Any, tmp_path: Any
+) -> None:
+    """A mapper hook of a stalker_core flush saving through its own session (another
+    database here): that save is not filtered by the outer flush's tables (item 12)."""
+    from sqlalchemy import event, text
+
+    from stalker_core.models import Note, Tag
+    from stalker_core.models.base import Base
+    from stalker_core.orm.session import StalkerSession
+
+    other = create_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    Base.metadata.create_all(other)
+
+    def audit(_mapper: Any, _connection: Any, target: Any) -> None:
+        with StalkerSession(bind=other) as inner:
+            inner.add(Note(name=f"audit-{target.name}", content="c"))
+            inner.commit()
+
+    event.listen(Tag, "after_insert", audit)
+    try:
+        session.add(Tag(name="outer"))
+        session.commit()
+    finally:
+        event.remove(Tag, "after_insert", audit)
+    with other.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT se.name, n.id IS NOT NULL FROM simple_entities se "
+            "LEFT JOIN notes n ON n.id = se.id WHERE se.entity_type = 'Note'"
+        )).all()
+    other.dispose()
+    assert [(name, bool(has_row)) for name, has_row in rows] == [("audit-outer", True)]

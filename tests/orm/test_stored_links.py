@@ -185,13 +185,12 @@ def test_a_failed_flush_puts_the_links_back_unstored(session: Any, project: Any)
 def test_a_flush_refused_by_the_database_puts_the_links_back(
     session: Any, project: Any
 ) -> None:
-    from stalker_core.models import Task, Version
+    from stalker_core.models import Tag, Task
 
-    stored = Task(name="Stored", project=project)
-    session.commit()
     task = Task(name="T", project=project)
-    Version(task=stored, version_number=1)
-    Version(task=stored, version_number=1)  # a number given twice: the INSERT fails
+    tag = Tag(name="tag")
+    session.add(tag)
+    tag.__dict__["name"] = None  # past the validator: the database refuses the NULL name
     with pytest.raises(IntegrityError):
         session.flush()
     assert task.project is project
@@ -309,3 +308,94 @@ def test_a_flush_failed_in_its_transaction_leaves_the_stored_object_expired_and_
         session.rollback()
     assert not session.dirty and not inspect(stored).modified
     assert stored.tasks == []
+
+
+def _fresh_rows(session: Any, statement: Any) -> list[Any]:
+    """``statement``'s rows read on a new connection (what another process would see)."""
+    with session.get_bind().connect() as connection:
+        return list(connection.execute(statement).all())
+
+
+def test_a_savepoint_rollback_expires_a_stored_object_left_out_of_the_flush(
+    session: Any, stored: Any
+) -> None:
+    from stalker_core.models import Task
+
+    savepoint = session.begin_nested()
+    task = Task(name="Doomed", project=stored)
+    assert [t.name for t in stored.tasks] == ["Doomed"]  # autoflush, then loaded
+    savepoint.rollback()
+    assert inspect(task).transient
+    assert stored.tasks == []  # expired by the rollback, loaded again without the task
+    session.add(stored)
+    session.commit()  # nothing rolled back comes back
+    assert _fresh_rows(session, select(Task.name)) == []
+
+
+def test_a_refused_flush_leaves_no_foreign_key_behind_for_a_link_cleared_later(
+    session: Any, project: Any
+) -> None:
+    from stalker_core.models import Task
+
+    base = Task(name="Base", project=project)
+    session.commit()
+    child = Task(name="Child", project=project, parent=base)
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused by an application hook")
+
+    # a before_flush hook after stalker_core's: the foreign keys were written already
+    event.listen(session.registry(), "before_flush", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(session.registry(), "before_flush", refuse)
+    assert "parent_id" not in child.__dict__ or child.__dict__["parent_id"] is None
+    child.parent = None  # changed their mind
+    session.commit()
+    assert _fresh_rows(session, select(Task.parent_id).where(Task.id == child.id)) == [(None,)]
+
+
+def test_a_link_changed_by_an_after_flush_postexec_hook_is_kept(session: Any) -> None:
+    from stalker_core.models import Project, Task
+
+    p1, p2 = Project(name="P1", code="P1"), Project(name="P2", code="P2")
+    session.add_all([p1, p2])
+    session.commit()
+    task = Task(name="T", project=p1)
+    moved: list[bool] = []
+
+    def move(*_: Any) -> None:
+        if not moved:
+            moved.append(True)
+            task.project = p2  # SQLAlchemy allows changes here; the next flush writes them
+
+    event.listen(session.registry(), "after_flush_postexec", move)
+    try:
+        session.commit()
+    finally:
+        event.remove(session.registry(), "after_flush_postexec", move)
+    assert task.project is p2
+    assert _fresh_rows(session, select(Task.project_id).where(Task.id == task.id)) == [(p2.id,)]
+
+
+def test_an_owner_collection_loaded_during_the_flush_gets_the_new_member(
+    session: Any, stored: Any
+) -> None:
+    from stalker_core.models import Task
+
+    seen: list[list[str]] = []
+
+    def read(*_: Any) -> None:  # an application's before_flush hook, after stalker_core's
+        seen.append([t.name for t in stored.tasks])
+
+    event.listen(session.registry(), "before_flush", read)
+    try:
+        task = Task(name="New", project=stored)
+        session.commit()
+    finally:
+        event.remove(session.registry(), "before_flush", read)
+    assert seen == [[]]  # loaded before the INSERT: the hook sees the stored rows only
+    assert stored.tasks == [task]  # and the session holds the truth after the flush
+    assert not inspect(stored).modified
