@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -278,7 +279,23 @@ _NICE_RE = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def make_nice_name(name: str) -> str:
-    """Return ``name`` made safe for file names: non-word runs become ``_``."""
+    """Return ``name`` made safe for file names: non-word runs become ``_``.
+
+    A name with no ASCII letter or digit at all (``"анимация"``, ``"レイアウト"``)
+    would be ``""`` by that rule (Stalker's), and every such task would share
+    its siblings' folders and file names. It gets an ASCII spelling that is
+    unique per name instead: its letters without their accents when that
+    leaves any (``"éé"`` -> ``"ee"``), else its Punycode (RFC 3492:
+    ``"анимация"`` -> ``"80aaxbse0ewd"``). Other names are made as Stalker makes them.
+    """
+    nice = _ascii_nice(name)
+    if nice or not name.strip():
+        return nice
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _ascii_nice(folded) or _ascii_nice(name.strip().encode("punycode").decode("ascii"))
+
+
+def _ascii_nice(name: str) -> str:
     nice = _NICE_RE.sub("_", name.strip())
     nice = re.sub(r"_+", "_", nice)
     return nice.strip("_")

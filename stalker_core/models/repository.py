@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, event, select
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy import Text, event, func, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, validates
 
 from stalker_core.config import repository_env
-from stalker_core.exceptions import RepositoryError, type_error
-from stalker_core.models.base import Entity, fk_id
+from stalker_core.exceptions import RepositoryError, ValidationError, type_error
+from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.checks import validate_code
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.paths import (
     current_os,
@@ -84,6 +85,14 @@ class Repository(Entity, CodeMixin):
         for attr in ("linux_path", "macos_path", "windows_path"):
             kwargs.setdefault(attr, "")
         super().__init__(**kwargs)
+
+    @validates("code")
+    def _validate_code(self, key: str, value: Any) -> str:
+        value = validate_code(type(self).__name__, key, value)
+        old = self.__dict__.get("code")
+        if self.id is not None and old is not None and value != old:
+            _refuse_code_in_use(self, old, value)
+        return value
 
     @validates("linux_path", "macos_path", "windows_path")
     def _validate_path(self, key: str, value: Any) -> str:
@@ -325,6 +334,36 @@ def to_native_path(path: str, session: Session | scoped_session | None = None) -
         return path
     rel = repo.relative_path(path)
     return repo.to_native(rel or "")
+
+
+def _refuse_code_in_use(repo: Repository, old: str, new: str) -> None:
+    """Refuse a new code for ``repo`` while stored paths start with ``$REPO<old>``.
+
+    Versions and files store repository-independent paths as ``$REPO<code>/...``
+    (Stalker's form); with another code those paths resolve in no new process.
+    Two counts (a rare change): the version paths and the file paths.
+
+    :raises ValidationError: naming both codes and how many paths use the old one.
+    """
+    session = object_session(repo)
+    if session is None:
+        return  # not in a session: nothing can be looked up (a flush of it will be)
+    prefix = f"$REPO{old}"
+    counts = []
+    for table, column in (("versions", "path"), ("files", "full_path")):
+        col = Base.metadata.tables[table].c[column]
+        stmt = select(func.count()).where(
+            or_(col == prefix, col.startswith(prefix + "/", autoescape=True))
+        )
+        with session.no_autoflush:
+            counts.append(session.execute(stmt).scalar_one())
+    versions, files = counts
+    if versions or files:
+        raise ValidationError(
+            f"Repository.code cannot change from {old!r} to {new!r}: {versions} version(s) "
+            f"and {files} file(s) store their paths as {prefix}/..., which would resolve in "
+            "no new process; keep the code (the name can change), or rewrite those paths first"
+        )
 
 
 def resolve_repo_path(path: str, repositories: list[Repository]) -> str:

@@ -151,6 +151,14 @@ that test, naming it. Written against SQLAlchemy 2.1.
     the new object to an owner's collection that something loaded during the
     flush, before the row was written (as a stored member, without events).
 
+18. :func:`inserted_in_transaction` - whether an object's row was inserted by
+    the session's current transaction (not committed yet): the transaction
+    keeps those objects (``SessionTransaction._new``, per savepoint, merged
+    into the enclosing transaction when a savepoint is released). A version
+    whose row is not committed yet may still move to another file name (the
+    save workflow skips a number whose file exists); one committed before
+    may not leave its file behind (``Version.update_paths``).
+
 Each helper keeps working (more slowly) when a private name disappears
 where that is possible; the test is what fails loudly.
 """
@@ -215,6 +223,9 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("PendingCollection", "deleted_items"),
     ("Session", "_register_altered"),
     ("CollectionAdapter", "append_without_event"),
+    ("Session", "_transaction"),
+    ("SessionTransaction", "_new"),
+    ("SessionTransaction", "_parent"),
 )
 
 
@@ -866,3 +877,17 @@ def add_loaded_member(state: InstanceState[Any], key: str, obj: Any) -> None:
     if collection is None or any(member is obj for member in collection):
         return
     _collections.collection_adapter(collection).append_without_event(obj)
+
+
+# -- 18. a row inserted by the current transaction -------------------------------------
+
+
+def inserted_in_transaction(session: Session, obj: Any) -> bool:
+    """Was ``obj``'s row inserted by ``session``'s current transaction (not committed yet)?"""
+    state = _attributes.instance_state(obj)
+    transaction = session._transaction
+    while transaction is not None:
+        if state in transaction._new:
+            return True
+        transaction = transaction._parent
+    return False

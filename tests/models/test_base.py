@@ -59,6 +59,22 @@ def test_nice_name() -> None:
     assert Department(name="Lighting & Comp").nice_name == "Lighting_Comp"
 
 
+@pytest.mark.parametrize(
+    "name, nice",
+    [
+        ("анимация", "80aaxbse0ewd"),  # no ASCII letter: Punycode, unique per name
+        ("композитинг", "c1ahdahmkdbj0b"),
+        ("レイアウト", "cckdh0l6g"),
+        ("éé", "ee"),  # only accented letters: the accents go
+        ("Shot café", "Shot_caf"),  # ASCII letters left: made as Stalker makes it
+        ("???", ""),  # no letter at all
+    ],
+)
+def test_a_name_without_ascii_letters_gets_a_unique_ascii_nice_name(name: str, nice: str) -> None:
+    assert make_nice_name(name) == nice
+    assert make_nice_name(f"  {name} ") == nice
+
+
 def test_repr() -> None:
     assert repr(Department(name="TDs")) == "<TDs (Department)>"
 

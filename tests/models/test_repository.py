@@ -235,3 +235,33 @@ def test_make_relative(two_repos: Any) -> None:
     assert a.make_relative("/mnt/M/commercials/FC") == "$REPOCR/FC"
     with pytest.raises(RepositoryError, match="not inside repository"):
         a.make_relative("/tmp/x")
+
+
+def test_the_code_of_a_repository_that_stored_paths_use_cannot_change(session: Any) -> None:
+    from stalker_core.models import File, Project, Repository, Task, Version
+
+    used = Repository(name="Used", code="R_1", linux_path="/mnt/used")
+    other = Repository(name="Other", code="R_10", linux_path="/mnt/other")
+    project = Project(name="P", code="P", repositories=[used, other])
+    task = Task(name="comp", project=project)
+    session.add(project)
+    session.commit()
+    other.code = "R_11"  # no stored path starts with $REPOR_10/: free to change
+    session.commit()
+    version = Version(task=task)
+    version.path, version.filename = "$REPOR_1/P/comp", "comp_v001"
+    session.add(File(name="plate", full_path="$REPOR_1/plates/plate.exr"))
+    session.commit()
+    with pytest.raises(ValidationError, match=r"Repository.code cannot change from 'R_1' to "
+                       r"'R2': 1 version\(s\) and 1 file\(s\) store their paths as \$REPOR_1/"):
+        used.code = "R2"
+    assert used.code == "R_1"
+    used.name = "Renamed"  # the name is free
+    session.commit()
+    # '_' is no wildcard: $REPORx1/ paths do not hold R_1 back
+    version.path = "$REPORx1/P/comp"
+    session.query(File).delete()
+    session.commit()
+    used.code = "R2"
+    session.commit()
+    assert session.get(Repository, used.id).code == "R2"

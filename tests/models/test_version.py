@@ -490,6 +490,32 @@ def test_a_parent_cycle_through_stored_versions_not_in_memory_is_refused(
     assert v1.parent is None and v3.parent is v2 and v2.parent is v1
 
 
+def test_update_paths_refuses_to_leave_a_stored_versions_file_behind(
+    session: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(repo_mod, "current_os", lambda: "linux")
+    world = build_world(session, root=str(tmp_path))
+    v = Version(task=world.comp)
+    v.update_paths()
+    session.commit()
+    v.update_paths()  # the same paths: nothing to refuse
+    world.comp.name = "grade"  # the template now renders .../grade/SH001_grade_...
+    session.commit()
+    v.update_paths()  # no file on disk yet: the row may follow the template
+    assert v.filename == "SH001_grade_Main_v001"
+    session.commit()
+    written = tmp_path / v.full_path.split("/", 1)[1]
+    written.parent.mkdir(parents=True)
+    written.write_text("scene")
+    world.comp.name = "comp"
+    session.commit()
+    with pytest.raises(ValidationError, match=r"has its file at .*SH001_grade_Main_v001; "
+                       r"update_paths\(\) would point it at .*SH001_comp_Main_v001"):
+        v.update_paths()
+    assert v.filename == "SH001_grade_Main_v001"  # unchanged
+    assert written.read_text() == "scene"
+
+
 def test_latest_versions(session: Any, world: Any) -> None:
     v1 = Version(task=world.comp, is_published=True)
     v2 = Version(task=world.comp, is_published=True)

@@ -75,6 +75,7 @@ def _owners() -> dict[str, Any]:
         "QueryableAttribute": Department.name,
         "PendingCollection": PendingCollection(),
         "CollectionAdapter": CollectionAdapter,
+        "SessionTransaction": Session().begin(),
     }
 
 
@@ -693,3 +694,19 @@ def test_a_save_by_another_session_inside_a_stalker_flush_writes_every_table(
         )).all()
     other.dispose()
     assert [(name, bool(has_row)) for name, has_row in rows] == [("audit-outer", True)]
+
+
+def test_inserted_in_transaction_until_the_commit(session: Any) -> None:
+    from stalker_core.models import Tag
+
+    tag = Tag(name="t")
+    session.add(tag)
+    plain_session = session.registry()  # the Session behind the scoped one
+    assert not private.inserted_in_transaction(plain_session, tag)  # not inserted yet
+    savepoint = session.begin_nested()
+    session.flush()
+    assert private.inserted_in_transaction(plain_session, tag)
+    savepoint.commit()  # released: the enclosing transaction holds it now
+    assert private.inserted_in_transaction(plain_session, tag)
+    session.commit()
+    assert not private.inserted_in_transaction(plain_session, tag)

@@ -10,6 +10,7 @@ resolves it for the running OS.
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import nullcontext
 from pathlib import PurePosixPath
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, 
 from sqlalchemy.orm.attributes import set_committed_value
 
 from stalker_core.exceptions import (
+    RepositoryError,
     StalkerTypeError,
     ValidationError,
     type_error,
@@ -40,6 +42,7 @@ from stalker_core.models.task.graph import lineage
 from stalker_core.models.task.model import Task
 from stalker_core.models.version import numbering as numbering
 from stalker_core.models.version.state import Phase, new_state, state_of
+from stalker_core.orm._sqla_private import inserted_in_transaction
 
 if TYPE_CHECKING:
     from stalker_core.models.file import File
@@ -434,6 +437,9 @@ class Version(Entity, DAGMixin):
         :raises TemplateNotFoundError: no template for the task's entity type.
         :raises TemplateRenderError: a syntax error or an undefined variable.
         :raises PathEscapeError: the result would leave the project's repositories.
+        :raises ValidationError: the version is stored, its file exists, and the
+            paths would change (the row would point away from its file; move the
+            file to the new place first, or save a new version).
         """
         render = service("render_version_paths")
         session = object_session(self)
@@ -444,10 +450,35 @@ class Version(Entity, DAGMixin):
                 path, stem, used = render(self, engine)
         else:
             path, stem, used = render(self, engine)
+        filename = stem + self.extension
+        if (path, filename) != (self.path, self.filename):
+            self._refuse_leaving_its_file(join_path(path, filename))
         self.path = path
-        self.filename = stem + self.extension
+        self.filename = filename
         state_of(self).explicit_path = False
         state_of(self).engine = used  # a renumbering flush renders again with the same engine
+
+    def _refuse_leaving_its_file(self, new_full_path: str) -> None:
+        """Refuse new paths for a stored version whose file is on disk at the old ones.
+
+        A version whose row is not committed yet may move (the save workflow
+        skips a number whose file exists): the file found there is not its own.
+        """
+        if self.id is None or not self.path or not self.filename:
+            return  # not stored yet: nothing written where it points
+        session = object_session(self)
+        if session is not None and inserted_in_transaction(session, self):
+            return
+        try:
+            current = self.absolute_full_path
+        except RepositoryError:
+            return  # no repository path on this OS: nothing to check here
+        if os.path.lexists(current):
+            raise ValidationError(
+                f"version {self.version_number} of task {self.task.name!r} has its file at "
+                f"{current}; update_paths() would point it at {new_full_path} and leave the "
+                "file behind: move the file there first, or save a new version"
+            )
 
     # -- siblings ----------------------------------------------------------------
 
