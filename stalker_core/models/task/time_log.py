@@ -8,6 +8,11 @@ same time (:class:`OverBookedError`; one query when the task is in a session,
 else at flush). It then moves the task RTS/HREV -> WIP and adds the duration
 to the task's and its parents' logged time.
 
+Editing a log does the same: a new start or end moves the difference, a new
+task takes the seconds from the old task's chain to the new one's after the
+constructor's checks on it (leaf, dependencies, status; RTS/HREV -> WIP), and
+a new start, end or resource is checked for overbooking at the next flush.
+
 On PostgreSQL an exclusion constraint (``btree_gist``, ``tstzrange``) also
 refuses overlapping time logs of one resource, so two concurrent sessions
 cannot overbook either.
