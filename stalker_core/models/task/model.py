@@ -542,14 +542,19 @@ def _dependency_removed(target: Task, value: Any, _initiator: Any) -> None:
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     if target.child_count or not _settled(target):
         return
-    parent = target.__dict__.get("parent")
     session = object_session(target)
-    if parent is not None and session is not None and not task_status.is_being_set(
-        session, target
-    ):
-        # a direct ``task.status = ...`` also re-derives the parent (at flush);
-        # set_status() re-derives it at once
-        task_status.queue_refresh(session, parent)
+    if session is not None and not task_status.is_being_set(session, target):
+        # a direct ``task.status = ...`` also re-derives the parent (at flush),
+        # loaded when it is not yet; set_status() re-derives it at once
+        if "parent" in target.__dict__:
+            parent = target.__dict__["parent"]
+        elif target.parent_id is not None:
+            with session.no_autoflush:
+                parent = target.parent
+        else:
+            parent = None
+        if parent is not None:
+            task_status.queue_refresh(session, parent)
     # only "done or not" changes the completed part of a leaf
     old_done = task_status.code_of(target) in task_status.DONE
     new_done = getattr(value, "code", None) in task_status.DONE
