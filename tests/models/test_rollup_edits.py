@@ -27,3 +27,35 @@ def test_a_status_set_directly_on_a_leaf_re_derives_its_unloaded_parent(session:
     session.remove()
     assert session.get(Task, ids[0]).status.code == "CMPL"
     check(session, project_id)
+
+
+def test_a_leaf_that_was_a_container_counts_its_own_time_logs_again(session: Any) -> None:
+    from stalker_core.models import Task
+
+    project_id, ids, users = build(session, (-1, 0, -1))  # R > L ; X
+    _log(session, ids[1], users[0], at(5, 9), at(5, 12))
+    session.get(Task, ids[2]).parent = session.get(Task, ids[1])  # L becomes a container
+    session.commit()
+    session.remove()
+    session.get(Task, ids[2]).parent = None  # and a leaf again
+    session.commit()
+    session.remove()
+    leaf = session.get(Task, ids[1])
+    assert leaf.total_logged_seconds == session.get(Task, ids[0]).total_logged_seconds == 10800
+    assert leaf.status.code == "WIP"
+    check(session, project_id)
+
+
+def test_a_container_that_becomes_a_leaf_drops_its_derived_status(session: Any) -> None:
+    from stalker_core.models import Task
+
+    project_id, ids, _ = build(session, (-1, 0, -1))
+    session.get(Task, ids[1]).stop()
+    session.commit()
+    assert session.get(Task, ids[0]).status.code == "CMPL"
+    session.delete(session.get(Task, ids[1]))  # nothing logged on the container itself
+    session.commit()
+    former = session.get(Task, ids[0])
+    assert former.status.code == "RTS"
+    assert former.percent_complete == 0.0 and former.completed_seconds_cache == 0.0
+    check(session, project_id)

@@ -520,6 +520,8 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
         task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
     if old is not None:
         task_rollup.detach_from_parent(target, old)
+        if not old.child_count:
+            _leaf_again(old)
     if value is not None:
         task_rollup.attach_to_parent(target, value)
     if target.status_id is None and target.__dict__.get("status") is None:
@@ -529,6 +531,19 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
         task_status.parent_changed(old, leaving=target)
     if value is not None:
         task_status.parent_changed(value, joining=target)
+
+
+def _leaf_again(task: Task) -> None:
+    """``task`` lost its last child: its status is a leaf's again, not a derived one.
+
+    WIP when it has time logged, else RTS or WFD as its dependencies say (a
+    task outside a session, or without a status yet, gets it at flush).
+    """
+    if object_session(task) is None or task_status.code_of(task) is None:
+        return
+    code = "WIP" if task.total_logged_seconds_cache else task_status.initial_code(task)
+    if task_status.code_of(task) != code:
+        task_status.set_status(task, code)
 
 
 @event.listens_for(Task.task_depends_on, "remove")

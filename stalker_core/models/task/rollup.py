@@ -249,11 +249,21 @@ def detach_from_parent(task: Task, parent: Task) -> None:
     parent.child_count = max(0, (parent.child_count or 0) - 1)
     _add_chain(parent, -s, -lg, -c)
     if parent.child_count == 0:
-        # back to a leaf: its own schedule counts again
+        # back to a leaf: its own schedule and its own time logs count again
         parent.schedule_seconds_cache = 0.0
         parent.total_logged_seconds_cache = 0.0
         parent.completed_seconds_cache = 0.0
-        leaf_changed(parent)
+        leaf_changed(parent, d_logged=own_logged_seconds(parent))
+
+
+def own_logged_seconds(task: Task) -> float:
+    """The seconds of ``task``'s own time logs (loads its ``time_logs`` when not loaded:
+    one SELECT, on the rare change that makes a container a leaf again)."""
+    session = object_session(task)
+    if session is None and "time_logs" not in task.__dict__:
+        return 0.0
+    with session.no_autoflush if session is not None else nullcontext():
+        return sum(tl.seconds for tl in task.time_logs)
 
 
 def attach_to_parent(task: Task, parent: Task) -> None:
