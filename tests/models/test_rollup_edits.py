@@ -59,3 +59,23 @@ def test_a_container_that_becomes_a_leaf_drops_its_derived_status(session: Any) 
     assert former.status.code == "RTS"
     assert former.percent_complete == 0.0 and former.completed_seconds_cache == 0.0
     check(session, project_id)
+
+
+def test_a_stored_dependencys_new_target_moves_the_waiting_task(session: Any) -> None:
+    from stalker_core.models import Task
+
+    project_id, ids, users = build(session, (-1, -1))
+    _log(session, ids[0], users[0], at(5, 9), at(5, 12))  # T0 started: WIP
+    session.get(Task, ids[1]).depends_on = [session.get(Task, ids[0])]
+    session.commit()
+    assert session.get(Task, ids[1]).status.code == "WFD"  # T0 is not finished
+    session.remove()
+    waiting = session.get(Task, ids[1])
+    waiting.task_depends_on[0].dependency_target = "onstart"
+    assert waiting.status.code == "RTS"  # T0 has started: at once, not at flush
+    session.commit()
+    check(session, project_id)
+    waiting.task_depends_on[0].dependency_target = "onend"
+    assert waiting.status.code == "WFD"
+    session.commit()
+    check(session, project_id)

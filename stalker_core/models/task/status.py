@@ -369,3 +369,31 @@ def dependency_added(task: Task, depends_on: Task, target: str = "onend") -> Non
         for leaf in list(leaves(task)):
             if code_of(leaf) == "RTS":
                 set_status(leaf, "WFD")
+
+
+def dependency_retargeted(dependency: Any, target: str) -> None:
+    """``dependency``'s ``dependency_target`` becomes ``target``: RTS<->WFD for the leaves
+    of the waiting task (called before the new target lands on the row object).
+
+    The other dependencies of the chain are read from the objects (the row
+    being edited left out), the edited one with its new target.
+    """
+    task, depends_on = dependency.task, dependency.depends_on
+    session = object_session(task) if task is not None else None
+    if session is None or depends_on is None:
+        return
+    with session.no_autoflush:
+        allows = satisfied(code_of(depends_on), target)
+        for leaf in list(leaves(task)):
+            code = code_of(leaf)
+            if code not in NOT_STARTED:
+                continue
+            want = "RTS" if allows and deps_satisfied(leaf, (dependency,)) else "WFD"
+            if want == code:
+                continue
+            if sa_inspect(leaf).key is None:
+                leaf.status = status_for(session, leaf, want)
+                if leaf.parent is not None:
+                    _queue(session).add(leaf.parent)
+            else:
+                set_status(leaf, want)
