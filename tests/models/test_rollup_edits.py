@@ -79,3 +79,20 @@ def test_a_stored_dependencys_new_target_moves_the_waiting_task(session: Any) ->
     assert waiting.status.code == "WFD"
     session.commit()
     check(session, project_id)
+
+
+def test_replacing_a_stored_containers_children_moves_the_roll_ups(session: Any) -> None:
+    from stalker_core.models import Task
+
+    project_id, ids, _ = build(session, (-1, 0, 0, -1))  # P > T1, T2 ; T3
+    session.remove()
+    parent, t1, t2, t3 = (session.get(Task, i) for i in ids)  # P.children not loaded
+    parent.children = [t3]
+    assert parent.child_count == 1 and parent.schedule_seconds == 4 * 3600
+    session.commit()
+    assert t1.parent is None and t2.parent is None
+    check(session, project_id)
+    parent.children = []  # a leaf again
+    session.commit()
+    assert parent.child_count == 0 and parent.status.code == "RTS"
+    check(session, project_id)

@@ -546,6 +546,24 @@ def _leaf_again(task: Task) -> None:
         task_status.set_status(task, code)
 
 
+@event.listens_for(Task.children, "bulk_replace")
+def _children_replaced(target: Task, values: list[Any], _initiator: Any) -> None:
+    """``task.children = [...]``: the children left out leave through ``parent = None``.
+
+    SQLAlchemy drops their ``parent`` without the validator when it is not
+    loaded (a backref pops it), which would leave ``target``'s child count and
+    sums as they were; those joining come through the validator already.
+    """
+    if not _settled(target):
+        return
+    session = object_session(target)
+    keep = {id(v) for v in values}
+    with session.no_autoflush if session is not None else nullcontext():
+        for child in list(target.children):
+            if id(child) not in keep:
+                child.parent = None
+
+
 @event.listens_for(Task.task_depends_on, "remove")
 def _dependency_removed(target: Task, value: Any, _initiator: Any) -> None:
     """A dependency row taken out of ``task_depends_on``: the leaves that waited move now."""
