@@ -96,3 +96,24 @@ def test_replacing_a_stored_containers_children_moves_the_roll_ups(session: Any)
     session.commit()
     assert parent.child_count == 0 and parent.status.code == "RTS"
     check(session, project_id)
+
+
+def test_a_moved_task_waits_for_what_its_new_parents_wait_for(session: Any) -> None:
+    from stalker_core.models import Task
+
+    project_id, ids, users = build(session, (-1, 0, -1, -1))  # P > T1 ; Q ; X
+    _log(session, ids[2], users[0], at(5, 9), at(5, 12))  # Q started, not finished
+    session.get(Task, ids[0]).depends_on = [session.get(Task, ids[2])]
+    session.commit()
+    session.remove()
+    parent, t1, x = (session.get(Task, ids[i]) for i in (0, 1, 3))
+    assert (t1.status.code, x.status.code) == ("WFD", "RTS")
+    t1.parent = None  # out of P: nothing to wait for
+    x.parent = parent  # into P: waits for Q
+    assert (t1.status.code, x.status.code) == ("RTS", "WFD")
+    session.commit()
+    check(session, project_id)
+    session.get(Task, ids[2]).stop()  # Q finished: X may start
+    session.commit()
+    assert x.status.code == "RTS"
+    check(session, project_id)

@@ -526,6 +526,9 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
         task_rollup.attach_to_parent(target, value)
     if target.status_id is None and target.__dict__.get("status") is None:
         return  # a new task: its parents are settled at flush
+    if session is not None and target not in session.deleted:
+        # the dependencies it inherits change with its parents
+        task_status.moving(target, value)
     # the validator runs before ``parent`` is set: say who moves where
     if old is not None:
         task_status.parent_changed(old, leaving=target)

@@ -397,3 +397,40 @@ def dependency_retargeted(dependency: Any, target: str) -> None:
                     _queue(session).add(leaf.parent)
             else:
                 set_status(leaf, want)
+
+
+def moving(task: Task, new_parent: Task | None) -> None:
+    """``task`` is moving under ``new_parent`` (not set yet): RTS <-> WFD for its leaves,
+    with the dependencies they inherit from their new parents instead of the old ones.
+
+    The statuses are assigned directly: a not-started leaf moving between
+    RTS and WFD moves none of its dependents, and the containers around the
+    move are re-derived by the move itself (and at flush).
+    """
+    from stalker_core.models.task.held import held
+
+    session = object_session(task)
+    if session is None:
+        return
+    gone = deleted_in(session)
+    with session.no_autoflush:
+        above = chain_dependencies(new_parent) if new_parent is not None else []
+        above_ok = all(satisfied(code, target) for _dep, target, code in above)
+        for leaf in list(leaves(task)):
+            code = code_of(leaf)
+            if code not in NOT_STARTED:
+                continue
+            ok = above_ok
+            node: Task | None = leaf
+            while ok and node is not None:
+                for td in held(node, "task_depends_on"):
+                    dep = td.depends_on
+                    if td in gone or dep is None:
+                        continue
+                    if not satisfied(code_of(dep), td.dependency_target or "onend"):
+                        ok = False
+                        break
+                node = None if node is task else node.parent
+            want = "RTS" if ok else "WFD"
+            if want != code:
+                leaf.status = status_for(session, leaf, want)
