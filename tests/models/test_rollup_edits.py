@@ -117,3 +117,34 @@ def test_a_moved_task_waits_for_what_its_new_parents_wait_for(session: Any) -> N
     session.commit()
     assert x.status.code == "RTS"
     check(session, project_id)
+
+
+def test_a_move_by_a_session_holding_old_counts_keeps_another_sessions_move(
+    session: Any,
+) -> None:
+    """Sessions keep their objects across commits (``expire_on_commit=False``): a move
+    adds to the stored count and sums instead of writing back what it read earlier."""
+    from sqlalchemy.orm import sessionmaker
+
+    from stalker_core.models import Task, TimeLog, User
+    from stalker_core.orm.session import StalkerSession
+
+    project_id, ids, users = build(session, (-1, 0, 0, -1, -1))  # P > T1, T2 ; T3 ; T4
+    session.remove()
+    make = sessionmaker(bind=session.get_bind(), class_=StalkerSession, expire_on_commit=False)
+    a, b = make(), make()
+    try:
+        held = [a.get(Task, i) for i in ids]
+        assert [t.child_count for t in held] == [2, 0, 0, 0, 0]
+        TimeLog(task=held[3], resource=a.get(User, users[0]), start=at(4, 9), end=at(4, 10))
+        a.commit()
+        b.get(Task, ids[4]).parent = b.get(Task, ids[0])  # B: T4 -> P
+        b.commit()
+        held[3].parent = held[0]  # A, holding P with 2 children: T3 -> P
+        a.commit()
+        assert held[0].child_count == 4
+        assert held[0].total_logged_seconds == 3600
+    finally:
+        a.close()
+        b.close()
+    check(session, project_id)

@@ -516,14 +516,15 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
     if old is value:
         return
     session = object_session(target)
-    if session is not None and sa_inspect(target).key is not None:
-        task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
+    # the parents' counts and sums first, while their stored chains are the ones in memory
     if old is not None:
         task_rollup.detach_from_parent(target, old)
-        if not old.child_count:
-            _leaf_again(old)
     if value is not None:
         task_rollup.attach_to_parent(target, value)
+    if session is not None and sa_inspect(target).key is not None:
+        task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
+    if old is not None and not old.child_count:
+        _leaf_again(old)
     if target.status_id is None and target.__dict__.get("status") is None:
         return  # a new task: its parents are settled at flush
     if session is not None and target not in session.deleted:

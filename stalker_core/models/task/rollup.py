@@ -24,7 +24,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, bindparam, func, select, update
+from sqlalchemy import Float, bindparam, case, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -129,7 +129,7 @@ def forget_pushed(session: Session, *, rolled_back: bool) -> None:
     for obj in pushed:
         state = sa_inspect(obj)
         if state.session_id == session.hash_key and not state.deleted and not state.detached:
-            session.expire(obj, list(CACHE_KEYS))
+            session.expire(obj, [*CACHE_KEYS, "child_count"])
 
 
 def _add_to_chain_statement(dialect: str) -> Any:
@@ -193,6 +193,75 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
     return True
 
 
+
+def _add_and_count_statement(dialect: str) -> Any:
+    tasks = mapped_class("Task").__table__
+    values: dict[str, Any] = {
+        key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
+        for key in CACHE_KEYS
+    }
+    values["child_count"] = func.coalesce(tasks.c.child_count, 0) + case(
+        (tasks.c.id == bindparam("count_id"), bindparam("d_count")), else_=0
+    )
+    return (
+        in_chain(update(tasks), tasks.c.id, dialect)
+        .values(values)
+        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS), tasks.c.child_count)
+    )
+
+
+def _add_and_count_in_database(
+    session: Session | None, start: Any, deltas: tuple[float, float, float], d_count: int
+) -> bool:
+    """Add ``deltas`` to the sums of ``start`` and of every task above it, and ``d_count``
+    to ``start``'s child count, in the database (one UPDATE ... RETURNING).
+
+    A task moving in or out of ``start`` changes them so: the additions happen
+    in the database, so a session holding ``start`` since an earlier commit
+    (``expire_on_commit=False``) does not write back a count or sums another
+    session changed since. The tasks of the chain in the session take the
+    returned values as their stored ones (an unflushed sum takes the
+    difference, as in :func:`_add_in_database`).
+
+    :returns: ``False`` when it cannot be done in the database (``start`` or its
+        stored parents not the ones in memory, ``start``'s count changed and not
+        flushed, no UPDATE ... RETURNING): the caller changes the objects instead.
+    """
+    if session is None or not stored_hierarchy_current(session, start):
+        return False
+    if sa_inspect(start).attrs.child_count.history.has_changes():
+        return False
+    task_cls = mapped_class("Task")
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(task_cls)})
+    if not connection.dialect.update_returning:
+        return False
+    params: dict[str, Any] = {
+        f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)
+    }
+    params.update(chain_start=start.id, count_id=start.id, d_count=d_count)
+    rows = connection.execute(
+        statement("add to chain and count", _add_and_count_statement, connection.dialect.name),
+        params,
+    ).all()
+    sums = 1 + len(CACHE_KEYS)
+    for row in rows:
+        obj = session.identity_map.get(identity_key(task_cls, row[0]))
+        if obj is None:
+            continue
+        obj_attrs = sa_inspect(obj).attrs
+        for key, stored, delta in zip(CACHE_KEYS, row[1:sums], deltas, strict=True):
+            if key not in obj.__dict__:
+                continue
+            if obj_attrs[key].history.has_changes():
+                setattr(obj, key, _num(obj.__dict__[key]) + delta)
+            else:
+                set_committed_value(obj, key, stored)
+        if obj is start or "child_count" in obj.__dict__:
+            if not obj_attrs.child_count.history.has_changes():
+                set_committed_value(obj, "child_count", row[sums])
+        session.info.setdefault(_PUSHED_KEY, set()).add(obj)
+    return True
+
 def propagate(task: Task, d_sched: float, d_logged: float, d_done: float) -> None:
     """Add the differences to every ancestor of ``task`` (parents only; no children loaded)."""
     if not (d_sched or d_logged or d_done):
@@ -242,13 +311,18 @@ def leaf_changed(
 
 
 def detach_from_parent(task: Task, parent: Task) -> None:
-    """``task`` leaves ``parent``: remove its numbers from ``parent`` and above."""
+    """``task`` leaves ``parent``: remove its numbers from ``parent`` and above.
+
+    The count and the sums change in the database when they can
+    (:func:`_add_and_count_in_database`), else on the objects.
+    """
     s = _num(task.schedule_seconds_cache)
     lg = _num(task.total_logged_seconds_cache)
     c = _num(task.completed_seconds_cache)
-    parent.child_count = max(0, (parent.child_count or 0) - 1)
-    _add_chain(parent, -s, -lg, -c)
-    if parent.child_count == 0:
+    if not _add_and_count_in_database(object_session(parent), parent, (-s, -lg, -c), -1):
+        parent.child_count = max(0, (parent.child_count or 0) - 1)
+        _add_chain(parent, -s, -lg, -c)
+    if not parent.child_count:
         # back to a leaf: its own schedule and its own time logs count again
         parent.schedule_seconds_cache = 0.0
         parent.total_logged_seconds_cache = 0.0
@@ -267,7 +341,23 @@ def own_logged_seconds(task: Task) -> float:
 
 
 def attach_to_parent(task: Task, parent: Task) -> None:
-    """``task`` joins ``parent``: a leaf parent drops its own numbers first."""
+    """``task`` joins ``parent``: a leaf parent drops its own numbers first.
+
+    The count and the sums change in the database when they can
+    (:func:`_add_and_count_in_database`): the stored count then tells whether
+    ``parent`` was a leaf, whatever this session last read.
+    """
+    kid = (
+        _num(task.schedule_seconds_cache),
+        _num(task.total_logged_seconds_cache),
+        _num(task.completed_seconds_cache),
+    )
+    session = object_session(parent)
+    if _add_and_count_in_database(session, parent, kid, 1):
+        if parent.child_count == 1:  # it was a leaf: its own numbers leave it and above
+            own = [_num(getattr(parent, k)) - d for k, d in zip(CACHE_KEYS, kid, strict=True)]
+            _add_and_count_in_database(session, parent, (-own[0], -own[1], -own[2]), 0)
+        return
     if not parent.child_count:
         s = _num(parent.schedule_seconds_cache)
         lg = _num(parent.total_logged_seconds_cache)
@@ -277,12 +367,7 @@ def attach_to_parent(task: Task, parent: Task) -> None:
         parent.completed_seconds_cache = 0.0
         propagate(parent, -s, -lg, -c)
     parent.child_count = (parent.child_count or 0) + 1
-    _add_chain(
-        parent,
-        _num(task.schedule_seconds_cache),
-        _num(task.total_logged_seconds_cache),
-        _num(task.completed_seconds_cache),
-    )
+    _add_chain(parent, *kid)
 
 
 def _add_chain(start: Task, d_s: float, d_l: float, d_c: float) -> None:
