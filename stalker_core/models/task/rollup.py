@@ -14,7 +14,12 @@ children; the stored ancestors get the differences with one UPDATE (none is
 loaded), or, when the stored hierarchy is not the one in memory, those
 missing from the session are loaded with one statement
 (:func:`~stalker_core.models.task.ancestry.load_ancestors`): the cost of a
-change does not grow with the size of the project. :func:`recompute_rollups`
+change does not grow with the size of the project. A move adds to the
+stored child count and sums of the old and new parents and above in the
+database too (:func:`_add_and_count_in_database`), so a session holding
+those parents since an earlier commit writes back nothing stale; a leaf's
+own sums are still written whole from the session's values.
+:func:`recompute_rollups`
 rebuilds all caches of a project with a few aggregate queries (repair,
 verification).
 """
@@ -319,7 +324,8 @@ def detach_from_parent(task: Task, parent: Task) -> None:
     s = _num(task.schedule_seconds_cache)
     lg = _num(task.total_logged_seconds_cache)
     c = _num(task.completed_seconds_cache)
-    if not _add_and_count_in_database(object_session(parent), parent, (-s, -lg, -c), -1):
+    session = object_session(parent) if sa_inspect(task).key is not None else None
+    if not _add_and_count_in_database(session, parent, (-s, -lg, -c), -1):
         parent.child_count = max(0, (parent.child_count or 0) - 1)
         _add_chain(parent, -s, -lg, -c)
     if not parent.child_count:
@@ -352,7 +358,8 @@ def attach_to_parent(task: Task, parent: Task) -> None:
         _num(task.total_logged_seconds_cache),
         _num(task.completed_seconds_cache),
     )
-    session = object_session(parent)
+    # a new task joining (a task being made) changes the objects: no statement per task
+    session = object_session(parent) if sa_inspect(task).key is not None else None
     if _add_and_count_in_database(session, parent, kid, 1):
         if parent.child_count == 1:  # it was a leaf: its own numbers leave it and above
             own = [_num(getattr(parent, k)) - d for k, d in zip(CACHE_KEYS, kid, strict=True)]
