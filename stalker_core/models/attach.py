@@ -68,7 +68,9 @@ def _join_session(state: Any, value: Any, *_: Any) -> Any:
     if owner is not None and other is None:
         owner.add(value)
     elif other is not None and owner is None:
-        other.add(state.obj())
+        obj = state.obj()
+        if obj is not None:  # None: the owner was garbage collected (nothing to add)
+            other.add(obj)
     return value
 
 

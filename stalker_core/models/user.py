@@ -165,8 +165,11 @@ class User(Entity, ACLMixin):
     responsible_of: Mapped[list[Task]] = relationship(
         secondary="task_responsible", back_populates="responsible"
     )
+    # as in Stalker: a deleted user's time logs go with them (their seconds
+    # leave their tasks' logged time at flush, as any deleted time log's do)
     time_logs: Mapped[list[TimeLog]] = relationship(
-        back_populates="resource", foreign_keys="TimeLog.resource_id"
+        back_populates="resource", foreign_keys="TimeLog.resource_id",
+        cascade="all, delete-orphan",
     )
     vacations: Mapped[list[Vacation]] = relationship(
         back_populates="user", foreign_keys="Vacation.user_id"

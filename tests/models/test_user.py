@@ -174,3 +174,25 @@ def test_memberships_persist(session: Any) -> None:
     assert len(got.vacations) == 1
     assert got.check_password("secret")
     assert Department.query.filter(Department.users.contains(got)).one() is tds
+
+
+def test_deleting_a_user_deletes_their_time_logs_and_their_logged_time(session: Any) -> None:
+    """As in Stalker: the user's time logs go with them, and their tasks lose that time."""
+    from stalker_core.models import Task, TimeLog
+
+    me, temp = _user(), _user(name="Temp", login="temp", email="t@x.com")
+    project = Project(name="P", code="P")
+    parent = Task(name="Parent", project=project)
+    leaf = Task(name="Leaf", parent=parent, schedule_timing=8, schedule_unit="h")
+    session.add_all([me, temp, project])
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    TimeLog(task=leaf, resource=me, start=start, end=start + dt.timedelta(hours=1))
+    TimeLog(task=leaf, resource=temp, start=start, end=start + dt.timedelta(hours=3))
+    session.commit()
+    ids, temp_id = (parent.id, leaf.id), temp.id
+    session.remove()
+    session.delete(session.get(User, temp_id))
+    session.commit()
+    session.remove()
+    assert [tl.resource.login for tl in TimeLog.query.all()] == ["eoyilmaz"]
+    assert [session.get(Task, i).total_logged_seconds for i in ids] == [3600.0, 3600.0]

@@ -95,6 +95,16 @@ class TaskDependency(Base):
             raise value_error(
                 "TaskDependency", key, f"one of {', '.join(DEPENDENCY_TARGETS)}", value
             )
+        d = self.__dict__
+        if (
+            "_constructing" not in d
+            and not d.get("_in_view_edit")
+            and value != (self.dependency_target or "onend")
+        ):
+            # the waiting task's leaves move now (RTS <-> WFD), as for a new dependency
+            from stalker_core.models.task.status import dependency_retargeted
+
+            dependency_retargeted(self, str(value))
         return str(value)
 
     @validates("gap_timing")

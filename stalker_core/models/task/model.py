@@ -516,19 +516,56 @@ def _parent_changes(target: Task, value: Task | None, old: Task | None) -> None:
     if old is value:
         return
     session = object_session(target)
-    if session is not None and sa_inspect(target).key is not None:
-        task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
+    # the parents' counts and sums first, while their stored chains are the ones in memory
     if old is not None:
         task_rollup.detach_from_parent(target, old)
     if value is not None:
         task_rollup.attach_to_parent(target, value)
+    if session is not None and sa_inspect(target).key is not None:
+        task_ancestry.note_move(session)  # the stored hierarchy differs until the flush
+    if old is not None and not old.child_count:
+        _leaf_again(old)
     if target.status_id is None and target.__dict__.get("status") is None:
         return  # a new task: its parents are settled at flush
+    if session is not None and target not in session.deleted:
+        # the dependencies it inherits change with its parents
+        task_status.moving(target, value)
     # the validator runs before ``parent`` is set: say who moves where
     if old is not None:
         task_status.parent_changed(old, leaving=target)
     if value is not None:
         task_status.parent_changed(value, joining=target)
+
+
+def _leaf_again(task: Task) -> None:
+    """``task`` lost its last child: its status is a leaf's again, not a derived one.
+
+    WIP when it has time logged, else RTS or WFD as its dependencies say (a
+    task outside a session, or without a status yet, gets it at flush).
+    """
+    if object_session(task) is None or task_status.code_of(task) is None:
+        return
+    code = "WIP" if task.total_logged_seconds_cache else task_status.initial_code(task)
+    if task_status.code_of(task) != code:
+        task_status.set_status(task, code)
+
+
+@event.listens_for(Task.children, "bulk_replace")
+def _children_replaced(target: Task, values: list[Any], _initiator: Any) -> None:
+    """``task.children = [...]``: the children left out leave through ``parent = None``.
+
+    SQLAlchemy drops their ``parent`` without the validator when it is not
+    loaded (a backref pops it), which would leave ``target``'s child count and
+    sums as they were; those joining come through the validator already.
+    """
+    if not _settled(target):
+        return
+    session = object_session(target)
+    keep = {id(v) for v in values}
+    with session.no_autoflush if session is not None else nullcontext():
+        for child in list(target.children):
+            if id(child) not in keep:
+                child.parent = None
 
 
 @event.listens_for(Task.task_depends_on, "remove")
@@ -542,14 +579,19 @@ def _dependency_removed(target: Task, value: Any, _initiator: Any) -> None:
 def _status_set(target: Task, value: Any, _old: Any, _initiator: Any) -> None:
     if target.child_count or not _settled(target):
         return
-    parent = target.__dict__.get("parent")
     session = object_session(target)
-    if parent is not None and session is not None and not task_status.is_being_set(
-        session, target
-    ):
-        # a direct ``task.status = ...`` also re-derives the parent (at flush);
-        # set_status() re-derives it at once
-        task_status.queue_refresh(session, parent)
+    if session is not None and not task_status.is_being_set(session, target):
+        # a direct ``task.status = ...`` also re-derives the parent (at flush),
+        # loaded when it is not yet; set_status() re-derives it at once
+        if "parent" in target.__dict__:
+            parent = target.__dict__["parent"]
+        elif target.parent_id is not None:
+            with session.no_autoflush:
+                parent = target.parent
+        else:
+            parent = None
+        if parent is not None:
+            task_status.queue_refresh(session, parent)
     # only "done or not" changes the completed part of a leaf
     old_done = task_status.code_of(target) in task_status.DONE
     new_done = getattr(value, "code", None) in task_status.DONE

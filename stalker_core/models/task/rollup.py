@@ -14,7 +14,12 @@ children; the stored ancestors get the differences with one UPDATE (none is
 loaded), or, when the stored hierarchy is not the one in memory, those
 missing from the session are loaded with one statement
 (:func:`~stalker_core.models.task.ancestry.load_ancestors`): the cost of a
-change does not grow with the size of the project. :func:`recompute_rollups`
+change does not grow with the size of the project. A move adds to the
+stored child count and sums of the old and new parents and above in the
+database too (:func:`_add_and_count_in_database`), so a session holding
+those parents since an earlier commit writes back nothing stale; a leaf's
+own sums are still written whole from the session's values.
+:func:`recompute_rollups`
 rebuilds all caches of a project with a few aggregate queries (repair,
 verification).
 """
@@ -24,7 +29,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, bindparam, func, select, update
+from sqlalchemy import Float, bindparam, case, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -129,7 +134,7 @@ def forget_pushed(session: Session, *, rolled_back: bool) -> None:
     for obj in pushed:
         state = sa_inspect(obj)
         if state.session_id == session.hash_key and not state.deleted and not state.detached:
-            session.expire(obj, list(CACHE_KEYS))
+            session.expire(obj, [*CACHE_KEYS, "child_count"])
 
 
 def _add_to_chain_statement(dialect: str) -> Any:
@@ -193,6 +198,75 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
     return True
 
 
+
+def _add_and_count_statement(dialect: str) -> Any:
+    tasks = mapped_class("Task").__table__
+    values: dict[str, Any] = {
+        key: func.coalesce(tasks.c[key], 0.0) + bindparam(f"d_{key}", type_=Float)
+        for key in CACHE_KEYS
+    }
+    values["child_count"] = func.coalesce(tasks.c.child_count, 0) + case(
+        (tasks.c.id == bindparam("count_id"), bindparam("d_count")), else_=0
+    )
+    return (
+        in_chain(update(tasks), tasks.c.id, dialect)
+        .values(values)
+        .returning(tasks.c.id, *(tasks.c[key] for key in CACHE_KEYS), tasks.c.child_count)
+    )
+
+
+def _add_and_count_in_database(
+    session: Session | None, start: Any, deltas: tuple[float, float, float], d_count: int
+) -> bool:
+    """Add ``deltas`` to the sums of ``start`` and of every task above it, and ``d_count``
+    to ``start``'s child count, in the database (one UPDATE ... RETURNING).
+
+    A task moving in or out of ``start`` changes them so: the additions happen
+    in the database, so a session holding ``start`` since an earlier commit
+    (``expire_on_commit=False``) does not write back a count or sums another
+    session changed since. The tasks of the chain in the session take the
+    returned values as their stored ones (an unflushed sum takes the
+    difference, as in :func:`_add_in_database`).
+
+    :returns: ``False`` when it cannot be done in the database (``start`` or its
+        stored parents not the ones in memory, ``start``'s count changed and not
+        flushed, no UPDATE ... RETURNING): the caller changes the objects instead.
+    """
+    if session is None or not stored_hierarchy_current(session, start):
+        return False
+    if sa_inspect(start).attrs.child_count.history.has_changes():
+        return False
+    task_cls = mapped_class("Task")
+    connection = session.connection(bind_arguments={"mapper": sa_inspect(task_cls)})
+    if not connection.dialect.update_returning:
+        return False
+    params: dict[str, Any] = {
+        f"d_{key}": delta for key, delta in zip(CACHE_KEYS, deltas, strict=True)
+    }
+    params.update(chain_start=start.id, count_id=start.id, d_count=d_count)
+    rows = connection.execute(
+        statement("add to chain and count", _add_and_count_statement, connection.dialect.name),
+        params,
+    ).all()
+    sums = 1 + len(CACHE_KEYS)
+    for row in rows:
+        obj = session.identity_map.get(identity_key(task_cls, row[0]))
+        if obj is None:
+            continue
+        obj_attrs = sa_inspect(obj).attrs
+        for key, stored, delta in zip(CACHE_KEYS, row[1:sums], deltas, strict=True):
+            if key not in obj.__dict__:
+                continue
+            if obj_attrs[key].history.has_changes():
+                setattr(obj, key, _num(obj.__dict__[key]) + delta)
+            else:
+                set_committed_value(obj, key, stored)
+        if obj is start or "child_count" in obj.__dict__:
+            if not obj_attrs.child_count.history.has_changes():
+                set_committed_value(obj, "child_count", row[sums])
+        session.info.setdefault(_PUSHED_KEY, set()).add(obj)
+    return True
+
 def propagate(task: Task, d_sched: float, d_logged: float, d_done: float) -> None:
     """Add the differences to every ancestor of ``task`` (parents only; no children loaded)."""
     if not (d_sched or d_logged or d_done):
@@ -242,22 +316,55 @@ def leaf_changed(
 
 
 def detach_from_parent(task: Task, parent: Task) -> None:
-    """``task`` leaves ``parent``: remove its numbers from ``parent`` and above."""
+    """``task`` leaves ``parent``: remove its numbers from ``parent`` and above.
+
+    The count and the sums change in the database when they can
+    (:func:`_add_and_count_in_database`), else on the objects.
+    """
     s = _num(task.schedule_seconds_cache)
     lg = _num(task.total_logged_seconds_cache)
     c = _num(task.completed_seconds_cache)
-    parent.child_count = max(0, (parent.child_count or 0) - 1)
-    _add_chain(parent, -s, -lg, -c)
-    if parent.child_count == 0:
-        # back to a leaf: its own schedule counts again
+    session = object_session(parent) if sa_inspect(task).key is not None else None
+    if not _add_and_count_in_database(session, parent, (-s, -lg, -c), -1):
+        parent.child_count = max(0, (parent.child_count or 0) - 1)
+        _add_chain(parent, -s, -lg, -c)
+    if not parent.child_count:
+        # back to a leaf: its own schedule and its own time logs count again
         parent.schedule_seconds_cache = 0.0
         parent.total_logged_seconds_cache = 0.0
         parent.completed_seconds_cache = 0.0
-        leaf_changed(parent)
+        leaf_changed(parent, d_logged=own_logged_seconds(parent))
+
+
+def own_logged_seconds(task: Task) -> float:
+    """The seconds of ``task``'s own time logs (loads its ``time_logs`` when not loaded:
+    one SELECT, on the rare change that makes a container a leaf again)."""
+    session = object_session(task)
+    if session is None and "time_logs" not in task.__dict__:
+        return 0.0
+    with session.no_autoflush if session is not None else nullcontext():
+        return sum(tl.seconds for tl in task.time_logs)
 
 
 def attach_to_parent(task: Task, parent: Task) -> None:
-    """``task`` joins ``parent``: a leaf parent drops its own numbers first."""
+    """``task`` joins ``parent``: a leaf parent drops its own numbers first.
+
+    The count and the sums change in the database when they can
+    (:func:`_add_and_count_in_database`): the stored count then tells whether
+    ``parent`` was a leaf, whatever this session last read.
+    """
+    kid = (
+        _num(task.schedule_seconds_cache),
+        _num(task.total_logged_seconds_cache),
+        _num(task.completed_seconds_cache),
+    )
+    # a new task joining (a task being made) changes the objects: no statement per task
+    session = object_session(parent) if sa_inspect(task).key is not None else None
+    if _add_and_count_in_database(session, parent, kid, 1):
+        if parent.child_count == 1:  # it was a leaf: its own numbers leave it and above
+            own = [_num(getattr(parent, k)) - d for k, d in zip(CACHE_KEYS, kid, strict=True)]
+            _add_and_count_in_database(session, parent, (-own[0], -own[1], -own[2]), 0)
+        return
     if not parent.child_count:
         s = _num(parent.schedule_seconds_cache)
         lg = _num(parent.total_logged_seconds_cache)
@@ -267,12 +374,7 @@ def attach_to_parent(task: Task, parent: Task) -> None:
         parent.completed_seconds_cache = 0.0
         propagate(parent, -s, -lg, -c)
     parent.child_count = (parent.child_count or 0) + 1
-    _add_chain(
-        parent,
-        _num(task.schedule_seconds_cache),
-        _num(task.total_logged_seconds_cache),
-        _num(task.completed_seconds_cache),
-    )
+    _add_chain(parent, *kid)
 
 
 def _add_chain(start: Task, d_s: float, d_l: float, d_c: float) -> None:

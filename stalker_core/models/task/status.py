@@ -369,3 +369,68 @@ def dependency_added(task: Task, depends_on: Task, target: str = "onend") -> Non
         for leaf in list(leaves(task)):
             if code_of(leaf) == "RTS":
                 set_status(leaf, "WFD")
+
+
+def dependency_retargeted(dependency: Any, target: str) -> None:
+    """``dependency``'s ``dependency_target`` becomes ``target``: RTS<->WFD for the leaves
+    of the waiting task (called before the new target lands on the row object).
+
+    The other dependencies of the chain are read from the objects (the row
+    being edited left out), the edited one with its new target.
+    """
+    task, depends_on = dependency.task, dependency.depends_on
+    session = object_session(task) if task is not None else None
+    if session is None or depends_on is None:
+        return
+    with session.no_autoflush:
+        allows = satisfied(code_of(depends_on), target)
+        for leaf in list(leaves(task)):
+            code = code_of(leaf)
+            if code not in NOT_STARTED:
+                continue
+            want = "RTS" if allows and deps_satisfied(leaf, (dependency,)) else "WFD"
+            if want == code:
+                continue
+            if sa_inspect(leaf).key is None:
+                leaf.status = status_for(session, leaf, want)
+                if leaf.parent is not None:
+                    _queue(session).add(leaf.parent)
+            else:
+                set_status(leaf, want)
+
+
+def moving(task: Task, new_parent: Task | None) -> None:
+    """``task`` is moving under ``new_parent`` (not set yet): RTS <-> WFD for its leaves,
+    with the dependencies they inherit from their new parents instead of the old ones.
+
+    The statuses are assigned directly: a not-started leaf moving between
+    RTS and WFD moves none of its dependents, and the containers around the
+    move are re-derived by the move itself (and at flush).
+    """
+    from stalker_core.models.task.held import held
+
+    session = object_session(task)
+    if session is None:
+        return
+    gone = deleted_in(session)
+    with session.no_autoflush:
+        above = chain_dependencies(new_parent) if new_parent is not None else []
+        above_ok = all(satisfied(code, target) for _dep, target, code in above)
+        for leaf in list(leaves(task)):
+            code = code_of(leaf)
+            if code not in NOT_STARTED:
+                continue
+            ok = above_ok
+            node: Task | None = leaf
+            while ok and node is not None:
+                for td in held(node, "task_depends_on"):
+                    dep = td.depends_on
+                    if td in gone or dep is None:
+                        continue
+                    if not satisfied(code_of(dep), td.dependency_target or "onend"):
+                        ok = False
+                        break
+                node = None if node is task else node.parent
+            want = "RTS" if ok else "WFD"
+            if want != code:
+                leaf.status = status_for(session, leaf, want)

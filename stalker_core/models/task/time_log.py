@@ -8,6 +8,11 @@ same time (:class:`OverBookedError`; one query when the task is in a session,
 else at flush). It then moves the task RTS/HREV -> WIP and adds the duration
 to the task's and its parents' logged time.
 
+Editing a log does the same: a new start or end moves the difference, a new
+task takes the seconds from the old task's chain to the new one's after the
+constructor's checks on it (leaf, dependencies, status; RTS/HREV -> WIP), and
+a new start, end or resource is checked for overbooking at the next flush.
+
 On PostgreSQL an exclusion constraint (``btree_gist``, ``tstzrange``) also
 refuses overlapping time logs of one resource, so two concurrent sessions
 cannot overbook either.
@@ -77,7 +82,11 @@ class TimeLog(Entity, DateRangeMixin):
             if session is not None:
                 check_overbooking(session, resource, start, end)
             self._flush_checked = session is not None
-            super().__init__(**kwargs)
+            self.__dict__["_constructing"] = True
+            try:
+                super().__init__(**kwargs)
+            finally:
+                del self.__dict__["_constructing"]
             task_rollup.leaf_changed(
                 task, d_logged=(end - start).total_seconds(), keep_schedule=True
             )
@@ -86,12 +95,25 @@ class TimeLog(Entity, DateRangeMixin):
 
     @validates("task")
     def _validate_task(self, key: str, value: Any) -> Any:
+        if value is None and "_constructing" not in self.__dict__:
+            # taken out of its task's ``time_logs``: an orphan, deleted at flush
+            old = self._stored_task()
+            if old is not None:
+                _move_logged_time(self, old, None)
+            return value
         _check_task(value)
+        if "_constructing" not in self.__dict__:
+            old = self._stored_task()
+            if old is not value:
+                _check_can_take(value, self)
+                _move_logged_time(self, old, value)
         return value
 
     @validates("resource")
     def _validate_resource(self, key: str, value: Any) -> Any:
         _check_resource(value)
+        if "_constructing" not in self.__dict__:
+            self._recheck_booking()
         return value
 
     @validates("start", "end")
@@ -100,22 +122,45 @@ class TimeLog(Entity, DateRangeMixin):
         start = value if key == "start" else self.start
         end = value if key == "end" else self.end
         check_date_range("TimeLog", key, start, end, strict=True)
-        task = self.__dict__.get("task")
+        if "_constructing" in self.__dict__:
+            return value  # the constructor adds the whole duration once
         old_start, old_end = self.start, self.end
         if (
-            task is not None
-            and old_start is not None
+            old_start is not None
             and old_end is not None
             and start is not None
             and end is not None
         ):
-            from stalker_core.models.task import rollup as task_rollup
+            task = self._stored_task()
+            if task is not None:
+                from stalker_core.models.task import rollup as task_rollup
 
-            old = (old_end - old_start).total_seconds()
-            task_rollup.leaf_changed(
-                task, d_logged=(end - start).total_seconds() - old, keep_schedule=True
-            )
+                old = (old_end - old_start).total_seconds()
+                task_rollup.leaf_changed(
+                    task, d_logged=(end - start).total_seconds() - old, keep_schedule=True
+                )
+        self._recheck_booking()
         return value
+
+    def _stored_task(self) -> Task | None:
+        """The task this log is on now (loaded when the log is stored and it is not yet)."""
+        task = self.__dict__.get("task")
+        if task is not None or "task" in self.__dict__:
+            return task
+        if sa_inspect(self).key is None:
+            return None
+        session = object_session(self)
+        with session.no_autoflush if session is not None else nullcontext():
+            return self.task
+
+    def _recheck_booking(self) -> None:
+        """A booking edited after construction: checked for overbooking at the next flush."""
+        if sa_inspect(self).key is None:
+            self._flush_checked = False  # a new log: checked again with the new ones
+            return
+        session = object_session(self)
+        if session is not None:
+            session.info.setdefault(_EDITED_KEY, set()).add(self)
 
     @property
     def seconds(self) -> float:
@@ -138,6 +183,51 @@ def _check_resource(resource: Any) -> None:
     if not isinstance(resource, User):
         raise type_error("TimeLog", "resource", "a User", resource)
 
+
+
+#: stored time logs whose start, end or resource changed since the last flush
+_EDITED_KEY = "stalker_core.time_logs_edited"
+
+
+def _check_can_take(task: Task, log: TimeLog) -> None:
+    """The checks the constructor runs on its task, for a log moved to ``task``.
+
+    :raises ValidationError: ``task`` is a container.
+    :raises DependencyViolationError: its dependencies do not allow work yet.
+    :raises StatusError: its status does not allow logging time.
+    """
+    from stalker_core.models.task import workflow as task_workflow
+
+    if task.child_count:
+        raise ValidationError(
+            f"TimeLog.task should be a leaf task; {task.name!r} is a container "
+            "(move the time log to one of its children)"
+        )
+    session = object_session(task) or object_session(log)
+    with session.no_autoflush if session is not None else nullcontext():
+        if log.start is not None:
+            check_dependencies_allow(task, log.start)
+        task_workflow.check_action(task, "log time")
+
+
+def _move_logged_time(log: TimeLog, old: Task | None, new: Task | None) -> None:
+    """``log`` moves from ``old`` to ``new``: its seconds leave one chain and join the other.
+
+    ``new`` moves RTS/HREV -> WIP, as a new time log moves its task.
+    """
+    from stalker_core.models.task import rollup as task_rollup
+    from stalker_core.models.task import workflow as task_workflow
+
+    seconds = log.seconds
+    session = object_session(log) or (object_session(new) if new is not None else None)
+    with session.no_autoflush if session is not None else nullcontext():
+        if old is not None and seconds:
+            task_rollup.leaf_changed(old, d_logged=-seconds, keep_schedule=True)
+        if new is not None:
+            if seconds:
+                task_rollup.leaf_changed(new, d_logged=seconds, keep_schedule=True)
+            if object_session(new) is not None:
+                task_workflow.time_logged(new)
 
 def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
     """Refuse work on ``task`` before its dependencies (own and inherited) allow it.
@@ -274,6 +364,13 @@ def check_at_flush(session: Session) -> None:
                 code = task_status.code_of(obj.task)
                 if code in ("RTS", "HREV"):
                     task_workflow.time_logged(obj.task)
+    edited: set[TimeLog] = session.info.pop(_EDITED_KEY, set())
+    for obj in edited:
+        if not sa_inspect(obj).persistent or object_session(obj) is not session:
+            continue  # deleted, or gone with a rolled-back transaction
+        res, start, end = obj.resource, obj.start, obj.end
+        if res is not None and start is not None and end is not None:
+            check_overbooking(session, res, start, end, exclude=obj)
     for obj in list(session.deleted):
         if isinstance(obj, TimeLog) and obj.task is not None and obj.task not in session.deleted:
             task_rollup.leaf_changed(obj.task, d_logged=-obj.seconds, keep_schedule=True)
