@@ -22,6 +22,12 @@ the host's ``.saving`` temporary, a sidecar) is removed by the next save in
 that folder, the next publish there or ``stalker doctor``
 (:mod:`stalker_core.workflows.reconcile`).
 
+A commit in doubt (the connection lost after the COMMIT was sent) is
+checked on a new connection (:mod:`stalker_core.workflows.in_doubt`): the
+save succeeds when the Version row is there, is undone when it surely is
+not, and otherwise keeps the file and its journal for the next save to
+finish or undo, raising :class:`~stalker_core.exceptions.DatabaseUnavailableError`.
+
 :func:`preview_save` answers, without saving anything, what
 :func:`save_as_version` would make now: the next number, the file name the
 template renders and, when saving is impossible, why (:func:`save_problems`).
@@ -33,6 +39,7 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +49,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from stalker_core.context import Context, ContextError, current_user
 from stalker_core.exceptions import (
     ConcurrencyError,
+    DatabaseUnavailableError,
     PermissionDeniedError,
     RepositoryError,
     StalkerError,
@@ -53,6 +61,7 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.in_doubt import CommitOutcome, commit_or_check
 from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
 from stalker_core.workflows.permissions import authorize
 from stalker_core.workflows.transaction import check_confined, make_dirs, remove_empty_dirs
@@ -205,6 +214,10 @@ def save_as_version(
         plugins' template contributions conflict.
     :raises TemplateRenderError: the path or file name cannot be rendered
         (e.g. the template uses a filter no loaded plugin provides).
+    :raises DatabaseUnavailableError: the connection was lost while
+        committing and no Version row was found afterwards (the save is
+        undone), or the database could not be asked (the file and its
+        journal are kept; the message says so).
     """
     from stalker_core.models.task.model import Task
     from stalker_core.plugins.templates import template_engine
@@ -226,6 +239,7 @@ def save_as_version(
     path: Path | None = None
     created_dirs: list[Path] = []
     journal: Journal | None = None
+    doubt: CommitOutcome | None = None
     old_meta: dict[str, str] | None = None
     try:
         with using_engine(engine):
@@ -264,13 +278,53 @@ def save_as_version(
                 pm, "stalker_workfile_after_save",
                 host=host, context=context, version=version, path=path,
             )
-            session.commit()
+            # named now: after a commit in doubt the session is rolled back
+            what = (f"the save of version {version.version_number} of task "
+                    f"{version.task.name!r} ({str(path)!r})")
+            vid = version.id
+            doubt = commit_or_check(session, _stored_as(version))
+            if doubt is not None and doubt.committed is False:
+                raise doubt.not_committed(what) from doubt.error
     except BaseException:
         _undo(session, host, path, journal, created_dirs, old_meta)
         raise
+    if doubt is not None:
+        if doubt.committed is None:
+            journal.leave_in_doubt()
+            raise doubt.unknown(what, f"the work file {str(path)!r}") from doubt.error
+        # committed after all: the rolled back session reads it again
+        version = _reload(session, vid)
     fault("save:committed")
     journal.remove()
     return version
+
+
+def _stored_as(version: Version) -> Callable[[Any], bool]:
+    """The probe of :func:`commit_or_check`: whether ``version``'s row is stored."""
+    from sqlalchemy import select
+
+    from stalker_core.models.version.model import Version
+
+    key = (version.id, version.task_id, version.take_name, version.version_number)
+
+    def probe(conn: Any) -> bool:
+        found = conn.execute(
+            select(Version.id, Version.task_id, Version.take_name, Version.version_number)
+            .where(Version.id == key[0])
+        ).first()
+        return found is not None and tuple(found) == key
+
+    return probe
+
+
+def _reload(session: Any, vid: int) -> Version:
+    """Version ``vid`` as stored, after a rollback that may have forgotten it."""
+    from stalker_core.models.version.model import Version
+
+    found = session.get(Version, vid)
+    if found is None:  # pragma: no cover - the check has just found it
+        raise DatabaseUnavailableError(f"version {vid} vanished after its commit")
+    return found  # type: ignore[no-any-return]
 
 
 #: how long to keep retrying when concurrent writers take our number or lock (SQLite)
