@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stalker_core.exceptions import StalkerError
+from stalker_core.exceptions import IntegrationError, PublishError, StalkerError
 from stalker_core.workflows.in_doubt import commit_or_check
 from stalker_core.workflows.journal import TEMP_PREFIX, Journal, fault
 from stalker_core.workflows.reconcile import recover_destinations
@@ -56,8 +56,17 @@ def commit_transaction(
 ) -> tuple[list[Path], list[File]]:
     """Place the planned files, register them, publish ``version`` and commit.
 
+    Before anything is placed, the version's row is marked published in the
+    database, unless it already is there (:func:`_claim`): that write keeps
+    the row locked (PostgreSQL) or the database's write lock (SQLite) until
+    the commit, so a second publish of the same version, from another
+    session that still believes it unpublished, waits and is then refused.
+
     :returns: the placed paths and their File rows.
-    :raises PublishError: a publish that may still run is placing the same files.
+    :raises PublishError: the version is already published (by another
+        session), or a publish that may still run is placing the same files.
+    :raises IntegrationError: a destination is a file that a File row
+        registers (the message names its version).
     :raises IntegrationError: a file could not be placed; nothing remains.
     :raises DatabaseUnavailableError: the connection was lost while
         committing and the rows were not found afterwards (nothing remains),
@@ -65,7 +74,9 @@ def commit_transaction(
     """
     from stalker_core.models.file import File
 
+    _claim(session, version)
     recover_destinations(session, tx.destinations)
+    _refuse_registered(session, tx.destinations, _repositories(version))
     placed = tx.commit()
     try:
         files = [
@@ -95,6 +106,76 @@ def commit_transaction(
     fault("publish:committed")
     tx.finish()
     return placed, files
+
+
+def _claim(session: Any, version: Version) -> None:
+    """Mark ``version`` published in the database, in the publish's transaction.
+
+    The version may have been published by another session since this one
+    read it: the row is updated only while it is unpublished, and the
+    update holds the row (PostgreSQL; a concurrent publish waits for this
+    one's commit, then finds it published) or the write lock (SQLite)
+    until the commit.
+
+    :raises PublishError: the stored row is published already.
+    """
+    from sqlalchemy import update
+
+    from stalker_core.models.version.model import Version
+
+    table: Any = Version.__table__
+    result: Any = session.execute(
+        update(table)
+        .where(table.c.id == version.id, table.c.is_published.is_(False))
+        .values(is_published=True)
+    )
+    if result.rowcount != 1:
+        raise PublishError(
+            f"version {version.id} ({version.filename}) is already published (by another "
+            "session since this one read it); reload it to see its published files"
+        )
+
+
+def _refuse_registered(
+    session: Any, destinations: list[Path], repositories: list[Repository]
+) -> None:
+    """Refuse destinations that exist as files registered by a File row, naming their version.
+
+    :raises IntegrationError: naming each such file and the version publishing it.
+    """
+    from sqlalchemy import select
+
+    from stalker_core.models.file import File
+    from stalker_core.models.version.model import Version, version_outputs
+    from stalker_core.workflows.reconcile import portable_candidates
+
+    taken: list[str] = []
+    for dest in destinations:
+        if not (dest.exists() or dest.is_symlink()):
+            continue
+        candidates = portable_candidates(dest, repositories)
+        file_id = session.scalar(
+            select(File.id).where(File.full_path.in_(candidates)).order_by(File.id).limit(1)
+        )
+        if file_id is None:
+            continue
+        owner = session.scalars(
+            select(Version).join(version_outputs, version_outputs.c.version_id == Version.id)
+            .where(version_outputs.c.file_id == file_id).limit(1)
+        ).first()
+        if owner is None:
+            taken.append(f"{str(dest)!r} (registered as file {file_id})")
+        else:
+            taken.append(
+                f"{str(dest)!r} (published by version {owner.version_number} of task "
+                f"{owner.task.name!r}, id {owner.id}, {owner.filename})"
+            )
+    if taken:
+        raise IntegrationError(
+            f"refusing to overwrite registered published files: {'; '.join(taken)}; they are "
+            "kept: the integrators should give this version's files names of their own "
+            "(e.g. with the version number)"
+        )
 
 
 def _published_as(vid: int, rows: list[tuple[int, str]]) -> Callable[[Any], bool | None]:
