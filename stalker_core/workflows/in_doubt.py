@@ -23,7 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from stalker_core.exceptions import DatabaseUnavailableError
+from sqlalchemy.exc import OperationalError
+
+from stalker_core.exceptions import DatabaseError, DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,17 @@ class CommitOutcome:
             f"keeps them if the commit happened and removes them if it did not "
             f"({self.error})"
         )
+
+
+def refused(exc: OperationalError, what: str) -> DatabaseError:
+    """The error to raise for a write the database refused (disk full, read-only file ...)."""
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+    advice = ""
+    if "full" in reason:
+        advice = "; free space on the disk holding the database, then try again"
+    elif "readonly" in reason or "read-only" in reason:
+        advice = "; the database file should be writable by this user"
+    return DatabaseError(f"the database refused the {what}: {reason}{advice}")
 
 
 def was_committed(
@@ -141,12 +154,16 @@ def commit_or_check(session: Any, probe: Callable[[Any], bool | None]) -> Commit
         :class:`DatabaseUnavailableError`) the session is rolled back and the
         outcome says whether ``probe`` found the rows on a new connection
         (:func:`was_committed`).
+    :raises DatabaseError: the database refused the commit (an
+        ``OperationalError``: disk full, read-only file).
     :raises: any other error of the commit, unchanged.
     """
     try:
         session.commit()
     except DatabaseUnavailableError as exc:
         error = exc
+    except OperationalError as exc:
+        raise refused(exc, "commit") from exc
     else:
         return None
     try:

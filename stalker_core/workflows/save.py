@@ -61,10 +61,15 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
-from stalker_core.workflows.in_doubt import CommitOutcome, commit_or_check
+from stalker_core.workflows.in_doubt import CommitOutcome, commit_or_check, refused
 from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
 from stalker_core.workflows.permissions import authorize
-from stalker_core.workflows.transaction import check_confined, make_dirs, remove_empty_dirs
+from stalker_core.workflows.transaction import (
+    check_confined,
+    make_dirs,
+    path_too_long,
+    remove_empty_dirs,
+)
 
 if TYPE_CHECKING:
     import pluggy
@@ -135,6 +140,10 @@ def _reserve(
                 "or move the file away"
             )
         seen.add(path)
+        too_long = path_too_long(path)
+        if too_long:
+            remove_empty_dirs(created)
+            raise WorkfileError(f"cannot save version {version.version_number}: {too_long}")
         check_confined(path.parent, roots)
         created.extend(make_dirs(path.parent))
         check_confined(path.parent, roots)
@@ -258,8 +267,8 @@ def save_as_version(
                 pm, "stalker_workfile_before_save",
                 host=host, context=context, version=version, path=path,
             )
-            old_meta = host.get_scene_metadata()
-            host.set_scene_metadata({VERSION_ID_KEY: str(version.id)})
+            old_meta = scene_metadata(host)
+            _set_scene_metadata(host, {VERSION_ID_KEY: str(version.id)})
             try:
                 host.save_file(path)
             except StalkerError:
@@ -358,7 +367,7 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
                 return reserve_version(session, task, take_name, **kwargs)
         except (ConcurrencyError, IntegrityError, OperationalError) as exc:
             if isinstance(exc, OperationalError) and not _is_sqlite_busy(exc):
-                raise
+                raise refused(exc, f"new version of task {task.name!r}") from exc
             session.rollback()
             last = exc
         attempt += 1
@@ -375,11 +384,48 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
     ) from last
 
 
+def scene_metadata(host: Host) -> dict[str, str]:
+    """``host.get_scene_metadata()``, checked: a dict of str to str.
+
+    :raises WorkfileError: the host raised (an error outside stalker_core's
+        hierarchy), or returned something else, naming the host.
+    """
+    try:
+        meta = host.get_scene_metadata()
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not read the scene's metadata: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not isinstance(meta, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in meta.items()):
+        raise WorkfileError(
+            f"host {host.name!r}: get_scene_metadata must return a dict of str to str, not "
+            f"{type(meta).__name__}: {meta!r:.80}"
+        )
+    return meta
+
+
+def _set_scene_metadata(host: Host, data: dict[str, str]) -> None:
+    """``host.set_scene_metadata(data)``; an error outside the hierarchy becomes WorkfileError."""
+    try:
+        host.set_scene_metadata(data)
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not write the scene's metadata: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
 def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:
     """The version recorded in the scene, when it belongs to ``task``."""
     from stalker_core.models.version.model import Version
 
-    raw = host.get_scene_metadata().get(VERSION_ID_KEY)
+    raw = scene_metadata(host).get(VERSION_ID_KEY)
     if not raw or not raw.isdigit():
         return None
     found = session.get(Version, int(raw))
@@ -559,6 +605,9 @@ def preview_save(
         if list(task.project.repositories):
             version.update_paths(engine=engine or template_engine(plugin_manager_or_default(pm)))
             path, filename, full = version.path, version.filename, version.absolute_full_path
+            too_long = path_too_long(Path(full)) if Path(full).is_absolute() else None
+            if too_long:
+                problems.append(too_long)
     except (TemplateError, RepositoryError) as exc:
         problems.append(str(exc))
     finally:
