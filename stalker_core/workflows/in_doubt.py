@@ -69,6 +69,16 @@ class CommitOutcome:
         )
 
 
+#: what SQLite says when it refuses a write for want of space or rights
+_REFUSALS = ("database or disk is full", "readonly database", "disk i/o error")
+
+
+def refused_write(exc: OperationalError) -> bool:
+    """Whether ``exc`` is the database refusing a write (disk full, read-only file, I/O error)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(r in text for r in _REFUSALS)
+
+
 def refused(exc: OperationalError, what: str) -> DatabaseError:
     """The error to raise for a write the database refused (disk full, read-only file ...)."""
     reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
@@ -155,7 +165,8 @@ def commit_or_check(session: Any, probe: Callable[[Any], bool | None]) -> Commit
         outcome says whether ``probe`` found the rows on a new connection
         (:func:`was_committed`).
     :raises DatabaseError: the database refused the commit (an
-        ``OperationalError``: disk full, read-only file).
+        ``OperationalError`` for a full disk or a read-only file:
+        :func:`refused_write`); other errors are raised unchanged.
     :raises: any other error of the commit, unchanged.
     """
     try:
@@ -163,7 +174,9 @@ def commit_or_check(session: Any, probe: Callable[[Any], bool | None]) -> Commit
     except DatabaseUnavailableError as exc:
         error = exc
     except OperationalError as exc:
-        raise refused(exc, "commit") from exc
+        if refused_write(exc):
+            raise refused(exc, "commit") from exc
+        raise  # e.g. a connection error the caller classifies itself
     else:
         return None
     try:

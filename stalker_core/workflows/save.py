@@ -61,7 +61,12 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
-from stalker_core.workflows.in_doubt import CommitOutcome, commit_or_check, refused
+from stalker_core.workflows.in_doubt import (
+    CommitOutcome,
+    commit_or_check,
+    refused,
+    refused_write,
+)
 from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
 from stalker_core.workflows.permissions import authorize
 from stalker_core.workflows.transaction import (
@@ -367,7 +372,9 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
                 return reserve_version(session, task, take_name, **kwargs)
         except (ConcurrencyError, IntegrityError, OperationalError) as exc:
             if isinstance(exc, OperationalError) and not _is_sqlite_busy(exc):
-                raise refused(exc, f"new version of task {task.name!r}") from exc
+                if refused_write(exc):
+                    raise refused(exc, f"new version of task {task.name!r}") from exc
+                raise
             session.rollback()
             last = exc
         attempt += 1
