@@ -223,8 +223,12 @@ class Journal:
         text = json.dumps(asdict(self), indent=1)
         for path in self.paths:
             part = path.with_name(path.name + PART_SUFFIX)
-            part.write_text(text, encoding="utf-8")
-            os.replace(part, path)
+            try:
+                part.write_text(text, encoding="utf-8")
+                os.replace(part, path)
+            except BaseException:
+                part.unlink(missing_ok=True)  # a half-written part (disk full) goes
+                raise
 
     def remove(self) -> None:
         """Remove every copy (the operation is finished)."""
@@ -257,7 +261,7 @@ class Journal:
         :raises OSError: the folder cannot be written.
         """
         self.files, self.folders, self.phase = [str(path)], [str(path.parent)], "reserving"
-        self.write()
+        self.write()  # leaves nothing when it fails
         marker = self.paths[0].with_name(self.name + RESERVE_SUFFIX)
         linked = False
         try:

@@ -269,7 +269,7 @@ class FileTransaction:
                 _copy_file(p.source, p.staged)
                 self.journal.inodes[str(p.destination)] = p.staged.stat().st_ino
             self.journal.phase = "placing"
-            self.journal.write()
+            self._write_journal()
             fault("publish:staged")
             for p in self.planned:
                 current = p
@@ -314,8 +314,25 @@ class FileTransaction:
         journal.folders = [str(f) for f in folders]
         journal.created = [str(d) for d in self.created_dirs]
         journal.staging = [str(journal.staging_folder(f)) for f in folders]
-        journal.write()
+        self._write_journal()
         fault("publish:journaled")
+
+    def _write_journal(self) -> None:
+        """Write the journal; a failure names the journal and its folder.
+
+        :raises IntegrationError: a copy could not be written.
+        """
+        try:
+            self.journal.write()
+        except OSError as exc:
+            failed = Path(exc.filename).parent if exc.filename else None
+            where = (f" in {str(failed)!r}" if failed is not None
+                     else f" in {', '.join(repr(f) for f in self.journal.folders)}")
+            raise IntegrationError(
+                f"could not write the publish journal {self.journal.name!r}{where}: "
+                f"{exc.strerror or exc}; nothing was published (the folder should be writable "
+                "by this user and have free space)"
+            ) from exc
 
     def finish(self) -> None:
         """The work after :meth:`commit` is committed too: the journal goes."""
