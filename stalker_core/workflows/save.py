@@ -138,6 +138,15 @@ def _reserve(
         path = _work_path(version)
         if path in seen:
             remove_empty_dirs(created)
+            holder = _holder(session, path, version)
+            if holder is not None:
+                raise WorkfileError(
+                    f"{str(path)!r} is the work file of version {holder.version_number} of "
+                    f"task {holder.task.name!r} (take {holder.take_name!r}, id {holder.id}), "
+                    f"and the file name template of task {version.task.name!r} gives it again "
+                    f"for version {version.version_number}; put the version number (and the "
+                    "take and task names) in the file name template"
+                )
             raise WorkfileError(
                 f"{str(path)!r} is taken by a file without a version, and the file name "
                 f"template of task {version.task.name!r} gives it again for version "
@@ -172,6 +181,19 @@ def _reserve(
             ) from exc
         fault("save:reserved")
         return path, created, journal
+
+
+def _holder(session: Any, path: Path, version: Version) -> Version | None:
+    """The stored Version (not ``version``) whose work file is ``path``, if any."""
+    from sqlalchemy import select
+
+    from stalker_core.models.version.model import Version
+
+    for v in session.scalars(select(Version).where(Version.filename == path.name,
+                                                   Version.id != version.id)):
+        if Path(v.absolute_full_path) == path:
+            return v  # type: ignore[no-any-return]
+    return None
 
 
 def _written(path: Path, reserved_inode: int) -> bool:

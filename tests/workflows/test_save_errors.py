@@ -126,3 +126,21 @@ def _faulty(method: str) -> FakeHost:
     host.inject_fault(method, RuntimeError("cannot read fileInfo"), times=None)
     return host
 
+
+
+def test_name_held_by_another_version_says_which(
+    session: Any, demo: Demo, host: FakeHost, pm: Any
+) -> None:
+    from stalker_core.models import FilenameTemplate
+
+    for tmpl in session.scalars(select(FilenameTemplate)):
+        tmpl.filename = "comp_work"  # no number: every version gets the same name
+    session.commit()
+    v1 = save_as_version(host, demo.comp, session=session, pm=pm)
+    host.edit()
+    with pytest.raises(WorkfileError) as err:
+        save_as_version(host, demo.comp, session=session, pm=pm)
+    message = str(err.value)
+    assert f"is the work file of version 1 of task 'comp' (take 'Main', id {v1.id})" in message
+    assert "without a version" not in message
+    assert count_versions(session) == 1
