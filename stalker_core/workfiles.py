@@ -158,19 +158,42 @@ class FileBackedHost:
     def save_file(self, path: Path) -> None:
         """Write the scene to ``path`` and make it the current file.
 
-        :raises WorkfileError: the folder is missing or writing failed.
+        An existing file is never overwritten, except the current file (a
+        save of the open scene) and the empty placeholder a workflow reserved
+        (:func:`reserve_workfile`, as the DCC adapters do).
+
+        :raises WorkfileError: the folder is missing, ``path`` is another
+            file with content, or writing failed.
         """
         path = Path(path)
         if not path.parent.is_dir():
             raise WorkfileError(
                 f"cannot save {str(path)!r}: folder {str(path.parent)!r} is missing"
             )
+        made = False if self._is_current(path) else reserve_workfile(path)
         try:
             self._write_workfile(path, self._scene_record())
-        except OSError as exc:
-            raise WorkfileError(f"cannot save {str(path)!r}: {exc.strerror or exc}") from exc
+        except BaseException as exc:
+            if made:
+                path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise WorkfileError(
+                    f"cannot save {str(path)!r}: {exc.strerror or exc}"
+                ) from exc
+            raise
         self.path = path
         self.dirty = False
+
+    def _is_current(self, path: Path) -> bool:
+        """Whether ``path`` is the current file (the open scene's own file)."""
+        if self.path is None:
+            return False
+        if path == self.path:
+            return True
+        try:
+            return os.path.samefile(path, self.path)
+        except OSError:
+            return False
 
     def open_file(self, path: Path) -> None:
         """Read the scene saved in ``path`` and make it the current file.

@@ -51,6 +51,9 @@ _TOKEN = re.compile(r"^(?P<host>[A-Za-z0-9-]{1,40})\.(?P<pid>\d+)\.(?P<rand>[0-9
 #: set by tests (:mod:`stalker_core.testing.faults`): called with the name of each fault point
 FAULT_HOOK: Callable[[str], None] | None = None
 
+#: tokens of this process's operations whose commit is in doubt (:meth:`Journal.leave_in_doubt`)
+_IN_DOUBT: set[str] = set()
+
 
 def fault(point: str) -> None:
     """A point where a fault-injection test may stop the process (no-op otherwise)."""
@@ -111,6 +114,26 @@ class Owner:
 
     def __str__(self) -> str:
         return f"process {self.pid} on {self.host}"
+
+
+def token_of(name: str) -> str | None:
+    """The owner's token in a leftover's name (journal, staging or temporary folder), or None."""
+    for prefix in (JOURNAL_PREFIX, STAGING_PREFIX, TEMP_PREFIX):
+        if name.startswith(prefix):
+            m = _TOKEN.match(name[len(prefix):])
+            if m is not None:
+                return m.group(0)
+    return None
+
+
+def in_doubt(name: str) -> bool:
+    """True for a leftover of this process's operation whose commit is in doubt.
+
+    Such an operation is over (it raised), so its leftovers are finished or
+    undone as a dead process's although this process is still running.
+    """
+    token = token_of(name)
+    return token is not None and token in _IN_DOUBT
 
 
 def pid_alive(pid: int) -> bool:
@@ -200,8 +223,12 @@ class Journal:
         text = json.dumps(asdict(self), indent=1)
         for path in self.paths:
             part = path.with_name(path.name + PART_SUFFIX)
-            part.write_text(text, encoding="utf-8")
-            os.replace(part, path)
+            try:
+                part.write_text(text, encoding="utf-8")
+                os.replace(part, path)
+            except BaseException:
+                part.unlink(missing_ok=True)  # a half-written part (disk full) goes
+                raise
 
     def remove(self) -> None:
         """Remove every copy (the operation is finished)."""
@@ -209,6 +236,15 @@ class Journal:
             path.with_name(path.name + RESERVE_SUFFIX).unlink(missing_ok=True)
             path.with_name(path.name + PART_SUFFIX).unlink(missing_ok=True)
             path.unlink(missing_ok=True)
+
+    def leave_in_doubt(self) -> None:
+        """Keep the journal of an operation that ended without knowing whether it committed.
+
+        The operation is over: whoever reconciles its folders next (a save or
+        publish of this process included, see :func:`in_doubt`) keeps its
+        files if its rows were committed and removes them otherwise.
+        """
+        _IN_DOUBT.add(self.token)
 
     def reserve(self, path: Path) -> None:
         """Reserve ``path`` as an empty file for a save, provably as this operation's.
@@ -225,7 +261,7 @@ class Journal:
         :raises OSError: the folder cannot be written.
         """
         self.files, self.folders, self.phase = [str(path)], [str(path.parent)], "reserving"
-        self.write()
+        self.write()  # leaves nothing when it fails
         marker = self.paths[0].with_name(self.name + RESERVE_SUFFIX)
         linked = False
         try:

@@ -69,6 +69,7 @@ from stalker_core.workflows.publish_steps import (
     collect,
     collect_steps,
     exhaust,
+    expect_list,
     one_by_one,
     step_name,
 )
@@ -295,7 +296,8 @@ class PublishRun:
                         pm, "stalker_publish_extract", impl,
                         host=self.host, context=context, item=item, staging_dir=staging,
                     ):
-                        for rep in found:
+                        for rep in expect_list(plugin, "stalker_publish_extract", found,
+                                               Representation, "Representation"):
                             if not Path(rep.path).is_file():
                                 raise PublishError(
                                     f"plugin {plugin!r} extracted {str(rep.path)!r} but no "

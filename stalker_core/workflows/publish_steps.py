@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from stalker_core.exceptions import PublishError
+from stalker_core.exceptions import PluginError, PublishError
 from stalker_core.plugins.api import PublishItem, ValidationResult
 from stalker_core.plugins.calls import call_each_impl, plugin_name
 
@@ -123,6 +123,25 @@ def step_name(pm: pluggy.PluginManager, impl: pluggy.HookImpl | None) -> str:
     return plugin_name(pm, impl) if impl is not None else ""
 
 
+def expect_list(plugin: str, hook: str, found: Any, kind: type, what: str) -> list[Any]:
+    """What ``plugin``'s implementation of ``hook`` returned, once it is a list of ``kind``.
+
+    :raises PluginError: naming the plugin, the hook and what it must return.
+    """
+    if not isinstance(found, (list, tuple)):
+        raise PluginError(
+            f"plugin {plugin!r}: {hook} must return a list of {what} (or None), not "
+            f"{type(found).__name__}: {found!r:.80}"
+        )
+    for x in found:
+        if not isinstance(x, kind):
+            raise PluginError(
+                f"plugin {plugin!r}: {hook} must return a list of {what}; the list holds a "
+                f"{type(x).__name__}: {x!r:.80}"
+            )
+    return list(found)
+
+
 def collect_steps(
     host: Host, context: Context, version: Version, pm: pluggy.PluginManager,
     items: list[PublishItem],
@@ -135,7 +154,8 @@ def collect_steps(
         for plugin, _impl, found in call_one(
             pm, "stalker_publish_collect", impl, host=host, context=context, version=version
         ):
-            for item in found:
+            for item in expect_list(plugin, "stalker_publish_collect", found, PublishItem,
+                                    "PublishItem"):
                 if item.name in seen:
                     raise PublishError(
                         f"plugin {plugin!r} collected a second item named {item.name!r}"

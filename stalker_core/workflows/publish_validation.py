@@ -22,6 +22,7 @@ from stalker_core.workflows.publish_steps import (
     ValidatorCall,
     call_one,
     exhaust,
+    expect_list,
     one_by_one,
     step_name,
 )
@@ -110,7 +111,9 @@ def validation_steps(
                 answered = [(plugin, impl, [raised])]
             for plugin, by, found in answered:
                 function = by.function if by is not None else None
-                results.extend(_record(plugin, function, item, list(found), calls))
+                found = expect_list(plugin, "stalker_publish_validate", found,
+                                    ValidationResult, "ValidationResult")
+                results.extend(_record(plugin, function, item, found, calls))
             done += 1
             yield PublishStep("validate", done, total, step_name(pm, impl), item.name)
 

@@ -44,6 +44,7 @@ from stalker_core.workflows.journal import (
     TEMP_PREFIX,
     Journal,
     Owner,
+    in_doubt,
     remove_save_leftovers,
 )
 
@@ -87,7 +88,7 @@ def _rmtree(path: Path) -> None:
 
 
 def _owner_state(owner: Owner, path: Path, abandon: set[Path], stale_after: float) -> str:
-    if path in abandon:
+    if path in abandon or in_doubt(path.name):
         return "dead"
     return owner.state(stale_after)
 

@@ -22,6 +22,12 @@ the host's ``.saving`` temporary, a sidecar) is removed by the next save in
 that folder, the next publish there or ``stalker doctor``
 (:mod:`stalker_core.workflows.reconcile`).
 
+A commit in doubt (the connection lost after the COMMIT was sent) is
+checked on a new connection (:mod:`stalker_core.workflows.in_doubt`): the
+save succeeds when the Version row is there, is undone when it surely is
+not, and otherwise keeps the file and its journal for the next save to
+finish or undo, raising :class:`~stalker_core.exceptions.DatabaseUnavailableError`.
+
 :func:`preview_save` answers, without saving anything, what
 :func:`save_as_version` would make now: the next number, the file name the
 template renders and, when saving is impossible, why (:func:`save_problems`).
@@ -33,6 +39,7 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +49,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from stalker_core.context import Context, ContextError, current_user
 from stalker_core.exceptions import (
     ConcurrencyError,
+    DatabaseUnavailableError,
     PermissionDeniedError,
     RepositoryError,
     StalkerError,
@@ -53,9 +61,20 @@ from stalker_core.exceptions import (
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
 from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.in_doubt import (
+    CommitOutcome,
+    commit_or_check,
+    refused,
+    refused_write,
+)
 from stalker_core.workflows.journal import Journal, fault, remove_save_leftovers
 from stalker_core.workflows.permissions import authorize
-from stalker_core.workflows.transaction import check_confined, make_dirs, remove_empty_dirs
+from stalker_core.workflows.transaction import (
+    check_confined,
+    make_dirs,
+    path_too_long,
+    remove_empty_dirs,
+)
 
 if TYPE_CHECKING:
     import pluggy
@@ -119,6 +138,15 @@ def _reserve(
         path = _work_path(version)
         if path in seen:
             remove_empty_dirs(created)
+            holder = _holder(session, path, version)
+            if holder is not None:
+                raise WorkfileError(
+                    f"{str(path)!r} is the work file of version {holder.version_number} of "
+                    f"task {holder.task.name!r} (take {holder.take_name!r}, id {holder.id}), "
+                    f"and the file name template of task {version.task.name!r} gives it again "
+                    f"for version {version.version_number}; put the version number (and the "
+                    "take and task names) in the file name template"
+                )
             raise WorkfileError(
                 f"{str(path)!r} is taken by a file without a version, and the file name "
                 f"template of task {version.task.name!r} gives it again for version "
@@ -126,6 +154,10 @@ def _reserve(
                 "or move the file away"
             )
         seen.add(path)
+        too_long = path_too_long(path)
+        if too_long:
+            remove_empty_dirs(created)
+            raise WorkfileError(f"cannot save version {version.version_number}: {too_long}")
         check_confined(path.parent, roots)
         created.extend(make_dirs(path.parent))
         check_confined(path.parent, roots)
@@ -149,6 +181,19 @@ def _reserve(
             ) from exc
         fault("save:reserved")
         return path, created, journal
+
+
+def _holder(session: Any, path: Path, version: Version) -> Version | None:
+    """The stored Version (not ``version``) whose work file is ``path``, if any."""
+    from sqlalchemy import select
+
+    from stalker_core.models.version.model import Version
+
+    for v in session.scalars(select(Version).where(Version.filename == path.name,
+                                                   Version.id != version.id)):
+        if Path(v.absolute_full_path) == path:
+            return v  # type: ignore[no-any-return]
+    return None
 
 
 def _written(path: Path, reserved_inode: int) -> bool:
@@ -205,6 +250,10 @@ def save_as_version(
         plugins' template contributions conflict.
     :raises TemplateRenderError: the path or file name cannot be rendered
         (e.g. the template uses a filter no loaded plugin provides).
+    :raises DatabaseUnavailableError: the connection was lost while
+        committing and no Version row was found afterwards (the save is
+        undone), or the database could not be asked (the file and its
+        journal are kept; the message says so).
     """
     from stalker_core.models.task.model import Task
     from stalker_core.plugins.templates import template_engine
@@ -226,6 +275,7 @@ def save_as_version(
     path: Path | None = None
     created_dirs: list[Path] = []
     journal: Journal | None = None
+    doubt: CommitOutcome | None = None
     old_meta: dict[str, str] | None = None
     try:
         with using_engine(engine):
@@ -244,8 +294,8 @@ def save_as_version(
                 pm, "stalker_workfile_before_save",
                 host=host, context=context, version=version, path=path,
             )
-            old_meta = host.get_scene_metadata()
-            host.set_scene_metadata({VERSION_ID_KEY: str(version.id)})
+            old_meta = scene_metadata(host)
+            _set_scene_metadata(host, {VERSION_ID_KEY: str(version.id)})
             try:
                 host.save_file(path)
             except StalkerError:
@@ -264,13 +314,53 @@ def save_as_version(
                 pm, "stalker_workfile_after_save",
                 host=host, context=context, version=version, path=path,
             )
-            session.commit()
+            # named now: after a commit in doubt the session is rolled back
+            what = (f"the save of version {version.version_number} of task "
+                    f"{version.task.name!r} ({str(path)!r})")
+            vid = version.id
+            doubt = commit_or_check(session, _stored_as(version))
+            if doubt is not None and doubt.committed is False:
+                raise doubt.not_committed(what) from doubt.error
     except BaseException:
         _undo(session, host, path, journal, created_dirs, old_meta)
         raise
+    if doubt is not None:
+        if doubt.committed is None:
+            journal.leave_in_doubt()
+            raise doubt.unknown(what, f"the work file {str(path)!r}") from doubt.error
+        # committed after all: the rolled back session reads it again
+        version = _reload(session, vid)
     fault("save:committed")
     journal.remove()
     return version
+
+
+def _stored_as(version: Version) -> Callable[[Any], bool]:
+    """The probe of :func:`commit_or_check`: whether ``version``'s row is stored."""
+    from sqlalchemy import select
+
+    from stalker_core.models.version.model import Version
+
+    key = (version.id, version.task_id, version.take_name, version.version_number)
+
+    def probe(conn: Any) -> bool:
+        found = conn.execute(
+            select(Version.id, Version.task_id, Version.take_name, Version.version_number)
+            .where(Version.id == key[0])
+        ).first()
+        return found is not None and tuple(found) == key
+
+    return probe
+
+
+def _reload(session: Any, vid: int) -> Version:
+    """Version ``vid`` as stored, after a rollback that may have forgotten it."""
+    from stalker_core.models.version.model import Version
+
+    found = session.get(Version, vid)
+    if found is None:  # pragma: no cover - the check has just found it
+        raise DatabaseUnavailableError(f"version {vid} vanished after its commit")
+    return found  # type: ignore[no-any-return]
 
 
 #: how long to keep retrying when concurrent writers take our number or lock (SQLite)
@@ -304,6 +394,8 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
                 return reserve_version(session, task, take_name, **kwargs)
         except (ConcurrencyError, IntegrityError, OperationalError) as exc:
             if isinstance(exc, OperationalError) and not _is_sqlite_busy(exc):
+                if refused_write(exc):
+                    raise refused(exc, f"new version of task {task.name!r}") from exc
                 raise
             session.rollback()
             last = exc
@@ -321,11 +413,48 @@ def _new_version(session: Any, task: Task, take_name: str, **kwargs: Any) -> Ver
     ) from last
 
 
+def scene_metadata(host: Host) -> dict[str, str]:
+    """``host.get_scene_metadata()``, checked: a dict of str to str.
+
+    :raises WorkfileError: the host raised (an error outside stalker_core's
+        hierarchy), or returned something else, naming the host.
+    """
+    try:
+        meta = host.get_scene_metadata()
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not read the scene's metadata: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not isinstance(meta, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in meta.items()):
+        raise WorkfileError(
+            f"host {host.name!r}: get_scene_metadata must return a dict of str to str, not "
+            f"{type(meta).__name__}: {meta!r:.80}"
+        )
+    return meta
+
+
+def _set_scene_metadata(host: Host, data: dict[str, str]) -> None:
+    """``host.set_scene_metadata(data)``; an error outside the hierarchy becomes WorkfileError."""
+    try:
+        host.set_scene_metadata(data)
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not write the scene's metadata: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
 def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:
     """The version recorded in the scene, when it belongs to ``task``."""
     from stalker_core.models.version.model import Version
 
-    raw = host.get_scene_metadata().get(VERSION_ID_KEY)
+    raw = scene_metadata(host).get(VERSION_ID_KEY)
     if not raw or not raw.isdigit():
         return None
     found = session.get(Version, int(raw))
@@ -505,6 +634,9 @@ def preview_save(
         if list(task.project.repositories):
             version.update_paths(engine=engine or template_engine(plugin_manager_or_default(pm)))
             path, filename, full = version.path, version.filename, version.absolute_full_path
+            too_long = path_too_long(Path(full)) if Path(full).is_absolute() else None
+            if too_long:
+                problems.append(too_long)
     except (TemplateError, RepositoryError) as exc:
         problems.append(str(exc))
     finally:

@@ -35,8 +35,8 @@ from stalker_core.exceptions import IntegrationError, RepositoryError, WorkfileE
 from stalker_core.workflows.journal import STAGING_PREFIX, Journal, fault
 
 __all__ = [
-    "STAGING_PREFIX", "FileTransaction", "check_confined", "make_dirs", "remove_empty_dirs",
-    "reserve_file",
+    "STAGING_PREFIX", "FileTransaction", "check_confined", "make_dirs", "path_too_long",
+    "remove_empty_dirs", "reserve_file",
 ]
 
 
@@ -111,6 +111,39 @@ def check_confined(path: Path, roots: Iterable[Path]) -> None:
                     f"inside the repository (replace the link with a folder, or point it inside)"
                 )
         return
+
+
+#: a file name's and a path's longest length in bytes when the file system does not say
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def path_too_long(path: Path) -> str | None:
+    """Why ``path`` is longer than its file system allows, or None when it is not.
+
+    A name longer than ``NAME_MAX`` bytes or a path of ``PATH_MAX`` bytes or
+    more (as the folder of ``path`` that exists reports them) cannot be
+    created: the sentence names the name or the path, its length and the limit.
+    """
+    existing = next((p for p in (path, *path.parents) if os.path.isdir(p)), None)
+    name_max, path_max = NAME_MAX, PATH_MAX
+    if existing is not None:
+        try:
+            name_max = os.pathconf(existing, "PC_NAME_MAX")
+            path_max = os.pathconf(existing, "PC_PATH_MAX")
+        except (OSError, ValueError, AttributeError):  # no pathconf (Windows): the defaults
+            pass
+    where = f"the file system of {str(existing)!r}" if existing is not None else "the file system"
+    for part in path.parts[1:]:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"the name {part[:40]!r}... in {str(path)[:80]!r}... is {size} bytes "
+                    f"long; {where} allows {name_max}: shorten it (a task or asset name, or "
+                    "the template or plugin making it)")
+    size = len(os.fsencode(str(path)))
+    if size >= path_max:
+        return (f"the path {str(path)[:80]!r}... is {size} bytes long; {where} allows "
+                f"{path_max - 1}: shorten the path template or the names in it")
+    return None
 
 
 def make_dirs(path: Path) -> list[Path]:
@@ -236,7 +269,7 @@ class FileTransaction:
                 _copy_file(p.source, p.staged)
                 self.journal.inodes[str(p.destination)] = p.staged.stat().st_ino
             self.journal.phase = "placing"
-            self.journal.write()
+            self._write_journal()
             fault("publish:staged")
             for p in self.planned:
                 current = p
@@ -268,6 +301,10 @@ class FileTransaction:
     def _prepare(self) -> None:
         """Create the folders (inside the repositories), then write the journal."""
         folders = list(dict.fromkeys(p.destination.parent for p in self.planned))
+        for dest in self.destinations:
+            problem = path_too_long(dest)
+            if problem:
+                raise IntegrationError(f"cannot publish: {problem}")
         for folder in folders:
             check_confined(folder, self.roots)
             self.created_dirs.extend(make_dirs(folder))
@@ -277,8 +314,25 @@ class FileTransaction:
         journal.folders = [str(f) for f in folders]
         journal.created = [str(d) for d in self.created_dirs]
         journal.staging = [str(journal.staging_folder(f)) for f in folders]
-        journal.write()
+        self._write_journal()
         fault("publish:journaled")
+
+    def _write_journal(self) -> None:
+        """Write the journal; a failure names the journal and its folder.
+
+        :raises IntegrationError: a copy could not be written.
+        """
+        try:
+            self.journal.write()
+        except OSError as exc:
+            failed = Path(exc.filename).parent if exc.filename else None
+            where = (f" in {str(failed)!r}" if failed is not None
+                     else f" in {', '.join(repr(f) for f in self.journal.folders)}")
+            raise IntegrationError(
+                f"could not write the publish journal {self.journal.name!r}{where}: "
+                f"{exc.strerror or exc}; nothing was published (the folder should be writable "
+                "by this user and have free space)"
+            ) from exc
 
     def finish(self) -> None:
         """The work after :meth:`commit` is committed too: the journal goes."""

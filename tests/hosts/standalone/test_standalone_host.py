@@ -37,6 +37,20 @@ def test_save_copies_the_current_file(tmp_path: Path) -> None:
     assert not sidecar_of(target).exists()  # nothing to record yet
 
 
+def test_save_never_overwrites_another_file(tmp_path: Path) -> None:
+    precious = tmp_path / "v001.txt"
+    precious.write_text("PRECIOUS WORK")
+    src = tmp_path / "other.txt"
+    src.write_text("other")
+    host = StandaloneHost()
+    host.open_file(src)
+    with pytest.raises(WorkfileError, match="Refusing to save over the existing file"):
+        host.save_file(precious)
+    assert precious.read_text() == "PRECIOUS WORK" and host.current_file() == src
+    host.save_file(src)  # the current file itself: saved again
+    assert src.read_text() == "other" and host.current_file() == src
+
+
 def test_metadata_sidecar_round_trip(tmp_path: Path) -> None:
     host = StandaloneHost()
     host.set_scene_metadata({"stalker_version_id": "5"})
