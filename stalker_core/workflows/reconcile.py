@@ -8,7 +8,9 @@ folders, and asks who made each (:meth:`~stalker_core.workflows.journal.Owner.st
   whose journal is recent (**unknown**), is left alone: its leftovers are
   reported, with what to do if it is not running after all;
 * a **dead** process (no such process on this computer, or another
-  computer's journal older than ``stale_after``) is finished for it. When
+  computer's journal older than ``stale_after``; also a journal this very
+  process left when its commit's outcome was unknown,
+  :mod:`stalker_core.workflows.in_doubt`) is finished for it. When
   the database committed its work (the File rows of a publish, the Version
   row of a save exist), only the journal and staging folders go. Otherwise its
   work is undone: the files it placed (a published file only if it is still
