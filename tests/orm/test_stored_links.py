@@ -47,6 +47,20 @@ def _flush_refused(session: Any) -> None:
         event.remove(Task, "before_insert", refuse)
 
 
+def _flush_refused_by_a_later_hook(session: Any) -> None:
+    """Flush, refused by a ``before_flush`` hook that runs after stalker_core's."""
+
+    def refuse(*_: Any) -> None:
+        raise RuntimeError("refused by an application hook")
+
+    event.listen(session.registry(), "before_flush", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused"):
+            session.flush()
+    finally:
+        event.remove(session.registry(), "before_flush", refuse)
+
+
 @pytest.fixture
 def project(session: Any) -> Any:
     from stalker_core.models import Project
@@ -276,17 +290,8 @@ def test_a_flush_refused_before_its_transaction_puts_the_queued_append_back(
     from stalker_core.models import Task
     from stalker_core.orm import _sqla_private
 
-    def refuse(*_: Any) -> None:
-        raise RuntimeError("refused for the test")
-
     task = Task(name="T", project=stored)
-    # a before_flush hook after stalker_core's: the flush has not begun its transaction
-    event.listen(session.registry(), "before_flush", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="refused"):
-            session.flush()
-    finally:
-        event.remove(session.registry(), "before_flush", refuse)
+    _flush_refused_by_a_later_hook(session)  # the flush has not begun its transaction
     assert session.is_active
     state = inspect(stored)
     assert state.modified and _sqla_private.has_pending_change(state, "tasks")
@@ -341,16 +346,7 @@ def test_a_refused_flush_leaves_no_foreign_key_behind_for_a_link_cleared_later(
     session.commit()
     child = Task(name="Child", project=project, parent=base)
 
-    def refuse(*_: Any) -> None:
-        raise RuntimeError("refused by an application hook")
-
-    # a before_flush hook after stalker_core's: the foreign keys were written already
-    event.listen(session.registry(), "before_flush", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="refused"):
-            session.flush()
-    finally:
-        event.remove(session.registry(), "before_flush", refuse)
+    _flush_refused_by_a_later_hook(session)  # the foreign keys were written already
     assert "parent_id" not in child.__dict__ or child.__dict__["parent_id"] is None
     child.parent = None  # changed their mind
     session.commit()

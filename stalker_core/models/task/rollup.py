@@ -183,19 +183,28 @@ def _add_in_database(session: Session, task: Any, deltas: tuple[float, float, fl
     remember_chain(session, [row[sums:] for row in rows])
     for row in rows:
         obj = session.identity_map.get(identity_key(task_cls, row[0]))
-        if obj is None:
-            continue
-        obj_attrs = sa_inspect(obj).attrs
-        for key, stored, delta in zip(CACHE_KEYS, row[1:sums], deltas, strict=True):
-            if key not in obj.__dict__:
-                continue  # not loaded: read from the database when used
-            if obj_attrs[key].history.has_changes():
-                # an unflushed sum is written whole by the flush: it takes the difference too
-                setattr(obj, key, _num(obj.__dict__[key]) + delta)
-            else:
-                set_committed_value(obj, key, stored)
-                session.info.setdefault(_PUSHED_KEY, set()).add(obj)
+        if obj is not None and _take_stored_sums(obj, row[1:sums], deltas):
+            session.info.setdefault(_PUSHED_KEY, set()).add(obj)
     return True
+
+
+def _take_stored_sums(obj: Task, stored_sums: Any, deltas: tuple[float, ...]) -> bool:
+    """Give the loaded sums of ``obj`` the values an UPDATE ... RETURNING stored.
+
+    A sum changed in memory and not flushed yet is written whole by the flush:
+    it takes the difference instead. Returns whether a stored value was taken.
+    """
+    obj_attrs = sa_inspect(obj).attrs
+    took = False
+    for key, stored, delta in zip(CACHE_KEYS, stored_sums, deltas, strict=True):
+        if key not in obj.__dict__:
+            continue  # not loaded: read from the database when used
+        if obj_attrs[key].history.has_changes():
+            setattr(obj, key, _num(obj.__dict__[key]) + delta)
+        else:
+            set_committed_value(obj, key, stored)
+            took = True
+    return took
 
 
 
@@ -253,16 +262,9 @@ def _add_and_count_in_database(
         obj = session.identity_map.get(identity_key(task_cls, row[0]))
         if obj is None:
             continue
-        obj_attrs = sa_inspect(obj).attrs
-        for key, stored, delta in zip(CACHE_KEYS, row[1:sums], deltas, strict=True):
-            if key not in obj.__dict__:
-                continue
-            if obj_attrs[key].history.has_changes():
-                setattr(obj, key, _num(obj.__dict__[key]) + delta)
-            else:
-                set_committed_value(obj, key, stored)
+        _take_stored_sums(obj, row[1:sums], deltas)
         if obj is start or "child_count" in obj.__dict__:
-            if not obj_attrs.child_count.history.has_changes():
+            if not sa_inspect(obj).attrs.child_count.history.has_changes():
                 set_committed_value(obj, "child_count", row[sums])
         session.info.setdefault(_PUSHED_KEY, set()).add(obj)
     return True

@@ -70,15 +70,9 @@ class TimeLog(Entity, DateRangeMixin):
         if start is None or end is None:
             raise ValidationError("TimeLog needs both start and end (aware datetimes)")
         check_date_range("TimeLog", "end", start, end, strict=True)
-        if task.child_count:
-            raise ValidationError(
-                f"TimeLog.task should be a leaf task; {task.name!r} is a container "
-                "(log time on one of its children)"
-            )
         session = object_session(task) or object_session(resource)
+        _check_can_log(task, start, session, "log time on one of its children")
         with session.no_autoflush if session is not None else nullcontext():
-            check_dependencies_allow(task, start)
-            task_workflow.check_action(task, "log time")
             if session is not None:
                 check_overbooking(session, resource, start, end)
             self._flush_checked = session is not None
@@ -190,7 +184,14 @@ _EDITED_KEY = "stalker_core.time_logs_edited"
 
 
 def _check_can_take(task: Task, log: TimeLog) -> None:
-    """The checks the constructor runs on its task, for a log moved to ``task``.
+    """The checks the constructor runs on its task, for a log moved to ``task``."""
+    session = object_session(task) or object_session(log)
+    _check_can_log(task, log.start, session, "move the time log to one of its children")
+
+
+def _check_can_log(task: Task, start: Any, session: Any, hint: str) -> None:
+    """May time starting at ``start`` be logged on ``task``? (``hint``: what to do instead
+    when it is a container)
 
     :raises ValidationError: ``task`` is a container.
     :raises DependencyViolationError: its dependencies do not allow work yet.
@@ -200,13 +201,11 @@ def _check_can_take(task: Task, log: TimeLog) -> None:
 
     if task.child_count:
         raise ValidationError(
-            f"TimeLog.task should be a leaf task; {task.name!r} is a container "
-            "(move the time log to one of its children)"
+            f"TimeLog.task should be a leaf task; {task.name!r} is a container ({hint})"
         )
-    session = object_session(task) or object_session(log)
     with session.no_autoflush if session is not None else nullcontext():
-        if log.start is not None:
-            check_dependencies_allow(task, log.start)
+        if start is not None:
+            check_dependencies_allow(task, start)
         task_workflow.check_action(task, "log time")
 
 
