@@ -89,6 +89,65 @@ def test_batch_under_a_stored_parent(prod: Prod) -> None:
     assert [c.name for c in root.children] == ["A", "B"] and root.status.code == "RTS"
 
 
+def _work_on(prod: Prod, task: Any) -> None:
+    """Two hours logged on ``task`` (RTS -> WIP), committed."""
+    import datetime as dt
+
+    from stalker_core.models import TimeLog
+
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    TimeLog(task=task, resource=prod.me, start=start, end=start + dt.timedelta(hours=2))
+    prod.session.commit()
+
+
+def test_batch_tasks_under_a_parent_waiting_for_a_start_are_ready_as_objects_are(
+    prod: Prod,
+) -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task.bulk import TaskBatch
+
+    started = Task(name="Started", project=prod.project, resources=[prod.me])
+    parent = Task(name="Parent", project=prod.project)
+    prod.session.add_all([started, parent])
+    prod.session.commit()
+    _work_on(prod, started)  # WIP: its start is behind it, its end is not
+    parent.depends_on = [started]
+    parent.task_depends_on[0].dependency_target = "onstart"
+    prod.session.commit()
+    by_object = Task(name="ByObject", parent=parent)
+    prod.session.commit()
+    batch = TaskBatch(prod.project)
+    batch.add("ByBatch", parent=parent)
+    (batch_id,) = batch.insert(prod.session)
+    prod.session.commit()
+    assert by_object.status.code == "RTS"
+    assert prod.session.get(Task, batch_id).status.code == "RTS"
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_a_batch_task_waiting_for_a_stored_task_moves_when_that_task_ends(
+    prod: Prod, loaded: bool
+) -> None:
+    from stalker_core.models import Task
+    from stalker_core.models.task.bulk import TaskBatch
+
+    dep = Task(name="Dep", project=prod.project, resources=[prod.me])
+    prod.session.add(dep)
+    prod.session.commit()
+    _work_on(prod, dep)
+    if loaded:
+        assert dep.dependent_of == []  # what waits for it, loaded before the batch
+    batch = TaskBatch(prod.project)
+    batch.add("Waiting", depends_on=[dep], schedule_timing=4)
+    (waiting_id,) = batch.insert(prod.session)
+    waiting = prod.session.get(Task, waiting_id)
+    assert waiting.status.code == "WFD"
+    assert dep.dependent_of == [waiting]
+    dep.stop()
+    prod.session.commit()
+    assert waiting.status.code == "RTS"
+
+
 def test_batch_refuses_bad_input_and_cycles(prod: Prod) -> None:
     from stalker_core.models import Shot
     from stalker_core.models.task.bulk import TaskBatch

@@ -328,12 +328,17 @@ class TaskBatch:
                 ok = True
                 node: Any = t
                 while ok and node is not None:
-                    deps = node.depends_on if isinstance(node, NewTask) else [
-                        td.depends_on for td in node.task_depends_on
+                    # a new task waits for the end of its dependencies; a stored
+                    # parent's dependency rows say what they wait for
+                    deps = [(d, "onend") for d in node.depends_on] if isinstance(
+                        node, NewTask
+                    ) else [
+                        (td.depends_on, td.dependency_target or "onend")
+                        for td in node.task_depends_on
                     ]
-                    for d in deps:
+                    for d, target in deps:
                         if isinstance(d, NewTask) or not task_status.satisfied(
-                            task_status.code_of(d), "onend"
+                            task_status.code_of(d), target
                         ):
                             ok = False
                             break
@@ -478,6 +483,12 @@ class TaskBatch:
                 node = node.parent
             session.expire(parent, ["children"])
             task_status.parent_changed(parent)
+        # stored tasks the batch depends on: a loaded list of what waits for them
+        # lacks the batch's rows (a later status change of theirs reads it)
+        for t in self.tasks:
+            for d in t.depends_on:
+                if not isinstance(d, NewTask) and "task_dependent_of" in d.__dict__:
+                    session.expire(d, ["task_dependent_of"])
 
 
 def _table(cls: Any) -> Table:

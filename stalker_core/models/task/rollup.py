@@ -395,6 +395,11 @@ def recompute_rollups(session: Session | scoped_session, project: Project) -> in
 
     Runs a handful of queries whatever the project size, then sets the caches
     bottom-up in memory. Returns the number of tasks visited.
+
+    The cached schedules are in seconds of the studio's working hours at the
+    time each task was last changed: after the studio calendar changes
+    (a new Studio, other ``daily_working_hours`` or working days), run this
+    on each project so that containers agree with their leaves again.
     """
     task_cls = mapped_class("Task")
     tasks = session.scalars(select(task_cls).where(task_cls.project_id == project.id)).all()
