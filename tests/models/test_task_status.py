@@ -111,6 +111,23 @@ def test_hold_stop_resume(prod: Prod) -> None:
     prod.session.commit()
 
 
+def test_resume_rereads_dependencies_sent_back_meanwhile(prod: Prod) -> None:
+    from stalker_core.models import TimeLog
+
+    shot, a, b = _chain(prod)
+    complete(a, prod.users[1])
+    TimeLog(task=b, resource=prod.users[2], start=at(3, 9), end=at(3, 11))
+    b.hold()
+    a.request_revision(reviewer=prod.users[0], schedule_timing=1, schedule_unit="h")
+    prod.session.commit()
+    assert (a.status.code, b.status.code) == ("HREV", "OH")
+    b.resume()  # its dependency is not done any more: DREV, as Stalker gives
+    assert b.status.code == "DREV"
+    prod.session.commit()
+    with pytest.raises(DependencyViolationError):
+        TimeLog(task=b, resource=prod.users[2], start=at(4, 9), end=at(4, 10))
+
+
 def test_request_review_needs_a_responsible(prod: Prod) -> None:
     from stalker_core.models import Task, TimeLog
 

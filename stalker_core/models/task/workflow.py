@@ -215,9 +215,12 @@ def stop(task: Task) -> None:
 
 
 def resume(task: Task) -> None:
-    """OH/STOP -> WIP, or RTS/WFD when nothing was logged yet."""
+    """OH/STOP -> WIP, or RTS/WFD when nothing was logged yet; with its dependencies
+    not done again (one was sent back for revision meanwhile), DREV rather than WIP,
+    as Stalker re-reads them."""
     check_action(task, "resume")
+    ready = task_status.initial_code(task)  # RTS: every dependency allows work
     if task.total_logged_seconds > 0:
-        task_status.set_status(task, "WIP")
+        task_status.set_status(task, "WIP" if ready == "RTS" else "DREV")
     else:
-        task_status.set_status(task, task_status.initial_code(task))
+        task_status.set_status(task, ready)
