@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, validates
 
 from stalker_core.config import repository_env
 from stalker_core.exceptions import RepositoryError, ValidationError, type_error
-from stalker_core.models.base import Base, Entity, fk_id
+from stalker_core.models.base import Entity, fk_id, mapped_class
 from stalker_core.models.checks import validate_code
 from stalker_core.models.mixins import CodeMixin
 from stalker_core.models.paths import (
@@ -350,8 +350,8 @@ def _refuse_code_in_use(repo: Repository, old: str, new: str) -> None:
         return  # not in a session: nothing can be looked up (a flush of it will be)
     prefix = f"$REPO{old}"
     counts = []
-    for table, column in (("versions", "path"), ("files", "full_path")):
-        col = Base.metadata.tables[table].c[column]
+    for cls, column in (("Version", "path"), ("File", "full_path")):
+        col = mapped_class(cls).__table__.c[column]
         stmt = select(func.count()).where(
             or_(col == prefix, col.startswith(prefix + "/", autoescape=True))
         )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from stalker_core.exceptions import HostError, HostNotAvailableError, StalkerTypeError
+from stalker_core.exceptions import (
+    HostError,
+    HostNotAvailableError,
+    StalkerError,
+    StalkerTypeError,
+    WorkfileError,
+)
 from stalker_core.hosts import Host, missing_host_members
 
 if TYPE_CHECKING:
@@ -29,6 +36,24 @@ def plugin_manager_or_default(pm: pluggy.PluginManager | None) -> pluggy.PluginM
     from stalker_core.plugins import get_plugin_manager
 
     return get_plugin_manager()
+
+
+_T = TypeVar("_T")
+
+
+def host_call(host: Host, doing: str, call: Callable[..., _T], *args: Any) -> _T:
+    """``call(*args)``, a call into ``host``: its errors outside stalker_core's hierarchy
+    become a :class:`~stalker_core.exceptions.WorkfileError` naming the host and what it
+    could not do (``doing``, e.g. ``"save '/x.ma'"``); stalker_core's own pass as they are.
+    """
+    try:
+        return call(*args)
+    except StalkerError:
+        raise
+    except Exception as exc:
+        raise WorkfileError(
+            f"host {host.name!r} could not {doing}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def check_host(host: Any) -> Host:

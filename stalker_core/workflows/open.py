@@ -13,14 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from stalker_core.context import Context, current_user
 from stalker_core.exceptions import (
-    StalkerError,
     StalkerTypeError,
     UnsavedChangesError,
     WorkfileError,
 )
 from stalker_core.hosts import Host
 from stalker_core.plugins.manager import call_each
-from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.common import (
+    check_host,
+    host_call,
+    plugin_manager_or_default,
+    session_or_default,
+)
 from stalker_core.workflows.results import SceneCheck
 
 if TYPE_CHECKING:
@@ -94,14 +98,7 @@ def open_version(
     context = Context.for_version(version, user=who, session=session)
     call_each(pm, "stalker_workfile_before_open", host=host, context=context, version=version,
               path=path)
-    try:
-        host.open_file(path)
-    except StalkerError:
-        raise
-    except Exception as exc:
-        raise WorkfileError(
-            f"host {host.name!r} could not open {str(path)!r}: {type(exc).__name__}: {exc}"
-        ) from exc
+    host_call(host, f"open {str(path)!r}", host.open_file, path)
     checks: list[SceneCheck] = []
     for plugin, found in call_each(
         pm, "stalker_workfile_after_open", host=host, context=context, version=version, path=path

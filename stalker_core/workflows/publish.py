@@ -297,7 +297,7 @@ class PublishRun:
                         host=self.host, context=context, item=item, staging_dir=staging,
                     ):
                         for rep in expect_list(plugin, "stalker_publish_extract", found,
-                                               Representation, "Representation"):
+                                               Representation):
                             if not Path(rep.path).is_file():
                                 raise PublishError(
                                     f"plugin {plugin!r} extracted {str(rep.path)!r} but no "

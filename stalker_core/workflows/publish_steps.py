@@ -123,11 +123,12 @@ def step_name(pm: pluggy.PluginManager, impl: pluggy.HookImpl | None) -> str:
     return plugin_name(pm, impl) if impl is not None else ""
 
 
-def expect_list(plugin: str, hook: str, found: Any, kind: type, what: str) -> list[Any]:
+def expect_list(plugin: str, hook: str, found: Any, kind: type) -> list[Any]:
     """What ``plugin``'s implementation of ``hook`` returned, once it is a list of ``kind``.
 
     :raises PluginError: naming the plugin, the hook and what it must return.
     """
+    what = kind.__name__
     if not isinstance(found, (list, tuple)):
         raise PluginError(
             f"plugin {plugin!r}: {hook} must return a list of {what} (or None), not "
@@ -154,8 +155,7 @@ def collect_steps(
         for plugin, _impl, found in call_one(
             pm, "stalker_publish_collect", impl, host=host, context=context, version=version
         ):
-            for item in expect_list(plugin, "stalker_publish_collect", found, PublishItem,
-                                    "PublishItem"):
+            for item in expect_list(plugin, "stalker_publish_collect", found, PublishItem):
                 if item.name in seen:
                     raise PublishError(
                         f"plugin {plugin!r} collected a second item named {item.name!r}"

@@ -111,8 +111,7 @@ def validation_steps(
                 answered = [(plugin, impl, [raised])]
             for plugin, by, found in answered:
                 function = by.function if by is not None else None
-                found = expect_list(plugin, "stalker_publish_validate", found,
-                                    ValidationResult, "ValidationResult")
+                found = expect_list(plugin, "stalker_publish_validate", found, ValidationResult)
                 results.extend(_record(plugin, function, item, found, calls))
             done += 1
             yield PublishStep("validate", done, total, step_name(pm, impl), item.name)

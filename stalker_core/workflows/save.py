@@ -52,7 +52,6 @@ from stalker_core.exceptions import (
     DatabaseUnavailableError,
     PermissionDeniedError,
     RepositoryError,
-    StalkerError,
     StalkerTypeError,
     TemplateError,
     ValidationError,
@@ -60,7 +59,12 @@ from stalker_core.exceptions import (
 )
 from stalker_core.hosts import VERSION_ID_KEY, Host
 from stalker_core.plugins.manager import call_each
-from stalker_core.workflows.common import check_host, plugin_manager_or_default, session_or_default
+from stalker_core.workflows.common import (
+    check_host,
+    host_call,
+    plugin_manager_or_default,
+    session_or_default,
+)
 from stalker_core.workflows.in_doubt import (
     CommitOutcome,
     commit_or_check,
@@ -296,15 +300,7 @@ def save_as_version(
             )
             old_meta = scene_metadata(host)
             _set_scene_metadata(host, {VERSION_ID_KEY: str(version.id)})
-            try:
-                host.save_file(path)
-            except StalkerError:
-                raise
-            except Exception as exc:
-                raise WorkfileError(
-                    f"host {host.name!r} could not save {str(path)!r}: "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
+            host_call(host, f"save {str(path)!r}", host.save_file, path)
             if not _written(path, reserved_inode):
                 raise WorkfileError(
                     f"host {host.name!r} reported a save but wrote no {str(path)!r}"
@@ -419,15 +415,7 @@ def scene_metadata(host: Host) -> dict[str, str]:
     :raises WorkfileError: the host raised (an error outside stalker_core's
         hierarchy), or returned something else, naming the host.
     """
-    try:
-        meta = host.get_scene_metadata()
-    except StalkerError:
-        raise
-    except Exception as exc:
-        raise WorkfileError(
-            f"host {host.name!r} could not read the scene's metadata: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+    meta = host_call(host, "read the scene's metadata", host.get_scene_metadata)
     if not isinstance(meta, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in meta.items()):
         raise WorkfileError(
@@ -439,15 +427,7 @@ def scene_metadata(host: Host) -> dict[str, str]:
 
 def _set_scene_metadata(host: Host, data: dict[str, str]) -> None:
     """``host.set_scene_metadata(data)``; an error outside the hierarchy becomes WorkfileError."""
-    try:
-        host.set_scene_metadata(data)
-    except StalkerError:
-        raise
-    except Exception as exc:
-        raise WorkfileError(
-            f"host {host.name!r} could not write the scene's metadata: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+    host_call(host, "write the scene's metadata", host.set_scene_metadata, data)
 
 
 def _scene_parent(host: Host, task: Task, session: Any) -> Version | None:

@@ -74,13 +74,21 @@ def chain_dependencies(
         return found
     gone = deleted_in(session)
     for node in [task, *load_ancestors(task, dependencies=True)]:
-        for td in held(node, "task_depends_on"):
-            if td in gone or any(td is w for w in without):
-                continue
-            dep = td.depends_on
-            if dep is not None:
-                found.append((dep, td.dependency_target or "onend", code_of(dep)))
+        found.extend(own_dependencies(node, gone, without))
     return found
+
+
+def own_dependencies(
+    node: Task, gone: Collection[Any] = (), without: Collection[Any] = ()
+) -> Iterator[tuple[Task, str, str | None]]:
+    """``(depends_on, target, code)`` of the dependency rows ``node`` holds in memory,
+    except those in ``gone`` (deleted) or ``without`` (being removed)."""
+    for td in held(node, "task_depends_on"):
+        if td in gone or any(td is w for w in without):
+            continue
+        dep = td.depends_on
+        if dep is not None:
+            yield dep, td.dependency_target or "onend", code_of(dep)
 
 
 def dependency_task(task: Task, depends_on: Any) -> Task:

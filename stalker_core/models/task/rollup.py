@@ -207,7 +207,6 @@ def _take_stored_sums(obj: Task, stored_sums: Any, deltas: tuple[float, ...]) ->
     return took
 
 
-
 def _add_and_count_statement(dialect: str) -> Any:
     tasks = mapped_class("Task").__table__
     values: dict[str, Any] = {
@@ -268,6 +267,7 @@ def _add_and_count_in_database(
                 set_committed_value(obj, "child_count", row[sums])
         session.info.setdefault(_PUSHED_KEY, set()).add(obj)
     return True
+
 
 def propagate(task: Task, d_sched: float, d_logged: float, d_done: float) -> None:
     """Add the differences to every ancestor of ``task`` (parents only; no children loaded)."""

@@ -57,6 +57,7 @@ from stalker_core.models.task.readiness import (  # noqa: F401
     deps_satisfied,
     initial_code,
     leaves,
+    own_dependencies,
     satisfied,
 )
 from stalker_core.models.task.status_lookup import (  # noqa: F401
@@ -407,8 +408,6 @@ def moving(task: Task, new_parent: Task | None) -> None:
     RTS and WFD moves none of its dependents, and the containers around the
     move are re-derived by the move itself (and at flush).
     """
-    from stalker_core.models.task.held import held
-
     session = object_session(task)
     if session is None:
         return
@@ -423,13 +422,7 @@ def moving(task: Task, new_parent: Task | None) -> None:
             ok = above_ok
             node: Task | None = leaf
             while ok and node is not None:
-                for td in held(node, "task_depends_on"):
-                    dep = td.depends_on
-                    if td in gone or dep is None:
-                        continue
-                    if not satisfied(code_of(dep), td.dependency_target or "onend"):
-                        ok = False
-                        break
+                ok = all(satisfied(c, target) for _d, target, c in own_dependencies(node, gone))
                 node = None if node is task else node.parent
             want = "RTS" if ok else "WFD"
             if want != code:

@@ -178,7 +178,6 @@ def _check_resource(resource: Any) -> None:
         raise type_error("TimeLog", "resource", "a User", resource)
 
 
-
 #: stored time logs whose start, end or resource changed since the last flush
 _EDITED_KEY = "stalker_core.time_logs_edited"
 
@@ -227,6 +226,7 @@ def _move_logged_time(log: TimeLog, old: Task | None, new: Task | None) -> None:
                 task_rollup.leaf_changed(new, d_logged=seconds, keep_schedule=True)
             if object_session(new) is not None:
                 task_workflow.time_logged(new)
+
 
 def check_dependencies_allow(task: Task, start: dt.datetime) -> None:
     """Refuse work on ``task`` before its dependencies (own and inherited) allow it.
